@@ -1,0 +1,125 @@
+/**
+ * Composition of the local cloud: one HTTP server, one data directory, one event log, and the
+ * emulated services registered on the server in order.
+ *
+ * Adding a service (SQS, EventBridge, Scheduler, Personalize, the manifest runner):
+ *   1. Import its factory at the top.
+ *   2. In `createLocalCloud`, in the "services" section, build it from `context` (data directory,
+ *      endpoint, stage, event log, S3 handle, …) after the services it depends on, then
+ *      `context.register(service)` for its `WireService` (if it speaks HTTP) and
+ *      `context.onClose(() => service.close())` for its cleanup. Services close in reverse order.
+ *   3. Add its handle to `LocalCloud` as an optional member and set it in the returned object.
+ * Each service keeps its state under its own subdirectory of `dataDir` (e.g. `<dataDir>/sqs/`).
+ */
+import { resolve } from 'node:path';
+import type { PersonalizeEngine } from '../../engine/src/port';
+import type { ServiceDefinition } from '../../../services/manifest-types';
+import { EventLog } from './event-log';
+import { ensureDir } from './persist';
+import { startServer, type LocalServer } from './server';
+import { ACCOUNT_ID, REGION, type WireService } from './wire';
+
+export interface LocalCloudOptions {
+  /** Where all state lives (objects, queues, resources, schedules, the event log). */
+  readonly dataDir: string;
+  /** Port on 127.0.0.1; 0 (the default) picks a free one. */
+  readonly port?: number;
+  /** Stage name handlers see in their environment. Default `local`. */
+  readonly stage?: string;
+  /** Services to run in-process, as `services/manifest.ts` lists them. */
+  readonly manifest?: readonly ServiceDefinition[];
+  /** Recommender engine behind the local Personalize service. */
+  readonly engine?: PersonalizeEngine;
+}
+
+/** What a service factory gets to build itself. */
+export interface LocalCloudContext {
+  readonly dataDir: string;
+  readonly endpoint: string;
+  readonly stage: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly eventLog: EventLog;
+  readonly options: LocalCloudOptions;
+  /** Adds an HTTP service after those already registered (the server asks them in order). */
+  register(service: WireService): void;
+  /** Runs `close` when the cloud closes; later registrations close first. */
+  onClose(close: () => Promise<void> | void): void;
+}
+
+export interface LocalCloud {
+  /** `http://127.0.0.1:<port>`: what `AWS_ENDPOINT_URL` should point at. */
+  readonly endpoint: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly stage: string;
+  readonly region: string;
+  readonly accountId: string;
+  readonly eventLog: EventLog;
+  readonly server: LocalServer;
+  /** Stops the runner and every service, closes the server and flushes the data directory. */
+  close(): Promise<void>;
+}
+
+export async function createLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
+  const dataDir = resolve(options.dataDir);
+  const stage = options.stage ?? 'local';
+  await ensureDir(dataDir);
+  const eventLog = await EventLog.open(dataDir);
+  // Listen first: services and the runner need the endpoint (handlers' AWS_ENDPOINT_URL).
+  const server = await startServer({
+    port: options.port ?? 0,
+    onError: (error, request) => {
+      process.stderr.write(`local cloud: ${request.method} ${request.rawPath} failed: ${(error as Error).stack ?? String(error)}\n`);
+    },
+  });
+  const closers: (() => Promise<void> | void)[] = [];
+  const context: LocalCloudContext = {
+    dataDir,
+    endpoint: server.endpoint,
+    stage,
+    region: REGION,
+    accountId: ACCOUNT_ID,
+    eventLog,
+    options,
+    register: (service) => server.register(service),
+    onClose: (close) => closers.push(close),
+  };
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      // Stop taking requests first, then stop services (reverse order), then the log.
+      await server.close();
+      for (const closer of closers.reverse()) {
+        try {
+          await closer();
+        } catch (error) {
+          process.stderr.write(`local cloud: a service failed to close: ${(error as Error).message}\n`);
+        }
+      }
+      await eventLog.close();
+    })();
+    return closing;
+  };
+
+  try {
+    // ---- services (in registration order) ----
+    void context;
+  } catch (error) {
+    await close();
+    throw error;
+  }
+
+  return {
+    endpoint: server.endpoint,
+    port: server.port,
+    dataDir,
+    stage,
+    region: REGION,
+    accountId: ACCOUNT_ID,
+    eventLog,
+    server,
+    close,
+  };
+}

@@ -1,0 +1,236 @@
+/**
+ * The local cloud's observability trail: an append-only JSON Lines file in the data directory
+ * (`events.jsonl`) holding every bus event, every delivery to a handler and every S3 notification,
+ * so the CLI can show a run's timeline and tail events.
+ *
+ * One process writes (the local cloud); any number of readers may read or tail the file.
+ * In-process listeners get each entry as soon as it is appended.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ensureDir } from './persist';
+import { PersistError } from './errors';
+
+export const EVENT_LOG_FILE = 'events.jsonl';
+
+/** The kinds of entries the local cloud writes. Owners of a service may add their own. */
+export const EVENT_LOG_KIND = {
+  /** An event accepted by PutEvents on a bus (data: the event as EventBridge delivers it). */
+  busEvent: 'bus.event',
+  /** A batch or event handed to a handler, and its outcome. */
+  delivery: 'delivery',
+  /** An S3 ObjectCreated notification record. */
+  s3ObjectCreated: 's3.object-created',
+} as const;
+
+export interface EventLogEntry {
+  /** Increases by one per entry across restarts. */
+  readonly seq: number;
+  /** ISO-8601 time the entry was appended. */
+  readonly time: string;
+  readonly kind: string;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+export type EventLogListener = (entry: EventLogEntry) => void;
+
+/** Reads the sequence number of the last complete line, so numbering continues after a restart. */
+async function lastSeq(file: string): Promise<number> {
+  let size: number;
+  try {
+    size = (await stat(file)).size;
+  } catch {
+    return 0;
+  }
+  if (size === 0) return 0;
+  const handle = await open(file, 'r');
+  try {
+    // Entries are small; scan backwards in growing windows until a complete line is found.
+    for (let window = 64 * 1024; ; window *= 4) {
+      const start = Math.max(0, size - window);
+      const buffer = Buffer.alloc(size - start);
+      await handle.read(buffer, 0, buffer.length, start);
+      const lines = buffer.toString('utf8').split('\n');
+      // The first piece may be a partial line unless we read from the start of the file.
+      const candidates = start === 0 ? lines : lines.slice(1);
+      for (let i = candidates.length - 1; i >= 0; i--) {
+        const line = candidates[i]?.trim();
+        if (!line) continue;
+        try {
+          const seq = (JSON.parse(line) as Partial<EventLogEntry>).seq;
+          if (typeof seq === 'number') return seq;
+        } catch {
+          // A torn last line (crash mid-append): skip it.
+        }
+      }
+      if (start === 0) return 0;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The writer side, owned by the local cloud. */
+export class EventLog {
+  private readonly listeners = new Set<EventLogListener>();
+  private closed = false;
+
+  private constructor(
+    readonly file: string,
+    private readonly stream: WriteStream,
+    private seq: number,
+  ) {}
+
+  /** Opens (creating if needed) `<dataDir>/events.jsonl` for appending. */
+  static async open(dataDir: string): Promise<EventLog> {
+    await ensureDir(dataDir);
+    const file = join(dataDir, EVENT_LOG_FILE);
+    const seq = await lastSeq(file);
+    const stream = createWriteStream(file, { flags: 'a' });
+    await new Promise<void>((resolve, reject) => {
+      stream.once('open', () => resolve());
+      stream.once('error', (error) => reject(new PersistError(`Could not open ${file}: ${error.message}`, file, { cause: error })));
+    });
+    return new EventLog(file, stream, seq);
+  }
+
+  /**
+   * Appends one entry. Resolves once the line reached the operating system. Listeners are called
+   * synchronously, in order, before this returns.
+   */
+  append(kind: string, data: Readonly<Record<string, unknown>>): Promise<EventLogEntry> {
+    if (this.closed) return Promise.reject(new PersistError(`Event log ${this.file} is closed`, this.file));
+    const entry: EventLogEntry = { seq: ++this.seq, time: new Date().toISOString(), kind, data };
+    const written = new Promise<EventLogEntry>((resolve, reject) => {
+      this.stream.write(`${JSON.stringify(entry)}\n`, (error) => (error ? reject(error) : resolve(entry)));
+    });
+    for (const listener of this.listeners) {
+      try {
+        listener(entry);
+      } catch {
+        // A failing observer must not break the service that appended.
+      }
+    }
+    return written;
+  }
+
+  /** Calls `listener` for every entry appended from now on; returns the unsubscribe function. */
+  subscribe(listener: EventLogListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Flushes and closes the file. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.listeners.clear();
+    await new Promise<void>((resolve) => this.stream.end(resolve));
+  }
+}
+
+/** Parses complete lines of a chunk; returns the entries and the unparsed tail. */
+function parseLines(text: string): { entries: EventLogEntry[]; rest: string } {
+  const lines = text.split('\n');
+  const rest = lines.pop() ?? '';
+  const entries: EventLogEntry[] = [];
+  for (const line of lines) {
+    if (line.trim() === '') continue;
+    try {
+      entries.push(JSON.parse(line) as EventLogEntry);
+    } catch {
+      // Only a crash mid-append produces an invalid line; it carries nothing acknowledged.
+    }
+  }
+  return { entries, rest };
+}
+
+/** Reads every entry of the data directory's event log (empty when there is none yet). */
+export async function readEventLog(dataDir: string): Promise<EventLogEntry[]> {
+  const file = join(dataDir, EVENT_LOG_FILE);
+  let handle;
+  try {
+    handle = await open(file, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  try {
+    const text = (await handle.readFile()).toString('utf8');
+    // A final line without newline is either complete (parseable) or torn; try it.
+    const { entries, rest } = parseLines(text);
+    return rest.trim() === '' ? entries : [...entries, ...parseLines(`${rest}\n`).entries];
+  } finally {
+    await handle.close();
+  }
+}
+
+export interface TailOptions {
+  /** Start from the first entry instead of the end of the file. Default false. */
+  readonly fromStart?: boolean;
+  /** How often to look for new lines. Default 200 ms. */
+  readonly pollIntervalMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Follows the event log of a data directory (possibly written by another process), calling
+ * `onEntry` for each new entry. Resolves when `signal` aborts.
+ */
+export async function tailEventLog(
+  dataDir: string,
+  onEntry: (entry: EventLogEntry) => void,
+  options: TailOptions = {},
+): Promise<void> {
+  const file = join(dataDir, EVENT_LOG_FILE);
+  const interval = options.pollIntervalMs ?? 200;
+  let offset = 0;
+  if (!options.fromStart) {
+    try {
+      offset = (await stat(file)).size;
+    } catch {
+      offset = 0;
+    }
+  }
+  let rest = '';
+  const poll = async (): Promise<void> => {
+    let size: number;
+    try {
+      size = (await stat(file)).size;
+    } catch {
+      return;
+    }
+    if (size < offset) {
+      // The file was replaced (data directory wiped): start over.
+      offset = 0;
+      rest = '';
+    }
+    if (size === offset) return;
+    const handle = await open(file, 'r');
+    try {
+      const buffer = Buffer.alloc(size - offset);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
+      offset += bytesRead;
+      const parsed = parseLines(rest + buffer.subarray(0, bytesRead).toString('utf8'));
+      rest = parsed.rest;
+      for (const entry of parsed.entries) onEntry(entry);
+    } finally {
+      await handle.close();
+    }
+  };
+  while (!options.signal?.aborted) {
+    await poll();
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, interval);
+      options.signal?.addEventListener(
+        'abort',
+        () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        { once: true },
+      );
+    });
+  }
+}

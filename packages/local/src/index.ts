@@ -1,0 +1,17 @@
+export { createLocalCloud, type LocalCloud, type LocalCloudContext, type LocalCloudOptions } from './cloud';
+export { EVENT_LOG_FILE, EVENT_LOG_KIND, EventLog, readEventLog, tailEventLog, type EventLogEntry, type EventLogListener, type TailOptions } from './event-log';
+export { LocalCloudError, PersistError, ServerStartError, UnsafePathError } from './errors';
+export {
+  ensureDir,
+  listDir,
+  readFileIfExists,
+  readJson,
+  removeDir,
+  removeFile,
+  removeStaleTempFiles,
+  resolveInside,
+  writeFileAtomic,
+  writeJsonAtomic,
+} from './persist';
+export { decodeAwsChunked, protocolError, signingNameOf, startServer, type LocalServer, type LocalServerOptions } from './server';
+export { ACCOUNT_ID, REGION, type WireRequest, type WireResponse, type WireService } from './wire';
