@@ -1,0 +1,55 @@
+/**
+ * Field schemas shared by every event detail. Each detail carries `runId`, `datasetGroupName`,
+ * `stage` and, where one exists, the ARN of the resource it is about (`resourceArn`).
+ */
+import { z } from 'zod';
+
+/** Personalize's name rule; runIds follow it too so they can be embedded in resource names and tags. */
+export const PERSONALIZE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9\-_]*$/;
+
+export const personalizeName = z
+  .string()
+  .max(63, 'must be at most 63 characters')
+  .regex(PERSONALIZE_NAME, 'must start with a letter or digit and contain only letters, digits, "-" and "_"');
+
+/**
+ * Identifies one pipeline run from its trigger to Pipeline Completed/Failed. Same alphabet as
+ * Personalize names (at most 63 characters) so resource names can be derived from it.
+ */
+export const runId = personalizeName.describe('Identifies one pipeline run from trigger to completion');
+
+export const datasetGroupName = personalizeName.describe('Name of the dataset group the run works on');
+
+/** The deployment stage (`sst deploy --stage NAME`, `RECOPS_STAGE`); `local` for the local cloud. */
+export const stage = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(64, 'must be at most 64 characters')
+  .describe('Deployment stage that published the event');
+
+/** Personalize ARN, as the Personalize model constrains it (`arn:<partition>:personalize:…`, ≤ 256). */
+export const personalizeArn = z
+  .string()
+  .max(256, 'must be at most 256 characters')
+  .regex(/^arn:([a-z\d-]+):personalize:.*:.*:.+$/, 'must be a Personalize ARN (arn:<partition>:personalize:…)');
+
+export const timestamp = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' });
+
+export const s3Location = z.object({
+  bucket: z.string().min(3).max(63),
+  key: z.string().min(1).max(1024),
+});
+export type S3Location = z.infer<typeof s3Location>;
+
+export const s3Prefix = z.object({
+  bucket: z.string().min(3).max(63),
+  prefix: z.string().max(1024),
+});
+export type S3Prefix = z.infer<typeof s3Prefix>;
+
+/** Fields present in every detail (the catalog adds `schemaVersion` when building an entry). */
+export const baseDetail = {
+  runId,
+  datasetGroupName,
+  stage,
+} as const;
