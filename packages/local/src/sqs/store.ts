@@ -1,0 +1,389 @@
+/**
+ * Every queue of the local cloud, persisted under `<dataDir>/sqs/queues/<name>.json`.
+ *
+ * Each mutation (send, receive, delete, visibility change, DLQ move) resolves only after the
+ * queue's file has been rewritten atomically, so anything SQS acknowledged — including in-flight
+ * messages and their receive counts — survives a crash. Writes are grouped: all mutations that
+ * arrive while a write is pending share the next one.
+ */
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { listDir, readJson, removeFile, removeStaleTempFiles, resolveInside, writeJsonAtomic } from '../persist';
+import { SqsError, queueDoesNotExist } from './errors';
+import { QUEUE_DEFAULTS, SqsQueue, queueArn, queueNameFromArn, type QueueState, type SendInput, type StoredMessage } from './queue';
+
+export interface SqsStoreOptions {
+  readonly dataDir: string;
+  /** Called for DLQ moves and redrives (the cloud appends them to its event log). */
+  readonly onEvent?: (kind: string, data: Record<string, unknown>) => void;
+  readonly now?: () => number;
+}
+
+export interface ReceiveOptions {
+  readonly maxMessages: number;
+  readonly visibilityTimeoutSeconds?: number;
+  /** Long polling: wait up to this long for a message (0 = short poll). */
+  readonly waitTimeSeconds?: number;
+  readonly signal?: AbortSignal;
+}
+
+export const MOVE_TASK_STATUS = {
+  running: 'RUNNING',
+  completed: 'COMPLETED',
+  cancelled: 'CANCELLED',
+  failed: 'FAILED',
+} as const;
+export type MoveTaskStatus = (typeof MOVE_TASK_STATUS)[keyof typeof MOVE_TASK_STATUS];
+
+export interface MoveTask {
+  readonly taskHandle: string;
+  readonly sourceArn: string;
+  readonly destinationArn?: string;
+  readonly maxNumberOfMessagesPerSecond?: number;
+  readonly startedTimestamp: number;
+  status: MoveTaskStatus;
+  approximateNumberOfMessagesMoved: number;
+  approximateNumberOfMessagesToMove: number;
+  failureReason?: string;
+}
+
+const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
+
+export class SqsStore {
+  private readonly queues = new Map<string, SqsQueue>();
+  private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly dirty = new Set<string>();
+  private pendingWrite: Promise<void> | undefined;
+  private lastWrite: Promise<void> = Promise.resolve();
+  private readonly moveTasks: MoveTask[] = [];
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private closed = false;
+  readonly now: () => number;
+
+  private constructor(private readonly options: SqsStoreOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  private get queueDir(): string {
+    return join(this.options.dataDir, 'sqs', 'queues');
+  }
+
+  /** Loads every persisted queue (messages in flight stay in flight until their timeout ends). */
+  static async open(options: SqsStoreOptions): Promise<SqsStore> {
+    const store = new SqsStore(options);
+    await removeStaleTempFiles(store.queueDir);
+    for (const file of await listDir(store.queueDir)) {
+      if (!file.endsWith('.json') || file.startsWith('.')) continue;
+      const state = await readJson<QueueState>(join(store.queueDir, file));
+      if (state) store.queues.set(state.name, new SqsQueue(state));
+    }
+    return store;
+  }
+
+  // ---- queues ----
+
+  createQueue(name: string, attributes: Record<string, string>, tags: Record<string, string> = {}): { queue: SqsQueue; written: Promise<void> } {
+    if (!QUEUE_NAME.test(name)) {
+      throw new SqsError(
+        'InvalidParameterValue',
+        `Queue name ${JSON.stringify(name)} is invalid: use 1-80 characters from A-Z, a-z, 0-9, hyphen and underscore.`,
+        'InvalidParameterValue',
+        400,
+        'com.amazon.coral.validate#ValidationException',
+      );
+    }
+    const existing = this.queues.get(name);
+    if (existing) {
+      for (const [key, value] of Object.entries(attributes)) {
+        const current = existing.state.attributes[key] ?? QUEUE_DEFAULTS[key as keyof typeof QUEUE_DEFAULTS];
+        if (current !== value) {
+          throw new SqsError('QueueNameExists', `A queue already exists with the same name and a different value for attribute ${key}`, 'QueueAlreadyExists');
+        }
+      }
+      return { queue: existing, written: Promise.resolve() };
+    }
+    const now = this.now();
+    const queue = new SqsQueue({ name, createdAt: now, modifiedAt: now, attributes: { ...attributes }, tags: { ...tags }, messages: [] });
+    this.queues.set(name, queue);
+    return { queue, written: this.persist(name) };
+  }
+
+  getQueue(name: string): SqsQueue {
+    const queue = this.queues.get(name);
+    if (!queue) throw queueDoesNotExist(name);
+    return queue;
+  }
+
+  findQueue(name: string): SqsQueue | undefined {
+    return this.queues.get(name);
+  }
+
+  queueByArn(arn: string): SqsQueue | undefined {
+    const name = queueNameFromArn(arn);
+    return name === undefined ? undefined : this.queues.get(name);
+  }
+
+  listQueues(prefix = ''): SqsQueue[] {
+    return [...this.queues.values()].filter((queue) => queue.name.startsWith(prefix)).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Queues whose RedrivePolicy targets the given dead-letter queue. */
+  deadLetterSources(dlqName: string): SqsQueue[] {
+    const arn = queueArn(dlqName);
+    return this.listQueues().filter((queue) => queue.redrivePolicy()?.deadLetterTargetArn === arn);
+  }
+
+  async deleteQueue(name: string): Promise<void> {
+    this.getQueue(name);
+    this.queues.delete(name);
+    this.wake(name);
+    await this.persist(name);
+  }
+
+  async setAttributes(name: string, attributes: Record<string, string>): Promise<void> {
+    const queue = this.getQueue(name);
+    for (const [key, value] of Object.entries(attributes)) {
+      // An empty RedrivePolicy removes the dead-letter queue, as in SQS.
+      if (value === '' && (key === 'RedrivePolicy' || key === 'RedriveAllowPolicy' || key === 'Policy')) delete queue.state.attributes[key];
+      else queue.state.attributes[key] = value;
+    }
+    queue.state.modifiedAt = this.now();
+    this.wake(name);
+    await this.persist(name);
+  }
+
+  async tag(name: string, tags: Record<string, string>): Promise<void> {
+    Object.assign(this.getQueue(name).state.tags, tags);
+    await this.persist(name);
+  }
+
+  async untag(name: string, keys: readonly string[]): Promise<void> {
+    const queue = this.getQueue(name);
+    for (const key of keys) delete queue.state.tags[key];
+    await this.persist(name);
+  }
+
+  // ---- messages ----
+
+  async send(name: string, inputs: readonly SendInput[]): Promise<StoredMessage[]> {
+    const queue = this.getQueue(name);
+    const now = this.now();
+    const sent = inputs.map((input) => queue.send(input, now));
+    await this.persist(name);
+    this.wake(name);
+    return sent;
+  }
+
+  /** Receives like ReceiveMessage: moves exhausted messages to the DLQ, long-polls if asked. */
+  async receive(name: string, options: ReceiveOptions): Promise<StoredMessage[]> {
+    const waitMs = (options.waitTimeSeconds ?? Number(this.getQueue(name).state.attributes.ReceiveMessageWaitTimeSeconds ?? 0)) * 1000;
+    const deadline = this.now() + waitMs;
+    for (;;) {
+      const queue = this.getQueue(name);
+      const now = this.now();
+      const visibility = options.visibilityTimeoutSeconds ?? queue.attribute('VisibilityTimeout');
+      const policy = queue.redrivePolicy();
+      const dlq = policy ? this.queueByArn(policy.deadLetterTargetArn) : undefined;
+      const { received, exhausted } = queue.receive(now, options.maxMessages, visibility, dlq ? policy?.maxReceiveCount : undefined);
+      if (dlq && exhausted.length > 0) {
+        for (const message of exhausted) {
+          dlq.adopt(message, now, queue.arn);
+          this.options.onEvent?.('sqs.dead-lettered', { queue: queue.name, deadLetterQueue: dlq.name, messageId: message.id, receiveCount: message.receiveCount });
+        }
+        this.wake(dlq.name);
+        await this.persist(dlq.name);
+      }
+      if (received.length > 0 || exhausted.length > 0) await this.persist(name);
+      if (received.length > 0) return received;
+      const remaining = deadline - this.now();
+      if (remaining <= 0 || this.closed || options.signal?.aborted) return [];
+      const nextAvailable = queue.nextAvailableAt(this.now());
+      await this.waitForChange(name, Math.min(remaining, nextAvailable === undefined ? remaining : Math.max(1, nextAvailable - this.now())), options.signal);
+    }
+  }
+
+  async deleteMessages(name: string, receiptHandles: readonly string[]): Promise<void> {
+    const queue = this.getQueue(name);
+    for (const handle of receiptHandles) queue.delete(handle);
+    await this.persist(name);
+  }
+
+  async changeVisibility(name: string, receiptHandle: string, visibilityTimeoutSeconds: number): Promise<void> {
+    this.getQueue(name).changeVisibility(receiptHandle, visibilityTimeoutSeconds, this.now());
+    if (visibilityTimeoutSeconds === 0) this.wake(name);
+    await this.persist(name);
+  }
+
+  async purge(name: string): Promise<void> {
+    const queue = this.getQueue(name);
+    const now = this.now();
+    if (queue.state.purgedAt !== undefined && now - queue.state.purgedAt < 60_000) {
+      throw new SqsError(
+        'PurgeQueueInProgress',
+        `Only one PurgeQueue operation on ${name} is allowed every 60 seconds.`,
+        'AWS.SimpleQueueService.PurgeQueueInProgress',
+        403,
+      );
+    }
+    queue.purge(now);
+    await this.persist(name);
+  }
+
+  // ---- dead-letter redrive (StartMessageMoveTask) ----
+
+  startMoveTask(sourceArn: string, destinationArn?: string, maxPerSecond?: number): MoveTask {
+    const source = this.queueByArn(sourceArn);
+    if (!source) throw new SqsError('ResourceNotFoundException', `The resource ${sourceArn} does not exist.`, 'ResourceNotFoundException', 404);
+    if (this.deadLetterSources(source.name).length === 0) {
+      throw new SqsError(
+        'InvalidParameterValue',
+        `Source queue ${sourceArn} must be configured as a dead-letter queue (no queue names it in its RedrivePolicy).`,
+        'InvalidParameterValue',
+        400,
+        'com.amazon.coral.validate#ValidationException',
+      );
+    }
+    if (destinationArn !== undefined && !this.queueByArn(destinationArn)) {
+      throw new SqsError('ResourceNotFoundException', `The resource ${destinationArn} does not exist.`, 'ResourceNotFoundException', 404);
+    }
+    if (this.moveTasks.some((task) => task.sourceArn === sourceArn && task.status === MOVE_TASK_STATUS.running)) {
+      throw new SqsError('UnsupportedOperation', `A message move task is already running for ${sourceArn}.`, 'AWS.SimpleQueueService.UnsupportedOperation');
+    }
+    const now = this.now();
+    const task: MoveTask = {
+      taskHandle: Buffer.from(JSON.stringify({ id: randomUUID(), sourceArn }), 'utf8').toString('base64'),
+      sourceArn,
+      ...(destinationArn !== undefined ? { destinationArn } : {}),
+      ...(maxPerSecond !== undefined ? { maxNumberOfMessagesPerSecond: maxPerSecond } : {}),
+      startedTimestamp: now,
+      status: MOVE_TASK_STATUS.running,
+      approximateNumberOfMessagesMoved: 0,
+      approximateNumberOfMessagesToMove: source.counts(now).visible,
+    };
+    this.moveTasks.push(task);
+    void this.runMoveTask(task);
+    return task;
+  }
+
+  listMoveTasks(sourceArn: string, max = 1): MoveTask[] {
+    if (!this.queueByArn(sourceArn)) throw new SqsError('ResourceNotFoundException', `The resource ${sourceArn} does not exist.`, 'ResourceNotFoundException', 404);
+    return this.moveTasks.filter((task) => task.sourceArn === sourceArn).reverse().slice(0, max);
+  }
+
+  cancelMoveTask(taskHandle: string): MoveTask {
+    const task = this.moveTasks.find((candidate) => candidate.taskHandle === taskHandle);
+    if (!task) throw new SqsError('ResourceNotFoundException', `Task ${taskHandle} does not exist.`, 'ResourceNotFoundException', 404);
+    if (task.status !== MOVE_TASK_STATUS.running) {
+      throw new SqsError('UnsupportedOperation', `Task ${taskHandle} is ${task.status} and cannot be cancelled.`, 'AWS.SimpleQueueService.UnsupportedOperation');
+    }
+    task.status = MOVE_TASK_STATUS.cancelled;
+    return task;
+  }
+
+  /** Moves the messages visible when the task started, at most `maxPerSecond` each second. */
+  private async runMoveTask(task: MoveTask): Promise<void> {
+    try {
+      while (task.status === MOVE_TASK_STATUS.running && !this.closed) {
+        const source = this.queueByArn(task.sourceArn);
+        const left = task.approximateNumberOfMessagesToMove - task.approximateNumberOfMessagesMoved;
+        if (!source || left <= 0) break;
+        const now = this.now();
+        const batch = source.takeAvailable(
+          now,
+          Math.min(left, task.maxNumberOfMessagesPerSecond ?? left),
+          (message) => task.destinationArn !== undefined || (message.deadLetterSourceArn !== undefined && this.queueByArn(message.deadLetterSourceArn) !== undefined),
+        );
+        if (batch.length === 0) break;
+        const touched = new Set<string>([source.name]);
+        for (const message of batch) {
+          const target = this.queueByArn(task.destinationArn ?? message.deadLetterSourceArn ?? '');
+          if (!target) continue;
+          target.adopt(message, now);
+          touched.add(target.name);
+          this.options.onEvent?.('sqs.redriven', { from: source.name, to: target.name, messageId: message.id });
+        }
+        task.approximateNumberOfMessagesMoved += batch.length;
+        await Promise.all([...touched].map((name) => this.persist(name)));
+        for (const name of touched) this.wake(name);
+        if (task.maxNumberOfMessagesPerSecond !== undefined && task.approximateNumberOfMessagesMoved < task.approximateNumberOfMessagesToMove) {
+          await this.sleep(1000);
+        }
+      }
+      if (task.status === MOVE_TASK_STATUS.running) task.status = MOVE_TASK_STATUS.completed;
+    } catch (error) {
+      task.status = MOVE_TASK_STATUS.failed;
+      task.failureReason = (error as Error).message;
+    }
+  }
+
+  // ---- waiting ----
+
+  /** Resolves when something may have become receivable on `name`, after `ms`, or on abort/close. */
+  private waitForChange(name: string, ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const waiters = this.waiters.get(name) ?? new Set<() => void>();
+      this.waiters.set(name, waiters);
+      const done = (): void => {
+        clearTimeout(timer);
+        this.timers.delete(timer);
+        waiters.delete(done);
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.timers.add(timer);
+      waiters.add(done);
+      signal?.addEventListener('abort', done, { once: true });
+    });
+  }
+
+  private wake(name: string): void {
+    const waiters = this.waiters.get(name);
+    if (!waiters) return;
+    for (const waiter of [...waiters]) waiter();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        resolve();
+      }, ms);
+      this.timers.add(timer);
+    });
+  }
+
+  // ---- persistence ----
+
+  /** Schedules a write of `name`'s file; resolves once a write that includes the current state is done. */
+  private persist(name: string): Promise<void> {
+    this.dirty.add(name);
+    if (!this.pendingWrite) {
+      const write = this.lastWrite.then(async () => {
+        this.pendingWrite = undefined;
+        const names = [...this.dirty];
+        this.dirty.clear();
+        await Promise.all(names.map((queueName) => this.writeQueue(queueName)));
+      });
+      this.pendingWrite = write;
+      this.lastWrite = write.catch(() => undefined);
+    }
+    return this.pendingWrite;
+  }
+
+  private async writeQueue(name: string): Promise<void> {
+    const file = resolveInside(this.queueDir, `${name}.json`);
+    const queue = this.queues.get(name);
+    if (queue) await writeJsonAtomic(file, queue.state);
+    else await removeFile(file);
+  }
+
+  /** Ends long polls and move tasks, then waits for pending writes. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const name of this.waiters.keys()) this.wake(name);
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    await this.lastWrite;
+  }
+}
