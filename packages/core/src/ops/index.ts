@@ -1,0 +1,38 @@
+/**
+ * Idempotent Amazon Personalize operations. Each takes a `PersonalizeClient` and a spec, reuses a
+ * resource that already exists (same identity, same definition) and creates it otherwise. Errors
+ * are `OpsError`s that say whether a retry can help.
+ */
+export { ErrorClass, classifyError, isAlreadyExists, isNotFound, toOpsError } from './classify';
+export {
+  OpsError,
+  PermanentOpsError,
+  ResourceConflictError,
+  ResourceFailedError,
+  ResourceNotReadyError,
+  RetryableOpsError,
+} from './errors';
+export { ensureDatasetGroup, findDatasetGroup } from './dataset-group';
+export type { DatasetGroupSpec } from './dataset-group';
+export { ensureSchema, schemaRevisionName } from './schema';
+export type { SchemaResult, SchemaSpec } from './schema';
+export { compareSchemas } from './schema-compat';
+export type { SchemaComparison } from './schema-compat';
+export { ensureDataset, findDataset } from './dataset';
+export type { DatasetResult, DatasetSpec } from './dataset';
+export { ensureEventTracker } from './event-tracker';
+export type { EventTrackerResult, EventTrackerSpec } from './event-tracker';
+export { ensureImportJob } from './import-job';
+export type { ImportJobSpec } from './import-job';
+export { ensureFilter } from './filter';
+export type { FilterSpec } from './filter';
+export { ensureSolution } from './solution';
+export type { SolutionSpec } from './solution';
+export { ensureSolutionVersion } from './solution-version';
+export type { SolutionVersionSpec } from './solution-version';
+export { ensureRecommender } from './recommender';
+export type { RecommenderSpec } from './recommender';
+export { ResourceKind, StatusPhase, canList, describeStatus, listStatuses, parentArnOf, statusPhase } from './status';
+export type { ResourceStatus } from './status';
+export { isFailedStatus, requireActive } from './shared';
+export type { EnsureResult, TagMap } from './shared';

@@ -1,0 +1,117 @@
+import {
+  CreateSolutionVersionCommand,
+  DescribeSolutionCommand,
+  DescribeSolutionVersionCommand,
+  type PersonalizeClient,
+  type SolutionVersion,
+  type SolutionVersionSummary,
+  StopSolutionVersionCreationCommand,
+  type TrainingMode,
+  paginateListSolutionVersions,
+} from '@aws-sdk/client-personalize';
+import { call, collectPages, requireActive, requireArn, STATUS_CREATE_PENDING, toTagList } from './shared';
+import type { EnsureResult, TagMap } from './shared';
+
+interface SolutionVersionSpec {
+  readonly solutionArn: string;
+  /**
+   * Deterministic per run and solution (e.g. from the runId): the version's identity. Personalize
+   * does not enforce unique version names, so recops looks the name up before creating.
+   */
+  readonly name: string;
+  readonly trainingMode?: TrainingMode | string;
+  readonly tags?: TagMap;
+  /**
+   * Only versions created at or after this instant can belong to the run (its start time). Keeps
+   * the look-up to a handful of Describe calls on solutions with a long history.
+   */
+  readonly createdAfter?: Date;
+}
+
+/** Creation times are compared with this slack: clocks of recops and Personalize differ a little. */
+const CLOCK_SLACK_MS = 5 * 60 * 1000;
+
+async function findNamedVersions(
+  client: PersonalizeClient,
+  spec: SolutionVersionSpec,
+): Promise<SolutionVersion[]> {
+  const summaries = await call(`ListSolutionVersions ${spec.solutionArn}`, () =>
+    collectPages<SolutionVersionSummary>(
+      paginateListSolutionVersions({ client }, { solutionArn: spec.solutionArn }),
+      'solutionVersions',
+    ),
+  );
+  const since = spec.createdAfter === undefined ? undefined : spec.createdAfter.getTime() - CLOCK_SLACK_MS;
+  const candidates = summaries.filter(
+    (s) => since === undefined || s.creationDateTime === undefined || s.creationDateTime.getTime() >= since,
+  );
+  const described = await Promise.all(
+    candidates.map(async (summary) => {
+      const solutionVersionArn = requireArn(summary.solutionVersionArn, 'ListSolutionVersions');
+      const response = await call(`DescribeSolutionVersion ${solutionVersionArn}`, () =>
+        client.send(new DescribeSolutionVersionCommand({ solutionVersionArn })),
+      );
+      return response.solutionVersion;
+    }),
+  );
+  return described.filter((v): v is SolutionVersion => v !== undefined && v.name === spec.name);
+}
+
+/** Oldest first, then by ARN: every caller picks the same winner among duplicates. */
+function byAge(a: SolutionVersion, b: SolutionVersion): number {
+  const at = a.creationDateTime?.getTime() ?? 0;
+  const bt = b.creationDateTime?.getTime() ?? 0;
+  if (at !== bt) return at - bt;
+  return (a.solutionVersionArn ?? '') < (b.solutionVersionArn ?? '') ? -1 : 1;
+}
+
+function asResult(version: SolutionVersion, created: boolean): EnsureResult {
+  return {
+    arn: requireArn(version.solutionVersionArn, 'DescribeSolutionVersion'),
+    created,
+    ...(version.status !== undefined && { status: version.status }),
+    ...(version.failureReason !== undefined && { failureReason: version.failureReason }),
+  };
+}
+
+/**
+ * One solution version per run and solution. A repeated or reordered event finds the version by
+ * its name and reuses it. Two deliveries racing each other can both create one; the second look-up
+ * then keeps the oldest and stops the others, so the run trains exactly one version.
+ */
+async function ensureSolutionVersion(client: PersonalizeClient, spec: SolutionVersionSpec): Promise<EnsureResult> {
+  const existing = (await findNamedVersions(client, spec)).sort(byAge);
+  if (existing[0] !== undefined) return asResult(existing[0], false);
+
+  const { solution } = await call(`DescribeSolution ${spec.solutionArn}`, () =>
+    client.send(new DescribeSolutionCommand({ solutionArn: spec.solutionArn })),
+  );
+  requireActive(spec.solutionArn, solution?.status);
+
+  const response = await call(`CreateSolutionVersion ${spec.name}`, () =>
+    client.send(
+      new CreateSolutionVersionCommand({
+        solutionArn: spec.solutionArn,
+        name: spec.name,
+        trainingMode: spec.trainingMode as TrainingMode | undefined,
+        tags: toTagList(spec.tags),
+      }),
+    ),
+  );
+  const ours = requireArn(response.solutionVersionArn, 'CreateSolutionVersion');
+
+  const named = (await findNamedVersions(client, spec)).sort(byAge);
+  const winner = named[0];
+  if (winner === undefined || winner.solutionVersionArn === ours) {
+    return { arn: ours, created: true, status: STATUS_CREATE_PENDING };
+  }
+  if (named.some((v) => v.solutionVersionArn === ours)) {
+    await call(`StopSolutionVersionCreation ${ours}`, () =>
+      client.send(new StopSolutionVersionCreationCommand({ solutionVersionArn: ours })),
+    ).catch(() => undefined); // Already past the point of stopping: it trains; the run still uses the winner.
+  }
+  return asResult(winner, false);
+}
+
+export { ensureSolutionVersion };
+export type { SolutionVersionSpec };
