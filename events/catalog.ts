@@ -8,6 +8,7 @@ import { scheduleFired } from './schedule-fired';
 import { solutionVersionPromoted } from './solution-version-promoted';
 import { solutionVersionRejected } from './solution-version-rejected';
 import { STATUS_CHANGED_EVENTS } from './status-changed';
+import { stepFailed } from './step-failed';
 import { watchRequested } from './watch-requested';
 
 /** Every event of the flow, in DESIGN.md order. */
@@ -19,6 +20,7 @@ export const EVENT_CATALOG: readonly EventDefinition[] = [
   solutionVersionPromoted,
   solutionVersionRejected,
   batchOutputReady,
+  stepFailed,
   pipelineCompleted,
   pipelineFailed,
 ] as unknown as readonly EventDefinition[];

@@ -44,4 +44,5 @@ export {
   type StatusChangedEvent,
   type TerminalStatus,
 } from './status-changed';
+export { stepFailed } from './step-failed';
 export { watchRequested } from './watch-requested';

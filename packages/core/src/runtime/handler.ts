@@ -1,0 +1,137 @@
+/**
+ * Handler factories: the middy plumbing every service shares, so a service's handler is only
+ * "parse the event, call the logic with clients, return".
+ *
+ * SQS consumers (`createSqsHandler`) use `@middy/sqs-partial-batch-failure`: each record is processed
+ * on its own (Promise.allSettled over `Records`), only failed records are reported in
+ * `batchItemFailures` and return to the queue; the others are deleted.
+ *
+ * When the whole batch fails:
+ * - every record rejected → every messageId is listed in `batchItemFailures`; the invocation itself
+ *   succeeds (no FullBatchFailureError as Powertools' BatchProcessor would throw), so Lambda does not
+ *   count a function error; each record returns after its own visibility timeout and reaches the DLQ
+ *   after maxReceiveCount.
+ * - the handler throws before processing (e.g. a missing environment variable) → the middleware's
+ *   onError reports every record as failed in the same way, so the outcome is identical.
+ * The queue's event source mapping must enable `ReportBatchItemFailures` (stacks/ sets it; the local
+ * runner honours it), otherwise a returned failure list is ignored and the whole batch is deleted.
+ */
+import middy from '@middy/core';
+import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { clientConfig, createClients, type ClientOptions, type Clients } from './clients';
+import { readRuntimeEnv, type RuntimeEnv } from './env';
+import { RetryLaterError } from './errors';
+import { isRetryableError, receiveCount, returnToQueueLater, type BackoffOptions } from './backoff';
+import { createObservability, MetricUnit, RUNTIME_METRIC, type Observability } from './observability';
+
+/** What the logic of one record gets: its clients, its environment, logging and metrics. */
+export interface InvocationContext extends Observability {
+  readonly env: RuntimeEnv;
+  readonly clients: Clients;
+  readonly lambdaContext: Context;
+}
+
+export interface RecordContext extends InvocationContext {
+  /** How many times SQS has delivered this record (1 on the first delivery). */
+  readonly receiveCount: number;
+}
+
+export interface SqsHandlerOptions {
+  /** The service's manifest name; used as Powertools service name. */
+  readonly serviceName: string;
+  /** Processes one record; throw to return it to the queue. */
+  readonly processRecord: (record: SQSRecord, context: RecordContext) => Promise<void>;
+  /** Which errors return the record with backoff (visibility change). Default: `isRetryableError`. */
+  readonly isRetryable?: (error: unknown) => boolean;
+  readonly backoff?: BackoffOptions;
+  /** Client settings (tests); by default from the environment. */
+  readonly clientOptions?: ClientOptions;
+}
+
+export interface HandlerOptions<TEvent, TResult> {
+  readonly serviceName: string;
+  readonly handle: (event: TEvent, context: InvocationContext) => Promise<TResult>;
+  readonly clientOptions?: ClientOptions;
+}
+
+const clientsByConfig = new Map<string, Clients>();
+
+/** Clients shared by invocations with the same endpoint and region (keeps connections alive). */
+function sharedClients(options: ClientOptions | undefined): Clients {
+  const key = JSON.stringify(clientConfig(options));
+  let clients = clientsByConfig.get(key);
+  if (!clients) {
+    clients = createClients(options);
+    clientsByConfig.set(key, clients);
+  }
+  return clients;
+}
+
+/** Builds the invocation context at call time (environment read per invocation, never at import). */
+function invocationContext(observability: Observability, lambdaContext: Context, clientOptions?: ClientOptions): InvocationContext {
+  return { ...observability, env: readRuntimeEnv(), clients: sharedClients(clientOptions), lambdaContext };
+}
+
+/**
+ * A middy handler for an SQS event source with partial batch responses.
+ * @example
+ * export const main = createSqsHandler({
+ *   serviceName: 'run-tracker',
+ *   processRecord: (record, ctx) => trackRun(findDefinition(record), ctx.clients.s3, …),
+ * });
+ */
+export function createSqsHandler(options: SqsHandlerOptions) {
+  const observability = createObservability(options.serviceName);
+  const { logger, metrics } = observability;
+  const isRetryable = options.isRetryable ?? isRetryableError;
+
+  const processOne = async (record: SQSRecord, base: InvocationContext): Promise<void> => {
+    const context: RecordContext = { ...base, receiveCount: receiveCount(record) };
+    try {
+      await options.processRecord(record, context);
+      metrics.addMetric(RUNTIME_METRIC.recordsProcessed, MetricUnit.Count, 1);
+    } catch (error) {
+      if (isRetryable(error) && base.env.ownQueueUrl) {
+        const delaySeconds = await returnToQueueLater(base.clients.sqs, base.env.ownQueueUrl, record, options.backoff);
+        metrics.addMetric(RUNTIME_METRIC.recordsRetried, MetricUnit.Count, 1);
+        logger.warn('record returned to the queue with backoff', {
+          messageId: record.messageId,
+          receiveCount: context.receiveCount,
+          delaySeconds,
+          error,
+        });
+        throw new RetryLaterError(`retry in ${delaySeconds} s: ${(error as Error).message}`, { cause: error, delaySeconds });
+      }
+      metrics.addMetric(RUNTIME_METRIC.recordsFailed, MetricUnit.Count, 1);
+      logger.error('record failed', { messageId: record.messageId, receiveCount: context.receiveCount, error });
+      throw error;
+    }
+  };
+
+  const handler = async (event: SQSEvent, lambdaContext: Context): Promise<PromiseSettledResult<void>[]> => {
+    const base = invocationContext(observability, lambdaContext, options.clientOptions);
+    return Promise.allSettled(event.Records.map((record) => processOne(record, base)));
+  };
+
+  // Failures are logged by processOne with context; the middleware's own logger would repeat them.
+  return middy<SQSEvent, SQSBatchResponse>(handler as never)
+    .use(injectLambdaContext(logger))
+    .use(logMetrics(metrics))
+    .use(sqsPartialBatchFailure({ logger: () => undefined }));
+}
+
+/**
+ * A middy handler for a direct trigger (S3 notifications, Scheduler): logs and metrics, no batch
+ * semantics. A thrown error fails the invocation, and Lambda's asynchronous retries apply.
+ */
+export function createHandler<TEvent, TResult>(options: HandlerOptions<TEvent, TResult>) {
+  const observability = createObservability(options.serviceName);
+  const handler = async (event: TEvent, lambdaContext: Context): Promise<TResult> =>
+    options.handle(event, invocationContext(observability, lambdaContext, options.clientOptions));
+  return middy<TEvent, TResult>(handler as never)
+    .use(injectLambdaContext(observability.logger))
+    .use(logMetrics(observability.metrics));
+}

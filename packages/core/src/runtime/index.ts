@@ -1,0 +1,16 @@
+/** The Lambda runtime every recops service shares. */
+export { backoffSeconds, isRetryableError, receiveCount, RETRYABLE_ERROR_NAMES, returnToQueueLater, type BackoffOptions } from './backoff';
+export { clientConfig, createClients, type ClientOptions, type Clients } from './clients';
+export { readRuntimeEnv, requireSetting, type RuntimeEnv } from './env';
+export { PublishError, RetryLaterError, RuntimeConfigError, RuntimeError } from './errors';
+export {
+  createHandler,
+  createSqsHandler,
+  type HandlerOptions,
+  type InvocationContext,
+  type RecordContext,
+  type SqsHandlerOptions,
+} from './handler';
+export { createObservability, Logger, Metrics, METRICS_NAMESPACE, MetricUnit, RUNTIME_METRIC, type Observability } from './observability';
+export { publish, PUT_EVENTS_MAX_ENTRIES } from './publish';
+export { planKey, RUNS_PREFIX, runStateKey } from './locations';

@@ -1,0 +1,228 @@
+/**
+ * The service manifest: every recops service, what wakes it up and what it may do. `stacks/` turns
+ * it into AWS resources and `packages/local` into the same topology in one process; both read only
+ * this file. Patterns come from the event catalog, so a renamed event cannot leave a stale rule.
+ *
+ * Permissions list the calls each service's own code makes. Lambda's event source mapping needs
+ * (sqs:ReceiveMessage, DeleteMessage, GetQueueAttributes) and CloudWatch Logs are added by the
+ * stacks for every queue consumer and are not repeated here.
+ */
+import {
+  datasetGroupStatusChanged,
+  datasetImportJobStatusChanged,
+  datasetStatusChanged,
+  pipelineRequested,
+  scheduleFired,
+  solutionStatusChanged,
+  STATUS_CHANGED_EVENTS,
+  stepFailed,
+  watchRequested,
+  type EventDefinition,
+} from '../events';
+import type { BusPattern, Permission, QueueSettings, ServiceDefinition } from './manifest-types';
+
+/** 14 days, the SQS maximum: time enough to inspect and redrive a poison message. */
+export const DLQ_RETENTION_SECONDS = 1_209_600;
+
+/** AWS guidance for SQS event sources: visibility timeout at least 6 × the function timeout. */
+export const VISIBILITY_TIMEOUT_FACTOR = 6;
+
+function queue(timeoutSeconds: number, settings: Partial<QueueSettings> = {}): QueueSettings {
+  return {
+    batchSize: 10,
+    batchingWindowSeconds: 0,
+    visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_FACTOR * timeoutSeconds,
+    // Throttling and LimitExceeded retries count as receives; 10 leaves room for backoff up to 15 min.
+    maxReceiveCount: 10,
+    dlqRetentionSeconds: DLQ_RETENTION_SECONDS,
+    ...settings,
+  };
+}
+
+/** One pattern matching any of several events of the same source (one rule instead of many). */
+function anyOf(definitions: readonly EventDefinition[]): BusPattern {
+  const sources = [...new Set(definitions.map((d) => d.source))];
+  if (sources.length !== 1) throw new Error(`anyOf needs events of one source, got ${sources.join(', ')}`);
+  return { source: sources, 'detail-type': definitions.map((d) => d.detailType) };
+}
+
+const ACTIVE = { status: ['ACTIVE'] } as const;
+
+const publishEvents: Permission = { actions: ['events:PutEvents'], scope: 'bus' };
+const retryWithBackoff: Permission = { actions: ['sqs:ChangeMessageVisibility'], scope: 'ownQueue' };
+const passPersonalizeRole: Permission = { actions: ['iam:PassRole'], scope: 'personalizeRole' };
+
+/** Describe/List for every resource kind the watcher observes. */
+const PERSONALIZE_READ_STATUS = [
+  'personalize:DescribeDatasetGroup',
+  'personalize:DescribeDataset',
+  'personalize:DescribeDatasetImportJob',
+  'personalize:ListDatasetImportJobs',
+  'personalize:DescribeEventTracker',
+  'personalize:DescribeFilter',
+  'personalize:DescribeSolution',
+  'personalize:DescribeSolutionVersion',
+  'personalize:ListSolutionVersions',
+  'personalize:DescribeCampaign',
+  'personalize:DescribeBatchInferenceJob',
+  'personalize:DescribeBatchSegmentJob',
+  'personalize:DescribeRecommender',
+] as const;
+
+const configIntake: ServiceDefinition = {
+  name: 'config-intake',
+  handler: 'services/config-intake/handler.main',
+  timeoutSeconds: 60,
+  memoryMB: 512,
+  subscriptions: [],
+  s3Triggers: [{ prefix: 'train/', suffix: '.json' }],
+  permissions: [
+    // Read the parameter file, list the CSVs beside it, write the resolved plan under runs/.
+    { actions: ['s3:GetObject', 's3:ListBucket', 's3:PutObject'], scope: 'bucket' },
+    publishEvents,
+  ],
+};
+
+const datasetProvisionerTimeout = 60;
+const datasetProvisioner: ServiceDefinition = {
+  name: 'dataset-provisioner',
+  handler: 'services/dataset-provisioner/handler.main',
+  timeoutSeconds: datasetProvisionerTimeout,
+  memoryMB: 512,
+  subscriptions: [
+    pipelineRequested.pattern(),
+    // Datasets need an ACTIVE dataset group, import jobs an ACTIVE dataset: continue when they are.
+    { ...anyOf([datasetGroupStatusChanged, datasetStatusChanged]), detail: ACTIVE },
+    scheduleFired.pattern({ kind: ['import'] }),
+  ],
+  queue: queue(datasetProvisionerTimeout),
+  s3Triggers: [],
+  permissions: [
+    {
+      actions: [
+        'personalize:CreateDatasetGroup',
+        'personalize:DescribeDatasetGroup',
+        'personalize:ListDatasetGroups',
+        'personalize:CreateSchema',
+        'personalize:DescribeSchema',
+        'personalize:ListSchemas',
+        'personalize:CreateDataset',
+        'personalize:DescribeDataset',
+        'personalize:ListDatasets',
+        'personalize:UpdateDataset',
+        'personalize:CreateDatasetImportJob',
+        'personalize:DescribeDatasetImportJob',
+        'personalize:ListDatasetImportJobs',
+        'personalize:CreateEventTracker',
+        'personalize:DescribeEventTracker',
+        'personalize:ListEventTrackers',
+        'personalize:TagResource',
+        'personalize:ListTagsForResource',
+      ],
+      scope: 'personalize',
+    },
+    passPersonalizeRole,
+    // The plan of a run lives in the bucket when it is too large for the event.
+    { actions: ['s3:GetObject'], scope: 'bucket' },
+    publishEvents,
+    retryWithBackoff,
+  ],
+};
+
+const statusWatcherTimeout = 30;
+const statusWatcher: ServiceDefinition = {
+  name: 'status-watcher',
+  handler: 'services/status-watcher/handler.main',
+  timeoutSeconds: statusWatcherTimeout,
+  memoryMB: 256,
+  subscriptions: [watchRequested.pattern()],
+  // Re-checks ride on the same queue (SendMessage with DelaySeconds ≤ 15 min), so receives grow
+  // with every check only through genuine failures; keep maxReceiveCount at the default.
+  queue: queue(statusWatcherTimeout),
+  s3Triggers: [],
+  permissions: [
+    { actions: [...PERSONALIZE_READ_STATUS], scope: 'personalize' },
+    { actions: ['sqs:SendMessage', 'sqs:ChangeMessageVisibility'], scope: 'ownQueue' },
+    publishEvents,
+  ],
+};
+
+const solutionTrainerTimeout = 60;
+const solutionTrainer: ServiceDefinition = {
+  name: 'solution-trainer',
+  handler: 'services/solution-trainer/handler.main',
+  timeoutSeconds: solutionTrainerTimeout,
+  memoryMB: 512,
+  subscriptions: [
+    // The join: every import ACTIVE (checked against Personalize, not by counting these events).
+    datasetImportJobStatusChanged.pattern(ACTIVE),
+    // Solution versions need an ACTIVE solution.
+    solutionStatusChanged.pattern(ACTIVE),
+    scheduleFired.pattern({ kind: ['full', 'update'] }),
+  ],
+  queue: queue(solutionTrainerTimeout),
+  s3Triggers: [],
+  permissions: [
+    {
+      actions: [
+        'personalize:DescribeDatasetGroup',
+        'personalize:ListDatasets',
+        'personalize:DescribeDataset',
+        'personalize:ListDatasetImportJobs',
+        'personalize:DescribeDatasetImportJob',
+        'personalize:CreateFilter',
+        'personalize:DescribeFilter',
+        'personalize:ListFilters',
+        'personalize:CreateSolution',
+        'personalize:DescribeSolution',
+        'personalize:ListSolutions',
+        'personalize:CreateSolutionVersion',
+        'personalize:DescribeSolutionVersion',
+        'personalize:ListSolutionVersions',
+        'personalize:CreateRecommender',
+        'personalize:DescribeRecommender',
+        'personalize:ListRecommenders',
+        'personalize:DescribeRecipe',
+        'personalize:TagResource',
+        'personalize:ListTagsForResource',
+      ],
+      scope: 'personalize',
+    },
+    { actions: ['s3:GetObject'], scope: 'bucket' },
+    publishEvents,
+    retryWithBackoff,
+  ],
+};
+
+const runTrackerTimeout = 30;
+const runTracker: ServiceDefinition = {
+  name: 'run-tracker',
+  handler: 'services/run-tracker/handler.main',
+  timeoutSeconds: runTrackerTimeout,
+  memoryMB: 256,
+  subscriptions: [anyOf([pipelineRequested, stepFailed]), watchRequested.pattern(), anyOf(STATUS_CHANGED_EVENTS)],
+  queue: queue(runTrackerTimeout),
+  s3Triggers: [],
+  permissions: [
+    // Run state: conditional GetObject/PutObject on runs/<dsg>/<runId>/state.json; the plan beside it.
+    { actions: ['s3:GetObject', 's3:PutObject'], scope: 'bucket' },
+    publishEvents,
+    retryWithBackoff,
+  ],
+};
+
+/** Every service, in the order of the flow. */
+export const SERVICES: readonly ServiceDefinition[] = [
+  configIntake,
+  datasetProvisioner,
+  statusWatcher,
+  solutionTrainer,
+  runTracker,
+];
+
+/** The service named `name`; throws for an unknown name. */
+export function serviceNamed(name: string): ServiceDefinition {
+  const service = SERVICES.find((s) => s.name === name);
+  if (!service) throw new Error(`no service named "${name}" in services/manifest.ts`);
+  return service;
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { EVENT_CATALOG } from '../../events';
+import { SERVICES, serviceNamed } from '../../services/manifest';
+
+describe('Manifest: services/manifest.ts', () => {
+  it('lists every service of the flow once, with handlers in its own folder', () => {
+    expect(SERVICES.map((s) => s.name)).toEqual([
+      'config-intake',
+      'dataset-provisioner',
+      'status-watcher',
+      'solution-trainer',
+      'run-tracker',
+    ]);
+    for (const service of SERVICES) expect(service.handler).toBe(`services/${service.name}/handler.main`);
+  });
+
+  it('gives a queue exactly to subscribers, with visibility ≥ 6 × timeout and a 14-day DLQ', () => {
+    for (const service of SERVICES) {
+      expect(service.queue !== undefined, service.name).toBe(service.subscriptions.length > 0);
+      if (!service.queue) continue;
+      expect(service.queue.visibilityTimeoutSeconds).toBeGreaterThanOrEqual(6 * service.timeoutSeconds);
+      expect(service.queue.dlqRetentionSeconds).toBe(14 * 24 * 3600);
+      expect(service.queue.batchSize).toBeGreaterThanOrEqual(1);
+      expect(service.queue.batchSize).toBeLessThanOrEqual(10);
+    }
+  });
+
+  it('subscribes only to events of the catalog', () => {
+    const known = new Set(EVENT_CATALOG.map((d) => `${d.source}|${d.detailType}`));
+    for (const service of SERVICES)
+      for (const pattern of service.subscriptions)
+        for (const source of pattern.source ?? [])
+          for (const detailType of pattern['detail-type'] ?? [])
+            expect(known.has(`${source}|${detailType}`), `${service.name}: ${detailType}`).toBe(true);
+  });
+
+  it('triggers config-intake on train/**.json uploads', () => {
+    expect(serviceNamed('config-intake').s3Triggers).toEqual([{ prefix: 'train/', suffix: '.json' }]);
+  });
+
+  it('lets every queue consumer that retries with backoff change its own messages\' visibility', () => {
+    for (const service of SERVICES.filter((s) => s.queue))
+      expect(
+        service.permissions.some((p) => p.scope === 'ownQueue' && p.actions.includes('sqs:ChangeMessageVisibility')),
+        service.name,
+      ).toBe(true);
+  });
+});

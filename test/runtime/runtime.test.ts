@@ -1,0 +1,130 @@
+import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  backoffSeconds,
+  createClients,
+  createSqsHandler,
+  publish,
+  PublishError,
+  readRuntimeEnv,
+  RuntimeConfigError,
+} from '../../packages/core/src/runtime';
+import { fakeContext, RUNTIME_TEST_ENV, sqsRecord } from './fixtures';
+
+describe('Function: createClients', () => {
+  it('points every client at AWS_ENDPOINT_URL and forces path-style S3', async () => {
+    const clients = createClients({ env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' } });
+    const s3Endpoint = await clients.s3.config.endpoint?.();
+    const personalizeEndpoint = await clients.personalize.config.endpoint?.();
+    expect(clients.s3.config.forcePathStyle).toBe(true);
+    expect(s3Endpoint?.hostname).toBe('127.0.0.1');
+    expect(personalizeEndpoint?.port).toBe(4566);
+    expect(await clients.sqs.config.region()).toBe('us-east-1');
+  });
+
+  it('leaves S3 virtual-hosted when no endpoint is set', () => {
+    const clients = createClients({ env: { AWS_REGION: 'eu-west-1' } });
+    expect(clients.s3.config.forcePathStyle).toBe(false);
+  });
+});
+
+describe('Function: readRuntimeEnv', () => {
+  it('throws naming the missing variable', () => {
+    expect(() => readRuntimeEnv({ RECOPS_STAGE: 'x', RECOPS_BUCKET_NAME: 'b' })).toThrow(
+      new RuntimeConfigError('RECOPS_BUS_NAME'),
+    );
+  });
+});
+
+describe('Function: backoffSeconds', () => {
+  it('doubles per receive and stops at the cap', () => {
+    const noJitter = { random: () => 0 };
+    expect([1, 2, 3, 4].map((n) => backoffSeconds(n, noJitter))).toEqual([10, 20, 40, 80]);
+    expect(backoffSeconds(30, noJitter)).toBe(900);
+    expect(backoffSeconds(30, { random: () => 0.99 })).toBe(900);
+  });
+});
+
+describe('Function: publish', () => {
+  const eventBridge = mockClient(EventBridgeClient);
+  afterEach(() => eventBridge.reset());
+  const entry = (n: number) => ({ Source: 's', DetailType: `t${n}`, Detail: '{}', EventBusName: 'b' });
+
+  it('sends at most 10 entries per PutEvents call', async () => {
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [] });
+    await publish(new EventBridgeClient({}), Array.from({ length: 23 }, (_, i) => entry(i)));
+    const sizes = eventBridge.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries?.length);
+    expect(sizes).toEqual([10, 10, 3]);
+  });
+
+  it('throws PublishError naming each rejected entry', async () => {
+    eventBridge.on(PutEventsCommand).resolves({
+      FailedEntryCount: 1,
+      Entries: [{ EventId: '1' }, { ErrorCode: 'ThrottlingException', ErrorMessage: 'slow down' }],
+    });
+    const act = publish(new EventBridgeClient({}), [entry(0), entry(1)]);
+    await expect(act).rejects.toThrow(PublishError);
+    await expect(act).rejects.toThrow('t1: ThrottlingException slow down');
+    await expect(act).rejects.toMatchObject({ retryable: true });
+  });
+});
+
+describe('Function: createSqsHandler', () => {
+  const sqs = mockClient(SQSClient);
+  beforeEach(() => {
+    for (const [k, v] of Object.entries(RUNTIME_TEST_ENV)) vi.stubEnv(k, v);
+    sqs.on(ChangeMessageVisibilityCommand).resolves({});
+  });
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    sqs.reset();
+  });
+
+  it('returns only the failed records in batchItemFailures', async () => {
+    const ok = sqsRecord({ n: 1 });
+    const bad = sqsRecord({ n: 2 });
+    const seen: number[] = [];
+    const handler = createSqsHandler({
+      serviceName: 'test',
+      processRecord: async (record) => {
+        const { n } = JSON.parse(record.body) as { n: number };
+        seen.push(n);
+        if (n === 2) throw new Error('broken record');
+      },
+    });
+    const response = await handler({ Records: [ok, bad] }, fakeContext);
+    expect(seen.sort()).toEqual([1, 2]);
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: bad.messageId }] });
+    expect(sqs.commandCalls(ChangeMessageVisibilityCommand)).toHaveLength(0);
+  });
+
+  it('returns a throttled record to the queue with a backoff visibility timeout', async () => {
+    const throttled = sqsRecord({}, 3);
+    const handler = createSqsHandler({
+      serviceName: 'test',
+      backoff: { random: () => 0 },
+      processRecord: async () => {
+        throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      },
+    });
+    const response = await handler({ Records: [throttled] }, fakeContext);
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: throttled.messageId }] });
+    const calls = sqs.commandCalls(ChangeMessageVisibilityCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.args[0].input).toEqual({
+      QueueUrl: RUNTIME_TEST_ENV.RECOPS_QUEUE_URL,
+      ReceiptHandle: throttled.receiptHandle,
+      VisibilityTimeout: 40,
+    });
+  });
+
+  it('reports every record failed when the handler cannot start', async () => {
+    vi.stubEnv('RECOPS_BUS_NAME', '');
+    const records = [sqsRecord({}), sqsRecord({})];
+    const handler = createSqsHandler({ serviceName: 'test', processRecord: async () => undefined });
+    const response = await handler({ Records: records }, fakeContext);
+    expect(response).toEqual({ batchItemFailures: records.map((r) => ({ itemIdentifier: r.messageId })) });
+  });
+});
