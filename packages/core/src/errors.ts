@@ -39,6 +39,14 @@ export class ParameterFileSyntaxError extends ParameterFileError {
   }
 }
 
+/** `resolvePlan` was called with options it cannot use (empty bucket, malformed run stamp, …). */
+export class PlanOptionsError extends CoreError {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'PlanOptionsError';
+  }
+}
+
 function formatIssues(issues: readonly ParameterFileIssue[]): string {
   if (issues.length === 0) return 'invalid parameter file';
   const lines = issues.map((issue) => `${issue.path}: ${issue.message}`);

@@ -125,8 +125,10 @@ interface BatchJobPlanBase extends Sourced {
    * `s3://<bucket>/batch/<dsg>/<solution>/`. Use `batchOutputPath(job, runStamp)` for a run's folder.
    */
   readonly outputPathBase: string;
-  /** Whether outputs of each run go to their own folder `<solution>_<runStamp>/` (true for defaulted outputs). */
+  /** Whether outputs of each run go to their own folder `<outputFolderStem>_<runStamp>/` (true for defaulted outputs). */
   readonly outputPerRun: boolean;
+  /** Stem of the per-run output folder: the solution name, plus `_<n>` for the n-th job (n ≥ 1). */
+  readonly outputFolderStem: string;
   /** Final output path for this plan's run stamp (see `outputPathBase`). */
   readonly outputPath: string;
   readonly roleArn?: string;

@@ -1,0 +1,213 @@
+import type { z } from 'zod';
+import { checkAvroSchema } from '../avro';
+import { ParameterFileError, ParameterFileSyntaxError, type ParameterFileIssue } from '../errors';
+import { formatPath, MPE_DATASET_KEYS, ParameterFileSchema, type ParameterFile } from './schema';
+
+export type ValidationResult =
+  | { readonly ok: true; readonly file: ParameterFile; readonly warnings: readonly ParameterFileIssue[] }
+  | { readonly ok: false; readonly errors: readonly ParameterFileIssue[] };
+
+/**
+ * Checks a parsed parameter file against every rule and returns all broken rules at once. Never
+ * throws. On success `file` is the validated file with deprecated settings removed
+ * (`performAutoML`, `solutionConfig.autoMLConfig`), and `warnings` says what was removed or looks
+ * wrong without being fatal.
+ */
+export function validateParameterFile(json: unknown): ValidationResult {
+  let result: ReturnType<typeof ParameterFileSchema.safeParse>;
+  try {
+    result = ParameterFileSchema.safeParse(json, { reportInput: true });
+  } catch (error) {
+    // A rule that throws is a bug, but the caller still gets a validation result, not a crash.
+    return { ok: false, errors: [{ path: '$', message: `could not validate: ${(error as Error).message}` }] };
+  }
+  if (!result.success) return { ok: false, errors: issuesOf(result.error) };
+  const warnings: ParameterFileIssue[] = [];
+  const file = dropDeprecated(result.data, warnings);
+  warnings.push(...softWarnings(file));
+  return { ok: true, file, warnings };
+}
+
+/** Like `validateParameterFile`, but throws `ParameterFileError` listing every broken rule. */
+export function assertParameterFile(json: unknown): { file: ParameterFile; warnings: readonly ParameterFileIssue[] } {
+  const result = validateParameterFile(json);
+  if (!result.ok) throw new ParameterFileError(result.errors);
+  return { file: result.file, warnings: result.warnings };
+}
+
+/**
+ * Parses the text of a parameter file and validates it. Bad JSON is reported with its 1-based line
+ * and column (path `$`). Never throws.
+ */
+export function parseParameterFileText(text: string): ValidationResult {
+  const parsed = parseJson(text);
+  if (!parsed.ok) return { ok: false, errors: parsed.error.issues };
+  return validateParameterFile(parsed.value);
+}
+
+/** Like `parseParameterFileText`, but throws `ParameterFileSyntaxError` or `ParameterFileError`. */
+export function loadParameterFile(text: string): { file: ParameterFile; warnings: readonly ParameterFileIssue[] } {
+  const parsed = parseJson(text);
+  if (!parsed.ok) throw parsed.error;
+  return assertParameterFile(parsed.value);
+}
+
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false; error: ParameterFileSyntaxError } {
+  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // tolerate a UTF-8 byte order mark
+  try {
+    return { ok: true, value: JSON.parse(source) };
+  } catch (error) {
+    const message = (error as Error).message;
+    const offset = syntaxErrorOffset(source, message);
+    const { line, column } = lineAndColumn(source, offset);
+    return { ok: false, error: new ParameterFileSyntaxError(shortJsonMessage(message), line, column, { cause: error }) };
+  }
+}
+
+const POSITION = /at position (\d+)/;
+
+/**
+ * Where JSON.parse gave up. V8 names the position in most messages but not in "Unexpected token"
+ * ones, so then the shortest failing prefix is found by bisection (a prefix of valid JSON fails
+ * only with "end of input" or at its own end).
+ */
+function syntaxErrorOffset(text: string, message: string): number {
+  const stated = POSITION.exec(message);
+  if (stated) return Number(stated[1]);
+  if (/end of JSON input/.test(message)) return text.length;
+  const validPrefix = (length: number): boolean => {
+    try {
+      JSON.parse(text.slice(0, length));
+      return true;
+    } catch (error) {
+      const m = (error as Error).message;
+      if (/end of JSON input/.test(m)) return true;
+      const at = POSITION.exec(m);
+      return at !== null && Number(at[1]) >= length;
+    }
+  };
+  let low = 0; // longest prefix known valid
+  let high = text.length; // a length known invalid
+  while (high - low > 1) {
+    const mid = Math.floor((low + high) / 2);
+    if (validPrefix(mid)) low = mid;
+    else high = mid;
+  }
+  return high - 1;
+}
+
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  const end = Math.min(offset, text.length);
+  for (let i = 0; i < end; i += 1) {
+    if (text.charCodeAt(i) === 10) {
+      line += 1;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: end - lineStart + 1 };
+}
+
+/** V8 appends the whole input to some messages; keep only the description. */
+function shortJsonMessage(message: string): string {
+  return message.replace(/, ".*" is not valid JSON$/s, '').replace(/ in JSON at position \d+.*$/s, '');
+}
+
+function issuesOf(error: z.ZodError): ParameterFileIssue[] {
+  const issues: ParameterFileIssue[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        issues.push({ path: formatPath([...issue.path, key]), message: `unknown key "${key}"` });
+      }
+      continue;
+    }
+    issues.push({ path: formatPath(issue.path), message: describeIssue(issue) });
+  }
+  return issues;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type') {
+    return issue.input === undefined ? `is required (${issue.expected})` : `expected ${issue.expected}, got ${typeName(issue.input)}`;
+  }
+  if (issue.code === 'invalid_value') {
+    return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(issue.input)}`;
+  }
+  if (issue.code === 'invalid_union') {
+    return `does not match any allowed form (got ${typeName(issue.input)} ${truncate(JSON.stringify(issue.input) ?? '')})`;
+  }
+  return issue.message;
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}
+
+function truncate(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** Removes deprecated AutoML settings, which Personalize no longer offers. */
+function dropDeprecated(file: ParameterFile, warnings: ParameterFileIssue[]): ParameterFile {
+  if (!file.solutions?.some((s) => s.serviceConfig.performAutoML !== undefined || s.serviceConfig.solutionConfig?.autoMLConfig !== undefined)) {
+    return file;
+  }
+  const solutions = file.solutions.map((solution, index) => {
+    const { performAutoML, solutionConfig, ...serviceConfig } = solution.serviceConfig;
+    if (performAutoML !== undefined) {
+      warnings.push({
+        path: `solutions[${index}].serviceConfig.performAutoML`,
+        message: 'performAutoML is deprecated: ignored, the solution is built with its recipeArn',
+      });
+    }
+    let config = solutionConfig;
+    if (solutionConfig?.autoMLConfig !== undefined) {
+      const { autoMLConfig: _dropped, ...rest } = solutionConfig;
+      config = rest;
+      warnings.push({
+        path: `solutions[${index}].serviceConfig.solutionConfig.autoMLConfig`,
+        message: 'autoMLConfig is deprecated with performAutoML: ignored',
+      });
+    }
+    return { ...solution, serviceConfig: config === undefined ? serviceConfig : { ...serviceConfig, solutionConfig: config } };
+  });
+  return { ...file, solutions };
+}
+
+/** Things Personalize may refuse but that published parameter files contain, so they still load. */
+function softWarnings(file: ParameterFile): ParameterFileIssue[] {
+  const warnings: ParameterFileIssue[] = [];
+  (file.solutions ?? []).forEach((solution, index) => {
+    if (solution.serviceConfig.recipeArn === undefined) {
+      warnings.push({
+        path: `solutions[${index}].serviceConfig.recipeArn`,
+        message: 'no recipeArn: CreateSolution needs one now that AutoML is gone, so this solution will fail to create',
+      });
+    }
+  });
+  for (const [key, type] of Object.entries(MPE_DATASET_KEYS)) {
+    const entry = file.datasets?.[key as keyof typeof MPE_DATASET_KEYS];
+    if (!entry) continue;
+    for (const warning of checkAvroSchema(entry.schema.serviceConfig.schema, type).warnings) {
+      warnings.push({ path: joinPath(`datasets.${key}.schema.serviceConfig.schema`, warning.path), message: warning.message });
+    }
+  }
+  (file.datasetGroup.datasets ?? []).forEach((entry, index) => {
+    for (const warning of checkAvroSchema(entry.schema.serviceConfig.schema, entry.type).warnings) {
+      warnings.push({
+        path: joinPath(`datasetGroup.datasets[${index}].schema.serviceConfig.schema`, warning.path),
+        message: warning.message,
+      });
+    }
+  });
+  return warnings;
+}
+
+function joinPath(prefix: string, rest: string): string {
+  if (rest === '') return prefix;
+  return rest.startsWith('[') ? `${prefix}${rest}` : `${prefix}.${rest}`;
+}
