@@ -10,6 +10,7 @@ import {
   ResourceKind,
   StatusPhase,
   describeStatus,
+  effectiveStatus,
   listStatuses,
   parentArnOf,
   statusPhase,
@@ -49,14 +50,20 @@ describe('Function: describeStatus', () => {
     });
   });
 
-  it('reports a dataset\'s schema update while it runs', async () => {
+  it('reports a dataset\'s schema update while it runs, for a watch of the update only', async () => {
     personalize.on(DescribeDatasetCommand).resolves({
-      dataset: { status: 'ACTIVE', latestDatasetUpdate: { status: 'UPDATE IN_PROGRESS' } },
+      dataset: {
+        status: 'ACTIVE',
+        datasetGroupArn: `${ARN}:dataset-group/g`,
+        latestDatasetUpdate: { status: 'UPDATE IN_PROGRESS' },
+      },
     });
 
     const status = await describeStatus(client, ResourceKind.dataset, `${ARN}:dataset/g/USERS`);
 
-    expect(status.status).toBe('UPDATE IN_PROGRESS');
+    expect(effectiveStatus(status, 'update')).toEqual({ status: 'UPDATE IN_PROGRESS' });
+    expect(effectiveStatus(status, 'create')).toEqual({ status: 'ACTIVE' });
+    expect(status.parentArn).toBe(`${ARN}:dataset-group/g`);
   });
 });
 

@@ -32,7 +32,16 @@ export { ensureSolutionVersion } from './solution-version';
 export type { SolutionVersionSpec } from './solution-version';
 export { ensureRecommender } from './recommender';
 export type { RecommenderSpec } from './recommender';
-export { ResourceKind, StatusPhase, canList, describeStatus, listStatuses, parentArnOf, statusPhase } from './status';
-export type { ResourceStatus } from './status';
+export {
+  ResourceKind,
+  StatusPhase,
+  canList,
+  describeStatus,
+  effectiveStatus,
+  listStatuses,
+  parentArnOf,
+  statusPhase,
+} from './status';
+export type { ResourceStatus, WatchOperation } from './status';
 export { isFailedStatus, requireActive } from './shared';
 export type { EnsureResult, TagMap } from './shared';

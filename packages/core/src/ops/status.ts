@@ -53,7 +53,14 @@ interface ResourceStatus {
   /** Personalize's status text, e.g. `CREATE IN_PROGRESS`, `ACTIVE`, `CREATE FAILED`. */
   readonly status: string;
   readonly failureReason?: string;
+  /** The resource's latest update (dataset schema, solution, campaign, recommender), when it has one. */
+  readonly update?: { readonly status: string; readonly failureReason?: string };
+  /** The ARN its List call is scoped by (dataset of an import job, solution of a version, …), when known. */
+  readonly parentArn?: string;
 }
+
+/** What is being waited for: the resource's creation, or its latest update. */
+type WatchOperation = 'create' | 'update';
 
 function statusPhase(status: string): StatusPhase {
   if (status === STATUS_ACTIVE) return StatusPhase.active;
@@ -61,21 +68,41 @@ function statusPhase(status: string): StatusPhase {
   return StatusPhase.inProgress;
 }
 
+/**
+ * The status that answers a watch: the resource's own for `create`; for `update`, the latest
+ * update's (a resource without an update in flight counts as its own status).
+ */
+function effectiveStatus(
+  resource: ResourceStatus,
+  operation: WatchOperation,
+): { readonly status: string; readonly failureReason?: string } {
+  if (operation === 'update' && resource.update !== undefined && resource.status === STATUS_ACTIVE) return resource.update;
+  return {
+    status: resource.status,
+    ...(resource.failureReason !== undefined && { failureReason: resource.failureReason }),
+  };
+}
+
 interface UpdateSummary {
   readonly status?: string | undefined;
   readonly failureReason?: string | undefined;
 }
 
-/**
- * Status of a resource with an update in flight (dataset schema, campaign, recommender): while the
- * update runs or after it failed, the update's status is what the waiting caller cares about.
- */
-function withUpdate(arn: string, status: string | undefined, failureReason: string | undefined, update?: UpdateSummary): ResourceStatus {
-  const updateStatus = update?.status;
-  if (status === STATUS_ACTIVE && updateStatus !== undefined && updateStatus !== STATUS_ACTIVE) {
-    return { arn, status: updateStatus, ...(update?.failureReason !== undefined && { failureReason: update.failureReason }) };
-  }
-  return { arn, status: status ?? 'UNKNOWN', ...(failureReason !== undefined && { failureReason }) };
+function toStatus(
+  arn: string,
+  found: { readonly status?: string | undefined; readonly failureReason?: string | undefined } | undefined,
+  parentArn: string | undefined,
+  update?: UpdateSummary,
+): ResourceStatus {
+  return {
+    arn,
+    status: found?.status ?? 'UNKNOWN',
+    ...(found?.failureReason !== undefined && { failureReason: found.failureReason }),
+    ...(update?.status !== undefined && {
+      update: { status: update.status, ...(update.failureReason !== undefined && { failureReason: update.failureReason }) },
+    }),
+    ...(parentArn !== undefined && { parentArn }),
+  };
 }
 
 /** One Describe call for one resource. */
@@ -84,55 +111,57 @@ async function describeStatus(client: PersonalizeClient, kind: ResourceKind, arn
   switch (kind) {
     case ResourceKind.datasetGroup: {
       const r = await call(attempted, () => client.send(new DescribeDatasetGroupCommand({ datasetGroupArn: arn })));
-      return withUpdate(arn, r.datasetGroup?.status, r.datasetGroup?.failureReason);
+      return toStatus(arn, r.datasetGroup, undefined);
     }
     case ResourceKind.dataset: {
       const r = await call(attempted, () => client.send(new DescribeDatasetCommand({ datasetArn: arn })));
-      return withUpdate(arn, r.dataset?.status, undefined, r.dataset?.latestDatasetUpdate);
+      return toStatus(arn, { status: r.dataset?.status }, r.dataset?.datasetGroupArn, r.dataset?.latestDatasetUpdate);
     }
     case ResourceKind.datasetImportJob: {
       const r = await call(attempted, () =>
         client.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn: arn })),
       );
-      return withUpdate(arn, r.datasetImportJob?.status, r.datasetImportJob?.failureReason);
+      return toStatus(arn, r.datasetImportJob, r.datasetImportJob?.datasetArn);
     }
     case ResourceKind.eventTracker: {
       const r = await call(attempted, () => client.send(new DescribeEventTrackerCommand({ eventTrackerArn: arn })));
-      return withUpdate(arn, r.eventTracker?.status, undefined);
+      return toStatus(arn, { status: r.eventTracker?.status }, r.eventTracker?.datasetGroupArn);
     }
     case ResourceKind.filter: {
       const r = await call(attempted, () => client.send(new DescribeFilterCommand({ filterArn: arn })));
-      return withUpdate(arn, r.filter?.status, r.filter?.failureReason);
+      return toStatus(arn, r.filter, r.filter?.datasetGroupArn);
     }
     case ResourceKind.solution: {
       const r = await call(attempted, () => client.send(new DescribeSolutionCommand({ solutionArn: arn })));
-      return withUpdate(arn, r.solution?.status, undefined, r.solution?.latestSolutionUpdate);
+      return toStatus(arn, { status: r.solution?.status }, r.solution?.datasetGroupArn, r.solution?.latestSolutionUpdate);
     }
     case ResourceKind.solutionVersion: {
       const r = await call(attempted, () =>
         client.send(new DescribeSolutionVersionCommand({ solutionVersionArn: arn })),
       );
-      return withUpdate(arn, r.solutionVersion?.status, r.solutionVersion?.failureReason);
+      return toStatus(arn, r.solutionVersion, r.solutionVersion?.solutionArn ?? parentArnOf(kind, arn));
     }
     case ResourceKind.recommender: {
       const r = await call(attempted, () => client.send(new DescribeRecommenderCommand({ recommenderArn: arn })));
-      return withUpdate(arn, r.recommender?.status, r.recommender?.failureReason, r.recommender?.latestRecommenderUpdate);
+      return toStatus(arn, r.recommender, r.recommender?.datasetGroupArn, r.recommender?.latestRecommenderUpdate);
     }
     case ResourceKind.campaign: {
       const r = await call(attempted, () => client.send(new DescribeCampaignCommand({ campaignArn: arn })));
-      return withUpdate(arn, r.campaign?.status, r.campaign?.failureReason, r.campaign?.latestCampaignUpdate);
+      const versionArn = r.campaign?.solutionVersionArn;
+      const solutionArn = versionArn === undefined ? undefined : parentArnOf(ResourceKind.solutionVersion, versionArn);
+      return toStatus(arn, r.campaign, solutionArn, r.campaign?.latestCampaignUpdate);
     }
     case ResourceKind.batchInferenceJob: {
       const r = await call(attempted, () =>
         client.send(new DescribeBatchInferenceJobCommand({ batchInferenceJobArn: arn })),
       );
-      return withUpdate(arn, r.batchInferenceJob?.status, r.batchInferenceJob?.failureReason);
+      return toStatus(arn, r.batchInferenceJob, r.batchInferenceJob?.solutionVersionArn);
     }
     case ResourceKind.batchSegmentJob: {
       const r = await call(attempted, () =>
         client.send(new DescribeBatchSegmentJobCommand({ batchSegmentJobArn: arn })),
       );
-      return withUpdate(arn, r.batchSegmentJob?.status, r.batchSegmentJob?.failureReason);
+      return toStatus(arn, r.batchSegmentJob, r.batchSegmentJob?.solutionVersionArn);
     }
   }
 }
@@ -193,7 +222,7 @@ async function listStatuses(
       for (const item of await collectPages<StatusSummary & Record<string, unknown>>(pages, key)) {
         const arn = item[arnKey];
         if (typeof arn !== 'string') continue;
-        statuses.set(arn, withUpdate(arn, item.status, item.failureReason));
+        statuses.set(arn, toStatus(arn, item, parentArn));
       }
       return statuses;
     });
@@ -223,5 +252,5 @@ async function listStatuses(
   }
 }
 
-export { ResourceKind, StatusPhase, canList, describeStatus, listStatuses, parentArnOf, statusPhase };
-export type { ResourceStatus };
+export { ResourceKind, StatusPhase, canList, describeStatus, effectiveStatus, listStatuses, parentArnOf, statusPhase };
+export type { ResourceStatus, WatchOperation };
