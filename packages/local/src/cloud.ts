@@ -15,6 +15,7 @@ import { resolve } from 'node:path';
 import type { PersonalizeEngine } from '../../engine/src/port';
 import type { ServiceDefinition } from '../../../services/manifest-types';
 import { EventLog } from './event-log';
+import { createLocalS3, type LocalS3 } from './s3';
 import { ensureDir } from './persist';
 import { startServer, type LocalServer } from './server';
 import { ACCOUNT_ID, REGION, type WireService } from './wire';
@@ -41,6 +42,8 @@ export interface LocalCloudContext {
   readonly accountId: string;
   readonly eventLog: EventLog;
   readonly options: LocalCloudOptions;
+  /** Buckets and objects; `s3.blobs` is the engine's BlobStore, `s3.onObjectCreated` the notifications. */
+  readonly s3: LocalS3;
   /** Adds an HTTP service after those already registered (the server asks them in order). */
   register(service: WireService): void;
   /** Runs `close` when the cloud closes; later registrations close first. */
@@ -57,6 +60,7 @@ export interface LocalCloud {
   readonly accountId: string;
   readonly eventLog: EventLog;
   readonly server: LocalServer;
+  readonly s3: LocalS3;
   /** Stops the runner and every service, closes the server and flushes the data directory. */
   close(): Promise<void>;
 }
@@ -74,6 +78,17 @@ export async function createLocalCloud(options: LocalCloudOptions): Promise<Loca
     },
   });
   const closers: (() => Promise<void> | void)[] = [];
+  let s3: LocalS3;
+  try {
+    s3 = await createLocalS3({ dataDir, eventLog });
+  } catch (error) {
+    await server.close();
+    await eventLog.close();
+    throw error;
+  }
+  server.register(s3.wire);
+  closers.push(() => s3.close());
+
   const context: LocalCloudContext = {
     dataDir,
     endpoint: server.endpoint,
@@ -82,6 +97,7 @@ export async function createLocalCloud(options: LocalCloudOptions): Promise<Loca
     accountId: ACCOUNT_ID,
     eventLog,
     options,
+    s3,
     register: (service) => server.register(service),
     onClose: (close) => closers.push(close),
   };
@@ -104,8 +120,8 @@ export async function createLocalCloud(options: LocalCloudOptions): Promise<Loca
   };
 
   try {
-    // ---- services (in registration order) ----
-    void context;
+    // ---- services (in registration order; S3 is built above because every other service may use it) ----
+    // e.g. const sqs = await createLocalSqs(context); context.register(sqs.wire); context.onClose(() => sqs.close());
   } catch (error) {
     await close();
     throw error;
@@ -120,6 +136,7 @@ export async function createLocalCloud(options: LocalCloudOptions): Promise<Loca
     accountId: ACCOUNT_ID,
     eventLog,
     server,
+    s3,
     close,
   };
 }

@@ -14,4 +14,18 @@ export {
   writeJsonAtomic,
 } from './persist';
 export { decodeAwsChunked, protocolError, signingNameOf, startServer, type LocalServer, type LocalServerOptions } from './server';
+export {
+  MIN_PART_SIZE,
+  S3Error,
+  S3WireService,
+  createLocalS3,
+  encodeEventKey,
+  type BucketRecord,
+  type LocalS3,
+  type LocalS3Options,
+  type ObjectCreatedEventName,
+  type ObjectCreatedFilter,
+  type ObjectCreatedListener,
+  type ObjectRecord,
+} from './s3';
 export { ACCOUNT_ID, REGION, type WireRequest, type WireResponse, type WireService } from './wire';
