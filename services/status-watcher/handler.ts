@@ -1,0 +1,37 @@
+import type { Context } from 'aws-lambda';
+import { createSqsHandler, requireSetting } from '../../packages/core/src/runtime';
+import { watchPolicyFromEnv } from './policy';
+import { parseWatchRecord } from './recheck';
+import { createStatusReader, type StatusReader } from './status-reader';
+import { checkWatch } from './watch';
+
+/** One reader per invocation, so the records of a batch share List calls. */
+const readers = new WeakMap<Context, StatusReader>();
+
+export const main = createSqsHandler({
+  serviceName: 'status-watcher',
+  processRecord: async (record, ctx) => {
+    const watch = parseWatchRecord(record);
+    let reader = readers.get(ctx.lambdaContext);
+    if (reader === undefined) {
+      reader = createStatusReader(ctx.clients.personalize);
+      readers.set(ctx.lambdaContext, reader);
+    }
+    const result = await checkWatch(watch, {
+      reader,
+      sqs: ctx.clients.sqs,
+      eventBridge: ctx.clients.eventBridge,
+      busName: ctx.env.busName,
+      queueUrl: requireSetting(ctx.env, 'ownQueueUrl'),
+      policy: watchPolicyFromEnv(),
+      now: () => new Date(),
+    });
+    ctx.logger.info('watch checked', {
+      runId: watch.detail.runId,
+      resourceKind: watch.detail.resourceKind,
+      resourceArn: watch.detail.resourceArn,
+      attempt: watch.attempt,
+      ...result,
+    });
+  },
+});
