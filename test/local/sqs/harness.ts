@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type LocalServer } from '../../../packages/local/src/server';
+import { EventBridgeService, EventBridgeStore } from '../../../packages/local/src/eventbridge';
 import { SqsService, SqsStore } from '../../../packages/local/src/sqs';
 import { REGION } from '../../../packages/local/src/wire';
 
@@ -37,6 +38,35 @@ export async function startSqs(dataDir: string): Promise<SqsHarness> {
     server,
     close: async () => {
       await server.close();
+      await store.close();
+    },
+  };
+}
+
+export interface BusHarness extends SqsHarness {
+  readonly eventBridge: EventBridgeStore;
+  /** Everything the services reported for the event log, in order. */
+  readonly log: { kind: string; data: Record<string, unknown> }[];
+}
+
+/** SQS + EventBridge on one server, with the event-log entries captured in memory. */
+export async function startBus(dataDir: string): Promise<BusHarness> {
+  const log: { kind: string; data: Record<string, unknown> }[] = [];
+  const onLog = (kind: string, data: Record<string, unknown>): void => {
+    log.push({ kind, data });
+  };
+  const store = await SqsStore.open({ dataDir, onEvent: onLog });
+  const eventBridge = await EventBridgeStore.open({ dataDir, sqs: store, onLog });
+  const server = await startServer({ services: [new SqsService({ store }), new EventBridgeService(eventBridge)] });
+  return {
+    endpoint: server.endpoint,
+    store,
+    eventBridge,
+    server,
+    log,
+    close: async () => {
+      await server.close();
+      await eventBridge.close();
       await store.close();
     },
   };
