@@ -102,7 +102,10 @@ const solution = (solutionName: string, campaignName: string) =>
           { requiredKeys: ['name', 'recipeArn'] },
         ),
         workflowConfig: fc.record({
-          schedules: fc.record(kind === 'personalization' ? { full: schedule, update: schedule } : { full: schedule }, { requiredKeys: [] }),
+          schedules: fc.record<Record<string, string>>(
+            kind === 'personalization' ? { full: schedule, update: schedule } : { full: schedule },
+            { requiredKeys: [] },
+          ),
         }),
         campaigns:
           kind === 'segment'

@@ -27,7 +27,7 @@ const resourceName = (what: string) =>
       const problem = nameProblem(value);
       if (problem) ctx.addIssue({ code: 'custom', message: `name ${problem}` });
     })
-    .describe(`Name of the ${what}: ${NAME_PATTERN.source}, at most ${MAX_NAME_LENGTH} characters.`);
+    .describe(`Name of the ${what}: \`${NAME_PATTERN.source}\`, at most ${MAX_NAME_LENGTH} characters.`);
 
 const scheduleExpression = (what: string) =>
   z
@@ -322,7 +322,7 @@ const batchIo = {
   jobOutput: z
     .strictObject({
       s3DataDestination: z
-        .strictObject({ path: s3Uri('output prefix'), kmsKeyArn: arn('KMS key').optional() })
+        .strictObject({ path: s3Uri('Output prefix'), kmsKeyArn: arn('KMS key').optional() })
         .describe('Output location.'),
     })
     .optional()
