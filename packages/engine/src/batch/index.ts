@@ -1,0 +1,3 @@
+export { batchFiles, transformLines } from './io';
+export type { BatchFile } from './io';
+export { inferenceLine, segmentLine, DEFAULT_BATCH_RESULTS } from './lines';

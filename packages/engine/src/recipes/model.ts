@@ -1,0 +1,194 @@
+/**
+ * Trained models. Every model scores item codes of its dataset group (codes ≥ nItems are items that
+ * arrived after training: they have no score until an UPDATE or FULL version learns them) and keeps
+ * the popularity vector it was trained with, used for cold-start answers and as a tie-breaker.
+ */
+import { foldIn, gram } from './als';
+import type { AlsParams } from './als';
+import type { EventSelection } from './interactions';
+
+export const ModelFamilies = ['factors', 'popularity', 'trending', 'sims'] as const;
+export type ModelFamily = (typeof ModelFamilies)[number];
+
+/** What the runtime knows about the request when it asks a model for scores. */
+export interface ModelQuery {
+  /** Dataset-group user code, or -1 for a user the group has never seen. */
+  readonly userCode: number;
+  /** The user's current history (item code → weight), under the model's event selection. */
+  readonly history: ReadonlyMap<number, number>;
+  /** The history has events the model has not been trained on: refit the user vector from it. */
+  readonly historyChanged: boolean;
+  /** Query item for related-items requests. */
+  readonly itemCode?: number;
+}
+
+export interface ModelInfo {
+  readonly family: ModelFamily;
+  readonly recipe: string;
+  readonly datasetGroupArn: string;
+  readonly selection: EventSelection;
+  /** Interactions rows and item count of the group when the model was trained (for UPDATE). */
+  readonly trainedRows: number;
+  readonly trainedItems: number;
+  readonly trainedUsers: number;
+  /** Length of the group's Interactions and Items tables at training: later rows are new to the model. */
+  readonly tableRows: number;
+  readonly itemsRows?: number;
+  readonly revision: number;
+  readonly params: Record<string, number>;
+  readonly metrics: Record<string, number>;
+}
+
+export abstract class Model {
+  constructor(
+    readonly info: ModelInfo,
+    /** Interaction counts per item (length nItems). */
+    readonly popularity: Float32Array,
+  ) {}
+
+  get nItems(): number {
+    return this.popularity.length;
+  }
+
+  /** Scores for every item code < nItems, or undefined when this query cannot be personalised. */
+  abstract scores(q: ModelQuery): Float32Array | undefined;
+
+  /** Arrays to persist (besides popularity). */
+  abstract arrays(): Record<string, Float32Array | Int32Array>;
+
+  /** Popularity scaled to [0, 1e-4]: added to scores so ties and unscored items fall back to it. */
+  protected popularityTieBreak(): Float32Array {
+    if (this.tieBreak === undefined) {
+      let max = 1;
+      for (const v of this.popularity) if (v > max) max = v;
+      this.tieBreak = this.popularity.map((v) => (v / max) * 1e-4);
+    }
+    return this.tieBreak;
+  }
+  private tieBreak: Float32Array | undefined;
+}
+
+/** Matrix-factorisation model (user-personalization, personalized-ranking, affinity recipes). */
+export class FactorModel extends Model {
+  private itemGramCache: Float64Array | undefined;
+
+  constructor(
+    info: ModelInfo,
+    popularity: Float32Array,
+    readonly k: number,
+    readonly userFactors: Float32Array,
+    readonly itemFactors: Float32Array,
+    readonly alsParams: AlsParams,
+  ) {
+    super(info, popularity);
+  }
+
+  get nUsers(): number {
+    return this.userFactors.length / this.k;
+  }
+
+  /** The user's factor vector: stored, or folded in from the current history. */
+  userVector(q: ModelQuery): Float32Array | undefined {
+    const known = q.userCode >= 0 && q.userCode < this.nUsers;
+    if (known && !q.historyChanged) return this.userFactors.subarray(q.userCode * this.k, (q.userCode + 1) * this.k);
+    const history = new Map<number, number>();
+    for (const [item, w] of q.history) if (item < this.nItems) history.set(item, w);
+    if (history.size === 0) return undefined;
+    this.itemGramCache ??= gram(this.itemFactors, this.nItems, this.k, this.alsParams.regularization);
+    const start = known ? this.userFactors.subarray(q.userCode * this.k, (q.userCode + 1) * this.k) : undefined;
+    return foldIn(this.itemFactors, this.itemGramCache, this.k, history, this.alsParams, start);
+  }
+
+  scores(q: ModelQuery): Float32Array | undefined {
+    const x = this.userVector(q);
+    if (x === undefined) return undefined;
+    return this.scoreVector(x);
+  }
+
+  /** Item scores for a user factor vector, tie-broken by popularity. */
+  scoreVector(x: Float32Array): Float32Array {
+    const k = this.k;
+    const v = this.itemFactors;
+    const out = this.popularityTieBreak().slice();
+    for (let i = 0, o = 0; i < out.length; i++, o += k) {
+      let s = 0;
+      for (let f = 0; f < k; f++) s += v[o + f]! * x[f]!;
+      out[i]! += s;
+    }
+    return out;
+  }
+
+  /** Scores of every known user for an item factor vector (segments). */
+  userScores(itemVector: Float32Array): Float32Array {
+    const k = this.k;
+    const u = this.userFactors;
+    const out = new Float32Array(this.nUsers);
+    for (let r = 0, o = 0; r < out.length; r++, o += k) {
+      let s = 0;
+      for (let f = 0; f < k; f++) s += u[o + f]! * itemVector[f]!;
+      out[r] = s;
+    }
+    return out;
+  }
+
+  arrays(): Record<string, Float32Array | Int32Array> {
+    return { userFactors: this.userFactors, itemFactors: this.itemFactors };
+  }
+}
+
+/** A fixed score per item (popularity-count, trending-now). */
+export class VectorModel extends Model {
+  constructor(
+    info: ModelInfo,
+    popularity: Float32Array,
+    readonly itemScores: Float32Array,
+  ) {
+    super(info, popularity);
+  }
+
+  scores(): Float32Array {
+    return this.itemScores;
+  }
+
+  arrays(): Record<string, Float32Array | Int32Array> {
+    return { itemScores: this.itemScores };
+  }
+}
+
+/** Item-to-item neighbours (sims, similar-items), CSR by query item. */
+export class SimsModel extends Model {
+  constructor(
+    info: ModelInfo,
+    popularity: Float32Array,
+    readonly ptr: Int32Array,
+    readonly neighbours: Int32Array,
+    readonly similarity: Float32Array,
+  ) {
+    super(info, popularity);
+  }
+
+  /** Related items of the query item (or of the user's most weighted recent item). */
+  scores(q: ModelQuery): Float32Array | undefined {
+    let item = q.itemCode;
+    if (item === undefined) {
+      // Without an item, relate to the user's history as a whole (summed neighbourhoods).
+      if (q.history.size === 0) return undefined;
+      const out = this.popularityTieBreak().slice();
+      for (const [h, w] of q.history) if (h < this.nItems) this.addNeighbours(h, w, out);
+      return out;
+    }
+    if (item < 0 || item >= this.nItems) return undefined;
+    const out = this.popularityTieBreak().slice();
+    this.addNeighbours(item, 1, out);
+    out[item] = -Infinity;
+    return out;
+  }
+
+  private addNeighbours(item: number, weight: number, out: Float32Array): void {
+    for (let p = this.ptr[item]!; p < this.ptr[item + 1]!; p++) out[this.neighbours[p]!]! += weight * this.similarity[p]!;
+  }
+
+  arrays(): Record<string, Float32Array | Int32Array> {
+    return { ptr: this.ptr, neighbours: this.neighbours, similarity: this.similarity };
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * A solution version's training job: select the interactions (event type, value threshold),
+ * enforce the service's minimums, hold out the evaluation split, train the recipe (optionally
+ * after a bounded hyperparameter search), compute the reported metrics, refit on all data.
+ */
+import { TrainingError } from './errors';
+import { solutionMetrics } from './metrics';
+import type { RankedCase } from './metrics';
+import type { TrainInput } from './port';
+import { DEFAULT_ALS_PARAMS } from './recipes/als';
+import type { AlsParams } from './recipes/als';
+import { recipeFor } from './recipes/catalog';
+import type { RecipeSpec } from './recipes/catalog';
+import { buildMatrix, itemCounts, selectInteractions } from './recipes/interactions';
+import type { EventSelection, InteractionLog } from './recipes/interactions';
+import { FactorModel } from './recipes/model';
+import type { Model, ModelInfo } from './recipes/model';
+import { trainPopularity, trainTrending } from './recipes/popularity';
+import { trainSims } from './recipes/sims';
+import { alsParamsFrom, refitOnAllData, trainFactorModel, updateFactorModel } from './recipes/user-personalization';
+import type { DatasetGroup } from './data/group';
+import { createRng } from './rng';
+import { holdoutSplit } from './split';
+import type { HoldoutSplit } from './split';
+import { topK } from './topk';
+
+export const MIN_INTERACTIONS = 1000;
+export const MIN_USERS_WITH_TWO = 25;
+const DEFAULT_SEED = 42;
+/** HPO evaluates at most this many configurations, whatever hpoConfig asks. */
+const MAX_HPO_JOBS = 6;
+
+export interface TrainOutcome {
+  readonly model: Model;
+  readonly metrics: Record<string, number>;
+}
+
+function numberParam(config: Record<string, unknown> | undefined, key: string): number | undefined {
+  const v = config?.[key];
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : Number.NaN;
+  return Number.isFinite(n) ? n : undefined;
+}
+
+export function eventSelectionFor(input: Pick<TrainInput, 'eventType' | 'solutionConfig'>, recipe: RecipeSpec): EventSelection {
+  const eventType = input.eventType ?? recipe.defaultEventType;
+  const threshold = numberParam(input.solutionConfig, 'eventValueThreshold');
+  return { ...(eventType === undefined ? {} : { eventType }), ...(threshold === undefined ? {} : { eventValueThreshold: threshold }) };
+}
+
+/** The service's training minimums (PERSONALIZE.md §3, §5), with its messages. */
+export function checkMinimums(log: InteractionLog, sel: EventSelection): void {
+  if (log.length < MIN_INTERACTIONS) {
+    throw new TrainingError(
+      sel.eventType === undefined
+        ? `Create failed. Dataset has fewer than ${MIN_INTERACTIONS} interactions.`
+        : `Create failed. Dataset has fewer than ${MIN_INTERACTIONS} interactions after filtering by event type: ${sel.eventType}`,
+    );
+  }
+  const perUser = new Map<number, number>();
+  for (let k = 0; k < log.length; k++) perUser.set(log.users[k]!, (perUser.get(log.users[k]!) ?? 0) + 1);
+  let withTwo = 0;
+  for (const n of perUser.values()) if (n >= 2) withTwo++;
+  if (withTwo < MIN_USERS_WITH_TWO || withTwo < perUser.size * 0.01) {
+    throw new TrainingError(`Create failed. Dataset has fewer than ${MIN_USERS_WITH_TWO} users with at least 2 interactions each.`);
+  }
+}
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Top-25 per test user, excluding their input items, as the metrics see it. */
+export function evaluate(model: Model, split: HoldoutSplit, catalogSize: number): Record<string, number> {
+  const cases: RankedCase[] = [];
+  for (const t of split.testUsers) {
+    const scores = model.scores({ userCode: t.user, history: t.input, historyChanged: false }) ?? model.popularity;
+    const recommended = topK(scores, 25, { exclude: t.input, limit: model.nItems }).codes;
+    cases.push({ recommended, relevant: t.targets });
+  }
+  return solutionMetrics(cases, catalogSize);
+}
+
+function hpoCandidates(base: AlsParams, maxJobs: number): AlsParams[] {
+  const grid: AlsParams[] = [
+    base,
+    { ...base, alpha: base.alpha * 2.5 },
+    { ...base, alpha: base.alpha / 2.5 },
+    { ...base, regularization: base.regularization * 10 },
+    { ...base, factors: Math.max(8, Math.round(base.factors / 2)) },
+    { ...base, factors: Math.min(128, base.factors * 2) },
+  ];
+  return grid.slice(0, Math.max(1, Math.min(maxJobs, MAX_HPO_JOBS)));
+}
+
+export async function trainSolutionVersion(group: DatasetGroup, input: TrainInput, base?: Model): Promise<TrainOutcome> {
+  const recipe = recipeFor(input.recipeArn);
+  const selection = eventSelectionFor(input, recipe);
+  const log = selectInteractions(group, selection);
+  checkMinimums(log, selection);
+  const hyper = input.solutionConfig?.algorithmHyperParameters as Record<string, unknown> | undefined;
+  const seed = numberParam(hyper, 'seed') ?? numberParam(hyper, 'random_seed') ?? DEFAULT_SEED;
+  const catalogSize = group.catalogItemCodes().size;
+  const info = (params: Record<string, number>, metrics: Record<string, number>): ModelInfo => ({
+    family: recipe.family,
+    recipe: recipe.name,
+    datasetGroupArn: group.datasetGroupArn,
+    selection,
+    trainedRows: log.length,
+    trainedItems: group.items.size,
+    trainedUsers: group.users.size,
+    tableRows: group.table('INTERACTIONS')?.length ?? 0,
+    itemsRows: group.table('ITEMS')?.length ?? 0,
+    revision: group.revision,
+    params,
+    metrics,
+  });
+
+  if (input.trainingMode === 'UPDATE') return updateVersion(group, recipe, log, base, info);
+
+  const split = holdoutSplit(log, seed);
+  const notTarget = (k: number): boolean => split.isTarget[k] === 0;
+  const popularityTrain = itemCounts(log, notTarget);
+  const popularityAll = itemCounts(log);
+
+  switch (recipe.family) {
+    case 'popularity': {
+      const metrics = evaluate(trainPopularity(info({}, {}), popularityTrain), split, catalogSize);
+      return { model: trainPopularity(info({}, metrics), popularityAll), metrics };
+    }
+    case 'trending': {
+      const window = numberParam(hyper, 'trend_window_seconds');
+      const metrics = evaluate(trainTrending(info({}, {}), popularityTrain, log, notTarget, window), split, catalogSize);
+      return { model: trainTrending(info({}, metrics), popularityAll, log, () => true, window), metrics };
+    }
+    case 'sims': {
+      const trainMatrix = buildMatrix(log, notTarget);
+      const metrics = evaluate(trainSims(info({}, {}), popularityTrain, trainMatrix), split, catalogSize);
+      await yieldToEventLoop();
+      return { model: trainSims(info({}, metrics), popularityAll, buildMatrix(log)), metrics };
+    }
+    case 'factors': {
+      const trainMatrix = buildMatrix(log, notTarget);
+      let params = alsParamsFrom(hyper, DEFAULT_ALS_PARAMS);
+      if (input.performHPO) {
+        const hpo = input.solutionConfig?.hpoConfig as { hpoResourceConfig?: { maxNumberOfTrainingJobs?: string } } | undefined;
+        const maxJobs = Number(hpo?.hpoResourceConfig?.maxNumberOfTrainingJobs ?? 4) || 4;
+        let best = { score: -1, params };
+        for (const candidate of hpoCandidates(params, maxJobs)) {
+          // Searches use fewer sweeps; the winner is then trained in full.
+          const quick = { ...candidate, iterations: Math.max(3, Math.ceil(candidate.iterations / 2)) };
+          const m = trainFactorModel(info({}, {}), popularityTrain, trainMatrix, quick, createRng(seed));
+          const score = evaluate(m, split, catalogSize).normalized_discounted_cumulative_gain_at_10 ?? 0;
+          if (score > best.score) best = { score, params: candidate };
+          await yieldToEventLoop();
+        }
+        params = best.params;
+      }
+      const model = trainFactorModel(info({}, {}), popularityTrain, trainMatrix, params, createRng(seed));
+      const metrics = evaluate(model, split, catalogSize);
+      const full = buildMatrix(log);
+      refitOnAllData(model, full);
+      const served = new FactorModel(info({ ...params }, metrics), popularityAll, model.k, model.userFactors, model.itemFactors, params);
+      return { model: served, metrics };
+    }
+  }
+}
+
+/** Service text for an UPDATE with nothing new (exact wording UNVERIFIED). */
+export const NOTHING_TO_UPDATE =
+  'Create failed. There is no new data to update the solution version with: no new items or interactions since the last solution version.';
+
+function updateVersion(
+  group: DatasetGroup,
+  recipe: RecipeSpec,
+  log: InteractionLog,
+  base: Model | undefined,
+  info: (params: Record<string, number>, metrics: Record<string, number>) => ModelInfo,
+): TrainOutcome {
+  if (!recipe.supportsUpdate) {
+    throw new TrainingError(`Create failed. trainingMode UPDATE is only supported for User-Personalization recipes, not ${recipe.name}.`);
+  }
+  if (!(base instanceof FactorModel)) {
+    throw new TrainingError('Create failed. trainingMode UPDATE requires an ACTIVE solution version trained with trainingMode FULL.');
+  }
+  const itemsRows = group.table('ITEMS')?.length ?? 0;
+  const baseItems = base.info.trainedItems;
+  if (log.length === base.info.trainedRows && group.items.size === baseItems && itemsRows <= (base.info.itemsRows ?? itemsRows)) {
+    throw new TrainingError(NOTHING_TO_UPDATE);
+  }
+  // Rows are appended (imports INCREMENTAL, PutEvents), so log entries past trainedRows are new.
+  const changedUsers = new Set<number>();
+  const changedItems = new Set<number>();
+  for (let k = Math.min(base.info.trainedRows, log.length); k < log.length; k++) {
+    changedUsers.add(log.users[k]!);
+    changedItems.add(log.items[k]!);
+  }
+  for (let i = baseItems; i < group.items.size; i++) changedItems.add(i);
+  const popularity = itemCounts(log);
+  const model = updateFactorModel(base, info(base.info.params, base.info.metrics), popularity, buildMatrix(log), changedUsers, changedItems);
+  return { model, metrics: base.info.metrics };
+}
