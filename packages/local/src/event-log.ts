@@ -71,6 +71,25 @@ async function lastSeq(file: string): Promise<number> {
   }
 }
 
+/** True when the file's last byte is not a newline (a crash cut the last append short). */
+async function endsInsideLine(file: string): Promise<boolean> {
+  let handle;
+  try {
+    handle = await open(file, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const { size } = await handle.stat();
+    if (size === 0) return false;
+    const last = Buffer.alloc(1);
+    await handle.read(last, 0, 1, size - 1);
+    return last[0] !== 0x0a;
+  } finally {
+    await handle.close();
+  }
+}
+
 /** The writer side, owned by the local cloud. */
 export class EventLog {
   private readonly listeners = new Set<EventLogListener>();
@@ -87,7 +106,10 @@ export class EventLog {
     await ensureDir(dataDir);
     const file = join(dataDir, EVENT_LOG_FILE);
     const seq = await lastSeq(file);
+    const torn = await endsInsideLine(file);
     const stream = createWriteStream(file, { flags: 'a' });
+    // A crash mid-append leaves a line without its newline: end it, so the next entry starts clean.
+    if (torn) stream.write('\n');
     await new Promise<void>((resolve, reject) => {
       stream.once('open', () => resolve());
       stream.once('error', (error) => reject(new PersistError(`Could not open ${file}: ${error.message}`, file, { cause: error })));

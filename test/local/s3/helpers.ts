@@ -30,7 +30,7 @@ export interface RawReply {
 }
 
 /** Sends a request with exactly this path (no normalisation), signed-looking for S3. */
-export function rawS3(endpoint: string, method: string, path: string, body?: string): Promise<RawReply> {
+export function rawS3(endpoint: string, method: string, path: string, body?: string, extraHeaders: Record<string, string> = {}): Promise<RawReply> {
   return new Promise((resolve, reject) => {
     const req = request(
       `${endpoint}/`,
@@ -40,6 +40,7 @@ export function rawS3(endpoint: string, method: string, path: string, body?: str
         headers: {
           authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00',
           'x-amz-content-sha256': 'UNSIGNED-PAYLOAD',
+          ...extraHeaders,
         },
       },
       (res) => {

@@ -327,6 +327,24 @@ describe('S3: buckets and objects against the local cloud', () => {
     });
   });
 
+  describe('Operation: addressing', () => {
+    it('serves virtual-hosted-style requests addressed to <bucket>.localhost', async () => {
+      await s3.send(new PutObjectCommand({ Bucket: 'recops-data', Key: 'vhost/k.txt', Body: 'virtual' }));
+      const reply = await rawS3(cloud.endpoint, 'GET', '/vhost/k.txt', undefined, { host: `recops-data.localhost:${cloud.port}` });
+      expect(reply.status).toBe(200);
+      expect(reply.body).toBe('virtual');
+    });
+
+    it('serves presigned-style requests that carry their credential in the query', async () => {
+      const credential = encodeURIComponent('test/20260101/us-east-1/s3/aws4_request');
+      const reply = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const url = `${cloud.endpoint}/recops-data/vhost/k.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=${credential}&X-Amz-Date=20260101T000000Z&X-Amz-Expires=60&X-Amz-SignedHeaders=host&X-Amz-Signature=00`;
+        fetch(url).then(async (res) => resolve({ status: res.status, body: await res.text() }), reject);
+      });
+      expect(reply).toEqual({ status: 200, body: 'virtual' });
+    });
+  });
+
   describe('Operation: key safety', () => {
     it.each([
       ['a ".." segment', '/recops-data/a/../../escape.txt'],
