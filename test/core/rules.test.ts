@@ -302,3 +302,16 @@ describe('Function: parseParameterFileText and loadParameterFile', () => {
     }
   });
 });
+
+describe('Function: validateParameterFile, recommenders', () => {
+  it('refuses a recommender recipe of the other domain', () => {
+    const file = fixture('cdk/input_media.json');
+    file.recommenders[0].serviceConfig.recipeArn = 'arn:aws:personalize:::recipe/aws-ecomm-recommended-for-you';
+    expectRefused(file, 'recommenders[0].serviceConfig.recipeArn', "ECOMMERCE recipe but the dataset group's domain is VIDEO_ON_DEMAND");
+  });
+
+  it('warns about a recommender in a dataset group without a domain (mpe/sample_config_wtags.json)', () => {
+    const result = validateParameterFile(fixture('mpe/sample_config_wtags.json'));
+    expect(result.ok ? result.warnings : []).toEqual([{ path: 'recommenders[0]', message: expect.stringContaining('domain dataset group') }]);
+  });
+});

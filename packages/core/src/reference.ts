@@ -58,6 +58,8 @@ export function renderParameterReference(): string {
     '- `performAutoML` and `solutionConfig.autoMLConfig` are deprecated: accepted, dropped, and reported as warnings.',
     '- A solution whose recipe cannot do it may not have `update` schedules or `trainingMode: UPDATE`, batch inference jobs (segmentation, Trending-Now, Next-Best-Action recipes), batch segment jobs (all but Item-Affinity and Item-Attribute-Affinity) or campaigns (segmentation recipes).',
     '- Files that declare datasets, solutions or an event tracker need an INTERACTIONS dataset; ACTION_INTERACTIONS needs ACTIONS.',
+    "- Solutions use custom recipes, recommenders domain recipes of the dataset group's domain (a recommender in a dataset group without a domain is a warning).",
+    '- Warnings do not stop a file: deprecated AutoML settings, a solution without `recipeArn`, an Interactions schema without TIMESTAMP, recommenders without a domain.',
     '',
     '### Defaults',
     '',

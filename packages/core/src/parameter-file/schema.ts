@@ -585,6 +585,18 @@ function checkWholeFile(file: ParameterFile, ctx: z.RefinementCtx): void {
     ctx.addIssue({ code: 'custom', path: typesAt.get('ACTION_INTERACTIONS') ?? [], message: 'an ACTION_INTERACTIONS dataset needs an ACTIONS dataset' });
   }
 
+  const domain = file.datasetGroup.serviceConfig.domain;
+  (file.recommenders ?? []).forEach((recommender, index) => {
+    const recipe = findRecipe(recommender.serviceConfig.recipeArn);
+    if (domain && recipe?.domain && recipe.domain !== domain) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['recommenders', index, 'serviceConfig', 'recipeArn'],
+        message: `recipe ${recipe.name} is a ${recipe.domain} recipe but the dataset group's domain is ${domain}`,
+      });
+    }
+  });
+
   uniqueNames(ctx, 'solution', (file.solutions ?? []).map((s, i) => [s.serviceConfig.name, ['solutions', i, 'serviceConfig', 'name']]));
   uniqueNames(ctx, 'filter', (file.filters ?? []).map((f, i) => [f.serviceConfig.name, ['filters', i, 'serviceConfig', 'name']]));
   uniqueNames(ctx, 'recommender', (file.recommenders ?? []).map((r, i) => [r.serviceConfig.name, ['recommenders', i, 'serviceConfig', 'name']]));

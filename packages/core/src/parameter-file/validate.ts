@@ -189,6 +189,14 @@ function softWarnings(file: ParameterFile): ParameterFileIssue[] {
       });
     }
   });
+  if (file.datasetGroup.serviceConfig.domain === undefined) {
+    (file.recommenders ?? []).forEach((_recommender, index) => {
+      warnings.push({
+        path: `recommenders[${index}]`,
+        message: 'recommenders need a domain dataset group (datasetGroup.serviceConfig.domain): CreateRecommender will refuse this one',
+      });
+    });
+  }
   for (const [key, type] of Object.entries(MPE_DATASET_KEYS)) {
     const entry = file.datasets?.[key as keyof typeof MPE_DATASET_KEYS];
     if (!entry) continue;
