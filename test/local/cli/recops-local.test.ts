@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -66,6 +67,22 @@ describe('CLI: recops local', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('unknown command "demo-that-does-not-exist"');
     expect(run.stderr).toContain('Known commands: local');
+  });
+
+  it('says which port is taken and exits 1 when it cannot listen', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolveListen) => blocker.listen(0, '127.0.0.1', resolveListen));
+    const port = (blocker.address() as { port: number }).port;
+    const dir = await mkdtemp(join(tmpdir(), 'recops-cli-'));
+    dirs.push(dir);
+    try {
+      const run = await runRecops(['local', '--port', String(port), '--data-dir', dir]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`Port ${port} on 127.0.0.1 is already in use`);
+      expect(run.stdout).toBe('');
+    } finally {
+      blocker.close();
+    }
   });
 
   it('rejects a bad --port with exit code 2', async () => {

@@ -6,7 +6,8 @@
 import { parseArgs } from 'node:util';
 import { createLocalCloud } from '../../../local/src/cloud';
 import { SERVICES } from '../../../../services/manifest';
-import { UsageError } from '../errors';
+import { ServerStartError } from '../../../local/src/errors';
+import { CliError, UsageError } from '../errors';
 
 export const LOCAL_USAGE = `Usage: recops local [--port 4566] [--data-dir .recops] [--stage local]
 
@@ -74,7 +75,13 @@ export async function runLocal(args: readonly string[], out: NodeJS.WritableStre
     return 0;
   }
   const stopped = untilStopped();
-  const cloud = await createLocalCloud({ dataDir: options.dataDir, port: options.port, stage: options.stage, manifest: SERVICES });
+  let cloud;
+  try {
+    cloud = await createLocalCloud({ dataDir: options.dataDir, port: options.port, stage: options.stage, manifest: SERVICES });
+  } catch (error) {
+    if (error instanceof ServerStartError) throw new CliError(`recops local: ${error.message}`, { cause: error });
+    throw error;
+  }
   out.write(`ready ${cloud.endpoint}\n`);
   await stopped;
   await cloud.close();
