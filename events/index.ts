@@ -40,8 +40,10 @@ export {
   solutionVersionStatusChanged,
   STATUS_CHANGED_EVENTS,
   statusChanged,
+  statusChangedEntry,
   TERMINAL_STATUS,
   type StatusChangedEvent,
+  type StatusChangedInput,
   type TerminalStatus,
 } from './status-changed';
 export { stepFailed } from './step-failed';

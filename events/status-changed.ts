@@ -94,3 +94,15 @@ export const statusChanged = {
 
 /** Every Status Changed definition, in RESOURCE_KINDS order. */
 export const STATUS_CHANGED_EVENTS = RESOURCE_KINDS.map((kind) => statusChanged[kind]);
+
+/** The detail a publisher passes for any kind (what `statusChangedEntry` accepts). */
+export type StatusChangedInput = z.input<ReturnType<typeof statusChangedDetail<ResourceKind>>>;
+
+/**
+ * Builds the entry of the `<Kind> Status Changed` event matching `detail.resourceKind`; for code that
+ * handles every kind at once (the status watcher), where `statusChanged[kind].entry` would not type-check.
+ */
+export function statusChangedEntry(detail: StatusChangedInput, busName: string) {
+  const definition = statusChanged[detail.resourceKind] as unknown as EventDefinition;
+  return definition.entry(detail as never, busName);
+}

@@ -12,6 +12,7 @@ import {
   RESOURCE_KINDS,
   solutionVersionStatusChanged,
   statusChanged,
+  statusChangedEntry,
   watchRequested,
 } from '../../events';
 import { catalogJsonSchemaFiles } from '../../events/json-schemas';
@@ -202,6 +203,15 @@ describe('Function: findDefinition', () => {
     expect(findDefinition(sqsRecord(JSON.stringify(event)))).toBe(statusChanged.datasetImportJob);
     expect(findDefinition({ source: 'aws.s3', 'detail-type': 'Object Created', detail: {} })).toBeUndefined();
     expect(findDefinition('nonsense')).toBeUndefined();
+  });
+});
+
+describe('Function: statusChangedEntry', () => {
+  it('returns the entry of the Status Changed event of the detail\'s resource kind', () => {
+    const arn = 'arn:aws:personalize:us-east-1:000000000000:campaign/c1';
+    const entry = statusChangedEntry({ ...statusDetail, resourceKind: 'campaign', resourceArn: arn }, BUS);
+    expect(entry.DetailType).toBe('Campaign Status Changed');
+    expect(statusChanged.campaign.parse(delivered(entry)).resourceArn).toBe(arn);
   });
 });
 

@@ -1,0 +1,204 @@
+/**
+ * The run tracker's logic: fold one event into its run's state document (conditional writes, retried
+ * from a fresh read on conflict) and publish the run's outcome exactly once.
+ *
+ * Exactly once: the outcome is decided by the one write that moves the document from "no outcome"
+ * to an outcome; concurrent writers lose that race and re-read. The delivery that decided it
+ * publishes, then records `publishedAt`. If it dies in between, its own redelivery (same SQS
+ * messageId) publishes; any other delivery publishes only once the decision is older than
+ * `publishLeaseMs`. At-least-once therefore degrades to a duplicate only when a publisher dies
+ * after PutEvents and before recording it, never through concurrency.
+ */
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  findDefinition,
+  pipelineCompleted,
+  pipelineFailed,
+  pipelineRequested,
+  stepFailed,
+  watchRequested,
+  STATUS_CHANGED_EVENTS,
+  EventValidationError,
+  type PlanReference,
+} from '../../events';
+import type { Plan } from '../../packages/core/src/index';
+import { publish, runStateKey } from '../../packages/core/src/runtime';
+import { RunStateConflictError } from './errors';
+import { goalsOf } from './goals';
+import { applyFact, datasetGroupArnFrom, emptyRunState, type RunFact, type RunKey, type RunState } from './state';
+import { readRunState, writeRunState } from './store';
+
+export interface TrackerClients {
+  readonly s3: S3Client;
+  readonly eventBridge: EventBridgeClient;
+}
+
+export interface TrackerSettings {
+  readonly bucketName: string;
+  readonly busName: string;
+  readonly now?: () => Date;
+  /** Conditional-write attempts before giving the record back to the queue. Default 8. */
+  readonly maxAttempts?: number;
+  /** See the module comment. Default 120 s (below the queue's visibility timeout). */
+  readonly publishLeaseMs?: number;
+}
+
+export interface TrackResult {
+  readonly state: RunState;
+  readonly published?: 'Pipeline Completed' | 'Pipeline Failed';
+}
+
+/**
+ * Folds one incoming event (EventBridge event or SQS record) into its run.
+ * @param deliveryId identifies this delivery across redeliveries (the SQS messageId).
+ */
+export async function trackEvent(
+  event: unknown,
+  deliveryId: string,
+  clients: TrackerClients,
+  settings: TrackerSettings,
+): Promise<TrackResult> {
+  const now = () => (settings.now ?? (() => new Date()))().toISOString();
+  const { key, fact } = await factOf(event, clients.s3, settings.bucketName);
+  const objectKey = runStateKey(key.datasetGroupName, key.runId);
+
+  const decided = await update(clients.s3, settings, objectKey, (current) => {
+    const state = current ?? emptyRunState(key, fact.at);
+    const next = applyFact(state, fact, now());
+    if (next.outcome && !state.outcome) return { ...next, outcome: { ...next.outcome, decidedBy: deliveryId } };
+    return sameFacts(state, next) && current ? undefined : next;
+  });
+
+  const outcome = decided.outcome;
+  if (!outcome || outcome.publishedAt) return { state: decided };
+  const leaseOver = Date.parse(now()) - Date.parse(outcome.decidedAt) >= (settings.publishLeaseMs ?? 120_000);
+  if (outcome.decidedBy !== deliveryId && !leaseOver) return { state: decided };
+
+  await publish(clients.eventBridge, [outcomeEntry(decided, settings.busName)]);
+  const published = await update(clients.s3, settings, objectKey, (current) =>
+    current?.outcome && !current.outcome.publishedAt ? { ...current, outcome: { ...current.outcome, publishedAt: now() } } : undefined,
+  );
+  return { state: published, published: outcome.kind === 'completed' ? 'Pipeline Completed' : 'Pipeline Failed' };
+}
+
+/**
+ * Read–modify–write with optimistic concurrency. `change` returns the new state, or undefined when
+ * nothing needs writing. Returns the state as stored afterwards.
+ */
+async function update(
+  s3: S3Client,
+  settings: TrackerSettings,
+  key: string,
+  change: (current: RunState | undefined) => RunState | undefined,
+): Promise<RunState> {
+  const attempts = settings.maxAttempts ?? 8;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    const stored = await readRunState(s3, settings.bucketName, key);
+    const next = change(stored?.state);
+    if (next === undefined) {
+      if (stored) return stored.state;
+      continue; // nothing stored and nothing to write cannot happen; re-read defensively
+    }
+    if (await writeRunState(s3, settings.bucketName, key, next, stored?.etag)) return next;
+  }
+  throw new RunStateConflictError(key, attempts);
+}
+
+function sameFacts(a: RunState, b: RunState): boolean {
+  return JSON.stringify({ ...a, updatedAt: '' }) === JSON.stringify({ ...b, updatedAt: '' });
+}
+
+/** Which run an event belongs to and what it says about it. */
+async function factOf(event: unknown, s3: S3Client, bucket: string): Promise<{ key: RunKey; fact: RunFact }> {
+  const definition = findDefinition(event);
+  if (definition === pipelineRequested) {
+    const detail = pipelineRequested.parse(event);
+    const plan = await loadPlan(s3, detail.plan, bucket);
+    return {
+      key: detail,
+      fact: { type: 'requested', at: detail.requestedAt, goals: goalsOf(plan), config: detail.config },
+    };
+  }
+  if (definition === watchRequested) {
+    const detail = watchRequested.parse(event);
+    return { key: detail, fact: { type: 'watching', at: detail.requestedAt, kind: detail.resourceKind, arn: detail.resourceArn } };
+  }
+  if (definition === stepFailed) {
+    const detail = stepFailed.parse(event);
+    return {
+      key: detail,
+      fact: {
+        type: 'stepFailed',
+        at: detail.failedAt,
+        step: detail.step,
+        reason: detail.reason,
+        errors: detail.errors,
+        ...(detail.resourceArn ? { resourceArn: detail.resourceArn } : {}),
+        ...(detail.resourceKind ? { resourceKind: detail.resourceKind } : {}),
+      },
+    };
+  }
+  const statusEvent = STATUS_CHANGED_EVENTS.find((d) => d === definition);
+  if (statusEvent) {
+    const detail = statusEvent.parse(event);
+    return {
+      key: detail,
+      fact: {
+        type: 'status',
+        at: detail.observedAt,
+        kind: detail.resourceKind,
+        arn: detail.resourceArn,
+        status: detail.status,
+        requestedAt: detail.requestedAt,
+        ...(detail.failureReason ? { failureReason: detail.failureReason } : {}),
+      },
+    };
+  }
+  throw new EventValidationError('run-tracker input', [
+    { path: 'detail-type', message: 'is not an event the run tracker subscribes to' },
+  ]);
+}
+
+async function loadPlan(s3: S3Client, reference: PlanReference, bucket: string): Promise<Plan> {
+  if (reference.storage === 'inline') return reference.plan as unknown as Plan;
+  const response = await s3.send(
+    new GetObjectCommand({ Bucket: reference.location.bucket || bucket, Key: reference.location.key }),
+  );
+  return JSON.parse((await response.Body?.transformToString('utf8')) ?? '{}') as Plan;
+}
+
+function outcomeEntry(state: RunState, busName: string) {
+  const outcome = state.outcome;
+  if (!outcome) throw new Error('outcomeEntry needs a decided run');
+  const base = { runId: state.runId, datasetGroupName: state.datasetGroupName, stage: state.stage };
+  if (outcome.kind === 'completed') {
+    const active = Object.entries(state.resources)
+      .filter(([, r]) => r.status === 'ACTIVE')
+      .sort(([, a], [, b]) => (a.observedAt ?? '').localeCompare(b.observedAt ?? ''));
+    const anyArn = active[0]?.[0] ?? '';
+    return pipelineCompleted.entry(
+      {
+        ...base,
+        resourceArn: datasetGroupArnFrom(anyArn, state.datasetGroupName) ?? anyArn,
+        startedAt: state.startedAt,
+        completedAt: outcome.decidedAt,
+        resources: active.map(([arn, r]) => ({ kind: r.kind, arn })),
+      },
+      busName,
+    );
+  }
+  return pipelineFailed.entry(
+    {
+      ...base,
+      step: outcome.step ?? 'training',
+      reason: outcome.reason ?? 'the run failed',
+      errors: [...(outcome.errors ?? [])],
+      failedAt: outcome.decidedAt,
+      ...(outcome.resourceArn ? { resourceArn: outcome.resourceArn } : {}),
+      ...(outcome.resourceKind ? { resourceKind: outcome.resourceKind } : {}),
+      ...(state.config ? { config: state.config } : {}),
+    },
+    busName,
+  );
+}

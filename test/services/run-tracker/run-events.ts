@@ -1,0 +1,85 @@
+/** The events of one run of the seed example, as the bus would deliver them to the run tracker. */
+import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { pipelineRequested, statusChangedEntry, stepFailed, watchRequested, type ResourceKind } from '../../../events';
+import { resolvePlan, validateParameterFile, type Plan } from '../../../packages/core/src/index';
+
+export const ARN_PREFIX = 'arn:aws:personalize:us-east-1:000000000000:';
+const BUS = 'recops-bus';
+
+export function seedPlan(fileText: string, bucket: string): Plan {
+  const validation = validateParameterFile(JSON.parse(fileText));
+  if (!validation.ok) throw new Error('seed example must validate');
+  return resolvePlan(validation.file, {
+    bucket,
+    configKey: 'train/dsg/config.json',
+    keys: ['train/dsg/users.csv', 'train/dsg/interactions.csv'],
+    runStamp: '2026_01_02_03_04_05',
+  });
+}
+
+export function delivered(entry: PutEventsRequestEntry, n = 0): Record<string, unknown> {
+  return {
+    version: '0',
+    id: `event-${n}`,
+    source: entry.Source,
+    'detail-type': entry.DetailType,
+    time: '2026-01-02T03:04:05Z',
+    detail: JSON.parse(entry.Detail ?? '{}'),
+  };
+}
+
+const at = (second: number) => new Date(Date.UTC(2026, 0, 2, 3, 5, second)).toISOString();
+
+/** A successful run: request, watches and ACTIVE status changes for every resource the chain creates. */
+export function successfulRun(plan: Plan, runId: string, options: { failImportOf?: string } = {}): Record<string, unknown>[] {
+  const key = { runId, datasetGroupName: plan.datasetGroup.name, stage: 'test' };
+  const resources: { kind: ResourceKind; arn: string }[] = [
+    { kind: 'datasetGroup', arn: `${ARN_PREFIX}dataset-group/${plan.datasetGroup.name}` },
+    ...plan.datasets.map((d) => ({ kind: 'datasetImportJob' as const, arn: `${ARN_PREFIX}dataset-import-job/${d.importJob?.jobName}` })),
+    ...plan.filters.map((f) => ({ kind: 'filter' as const, arn: `${ARN_PREFIX}filter/${f.name}` })),
+    ...plan.solutions.map((s) => ({ kind: 'solution' as const, arn: `${ARN_PREFIX}solution/${s.name}` })),
+    ...plan.solutions.map((s) => ({ kind: 'solutionVersion' as const, arn: `${ARN_PREFIX}solution/${s.name}/${s.name.length.toString(16).padStart(8, '0')}` })),
+  ];
+  const entries: PutEventsRequestEntry[] = [
+    pipelineRequested.entry(
+      { ...key, trigger: 'upload', config: { bucket: plan.bucket, key: plan.configKey }, plan: { storage: 'inline', plan: plan as unknown as Record<string, unknown> }, requestedAt: at(0) },
+      BUS,
+    ),
+  ];
+  resources.forEach((r, i) => {
+    entries.push(watchRequested.entry({ ...key, resourceKind: r.kind, resourceArn: r.arn, requestedAt: at(i + 1) }, BUS));
+    const failed = options.failImportOf !== undefined && r.arn.endsWith(options.failImportOf);
+    entries.push(
+      statusChangedEntry(
+        {
+          ...key,
+          resourceKind: r.kind,
+          resourceArn: r.arn,
+          status: failed ? 'CREATE FAILED' : 'ACTIVE',
+          ...(failed ? { failureReason: 'Input data has fewer than 1000 records' } : {}),
+          requestedAt: at(i + 1),
+          observedAt: at(i + 20),
+        },
+        BUS,
+      ),
+    );
+  });
+  return entries.map((e, i) => delivered(e, i));
+}
+
+export function stepFailedEvent(plan: Plan, runId: string): Record<string, unknown> {
+  return delivered(
+    stepFailed.entry(
+      {
+        runId,
+        datasetGroupName: plan.datasetGroup.name,
+        stage: 'test',
+        step: 'provisioning',
+        reason: 'Schema users-schema changed incompatibly: AGE changed type from int to string',
+        errors: [{ path: 'datasets.users.schema', message: 'AGE changed type from int to string' }],
+        failedAt: at(30),
+      },
+      BUS,
+    ),
+  );
+}

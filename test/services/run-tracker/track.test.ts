@@ -1,0 +1,90 @@
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { pipelineCompleted, pipelineFailed } from '../../../events';
+import { runStateKey } from '../../../packages/core/src/runtime';
+import { trackEvent } from '../../../services/run-tracker/track';
+import { seedExampleText } from '../../e2e/support/data';
+import { startTestCloud, type TestCloud } from '../../e2e/support/local';
+import { seedPlan, stepFailedEvent, successfulRun } from './run-events';
+
+describe('Service: run-tracker', () => {
+  let test: TestCloud;
+  const eventBridge = new EventBridgeClient({ region: 'us-east-1' });
+  const bus = mockClient(eventBridge);
+  const published = (): PutEventsRequestEntry[] =>
+    bus.commandCalls(PutEventsCommand).flatMap((call) => call.args[0].input.Entries ?? []);
+  const settings = () => ({ bucketName: test.bucket, busName: 'recops-bus', maxAttempts: 50 });
+
+  beforeAll(async () => {
+    test = await startTestCloud();
+  });
+  afterAll(async () => test.close());
+  beforeEach(() => {
+    bus.reset();
+    bus.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
+  });
+
+  it('publishes Pipeline Completed once when deliveries are duplicated, shuffled and concurrent', async () => {
+    // Arrange: every event twice, in a scrambled order, four deliveries at a time.
+    const plan = seedPlan(await seedExampleText(), test.bucket);
+    const events = successfulRun(plan, 'run-ok');
+    const deliveries = [...events, ...events].map((event, i) => ({ event, id: `m-${i}` }));
+    deliveries.sort((a, b) => ((a.id.length * 7919 + Number(a.id.slice(2)) * 104729) % 97) - ((b.id.length * 7919 + Number(b.id.slice(2)) * 104729) % 97));
+    // Act
+    for (let i = 0; i < deliveries.length; i += 4)
+      await Promise.all(deliveries.slice(i, i + 4).map((d) => trackEvent(d.event, d.id, { s3: test.clients.s3, eventBridge }, settings())));
+    // Assess
+    const entries = published();
+    expect(entries.map((e) => e.DetailType)).toEqual(['Pipeline Completed']);
+    const detail = pipelineCompleted.parse({ source: entries[0]?.Source, 'detail-type': entries[0]?.DetailType, detail: JSON.parse(entries[0]?.Detail ?? '') });
+    expect(detail.resources.filter((r) => r.kind === 'solutionVersion')).toHaveLength(3);
+    expect(detail.resourceArn).toBe('arn:aws:personalize:us-east-1:000000000000:dataset-group/dataset-group-name-1');
+    const stored = await test.clients.s3.send(new GetObjectCommand({ Bucket: test.bucket, Key: runStateKey('dataset-group-name-1', 'run-ok') }));
+    const state = JSON.parse((await stored.Body?.transformToString()) ?? '{}') as { resources: Record<string, unknown>; outcome: { publishedAt?: string } };
+    expect(Object.keys(state.resources)).toHaveLength(1 + 2 + 2 + 3 + 3);
+    expect(state.outcome.publishedAt).toBeDefined();
+  });
+
+  it('publishes one Pipeline Failed with the step and reason from a Step Failed, ignoring later successes', async () => {
+    const plan = seedPlan(await seedExampleText(), test.bucket);
+    const [requested, ...rest] = successfulRun(plan, 'run-bad');
+    const failure = stepFailedEvent(plan, 'run-bad');
+    const clients = { s3: test.clients.s3, eventBridge };
+    await trackEvent(requested, 'm-1', clients, settings());
+    await trackEvent(failure, 'm-2', clients, settings());
+    await trackEvent(failure, 'm-3', clients, settings());
+    for (const [i, event] of rest.entries()) await trackEvent(event, `m-${i + 10}`, clients, settings());
+    const entries = published();
+    expect(entries.map((e) => e.DetailType)).toEqual(['Pipeline Failed']);
+    const detail = pipelineFailed.parse({ source: entries[0]?.Source, 'detail-type': entries[0]?.DetailType, detail: JSON.parse(entries[0]?.Detail ?? '') });
+    expect(detail).toMatchObject({
+      step: 'provisioning',
+      reason: 'Schema users-schema changed incompatibly: AGE changed type from int to string',
+      config: { bucket: test.bucket, key: 'train/dsg/config.json' },
+    });
+  });
+
+  it('publishes when the deciding delivery comes back after failing to publish', async () => {
+    const plan = seedPlan(await seedExampleText(), test.bucket);
+    const failure = stepFailedEvent(plan, 'run-retry');
+    const clients = { s3: test.clients.s3, eventBridge };
+    bus
+      .on(PutEventsCommand)
+      .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }))
+      .resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
+    await expect(trackEvent(failure, 'm-1', clients, settings())).rejects.toThrow('Rate exceeded');
+    // Another delivery within the lease does not publish; the decider's redelivery does.
+    await trackEvent(failure, 'm-2', clients, settings());
+    const result = await trackEvent(failure, 'm-1', clients, settings());
+    expect(result.published).toBe('Pipeline Failed');
+    expect(bus.commandCalls(PutEventsCommand)).toHaveLength(2);
+  });
+
+  it('rejects an event it does not subscribe to', async () => {
+    await expect(
+      trackEvent({ source: 'aws.s3', 'detail-type': 'Object Created', detail: {} }, 'm-x', { s3: test.clients.s3, eventBridge }, settings()),
+    ).rejects.toThrow('detail-type: is not an event the run tracker subscribes to');
+  });
+});
