@@ -88,7 +88,7 @@ async function importObject(
   const stream = await blobs.read(bucket, key).catch((err: unknown) => {
     throw new EngineJobError(`Cannot read ${file}: ${(err as Error).message}`);
   });
-  const parser = stream.pipe(parse({ bom: true, skip_empty_lines: true, info: true, relax_quotes: false }));
+  const parser = stream.pipe(parse({ bom: true, skip_empty_lines: true, info: true, relax_column_count: true }));
   let columnOf: number[] | undefined; // CSV column → field index
   const row: CellValue[] = new Array<CellValue>(fields.length).fill(null);
   try {

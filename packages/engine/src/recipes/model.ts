@@ -136,18 +136,21 @@ export class FactorModel extends Model {
   }
 }
 
-/** A fixed score per item (popularity-count, trending-now). */
+/** A fixed score per item (popularity-count, trending-now); items without interactions are never listed. */
 export class VectorModel extends Model {
+  private readonly ranked: Float32Array;
+
   constructor(
     info: ModelInfo,
     popularity: Float32Array,
     readonly itemScores: Float32Array,
   ) {
     super(info, popularity);
+    this.ranked = itemScores.map((s, i) => ((popularity[i] ?? 0) > 0 ? s : -Infinity));
   }
 
   scores(): Float32Array {
-    return this.itemScores;
+    return this.ranked;
   }
 
   arrays(): Record<string, Float32Array | Int32Array> {
