@@ -2,8 +2,8 @@ import type { Tag } from '@aws-sdk/client-personalize';
 import { isAlreadyExists, toOpsError } from './classify';
 import { PermanentOpsError, ResourceFailedError, ResourceNotReadyError, RetryableOpsError } from './errors';
 
-/** Tags as a plain map; converted to Personalize's `{tagKey, tagValue}` list on create. */
-type TagMap = Readonly<Record<string, string>>;
+/** Tags as a plain map, or already as Personalize's `{tagKey, tagValue}` list (as plans carry them). */
+type TagMap = Readonly<Record<string, string>> | readonly { readonly tagKey: string; readonly tagValue: string }[];
 
 /** What every `ensure…` returns. */
 interface EnsureResult {
@@ -20,7 +20,9 @@ const STATUS_ACTIVE = 'ACTIVE';
 
 function toTagList(tags: TagMap | undefined): Tag[] | undefined {
   if (tags === undefined) return undefined;
-  const list = Object.entries(tags).map(([tagKey, tagValue]) => ({ tagKey, tagValue }));
+  const list = Array.isArray(tags)
+    ? tags.map(({ tagKey, tagValue }) => ({ tagKey, tagValue }))
+    : Object.entries(tags).map(([tagKey, tagValue]) => ({ tagKey, tagValue }));
   return list.length > 0 ? list : undefined;
 }
 

@@ -1,0 +1,52 @@
+import type { SQSRecord } from 'aws-lambda';
+import { datasetGroupStatusChanged, datasetStatusChanged, pipelineRequested } from '../../events';
+import { createSqsHandler, type RecordContext } from '../../packages/core/src/runtime';
+import {
+  onDatasetActive,
+  onDatasetGroupActive,
+  onPipelineRequested,
+  type ProvisionReport,
+  type ProvisionerDependencies,
+} from './provision';
+
+function dependencies(ctx: RecordContext): ProvisionerDependencies {
+  return {
+    personalize: ctx.clients.personalize,
+    s3: ctx.clients.s3,
+    eventBridge: ctx.clients.eventBridge,
+    busName: ctx.env.busName,
+    bucketName: ctx.env.bucketName,
+    ...(ctx.env.personalizeRoleArn !== undefined && { personalizeRoleArn: ctx.env.personalizeRoleArn }),
+    now: () => new Date(),
+  };
+}
+
+async function route(record: SQSRecord, ctx: RecordContext): Promise<ProvisionReport> {
+  const deps = dependencies(ctx);
+  if (pipelineRequested.matches(record)) {
+    const detail = pipelineRequested.parse(record);
+    return onPipelineRequested({ ...detail, plan: detail.plan }, deps);
+  }
+  if (datasetGroupStatusChanged.matches(record)) {
+    const detail = datasetGroupStatusChanged.parse(record);
+    // The subscription asks for ACTIVE only; a failed group is the run tracker's to report.
+    if (detail.status !== 'ACTIVE') return { created: [], reused: [], watched: [] };
+    return onDatasetGroupActive({ ...detail, datasetGroupArn: detail.resourceArn }, deps);
+  }
+  if (datasetStatusChanged.matches(record)) {
+    const detail = datasetStatusChanged.parse(record);
+    if (detail.status !== 'ACTIVE') return { created: [], reused: [], watched: [] };
+    return onDatasetActive({ ...detail, datasetArn: detail.resourceArn }, deps);
+  }
+  // Parsing as the first subscription names what is wrong with the record.
+  pipelineRequested.parse(record);
+  throw new Error('unreachable: Pipeline Requested parsed a record it does not match');
+}
+
+export const main = createSqsHandler({
+  serviceName: 'dataset-provisioner',
+  processRecord: async (record, ctx) => {
+    const report = await route(record, ctx);
+    ctx.logger.info('provisioned', { messageId: record.messageId, ...report });
+  },
+});

@@ -1,0 +1,276 @@
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { PersonalizeClient } from '@aws-sdk/client-personalize';
+import type { S3Client } from '@aws-sdk/client-s3';
+import {
+  PIPELINE_STEP,
+  stepFailed,
+  watchRequested,
+  type ResourceKind,
+} from '../../events';
+import type { DatasetPlan, Plan } from '../../packages/core/src';
+import {
+  OpsError,
+  ResourceConflictError,
+  ensureDataset,
+  ensureDatasetGroup,
+  ensureEventTracker,
+  ensureImportJob,
+  ensureSchema,
+  isFailedStatus,
+  loadPlan,
+  loadRunPlan,
+  type PlanSource,
+} from '../../packages/core/src/ops';
+import { publish } from '../../packages/core/src/runtime';
+
+/** Everything the provisioner's logic needs; the handler builds it from the runtime. */
+interface ProvisionerDependencies {
+  readonly personalize: PersonalizeClient;
+  readonly s3: S3Client;
+  readonly eventBridge: EventBridgeClient;
+  readonly busName: string;
+  readonly bucketName: string;
+  /** Role Personalize assumes to read the CSVs, unless the plan names one per import job. */
+  readonly personalizeRoleArn?: string;
+  readonly now: () => Date;
+}
+
+/** The identity every event of a run repeats. */
+interface RunRef {
+  readonly runId: string;
+  readonly datasetGroupName: string;
+  readonly stage: string;
+}
+
+/** What one reaction did, for the log. */
+interface ProvisionReport {
+  readonly created: string[];
+  readonly reused: string[];
+  readonly watched: string[];
+  readonly failed?: string;
+}
+
+function emptyReport(): ProvisionReport {
+  return { created: [], reused: [], watched: [] };
+}
+
+/** Pipeline Requested: the dataset group first; everything else waits until it is ACTIVE. */
+async function onPipelineRequested(
+  run: RunRef & { readonly plan: PlanSource },
+  deps: ProvisionerDependencies,
+): Promise<ProvisionReport> {
+  const report = emptyReport();
+  return guard(run, deps, report, 'datasetGroup', async () => {
+    const plan = await loadPlan(deps.s3, run.plan);
+    const group = plan.datasetGroup;
+    const result = await ensureDatasetGroup(deps.personalize, {
+      name: group.name,
+      ...(group.domain !== undefined && { domain: group.domain }),
+      ...(group.roleArn !== undefined && { roleArn: group.roleArn }),
+      ...(group.kmsKeyArn !== undefined && { kmsKeyArn: group.kmsKeyArn }),
+      tags: group.tags,
+    });
+    note(report, result.created, `datasetGroup ${group.name}`);
+    if (result.status === 'ACTIVE') return provisionDatasets(run, plan, result.arn, deps, report);
+    if (isFailedStatus(result.status)) {
+      return failStep(run, deps, report, 'datasetGroup', result.arn, `dataset group ${group.name} is ${result.status}: ${result.failureReason ?? 'no reason given'}`);
+    }
+    await requestWatch(run, deps, report, 'datasetGroup', result.arn);
+    return report;
+  });
+}
+
+/** Dataset Group Status Changed ACTIVE: schemas, datasets, event tracker; imports where datasets are ready. */
+async function onDatasetGroupActive(
+  run: RunRef & { readonly datasetGroupArn: string },
+  deps: ProvisionerDependencies,
+): Promise<ProvisionReport> {
+  const report = emptyReport();
+  return guard(run, deps, report, 'dataset', async () => {
+    const plan = await loadRunPlan(deps.s3, deps.bucketName, run.datasetGroupName, run.runId);
+    return provisionDatasets(run, plan, run.datasetGroupArn, deps, report);
+  });
+}
+
+/** Dataset Status Changed ACTIVE (created or schema updated): that dataset's import job. */
+async function onDatasetActive(
+  run: RunRef & { readonly datasetArn: string },
+  deps: ProvisionerDependencies,
+): Promise<ProvisionReport> {
+  const report = emptyReport();
+  return guard(run, deps, report, 'datasetImportJob', async () => {
+    const plan = await loadRunPlan(deps.s3, deps.bucketName, run.datasetGroupName, run.runId);
+    const type = datasetTypeOf(run.datasetArn);
+    const dataset = plan.datasets.find((d) => d.type.toUpperCase() === type);
+    // A dataset the plan does not list (e.g. created by hand) has nothing to import in this run.
+    if (dataset === undefined) return report;
+    await startImport(run, dataset, run.datasetArn, deps, report);
+    return report;
+  });
+}
+
+/** `…:dataset/<group>/<TYPE>` → `TYPE` (upper case), as Personalize lays out dataset ARNs. */
+function datasetTypeOf(datasetArn: string): string {
+  return (datasetArn.slice(datasetArn.lastIndexOf('/') + 1) || datasetArn).toUpperCase();
+}
+
+async function provisionDatasets(
+  run: RunRef,
+  plan: Plan,
+  datasetGroupArn: string,
+  deps: ProvisionerDependencies,
+  report: ProvisionReport,
+): Promise<ProvisionReport> {
+  // Datasets are independent of each other: provision them side by side.
+  await Promise.all(plan.datasets.map((dataset) => provisionDataset(run, dataset, datasetGroupArn, deps, report)));
+  if (plan.eventTracker !== undefined) {
+    const tracker = await ensureEventTracker(deps.personalize, {
+      datasetGroupArn,
+      name: plan.eventTracker.name,
+      tags: plan.eventTracker.tags,
+    });
+    note(report, tracker.created, `eventTracker ${plan.eventTracker.name}`);
+    if (tracker.status !== 'ACTIVE') await requestWatch(run, deps, report, 'eventTracker', tracker.arn);
+  }
+  return report;
+}
+
+async function provisionDataset(
+  run: RunRef,
+  dataset: DatasetPlan,
+  datasetGroupArn: string,
+  deps: ProvisionerDependencies,
+  report: ProvisionReport,
+): Promise<void> {
+  const schema = await ensureSchema(deps.personalize, {
+    name: dataset.schema.name,
+    schema: dataset.schema.schema,
+    ...(dataset.schema.domain !== undefined && { domain: dataset.schema.domain }),
+  });
+  note(report, schema.outcome !== 'reused', `schema ${schema.name}`);
+  const result = await ensureDataset(deps.personalize, {
+    datasetGroupArn,
+    datasetType: dataset.type,
+    name: dataset.name,
+    schemaArn: schema.arn,
+    tags: dataset.tags,
+  });
+  note(report, result.created, `dataset ${dataset.name}`);
+  if (result.schemaUpdate !== undefined) {
+    // The import must read the new columns: wait for the dataset's schema update first.
+    await requestWatch(run, deps, report, 'dataset', result.arn, 'update');
+    return;
+  }
+  if (result.status === 'ACTIVE') {
+    await startImport(run, dataset, result.arn, deps, report);
+    return;
+  }
+  await requestWatch(run, deps, report, 'dataset', result.arn);
+}
+
+/** One import job per data location; the watcher is always asked, even for a job that already finished. */
+async function startImport(
+  run: RunRef,
+  dataset: DatasetPlan,
+  datasetArn: string,
+  deps: ProvisionerDependencies,
+  report: ProvisionReport,
+): Promise<void> {
+  const job = dataset.importJob;
+  if (job === undefined) return;
+  const roleArn = job.roleArn ?? deps.personalizeRoleArn;
+  const result = await ensureImportJob(deps.personalize, {
+    datasetArn,
+    jobName: job.jobName,
+    dataLocation: job.dataLocation.uri,
+    ...(roleArn !== undefined && { roleArn }),
+    importMode: job.importMode,
+    tags: job.tags,
+  });
+  note(report, result.created, `datasetImportJob ${job.jobName}`);
+  // Watching a finished job costs one Describe and yields its Status Changed, which the trainer's join needs.
+  await requestWatch(run, deps, report, 'datasetImportJob', result.arn);
+}
+
+async function requestWatch(
+  run: RunRef,
+  deps: ProvisionerDependencies,
+  report: ProvisionReport,
+  resourceKind: ResourceKind,
+  resourceArn: string,
+  operation: 'create' | 'update' = 'create',
+): Promise<void> {
+  const entry = watchRequested.entry(
+    {
+      runId: run.runId,
+      datasetGroupName: run.datasetGroupName,
+      stage: run.stage,
+      resourceKind,
+      resourceArn,
+      operation,
+      requestedAt: deps.now().toISOString(),
+    },
+    deps.busName,
+  );
+  await publish(deps.eventBridge, [entry]);
+  report.watched.push(`${resourceKind} ${resourceArn}`);
+}
+
+function note(report: ProvisionReport, created: boolean, what: string): void {
+  (created ? report.created : report.reused).push(what);
+}
+
+/**
+ * Runs a reaction; a failure that will not heal becomes Step Failed (the run tracker turns it into
+ * the run's Pipeline Failed) and the record is done. Retryable failures propagate, so the record
+ * returns to the queue with backoff.
+ */
+async function guard(
+  run: RunRef,
+  deps: ProvisionerDependencies,
+  report: ProvisionReport,
+  resourceKind: ResourceKind,
+  work: () => Promise<ProvisionReport>,
+): Promise<ProvisionReport> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof OpsError) || error.retryable) throw error;
+    const resourceArn = (error as { resourceArn?: unknown }).resourceArn;
+    const errors =
+      error instanceof ResourceConflictError
+        ? error.differences.map((message) => ({ path: error.resourceName, message }))
+        : [];
+    return failStep(run, deps, report, resourceKind, typeof resourceArn === 'string' ? resourceArn : undefined, error.message, errors);
+  }
+}
+
+async function failStep(
+  run: RunRef,
+  deps: ProvisionerDependencies,
+  report: ProvisionReport,
+  resourceKind: ResourceKind,
+  resourceArn: string | undefined,
+  reason: string,
+  errors: readonly { readonly path: string; readonly message: string }[] = [],
+): Promise<ProvisionReport> {
+  const entry = stepFailed.entry(
+    {
+      runId: run.runId,
+      datasetGroupName: run.datasetGroupName,
+      stage: run.stage,
+      step: PIPELINE_STEP.provisioning,
+      resourceKind,
+      ...(resourceArn !== undefined && { resourceArn }),
+      reason,
+      errors: [...errors],
+      failedAt: deps.now().toISOString(),
+    },
+    deps.busName,
+  );
+  await publish(deps.eventBridge, [entry]);
+  return { ...report, failed: reason };
+}
+
+export { datasetTypeOf, onDatasetActive, onDatasetGroupActive, onPipelineRequested };
+export type { ProvisionReport, ProvisionerDependencies, RunRef };
