@@ -58,7 +58,7 @@ function defineStatusChanged<K extends ResourceKind>(kind: K) {
     source: EVENT_SOURCE.personalize,
     detailType: `${RESOURCE_KIND_LABEL[kind]} Status Changed`,
     version: 1,
-    description: `A ${RESOURCE_KIND_LABEL[kind].toLowerCase()} reached ACTIVE or a failed state (published only by the status watcher).`,
+    description: `${/^[aeiou]/i.test(kind) ? 'An' : 'A'} ${RESOURCE_KIND_LABEL[kind].toLowerCase()} reached ACTIVE or a failed state (published only by the status watcher).`,
     detail: statusChangedDetail(kind),
   });
 }

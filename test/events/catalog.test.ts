@@ -235,3 +235,15 @@ describe('Script: events:schemas', () => {
     for (const [name, content] of expected) expect(await readFile(join(dir, name), 'utf8'), name).toBe(content);
   });
 });
+
+describe('Docs: events/README.md', () => {
+  it('names every detail-type of the catalog', async () => {
+    const readme = await readFile(join(import.meta.dirname, '..', '..', 'events', 'README.md'), 'utf8');
+    for (const definition of EVENT_CATALOG) {
+      const documented =
+        readme.includes(`\`${definition.detailType}\``) ||
+        (definition.detailType.endsWith(' Status Changed') && readme.includes(definition.detailType.replace(' Status Changed', '')));
+      expect(documented, definition.detailType).toBe(true);
+    }
+  });
+});
