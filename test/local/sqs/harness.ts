@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type LocalServer } from '../../../packages/local/src/server';
 import { EventBridgeService, EventBridgeStore } from '../../../packages/local/src/eventbridge';
+import { SchedulerService, SchedulerStore } from '../../../packages/local/src/scheduler';
 import { SqsService, SqsStore } from '../../../packages/local/src/sqs';
 import { REGION } from '../../../packages/local/src/wire';
 
@@ -45,11 +46,12 @@ export async function startSqs(dataDir: string): Promise<SqsHarness> {
 
 export interface BusHarness extends SqsHarness {
   readonly eventBridge: EventBridgeStore;
+  readonly scheduler: SchedulerStore;
   /** Everything the services reported for the event log, in order. */
   readonly log: { kind: string; data: Record<string, unknown> }[];
 }
 
-/** SQS + EventBridge on one server, with the event-log entries captured in memory. */
+/** SQS + EventBridge + Scheduler on one server, with the event-log entries captured in memory. */
 export async function startBus(dataDir: string): Promise<BusHarness> {
   const log: { kind: string; data: Record<string, unknown> }[] = [];
   const onLog = (kind: string, data: Record<string, unknown>): void => {
@@ -57,15 +59,20 @@ export async function startBus(dataDir: string): Promise<BusHarness> {
   };
   const store = await SqsStore.open({ dataDir, onEvent: onLog });
   const eventBridge = await EventBridgeStore.open({ dataDir, sqs: store, onLog });
-  const server = await startServer({ services: [new SqsService({ store }), new EventBridgeService(eventBridge)] });
+  const scheduler = await SchedulerStore.open({ dataDir, eventBridge, sqs: store, onLog });
+  const server = await startServer({
+    services: [new SqsService({ store }), new EventBridgeService(eventBridge), new SchedulerService(scheduler)],
+  });
   return {
     endpoint: server.endpoint,
     store,
     eventBridge,
+    scheduler,
     server,
     log,
     close: async () => {
       await server.close();
+      await scheduler.close();
       await eventBridge.close();
       await store.close();
     },

@@ -1,0 +1,16 @@
+export { SchedulerError, ScheduleExpressionError } from './errors';
+export { nextFireTime, parseScheduleExpression, type ScheduleExpression } from './expression';
+export { FireTimers } from './timer';
+export {
+  SchedulerStore,
+  DEFAULT_GROUP,
+  scheduleArn,
+  scheduleGroupArn,
+  type ScheduleGroupState,
+  type ScheduleInput,
+  type ScheduleState,
+  type ScheduleTarget,
+  type SchedulerLog,
+  type SchedulerStoreOptions,
+} from './store';
+export { SchedulerService } from './service';
