@@ -10,6 +10,7 @@ export {
   removeFile,
   removeStaleTempFiles,
   resolveInside,
+  syncFile,
   writeFileAtomic,
   writeJsonAtomic,
 } from './persist';

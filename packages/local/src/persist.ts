@@ -38,6 +38,15 @@ async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
+/**
+ * Makes a file that was written in place (not through writeFileAtomic) durable: fsyncs its bytes
+ * and its directory entry. Used for content-addressed files that a later atomic record refers to.
+ */
+export async function syncFile(file: string): Promise<void> {
+  await fsyncPath(file, 'r+');
+  await fsyncDir(dirname(file));
+}
+
 /** Creates a directory and its parents. */
 export async function ensureDir(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });

@@ -27,6 +27,7 @@ import {
   removeFile,
   removeStaleTempFiles,
   resolveInside,
+  syncFile,
   writeJsonAtomic,
 } from '../persist';
 import { S3Error, invalidArgument, invalidRequest, noSuchBucket, noSuchKey, noSuchUpload, preconditionFailed } from './errors';
@@ -402,12 +403,7 @@ export class S3Store {
     const target = join(state.dir, 'data', dataFile);
     try {
       await copyFile(join(sourceState.dir, 'data', sourceRecord.dataFile), target);
-      const handle = await open(target, 'r+');
-      try {
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
+      await syncFile(target);
       // A copy is a new single-part object: its ETag is the MD5 of its bytes.
       const md5 = createHash('md5');
       for await (const chunk of createReadStream(target)) md5.update(chunk as Buffer);
@@ -530,12 +526,7 @@ export class S3Store {
       if (contentMd5 !== undefined && md5.toString('base64') !== contentMd5.trim()) {
         throw new S3Error('BadDigest', 400, 'The Content-MD5 you specified did not match what we received.');
       }
-      const handle = await open(temp, 'r+');
-      try {
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
+      await syncFile(temp);
       const part: PartRecord = { partNumber, etag: `"${md5.toString('hex')}"`, size: digest.size, lastModified: new Date().toISOString() };
       // The part's record names its temp-free data file; both land by rename.
       await rename(temp, join(dir, name));
@@ -635,12 +626,7 @@ export class S3Store {
         ),
         out,
       );
-      const handle = await open(target, 'r+');
-      try {
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
+      await syncFile(target);
       const record: ObjectRecord = {
         key,
         size: (await stat(target)).size,
@@ -681,12 +667,7 @@ export class S3Store {
     const digest = new DigestStream(algorithm);
     try {
       await pipeline(body instanceof Readable ? body : Readable.from([body]), digest, createWriteStream(target, { flags: 'wx' }));
-      const handle = await open(target, 'r+');
-      try {
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
+      await syncFile(target);
     } catch (error) {
       await removeFile(target);
       throw error;
