@@ -163,13 +163,13 @@ describe('Function: validateParameterFile, Avro schemas', () => {
   it('refuses an interactions schema without USER_ID', () => {
     const file = minimalFile();
     interactionsFields(file).splice(0, 1);
-    expectRefused(file, 'datasets.interactions.schema.serviceConfig.schema.fields', 'a INTERACTIONS schema needs field USER_ID ("string")');
+    expectRefused(file, 'datasets.interactions.schema.serviceConfig.schema.fields', 'an INTERACTIONS schema needs field USER_ID ("string")');
   });
 
   it('refuses a required field of the wrong type', () => {
     const file = minimalFile();
     interactionsFields(file)[2].type = 'string';
-    expectRefused(file, 'datasets.interactions.schema.serviceConfig.schema.fields[2].type', 'required field TIMESTAMP of a INTERACTIONS schema must be "long"');
+    expectRefused(file, 'datasets.interactions.schema.serviceConfig.schema.fields[2].type', 'required field TIMESTAMP of an INTERACTIONS schema must be "long"');
   });
 
   it('refuses a nullable ID field', () => {

@@ -159,7 +159,7 @@ export function checkAvroSchema(schema: AvroRecordSchema, datasetType: DatasetTy
       const kind = requiredRule ? 'required' : 'reserved';
       errors.push({
         path: `${at}.type`,
-        message: `${kind} field ${field.name} of a ${datasetType} schema must be ${describeRule(rule)}, got ${JSON.stringify(field.type)}`,
+        message: `${kind} field ${field.name} of ${withArticle(datasetType)} schema must be ${describeRule(rule)}, got ${JSON.stringify(field.type)}`,
       });
     }
     if (!rule) metadataCount += 1;
@@ -195,7 +195,7 @@ export function checkAvroSchema(schema: AvroRecordSchema, datasetType: DatasetTy
     if (present.has(name)) continue;
     const issue = {
       path: 'fields',
-      message: `a ${datasetType} schema needs field ${name} (${describeRule(rule)})`,
+      message: `${withArticle(datasetType)} schema needs field ${name} (${describeRule(rule)})`,
     };
     if (SOFT_REQUIRED[datasetType]?.includes(name)) {
       warnings.push({ ...issue, message: `${issue.message}; Personalize may refuse this schema` });
@@ -204,16 +204,21 @@ export function checkAvroSchema(schema: AvroRecordSchema, datasetType: DatasetTy
     }
   }
   if (rules.needsMetadata && schema.fields.every((f) => rules.required[f.name] !== undefined)) {
-    errors.push({ path: 'fields', message: `a ${datasetType} schema needs at least one field besides ${Object.keys(rules.required).join(', ')}` });
+    errors.push({ path: 'fields', message: `${withArticle(datasetType)} schema needs at least one field besides ${Object.keys(rules.required).join(', ')}` });
   }
   if (metadataCount > rules.maxMetadata) {
-    errors.push({ path: 'fields', message: `a ${datasetType} schema allows at most ${rules.maxMetadata} metadata fields, has ${metadataCount}` });
+    errors.push({ path: 'fields', message: `${withArticle(datasetType)} schema allows at most ${rules.maxMetadata} metadata fields, has ${metadataCount}` });
   }
   if (textualCount > 1) errors.push({ path: 'fields', message: 'at most one field can be textual' });
   if (JSON.stringify(schema).length > MAX_SCHEMA_LENGTH) {
     errors.push({ path: '', message: `the schema must be at most ${MAX_SCHEMA_LENGTH} characters as JSON` });
   }
   return { errors, warnings };
+}
+
+/** "an INTERACTIONS", "a USERS". */
+function withArticle(datasetType: DatasetType): string {
+  return `${/^[AEIO]/.test(datasetType) ? 'an' : 'a'} ${datasetType}`;
 }
 
 function baseTypes(type: AvroFieldType): AvroPrimitiveType[] {
