@@ -9,6 +9,7 @@ import {
   publish,
   PublishError,
   readRuntimeEnv,
+  runWithEnvironment,
   RuntimeConfigError,
 } from '../../packages/core/src/runtime';
 import { fakeContext, RUNTIME_TEST_ENV, sqsRecord } from './fixtures';
@@ -118,6 +119,25 @@ describe('Function: createSqsHandler', () => {
       ReceiptHandle: throttled.receiptHandle,
       VisibilityTimeout: 40,
     });
+  });
+
+  it('reads each invocation\'s own environment under runWithEnvironment', async () => {
+    const seen: string[] = [];
+    const handler = createSqsHandler({
+      serviceName: 'test',
+      processRecord: async (_record, ctx) => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        seen.push(`${ctx.env.stage}:${ctx.env.ownQueueUrl}`);
+      },
+    });
+    await Promise.all(
+      ['a', 'b'].map((name) =>
+        runWithEnvironment({ ...RUNTIME_TEST_ENV, RECOPS_STAGE: name, RECOPS_QUEUE_URL: `http://q/${name}` }, () =>
+          handler({ Records: [sqsRecord({})] }, fakeContext),
+        ),
+      ),
+    );
+    expect(seen.sort()).toEqual(['a:http://q/a', 'b:http://q/b']);
   });
 
   it('reports every record failed when the handler cannot start', async () => {

@@ -2,6 +2,7 @@
  * The handler environment (`RUNTIME_ENV` in services/manifest-types.ts), read at invocation time so
  * several services can share one process (the local cloud's runner) without mixing settings.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { RUNTIME_ENV } from '../../../../services/manifest-types';
 import { RuntimeConfigError } from './errors';
 
@@ -15,10 +16,29 @@ export interface RuntimeEnv {
   readonly schedulerRoleArn: string | undefined;
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
+export type Environment = Readonly<Record<string, string | undefined>>;
+type Env = Environment;
+
+const invocationEnvironment = new AsyncLocalStorage<Environment>();
+
+/**
+ * Runs `invoke` with `env` as the handler environment of everything it awaits. For hosts that run
+ * several services in one process (the local cloud's runner), where process.env cannot differ per
+ * service: the runtime reads `RECOPS_*`, `AWS_ENDPOINT_URL` and the region from here when set.
+ * @example
+ * await runWithEnvironment({ ...process.env, RECOPS_QUEUE_URL: queueUrl }, () => main(event, context));
+ */
+export function runWithEnvironment<T>(env: Environment, invoke: () => T): T {
+  return invocationEnvironment.run(env, invoke);
+}
+
+/** The environment of the current invocation: the one given to `runWithEnvironment`, else process.env. */
+export function currentEnvironment(): Environment {
+  return invocationEnvironment.getStore() ?? process.env;
+}
 
 /** Reads the handler environment; stage, bus and bucket are required by every service. */
-export function readRuntimeEnv(env: Env = process.env): RuntimeEnv {
+export function readRuntimeEnv(env: Env = currentEnvironment()): RuntimeEnv {
   return {
     stage: required(env, RUNTIME_ENV.stage),
     busName: required(env, RUNTIME_ENV.busName),

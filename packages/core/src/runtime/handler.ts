@@ -22,7 +22,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { clientConfig, createClients, type ClientOptions, type Clients } from './clients';
-import { readRuntimeEnv, type RuntimeEnv } from './env';
+import { currentEnvironment, readRuntimeEnv, type RuntimeEnv } from './env';
 import { RetryLaterError } from './errors';
 import { isRetryableError, receiveCount, returnToQueueLater, type BackoffOptions } from './backoff';
 import { createObservability, MetricUnit, RUNTIME_METRIC, type Observability } from './observability';
@@ -60,7 +60,8 @@ export interface HandlerOptions<TEvent, TResult> {
 const clientsByConfig = new Map<string, Clients>();
 
 /** Clients shared by invocations with the same endpoint and region (keeps connections alive). */
-function sharedClients(options: ClientOptions | undefined): Clients {
+function sharedClients(given: ClientOptions | undefined): Clients {
+  const options: ClientOptions = { ...given, env: given?.env ?? currentEnvironment() };
   const key = JSON.stringify(clientConfig(options));
   let clients = clientsByConfig.get(key);
   if (!clients) {

@@ -1,7 +1,7 @@
 /** The Lambda runtime every recops service shares. */
 export { backoffSeconds, isRetryableError, receiveCount, RETRYABLE_ERROR_NAMES, returnToQueueLater, type BackoffOptions } from './backoff';
 export { clientConfig, createClients, type ClientOptions, type Clients } from './clients';
-export { readRuntimeEnv, requireSetting, type RuntimeEnv } from './env';
+export { currentEnvironment, readRuntimeEnv, requireSetting, runWithEnvironment, type Environment, type RuntimeEnv } from './env';
 export { PublishError, RetryLaterError, RuntimeConfigError, RuntimeError } from './errors';
 export {
   createHandler,
