@@ -23,6 +23,8 @@ import { topK } from './topk';
 export const MAX_NUM_RESULTS = 500;
 /** How many of the newest events get extra weight when a user vector is refit. */
 const RECENT_EVENTS = 10;
+/** Extra weight of the newest event (decaying by 0.85 per older event): a session steers the answer. */
+const RECENT_BOOST = 4;
 
 export function recipeTypeOf(model: Model): RecipeType {
   return recipeFor(model.info.recipe).recipeType;
@@ -42,7 +44,7 @@ export function userQuery(group: DatasetGroup, model: Model, userId: string | un
       const item = items[row] ?? -1;
       if (item < 0) return;
       const fromEnd = rows.length - 1 - p;
-      const boost = fromEnd < RECENT_EVENTS ? Math.pow(0.8, fromEnd) : 0;
+      const boost = fromEnd < RECENT_EVENTS ? RECENT_BOOST * Math.pow(0.85, fromEnd) : 0;
       history.set(item, (history.get(item) ?? 0) + 1 + boost);
       if (row >= model.info.tableRows) historyChanged = true;
     });
