@@ -1,0 +1,66 @@
+/**
+ * Deploy-time settings: stage rules and the few options read from the environment of the
+ * `sst deploy` process (documented in the README's deploy section).
+ */
+
+/** Stages treated as production: protected from `sst remove`, resources retained. */
+export const PRODUCTION_STAGES: readonly string[] = ['prod', 'production'];
+
+export function isProductionStage(stage: string): boolean {
+  return PRODUCTION_STAGES.includes(stage);
+}
+
+/** Function settings every service gets (the issue pins Node.js 22 on Graviton). */
+export const FUNCTION_RUNTIME = 'nodejs22.x' as const;
+export const FUNCTION_ARCHITECTURE = 'arm64' as const;
+
+/** CloudWatch namespace and metric names emitted by `packages/core/src/runtime/observability.ts`
+ *  (copied, not imported, so the SST config does not bundle Powertools; a test keeps them equal). */
+export const METRICS_NAMESPACE = 'recops';
+export const RECORDS_FAILED_METRIC = 'RecordsFailed';
+
+export interface StackOptions {
+  /** Address subscribed (after confirmation) to the alarm topic. */
+  readonly alarmEmail?: string;
+  /** KMS keys the Personalize role may use (datasetGroup.kmsKeyArn in parameter files). */
+  readonly personalizeKmsKeyArns: readonly string[];
+  /** Days the bus archive keeps events for replay. */
+  readonly archiveRetentionDays: number;
+}
+
+export class StackConfigError extends Error {
+  override readonly name = 'StackConfigError';
+}
+
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * Reads `RECOPS_ALARM_EMAIL`, `RECOPS_PERSONALIZE_KMS_KEY_ARNS` (comma-separated) and
+ * `RECOPS_ARCHIVE_RETENTION_DAYS`; invalid values stop the deploy with the variable named.
+ */
+export function loadStackOptions(env: Readonly<Record<string, string | undefined>>, stage: string): StackOptions {
+  const email = env.RECOPS_ALARM_EMAIL?.trim();
+  if (email !== undefined && email !== '' && !EMAIL.test(email)) {
+    throw new StackConfigError(`RECOPS_ALARM_EMAIL: "${email}" is not an e-mail address`);
+  }
+  const keys = (env.RECOPS_PERSONALIZE_KMS_KEY_ARNS ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter((k) => k !== '');
+  for (const key of keys) {
+    if (!KMS_KEY_ARN.test(key)) {
+      throw new StackConfigError(`RECOPS_PERSONALIZE_KMS_KEY_ARNS: "${key}" is not a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)`);
+    }
+  }
+  const retentionText = env.RECOPS_ARCHIVE_RETENTION_DAYS?.trim();
+  const retention = retentionText === undefined || retentionText === '' ? (isProductionStage(stage) ? 365 : 30) : Number(retentionText);
+  if (!Number.isInteger(retention) || retention < 1) {
+    throw new StackConfigError(`RECOPS_ARCHIVE_RETENTION_DAYS: "${retentionText}" must be a whole number of days ≥ 1`);
+  }
+  return {
+    ...(email !== undefined && email !== '' ? { alarmEmail: email } : {}),
+    personalizeKmsKeyArns: keys,
+    archiveRetentionDays: retention,
+  };
+}

@@ -1,0 +1,69 @@
+/**
+ * Builds the whole of recops for the current stage from the service manifest. Called from
+ * `sst.config.ts`'s `run()`; uses only the globals SST provides there (`sst`, `aws`, `$app`, …).
+ */
+import type { ServiceDefinition } from '../services/manifest-types';
+import { createAlarms } from './alarms';
+import { awsContext } from './aws-context';
+import { createDataBucket } from './bucket';
+import { createBus } from './bus';
+import { isProductionStage, StackConfigError, type StackOptions } from './config';
+import { connectBucketNotifications } from './notifications';
+import { createPersonalizeRole } from './personalize-role';
+import { createScheduling } from './scheduler';
+import { createService, type ServiceResources } from './services';
+
+export interface RecopsOutputs {
+  readonly stage: string;
+  readonly busName: $util.Output<string>;
+  readonly busArn: $util.Output<string>;
+  readonly bucketName: $util.Output<string>;
+  readonly personalizeRoleArn: $util.Output<string>;
+  readonly schedulerGroupName: $util.Output<string>;
+  readonly schedulerRoleArn: $util.Output<string>;
+  readonly alarmTopicArn: $util.Output<string>;
+  /** Service name → its dead-letter queue URL. */
+  readonly dlqUrls: Readonly<Record<string, $util.Output<string>>>;
+}
+
+export function deployRecops(services: readonly ServiceDefinition[], options: StackOptions): RecopsOutputs {
+  const names = new Set<string>();
+  for (const service of services) {
+    if (names.has(service.name)) throw new StackConfigError(`services/manifest.ts: service "${service.name}" is listed twice`);
+    names.add(service.name);
+  }
+  const production = isProductionStage($app.stage);
+  const context = awsContext();
+  const { bus } = createBus(options);
+  const { bucket } = createDataBucket(production);
+  const personalizeRole = createPersonalizeRole(bucket, options.personalizeKmsKeyArns);
+  const scheduling = createScheduling(bus, context);
+  const deployed: ServiceResources[] = services.map((definition) =>
+    createService(definition, {
+      context,
+      bus,
+      bucket,
+      personalizeRole,
+      schedulerGroup: scheduling.group,
+      schedulerRole: scheduling.role,
+    }),
+  );
+  connectBucketNotifications(bucket, deployed);
+  const { topic } = createAlarms(deployed, options);
+
+  const dlqUrls: Record<string, $util.Output<string>> = {};
+  for (const service of deployed) {
+    if (service.dlq !== undefined) dlqUrls[service.definition.name] = service.dlq.url;
+  }
+  return {
+    stage: $app.stage,
+    busName: bus.name,
+    busArn: bus.arn,
+    bucketName: bucket.name,
+    personalizeRoleArn: personalizeRole.arn,
+    schedulerGroupName: scheduling.group.name,
+    schedulerRoleArn: scheduling.role.arn,
+    alarmTopicArn: topic.arn,
+    dlqUrls,
+  };
+}

@@ -1,0 +1,25 @@
+/** The role Amazon Personalize assumes to read imports and write batch output. */
+import { PERSONALIZE_BUCKET_ACTIONS } from './bucket';
+import { policyDocument, trustPolicy, type PolicyStatement } from './iam';
+import { stageName } from './naming';
+
+/** What Personalize needs on a customer-managed key (guide, "granting-personalize-key-access"). */
+export const PERSONALIZE_KMS_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'] as const;
+
+export function createPersonalizeRole(bucket: sst.aws.Bucket, kmsKeyArns: readonly string[]): aws.iam.Role {
+  const statements: PolicyStatement[] = [
+    {
+      Effect: 'Allow',
+      Action: [...PERSONALIZE_BUCKET_ACTIONS],
+      Resource: [bucket.arn, $interpolate`${bucket.arn}/*`],
+    },
+  ];
+  if (kmsKeyArns.length > 0) {
+    statements.push({ Effect: 'Allow', Action: [...PERSONALIZE_KMS_ACTIONS], Resource: [...kmsKeyArns] });
+  }
+  return new aws.iam.Role('PersonalizeRole', {
+    name: stageName('personalize'),
+    assumeRolePolicy: trustPolicy('personalize.amazonaws.com'),
+    inlinePolicies: [{ name: 'data-bucket', policy: policyDocument(statements) }],
+  });
+}

@@ -1,0 +1,141 @@
+/**
+ * One recops service: queue + DLQ, function, bus rules into the queue, and the subscription that
+ * delivers batches with partial batch responses.
+ */
+import { RUNTIME_ENV, type BusPattern, type ServiceDefinition } from '../services/manifest-types';
+import type { AwsContext } from './aws-context';
+import { FUNCTION_ARCHITECTURE, FUNCTION_RUNTIME, StackConfigError } from './config';
+import { pascalCase } from './naming';
+import { servicePermissions } from './permissions';
+
+/** Tag that ties each function back to its manifest entry. */
+export const SERVICE_TAG = 'recops:service';
+
+export interface SharedResources {
+  readonly context: AwsContext;
+  readonly bus: sst.aws.Bus;
+  readonly bucket: sst.aws.Bucket;
+  readonly personalizeRole: aws.iam.Role;
+  readonly schedulerGroup: aws.scheduler.ScheduleGroup;
+  readonly schedulerRole: aws.iam.Role;
+}
+
+export interface ServiceResources {
+  readonly definition: ServiceDefinition;
+  readonly id: string;
+  readonly fn: sst.aws.Function;
+  readonly queue?: sst.aws.Queue;
+  readonly dlq?: sst.aws.Queue;
+}
+
+export function createService(definition: ServiceDefinition, shared: SharedResources): ServiceResources {
+  checkDefinition(definition);
+  const id = pascalCase(definition.name);
+  const settings = definition.queue;
+
+  let queue: sst.aws.Queue | undefined;
+  let dlq: sst.aws.Queue | undefined;
+  if (settings !== undefined) {
+    dlq = new sst.aws.Queue(`${id}Dlq`, {
+      transform: { queue: { messageRetentionSeconds: settings.dlqRetentionSeconds } },
+    });
+    queue = new sst.aws.Queue(`${id}Queue`, {
+      visibilityTimeout: `${settings.visibilityTimeoutSeconds} seconds`,
+      dlq: { queue: dlq.arn, retry: settings.maxReceiveCount },
+    });
+  }
+
+  const environment: Record<string, $util.Input<string>> = {
+    [RUNTIME_ENV.stage]: $app.stage,
+    [RUNTIME_ENV.busName]: shared.bus.name,
+    [RUNTIME_ENV.bucketName]: shared.bucket.name,
+    [RUNTIME_ENV.personalizeRoleArn]: shared.personalizeRole.arn,
+    [RUNTIME_ENV.schedulerGroupName]: shared.schedulerGroup.name,
+    [RUNTIME_ENV.schedulerRoleArn]: shared.schedulerRole.arn,
+  };
+  if (queue !== undefined) environment[RUNTIME_ENV.ownQueueUrl] = queue.url;
+
+  const fn = new sst.aws.Function(`${id}Function`, {
+    handler: definition.handler,
+    description: `recops ${definition.name}`,
+    runtime: FUNCTION_RUNTIME,
+    architecture: FUNCTION_ARCHITECTURE,
+    timeout: `${definition.timeoutSeconds} seconds`,
+    memory: `${definition.memoryMB} MB`,
+    environment,
+    permissions: servicePermissions(definition, {
+      partition: shared.context.partition,
+      region: shared.context.region,
+      accountId: shared.context.accountId,
+      busArn: shared.bus.arn,
+      bucketArn: shared.bucket.arn,
+      personalizeRoleArn: shared.personalizeRole.arn,
+      schedulerGroupName: shared.schedulerGroup.name,
+      schedulerRoleArn: shared.schedulerRole.arn,
+      ...(queue === undefined ? {} : { ownQueueArn: queue.arn }),
+    }),
+    tags: { [SERVICE_TAG]: definition.name },
+  });
+
+  if (queue !== undefined && settings !== undefined) {
+    // The function is passed by ARN: SST then adds no permissions of its own (servicePermissions
+    // grants the queue-consumer actions on this queue only).
+    queue.subscribe(fn.arn, {
+      batch: {
+        size: settings.batchSize,
+        window: `${settings.batchingWindowSeconds} seconds`,
+        partialResponses: true,
+      },
+    });
+    definition.subscriptions.forEach((pattern, index) => {
+      shared.bus.subscribeQueue(`${id}Rule${index + 1}`, queue, { pattern: toSstPattern(pattern) });
+    });
+  }
+  return { definition, id, fn, ...(queue === undefined ? {} : { queue }), ...(dlq === undefined ? {} : { dlq }) };
+}
+
+/** SST's pattern keys: `detailType` becomes the rule's `detail-type` (aws/bus-base-subscriber.ts). */
+export function toSstPattern(pattern: BusPattern): { source?: string[]; detailType?: string[]; detail?: Record<string, unknown> } {
+  return {
+    ...(pattern.source === undefined ? {} : { source: [...pattern.source] }),
+    ...(pattern['detail-type'] === undefined ? {} : { detailType: [...pattern['detail-type']] }),
+    ...(pattern.detail === undefined ? {} : { detail: { ...pattern.detail } }),
+  };
+}
+
+function checkDefinition(definition: ServiceDefinition): void {
+  const where = `services/manifest.ts: ${definition.name}`;
+  if (!/^[a-z][a-z0-9-]*$/.test(definition.name)) {
+    throw new StackConfigError(`${where}: the name must be kebab-case`);
+  }
+  if (definition.subscriptions.length > 0 && definition.queue === undefined) {
+    throw new StackConfigError(`${where}: subscribes to bus events but has no queue settings`);
+  }
+  if (definition.timeoutSeconds < 1 || definition.timeoutSeconds > 900) {
+    throw new StackConfigError(`${where}: timeoutSeconds must be 1–900 (Lambda's limit)`);
+  }
+  if (definition.memoryMB < 128 || definition.memoryMB > 10240) {
+    throw new StackConfigError(`${where}: memoryMB must be 128–10240 (Lambda's limit)`);
+  }
+  const queue = definition.queue;
+  if (queue !== undefined) {
+    // AWS rejects an SQS event source whose visibility timeout is below the function timeout.
+    if (queue.visibilityTimeoutSeconds < definition.timeoutSeconds) {
+      throw new StackConfigError(
+        `${where}: visibilityTimeoutSeconds (${queue.visibilityTimeoutSeconds}) must be at least timeoutSeconds (${definition.timeoutSeconds})`,
+      );
+    }
+    if (queue.batchSize < 1 || queue.batchSize > 10000) {
+      throw new StackConfigError(`${where}: batchSize must be 1–10000`);
+    }
+    if (queue.batchSize > 10 && queue.batchingWindowSeconds < 1) {
+      throw new StackConfigError(`${where}: a batchSize above 10 needs a batching window of at least 1 second`);
+    }
+    if (queue.maxReceiveCount < 1 || queue.maxReceiveCount > 1000) {
+      throw new StackConfigError(`${where}: maxReceiveCount must be 1–1000`);
+    }
+    if (queue.dlqRetentionSeconds < 60 || queue.dlqRetentionSeconds > 1_209_600) {
+      throw new StackConfigError(`${where}: dlqRetentionSeconds must be 60–1209600 (SQS limits)`);
+    }
+  }
+}
