@@ -136,6 +136,20 @@ describe('S3: buckets and objects against the local cloud', () => {
       expect(Buffer.from(await got.Body!.transformToByteArray()).equals(bytes)).toBe(true);
     });
 
+    it('answers BadDigest when Content-MD5 or a CRC32 checksum disagrees with the body, and stores nothing', async () => {
+      const wrongMd5 = await rawS3(cloud.endpoint, 'PUT', '/recops-data/digest/a', 'body', { 'content-md5': createHash('md5').update('other').digest('base64') });
+      expect(wrongMd5.status).toBe(400);
+      expect(wrongMd5.body).toContain('<Code>BadDigest</Code>');
+      const wrongCrc = await rawS3(cloud.endpoint, 'PUT', '/recops-data/digest/a', 'body', { 'x-amz-checksum-crc32': 'AAAAAA==' });
+      expect(wrongCrc.status).toBe(400);
+      expect(wrongCrc.body).toContain('<Code>BadDigest</Code>');
+      expect(await errorOf(s3.send(new HeadObjectCommand({ Bucket: 'recops-data', Key: 'digest/a' })))).toHaveProperty('name', 'NotFound');
+      const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: 'recops-data', Key: 'digest/mpu' }));
+      const wrongPart = await rawS3(cloud.endpoint, 'PUT', `/recops-data/digest/mpu?partNumber=1&uploadId=${UploadId}`, 'part', { 'x-amz-checksum-crc32': 'AAAAAA==' });
+      expect(wrongPart.body).toContain('<Code>BadDigest</Code>');
+      await s3.send(new AbortMultipartUploadCommand({ Bucket: 'recops-data', Key: 'digest/mpu', UploadId }));
+    });
+
     it('serves byte ranges with 206', async () => {
       await s3.send(new PutObjectCommand({ Bucket: 'recops-data', Key: 'range.txt', Body: '0123456789' }));
       const got = await s3.send(new GetObjectCommand({ Bucket: 'recops-data', Key: 'range.txt', Range: 'bytes=2-5' }));

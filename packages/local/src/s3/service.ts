@@ -483,9 +483,13 @@ export class S3WireService implements WireService {
     const uploadId = request.query.get('uploadId');
     const partNumber = request.query.get('partNumber');
     if (uploadId === null || partNumber === null) throw invalidRequest('UploadPart needs both uploadId and partNumber');
-    const part = await this.store.uploadPart(bucket, key, uploadId, Number(partNumber), request.body, request.headers['content-md5']);
-    const headers: Record<string, string> = { etag: part.etag, 'x-amz-request-id': requestId };
     const checksum = checksumOf(request.headers);
+    const contentMd5 = request.headers['content-md5'];
+    const part = await this.store.uploadPart(bucket, key, uploadId, Number(partNumber), request.body, {
+      ...(contentMd5 !== undefined ? { contentMd5 } : {}),
+      ...(checksum ? { checksum } : {}),
+    });
+    const headers: Record<string, string> = { etag: part.etag, 'x-amz-request-id': requestId };
     if (checksum) headers[`x-amz-checksum-${checksum.algorithm}`] = checksum.value;
     return { status: 200, headers };
   }

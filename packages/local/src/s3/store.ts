@@ -174,6 +174,17 @@ class DigestStream extends Transform {
   }
 }
 
+/** S3 answers BadDigest when Content-MD5 or a verifiable checksum header disagrees with the body. */
+function verifyIntegrity(md5: Buffer, digest: DigestStream, expected: { contentMd5?: string; checksum?: StoredChecksum }): void {
+  if (expected.contentMd5 !== undefined && md5.toString('base64') !== expected.contentMd5.trim()) {
+    throw new S3Error('BadDigest', 400, 'The Content-MD5 you specified did not match what we received.');
+  }
+  const computed = digest.checksumValue();
+  if (expected.checksum && computed !== undefined && computed !== expected.checksum.value) {
+    throw new S3Error('BadDigest', 400, `The ${expected.checksum.algorithm.toUpperCase()} you specified did not match the calculated checksum.`);
+  }
+}
+
 function unquote(etag: string): string {
   return etag.trim().replace(/^W\//, '').replace(/^"|"$/g, '');
 }
@@ -355,13 +366,7 @@ export class S3Store {
     const { dataFile, digest } = await this.writeData(state, body, algorithm);
     try {
       const md5 = digest.md5.digest();
-      if (options.contentMd5 !== undefined && md5.toString('base64') !== options.contentMd5.trim()) {
-        throw new S3Error('BadDigest', 400, 'The Content-MD5 you specified did not match what we received.');
-      }
-      const computed = digest.checksumValue();
-      if (options.checksum && computed !== undefined && computed !== options.checksum.value) {
-        throw new S3Error('BadDigest', 400, `The ${options.checksum.algorithm.toUpperCase()} you specified did not match the calculated checksum.`);
-      }
+      verifyIntegrity(md5, digest, options);
       const record: ObjectRecord = {
         key,
         size: digest.size,
@@ -512,20 +517,25 @@ export class S3Store {
     return upload;
   }
 
-  async uploadPart(bucket: string, key: string, uploadId: string, partNumber: number, body: Buffer | Readable, contentMd5?: string): Promise<PartRecord> {
+  async uploadPart(
+    bucket: string,
+    key: string,
+    uploadId: string,
+    partNumber: number,
+    body: Buffer | Readable,
+    integrity: { contentMd5?: string; checksum?: StoredChecksum } = {},
+  ): Promise<PartRecord> {
     const { dir } = await this.upload(bucket, key, uploadId);
     if (!Number.isInteger(partNumber) || partNumber < 1 || partNumber > MAX_PART_NUMBER) {
       throw invalidArgument(`Part number must be an integer between 1 and ${MAX_PART_NUMBER}, inclusive`, 'partNumber', String(partNumber));
     }
     const name = partFileName(partNumber);
     const temp = join(dir, `.${name}.${randomUUID()}.tmp`);
-    const digest = new DigestStream(undefined);
+    const digest = new DigestStream(integrity.checksum?.algorithm);
     try {
       await pipeline(body instanceof Readable ? body : Readable.from([body]), digest, createWriteStream(temp, { flags: 'wx' }));
       const md5 = digest.md5.digest();
-      if (contentMd5 !== undefined && md5.toString('base64') !== contentMd5.trim()) {
-        throw new S3Error('BadDigest', 400, 'The Content-MD5 you specified did not match what we received.');
-      }
+      verifyIntegrity(md5, digest, integrity);
       await syncFile(temp);
       const part: PartRecord = { partNumber, etag: `"${md5.toString('hex')}"`, size: digest.size, lastModified: new Date().toISOString() };
       // The part's record names its temp-free data file; both land by rename.
