@@ -125,7 +125,7 @@ describe('Function: importDataset', () => {
     const popularItems = async (version: string): Promise<string[]> => {
       await train(engine, 'aws-popularity-count', { solutionVersionArn: version });
       const recs = await engine.getRecommendations({ solutionVersionArn: version, userId: 'anyone', numResults: 500 });
-      return [...new Set(recs.map((r) => r.itemId[0]))].sort();
+      return [...new Set(recs.map((r) => r.itemId.charAt(0)))].sort();
     };
     await importInteractions('s3://b/a.csv');
     await importInteractions('s3://b/b.csv', 'INCREMENTAL');
