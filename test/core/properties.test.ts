@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  loadParameterFile,
   MAX_NAME_LENGTH,
+  ParameterFileError,
   NAME_PATTERN,
   nextFireTime,
   parseParameterFileText,
@@ -207,11 +209,23 @@ describe('Property: parsing never throws', () => {
     );
   });
 
-  it('returns a result for any text', () => {
+  it('returns a result for any text, and the throwing variant throws only ParameterFileError', () => {
+    const text = fc.oneof(
+      fc.string({ maxLength: 60 }),
+      jsonValue.map((v) => JSON.stringify(v).slice(0, 40)),
+      mutatedFixture.map((f) => JSON.stringify(f, null, 2)),
+    );
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 60 }), jsonValue.map((v) => JSON.stringify(v).slice(0, 40))), (text) => {
-        const result = parseParameterFileText(text);
+      fc.property(text, (source) => {
+        const result = parseParameterFileText(source);
         expect(typeof result.ok).toBe('boolean');
+        try {
+          loadParameterFile(source);
+          expect(result.ok).toBe(true);
+        } catch (error) {
+          expect(error).toBeInstanceOf(ParameterFileError);
+          expect(result.ok).toBe(false);
+        }
       }),
       RUNS,
     );

@@ -260,6 +260,14 @@ describe('Function: validateParameterFile, keys and shapes', () => {
     expectRefused(file, 'solutions[2].campaigns[0].serviceConfig.minProvisionedTPS', 'expected number, got string');
   });
 
+  it('refuses a CDK campaign solutionversion that is not a solution version ARN', () => {
+    const file = fixture('cdk/input_media.json');
+    file.solutions[0].campaigns[0].solutionversion = 'latest';
+    expectRefused(file, 'solutions[0].campaigns[0].solutionversion', 'empty or a solution version ARN');
+    file.solutions[0].campaigns[0].solutionversion = 'arn:aws:personalize:us-east-1:123456789012:solution/s1/1a2b3c4d';
+    expect(errorsOf(file)).toEqual([]);
+  });
+
   it('refuses a missing dataset group', () => {
     expectRefused({}, 'datasetGroup', 'is required');
     expectRefused([], '$', 'expected object, got array');

@@ -68,4 +68,5 @@ export {
   type ValidationResult,
 } from './parameter-file/validate';
 export { resolvePlan, batchOutputPath, batchRunNames } from './plan/resolve';
+export { renderParameterReference, withParameterReference, REFERENCE_START, REFERENCE_END } from './reference';
 export * from './plan/types';

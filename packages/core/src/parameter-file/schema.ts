@@ -382,6 +382,7 @@ export const CampaignSchema = z
     createCampaign: z.boolean().optional().describe('CDK format: create or update the campaign (default true).'),
     solutionversion: z
       .string()
+      .regex(/^$|^arn:[a-z0-9-]+:personalize:[a-z0-9-]*:[0-9]*:solution\/.+\/.+$/, 'solutionversion must be empty or a solution version ARN')
       .optional()
       .describe('CDK format: a solution version ARN to deploy; empty means the version this run trains.'),
   })

@@ -65,7 +65,8 @@ export function resolvePlan(file: ParameterFile, options: ResolvePlanOptions): P
         ...optional('domain', schemaConfig.domain ?? groupConfig.domain),
       },
       importJob: {
-        sourcePath: 'datasets.serviceConfig',
+        // The MPE format has no import-job block; its dataset entry is what a user would fix.
+        sourcePath,
         jobNameBase: datasetName,
         jobName: perRun(datasetName),
         dataLocation: mpeDataLocation(bucket, configDir, type, options.keys),
