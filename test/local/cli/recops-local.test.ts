@@ -66,7 +66,7 @@ describe('CLI: recops local', () => {
     const run = await runRecops(['demo-that-does-not-exist']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('unknown command "demo-that-does-not-exist"');
-    expect(run.stderr).toContain('Known commands: local');
+    expect(run.stderr).toContain('Known commands: local, log');
   });
 
   it('says which port is taken and exits 1 when it cannot listen', async () => {

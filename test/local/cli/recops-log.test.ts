@@ -1,0 +1,77 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EventLog } from '../../../packages/local/src/event-log';
+
+const BIN = resolve(__dirname, '../../../packages/cli/bin/recops.mjs');
+
+function runRecops(args: string[], onStdout?: (text: string, kill: () => void) => void): Promise<{ stdout: string; stderr: string; code: number | null }> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      onStdout?.(stdout, () => child.kill('SIGTERM'));
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolveRun({ stdout, stderr, code }));
+  });
+}
+
+describe('CLI: recops log', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'recops-log-'));
+    const log = await EventLog.open(dir);
+    await log.append('bus.event', { source: 'recops', 'detail-type': 'Pipeline Requested', detail: { runId: 'run-1', datasetGroupName: 'shop' } });
+    await log.append('bus.event', { source: 'recops', 'detail-type': 'Pipeline Requested', detail: { runId: 'run-2', datasetGroupName: 'shop' } });
+    await log.append('s3.object-created', {
+      Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'recops-data' }, object: { key: 'train/shop/config.json' } } }],
+    });
+    await log.append('delivery', { service: 'run-tracker', records: [{ runId: 'run-1' }], failed: 0 });
+    await log.close();
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('prints the timeline oldest first', async () => {
+    const run = await runRecops(['log', '--data-dir', dir]);
+    expect(run.code, run.stderr).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[0]).toMatch(/^\S+Z {2}bus\.event +recops Pipeline Requested {2}run=run-1$/);
+    expect(lines[2]).toContain('ObjectCreated:Put s3://recops-data/train/shop/config.json');
+  });
+
+  it('shows one run and one kind as JSON lines', async () => {
+    const run = await runRecops(['log', '--data-dir', dir, '--run', 'run-1', '--json']);
+    const entries = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { seq: number; kind: string });
+    expect(entries.map((e) => [e.seq, e.kind])).toEqual([
+      [1, 'bus.event'],
+      [4, 'delivery'],
+    ]);
+    const kinds = await runRecops(['log', '--data-dir', dir, '--kind', 's3.object-created', '--json']);
+    expect(kinds.stdout.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('follows new entries until interrupted', async () => {
+    let appended = false;
+    const run = await runRecops(['log', '--data-dir', dir, '--follow', '--kind', 'delivery'], (stdout, kill) => {
+      if (!appended && stdout.includes('run-tracker')) {
+        appended = true;
+        void EventLog.open(dir).then(async (log) => {
+          await log.append('delivery', { service: 'solution-trainer' });
+          await log.close();
+        });
+      }
+      if (stdout.includes('solution-trainer')) kill();
+    });
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim().split('\n')).toHaveLength(2);
+  });
+});
