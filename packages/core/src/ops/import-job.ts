@@ -19,6 +19,19 @@ interface ImportJobSpec {
   readonly tags?: TagMap;
 }
 
+/** The job named `jobName` on the dataset, if Personalize lists it. */
+function findImportJob(
+  client: PersonalizeClient,
+  datasetArn: string,
+  jobName: string,
+): Promise<DatasetImportJobSummary | undefined> {
+  return findInPages<DatasetImportJobSummary>(
+    paginateListDatasetImportJobs({ client }, { datasetArn }),
+    'datasetImportJobs',
+    (job) => job.jobName === jobName,
+  );
+}
+
 /**
  * Import job names are unique per account, so the job name is its identity. A reused job keeps
  * whatever status it has: ACTIVE and CREATE FAILED are final, and the caller reports either.
@@ -26,12 +39,7 @@ interface ImportJobSpec {
 async function ensureImportJob(client: PersonalizeClient, spec: ImportJobSpec): Promise<EnsureResult> {
   return findOrCreate<DatasetImportJobSummary>({
     attempted: `CreateDatasetImportJob ${spec.jobName}`,
-    find: () =>
-      findInPages<DatasetImportJobSummary>(
-        paginateListDatasetImportJobs({ client }, { datasetArn: spec.datasetArn }),
-        'datasetImportJobs',
-        (job) => job.jobName === spec.jobName,
-      ),
+    find: () => findImportJob(client, spec.datasetArn, spec.jobName),
     reuse: (found) => ({
       arn: requireArn(found.datasetImportJobArn, 'ListDatasetImportJobs'),
       created: false,
@@ -58,5 +66,5 @@ async function ensureImportJob(client: PersonalizeClient, spec: ImportJobSpec): 
   });
 }
 
-export { ensureImportJob };
+export { ensureImportJob, findImportJob };
 export type { ImportJobSpec };

@@ -22,6 +22,11 @@ interface SolutionSpec {
   readonly tags?: TagMap;
 }
 
+/** The solution named `name` in the dataset group, if Personalize lists it. */
+function findSolution(client: PersonalizeClient, datasetGroupArn: string, name: string): Promise<SolutionSummary | undefined> {
+  return findInPages<SolutionSummary>(paginateListSolutions({ client }, { datasetGroupArn }), 'solutions', (s) => s.name === name);
+}
+
 /**
  * Solutions are immutable in what they train (recipe, event type, HPO): the same name with another
  * of these is a conflict. `performAutoML` is not accepted here: recops requires an explicit recipe.
@@ -29,12 +34,7 @@ interface SolutionSpec {
 async function ensureSolution(client: PersonalizeClient, spec: SolutionSpec): Promise<EnsureResult> {
   return findOrCreate<SolutionSummary>({
     attempted: `CreateSolution ${spec.name}`,
-    find: () =>
-      findInPages<SolutionSummary>(
-        paginateListSolutions({ client }, { datasetGroupArn: spec.datasetGroupArn }),
-        'solutions',
-        (s) => s.name === spec.name,
-      ),
+    find: () => findSolution(client, spec.datasetGroupArn, spec.name),
     reuse: async (found) => {
       const solutionArn = requireArn(found.solutionArn, 'ListSolutions');
       const { solution } = await call(`DescribeSolution ${solutionArn}`, () =>
@@ -76,5 +76,5 @@ async function ensureSolution(client: PersonalizeClient, spec: SolutionSpec): Pr
   });
 }
 
-export { ensureSolution };
+export { ensureSolution, findSolution };
 export type { SolutionSpec };

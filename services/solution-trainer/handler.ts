@@ -1,0 +1,42 @@
+import type { SQSRecord } from 'aws-lambda';
+import { datasetImportJobStatusChanged, scheduleFired, solutionStatusChanged } from '../../events';
+import { createSqsHandler, type RecordContext } from '../../packages/core/src/runtime';
+import { onTrainingScheduled } from './scheduled';
+import { onImportActive, onSolutionActive, type TrainReport, type TrainerDependencies } from './train';
+
+function dependencies(ctx: RecordContext): TrainerDependencies {
+  return {
+    personalize: ctx.clients.personalize,
+    s3: ctx.clients.s3,
+    eventBridge: ctx.clients.eventBridge,
+    busName: ctx.env.busName,
+    bucketName: ctx.env.bucketName,
+    now: () => new Date(),
+  };
+}
+
+const NOTHING: TrainReport = { waitingFor: [], created: [], reused: [], watched: [], warnings: [] };
+
+async function route(record: SQSRecord, ctx: RecordContext): Promise<TrainReport> {
+  const deps = dependencies(ctx);
+  if (datasetImportJobStatusChanged.matches(record)) {
+    const detail = datasetImportJobStatusChanged.parse(record);
+    return detail.status === 'ACTIVE' ? onImportActive(detail, deps) : NOTHING;
+  }
+  if (solutionStatusChanged.matches(record)) {
+    const detail = solutionStatusChanged.parse(record);
+    return detail.status === 'ACTIVE' ? onSolutionActive({ ...detail, solutionArn: detail.resourceArn }, deps) : NOTHING;
+  }
+  const detail = scheduleFired.parse(record);
+  if (detail.kind !== 'full' && detail.kind !== 'update') return NOTHING;
+  return onTrainingScheduled({ ...detail, kind: detail.kind }, deps);
+}
+
+export const main = createSqsHandler({
+  serviceName: 'solution-trainer',
+  processRecord: async (record, ctx) => {
+    const report = await route(record, ctx);
+    for (const warning of report.warnings) ctx.logger.warn(warning, { messageId: record.messageId });
+    ctx.logger.info('trained', { messageId: record.messageId, ...report });
+  },
+});

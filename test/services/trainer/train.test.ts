@@ -1,0 +1,217 @@
+import { readFileSync } from 'node:fs';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateSolutionCommand, CreateSolutionVersionCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
+import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { loadParameterFile, resolvePlan, type Plan } from '../../../packages/core/src';
+import { onTrainingScheduled } from '../../../services/solution-trainer/scheduled';
+import { onImportActive, onSolutionActive, type TrainerDependencies } from '../../../services/solution-trainer/train';
+import { FAKE_ARN_PREFIX, fakePersonalize } from '../ops/fake-personalize';
+
+const fake = fakePersonalize();
+const s3Mock = mockClient(S3Client);
+const eventsMock = mockClient(EventBridgeClient);
+
+const FIXTURE = '/work/shared/fixtures/seed-examples/mpe-sample-full.json';
+const RUN = { runId: '2026_11_25_10_00_00-abcd1234', datasetGroupName: 'dataset-group-name-1', stage: 'test' };
+const CONFIG_KEY = 'train/dataset-group-name-1/config.json';
+
+function samplePlan(): Plan {
+  const { file } = loadParameterFile(readFileSync(FIXTURE, 'utf8'));
+  return resolvePlan(file, { bucket: 'recops-data', configKey: CONFIG_KEY, runStamp: '2026_11_25_10_00_00' });
+}
+
+function deps(): TrainerDependencies {
+  return {
+    personalize: new PersonalizeClient({ region: 'us-east-1' }),
+    s3: new S3Client({ region: 'us-east-1' }),
+    eventBridge: new EventBridgeClient({ region: 'us-east-1' }),
+    busName: 'recops-test',
+    bucketName: 'recops-data',
+    now: () => new Date('2026-11-25T10:30:00.000Z'),
+  };
+}
+
+function watches(): string[] {
+  return eventsMock
+    .commandCalls(PutEventsCommand)
+    .flatMap((c) => c.args[0].input.Entries ?? [])
+    .filter((e) => e.DetailType === 'Watch Requested')
+    .map((e) => JSON.parse(e.Detail ?? '{}') as { resourceKind: string; resourceArn: string })
+    .map((d) => `${d.resourceKind} ${d.resourceArn.replace(FAKE_ARN_PREFIX, '')}`);
+}
+
+/** The state after provisioning: group, both datasets ACTIVE, their import jobs in `jobStatus`. */
+function provisioned(jobStatus: { users: string; interactions: string }) {
+  const group = fake.seed('datasetGroup', 'dataset-group-name-1');
+  for (const [type, status] of [
+    ['USERS', jobStatus.users],
+    ['INTERACTIONS', jobStatus.interactions],
+  ] as const) {
+    const dataset = fake.seed('dataset', `dataset-group-name-1/${type}`, { datasetType: type }, group);
+    const job = fake.seed('datasetImportJob', `${type.toLowerCase()}-data_2026_11_25_10_00_00`, {}, dataset);
+    fake.setStatus(job, status);
+  }
+  return group;
+}
+
+let plan: Plan;
+
+beforeEach(() => {
+  fake.reset();
+  s3Mock.reset();
+  eventsMock.reset();
+  eventsMock.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
+  plan = samplePlan();
+  // Only transformToString is read from the body.
+  s3Mock.on(GetObjectCommand).callsFake(() => ({ Body: { transformToString: async () => JSON.stringify(plan) } as never }));
+});
+
+describe('Logic: onImportActive', () => {
+  it('waits without creating anything while another import of the run is still in progress', async () => {
+    provisioned({ users: 'ACTIVE', interactions: 'CREATE IN_PROGRESS' });
+
+    const report = await onImportActive(RUN, deps());
+
+    expect(report.waitingFor).toEqual(['interactions-data_2026_11_25_10_00_00 CREATE IN_PROGRESS']);
+    expect(fake.resources('filter')).toHaveLength(0);
+    expect(fake.resources('solution')).toHaveLength(0);
+    expect(watches()).toEqual([]);
+  });
+
+  it('creates filters and solutions once every import is ACTIVE, and watches what is not ready', async () => {
+    // Prepare
+    provisioned({ users: 'ACTIVE', interactions: 'ACTIVE' });
+
+    // Act
+    const report = await onImportActive(RUN, deps());
+
+    // Assess
+    expect(report.waitingFor).toEqual([]);
+    expect(fake.resources('filter').map((f) => f.name)).toEqual(['clicked-or-streamed', 'interacted']);
+    expect(fake.resources('solution').map((s) => [s.name, s.fields.recipeArn, s.fields.performAutoTraining])).toEqual([
+      ['sims-solution', 'arn:aws:personalize:::recipe/aws-sims', false],
+      ['popularity-count-solution', 'arn:aws:personalize:::recipe/aws-popularity-count', false],
+      ['user-personalization-solution', 'arn:aws:personalize:::recipe/aws-user-personalization', false],
+    ]);
+    expect(watches().sort()).toEqual([
+      'filter filter/clicked-or-streamed',
+      'filter filter/interacted',
+      'solution solution/popularity-count-solution',
+      'solution solution/sims-solution',
+      'solution solution/user-personalization-solution',
+    ]);
+    expect(fake.resources('solutionVersion')).toHaveLength(0);
+  });
+
+  it('produces the same resources when both import events arrive twice, in any order', async () => {
+    // Prepare: solutions become ACTIVE as soon as they exist, so versions train in the same pass.
+    provisioned({ users: 'ACTIVE', interactions: 'ACTIVE' });
+    fake.initialStatus.solution = 'ACTIVE';
+
+    // Act: four deliveries (two per import), each asks Personalize for the truth.
+    for (let i = 0; i < 4; i += 1) await onImportActive(RUN, deps());
+
+    // Assess
+    expect(fake.mock.commandCalls(CreateSolutionCommand)).toHaveLength(3);
+    expect(fake.resources('solutionVersion').map((v) => v.name).sort()).toEqual([
+      'popularity-count-solution_2026_11_25_10_00_00',
+      'sims-solution_2026_11_25_10_00_00',
+      'user-personalization-solution_2026_11_25_10_00_00',
+    ]);
+  });
+
+  it('drops performAutoML and autoMLConfig with a warning', async () => {
+    provisioned({ users: 'ACTIVE', interactions: 'ACTIVE' });
+    const [first, ...rest] = plan.solutions;
+    plan = {
+      ...plan,
+      solutions: [{ ...first!, performAutoML: true, solutionConfig: { autoMLConfig: { metricName: 'x' }, eventValueThreshold: '1' } } as never, ...rest],
+    };
+
+    const report = await onImportActive(RUN, deps());
+
+    expect(report.warnings).toEqual([
+      'solutions[0].performAutoML is deprecated and was ignored; the solution uses its recipeArn',
+      'solutions[0].solutionConfig.autoMLConfig is deprecated with performAutoML and was ignored',
+    ]);
+    const input = fake.mock.commandCalls(CreateSolutionCommand).find((c) => c.args[0].input.name === 'sims-solution')?.args[0].input;
+    expect(input?.solutionConfig).toEqual({ eventValueThreshold: '1' });
+    expect(input).not.toHaveProperty('performAutoML');
+  });
+
+  it('does nothing for a run without a stored plan', async () => {
+    s3Mock.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'no such key', $metadata: {} }));
+
+    const report = await onImportActive(RUN, deps());
+
+    expect(report.warnings[0]).toMatch(/has no stored plan/);
+    expect(fake.mock.calls()).toHaveLength(0);
+  });
+});
+
+describe('Logic: onSolutionActive', () => {
+  it('trains one version of the run with the file\'s training mode, also when the event repeats', async () => {
+    // Prepare
+    const group = provisioned({ users: 'ACTIVE', interactions: 'ACTIVE' });
+    const solution = fake.seed('solution', 'sims-solution', { recipeArn: 'arn:aws:personalize:::recipe/aws-sims' }, group);
+
+    // Act
+    await onSolutionActive({ ...RUN, solutionArn: solution }, deps());
+    await onSolutionActive({ ...RUN, solutionArn: solution }, deps());
+
+    // Assess
+    const calls = fake.mock.commandCalls(CreateSolutionVersionCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.args[0].input).toMatchObject({ solutionArn: solution, name: 'sims-solution_2026_11_25_10_00_00', trainingMode: 'FULL' });
+    expect(watches()).toEqual([
+      'solutionVersion solution/sims-solution/00000001',
+      'solutionVersion solution/sims-solution/00000001',
+    ]);
+  });
+});
+
+describe('Logic: onTrainingScheduled', () => {
+  it('trains an UPDATE version named after the fire time', async () => {
+    // Prepare: the parameter file itself is what the schedule points at.
+    s3Mock.on(GetObjectCommand).callsFake(() => ({ Body: { transformToString: async () => readFileSync(FIXTURE, 'utf8') } as never }));
+    const group = fake.seed('datasetGroup', 'dataset-group-name-1');
+    const solution = fake.seed('solution', 'user-personalization-solution', {}, group);
+
+    // Act
+    const report = await onTrainingScheduled(
+      {
+        ...RUN,
+        runId: 'exec-1',
+        kind: 'update',
+        solutionName: 'user-personalization-solution',
+        config: { bucket: 'recops-data', key: CONFIG_KEY },
+        firedAt: '2026-11-30T02:00:00.000Z',
+      },
+      deps(),
+    );
+
+    // Assess
+    expect(report.failed).toBeUndefined();
+    expect(fake.mock.commandCalls(CreateSolutionVersionCommand)[0]?.args[0].input).toMatchObject({
+      solutionArn: solution,
+      name: 'user-personalization-solution_2026_11_30_02_00_00',
+      trainingMode: 'UPDATE',
+    });
+  });
+
+  it('publishes Step Failed when the solution was never created', async () => {
+    s3Mock.on(GetObjectCommand).callsFake(() => ({ Body: { transformToString: async () => readFileSync(FIXTURE, 'utf8') } as never }));
+    fake.seed('datasetGroup', 'dataset-group-name-1');
+
+    const report = await onTrainingScheduled(
+      { ...RUN, kind: 'full', solutionName: 'sims-solution', config: { bucket: 'recops-data', key: CONFIG_KEY }, firedAt: '2026-11-30T00:00:00.000Z' },
+      deps(),
+    );
+
+    expect(report.failed).toBe('solution "sims-solution" does not exist yet; upload the parameter file to create it before its schedule fires');
+    const types = eventsMock.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries ?? []).map((e) => e.DetailType);
+    expect(types).toEqual(['Step Failed']);
+  });
+});
