@@ -16,6 +16,8 @@ import type { PersonalizeEngine } from '../../engine/src/port';
 import type { ServiceDefinition } from '../../../services/manifest-types';
 import { EventLog } from './event-log';
 import { createLocalS3, type LocalS3 } from './s3';
+import { attachBusServices, attachRunner, type BusServices } from './runner/compose';
+import type { Runner } from './runner';
 import { ensureDir } from './persist';
 import { startServer, type LocalServer } from './server';
 import { ACCOUNT_ID, REGION, type WireService } from './wire';
@@ -61,6 +63,10 @@ export interface LocalCloud {
   readonly eventLog: EventLog;
   readonly server: LocalServer;
   readonly s3: LocalS3;
+  /** SQS, EventBridge and Scheduler state (queues, buses, rules, schedules). */
+  readonly bus?: BusServices;
+  /** The manifest's services running in-process (when a manifest was given). */
+  readonly runner?: Runner;
   /** Stops the runner and every service, closes the server and flushes the data directory. */
   close(): Promise<void>;
 }
@@ -119,9 +125,14 @@ export async function createLocalCloud(options: LocalCloudOptions): Promise<Loca
     return closing;
   };
 
+  let bus: BusServices | undefined;
+  let runner: Runner | undefined;
   try {
     // ---- services (in registration order; S3 is built above because every other service may use it) ----
     // e.g. const sqs = await createLocalSqs(context); context.register(sqs.wire); context.onClose(() => sqs.close());
+    bus = await attachBusServices(context);
+    // Keep last: the runner delivers queued messages at once, to handlers that call every service.
+    runner = await attachRunner(context, bus);
   } catch (error) {
     await close();
     throw error;
@@ -137,6 +148,8 @@ export async function createLocalCloud(options: LocalCloudOptions): Promise<Loca
     eventLog,
     server,
     s3,
+    ...(bus ? { bus } : {}),
+    ...(runner ? { runner } : {}),
     close,
   };
 }

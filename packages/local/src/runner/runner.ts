@@ -1,0 +1,341 @@
+/**
+ * Runs the services of the manifest inside the local cloud, the way AWS runs them:
+ * - one bus (`recops-<stage>`), one data bucket, one Scheduler group;
+ * - per service with a queue: a queue and its DLQ (redrive after `maxReceiveCount`), one rule per
+ *   subscription pattern targeting the queue, and an SQS event source mapping (see
+ *   `sqs-event-source.ts`) invoking the handler in-process;
+ * - per S3 trigger: an ObjectCreated notification on the data bucket invoking the handler with the
+ *   S3 event, retried twice on error like Lambda's asynchronous invocations.
+ *
+ * Handler environment: `RUNTIME_ENV` values and `AWS_ENDPOINT_URL`/region/dummy credentials.
+ * Values common to all services are written to `process.env` (so SDK clients a handler builds
+ * itself reach the local cloud). Consequence: every AWS SDK client created anywhere in this
+ * process while the runner runs talks to the local cloud with dummy credentials, not to AWS; the
+ * previous values come back on close. Per-service values (`RECOPS_QUEUE_URL`) differ between
+ * services sharing the process, so each invocation also runs inside `runWithEnvironment` (the
+ * runtime reads its environment from there); a module that copies `RECOPS_QUEUE_URL` out of
+ * `process.env` at import time would see whichever service set it last.
+ */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runWithEnvironment } from '../../../core/src/runtime/env';
+import { RUNTIME_ENV, type ServiceDefinition } from '../../../../services/manifest-types';
+import { canonicalPattern, normalizeTopology, type Topology } from '../../../../services/topology';
+import type { EventBridgeStore } from '../eventbridge';
+import type { SchedulerStore } from '../scheduler';
+import { queueArn, queueNameFromArn, type SqsStore } from '../sqs';
+import { ACCOUNT_ID, REGION } from '../wire';
+import { HandlerLoadError, ManifestError } from './errors';
+import { loadHandler, type LambdaHandler } from './handler-loader';
+import { DELIVERY_OUTCOME, SqsEventSource, withTimeout, type Delivery } from './sqs-event-source';
+import { lambdaContext } from './lambda-events';
+
+/** The part of the local S3 the runner needs (see `LocalS3`). */
+export interface RunnerS3 {
+  ensureBucket(name: string): Promise<void>;
+  onObjectCreated(
+    listener: (event: import('aws-lambda').S3Event) => void | Promise<void>,
+    filter?: { bucket?: string; prefix?: string; suffix?: string; configurationId?: string },
+  ): () => void;
+}
+
+export interface RunnerNames {
+  readonly busName: string;
+  readonly bucketName: string;
+  readonly schedulerGroupName: string;
+  readonly schedulerRoleArn: string;
+  readonly personalizeRoleArn: string;
+  queueName(service: string): string;
+  deadLetterQueueName(service: string): string;
+  ruleName(service: string, index: number): string;
+}
+
+/** Local resource names: `recops-<stage>-…`, like the stacks' `stageName`. */
+export function localNames(stage: string): RunnerNames {
+  const prefix = `recops-${stage}`;
+  return {
+    busName: prefix,
+    bucketName: `${prefix}-data`,
+    schedulerGroupName: `${prefix}-schedules`,
+    schedulerRoleArn: `arn:aws:iam::${ACCOUNT_ID}:role/${prefix}-scheduler`,
+    personalizeRoleArn: `arn:aws:iam::${ACCOUNT_ID}:role/${prefix}-personalize`,
+    queueName: (service) => `${prefix}-${service}`,
+    deadLetterQueueName: (service) => `${prefix}-${service}-dlq`,
+    ruleName: (service, index) => `${prefix}-${service}-${index}`,
+  };
+}
+
+export interface RunnerOptions {
+  readonly manifest: readonly ServiceDefinition[];
+  /** The local cloud's endpoint (`AWS_ENDPOINT_URL` of the handlers). */
+  readonly endpoint: string;
+  readonly stage: string;
+  readonly sqs: SqsStore;
+  readonly eventBridge: EventBridgeStore;
+  readonly scheduler?: SchedulerStore;
+  readonly s3?: RunnerS3;
+  /** Appends to the event log (`delivery` entries). */
+  readonly onLog?: (kind: string, data: Record<string, unknown>) => void;
+  /** Where handler paths are resolved; the repository root by default. */
+  readonly rootDir?: string;
+  readonly names?: RunnerNames;
+  /** Concurrent pollers per queue. Default 2 (Lambda's smallest maximum concurrency for SQS). */
+  readonly pollersPerQueue?: number;
+  /** Delays before the two retries of a failed S3-triggered invocation. Default 60 s and 120 s, as Lambda. */
+  readonly s3RetryDelaysMs?: readonly [number, number];
+}
+
+export interface Runner {
+  readonly names: RunnerNames;
+  /** URL of a service's queue (what its `RECOPS_QUEUE_URL` holds). */
+  queueUrl(service: string): string | undefined;
+  /** The topology as built (read back from the queues, rules and triggers), for comparison with the manifest. */
+  topology(): Topology;
+  /** Stops polling, waits for running invocations, restores process.env. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
+
+/** Values every handler shares; written to process.env while the runner runs. */
+function commonEnvironment(endpoint: string, stage: string, names: RunnerNames): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_REGION: REGION,
+    AWS_DEFAULT_REGION: REGION,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    [RUNTIME_ENV.stage]: stage,
+    [RUNTIME_ENV.busName]: names.busName,
+    [RUNTIME_ENV.bucketName]: names.bucketName,
+    [RUNTIME_ENV.personalizeRoleArn]: names.personalizeRoleArn,
+    [RUNTIME_ENV.schedulerGroupName]: names.schedulerGroupName,
+    [RUNTIME_ENV.schedulerRoleArn]: names.schedulerRoleArn,
+  };
+}
+
+function checkManifest(manifest: readonly ServiceDefinition[]): void {
+  const seen = new Set<string>();
+  for (const service of manifest) {
+    if (seen.has(service.name)) throw new ManifestError(`Service ${service.name} appears twice in the manifest`);
+    seen.add(service.name);
+    if (service.subscriptions.length > 0 && !service.queue) {
+      throw new ManifestError(`Service ${service.name} subscribes to bus events but has no queue settings`);
+    }
+    const queue = service.queue;
+    if (!queue) continue;
+    // Lambda refuses an SQS event source whose queue hides messages for less than the function timeout.
+    if (queue.visibilityTimeoutSeconds < service.timeoutSeconds) {
+      throw new ManifestError(
+        `Service ${service.name}: queue visibility timeout ${queue.visibilityTimeoutSeconds}s is less than the function timeout ${service.timeoutSeconds}s`,
+      );
+    }
+    if (queue.batchSize < 1 || queue.batchSize > 10_000) throw new ManifestError(`Service ${service.name}: batchSize must be 1-10000, got ${queue.batchSize}`);
+    if (queue.batchSize > 10 && queue.batchingWindowSeconds < 1) {
+      throw new ManifestError(`Service ${service.name}: batchSize above 10 needs a batching window of at least 1 second`);
+    }
+    if (queue.batchingWindowSeconds < 0 || queue.batchingWindowSeconds > 300) {
+      throw new ManifestError(`Service ${service.name}: batchingWindowSeconds must be 0-300, got ${queue.batchingWindowSeconds}`);
+    }
+  }
+}
+
+export async function startRunner(options: RunnerOptions): Promise<Runner> {
+  const { manifest, sqs, eventBridge, endpoint, stage } = options;
+  checkManifest(manifest);
+  const names = options.names ?? localNames(stage);
+  const rootDir = options.rootDir ?? DEFAULT_ROOT;
+  const log = options.onLog ?? (() => undefined);
+  const onDelivery = (delivery: Delivery): void => log('delivery', { ...delivery });
+  const retryDelays = options.s3RetryDelaysMs ?? [60_000, 120_000];
+
+  // Load every handler first: a typo in a handler string fails the start, not the first event.
+  const handlers = new Map<string, LambdaHandler>();
+  for (const service of manifest) {
+    try {
+      handlers.set(service.name, await loadHandler(rootDir, service.handler));
+    } catch (error) {
+      throw new HandlerLoadError(`Service ${service.name}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  // ---- shared resources ----
+  if (!eventBridge.listBuses(names.busName).some((bus) => bus.name === names.busName)) await eventBridge.createBus(names.busName);
+  await options.s3?.ensureBucket(names.bucketName);
+  if (options.scheduler && !options.scheduler.listGroups(names.schedulerGroupName).some((group) => group.name === names.schedulerGroupName)) {
+    await options.scheduler.createGroup(names.schedulerGroupName);
+  }
+
+  const common = commonEnvironment(endpoint, stage, names);
+  const previous = new Map(Object.keys(common).map((key) => [key, process.env[key]]));
+  Object.assign(process.env, common);
+  const queueUrls = new Map<string, string>();
+  const environmentOf = (service: ServiceDefinition): Record<string, string> => {
+    const url = queueUrls.get(service.name);
+    return { ...common, ...(url ? { [RUNTIME_ENV.ownQueueUrl]: url } : {}) };
+  };
+  const invokeWithin =
+    (service: ServiceDefinition) =>
+    <T>(invoke: () => Promise<T>): Promise<T> =>
+      runWithEnvironment({ ...process.env, ...environmentOf(service) }, invoke);
+
+  const sources: SqsEventSource[] = [];
+  const unsubscribers: (() => void)[] = [];
+  const s3Invocations = new Set<Promise<void>>();
+  const s3Triggers = new Map<string, { prefix: string; suffix: string | null }[]>();
+  const rulesOf = new Map<string, string[]>();
+  let closed = false;
+
+  try {
+    for (const service of manifest) {
+      const handler = handlers.get(service.name) as LambdaHandler;
+      const queue = service.queue;
+      if (queue) {
+        const dlqName = names.deadLetterQueueName(service.name);
+        const queueName = names.queueName(service.name);
+        await sqs.createQueue(dlqName, {}).written;
+        await sqs.setAttributes(dlqName, { MessageRetentionPeriod: String(queue.dlqRetentionSeconds) });
+        if (!sqs.findQueue(queueName)) await sqs.createQueue(queueName, {}).written;
+        await sqs.setAttributes(queueName, {
+          VisibilityTimeout: String(queue.visibilityTimeoutSeconds),
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: queueArn(dlqName), maxReceiveCount: queue.maxReceiveCount }),
+        });
+        queueUrls.set(service.name, `${endpoint}/${ACCOUNT_ID}/${queueName}`);
+
+        const ruleNames: string[] = [];
+        for (const [index, pattern] of service.subscriptions.entries()) {
+          const ruleName = names.ruleName(service.name, index);
+          await eventBridge.putRule({ name: ruleName, bus: names.busName, eventPattern: JSON.stringify(pattern) });
+          await eventBridge.putTargets(ruleName, names.busName, [{ Id: service.name, Arn: queueArn(queueName) }]);
+          ruleNames.push(ruleName);
+        }
+        // Rules left over from an earlier manifest (a removed subscription) stop routing.
+        for (const stale of eventBridge.listRules(names.busName, `${names.queueName(service.name)}-`)) {
+          if (!ruleNames.includes(stale.name) && /-\d+$/.test(stale.name) && stale.name.slice(0, stale.name.lastIndexOf('-')) === names.queueName(service.name)) {
+            await eventBridge.deleteRule(stale.name, names.busName, true);
+          }
+        }
+        rulesOf.set(service.name, ruleNames);
+
+        const source = new SqsEventSource({
+          service: service.name,
+          memoryMB: service.memoryMB,
+          timeoutSeconds: service.timeoutSeconds,
+          queueName,
+          queueArn: queueArn(queueName),
+          settings: queue,
+          sqs,
+          handler,
+          invokeWithin: invokeWithin(service),
+          onDelivery,
+          pollers: options.pollersPerQueue ?? 2,
+        });
+        sources.push(source);
+      }
+
+      if (service.s3Triggers.length > 0) {
+        if (!options.s3) throw new ManifestError(`Service ${service.name} has S3 triggers but the local cloud has no S3`);
+        s3Triggers.set(service.name, service.s3Triggers.map((trigger) => ({ prefix: trigger.prefix, suffix: trigger.suffix ?? null })));
+        for (const [index, trigger] of service.s3Triggers.entries()) {
+          const invokeS3 = async (event: import('aws-lambda').S3Event): Promise<void> => {
+            const record = event.Records[0];
+            for (let attempt = 0; attempt <= retryDelays.length && !closed; attempt++) {
+              const started = Date.now();
+              try {
+                const context = lambdaContext(service.name, service.memoryMB, started + service.timeoutSeconds * 1000);
+                await invokeWithin(service)(() => withTimeout(Promise.resolve(handler(event, context)), service.timeoutSeconds));
+                onDelivery({ service: service.name, source: 's3', outcome: DELIVERY_OUTCOME.succeeded, durationMs: Date.now() - started, bucket: record?.s3.bucket.name, key: record?.s3.object.key, attempt: attempt + 1 });
+                return;
+              } catch (error) {
+                onDelivery({
+                  service: service.name,
+                  source: 's3',
+                  outcome: DELIVERY_OUTCOME.failed,
+                  durationMs: Date.now() - started,
+                  bucket: record?.s3.bucket.name,
+                  key: record?.s3.object.key,
+                  attempt: attempt + 1,
+                  error: (error as Error)?.message ?? String(error),
+                });
+                const delay = retryDelays[attempt];
+                if (delay === undefined) return;
+                await new Promise((resolveDelay) => setTimeout(resolveDelay, delay));
+              }
+            }
+          };
+          unsubscribers.push(
+            options.s3.onObjectCreated(
+              (event) => {
+                const invocation = invokeS3(event).finally(() => s3Invocations.delete(invocation));
+                s3Invocations.add(invocation);
+                return invocation;
+              },
+              {
+                bucket: names.bucketName,
+                prefix: trigger.prefix,
+                ...(trigger.suffix !== undefined ? { suffix: trigger.suffix } : {}),
+                configurationId: `${service.name}-${index}`,
+              },
+            ),
+          );
+        }
+      }
+    }
+  } catch (error) {
+    for (const [key, value] of previous) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+    for (const unsubscribe of unsubscribers) unsubscribe();
+    throw error;
+  }
+
+  for (const source of sources) source.start();
+
+  return {
+    names,
+    queueUrl: (service) => queueUrls.get(service),
+    topology(): Topology {
+      return normalizeTopology({
+        services: manifest.map((service) => {
+          const queue = sqs.findQueue(names.queueName(service.name));
+          const policy = queue?.redrivePolicy();
+          const dlqName = policy ? queueNameFromArn(policy.deadLetterTargetArn) : undefined;
+          const dlq = dlqName ? sqs.findQueue(dlqName) : undefined;
+          const rules = (rulesOf.get(service.name) ?? []).map((name) => eventBridge.getRule(name, names.busName));
+          return {
+            name: service.name,
+            handler: service.handler,
+            timeoutSeconds: service.timeoutSeconds,
+            memoryMB: service.memoryMB,
+            environment: Object.keys(environmentOf(service)).filter((key) => key.startsWith('RECOPS_')),
+            queue:
+              queue && service.queue
+                ? {
+                    batchSize: service.queue.batchSize,
+                    batchingWindowSeconds: service.queue.batchingWindowSeconds,
+                    visibilityTimeoutSeconds: queue.attribute('VisibilityTimeout'),
+                    maxReceiveCount: policy?.maxReceiveCount ?? 0,
+                    dlqRetentionSeconds: dlq?.attribute('MessageRetentionPeriod') ?? 0,
+                    partialBatchResponses: true,
+                  }
+                : null,
+            busRules: rules.map((rule) => canonicalPattern(JSON.parse(rule.eventPattern ?? '{}') as Record<string, unknown>)),
+            s3Triggers: s3Triggers.get(service.name) ?? [],
+          };
+        }),
+      });
+    },
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      for (const unsubscribe of unsubscribers) unsubscribe();
+      await Promise.all(sources.map((source) => source.stop()));
+      await Promise.allSettled([...s3Invocations]);
+      for (const [key, value] of previous) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    },
+  };
+}

@@ -1,0 +1,168 @@
+/**
+ * An SQS event source mapping, as Lambda runs it: pollers long-poll the queue, gather up to
+ * `batchSize` records (waiting at most `batchingWindowSeconds` after the first one), invoke the
+ * function, then delete what succeeded. With `ReportBatchItemFailures` (always on for recops):
+ * - the handler returns `{ batchItemFailures: [{ itemIdentifier }] }` → only those records stay
+ *   (they come back after the visibility timeout and reach the DLQ after maxReceiveCount);
+ * - the handler throws or times out → the whole batch stays;
+ * - a failure entry with an empty or unknown identifier → Lambda treats the whole batch as failed.
+ */
+import type { SQSBatchResponse } from 'aws-lambda';
+import type { SqsStore, StoredMessage } from '../sqs';
+import type { QueueSettings } from '../../../../services/manifest-types';
+import { HandlerTimeoutError } from './errors';
+import type { LambdaHandler } from './handler-loader';
+import { lambdaContext, sqsRecord } from './lambda-events';
+
+export const DELIVERY_OUTCOME = {
+  succeeded: 'succeeded',
+  partial: 'partial',
+  failed: 'failed',
+} as const;
+export type DeliveryOutcome = (typeof DELIVERY_OUTCOME)[keyof typeof DELIVERY_OUTCOME];
+
+export interface Delivery {
+  readonly service: string;
+  readonly source: 'sqs' | 's3';
+  readonly outcome: DeliveryOutcome;
+  readonly durationMs: number;
+  readonly queue?: string;
+  readonly messageIds?: readonly string[];
+  readonly failedMessageIds?: readonly string[];
+  readonly error?: string;
+  readonly [other: string]: unknown;
+}
+
+export interface SqsEventSourceOptions {
+  readonly service: string;
+  readonly memoryMB: number;
+  readonly timeoutSeconds: number;
+  readonly queueName: string;
+  readonly queueArn: string;
+  readonly settings: QueueSettings;
+  readonly sqs: SqsStore;
+  readonly handler: LambdaHandler;
+  /** Runs the invocation inside the service's environment. */
+  readonly invokeWithin: <T>(invoke: () => Promise<T>) => Promise<T>;
+  readonly onDelivery: (delivery: Delivery) => void;
+  /** Concurrent pollers (Lambda starts with several; each handles one batch at a time). */
+  readonly pollers: number;
+}
+
+/** Runs `promise` against the function timeout; the handler itself cannot be stopped in-process. */
+export async function withTimeout<T>(promise: Promise<T>, timeoutSeconds: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new HandlerTimeoutError(`Task timed out after ${timeoutSeconds.toFixed(2)} seconds`)), timeoutSeconds * 1000);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export class SqsEventSource {
+  private readonly abort = new AbortController();
+  private readonly loops: Promise<void>[] = [];
+  private stopped = false;
+
+  constructor(private readonly options: SqsEventSourceOptions) {}
+
+  start(): void {
+    for (let poller = 0; poller < Math.max(1, this.options.pollers); poller++) this.loops.push(this.poll());
+  }
+
+  /** Stops polling and waits for batches being handled to finish. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.abort.abort();
+    await Promise.allSettled(this.loops);
+  }
+
+  private async poll(): Promise<void> {
+    while (!this.stopped) {
+      let batch: StoredMessage[];
+      try {
+        batch = await this.collect();
+      } catch (error) {
+        // The queue was deleted or the store closed: stop this poller.
+        if (!this.stopped) this.options.onDelivery(this.report([], DELIVERY_OUTCOME.failed, 0, [], `polling stopped: ${(error as Error).message}`));
+        return;
+      }
+      if (batch.length > 0) await this.invoke(batch);
+    }
+  }
+
+  private async collect(): Promise<StoredMessage[]> {
+    const { sqs, queueName, settings } = this.options;
+    const signal = this.abort.signal;
+    const records = await sqs.receive(queueName, { maxMessages: Math.min(10, settings.batchSize), waitTimeSeconds: 20, signal });
+    if (records.length === 0 || settings.batchingWindowSeconds <= 0) return records;
+    const windowEnds = Date.now() + settings.batchingWindowSeconds * 1000;
+    while (records.length < settings.batchSize && !this.stopped) {
+      const remainingMs = windowEnds - Date.now();
+      if (remainingMs <= 0) break;
+      const more = await sqs.receive(queueName, {
+        maxMessages: Math.min(10, settings.batchSize - records.length),
+        waitTimeSeconds: remainingMs / 1000,
+        signal,
+      });
+      records.push(...more);
+    }
+    return records;
+  }
+
+  private async invoke(batch: readonly StoredMessage[]): Promise<void> {
+    const { sqs, queueName, queueArn, handler, timeoutSeconds } = this.options;
+    const started = Date.now();
+    const event = { Records: batch.map((message) => sqsRecord(message, queueArn)) };
+    const ids = batch.map((message) => message.id);
+    let failedIds: string[];
+    let error: string | undefined;
+    try {
+      const context = lambdaContext(this.options.service, this.options.memoryMB, started + timeoutSeconds * 1000);
+      const response = await this.options.invokeWithin(() => withTimeout(Promise.resolve(handler(event, context)), timeoutSeconds));
+      const failures = (response as SQSBatchResponse | undefined)?.batchItemFailures ?? [];
+      const known = new Set(ids);
+      const invalid = failures.find((failure) => !failure?.itemIdentifier || !known.has(failure.itemIdentifier));
+      if (invalid) {
+        failedIds = ids;
+        error = `batchItemFailures names ${JSON.stringify(invalid?.itemIdentifier ?? null)}, which is not in the batch: the whole batch fails`;
+      } else {
+        failedIds = [...new Set(failures.map((failure) => failure.itemIdentifier))];
+      }
+    } catch (caught) {
+      failedIds = ids;
+      error = (caught as Error)?.message ?? String(caught);
+    }
+    const failed = new Set(failedIds);
+    const succeeded = batch.filter((message) => !failed.has(message.id));
+    if (succeeded.length > 0) {
+      await sqs.deleteMessages(queueName, succeeded.map((message) => message.receiptHandle ?? '')).catch(() => undefined);
+    }
+    const outcome = failedIds.length === 0 ? DELIVERY_OUTCOME.succeeded : failedIds.length === ids.length ? DELIVERY_OUTCOME.failed : DELIVERY_OUTCOME.partial;
+    this.options.onDelivery(this.report(ids, outcome, Date.now() - started, failedIds, error, batch));
+  }
+
+  private report(
+    ids: readonly string[],
+    outcome: DeliveryOutcome,
+    durationMs: number,
+    failedIds: readonly string[],
+    error?: string,
+    batch: readonly StoredMessage[] = [],
+  ): Delivery {
+    return {
+      service: this.options.service,
+      source: 'sqs',
+      queue: this.options.queueName,
+      outcome,
+      durationMs,
+      messageIds: ids,
+      failedMessageIds: failedIds,
+      receiveCounts: batch.map((message) => message.receiveCount),
+      ...(error !== undefined ? { error } : {}),
+    };
+  }
+}
