@@ -1,5 +1,5 @@
 import type { SQSRecord } from 'aws-lambda';
-import { datasetGroupStatusChanged, datasetStatusChanged, pipelineRequested } from '../../events';
+import { datasetGroupStatusChanged, datasetStatusChanged, pipelineRequested, scheduleFired } from '../../events';
 import { createSqsHandler, type RecordContext } from '../../packages/core/src/runtime';
 import {
   onDatasetActive,
@@ -8,6 +8,9 @@ import {
   type ProvisionReport,
   type ProvisionerDependencies,
 } from './provision';
+import { onImportScheduled } from './scheduled-import';
+
+const NOTHING: ProvisionReport = { created: [], reused: [], watched: [] };
 
 function dependencies(ctx: RecordContext): ProvisionerDependencies {
   return {
@@ -30,17 +33,22 @@ async function route(record: SQSRecord, ctx: RecordContext): Promise<ProvisionRe
   if (datasetGroupStatusChanged.matches(record)) {
     const detail = datasetGroupStatusChanged.parse(record);
     // The subscription asks for ACTIVE only; a failed group is the run tracker's to report.
-    if (detail.status !== 'ACTIVE') return { created: [], reused: [], watched: [] };
+    if (detail.status !== 'ACTIVE') return NOTHING;
     return onDatasetGroupActive({ ...detail, datasetGroupArn: detail.resourceArn }, deps);
   }
   if (datasetStatusChanged.matches(record)) {
     const detail = datasetStatusChanged.parse(record);
-    if (detail.status !== 'ACTIVE') return { created: [], reused: [], watched: [] };
+    if (detail.status !== 'ACTIVE') return NOTHING;
     return onDatasetActive({ ...detail, datasetArn: detail.resourceArn }, deps);
   }
-  // Parsing as the first subscription names what is wrong with the record.
+  if (scheduleFired.matches(record)) {
+    const detail = scheduleFired.parse(record);
+    if (detail.kind !== 'import') return NOTHING;
+    return onImportScheduled(detail, deps);
+  }
+  // Not one of the subscriptions: parsing as the main one names what is wrong with the record.
   pipelineRequested.parse(record);
-  throw new Error('unreachable: Pipeline Requested parsed a record it does not match');
+  throw new Error(`unexpected record ${record.messageId}: it parses as Pipeline Requested but does not match it`);
 }
 
 export const main = createSqsHandler({

@@ -272,5 +272,5 @@ async function failStep(
   return { ...report, failed: reason };
 }
 
-export { datasetTypeOf, onDatasetActive, onDatasetGroupActive, onPipelineRequested };
+export { datasetTypeOf, guard as guardStep, onDatasetActive, onDatasetGroupActive, onPipelineRequested, startImport };
 export type { ProvisionReport, ProvisionerDependencies, RunRef };
