@@ -67,6 +67,8 @@ const PERSONALIZE_READ_STATUS = [
   'personalize:DescribeBatchInferenceJob',
   'personalize:DescribeBatchSegmentJob',
   'personalize:DescribeRecommender',
+  // One List per kind and parent answers a batch of watches (status-watcher/status-reader.ts).
+  'personalize:ListDatasets', 'personalize:ListEventTrackers', 'personalize:ListFilters', 'personalize:ListSolutions', 'personalize:ListRecommenders', 'personalize:ListCampaigns', 'personalize:ListBatchInferenceJobs', 'personalize:ListBatchSegmentJobs',
 ] as const;
 
 const configIntake: ServiceDefinition = {
@@ -123,7 +125,7 @@ const datasetProvisioner: ServiceDefinition = {
     },
     passPersonalizeRole,
     // The plan of a run lives in the bucket when it is too large for the event.
-    { actions: ['s3:GetObject'], scope: 'bucket' },
+    { actions: ['s3:GetObject', 's3:ListBucket'], scope: 'bucket' }, // + scheduled imports list the CSVs
     publishEvents,
     retryWithBackoff,
   ],
@@ -166,6 +168,7 @@ const solutionTrainer: ServiceDefinition = {
     {
       actions: [
         'personalize:DescribeDatasetGroup',
+        'personalize:ListDatasetGroups', 'personalize:StopSolutionVersionCreation', // join look-up; duplicate-version clean-up
         'personalize:ListDatasets',
         'personalize:DescribeDataset',
         'personalize:ListDatasetImportJobs',
