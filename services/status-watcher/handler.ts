@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { createSqsHandler, requireSetting } from '../../packages/core/src/runtime';
+import { createSqsHandler, currentEnvironment, requireSetting } from '../../packages/core/src/runtime';
 import { watchPolicyFromEnv } from './policy';
 import { parseWatchRecord } from './recheck';
 import { createStatusReader, type StatusReader } from './status-reader';
@@ -23,7 +23,8 @@ export const main = createSqsHandler({
       eventBridge: ctx.clients.eventBridge,
       busName: ctx.env.busName,
       queueUrl: requireSetting(ctx.env, 'ownQueueUrl'),
-      policy: watchPolicyFromEnv(),
+      // Read per invocation: the local runner gives each service its own environment.
+      policy: watchPolicyFromEnv(currentEnvironment()),
       now: () => new Date(),
     });
     ctx.logger.info('watch checked', {
