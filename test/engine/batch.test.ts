@@ -112,3 +112,33 @@ describe('Batch: inference and segment jobs', () => {
     ).rejects.toThrow(/USER_SEGMENTATION/);
   });
 });
+
+describe('Batch: large inputs on worker threads', () => {
+  it('returns the same answers as GetRecommendations, with and without a filter', async () => {
+    const fx = await engineWithData();
+    try {
+      const { arn } = await train(fx.engine, 'aws-user-personalization');
+      // 1200 lines: large enough for the worker pool.
+      const users = Array.from({ length: 1200 }, (_, n) => `u${n % 300}`);
+      fx.blobs.put('in', 'big.json', `${users.map((u) => JSON.stringify({ userId: u })).join('\n')}\n`);
+      await fx.engine.runBatchInference({ jobArn: 'big', solutionVersionArn: arn, inputPath: 's3://in/big.json', outputPath: 's3://out/big/', numResults: 10 });
+      const lines = readOut(fx, 'big/big.json.out');
+      expect(lines).toHaveLength(1200);
+      for (const n of [0, 1, 299, 1199]) {
+        const direct = await fx.engine.getRecommendations({ solutionVersionArn: arn, userId: users[n]!, numResults: 10 });
+        expect(lines[n]!.input).toEqual({ userId: users[n] });
+        expect(lines[n]!.output!.recommendedItems).toEqual(direct.map((r) => r.itemId));
+        expect(lines[n]!.output!.scores).toEqual(direct.map((r) => r.score));
+      }
+      const filter = { filterArn: 'f', filterExpression: 'EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("click")' };
+      await fx.engine.runBatchInference({ jobArn: 'big2', solutionVersionArn: arn, inputPath: 's3://in/big.json', outputPath: 's3://out/big2/', numResults: 10, filter });
+      const filtered = readOut(fx, 'big2/big.json.out');
+      for (const n of [3, 600]) {
+        const direct = await fx.engine.getRecommendations({ solutionVersionArn: arn, userId: users[n]!, numResults: 10, filter });
+        expect(filtered[n]!.output!.recommendedItems).toEqual(direct.map((r) => r.itemId));
+      }
+    } finally {
+      await fx.cleanup();
+    }
+  });
+});

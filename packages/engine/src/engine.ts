@@ -2,7 +2,7 @@
  * The engine behind the local Personalize: dataset groups (columnar, persisted), trained models
  * (persisted), runtime answers and batch jobs. See port.ts for the contract with the service layer.
  */
-import { batchFiles, DEFAULT_BATCH_RESULTS, inferenceLine, segmentLine, transformLines } from './batch';
+import { batchFiles, DEFAULT_BATCH_RESULTS, inferenceLine, pooledInferenceLines, ScorePool, segmentLine, transformLines } from './batch';
 import { DatasetGroup } from './data/group';
 import { convertCell, readDatasetImport } from './data/import';
 import { GroupPersistence } from './data/persist';
@@ -26,6 +26,7 @@ import type {
   TrainResult,
 } from './port';
 import { recipeFor } from './recipes/catalog';
+import { FactorModel } from './recipes/model';
 import type { Model } from './recipes/model';
 import { ModelStore } from './recipes/model-store';
 import { rank, recommend, validateNumResults } from './runtime';
@@ -37,7 +38,9 @@ export interface EngineOptions {
 }
 
 /** Lines per chunk of a batch job: large enough to amortise, small enough to stream. */
-const BATCH_CHUNK = 2000;
+const BATCH_CHUNK = 4000;
+/** Chunks at least this long go to the worker threads (starting them costs tens of milliseconds). */
+const POOL_MIN_LINES = 1000;
 
 /** `properties` keys are camelCase forms of schema fields: compare ignoring case and `_`. */
 const normalise = (name: string): string => name.replace(/[^A-Za-z0-9]/g, '').toUpperCase();
@@ -228,12 +231,22 @@ export class LocalPersonalizeEngine implements PersonalizeEngine {
     } catch (err) {
       throw new EngineJobError((err as Error).message);
     }
-    for (const file of await batchFiles(this.options.blobs, input.inputPath, input.outputPath)) {
-      await transformLines(this.options.blobs, file, BATCH_CHUNK, async (lines) => {
-        const out = lines.map((line) => perLine(group, model, this.filters, line, numResults, input.filter));
-        await new Promise((resolve) => setImmediate(resolve));
-        return out;
-      });
+    const pooled = perLine === inferenceLine && model instanceof FactorModel && recipeFor(model.info.recipe).recipeType === 'USER_PERSONALIZATION';
+    let pool: ScorePool | undefined;
+    try {
+      for (const file of await batchFiles(this.options.blobs, input.inputPath, input.outputPath)) {
+        await transformLines(this.options.blobs, file, BATCH_CHUNK, async (lines) => {
+          if (pooled && model instanceof FactorModel && lines.length >= POOL_MIN_LINES) {
+            pool ??= new ScorePool(model);
+            return pooledInferenceLines(group, model, this.filters, pool, lines, numResults, input.filter);
+          }
+          const out = lines.map((line) => perLine(group, model, this.filters, line, numResults, input.filter));
+          await new Promise((resolve) => setImmediate(resolve));
+          return out;
+        });
+      }
+    } finally {
+      await pool?.close();
     }
   }
 

@@ -36,7 +36,11 @@ export function userQuery(group: DatasetGroup, model: Model, userId: string | un
   const history = new Map<number, number>();
   let historyChanged = false;
   const t = group.table('INTERACTIONS');
-  if (userCode >= 0 && t !== undefined) {
+  // Popularity models ignore the history; factor models use the stored vector while the user has
+  // no interactions newer than the model, so neither needs the history read.
+  const unchangedSinceTraining = (t?.length ?? 0) === model.info.tableRows && userCode < model.info.trainedUsers;
+  const needsHistory = model.info.family === 'sims' || (model.info.family === 'factors' && !unchangedSinceTraining);
+  if (userCode >= 0 && t !== undefined && needsHistory) {
     const keep = rowSelector(group, model.info.selection);
     const items = t.codes('ITEM_ID');
     const rows = group.userRows(userCode).filter(keep);

@@ -30,7 +30,7 @@ export async function batchFiles(blobs: BlobStore, inputPath: string, outputPath
 
 /**
  * Runs `handle` over the non-empty lines of an input, in chunks, and streams its output lines to
- * the `.out` object. Backpressure: the next chunk is read only after the previous one is written.
+ * the `.out` object. Backpressure: at most two chunks are held (one being scored, one being read).
  */
 export async function transformLines(
   blobs: BlobStore,
@@ -46,12 +46,19 @@ export async function transformLines(
   written.catch(() => undefined);
   let count = 0;
   let chunk: string[] = [];
-  const flush = async (): Promise<void> => {
-    if (chunk.length === 0) return;
-    const lines = await handle(chunk);
-    chunk = [];
+  // One chunk in flight: the next chunk is parsed and prepared while the previous one is scored.
+  let inflight: Promise<string[]> | undefined;
+  const writeOut = async (lines: string[]): Promise<void> => {
     count += lines.length;
     if (!output.write(`${lines.join('\n')}\n`)) await new Promise((resolve) => output.once('drain', resolve));
+  };
+  const flush = async (): Promise<void> => {
+    if (chunk.length === 0) return;
+    const next = handle(chunk);
+    next.catch(() => undefined);
+    chunk = [];
+    if (inflight !== undefined) await writeOut(await inflight);
+    inflight = next;
   };
   try {
     for await (const line of createInterface({ input, crlfDelay: Infinity })) {
@@ -60,6 +67,7 @@ export async function transformLines(
       if (chunk.length >= chunkSize) await flush();
     }
     await flush();
+    if (inflight !== undefined) await writeOut(await inflight);
     output.end();
   } catch (err) {
     output.destroy(err as Error);
