@@ -144,6 +144,8 @@ const statusWatcher: ServiceDefinition = {
   s3Triggers: [],
   permissions: [
     { actions: [...PERSONALIZE_READ_STATUS], scope: 'personalize' },
+    // One watch per resource and run: a conditional write under runs/<dsg>/<runId>/watches/ claims it.
+    { actions: ['s3:GetObject', 's3:PutObject'], scope: 'bucket' },
     { actions: ['sqs:SendMessage', 'sqs:ChangeMessageVisibility'], scope: 'ownQueue' },
     publishEvents,
   ],

@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { createSqsHandler, currentEnvironment, requireSetting } from '../../packages/core/src/runtime';
+import { s3WatchClaims } from './claims';
 import { watchPolicyFromEnv } from './policy';
 import { parseWatchRecord } from './recheck';
 import { createStatusReader, type StatusReader } from './status-reader';
@@ -26,7 +27,8 @@ export const main = createSqsHandler({
       // Read per invocation: the local runner gives each service its own environment.
       policy: watchPolicyFromEnv(currentEnvironment()),
       now: () => new Date(),
-    });
+      claims: s3WatchClaims(ctx.clients.s3, ctx.env.bucketName),
+    }, record.messageId);
     ctx.logger.info('watch checked', {
       runId: watch.detail.runId,
       resourceKind: watch.detail.resourceKind,

@@ -12,6 +12,7 @@ import { publish } from '../../packages/core/src/runtime';
 import { SQS_MAX_DELAY_SECONDS, delayForAttempt, type WatchPolicy } from './policy';
 import { kindOf, recheckMessage, type Watch } from './recheck';
 import type { StatusReader } from './status-reader';
+import type { WatchClaims } from './claims';
 
 interface WatchDependencies {
   readonly reader: StatusReader;
@@ -22,10 +23,13 @@ interface WatchDependencies {
   readonly queueUrl: string;
   readonly policy: WatchPolicy;
   readonly now: () => Date;
+  /** Drops duplicate Watch Requested messages; without it every message runs its own chain. */
+  readonly claims?: WatchClaims;
 }
 
 /** What one check did. */
 type CheckOutcome =
+  | { readonly outcome: 'duplicate' }
   | { readonly outcome: 'published'; readonly status: TerminalStatus; readonly failureReason?: string }
   | { readonly outcome: 'rescheduled'; readonly status: string; readonly delaySeconds: number };
 
@@ -53,8 +57,12 @@ function terminalFailure(status: string, operation: 'create' | 'update'): Termin
  * One check of one watched resource: publishes `<Kind> Status Changed` when it is ACTIVE or failed
  * (or past its deadline), otherwise sends itself a re-check with the next delay. Never sleeps.
  */
-async function checkWatch(watch: Watch, deps: WatchDependencies): Promise<CheckOutcome> {
+async function checkWatch(watch: Watch, deps: WatchDependencies, messageId?: string): Promise<CheckOutcome> {
   const { detail } = watch;
+  // Only a fresh Watch Requested can be a duplicate; re-checks belong to the chain that claimed it.
+  if (watch.attempt === 0 && deps.claims !== undefined && messageId !== undefined) {
+    if (!(await deps.claims.claim(watch, messageId))) return { outcome: 'duplicate' };
+  }
   const kind = kindOf(watch);
   const now = deps.now();
   const deadline = deadlineOf(watch, deps.policy);
