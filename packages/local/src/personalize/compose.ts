@@ -1,0 +1,26 @@
+/**
+ * Wires the local Personalize into the local cloud: the engine (the one given, or the real engine
+ * over the cloud's S3 with its state in `<dataDir>/engine/`) and the service in `<dataDir>/personalize/`.
+ */
+import { join } from 'node:path';
+import { createEngine } from '../../../engine/src/index';
+import type { LocalCloudContext } from '../cloud';
+import { createLocalPersonalize, type LocalPersonalize } from './service';
+
+export async function attachPersonalize(context: LocalCloudContext): Promise<LocalPersonalize> {
+  const given = context.options.engine;
+  const engine = given ?? createEngine({ dataDir: join(context.dataDir, 'engine'), blobs: context.s3.blobs });
+  const stepDelayMs = context.options.personalizeStepDelayMs;
+  const personalize = await createLocalPersonalize({
+    engine,
+    dataDir: context.dataDir,
+    ...(stepDelayMs === undefined ? {} : { stepDelayMs }),
+  });
+  context.register(personalize.wire);
+  context.onClose(async () => {
+    await personalize.close();
+    // An engine passed in belongs to the caller.
+    if (given === undefined) await engine.close();
+  });
+  return personalize;
+}
