@@ -1,0 +1,188 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLocalCloud, type LocalCloud } from '../../packages/local/src/cloud';
+import { SERVICES } from '../../services/manifest';
+import { topologyFromManifest, type Topology } from '../../services/topology';
+import { runStage, type StageRun } from '../../stacks/testing/run-stage';
+import { topologyFromRecording } from '../../stacks/testing/topology';
+import { actionsOf, only, physicalNames, resourcePolicyStatements, resourcesOf, roleStatements } from './helpers';
+
+const STAGES = [
+  { stage: 'dev', production: false },
+  { stage: 'prod', production: true },
+] as const;
+
+describe('Infra: the local cloud and the stacks read the manifest alike', () => {
+  let dir: string;
+  let cloud: LocalCloud;
+  let localTopology: Topology;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'recops-infra-'));
+    cloud = await createLocalCloud({ dataDir: dir, stage: 'dev', manifest: SERVICES });
+    const topology = cloud.runner?.topology();
+    if (topology === undefined) throw new Error('the local cloud started no runner for the manifest');
+    localTopology = topology;
+  });
+
+  afterAll(async () => {
+    await cloud.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it.each(STAGES)('returns the topology the local cloud builds for the $stage stage', async ({ stage }) => {
+    // Act
+    const run = await runStage({ stage });
+
+    // Assess
+    const recorded = topologyFromRecording(run.recording);
+    expect(recorded).toEqual(localTopology);
+    expect(recorded).toEqual(topologyFromManifest(SERVICES));
+    expect(recorded.services.map((s) => s.name)).toEqual(SERVICES.map((s) => s.name).sort());
+  });
+});
+
+describe.each(STAGES)('Infra: sst.config.ts run() for the $stage stage', ({ stage, production }) => {
+  let run: StageRun;
+
+  beforeAll(async () => {
+    run = await runStage({ stage, env: { RECOPS_ALARM_EMAIL: undefined, RECOPS_PERSONALIZE_KMS_KEY_ARNS: undefined } });
+  });
+
+  it('returns the app settings: protected and retained only in production', () => {
+    expect(run.app).toMatchObject({ name: 'recops', home: 'aws' });
+    expect(run.app.protect).toBe(production);
+    expect(run.app.removal).toBe(production ? 'retain' : 'remove');
+    expect(run.app.providers).toEqual({ aws: { region: expect.any(String) } });
+  });
+
+  it('gives every service queue a DLQ and every subscription partial batch responses', () => {
+    const queues = run.recording.ofType('aws:sqs/queue:Queue');
+    const dlqArns = new Set<string>();
+    const mainQueues = queues.filter((q) => q.inputs.redrivePolicy !== undefined);
+    for (const queue of mainQueues) {
+      const redrive = JSON.parse(queue.inputs.redrivePolicy as string) as { deadLetterTargetArn: string; maxReceiveCount: number };
+      expect(queues.some((q) => q.outputs.arn === redrive.deadLetterTargetArn)).toBe(true);
+      dlqArns.add(redrive.deadLetterTargetArn);
+    }
+    // Every queue is either a service queue with a DLQ or a DLQ.
+    expect(queues.every((q) => q.inputs.redrivePolicy !== undefined || dlqArns.has(q.outputs.arn as string))).toBe(true);
+    expect(mainQueues).toHaveLength(SERVICES.filter((s) => s.queue !== undefined).length);
+    const mappings = run.recording.ofType('aws:lambda/eventSourceMapping:EventSourceMapping');
+    expect(mappings).toHaveLength(mainQueues.length);
+    for (const mapping of mappings) expect(mapping.inputs.functionResponseTypes).toEqual(['ReportBatchItemFailures']);
+  });
+
+  it('grants no IAM action "*" or "service:*", and "*" as a resource only for List calls', () => {
+    const statements = roleStatements(run.recording).filter((s) => s.statement.Effect === 'Allow');
+    expect(statements.length).toBeGreaterThan(0);
+    for (const { owner, statement } of statements) {
+      for (const action of actionsOf(statement)) expect(action, owner).not.toMatch(/(^\*$|:\*$)/);
+      if (resourcesOf(statement).includes('*')) {
+        // Personalize List* calls support no resource-level permissions; AWS requires "*".
+        expect(actionsOf(statement).every((a) => a.startsWith('personalize:List')), owner).toBe(true);
+      }
+    }
+    // Resource policies allow nothing to everyone: the only "*" principal is SST's TLS deny.
+    for (const { owner, statement } of resourcePolicyStatements(run.recording)) {
+      if (statement.Effect === 'Allow') {
+        expect(statement.Principal, owner).not.toBe('*');
+        for (const action of actionsOf(statement)) expect(action, owner).not.toMatch(/(^\*$|:\*$)/);
+      }
+    }
+  });
+
+  it('grants iam:PassRole only on the Personalize role, and only to Personalize', () => {
+    const personalizeRoleArn = run.outputs.personalizeRoleArn as string;
+    const passRole = roleStatements(run.recording).filter(({ statement }) => actionsOf(statement).some((a) => a.startsWith('iam:')));
+    expect(passRole.length).toBeGreaterThan(0);
+    for (const { owner, statement } of passRole) {
+      expect(actionsOf(statement), owner).toEqual(['iam:PassRole']);
+      expect(resourcesOf(statement), owner).toEqual([personalizeRoleArn]);
+      expect(statement.Condition, owner).toEqual({ StringEquals: { 'iam:PassedToService': ['personalize.amazonaws.com'] } });
+    }
+  });
+
+  it('blocks public access to the bucket, encrypts it and denies requests without TLS', () => {
+    const bucket = only(run.recording, 'aws:s3/bucket:Bucket');
+    const block = only(run.recording, 'aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock');
+    expect(block.inputs).toMatchObject({
+      bucket: bucket.inputs.bucket,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    const encryption = only(run.recording, 'aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration');
+    expect(encryption.inputs).toEqual({ bucket: bucket.inputs.bucket, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }] });
+    const bucketArn = bucket.outputs.arn as string;
+    const deny = resourcePolicyStatements(run.recording).find(({ statement }) => statement.Effect === 'Deny');
+    expect(deny?.statement).toMatchObject({
+      Principal: '*',
+      Resource: [bucketArn, `${bucketArn}/*`],
+      Condition: { Bool: { 'aws:SecureTransport': ['false'] } },
+    });
+    // Production data survives `sst remove` even if protection is lifted.
+    expect(bucket.inputs.forceDestroy).toBe(!production);
+  });
+
+  it('lets Personalize read and write only the data bucket, through its role and the bucket policy', () => {
+    const bucketArn = only(run.recording, 'aws:s3/bucket:Bucket').outputs.arn as string;
+    const role = roleStatements(run.recording).filter((s) => s.owner === 'PersonalizeRole');
+    expect(role.map((s) => s.statement)).toEqual([
+      { Effect: 'Allow', Action: ['s3:GetObject', 's3:ListBucket', 's3:PutObject'], Resource: [bucketArn, `${bucketArn}/*`] },
+    ]);
+    const trust = JSON.parse(run.recording.named('PersonalizeRole').inputs.assumeRolePolicy as string) as { Statement: { Principal: unknown }[] };
+    expect(trust.Statement.map((s) => s.Principal)).toEqual([{ Service: 'personalize.amazonaws.com' }]);
+    const bucketPolicy = resourcePolicyStatements(run.recording).filter((s) => s.statement.Effect === 'Allow' && s.owner === 'DataPolicy');
+    expect(bucketPolicy.map((s) => s.statement.Principal)).toEqual([{ Service: ['personalize.amazonaws.com'] }]);
+  });
+
+  it('puts the stage in every resource name', () => {
+    const names = physicalNames(run.recording);
+    expect(names.length).toBeGreaterThan(40);
+    for (const { resource, name } of names) expect(name, resource).toContain(`recops-${stage}-`);
+  });
+
+  it('runs functions on nodejs22.x / arm64 with the manifest timeout, memory and environment', () => {
+    const functions = run.recording.ofType('aws:lambda/function:Function');
+    expect(functions).toHaveLength(SERVICES.length);
+    for (const fn of functions) {
+      const service = SERVICES.find((s) => s.handler === fn.inputs.handler);
+      expect(fn.inputs).toMatchObject({ runtime: 'nodejs22.x', architectures: ['arm64'], timeout: service?.timeoutSeconds, memorySize: service?.memoryMB });
+      expect((fn.inputs.environment as { variables: Record<string, string> }).variables.RECOPS_STAGE).toBe(stage);
+    }
+  });
+
+  it('archives the bus, schedules through its own group and role, and alarms on every DLQ', () => {
+    const archive = only(run.recording, 'aws:cloudwatch/eventArchive:EventArchive');
+    expect(archive.inputs).toMatchObject({ eventSourceArn: run.outputs.busArn, retentionDays: production ? 365 : 30 });
+    const schedulerRole = roleStatements(run.recording).filter((s) => s.owner === 'SchedulerRole');
+    expect(schedulerRole.map((s) => s.statement)).toEqual([{ Effect: 'Allow', Action: ['events:PutEvents'], Resource: [run.outputs.busArn] }]);
+    const alarms = run.recording.ofType('aws:cloudwatch/metricAlarm:MetricAlarm');
+    const dlqNames = run.recording
+      .ofType('aws:sqs/queue:Queue')
+      .filter((q) => q.inputs.redrivePolicy === undefined)
+      .map((q) => q.inputs.name);
+    const watched = alarms.filter((a) => a.inputs.namespace === 'AWS/SQS').map((a) => (a.inputs.dimensions as { QueueName: string }).QueueName);
+    expect(watched.sort()).toEqual([...dlqNames].sort());
+    const topicArn = run.outputs.alarmTopicArn;
+    for (const alarm of alarms) expect(alarm.inputs.alarmActions).toEqual([topicArn]);
+    expect(alarms.filter((a) => a.inputs.metricName === 'RecordsFailed')).toHaveLength(SERVICES.length);
+  });
+
+  it('returns the outputs users need: bus, bucket, Personalize role and DLQ URLs', () => {
+    expect(run.outputs).toMatchObject({
+      stage,
+      busName: expect.stringContaining(`recops-${stage}-`),
+      busArn: expect.stringMatching(/^arn:aws:events:/),
+      bucketName: expect.stringContaining(`recops-${stage}-`),
+      personalizeRoleArn: `arn:aws:iam::123456789012:role/recops-${stage}-personalize`,
+    });
+    const dlqUrls = run.outputs.dlqUrls as Record<string, string>;
+    expect(Object.keys(dlqUrls).sort()).toEqual(SERVICES.filter((s) => s.queue !== undefined).map((s) => s.name).sort());
+    for (const url of Object.values(dlqUrls)) expect(url).toMatch(/^https:\/\/sqs\./);
+  });
+});
