@@ -17,6 +17,7 @@ import type { ServiceDefinition } from '../../../services/manifest-types';
 import { EventLog } from './event-log';
 import { createLocalS3, type LocalS3 } from './s3';
 import { attachBusServices, attachRunner, type BusServices } from './runner/compose';
+import { attachPersonalize } from './personalize/compose';
 import type { Runner } from './runner';
 import { ensureDir } from './persist';
 import { startServer, type LocalServer } from './server';
@@ -31,8 +32,10 @@ export interface LocalCloudOptions {
   readonly stage?: string;
   /** Services to run in-process, as `services/manifest.ts` lists them. */
   readonly manifest?: readonly ServiceDefinition[];
-  /** Recommender engine behind the local Personalize service. */
+  /** Recommender engine behind the local Personalize service. Default: the real engine (packages/engine). */
   readonly engine?: PersonalizeEngine;
+  /** Delay of each Personalize status step (CREATE PENDING → CREATE IN_PROGRESS → …). Default 500 ms. */
+  readonly personalizeStepDelayMs?: number;
 }
 
 /** What a service factory gets to build itself. */
@@ -131,6 +134,7 @@ export async function createLocalCloud(options: LocalCloudOptions): Promise<Loca
     // ---- services (in registration order; S3 is built above because every other service may use it) ----
     // e.g. const sqs = await createLocalSqs(context); context.register(sqs.wire); context.onClose(() => sqs.close());
     bus = await attachBusServices(context);
+    await attachPersonalize(context);
     // Keep last: the runner delivers queued messages at once, to handlers that call every service.
     runner = await attachRunner(context, bus);
   } catch (error) {
