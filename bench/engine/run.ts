@@ -20,7 +20,14 @@ const SIZES = {
 const DG = 'arn:aws:personalize:us-east-1:000000000000:dataset-group/bench';
 const RECIPES = ['aws-user-personalization', 'aws-popularity-count', 'aws-trending-now', 'aws-sims'] as const;
 
+/** CPU seconds (user + system, every thread of the process) since `start`. */
+function cpuSeconds(start: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1e6;
+}
+
 async function main(): Promise<void> {
+  console.log(`load average at start: ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const sizeName = (process.argv[2] ?? '100k') as keyof typeof SIZES;
   const size = SIZES[sizeName];
   if (size === undefined) throw new Error(`size must be one of ${Object.keys(SIZES).join(', ')}`);
@@ -53,6 +60,7 @@ async function main(): Promise<void> {
 
     for (const recipe of RECIPES) {
       t = performance.now();
+      let cpu = process.cpuUsage();
       const arn = `arn:aws:personalize:us-east-1:000000000000:solution/${recipe}/v1`;
       const { metrics } = await engine.trainSolutionVersion({
         datasetGroupArn: DG,
@@ -62,12 +70,14 @@ async function main(): Promise<void> {
         performHPO: false,
       });
       const seconds = (performance.now() - t) / 1000;
+      const trainCpu = cpuSeconds(cpu);
       console.log(
-        `train ${recipe}: ${seconds.toFixed(2)} s, ndcg@10 ${metrics.normalized_discounted_cumulative_gain_at_10}, ` +
+        `train ${recipe}: ${seconds.toFixed(2)} s (cpu ${trainCpu.toFixed(2)} s), ndcg@10 ${metrics.normalized_discounted_cumulative_gain_at_10}, ` +
           `precision@10 ${metrics.precision_at_10}, mrr@25 ${metrics.mean_reciprocal_rank_at_25}, coverage ${metrics.coverage}`,
       );
       if (recipe === 'aws-user-personalization' || recipe === 'aws-popularity-count') {
         t = performance.now();
+        cpu = process.cpuUsage();
         await engine.runBatchInference({
           jobArn: `job-${recipe}`,
           solutionVersionArn: arn,
@@ -75,7 +85,10 @@ async function main(): Promise<void> {
           outputPath: `s3://bench/out-${recipe}/`,
         });
         const batchSeconds = (performance.now() - t) / 1000;
-        console.log(`batch ${recipe}: ${lines.length} users in ${batchSeconds.toFixed(2)} s, ${Math.round(lines.length / batchSeconds)} users/s`);
+        console.log(
+          `batch ${recipe}: ${lines.length} users in ${batchSeconds.toFixed(2)} s, ${Math.round(lines.length / batchSeconds)} users/s ` +
+            `(cpu ${cpuSeconds(cpu).toFixed(2)} s over all threads)`,
+        );
       }
     }
     await engine.close();

@@ -7,7 +7,7 @@ import { TrainingError } from './errors';
 import { solutionMetrics } from './metrics';
 import type { RankedCase } from './metrics';
 import type { TrainInput } from './port';
-import { DEFAULT_ALS_PARAMS } from './recipes/als';
+import { DEFAULT_ALS_PARAMS, yieldToEventLoop } from './recipes/als';
 import type { AlsParams } from './recipes/als';
 import { recipeFor } from './recipes/catalog';
 import type { RecipeSpec } from './recipes/catalog';
@@ -65,7 +65,6 @@ export function checkMinimums(log: InteractionLog, sel: EventSelection): void {
   }
 }
 
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Top-25 per test user, excluding their input items, as the metrics see it. */
 export function evaluate(model: Model, split: HoldoutSplit, catalogSize: number): Record<string, number> {
@@ -132,9 +131,9 @@ export async function trainSolutionVersion(group: DatasetGroup, input: TrainInpu
     }
     case 'sims': {
       const trainMatrix = buildMatrix(log, notTarget);
-      const metrics = evaluate(trainSims(info({}, {}), popularityTrain, trainMatrix), split, catalogSize);
+      const metrics = evaluate(await trainSims(info({}, {}), popularityTrain, trainMatrix), split, catalogSize);
       await yieldToEventLoop();
-      return { model: trainSims(info({}, metrics), popularityAll, buildMatrix(log)), metrics };
+      return { model: await trainSims(info({}, metrics), popularityAll, buildMatrix(log)), metrics };
     }
     case 'factors': {
       const trainMatrix = buildMatrix(log, notTarget);
@@ -146,14 +145,14 @@ export async function trainSolutionVersion(group: DatasetGroup, input: TrainInpu
         for (const candidate of hpoCandidates(params, maxJobs)) {
           // Searches use fewer sweeps; the winner is then trained in full.
           const quick = { ...candidate, iterations: Math.max(3, Math.ceil(candidate.iterations / 2)) };
-          const m = trainFactorModel(info({}, {}), popularityTrain, trainMatrix, quick, createRng(seed));
+          const m = await trainFactorModel(info({}, {}), popularityTrain, trainMatrix, quick, createRng(seed));
           const score = evaluate(m, split, catalogSize).normalized_discounted_cumulative_gain_at_10 ?? 0;
           if (score > best.score) best = { score, params: candidate };
           await yieldToEventLoop();
         }
         params = best.params;
       }
-      const model = trainFactorModel(info({}, {}), popularityTrain, trainMatrix, params, createRng(seed));
+      const model = await trainFactorModel(info({}, {}), popularityTrain, trainMatrix, params, createRng(seed));
       const metrics = evaluate(model, split, catalogSize);
       const full = buildMatrix(log);
       refitOnAllData(model, full);

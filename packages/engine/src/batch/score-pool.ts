@@ -35,7 +35,8 @@ export class ScorePool {
     };
     const workerData = { itemFactors: share(model.itemFactors), tieBreak: share(model.popularityTieBreak()), k: model.k, nItems: model.nItems };
     this.workers = Array.from({ length: size }, () => {
-      const w = new Worker(new URL('./score-worker.mjs', import.meta.url), { workerData });
+      // Plain JavaScript: no TypeScript loader flags from the parent (they cost a second per worker).
+      const w = new Worker(new URL('./score-worker.mjs', import.meta.url), { workerData, execArgv: [] });
       w.on('message', (reply: Reply) => {
         this.pending.get(reply.id)?.resolve(reply);
         this.pending.delete(reply.id);

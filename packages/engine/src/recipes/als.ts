@@ -174,7 +174,10 @@ export function initFactors(n: number, k: number, rng: Rng): Float32Array {
   return out;
 }
 
-export function trainAls(byUser: Csr, byItem: Csr, params: AlsParams, rng: Rng): Factors {
+/** Lets the event loop run between sweeps, so a server hosting the engine keeps answering while it trains. */
+export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+export async function trainAls(byUser: Csr, byItem: Csr, params: AlsParams, rng: Rng): Promise<Factors> {
   const k = params.factors;
   const nUsers = byUser.nRows;
   const nItems = byItem.nRows;
@@ -186,7 +189,9 @@ export function trainAls(byUser: Csr, byItem: Csr, params: AlsParams, rng: Rng):
     // The first sweep starts from noise: give it more CG steps.
     const steps = it === 0 ? Math.max(params.cgSteps, 6) : params.cgSteps;
     sweep(users, byUser, confU, items, nItems, params, steps);
+    await yieldToEventLoop();
     sweep(items, byItem, confI, users, nUsers, params, steps);
+    await yieldToEventLoop();
   }
   return { users, items, nUsers, nItems, k };
 }

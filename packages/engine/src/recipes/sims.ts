@@ -5,6 +5,7 @@
  * Each item keeps its top neighbours; the rest of an answer falls back to popularity.
  */
 import { topK } from '../topk';
+import { yieldToEventLoop } from './als';
 import type { Csr } from './interactions';
 import { SimsModel } from './model';
 import type { ModelInfo } from './model';
@@ -14,7 +15,7 @@ function neighboursPerItem(nItems: number): number {
   return Math.max(20, Math.min(500, Math.floor(20_000_000 / Math.max(nItems, 1))));
 }
 
-export function trainSims(info: ModelInfo, popularity: Float32Array, matrix: { byUser: Csr; byItem: Csr }): SimsModel {
+export async function trainSims(info: ModelInfo, popularity: Float32Array, matrix: { byUser: Csr; byItem: Csr }): Promise<SimsModel> {
   const { byUser, byItem } = matrix;
   const nItems = byItem.nRows;
   const m = neighboursPerItem(nItems);
@@ -26,6 +27,7 @@ export function trainSims(info: ModelInfo, popularity: Float32Array, matrix: { b
   const neighbours: number[] = [];
   const similarity: number[] = [];
   for (let i = 0; i < nItems; i++) {
+    if (i % 256 === 255) await yieldToEventLoop();
     let nTouched = 0;
     for (let p = byItem.ptr[i]!; p < byItem.ptr[i + 1]!; p++) {
       const u = byItem.idx[p]!;

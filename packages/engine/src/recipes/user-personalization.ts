@@ -37,14 +37,14 @@ export function alsParamsFrom(hyper: Record<string, unknown> | undefined, base: 
   };
 }
 
-export function trainFactorModel(
+export async function trainFactorModel(
   info: ModelInfo,
   popularity: Float32Array,
   matrix: { byUser: Csr; byItem: Csr },
   params: AlsParams,
   rng: Rng,
-): FactorModel {
-  const f = trainAls(matrix.byUser, matrix.byItem, params, rng);
+): Promise<FactorModel> {
+  const f = await trainAls(matrix.byUser, matrix.byItem, params, rng);
   return new FactorModel(info, popularity, f.k, f.users, f.items, params);
 }
 
