@@ -157,3 +157,21 @@ export function readTags(input: Json, member = 'tags'): Record<string, string> {
   }
   return tags;
 }
+
+/** botocore's RoleArn pattern: an IAM role, not a Personalize ARN. */
+const ROLE_ARN_PATTERN = /^arn:([a-z\d-]+):iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
+
+export function optionalRoleArn(input: Json, member = 'roleArn'): string | undefined {
+  const value = optionalString(input, member);
+  if (value !== undefined && (value.length > 256 || !ROLE_ARN_PATTERN.test(value))) {
+    throw new InvalidInputError(
+      `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:([a-z\\d-]+):iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+`,
+    );
+  }
+  return value;
+}
+
+export function requireRoleArn(input: Json, member = 'roleArn'): string {
+  requireString(input, member);
+  return optionalRoleArn(input, member) as string;
+}

@@ -3,7 +3,7 @@ import type { BatchJobInput, FilterRef } from '../../../../engine/src/port';
 import { ResourceKind, resourceArn } from '../arns';
 import { describe, ensureAbsent, findResource, isPending, pendingLimitMessage, requireBelow, requireStatus, type ServiceContext } from '../context';
 import { InvalidInputError } from '../errors';
-import { optionalArn, optionalEnum, optionalInteger, optionalObject, readTags, requireArn, requireName, requireObject, requireString, type Json } from '../input';
+import { optionalArn, optionalEnum, optionalInteger, optionalObject, readTags, requireArn, requireName, requireObject, requireRoleArn, requireString, type Json } from '../input';
 import { type ChainWork, Status } from '../lifecycle';
 import { findRecipe } from '../recipes';
 import type { Resource } from '../store';
@@ -53,7 +53,7 @@ function createBatchJob(ctx: ServiceContext, input: Json, kind: BatchKind): Json
   const numResults = optionalInteger(input, 'numResults', 1, segment ? 5_000_000 : 500);
   const inputPath = readS3Path(input, 'jobInput', 's3DataSource');
   const outputPath = readS3Path(input, 'jobOutput', 's3DataDestination');
-  const roleArn = requireArn(input, 'roleArn');
+  const roleArn = requireRoleArn(input);
   const tags = readTags(input);
   if (inputPath === outputPath) throw new InvalidInputError('jobOutput.s3DataDestination.path must differ from jobInput.s3DataSource.path.');
   const arn = resourceArn(kind, jobName);

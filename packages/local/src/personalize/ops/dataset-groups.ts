@@ -2,7 +2,7 @@
 import { ResourceKind, resourceArn } from '../arns';
 import { describe, ensureAbsent, findResource, requireBelow, type ServiceContext } from '../context';
 import { ResourceInUseError } from '../errors';
-import { optionalArn, optionalEnum, readTags, requireArn, requireName, type Json } from '../input';
+import { optionalEnum, optionalRoleArn, readTags, requireArn, requireName, type Json } from '../input';
 import { Status } from '../lifecycle';
 import type { Resource } from '../store';
 import { listPage, type Operations, startCreate, startDelete, TIMES } from './common';
@@ -11,7 +11,7 @@ const DOMAINS = ['ECOMMERCE', 'VIDEO_ON_DEMAND'] as const;
 
 function createDatasetGroup(ctx: ServiceContext, input: Json): Json {
   const name = requireName(input);
-  const roleArn = optionalArn(input, 'roleArn');
+  const roleArn = optionalRoleArn(input);
   const kmsKeyArn = input['kmsKeyArn'];
   const domain = optionalEnum(input, 'domain', DOMAINS);
   const tags = readTags(input);

@@ -3,7 +3,7 @@ import type { DatasetType, ImportMode } from '../../../../engine/src/port';
 import { ResourceKind, resourceArn } from '../arns';
 import { describe, ensureAbsent, findResource, isPending, pendingLimitMessage, requireBelow, requireStatus, type ServiceContext } from '../context';
 import { InvalidInputError } from '../errors';
-import { optionalArn, optionalBoolean, optionalEnum, readTags, requireArn, requireName, requireObject, requireString, type Json } from '../input';
+import { optionalBoolean, optionalRoleArn, optionalEnum, readTags, requireArn, requireName, requireObject, requireString, type Json } from '../input';
 import { Status } from '../lifecycle';
 import type { Resource } from '../store';
 import { byParent, listPage, type Operations, resumeCreate, startCreate, TIMES } from './common';
@@ -38,7 +38,7 @@ function createDatasetImportJob(ctx: ServiceContext, input: Json): Json {
   const jobName = requireName(input, 'jobName');
   const datasetArn = requireArn(input, 'datasetArn');
   const dataLocation = requireString(requireObject(input, 'dataSource'), 'dataLocation');
-  const roleArn = optionalArn(input, 'roleArn');
+  const roleArn = optionalRoleArn(input);
   const importMode = optionalEnum(input, 'importMode', ['FULL', 'INCREMENTAL'] as const) ?? 'FULL';
   const publishAttributionMetricsToS3 = optionalBoolean(input, 'publishAttributionMetricsToS3');
   const tags = readTags(input);
