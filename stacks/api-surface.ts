@@ -46,6 +46,7 @@ const METRIC_ALARM = ['sdk/nodejs/cloudwatch/metricAlarm.ts', '0073a411f2883d0af
 const EVENT_ARCHIVE = ['sdk/nodejs/cloudwatch/eventArchive.ts', '0fbd8566f1b723bf6cf3a18bb961f128b9a79613'] as const;
 const SCHEDULE_GROUP = ['sdk/nodejs/scheduler/scheduleGroup.ts', '106505a355cd30f0957916a2dceeb5caa8b71c91'] as const;
 const SSE = ['sdk/nodejs/s3/bucketServerSideEncryptionConfiguration.ts', '0a88dbc90eede13eec6de6317a22687cb865ac5e'] as const;
+const LOG_POLICY = ['sdk/nodejs/cloudwatch/logResourcePolicy.ts', '0217b321ada8c4507cbe448b528890e848903015'] as const;
 const SQS_QUEUE = ['sdk/nodejs/sqs/queue.ts', 'master (code index, 2 snapshots)'] as const;
 
 export const API_SURFACE: readonly ApiUse[] = [
@@ -158,7 +159,20 @@ export const API_SURFACE: readonly ApiUse[] = [
   sst('aws.sns.TopicSubscription(args).protocol', 'platform/src/components/aws/sns-topic-queue-subscriber.ts', 'protocol: "sqs",'),
   sst('aws.sns.TopicSubscription(args).endpoint', 'platform/src/components/aws/sns-topic-queue-subscriber.ts', 'endpoint: queueArn,'),
 
+  // aws.cloudwatch.LogGroup / EventRule / EventTarget (arguments SST passes to the same resources)
+  sst('aws.cloudwatch.LogGroup(args).name', 'platform/src/components/aws/fargate.ts', 'name: container.logging.name,'),
+  sst('aws.cloudwatch.LogGroup(args).retentionInDays', SST_FUNCTION, 'retentionInDays: RETENTION[logging.retention],'),
+  sst('aws.cloudwatch.EventRule(args).name', 'platform/src/components/component.ts', '"aws:cloudwatch/eventRule:EventRule": ["name", 64],'),
+  sst('aws.cloudwatch.EventRule(args).eventBusName', 'platform/src/components/aws/bus-base-subscriber.ts', 'eventBusName,'),
+  sst('aws.cloudwatch.EventRule(args).eventPattern', 'platform/src/components/aws/bus-base-subscriber.ts', 'eventPattern: args.pattern'),
+  sst('aws.cloudwatch.EventRule.name', 'platform/src/components/aws/bus-queue-subscriber.ts', 'rule: rule.name,'),
+  sst('aws.cloudwatch.EventTarget(args).rule', 'platform/src/components/aws/bus-queue-subscriber.ts', 'rule: rule.name,'),
+  sst('aws.cloudwatch.EventTarget(args).arn', 'platform/src/components/aws/bus-queue-subscriber.ts', 'arn: queueArn,'),
+  sst('aws.cloudwatch.EventTarget(args).eventBusName', 'platform/src/components/aws/bus-queue-subscriber.ts', 'eventBusName: bus.name,'),
+
   // Raw Pulumi resources SST itself never creates
+  pulumi('aws.cloudwatch.LogResourcePolicy(args).policyName', ...LOG_POLICY, 'readonly policyName: pulumi.Input<string>;'),
+  pulumi('aws.cloudwatch.LogResourcePolicy(args).policyDocument', ...LOG_POLICY, 'readonly policyDocument: pulumi.Input<string>;'),
   pulumi('aws.cloudwatch.EventArchive(args).name', ...EVENT_ARCHIVE, 'name?: pulumi.Input<string>;'),
   pulumi('aws.cloudwatch.EventArchive(args).description', ...EVENT_ARCHIVE, 'description?: pulumi.Input<string>;'),
   pulumi('aws.cloudwatch.EventArchive(args).eventSourceArn', ...EVENT_ARCHIVE, 'eventSourceArn: pulumi.Input<string>;'),

@@ -28,6 +28,11 @@ export interface StackOptions {
   readonly archiveRetentionDays: number;
 }
 
+/** Days the event log group keeps events (a CloudWatch Logs retention value). */
+export function eventLogRetentionDays(stage: string): number {
+  return isProductionStage(stage) ? 90 : 14;
+}
+
 export class StackConfigError extends Error {
   override readonly name = 'StackConfigError';
 }

@@ -185,6 +185,25 @@ declare global {
         readonly arn: $util.Output<string>;
         readonly name: $util.Output<string>;
       }
+      class LogGroup {
+        constructor(name: string, args: { name?: $util.Input<string>; retentionInDays?: $util.Input<number> });
+      }
+      class LogResourcePolicy {
+        constructor(name: string, args: { policyName: $util.Input<string>; policyDocument: $util.Input<string> });
+      }
+      class EventRule {
+        constructor(
+          name: string,
+          args: { name?: $util.Input<string>; eventBusName?: $util.Input<string>; eventPattern?: $util.Input<string> },
+        );
+        readonly name: $util.Output<string>;
+      }
+      class EventTarget {
+        constructor(
+          name: string,
+          args: { rule: $util.Input<string>; arn: $util.Input<string>; eventBusName?: $util.Input<string> },
+        );
+      }
       class MetricAlarm {
         constructor(
           name: string,

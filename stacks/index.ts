@@ -7,7 +7,8 @@ import { createAlarms } from './alarms';
 import { awsContext } from './aws-context';
 import { createDataBucket } from './bucket';
 import { createBus } from './bus';
-import { isProductionStage, StackConfigError, type StackOptions } from './config';
+import { eventLogRetentionDays, isProductionStage, StackConfigError, type StackOptions } from './config';
+import { createEventLog } from './event-log';
 import { connectBucketNotifications } from './notifications';
 import { createPersonalizeRole } from './personalize-role';
 import { createScheduling } from './scheduler';
@@ -22,6 +23,8 @@ export interface RecopsOutputs {
   readonly schedulerGroupName: $util.Output<string>;
   readonly schedulerRoleArn: $util.Output<string>;
   readonly alarmTopicArn: $util.Output<string>;
+  /** CloudWatch Logs group receiving every bus event (`aws logs tail NAME --follow`). */
+  readonly eventLogGroup: string;
   /** Service name → its dead-letter queue URL. */
   readonly dlqUrls: Readonly<Record<string, $util.Output<string>>>;
 }
@@ -35,6 +38,7 @@ export function deployRecops(services: readonly ServiceDefinition[], options: St
   const production = isProductionStage($app.stage);
   const context = awsContext();
   const { bus } = createBus(options);
+  const eventLog = createEventLog(bus, context, eventLogRetentionDays($app.stage));
   const { bucket } = createDataBucket(production);
   const personalizeRole = createPersonalizeRole(bucket, options.personalizeKmsKeyArns);
   const scheduling = createScheduling(bus, context);
@@ -64,6 +68,7 @@ export function deployRecops(services: readonly ServiceDefinition[], options: St
     schedulerGroupName: scheduling.group.name,
     schedulerRoleArn: scheduling.role.arn,
     alarmTopicArn: topic.arn,
+    eventLogGroup: eventLog.logGroupName,
     dlqUrls,
   };
 }

@@ -637,6 +637,12 @@ function buildAws(): typeof aws {
         const physical = autoName(name, inputs.name);
         return { arn: arn('events', `archive/${physical}`), name: physical };
       }),
+      LogGroup: rawResource('aws.cloudwatch.LogGroup', 'aws:cloudwatch/logGroup:LogGroup', () => ({})),
+      LogResourcePolicy: rawResource('aws.cloudwatch.LogResourcePolicy', 'aws:cloudwatch/logResourcePolicy:LogResourcePolicy', () => ({})),
+      EventRule: rawResource('aws.cloudwatch.EventRule', 'aws:cloudwatch/eventRule:EventRule', (name, inputs) => ({
+        name: autoName(name, inputs.name),
+      })),
+      EventTarget: rawResource('aws.cloudwatch.EventTarget', 'aws:cloudwatch/eventTarget:EventTarget', () => ({})),
       MetricAlarm: rawResource('aws.cloudwatch.MetricAlarm', 'aws:cloudwatch/metricAlarm:MetricAlarm', () => ({})),
     },
     scheduler: {

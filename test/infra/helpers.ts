@@ -50,7 +50,7 @@ export function physicalNames(recording: Recording): { resource: string; name: s
   const names: { resource: string; name: string }[] = [];
   for (const r of recording.resources) {
     if (r.type.startsWith('sst:')) continue;
-    for (const key of ['name', 'bucket'] as const) {
+    for (const key of ['name', 'bucket', 'policyName'] as const) {
       const value = r.inputs[key];
       if (typeof value === 'string' && !(r.type === 'aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration' && key === 'bucket')) {
         if (key === 'bucket' && r.type !== 'aws:s3/bucket:Bucket') continue;

@@ -173,6 +173,20 @@ describe.each(STAGES)('Infra: sst.config.ts run() for the $stage stage', ({ stag
     expect(alarms.filter((a) => a.inputs.metricName === 'RecordsFailed')).toHaveLength(SERVICES.length);
   });
 
+  it('copies every bus event to a log group users can tail', () => {
+    const group = only(run.recording, 'aws:cloudwatch/logGroup:LogGroup');
+    expect(group.inputs).toEqual({ name: `/aws/events/recops-${stage}-events`, retentionInDays: production ? 90 : 14 });
+    const rule = run.recording.named('EventLogRule');
+    expect(rule.inputs).toMatchObject({ eventBusName: run.outputs.busName, eventPattern: JSON.stringify({ source: [{ prefix: '' }] }) });
+    const groupArn = `arn:aws:logs:us-east-1:123456789012:log-group:/aws/events/recops-${stage}-events`;
+    expect(run.recording.named('EventLogTarget').inputs).toEqual({ rule: rule.inputs.name, eventBusName: run.outputs.busName, arn: groupArn });
+    const policy = JSON.parse(only(run.recording, 'aws:cloudwatch/logResourcePolicy:LogResourcePolicy').inputs.policyDocument as string) as {
+      Statement: { Resource: string[] }[];
+    };
+    expect(policy.Statement.map((s) => s.Resource)).toEqual([[`${groupArn}:*`]]);
+    expect(run.outputs.eventLogGroup).toBe(`/aws/events/recops-${stage}-events`);
+  });
+
   it('returns the outputs users need: bus, bucket, Personalize role and DLQ URLs', () => {
     expect(run.outputs).toMatchObject({
       stage,
