@@ -9,11 +9,30 @@ const v = new Float32Array(itemBuffer);
 const tie = new Float32Array(tieBuffer);
 const k4 = k - (k % 4);
 
+// Items by decreasing factor norm. By Cauchy–Schwarz an item scores at most |v_i|·|x| (+ the
+// tie-break, < 1e-4), so once that bound drops below the worst kept score no later item can enter
+// the top N: the scan stops early, typically after a fraction of the catalogue.
+const norms = new Float64Array(nItems);
+for (let i = 0; i < nItems; i++) {
+  let n = 0;
+  for (let f = 0; f < k; f++) n += v[i * k + f] * v[i * k + f];
+  norms[i] = Math.sqrt(n);
+}
+const order = Int32Array.from({ length: nItems }, (_, i) => i).sort((a, b) => norms[b] - norms[a] || a - b);
+let maxTie = 0;
+for (let i = 0; i < nItems; i++) if (tie[i] > maxTie) maxTie = tie[i];
+
 function scoreTop(x, topN, outCodes, outScores, base) {
   const heapC = new Int32Array(topN);
   const heapS = new Float64Array(topN);
   let size = 0;
-  for (let i = 0, o = 0; i < nItems; i++, o += k) {
+  let xNorm = 0;
+  for (let f = 0; f < k; f++) xNorm += x[f] * x[f];
+  xNorm = Math.sqrt(xNorm);
+  for (let r = 0; r < nItems; r++) {
+    const i = order[r];
+    if (size === topN && norms[i] * xNorm + maxTie < heapS[0] - 1e-9) break;
+    const o = i * k;
     let s0 = 0;
     let s1 = 0;
     let s2 = 0;
@@ -57,10 +76,10 @@ function scoreTop(x, topN, outCodes, outScores, base) {
       }
     }
   }
-  const order = Array.from({ length: size }, (_, i) => i).sort((a, b) => heapS[b] - heapS[a] || heapC[a] - heapC[b]);
+  const ranked = Array.from({ length: size }, (_, i) => i).sort((a, b) => heapS[b] - heapS[a] || heapC[a] - heapC[b]);
   for (let r = 0; r < size; r++) {
-    outCodes[base + r] = heapC[order[r]];
-    outScores[base + r] = heapS[order[r]];
+    outCodes[base + r] = heapC[ranked[r]];
+    outScores[base + r] = heapS[ranked[r]];
   }
   for (let r = size; r < topN; r++) outCodes[base + r] = -1;
 }
