@@ -2,11 +2,12 @@
  * Errors raised by the idempotent Personalize operations.
  *
  * Every error says whether retrying can help (`retryable`): the services turn retryable errors into
- * a record that returns to its queue with backoff, and permanent ones into a `... Failed` event.
+ * a record that returns to its queue with backoff, and permanent ones into a Step Failed event.
  */
+import { CoreError } from '../errors';
 
 /** Base of every error raised under `ops/`. */
-class OpsError extends Error {
+class OpsError extends CoreError {
   /** True when the same call may succeed later (throttling, quota, resource busy or not ready). */
   readonly retryable: boolean;
 
