@@ -111,6 +111,12 @@ describe('Runtime: recommendations, filters and live updates', () => {
     );
   });
 
+  it('rejects PutEvents properties that use reserved keys', async () => {
+    await expect(
+      fx.engine.putEvents(DG, [{ userId: 'u1', sessionId: 's', itemId: 'i1', eventType: 'click', sentAt: 1_800_000_000, properties: { userId: 'u2' } }]),
+    ).rejects.toThrow(/must not contain the key userId/);
+  });
+
   it('serves trained models and live events from a new engine over the same data dir', async () => {
     const restarted = fx.reopen();
     const a = await fx.engine.getRecommendations({ solutionVersionArn: up, userId: 'u7', numResults: 10 });
@@ -157,6 +163,22 @@ describe('Training: trainingMode UPDATE', () => {
       await expect(train(fx.engine, 'aws-sims', { solutionVersionArn: `${base.arn}-u`, trainingMode: 'UPDATE', baseSolutionVersionArn: base.arn })).rejects.toThrow(
         /only supported for User-Personalization/,
       );
+    } finally {
+      await fx.cleanup();
+    }
+  });
+});
+
+describe('Engine: deleteDatasetGroup', () => {
+  it('forgets the group’s data and models, also after a restart', async () => {
+    const fx = await engineWithData();
+    try {
+      const { arn } = await train(fx.engine, 'aws-popularity-count');
+      await fx.engine.deleteDatasetGroup(DG);
+      await expect(fx.engine.getRecommendations({ solutionVersionArn: arn, userId: 'u1', numResults: 5 })).rejects.toBeInstanceOf(EngineInputError);
+      const restarted = fx.reopen();
+      await expect(restarted.getRecommendations({ solutionVersionArn: arn, userId: 'u1', numResults: 5 })).rejects.toBeInstanceOf(EngineInputError);
+      await expect(train(restarted, 'aws-popularity-count')).rejects.toThrow(/fewer than 1000 interactions/);
     } finally {
       await fx.cleanup();
     }

@@ -42,6 +42,9 @@ const BATCH_CHUNK = 4000;
 /** Chunks at least this long go to the worker threads (starting them costs tens of milliseconds). */
 const POOL_MIN_LINES = 1000;
 
+/** Keys PutEvents `properties` may not use (PERSONALIZE.md §9). */
+const FORBIDDEN_EVENT_PROPERTIES = new Set(['userid', 'sessionid', 'eventtype', 'timestamp', 'recommendationid', 'impression']);
+
 /** `properties` keys are camelCase forms of schema fields: compare ignoring case and `_`. */
 const normalise = (name: string): string => name.replace(/[^A-Za-z0-9]/g, '').toUpperCase();
 
@@ -182,6 +185,9 @@ export class LocalPersonalizeEngine implements PersonalizeEngine {
     const table = group.tableForWrites('INTERACTIONS');
     const rows: CellValue[][] = [];
     for (const e of events) {
+      const reserved = Object.keys(e.properties ?? {}).find((k) => FORBIDDEN_EVENT_PROPERTIES.has(k.toLowerCase()));
+      if (reserved !== undefined) throw new EngineInputError(`properties must not contain the key ${reserved}`);
+      if (!Number.isFinite(e.sentAt)) throw new EngineInputError('sentAt must be epoch seconds');
       // Interactions need an item; events without one (e.g. session starts) are not stored.
       if (e.itemId === undefined) continue;
       rows.push(

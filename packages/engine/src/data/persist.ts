@@ -39,14 +39,23 @@ export function groupKey(datasetGroupArn: string): string {
 }
 
 export class GroupPersistence {
+  /** Saves of one group run one after another: concurrent imports would race on the same temp files. */
+  private readonly saving = new Map<string, Promise<void>>();
+
   constructor(private readonly dataDir: string) {}
 
   private dir(arn: string): string {
     return join(this.dataDir, 'groups', groupKey(arn));
   }
 
-  async save(group: DatasetGroup): Promise<void> {
+  save(group: DatasetGroup): Promise<void> {
     const dir = this.dir(group.datasetGroupArn);
+    const next = (this.saving.get(dir) ?? Promise.resolve()).catch(() => undefined).then(() => this.write(group, dir));
+    this.saving.set(dir, next);
+    return next;
+  }
+
+  private async write(group: DatasetGroup, dir: string): Promise<void> {
     await mkdir(dir, { recursive: true });
     const headers: TableHeader[] = [];
     for (const [type, table] of group.tables) {

@@ -94,12 +94,32 @@ export class Table {
     return Number.isNaN(n) ? null : n;
   }
 
-  /** Appends every row of `other` (same fields, by name). */
+  /** Appends every row of `other` (same fields, by name); shared-dictionary columns copy codes directly. */
   appendTable(other: Table): void {
-    const map = this.fields.map((f) => other.fieldIndex(f.name));
-    this.ensureCapacity(this.length + other.length);
-    for (let r = 0; r < other.length; r++) {
-      this.append(map.map((j) => (j < 0 ? null : other.get(r, j))));
-    }
+    const start = this.length;
+    const n = other.length;
+    this.ensureCapacity(start + n);
+    this.columns.forEach((c, ci) => {
+      const j = other.fieldIndex(this.fields[ci]!.name);
+      const src = j < 0 ? undefined : other.columns[j];
+      if (src === undefined) {
+        if (c.kind === 'code') c.data.fill(-1, start, start + n);
+        else if (c.kind === 'bool') c.data.fill(2, start, start + n);
+        else c.data.fill(Number.NaN, start, start + n);
+      } else if (c.kind === 'code' && src.kind === 'code') {
+        if (c.dict === src.dict) c.data.set(src.data.subarray(0, n), start);
+        else for (let r = 0; r < n; r++) c.data[start + r] = src.data[r]! < 0 ? -1 : c.dict.encode(src.dict.decode(src.data[r]!));
+      } else if (c.kind === src.kind) {
+        (c.data as Float64Array | Uint8Array).set(src.data.subarray(0, n) as Float64Array & Uint8Array, start);
+      } else {
+        for (let r = 0; r < n; r++) {
+          const v = other.get(r, j);
+          if (c.kind === 'code') c.data[start + r] = v === null ? -1 : c.dict.encode(String(v));
+          else if (c.kind === 'bool') c.data[start + r] = v === null ? 2 : v === true ? 1 : 0;
+          else c.data[start + r] = v === null ? Number.NaN : Number(v);
+        }
+      }
+    });
+    this.length = start + n;
   }
 }

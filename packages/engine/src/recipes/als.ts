@@ -168,6 +168,10 @@ export interface Factors {
   readonly k: number;
 }
 
+function zeroEmptyRows(factors: Float32Array, m: Csr, k: number): void {
+  for (let r = 0; r < m.nRows; r++) if (m.ptr[r] === m.ptr[r + 1]) factors.fill(0, r * k, (r + 1) * k);
+}
+
 export function initFactors(n: number, k: number, rng: Rng): Float32Array {
   const out = new Float32Array(n * k);
   for (let i = 0; i < out.length; i++) out[i] = rng.normal() * 0.01;
@@ -193,6 +197,10 @@ export async function trainAls(byUser: Csr, byItem: Csr, params: AlsParams, rng:
     sweep(items, byItem, confI, users, nUsers, params, steps);
     await yieldToEventLoop();
   }
+  // Rows without interactions keep their random start: zero them, so such users fall back to
+  // popularity (the tie-break) instead of noise, and such items rank last.
+  zeroEmptyRows(users, byUser, k);
+  zeroEmptyRows(items, byItem, k);
   return { users, items, nUsers, nItems, k };
 }
 
