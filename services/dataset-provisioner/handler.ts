@@ -1,6 +1,6 @@
 import type { SQSRecord } from 'aws-lambda';
 import { datasetGroupStatusChanged, datasetStatusChanged, pipelineRequested, scheduleFired } from '../../events';
-import { createSqsHandler, type RecordContext } from '../../packages/core/src/runtime';
+import { MetricUnit, createSqsHandler, type RecordContext } from '../../packages/core/src/runtime';
 import {
   onDatasetActive,
   onDatasetGroupActive,
@@ -55,6 +55,8 @@ export const main = createSqsHandler({
   serviceName: 'dataset-provisioner',
   processRecord: async (record, ctx) => {
     const report = await route(record, ctx);
+    ctx.metrics.addMetric('ResourcesCreated', MetricUnit.Count, report.created.length);
+    ctx.metrics.addMetric('WatchesRequested', MetricUnit.Count, report.watched.length);
     ctx.logger.info('provisioned', { messageId: record.messageId, ...report });
   },
 });

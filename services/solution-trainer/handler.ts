@@ -1,6 +1,6 @@
 import type { SQSRecord } from 'aws-lambda';
 import { datasetImportJobStatusChanged, scheduleFired, solutionStatusChanged } from '../../events';
-import { createSqsHandler, type RecordContext } from '../../packages/core/src/runtime';
+import { MetricUnit, createSqsHandler, type RecordContext } from '../../packages/core/src/runtime';
 import { onTrainingScheduled } from './scheduled';
 import { onImportActive, onSolutionActive, type TrainReport, type TrainerDependencies } from './train';
 
@@ -37,6 +37,8 @@ export const main = createSqsHandler({
   processRecord: async (record, ctx) => {
     const report = await route(record, ctx);
     for (const warning of report.warnings) ctx.logger.warn(warning, { messageId: record.messageId });
+    ctx.metrics.addMetric('ResourcesCreated', MetricUnit.Count, report.created.length);
+    ctx.metrics.addMetric('WatchesRequested', MetricUnit.Count, report.watched.length);
     ctx.logger.info('trained', { messageId: record.messageId, ...report });
   },
 });

@@ -1,10 +1,18 @@
 import type { Context } from 'aws-lambda';
-import { createSqsHandler, currentEnvironment, requireSetting } from '../../packages/core/src/runtime';
+import { MetricUnit, createSqsHandler, currentEnvironment, requireSetting } from '../../packages/core/src/runtime';
 import { s3WatchClaims } from './claims';
 import { watchPolicyFromEnv } from './policy';
 import { parseWatchRecord } from './recheck';
 import { createStatusReader, type StatusReader } from './status-reader';
 import { checkWatch } from './watch';
+
+/** What the watcher counts: checks made (each one Describe or a share of a List), and outcomes. */
+const WATCHER_METRIC = {
+  checks: 'StatusChecks',
+  published: 'StatusChangesPublished',
+  rescheduled: 'StatusRechecksScheduled',
+  duplicates: 'DuplicateWatchesDropped',
+} as const;
 
 /** One reader per invocation, so the records of a batch share List calls. */
 const readers = new WeakMap<Context, StatusReader>();
@@ -29,6 +37,11 @@ export const main = createSqsHandler({
       now: () => new Date(),
       claims: s3WatchClaims(ctx.clients.s3, ctx.env.bucketName),
     }, record.messageId);
+    if (result.outcome === 'duplicate') ctx.metrics.addMetric(WATCHER_METRIC.duplicates, MetricUnit.Count, 1);
+    else {
+      ctx.metrics.addMetric(WATCHER_METRIC.checks, MetricUnit.Count, 1);
+      ctx.metrics.addMetric(result.outcome === 'published' ? WATCHER_METRIC.published : WATCHER_METRIC.rescheduled, MetricUnit.Count, 1);
+    }
     ctx.logger.info('watch checked', {
       runId: watch.detail.runId,
       resourceKind: watch.detail.resourceKind,
