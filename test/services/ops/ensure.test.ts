@@ -2,6 +2,9 @@ import {
   CreateDatasetCommand,
   CreateDatasetGroupCommand,
   CreateDatasetImportJobCommand,
+  CreateEventTrackerCommand,
+  DescribeEventTrackerCommand,
+  ListEventTrackersCommand,
   CreateFilterCommand,
   CreateSchemaCommand,
   DescribeDatasetCommand,
@@ -23,6 +26,7 @@ import {
   RetryableOpsError,
   ensureDataset,
   ensureDatasetGroup,
+  ensureEventTracker,
   ensureFilter,
   ensureImportJob,
   ensureSchema,
@@ -269,5 +273,19 @@ describe('Operation: ensureFilter', () => {
       ensureFilter(client, { datasetGroupArn: `${ARN}:dataset-group/g1`, name: 'f', filterExpression: 'INCLUDE ItemID WHERE Items.X IN ("a")' }),
     ).rejects.toThrow(/filter "f" already exists with a different definition: filterExpression/);
     expect(personalize.commandCalls(CreateFilterCommand)).toHaveLength(0);
+  });
+});
+
+describe('Operation: ensureEventTracker', () => {
+  it('reuses the group\'s one tracker whatever its name, with its trackingId', async () => {
+    personalize.on(ListEventTrackersCommand).resolves({
+      eventTrackers: [{ name: 'older-name', eventTrackerArn: `${ARN}:event-tracker/older`, status: 'ACTIVE' }],
+    });
+    personalize.on(DescribeEventTrackerCommand).resolves({ eventTracker: { trackingId: 'tid-1', status: 'ACTIVE' } });
+
+    const result = await ensureEventTracker(client, { datasetGroupArn: `${ARN}:dataset-group/g1`, name: 'tracker' });
+
+    expect(result).toEqual({ arn: `${ARN}:event-tracker/older`, created: false, status: 'ACTIVE', trackingId: 'tid-1' });
+    expect(personalize.commandCalls(CreateEventTrackerCommand)).toHaveLength(0);
   });
 });

@@ -1,5 +1,6 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import {
+  DescribeDatasetCommand,
   DescribeDatasetImportJobCommand,
   DescribeSolutionVersionCommand,
   ListDatasetImportJobsCommand,
@@ -116,6 +117,25 @@ describe('Logic: checkWatch', () => {
     expect(next.parentArn).toBe(`${ARN}:dataset/g1/INTERACTIONS`);
     expect(next.detail.resourceArn).toBe(JOB);
     expect(eventsMock.commandCalls(PutEventsCommand)).toHaveLength(0);
+  });
+
+  it('waits for a dataset\'s schema update, not its creation, when asked to watch the update', async () => {
+    // Prepare: the dataset itself is ACTIVE; its schema update is still running, then fails.
+    const dataset = `${ARN}:dataset/g1/USERS`;
+    personalizeMock
+      .on(DescribeDatasetCommand)
+      .resolvesOnce({ dataset: { status: 'ACTIVE', latestDatasetUpdate: { status: 'UPDATE IN_PROGRESS' } } })
+      .resolves({ dataset: { status: 'ACTIVE', latestDatasetUpdate: { status: 'UPDATE FAILED', failureReason: 'schema rejected' } } });
+    const watch = watchOf({ resourceKind: 'dataset', resourceArn: dataset, operation: 'update' });
+
+    // Act
+    const first = await checkWatch(watch, deps());
+    const second = await checkWatch({ ...watch, attempt: 1 }, deps());
+
+    // Assess
+    expect(first).toMatchObject({ outcome: 'rescheduled', status: 'UPDATE IN_PROGRESS' });
+    expect(second).toEqual({ outcome: 'published', status: 'UPDATE FAILED', failureReason: 'schema rejected' });
+    expect(publishedDetails()[0]).toMatchObject({ operation: 'update', status: 'UPDATE FAILED', resourceKind: 'dataset' });
   });
 
   it('never asks SQS for more than 15 minutes of delay', async () => {
