@@ -1,6 +1,7 @@
 /**
- * Alarms to an SNS topic an administrator can subscribe to: any message in a DLQ, and any record a
- * service failed to process (`RecordsFailed`, emitted by the shared handler runtime).
+ * Alarms to an SNS topic an administrator can subscribe to: any message in a dead-letter queue
+ * (queue DLQs and the on-failure queues of S3-triggered functions), and any SQS record a service
+ * failed to process (`RecordsFailed`, emitted by the shared batch handler runtime).
  */
 import { METRICS_NAMESPACE, RECORDS_FAILED_METRIC, type StackOptions } from './config';
 import { stageName } from './naming';
@@ -21,13 +22,18 @@ export function createAlarms(services: readonly ServiceResources[], options: Pic
   }
   const actions = [topic.arn];
   for (const service of services) {
-    if (service.dlq !== undefined) {
-      new aws.cloudwatch.MetricAlarm(`${service.id}DlqAlarm`, {
-        name: stageName(`${service.definition.name}-dlq`, ALARM_NAME_MAX),
-        alarmDescription: `Messages ${service.definition.name} gave up on are waiting in its dead-letter queue`,
+    const deadLetterQueues = [
+      { queue: service.dlq, suffix: 'dlq', what: 'records from its queue' },
+      { queue: service.asyncDlq, suffix: 'async-dlq', what: 'S3 events it failed on after retries' },
+    ];
+    for (const { queue, suffix, what } of deadLetterQueues) {
+      if (queue === undefined) continue;
+      new aws.cloudwatch.MetricAlarm(`${service.id}${suffix === 'dlq' ? 'Dlq' : 'AsyncDlq'}Alarm`, {
+        name: stageName(`${service.definition.name}-${suffix}`, ALARM_NAME_MAX),
+        alarmDescription: `${service.definition.name} gave up on ${what}: they wait in its dead-letter queue`,
         namespace: 'AWS/SQS',
         metricName: 'ApproximateNumberOfMessagesVisible',
-        dimensions: { QueueName: service.dlq.nodes.queue.name },
+        dimensions: { QueueName: queue.nodes.queue.name },
         statistic: 'Maximum',
         period: 300,
         evaluationPeriods: 1,
@@ -38,6 +44,8 @@ export function createAlarms(services: readonly ServiceResources[], options: Pic
         okActions: actions,
       });
     }
+    // RecordsFailed is emitted per SQS record by the batch handler runtime (createSqsHandler).
+    if (service.queue === undefined) continue;
     new aws.cloudwatch.MetricAlarm(`${service.id}FailedAlarm`, {
       name: stageName(`${service.definition.name}-failed`, ALARM_NAME_MAX),
       alarmDescription: `${service.definition.name} failed to process records`,

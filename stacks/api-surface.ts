@@ -46,6 +46,7 @@ const METRIC_ALARM = ['sdk/nodejs/cloudwatch/metricAlarm.ts', '0073a411f2883d0af
 const EVENT_ARCHIVE = ['sdk/nodejs/cloudwatch/eventArchive.ts', '0fbd8566f1b723bf6cf3a18bb961f128b9a79613'] as const;
 const SCHEDULE_GROUP = ['sdk/nodejs/scheduler/scheduleGroup.ts', '106505a355cd30f0957916a2dceeb5caa8b71c91'] as const;
 const SSE = ['sdk/nodejs/s3/bucketServerSideEncryptionConfiguration.ts', '0a88dbc90eede13eec6de6317a22687cb865ac5e'] as const;
+const INVOKE_CONFIG = ['sdk/nodejs/lambda/functionEventInvokeConfig.ts', '0d6441758e3fb50efe48de4441de419e1f5d42ce'] as const;
 const LOG_POLICY = ['sdk/nodejs/cloudwatch/logResourcePolicy.ts', '0217b321ada8c4507cbe448b528890e848903015'] as const;
 const SQS_QUEUE = ['sdk/nodejs/sqs/queue.ts', 'master (code index, 2 snapshots)'] as const;
 
@@ -79,6 +80,12 @@ export const API_SURFACE: readonly ApiUse[] = [
   sst('sst.aws.Function(args).permissions[].conditions[].test', SST_FUNCTION, 'test: Input<string>;'),
   sst('sst.aws.Function(args).permissions[].conditions[].variable', SST_FUNCTION, 'variable: Input<string>;'),
   sst('sst.aws.Function(args).permissions[].conditions[].values', SST_FUNCTION, 'values: Input<Input<string>[]>;'),
+  sst('sst.aws.Function(args).retries', SST_FUNCTION, 'retries?: Input<number>;'),
+  sst('sst.aws.Function(args).transform', SST_FUNCTION, 'transform?: {'),
+  sst('sst.aws.Function(args).transform.eventInvokeConfig', SST_FUNCTION, 'eventInvokeConfig?: Transform<lambda.FunctionEventInvokeConfigArgs>;'),
+  pulumi('sst.aws.Function(args).transform.eventInvokeConfig.destinationConfig', ...INVOKE_CONFIG, 'destinationConfig?: pulumi.Input<inputs.lambda.FunctionEventInvokeConfigDestinationConfig>;'),
+  pulumi('sst.aws.Function(args).transform.eventInvokeConfig.destinationConfig.onFailure', ...INVOKE_CONFIG, 'onFailure: {'),
+  pulumi('sst.aws.Function(args).transform.eventInvokeConfig.destinationConfig.onFailure.destination', ...INVOKE_CONFIG, 'destination: aws_sqs_queue.example.arn,'),
   sst('sst.aws.Function.arn', SST_FUNCTION, 'public get arn() {'),
 
   // sst.aws.Queue

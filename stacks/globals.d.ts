@@ -48,6 +48,13 @@ declare global {
         environment?: $util.Input<Record<string, $util.Input<string>>>;
         permissions?: $util.Input<FunctionPermissionArgs[]>;
         tags?: $util.Input<Record<string, $util.Input<string>>>;
+        /** Asynchronous-invocation retries (0–2); SST creates the FunctionEventInvokeConfig only when set. */
+        retries?: $util.Input<number>;
+        transform?: {
+          eventInvokeConfig?: SstTransform<{
+            destinationConfig?: $util.Input<{ onFailure?: $util.Input<{ destination: $util.Input<string> }> }>;
+          }>;
+        };
       }
 
       class Function {

@@ -25,7 +25,7 @@ export interface RecopsOutputs {
   readonly alarmTopicArn: $util.Output<string>;
   /** CloudWatch Logs group receiving every bus event (`aws logs tail NAME --follow`). */
   readonly eventLogGroup: string;
-  /** Service name → its dead-letter queue URL. */
+  /** Service name → its dead-letter queue URL (`<name>-s3` for the S3 one of a service having both). */
   readonly dlqUrls: Readonly<Record<string, $util.Output<string>>>;
 }
 
@@ -57,7 +57,9 @@ export function deployRecops(services: readonly ServiceDefinition[], options: St
 
   const dlqUrls: Record<string, $util.Output<string>> = {};
   for (const service of deployed) {
-    if (service.dlq !== undefined) dlqUrls[service.definition.name] = service.dlq.url;
+    const name = service.definition.name;
+    if (service.dlq !== undefined) dlqUrls[name] = service.dlq.url;
+    if (service.asyncDlq !== undefined) dlqUrls[service.dlq === undefined ? name : `${name}-s3`] = service.asyncDlq.url;
   }
   return {
     stage: $app.stage,

@@ -20,12 +20,20 @@ export interface SharedResources {
   readonly schedulerRole: aws.iam.Role;
 }
 
+/** How long failed S3-triggered invocations stay in their dead-letter queue (14 days, the SQS maximum). */
+export const ASYNC_DLQ_RETENTION_SECONDS = 1_209_600;
+/** Lambda's asynchronous retries before an S3 event goes to the dead-letter queue (its maximum). */
+export const ASYNC_RETRIES = 2;
+
 export interface ServiceResources {
   readonly definition: ServiceDefinition;
   readonly id: string;
   readonly fn: sst.aws.Function;
   readonly queue?: sst.aws.Queue;
+  /** Where records of `queue` go after maxReceiveCount receives. */
   readonly dlq?: sst.aws.Queue;
+  /** Where S3 events go when the function still fails after Lambda's asynchronous retries. */
+  readonly asyncDlq?: sst.aws.Queue;
 }
 
 export function createService(definition: ServiceDefinition, shared: SharedResources): ServiceResources {
@@ -45,6 +53,13 @@ export function createService(definition: ServiceDefinition, shared: SharedResou
     });
   }
 
+  // S3 invokes the function asynchronously: without an on-failure destination an event that still
+  // fails after Lambda's retries would be dropped silently.
+  const asyncDlq =
+    definition.s3Triggers.length > 0
+      ? new sst.aws.Queue(`${id}AsyncDlq`, { transform: { queue: { messageRetentionSeconds: ASYNC_DLQ_RETENTION_SECONDS } } })
+      : undefined;
+
   const environment: Record<string, $util.Input<string>> = {
     [RUNTIME_ENV.stage]: $app.stage,
     [RUNTIME_ENV.busName]: shared.bus.name,
@@ -63,7 +78,14 @@ export function createService(definition: ServiceDefinition, shared: SharedResou
     timeout: `${definition.timeoutSeconds} seconds`,
     memory: `${definition.memoryMB} MB`,
     environment,
-    permissions: servicePermissions(definition, {
+    ...(asyncDlq === undefined
+      ? {}
+      : {
+          retries: ASYNC_RETRIES,
+          transform: { eventInvokeConfig: { destinationConfig: { onFailure: { destination: asyncDlq.arn } } } },
+        }),
+    permissions: [
+      ...servicePermissions(definition, {
       partition: shared.context.partition,
       region: shared.context.region,
       accountId: shared.context.accountId,
@@ -73,7 +95,10 @@ export function createService(definition: ServiceDefinition, shared: SharedResou
       schedulerGroupName: shared.schedulerGroup.name,
       schedulerRoleArn: shared.schedulerRole.arn,
       ...(queue === undefined ? {} : { ownQueueArn: queue.arn }),
-    }),
+      }),
+      // Lambda sends to the on-failure destination with the function's role.
+      ...(asyncDlq === undefined ? [] : [{ actions: ['sqs:SendMessage'], resources: [asyncDlq.arn] }]),
+    ],
     tags: { [SERVICE_TAG]: definition.name },
   });
 
@@ -91,7 +116,14 @@ export function createService(definition: ServiceDefinition, shared: SharedResou
       shared.bus.subscribeQueue(`${id}Rule${index + 1}`, queue, { pattern: toSstPattern(pattern) });
     });
   }
-  return { definition, id, fn, ...(queue === undefined ? {} : { queue }), ...(dlq === undefined ? {} : { dlq }) };
+  return {
+    definition,
+    id,
+    fn,
+    ...(queue === undefined ? {} : { queue }),
+    ...(dlq === undefined ? {} : { dlq }),
+    ...(asyncDlq === undefined ? {} : { asyncDlq }),
+  };
 }
 
 /** SST's pattern keys: `detailType` becomes the rule's `detail-type` (aws/bus-base-subscriber.ts). */

@@ -211,6 +211,20 @@ class StandInFunction {
       },
       outputs: { arn: functionArn },
     });
+    // createEventInvokeConfig (aws/function.ts): only when `retries` is set.
+    if (a.retries !== undefined) {
+      record({
+        type: 'aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig',
+        name: `${logicalName}EventInvokeConfig`,
+        parent: logicalName,
+        inputs: applyTransform(
+          { functionName: this.physical, maximumRetryAttempts: a.retries },
+          (a.transform as { eventInvokeConfig?: unknown } | undefined)?.eventInvokeConfig,
+          `${logicalName}EventInvokeConfig`,
+        ),
+        outputs: {},
+      });
+    }
   }
 
   get arn(): $util.Output<string> {
