@@ -6,6 +6,7 @@ import {
   CreateSchemaCommand,
   CreateSolutionCommand,
   DeleteDatasetCommand,
+  DescribeAlgorithmCommand,
   DeleteDatasetGroupCommand,
   DeleteEventTrackerCommand,
   DeleteFilterCommand,
@@ -14,6 +15,7 @@ import {
   DescribeDatasetCommand,
   DescribeDatasetGroupCommand,
   DescribeEventTrackerCommand,
+  DescribeFeatureTransformationCommand,
   DescribeFilterCommand,
   DescribeRecipeCommand,
   DescribeSchemaCommand,
@@ -263,5 +265,9 @@ describe('Personalize control plane: solutions, filters, event trackers, recipes
     expect(await errorName(h.personalize.send(new DescribeRecipeCommand({ recipeArn: 'arn:aws:personalize:::recipe/aws-none' })))).toBe(
       'ResourceNotFoundException',
     );
+    const algorithm = await h.personalize.send(new DescribeAlgorithmCommand({ algorithmArn: sims.recipe?.algorithmArn }));
+    expect(algorithm.algorithm?.name).toBe('aws-sims');
+    const transformation = await h.personalize.send(new DescribeFeatureTransformationCommand({ featureTransformationArn: sims.recipe?.featureTransformationArn }));
+    expect(transformation.featureTransformation?.status).toBe('ACTIVE');
   });
 });

@@ -41,7 +41,44 @@ function listRecipes(_ctx: ServiceContext, input: Json): Json {
   return out;
 }
 
+/** The recipe named by a service-owned algorithm or feature-transformation ARN. */
+function recipeBehind(arn: string, kind: 'algorithm' | 'feature-transformation'): RecipeInfo {
+  const prefix = `arn:aws:personalize:::${kind}/`;
+  const recipe = arn.startsWith(prefix) ? findRecipe(recipeArn(arn.slice(prefix.length))) : undefined;
+  if (recipe === undefined) throw new ResourceNotFoundError(`${kind === 'algorithm' ? 'Algorithm' : 'Feature transformation'} ${arn} does not exist.`);
+  return recipe;
+}
+
 export const recipeOperations: Operations = {
+  DescribeAlgorithm: (_ctx, input) => {
+    const arn = requireArn(input, 'algorithmArn');
+    const recipe = recipeBehind(arn, 'algorithm');
+    return {
+      algorithm: {
+        name: recipe.name,
+        algorithmArn: arn,
+        algorithmImage: { name: recipe.name, dockerURI: `local/recops-engine:${recipe.name}` },
+        defaultHyperParameters: {},
+        trainingInputMode: 'File',
+        creationDateTime: CATALOG_TIME,
+        lastUpdatedDateTime: CATALOG_TIME,
+      },
+    };
+  },
+  DescribeFeatureTransformation: (_ctx, input) => {
+    const arn = requireArn(input, 'featureTransformationArn');
+    const recipe = recipeBehind(arn, 'feature-transformation');
+    return {
+      featureTransformation: {
+        name: recipe.name,
+        featureTransformationArn: arn,
+        defaultParameters: {},
+        status: 'ACTIVE',
+        creationDateTime: CATALOG_TIME,
+        lastUpdatedDateTime: CATALOG_TIME,
+      },
+    };
+  },
   ListRecipes: listRecipes,
   DescribeRecipe: (_ctx, input) => {
     const arn = requireArn(input, 'recipeArn');

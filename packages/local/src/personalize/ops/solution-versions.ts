@@ -2,7 +2,7 @@
 import type { TrainingMode } from '../../../../engine/src/port';
 import { ResourceKind, solutionVersionArn } from '../arns';
 import { describe, findResource, latestActiveVersion, isPending, pendingLimitMessage, requireBelow, requireStatus, type ServiceContext } from '../context';
-import { InvalidInputError, ResourceInUseError } from '../errors';
+import { InvalidInputError } from '../errors';
 import { optionalEnum, optionalString, readTags, requireArn, type Json } from '../input';
 import { type ChainWork, Status } from '../lifecycle';
 import { findRecipe } from '../recipes';
@@ -71,10 +71,6 @@ function createSolutionVersion(ctx: ServiceContext, input: Json): Json {
     if (latestActiveVersion(ctx, solution.arn) === undefined) {
       throw new InvalidInputError(`Solution ${solution.arn} has no ACTIVE solution version to update; create one with trainingMode FULL first.`);
     }
-  }
-  const pending = ctx.store.list(ResourceKind.solutionVersion, (version) => version.fields['solutionArn'] === solution.arn && isPending(version))[0];
-  if (pending !== undefined) {
-    throw new ResourceInUseError(`Solution ${solution.arn} already has a solution version in ${pending.status}: ${pending.arn}.`);
   }
   requireBelow(
     ctx.store.list(ResourceKind.solutionVersion, isPending).length,
