@@ -1,8 +1,8 @@
 /**
  * Small deterministic datasets matching the schemas of the seed example
  * (`mpe-sample-full.json`): users (USER_ID, AGE, GENDER) and interactions (ITEM_ID, USER_ID,
- * TIMESTAMP, EVENT_TYPE, EVENT_VALUE). Big enough for every recipe to train (more than 25 users with
- * at least 2 interactions each), small enough to train in well under a second.
+ * TIMESTAMP, EVENT_TYPE, EVENT_VALUE). Big enough for Personalize's minimums (1,000 interactions;
+ * 25 users with at least 2 interactions each), small enough to train in well under a second.
  */
 import { readFile } from 'node:fs/promises';
 
@@ -27,9 +27,9 @@ export interface GeneratedData {
 }
 
 export function generateSeedData(options: { users?: number; items?: number; interactionsPerUser?: number; seed?: number } = {}): GeneratedData {
-  const users = options.users ?? 40;
-  const items = options.items ?? 30;
-  const perUser = options.interactionsPerUser ?? 12;
+  const users = options.users ?? 60;
+  const items = options.items ?? 40;
+  const perUser = options.interactionsPerUser ?? 20;
   const next = random(options.seed ?? 42);
   const start = 1_700_000_000;
   const userRows = ['USER_ID,AGE,GENDER'];

@@ -1,0 +1,166 @@
+/**
+ * Issue 6, done when: the seed example runs end to end on the local cloud, with nothing but an
+ * upload, and the chain holds under duplicated, reordered events and rejects a broken file.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { generateSeedData, seedExampleText } from './support/data';
+import { personalizeInventory, startPipelineCloud, type BusEvent, type Inventory, type PipelineCloud } from './support/pipeline';
+
+const RUN_TIMEOUT_MS = 90_000;
+const CONFIG_KEY = 'train/dataset-group-name-1/config.json';
+
+async function uploadSeedExample(pipeline: PipelineCloud): Promise<void> {
+  const data = generateSeedData();
+  await pipeline.upload('train/dataset-group-name-1/users.csv', data.usersCsv);
+  await pipeline.upload('train/dataset-group-name-1/interactions.csv', data.interactionsCsv);
+  await pipeline.upload(CONFIG_KEY, await seedExampleText());
+}
+
+/** Per-run names end in `_YYYY_MM_DD_HH_MM_SS`; two runs at different times differ only there. */
+function withoutRunStamps(inventory: Inventory): Inventory {
+  const strip = (list: string[]) => list.map((s) => s.replace(/_\d{4}(_\d{2}){5}/g, '_<run>')).sort();
+  return Object.fromEntries(Object.entries(inventory).map(([k, v]) => [k, strip(v)])) as unknown as Inventory;
+}
+
+function indexOf(events: readonly BusEvent[], predicate: (e: BusEvent) => boolean): number {
+  const i = events.findIndex(predicate);
+  if (i < 0) throw new Error('expected event not found');
+  return i;
+}
+
+describe('E2E: seed example on the local cloud', () => {
+  let pipeline: PipelineCloud | undefined;
+  afterEach(async () => {
+    await pipeline?.close();
+    pipeline = undefined;
+  });
+
+  it(
+    'trains three ACTIVE solution versions from one upload, with every chain event in causal order',
+    async () => {
+      // Arrange
+      pipeline = await startPipelineCloud();
+      // Act
+      await uploadSeedExample(pipeline);
+      const outcome = await pipeline.waitFor(['Pipeline Completed', 'Pipeline Failed'], RUN_TIMEOUT_MS);
+      // Assess: the run completed, once.
+      expect(outcome.detailType, JSON.stringify(outcome.detail)).toBe('Pipeline Completed');
+      const events = pipeline.published();
+      const count = (type: string) => events.filter((e) => e.detailType === type).length;
+      expect(count('Pipeline Requested')).toBe(1);
+      expect(count('Pipeline Completed')).toBe(1);
+      expect(count('Pipeline Failed')).toBe(0);
+      expect(events[0]?.detailType).toBe('Pipeline Requested');
+      // Every event belongs to the one run.
+      const runId = events[0]?.detail.runId;
+      expect(new Set(events.map((e) => e.detail.runId))).toEqual(new Set([runId]));
+
+      // Personalize holds three ACTIVE solution versions, one per solution.
+      const inventory = await personalizeInventory(pipeline.clients.personalize);
+      expect(inventory.solutionVersions).toEqual([
+        'popularity-count-solution: ACTIVE',
+        'sims-solution: ACTIVE',
+        'user-personalization-solution: ACTIVE',
+      ]);
+
+      // Causal order: each Status Changed follows the Watch Requested for its resource…
+      for (const [i, event] of events.entries()) {
+        if (!event.detailType.endsWith('Status Changed')) continue;
+        const watch = events.findIndex((e) => e.detailType === 'Watch Requested' && e.detail.resourceArn === event.detail.resourceArn);
+        expect(watch, `${event.detailType} ${event.detail.resourceArn}`).toBeGreaterThanOrEqual(0);
+        expect(watch).toBeLessThan(i);
+      }
+      // …datasets wait for an ACTIVE dataset group, imports for ACTIVE datasets…
+      const groupActive = indexOf(events, (e) => e.detailType === 'Dataset Group Status Changed' && e.detail.status === 'ACTIVE');
+      const firstDatasetWatch = indexOf(events, (e) => e.detailType === 'Watch Requested' && e.detail.resourceKind === 'dataset');
+      expect(groupActive).toBeLessThan(firstDatasetWatch);
+      const importsActive = events
+        .map((e, i) => ({ e, i }))
+        .filter(({ e }) => e.detailType === 'Dataset Import Job Status Changed' && e.detail.status === 'ACTIVE')
+        .map(({ i }) => i);
+      expect(importsActive).toHaveLength(2);
+      // …training starts only after every import is ACTIVE (both import jobs complete the join, so a
+      // version may be watched twice; it is still one version)…
+      const versionWatches = events
+        .map((e, i) => ({ e, i }))
+        .filter(({ e }) => e.detailType === 'Watch Requested' && e.detail.resourceKind === 'solutionVersion');
+      expect(new Set(versionWatches.map(({ e }) => e.detail.resourceArn)).size).toBe(3);
+      for (const { i } of versionWatches) expect(i).toBeGreaterThan(Math.max(...importsActive));
+      // …and the run completes after the three versions are ACTIVE.
+      const versionsActive = events
+        .map((e, i) => ({ e, i }))
+        .filter(({ e }) => e.detailType === 'Solution Version Status Changed' && e.detail.status === 'ACTIVE');
+      expect(new Set(versionsActive.map(({ e }) => e.detail.resourceArn)).size).toBe(3);
+      const completed = indexOf(events, (e) => e.detailType === 'Pipeline Completed');
+      expect(completed).toBeGreaterThan(Math.max(...versionsActive.map(({ i }) => i)));
+      const completedVersions = (outcome.detail.resources as { kind: string; arn: string }[]).filter((r) => r.kind === 'solutionVersion');
+      expect(completedVersions.map((r) => r.arn).sort()).toEqual([...new Set(versionsActive.map(({ e }) => e.detail.resourceArn as string))].sort());
+    },
+    RUN_TIMEOUT_MS + 30_000,
+  );
+
+  it(
+    'creates exactly the same resources when every event is delivered twice and shuffled',
+    async () => {
+      // Reference run.
+      pipeline = await startPipelineCloud();
+      await uploadSeedExample(pipeline);
+      await pipeline.waitFor(['Pipeline Completed', 'Pipeline Failed'], RUN_TIMEOUT_MS);
+      const reference = withoutRunStamps(await personalizeInventory(pipeline.clients.personalize));
+      await pipeline.close();
+
+      // Same upload, every event published a second time after a random delay of up to 400 ms.
+      pipeline = await startPipelineCloud();
+      pipeline.duplicateEvents(20261125, 400);
+      await uploadSeedExample(pipeline);
+      const outcome = await pipeline.waitFor(['Pipeline Completed', 'Pipeline Failed'], RUN_TIMEOUT_MS);
+      expect(outcome.detailType, JSON.stringify(outcome.detail)).toBe('Pipeline Completed');
+      // Let the last copies land before taking stock.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const duplicated = withoutRunStamps(await personalizeInventory(pipeline.clients.personalize));
+
+      expect(duplicated).toEqual(reference);
+      expect(duplicated.solutionVersions).toHaveLength(3);
+      const outcomes = pipeline.published().filter((e) => e.detailType === 'Pipeline Completed' || e.detailType === 'Pipeline Failed');
+      expect(outcomes.map((e) => e.detailType)).toEqual(['Pipeline Completed']);
+      // The copies really were delivered: every type of event appears at least twice on the bus.
+      expect(pipeline.events.filter((e) => e.detailType === 'Pipeline Requested')).toHaveLength(2);
+    },
+    2 * RUN_TIMEOUT_MS + 30_000,
+  );
+
+  it(
+    'publishes one Pipeline Failed naming every error of a broken file and creates nothing',
+    async () => {
+      pipeline = await startPipelineCloud();
+      const file = JSON.parse(await seedExampleText()) as Record<string, any>;
+      file.solutions[0].serviceConfig.recipeArn = 'arn:aws:personalize:::recipe/aws-not-a-recipe';
+      file.solutions[1].serviceConfig.name = 'bad name!';
+      file.datasetGroup.workflowConfig.schedules.import = 'cron(0 */6 * * *)';
+      file.filters[0].serviceConfig.unexpected = true;
+      const data = generateSeedData();
+      await pipeline.upload('train/dataset-group-name-1/users.csv', data.usersCsv);
+      await pipeline.upload('train/dataset-group-name-1/interactions.csv', data.interactionsCsv);
+      await pipeline.upload(CONFIG_KEY, JSON.stringify(file, null, 2));
+
+      const failed = await pipeline.waitFor(['Pipeline Failed', 'Pipeline Requested'], RUN_TIMEOUT_MS);
+      expect(failed.detailType).toBe('Pipeline Failed');
+      expect(failed.detail.step).toBe('intake');
+      const paths = (failed.detail.errors as { path: string }[]).map((e) => e.path);
+      expect(paths).toEqual(
+        expect.arrayContaining([
+          'solutions[0].serviceConfig.recipeArn',
+          'solutions[1].serviceConfig.name',
+          'datasetGroup.workflowConfig.schedules.import',
+          expect.stringMatching(/^filters\[0\]\.serviceConfig/),
+        ]),
+      );
+      // Give any (wrong) follow-up a moment to show, then check nothing happened.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(pipeline.published().map((e) => e.detailType)).toEqual(['Pipeline Failed']);
+      const inventory = await personalizeInventory(pipeline.clients.personalize);
+      expect(inventory.datasetGroups).toEqual([]);
+    },
+    RUN_TIMEOUT_MS + 30_000,
+  );
+});
