@@ -114,6 +114,8 @@ describe('Personalize end to end: SDK clients against the local cloud with the r
       new CreateFilterCommand({ name: 'e2e-genre', datasetGroupArn, filterExpression: 'INCLUDE ItemID WHERE Items.GENRES IN ($GENRE)' }),
     );
     await waitFor(() => personalize.send(new DescribeFilterCommand({ filterArn })), (out) => out.filter?.status === 'ACTIVE');
+    const invalid = personalize.send(new CreateFilterCommand({ name: 'e2e-bad', datasetGroupArn, filterExpression: 'INCLUDE ItemID WHER Items.GENRES IN ("g1")' }));
+    await expect(invalid).rejects.toMatchObject({ name: 'InvalidInputException', message: expect.stringMatching(/^Could not create filter\. .*WHER/) });
     const filtered = await runtime.send(
       new GetRecommendationsCommand({ campaignArn, userId: 'u1', numResults: 10, filterArn, filterValues: { GENRE: '"g3"' } }),
     );

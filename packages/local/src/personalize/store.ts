@@ -7,7 +7,7 @@
  * an acknowledged change survives a crash. Writes are serialized; bursts coalesce into one write.
  */
 import { join } from 'node:path';
-import { readJson, writeJsonAtomic } from '../persist';
+import { readJson, removeStaleTempFiles, writeJsonAtomic } from '../persist';
 import type { ResourceKind } from './arns';
 
 export interface Resource {
@@ -50,7 +50,10 @@ export class ResourceStore {
   /** Opens (or creates) the store under `dataDir`; without a dataDir it lives in memory only. */
   static async open(dataDir: string | undefined): Promise<ResourceStore> {
     if (dataDir === undefined) return new ResourceStore(undefined);
-    const store = new ResourceStore(join(dataDir, 'personalize', 'resources.json'));
+    const folder = join(dataDir, 'personalize');
+    // Temporary files of a write a crash interrupted: the rename never happened, so they hold nothing acknowledged.
+    await removeStaleTempFiles(folder);
+    const store = new ResourceStore(join(folder, 'resources.json'));
     const saved = await readJson<StoreFile>(store.file as string);
     if (saved !== undefined) {
       store.seq = saved.seq;
