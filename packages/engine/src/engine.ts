@@ -171,13 +171,13 @@ export class LocalPersonalizeEngine implements PersonalizeEngine {
 
   private async appendRows(group: DatasetGroup, type: DatasetType, rows: CellValue[][]): Promise<void> {
     const table = group.tableForWrites(type);
-    for (const row of rows) table.append(row);
+    const records = rows.map((values): PutRecord => ({ op: 'row', type, row: table.append(values), values }));
     group.touch();
     if (!this.marked.has(group.datasetGroupArn)) {
       await this.persistence.markGroup(group);
       this.marked.add(group.datasetGroupArn);
     }
-    await this.persistence.appendPuts(group, rows.map((values): PutRecord => ({ op: 'row', type, values })));
+    await this.persistence.appendPuts(group, records);
   }
 
   async putEvents(datasetGroupArn: string, events: readonly InteractionEvent[]): Promise<void> {

@@ -31,16 +31,25 @@ interface GroupFile {
   readonly tables: TableHeader[];
 }
 
-export type PutRecord =
-  | { readonly op: 'row'; readonly type: DatasetType; readonly values: (string | number | boolean | null)[] };
+/** A row added by a put; `row` is its index in the table, so replay skips rows a snapshot already holds. */
+export interface PutRecord {
+  readonly op: 'row';
+  readonly type: DatasetType;
+  readonly row: number;
+  readonly values: (string | number | boolean | null)[];
+}
 
 export function groupKey(datasetGroupArn: string): string {
   return createHash('sha256').update(datasetGroupArn).digest('hex').slice(0, 24);
 }
 
 export class GroupPersistence {
-  /** Saves of one group run one after another: concurrent imports would race on the same temp files. */
-  private readonly saving = new Map<string, Promise<void>>();
+  /**
+   * Per-group queue: snapshots, log appends and removal of one group run one after another, so
+   * concurrent imports never race on the same temp files and a put's log line never lands before
+   * the snapshot that would drop it.
+   */
+  private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(private readonly dataDir: string) {}
 
@@ -48,46 +57,57 @@ export class GroupPersistence {
     return join(this.dataDir, 'groups', groupKey(arn));
   }
 
-  save(group: DatasetGroup): Promise<void> {
-    const dir = this.dir(group.datasetGroupArn);
-    const next = (this.saving.get(dir) ?? Promise.resolve()).catch(() => undefined).then(() => this.write(group, dir));
-    this.saving.set(dir, next);
-    return next;
+  private serial<T>(arn: string, task: () => Promise<T>): Promise<T> {
+    const run = (this.queues.get(arn) ?? Promise.resolve()).then(task, task);
+    this.queues.set(arn, run.catch(() => undefined));
+    return run;
   }
 
-  private async write(group: DatasetGroup, dir: string): Promise<void> {
-    await mkdir(dir, { recursive: true });
+  /** Snapshots the group as it is now (captured synchronously, then written) and drops the put log. */
+  save(group: DatasetGroup): Promise<void> {
+    const dir = this.dir(group.datasetGroupArn);
     const headers: TableHeader[] = [];
+    const bins: [DatasetType, Buffer][] = [];
     for (const [type, table] of group.tables) {
       const shared = group.sharedDictionaries(type);
       const dicts: Record<string, string[]> = {};
       const parts: Buffer[] = [];
       table.columns.forEach((c, i) => {
         const view = c.data.subarray(0, table.length);
-        const bytes = Buffer.from(view.buffer, view.byteOffset, view.byteLength);
-        parts.push(bytes, Buffer.alloc((8 - (bytes.length % 8)) % 8));
-        if (c.kind === 'code' && !Object.values(shared).includes(c.dict)) dicts[String(i)] = c.dict.values;
+        // Copied: rows appended while the snapshot is written must not change it.
+        parts.push(Buffer.from(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength)));
+        parts.push(Buffer.alloc((8 - (view.byteLength % 8)) % 8));
+        if (c.kind === 'code' && !Object.values(shared).includes(c.dict)) dicts[String(i)] = [...c.dict.values];
       });
-      await writeFile(join(dir, `${type}.bin.tmp`), Buffer.concat(parts));
-      await rename(join(dir, `${type}.bin.tmp`), join(dir, `${type}.bin`));
+      bins.push([type, Buffer.concat(parts)]);
       headers.push({ type, fields: table.fields, length: table.length, dicts });
     }
     const file: GroupFile = {
       datasetGroupArn: group.datasetGroupArn,
       datasets: [...group.datasets],
-      users: group.users.values,
-      items: group.items.values,
+      users: [...group.users.values],
+      items: [...group.items.values],
       tables: headers,
     };
-    await writeFile(join(dir, 'group.json.tmp'), JSON.stringify(file));
-    await rename(join(dir, 'group.json.tmp'), join(dir, 'group.json'));
-    await rm(join(dir, 'puts.jsonl'), { force: true });
+    return this.serial(group.datasetGroupArn, async () => {
+      await mkdir(dir, { recursive: true });
+      for (const [type, bin] of bins) {
+        await writeFile(join(dir, `${type}.bin.tmp`), bin);
+        await rename(join(dir, `${type}.bin.tmp`), join(dir, `${type}.bin`));
+      }
+      await writeFile(join(dir, 'group.json.tmp'), JSON.stringify(file));
+      await rename(join(dir, 'group.json.tmp'), join(dir, 'group.json'));
+      await rm(join(dir, 'puts.jsonl'), { force: true });
+    });
   }
 
-  async appendPuts(group: DatasetGroup, records: readonly PutRecord[]): Promise<void> {
+  appendPuts(group: DatasetGroup, records: readonly PutRecord[]): Promise<void> {
     const dir = this.dir(group.datasetGroupArn);
-    await mkdir(dir, { recursive: true });
-    await appendFile(join(dir, 'puts.jsonl'), records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    const text = records.map((r) => `${JSON.stringify(r)}\n`).join('');
+    return this.serial(group.datasetGroupArn, async () => {
+      await mkdir(dir, { recursive: true });
+      await appendFile(join(dir, 'puts.jsonl'), text);
+    });
   }
 
   async loadAll(): Promise<DatasetGroup[]> {
@@ -139,21 +159,26 @@ export class GroupPersistence {
     for (const line of puts.split('\n')) {
       if (line.trim() === '') continue;
       const rec = JSON.parse(line) as PutRecord;
-      group.tableForWrites(rec.type).append(rec.values);
+      const table = group.tableForWrites(rec.type);
+      // A snapshot written after the put (before its log line was dropped) already holds the row.
+      if (rec.row < table.length) continue;
+      table.append(rec.values);
     }
     group.touch();
     return group;
   }
 
   /** Remembers the ARN of a group that has only seen puts (no snapshot yet). */
-  async markGroup(group: DatasetGroup): Promise<void> {
+  markGroup(group: DatasetGroup): Promise<void> {
     const dir = this.dir(group.datasetGroupArn);
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'arn'), group.datasetGroupArn);
+    return this.serial(group.datasetGroupArn, async () => {
+      await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, 'arn'), group.datasetGroupArn);
+    });
   }
 
-  async remove(datasetGroupArn: string): Promise<void> {
-    await rm(this.dir(datasetGroupArn), { recursive: true, force: true });
+  remove(datasetGroupArn: string): Promise<void> {
+    return this.serial(datasetGroupArn, () => rm(this.dir(datasetGroupArn), { recursive: true, force: true }));
   }
 }
 
