@@ -128,19 +128,18 @@ describe('Operations: against the local cloud', () => {
       datasetArns[type] = dataset.arn;
     }
 
-    // Imports: one job per location, each ACTIVE, read back with one List per dataset. One after
-    // the other: the engine's per-group save is not yet safe against two imports finishing at once.
-    const jobs = [];
-    for (const type of ['Interactions', 'Users'] as const) {
-      const job = await ensureImportJob(personalize, {
-        datasetArn: datasetArns[type] ?? '',
-        jobName: `ops-local-${type.toLowerCase()}-1`,
-        dataLocation: `s3://${BUCKET}/data/${type.toLowerCase()}.csv`,
-        roleArn: 'arn:aws:iam::000000000000:role/personalize',
-      });
-      expect(await settle(ResourceKind.datasetImportJob, job.arn)).toMatchObject({ status: 'ACTIVE' });
-      jobs.push(job);
-    }
+    // Imports: one job per location, started together as the provisioner does; both ACTIVE.
+    const jobs = await Promise.all(
+      (['Interactions', 'Users'] as const).map((type) =>
+        ensureImportJob(personalize, {
+          datasetArn: datasetArns[type] ?? '',
+          jobName: `ops-local-${type.toLowerCase()}-1`,
+          dataLocation: `s3://${BUCKET}/data/${type.toLowerCase()}.csv`,
+          roleArn: 'arn:aws:iam::000000000000:role/personalize',
+        }),
+      ),
+    );
+    for (const job of jobs) expect(await settle(ResourceKind.datasetImportJob, job.arn)).toMatchObject({ status: 'ACTIVE' });
     const listed = await listStatuses(personalize, ResourceKind.datasetImportJob, datasetArns.Interactions ?? '');
     expect(listed.get(jobs[0]?.arn ?? '')?.status).toBe('ACTIVE');
 
