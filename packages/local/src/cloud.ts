@@ -18,6 +18,7 @@ import { EventLog } from './event-log';
 import { createLocalS3, type LocalS3 } from './s3';
 import { attachBusServices, attachRunner, type BusServices } from './runner/compose';
 import { attachPersonalize } from './personalize/compose';
+import type { LocalPersonalize } from './personalize/service';
 import type { Runner } from './runner';
 import { ensureDir } from './persist';
 import { startServer, type LocalServer } from './server';
@@ -70,6 +71,8 @@ export interface LocalCloud {
   readonly bus?: BusServices;
   /** The manifest's services running in-process (when a manifest was given). */
   readonly runner?: Runner;
+  /** The local Personalize (control plane, runtime, events). */
+  readonly personalize?: LocalPersonalize;
   /** Stops the runner and every service, closes the server and flushes the data directory. */
   close(): Promise<void>;
 }
@@ -130,11 +133,12 @@ export async function createLocalCloud(options: LocalCloudOptions): Promise<Loca
 
   let bus: BusServices | undefined;
   let runner: Runner | undefined;
+  let personalize: LocalPersonalize | undefined;
   try {
     // ---- services (in registration order; S3 is built above because every other service may use it) ----
     // e.g. const sqs = await createLocalSqs(context); context.register(sqs.wire); context.onClose(() => sqs.close());
     bus = await attachBusServices(context);
-    await attachPersonalize(context);
+    personalize = await attachPersonalize(context);
     // Keep last: the runner delivers queued messages at once, to handlers that call every service.
     runner = await attachRunner(context, bus);
   } catch (error) {
@@ -154,6 +158,7 @@ export async function createLocalCloud(options: LocalCloudOptions): Promise<Loca
     s3,
     ...(bus ? { bus } : {}),
     ...(runner ? { runner } : {}),
+    ...(personalize ? { personalize } : {}),
     close,
   };
 }
