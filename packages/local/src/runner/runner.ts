@@ -79,7 +79,7 @@ export interface RunnerOptions {
   /** Where handler paths are resolved; the repository root by default. */
   readonly rootDir?: string;
   readonly names?: RunnerNames;
-  /** Concurrent pollers per queue. Default 2 (Lambda's smallest maximum concurrency for SQS). */
+  /** Concurrent batches per queue. Default 5: Lambda starts an SQS event source with five concurrent batches. */
   readonly pollersPerQueue?: number;
   /** Delays before the two retries of a failed S3-triggered invocation. Default 60 s and 120 s, as Lambda. */
   readonly s3RetryDelaysMs?: readonly [number, number];
@@ -228,7 +228,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
           handler,
           invokeWithin: invokeWithin(service),
           onDelivery,
-          pollers: options.pollersPerQueue ?? 2,
+          pollers: options.pollersPerQueue ?? 5,
         });
         sources.push(source);
       }

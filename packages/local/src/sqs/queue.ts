@@ -124,11 +124,12 @@ export class SqsQueue {
    * Adds a message moved from another queue (DLQ hand-off or redrive), keeping id, body, attributes
    * and send time; the receive count starts over.
    */
-  adopt(message: StoredMessage, now: number, deadLetterSourceArn?: string): void {
+  adopt(message: StoredMessage, now: number, deadLetterSourceArn?: string): StoredMessage {
     const { receiptHandle: _handle, firstReceiveAt: _first, deadLetterSourceArn: _previous, ...rest } = message;
     const adopted: StoredMessage = { ...rest, availableAt: now, receiveCount: 0 };
     if (deadLetterSourceArn) adopted.deadLetterSourceArn = deadLetterSourceArn;
     this.state.messages.push(adopted);
+    return adopted;
   }
 
   /** `maxReceiveCount` is passed only when the dead-letter queue exists to take exhausted messages. */
@@ -157,22 +158,26 @@ export class SqsQueue {
     return { received, exhausted };
   }
 
-  /** Deletes by receipt handle. Deleting a message that is already gone succeeds, as in SQS. */
-  delete(receiptHandle: string): boolean {
+  /**
+   * Deletes by receipt handle and returns the id it removed. Deleting a message that is already
+   * gone succeeds, as in SQS.
+   */
+  delete(receiptHandle: string): string | undefined {
     const { messageId } = decodeReceiptHandle(receiptHandle);
     const index = this.state.messages.findIndex((message) => message.id === messageId);
-    if (index < 0) return false;
+    if (index < 0) return undefined;
     this.state.messages.splice(index, 1);
-    return true;
+    return messageId;
   }
 
-  changeVisibility(receiptHandle: string, visibilityTimeoutSeconds: number, now: number): void {
+  changeVisibility(receiptHandle: string, visibilityTimeoutSeconds: number, now: number): StoredMessage {
     const { messageId } = decodeReceiptHandle(receiptHandle);
     const message = this.state.messages.find((candidate) => candidate.id === messageId);
     if (!message || message.receiptHandle !== receiptHandle || message.availableAt <= now) {
       throw new SqsError('MessageNotInflight', `Message with receipt handle ${receiptHandle} is not in flight.`, 'AWS.SimpleQueueService.MessageNotInflight');
     }
     message.availableAt = now + visibilityTimeoutSeconds * 1000;
+    return message;
   }
 
   purge(now: number): void {

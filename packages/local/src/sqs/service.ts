@@ -345,25 +345,27 @@ export class SqsService implements WireService {
       }
       case 'DeleteMessage': {
         if (typeof body.ReceiptHandle !== 'string') throw missingParameter('ReceiptHandle');
-        await store.deleteMessages(queueNameFromUrl(body.QueueUrl), [body.ReceiptHandle]);
+        const [error] = await store.deleteMessages(queueNameFromUrl(body.QueueUrl), [body.ReceiptHandle]);
+        if (error) throw error;
         return {};
       }
       case 'DeleteMessageBatch': {
         const name = queueNameFromUrl(body.QueueUrl);
-        const queue = store.getQueue(name);
+        store.getQueue(name);
         const entries = checkBatch(body.Entries);
         const successful: Json[] = [];
         const failed: Json[] = [];
+        const handled: { id: string; handle: string }[] = [];
         for (const entry of entries) {
-          try {
-            if (typeof entry.ReceiptHandle !== 'string') throw missingParameter('ReceiptHandle');
-            queue.delete(entry.ReceiptHandle);
-            successful.push({ Id: entry.Id });
-          } catch (error) {
-            failed.push(batchFailure(entry.Id as string, error));
-          }
+          if (typeof entry.ReceiptHandle !== 'string') failed.push(batchFailure(entry.Id as string, missingParameter('ReceiptHandle')));
+          else handled.push({ id: entry.Id as string, handle: entry.ReceiptHandle });
         }
-        await store.deleteMessages(name, []);
+        const results = await store.deleteMessages(name, handled.map((entry) => entry.handle));
+        handled.forEach((entry, index) => {
+          const error = results[index];
+          if (error) failed.push(batchFailure(entry.id, error));
+          else successful.push({ Id: entry.id });
+        });
         return { Successful: successful, Failed: failed };
       }
       case 'ChangeMessageVisibility': {

@@ -1,15 +1,16 @@
 /**
- * Every queue of the local cloud, persisted under `<dataDir>/sqs/queues/<name>.json`.
+ * Every queue of the local cloud, persisted under `<dataDir>/sqs/` as a snapshot plus a journal
+ * (see `journal.ts`).
  *
- * Each mutation (send, receive, delete, visibility change, DLQ move) resolves only after the
- * queue's file has been rewritten atomically, so anything SQS acknowledged — including in-flight
- * messages and their receive counts — survives a crash. Writes are grouped: all mutations that
- * arrive while a write is pending share the next one.
+ * Each mutation (send, receive, delete, visibility change, DLQ move) resolves only after its
+ * journal line is on disk, so anything SQS acknowledged — including in-flight messages and their
+ * receive counts — survives a crash. Writes are grouped: all mutations that arrive while a write
+ * is in progress share the next one.
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { listDir, readJson, removeFile, removeStaleTempFiles, resolveInside, writeJsonAtomic } from '../persist';
 import { SqsError, queueDoesNotExist } from './errors';
+import { QueueJournal, type JournalOp, type QueueMeta } from './journal';
 import { QUEUE_DEFAULTS, SqsQueue, queueArn, queueNameFromArn, type QueueState, type SendInput, type StoredMessage } from './queue';
 
 export interface SqsStoreOptions {
@@ -52,9 +53,7 @@ const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
 export class SqsStore {
   private readonly queues = new Map<string, SqsQueue>();
   private readonly waiters = new Map<string, Set<() => void>>();
-  private readonly dirty = new Set<string>();
-  private pendingWrite: Promise<void> | undefined;
-  private lastWrite: Promise<void> = Promise.resolve();
+  private journal!: QueueJournal;
   private readonly moveTasks: MoveTask[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
@@ -64,19 +63,16 @@ export class SqsStore {
     this.now = options.now ?? Date.now;
   }
 
-  private get queueDir(): string {
-    return join(this.options.dataDir, 'sqs', 'queues');
-  }
-
   /** Loads every persisted queue (messages in flight stay in flight until their timeout ends). */
   static async open(options: SqsStoreOptions): Promise<SqsStore> {
     const store = new SqsStore(options);
-    await removeStaleTempFiles(store.queueDir);
-    for (const file of await listDir(store.queueDir)) {
-      if (!file.endsWith('.json') || file.startsWith('.')) continue;
-      const state = await readJson<QueueState>(join(store.queueDir, file));
-      if (state) store.queues.set(state.name, new SqsQueue(state));
-    }
+    store.journal = await QueueJournal.open(
+      join(options.dataDir, 'sqs'),
+      () => [...store.queues.values()].map((queue) => queue.state),
+      (states) => {
+        for (const state of states) store.queues.set(state.name, new SqsQueue(state));
+      },
+    );
     return store;
   }
 
@@ -105,7 +101,7 @@ export class SqsStore {
     const now = this.now();
     const queue = new SqsQueue({ name, createdAt: now, modifiedAt: now, attributes: { ...attributes }, tags: { ...tags }, messages: [] });
     this.queues.set(name, queue);
-    return { queue, written: this.persist(name) };
+    return { queue, written: this.record([metaOp(queue.state)]) };
   }
 
   getQueue(name: string): SqsQueue {
@@ -137,7 +133,7 @@ export class SqsStore {
     this.getQueue(name);
     this.queues.delete(name);
     this.wake(name);
-    await this.persist(name);
+    await this.record([{ t: 'drop', q: name }]);
   }
 
   async setAttributes(name: string, attributes: Record<string, string>): Promise<void> {
@@ -149,18 +145,19 @@ export class SqsStore {
     }
     queue.state.modifiedAt = this.now();
     this.wake(name);
-    await this.persist(name);
+    await this.record([metaOp(queue.state)]);
   }
 
   async tag(name: string, tags: Record<string, string>): Promise<void> {
-    Object.assign(this.getQueue(name).state.tags, tags);
-    await this.persist(name);
+    const queue = this.getQueue(name);
+    Object.assign(queue.state.tags, tags);
+    await this.record([metaOp(queue.state)]);
   }
 
   async untag(name: string, keys: readonly string[]): Promise<void> {
     const queue = this.getQueue(name);
     for (const key of keys) delete queue.state.tags[key];
-    await this.persist(name);
+    await this.record([metaOp(queue.state)]);
   }
 
   // ---- messages ----
@@ -169,7 +166,7 @@ export class SqsStore {
     const queue = this.getQueue(name);
     const now = this.now();
     const sent = inputs.map((input) => queue.send(input, now));
-    await this.persist(name);
+    await this.record(sent.map((message) => ({ t: 'msg', q: name, m: message })));
     this.wake(name);
     return sent;
   }
@@ -185,15 +182,16 @@ export class SqsStore {
       const policy = queue.redrivePolicy();
       const dlq = policy ? this.queueByArn(policy.deadLetterTargetArn) : undefined;
       const { received, exhausted } = queue.receive(now, options.maxMessages, visibility, dlq ? policy?.maxReceiveCount : undefined);
+      const ops: JournalOp[] = received.map((message) => ({ t: 'msg', q: name, m: message }));
       if (dlq && exhausted.length > 0) {
+        ops.push({ t: 'del', q: name, ids: exhausted.map((message) => message.id) });
         for (const message of exhausted) {
-          dlq.adopt(message, now, queue.arn);
+          ops.push({ t: 'msg', q: dlq.name, m: dlq.adopt(message, now, queue.arn) });
           this.options.onEvent?.('sqs.dead-lettered', { queue: queue.name, deadLetterQueue: dlq.name, messageId: message.id, receiveCount: message.receiveCount });
         }
-        this.wake(dlq.name);
-        await this.persist(dlq.name);
       }
-      if (received.length > 0 || exhausted.length > 0) await this.persist(name);
+      if (ops.length > 0) await this.record(ops);
+      if (dlq && exhausted.length > 0) this.wake(dlq.name);
       if (received.length > 0) return received;
       const remaining = deadline - this.now();
       if (remaining <= 0 || this.closed || options.signal?.aborted) return [];
@@ -202,16 +200,28 @@ export class SqsStore {
     }
   }
 
-  async deleteMessages(name: string, receiptHandles: readonly string[]): Promise<void> {
+  /** Deletes by receipt handle; returns, per handle, the error that stopped it (undefined when deleted). */
+  async deleteMessages(name: string, receiptHandles: readonly string[]): Promise<(SqsError | undefined)[]> {
     const queue = this.getQueue(name);
-    for (const handle of receiptHandles) queue.delete(handle);
-    await this.persist(name);
+    const ids: string[] = [];
+    const results = receiptHandles.map((handle) => {
+      try {
+        const id = queue.delete(handle);
+        if (id !== undefined) ids.push(id);
+        return undefined;
+      } catch (error) {
+        if (error instanceof SqsError) return error;
+        throw error;
+      }
+    });
+    if (ids.length > 0) await this.record([{ t: 'del', q: name, ids }]);
+    return results;
   }
 
   async changeVisibility(name: string, receiptHandle: string, visibilityTimeoutSeconds: number): Promise<void> {
-    this.getQueue(name).changeVisibility(receiptHandle, visibilityTimeoutSeconds, this.now());
+    const message = this.getQueue(name).changeVisibility(receiptHandle, visibilityTimeoutSeconds, this.now());
+    await this.record([{ t: 'msg', q: name, m: message }]);
     if (visibilityTimeoutSeconds === 0) this.wake(name);
-    await this.persist(name);
   }
 
   async purge(name: string): Promise<void> {
@@ -226,7 +236,7 @@ export class SqsStore {
       );
     }
     queue.purge(now);
-    await this.persist(name);
+    await this.record([{ t: 'purge', q: name, at: now }]);
   }
 
   // ---- dead-letter redrive (StartMessageMoveTask) ----
@@ -294,16 +304,17 @@ export class SqsStore {
           (message) => task.destinationArn !== undefined || (message.deadLetterSourceArn !== undefined && this.queueByArn(message.deadLetterSourceArn) !== undefined),
         );
         if (batch.length === 0) break;
-        const touched = new Set<string>([source.name]);
+        const touched = new Set<string>();
+        const ops: JournalOp[] = [{ t: 'del', q: source.name, ids: batch.map((message) => message.id) }];
         for (const message of batch) {
           const target = this.queueByArn(task.destinationArn ?? message.deadLetterSourceArn ?? '');
           if (!target) continue;
-          target.adopt(message, now);
+          ops.push({ t: 'msg', q: target.name, m: target.adopt(message, now) });
           touched.add(target.name);
           this.options.onEvent?.('sqs.redriven', { from: source.name, to: target.name, messageId: message.id });
         }
         task.approximateNumberOfMessagesMoved += batch.length;
-        await Promise.all([...touched].map((name) => this.persist(name)));
+        await this.record(ops);
         for (const name of touched) this.wake(name);
         if (task.maxNumberOfMessagesPerSecond !== undefined && task.approximateNumberOfMessagesMoved < task.approximateNumberOfMessagesToMove) {
           await this.sleep(1000);
@@ -355,27 +366,11 @@ export class SqsStore {
 
   // ---- persistence ----
 
-  /** Schedules a write of `name`'s file; resolves once a write that includes the current state is done. */
-  private persist(name: string): Promise<void> {
-    this.dirty.add(name);
-    if (!this.pendingWrite) {
-      const write = this.lastWrite.then(async () => {
-        this.pendingWrite = undefined;
-        const names = [...this.dirty];
-        this.dirty.clear();
-        await Promise.all(names.map((queueName) => this.writeQueue(queueName)));
-      });
-      this.pendingWrite = write;
-      this.lastWrite = write.catch(() => undefined);
-    }
-    return this.pendingWrite;
-  }
-
-  private async writeQueue(name: string): Promise<void> {
-    const file = resolveInside(this.queueDir, `${name}.json`);
-    const queue = this.queues.get(name);
-    if (queue) await writeJsonAtomic(file, queue.state);
-    else await removeFile(file);
+  /** Journals operations (resolving once durable) and folds a large journal into a snapshot. */
+  private record(ops: readonly JournalOp[]): Promise<void> {
+    const written = this.journal.record(ops);
+    if (this.journal.needsCompaction) void this.journal.compact(() => [...this.queues.values()].map((queue) => queue.state)).catch(() => undefined);
+    return written;
   }
 
   /** Ends long polls and move tasks, then waits for pending writes. */
@@ -384,6 +379,11 @@ export class SqsStore {
     for (const name of this.waiters.keys()) this.wake(name);
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    await this.lastWrite;
+    await this.journal.close();
   }
+}
+
+function metaOp(state: QueueState): JournalOp {
+  const { messages: _messages, ...meta } = state;
+  return { t: 'queue', q: meta satisfies QueueMeta };
 }
