@@ -1,6 +1,7 @@
 import {
   CreateDatasetImportJobCommand,
   CreateSolutionVersionCommand,
+  DeleteDatasetGroupCommand,
   DescribeDatasetGroupCommand,
   DescribeDatasetImportJobCommand,
   DescribeSolutionVersionCommand,
@@ -12,7 +13,7 @@ import {
 import { rm } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { FAKE_METRICS, FakeEngine } from './fake-engine';
-import { startHarness, waitFor } from './harness';
+import { errorName, startHarness, waitFor } from './harness';
 import { activeDataset, activeDatasetGroup, activeSolution } from './setup';
 
 describe('Personalize store: restart', () => {
@@ -70,6 +71,32 @@ describe('Personalize store: restart', () => {
         expect(restarted.callsOf('importDataset')).toEqual([expect.objectContaining({ datasetArn, dataLocation: 's3://bucket/i.csv' })]);
       } finally {
         await second.stop();
+      }
+    } finally {
+      await rm(first.dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('finishes a delete that was pending at shutdown', async () => {
+    const first = await startHarness();
+    try {
+      const datasetGroupArn = await activeDatasetGroup(first.personalize, 'doomed');
+      await first.stop();
+      // Steps never elapse in this run: the delete is persisted in DELETE PENDING.
+      const slow = await startHarness({ dataDir: first.dataDir, stepDelayMs: 3_600_000 });
+      await slow.personalize.send(new DeleteDatasetGroupCommand({ datasetGroupArn }));
+      const pending = await slow.personalize.send(new DescribeDatasetGroupCommand({ datasetGroupArn }));
+      expect(pending.datasetGroup?.status).toBe('DELETE PENDING');
+      await slow.stop();
+      const last = await startHarness({ dataDir: first.dataDir });
+      try {
+        await waitFor(
+          () => errorName(last.personalize.send(new DescribeDatasetGroupCommand({ datasetGroupArn }))),
+          (name) => name === 'ResourceNotFoundException',
+        );
+        expect(last.engine.callsOf('deleteDatasetGroup')).toEqual([datasetGroupArn]);
+      } finally {
+        await last.stop();
       }
     } finally {
       await rm(first.dataDir, { recursive: true, force: true });
