@@ -13,4 +13,5 @@ export {
 } from './handler';
 export { createObservability, Logger, Metrics, METRICS_NAMESPACE, MetricUnit, RUNTIME_METRIC, type Observability } from './observability';
 export { publish, PUT_EVENTS_MAX_ENTRIES } from './publish';
-export { planKey, RUNS_PREFIX, runStateKey } from './locations';
+export { claimOnce, type Claim } from './claim';
+export { claimKey, planKey, RUNS_PREFIX, runStateKey } from './locations';

@@ -15,3 +15,8 @@ export function planKey(datasetGroupName: string, runId: string): string {
 export function runStateKey(datasetGroupName: string, runId: string): string {
   return `${RUNS_PREFIX}${datasetGroupName}/${runId}/state.json`;
 }
+
+/** A claim of the run (see `claimOnce`), e.g. `claimKey(dsg, runId, 'solution-version/sims')`. */
+export function claimKey(datasetGroupName: string, runId: string, what: string): string {
+  return `${RUNS_PREFIX}${datasetGroupName}/${runId}/claims/${what}`;
+}
