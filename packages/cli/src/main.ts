@@ -4,6 +4,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { runLocal } from './commands/local';
+import { runDemoCommand } from './demo';
 import { runLog } from './commands/log';
 import { CliError, UsageError } from './errors';
 
@@ -14,6 +15,7 @@ export interface Command {
 
 /** Every subcommand. Add one by writing `commands/<name>.ts` and listing it here. */
 export const COMMANDS: Readonly<Record<string, Command>> = {
+  demo: { summary: 'run a whole pipeline on the local cloud with a generated data set (npm start)', run: runDemoCommand },
   local: { summary: 'run the local cloud and the services in the foreground', run: runLocal },
   log: { summary: "show or follow the local cloud's event log (a run's timeline with --run)", run: runLog },
 };

@@ -1,0 +1,110 @@
+/**
+ * The demo's parameter file: the published seed example `mpe-sample-full.json` (users and
+ * interactions datasets, SIMS, popularity-count and user-personalization solutions with weekly
+ * retraining, a campaign and a nightly batch inference job, an event tracker, two filters), with
+ * the dataset group named for the demo, an Items dataset (movie genres and year) so the movies carry
+ * metadata, and a genre filter on it. The CSVs of `data.ts` match these schemas.
+ */
+
+/** Where a parameter file and its CSVs go in the data bucket: `train/<dataset group>/`. */
+export function trainingPrefix(datasetGroupName: string): string {
+  return `train/${datasetGroupName}/`;
+}
+
+export const DEMO_DATASET_GROUP = 'movies-demo';
+
+const SCHEMA_NAMESPACE = 'com.amazonaws.personalize.schema';
+
+export function demoParameterFile(datasetGroupName: string = DEMO_DATASET_GROUP): Record<string, unknown> {
+  return {
+    datasetGroup: {
+      serviceConfig: { name: datasetGroupName },
+      workflowConfig: { schedules: { import: 'cron(0 */6 * * ? *)' } },
+    },
+    datasets: {
+      users: {
+        dataset: { serviceConfig: { name: `${datasetGroupName}-users` } },
+        schema: {
+          serviceConfig: {
+            name: `${datasetGroupName}-users-schema`,
+            schema: {
+              type: 'record',
+              name: 'users',
+              namespace: SCHEMA_NAMESPACE,
+              fields: [
+                { name: 'USER_ID', type: 'string' },
+                { name: 'AGE', type: 'int' },
+                { name: 'GENDER', type: 'string', categorical: true },
+              ],
+            },
+          },
+        },
+      },
+      items: {
+        dataset: { serviceConfig: { name: `${datasetGroupName}-items` } },
+        schema: {
+          serviceConfig: {
+            name: `${datasetGroupName}-items-schema`,
+            schema: {
+              type: 'record',
+              name: 'items',
+              namespace: SCHEMA_NAMESPACE,
+              fields: [
+                { name: 'ITEM_ID', type: 'string' },
+                { name: 'GENRES', type: 'string', categorical: true },
+                { name: 'YEAR', type: 'int' },
+              ],
+            },
+          },
+        },
+      },
+      interactions: {
+        dataset: { serviceConfig: { name: `${datasetGroupName}-interactions` } },
+        schema: {
+          serviceConfig: {
+            name: `${datasetGroupName}-interactions-schema`,
+            schema: {
+              type: 'record',
+              name: 'interactions',
+              namespace: SCHEMA_NAMESPACE,
+              fields: [
+                { name: 'ITEM_ID', type: 'string' },
+                { name: 'USER_ID', type: 'string' },
+                { name: 'TIMESTAMP', type: 'long' },
+                { name: 'EVENT_TYPE', type: 'string' },
+                { name: 'EVENT_VALUE', type: 'float' },
+              ],
+            },
+          },
+        },
+      },
+    },
+    solutions: [
+      {
+        serviceConfig: { name: 'sims-solution', recipeArn: 'arn:aws:personalize:::recipe/aws-sims' },
+        workflowConfig: { schedules: { full: 'cron(0 0 ? * 1 *)' } },
+      },
+      {
+        serviceConfig: { name: 'popularity-count-solution', recipeArn: 'arn:aws:personalize:::recipe/aws-popularity-count' },
+        workflowConfig: { schedules: { full: 'cron(0 1 ? * 1 *)' } },
+      },
+      {
+        serviceConfig: { name: 'user-personalization-solution', recipeArn: 'arn:aws:personalize:::recipe/aws-user-personalization' },
+        workflowConfig: { schedules: { full: 'cron(0 2 ? * 1 *)' } },
+        campaigns: [{ serviceConfig: { name: 'user-personalization-campaign', minProvisionedTPS: 1 } }],
+        batchInferenceJobs: [{ serviceConfig: {}, workflowConfig: { schedule: 'cron(0 3 * * ? *)' } }],
+      },
+    ],
+    eventTracker: { serviceConfig: { name: `${datasetGroupName}-event-tracker` } },
+    filters: [
+      {
+        serviceConfig: {
+          name: 'clicked-or-streamed',
+          filterExpression: 'INCLUDE ItemID WHERE Interactions.EVENT_TYPE in ("click", "stream")',
+        },
+      },
+      { serviceConfig: { name: 'interacted', filterExpression: 'INCLUDE ItemID WHERE Interactions.EVENT_TYPE in ("*")' } },
+      { serviceConfig: { name: 'genre', filterExpression: 'INCLUDE ItemID WHERE Items.GENRES IN ($GENRES)' } },
+    ],
+  };
+}

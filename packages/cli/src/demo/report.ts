@@ -1,0 +1,93 @@
+/**
+ * What the demo shows once a run completed: the offline metrics of the run's solution versions and,
+ * when the dataset group has an ACTIVE campaign, a few live recommendations for one user, read back
+ * through the Personalize APIs like any client of the service would.
+ */
+import {
+  DescribeSolutionVersionCommand,
+  GetSolutionMetricsCommand,
+  ListCampaignsCommand,
+  ListSolutionsCommand,
+  type PersonalizeClient,
+} from '@aws-sdk/client-personalize';
+import { GetRecommendationsCommand, type PersonalizeRuntimeClient } from '@aws-sdk/client-personalize-runtime';
+
+export interface VersionMetrics {
+  readonly solutionName: string;
+  readonly recipe: string;
+  readonly solutionVersionArn: string;
+  readonly metrics: Readonly<Record<string, number>>;
+}
+
+export interface Recommendations {
+  readonly campaignName: string;
+  readonly campaignArn: string;
+  readonly userId: string;
+  readonly itemIds: readonly string[];
+}
+
+/** Metrics shown per version, with their column headings (all are GetSolutionMetrics names). */
+export const SHOWN_METRICS = [
+  ['coverage', 'coverage'],
+  ['mean_reciprocal_rank_at_25', 'MRR@25'],
+  ['normalized_discounted_cumulative_gain_at_10', 'NDCG@10'],
+  ['precision_at_10', 'precision@10'],
+] as const;
+
+/** Metrics of every solution version in `solutionVersionArns` (Pipeline Completed's resources). */
+export async function readVersionMetrics(personalize: PersonalizeClient, solutionVersionArns: readonly string[]): Promise<VersionMetrics[]> {
+  const rows: VersionMetrics[] = [];
+  for (const solutionVersionArn of solutionVersionArns) {
+    const { solutionVersion } = await personalize.send(new DescribeSolutionVersionCommand({ solutionVersionArn }));
+    const { metrics } = await personalize.send(new GetSolutionMetricsCommand({ solutionVersionArn }));
+    // solution-version ARNs are `…:solution/<solution name>/<version id>`.
+    const solutionName = solutionVersion?.solutionArn?.split('/').pop() ?? solutionVersionArn.split('/').at(-2) ?? '?';
+    rows.push({
+      solutionName,
+      recipe: solutionVersion?.recipeArn?.split('/').pop() ?? '?',
+      solutionVersionArn,
+      metrics: metrics ?? {},
+    });
+  }
+  return rows.sort((a, b) => a.solutionName.localeCompare(b.solutionName));
+}
+
+export function formatMetricsTable(rows: readonly VersionMetrics[]): string[] {
+  const nameWidth = Math.max(8, ...rows.map((r) => r.solutionName.length));
+  const recipeWidth = Math.max(6, ...rows.map((r) => r.recipe.length));
+  const header = `  ${'solution'.padEnd(nameWidth)}  ${'recipe'.padEnd(recipeWidth)}${SHOWN_METRICS.map(([, title]) => title.padStart(14)).join('')}`;
+  const lines = rows.map((row) => {
+    const values = SHOWN_METRICS.map(([name]) => {
+      const value = row.metrics[name];
+      return (value === undefined ? '-' : value.toFixed(4)).padStart(14);
+    });
+    return `  ${row.solutionName.padEnd(nameWidth)}  ${row.recipe.padEnd(recipeWidth)}${values.join('')}`;
+  });
+  return [header, ...lines];
+}
+
+/** The first ACTIVE campaign of the dataset group's solutions, if any. */
+export async function findActiveCampaign(personalize: PersonalizeClient, datasetGroupArn: string): Promise<{ name: string; arn: string } | undefined> {
+  const { solutions } = await personalize.send(new ListSolutionsCommand({ datasetGroupArn, maxResults: 100 }));
+  for (const solution of solutions ?? []) {
+    const { campaigns } = await personalize.send(new ListCampaignsCommand({ solutionArn: solution.solutionArn, maxResults: 100 }));
+    const active = (campaigns ?? []).find((c) => c.status === 'ACTIVE' && c.campaignArn);
+    if (active?.campaignArn) return { name: active.name ?? '?', arn: active.campaignArn };
+  }
+  return undefined;
+}
+
+export async function recommendFor(
+  runtime: PersonalizeRuntimeClient,
+  campaign: { name: string; arn: string },
+  userId: string,
+  numResults: number,
+): Promise<Recommendations> {
+  const { itemList } = await runtime.send(new GetRecommendationsCommand({ campaignArn: campaign.arn, userId, numResults }));
+  return {
+    campaignName: campaign.name,
+    campaignArn: campaign.arn,
+    userId,
+    itemIds: (itemList ?? []).flatMap((item) => (item.itemId ? [item.itemId] : [])),
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * The run as the demo shows it: bus events read from the local cloud's event log, kept to one run,
+ * one readable line each (time since the upload, detail-type, the resource it is about).
+ */
+import type { EventLogEntry } from '../../../local/src/event-log';
+
+/** A bus event of the chain, as the event log recorded it. */
+export interface ChainEvent {
+  readonly seq: number;
+  /** When the local bus accepted it (ISO 8601). */
+  readonly time: string;
+  readonly source: string;
+  readonly detailType: string;
+  readonly detail: Readonly<Record<string, unknown>>;
+}
+
+export const OUTCOME = {
+  completed: 'Pipeline Completed',
+  failed: 'Pipeline Failed',
+} as const;
+
+/** The bus event an event-log entry records, or undefined for other entries (deliveries, S3 records). */
+export function chainEventOf(entry: EventLogEntry): ChainEvent | undefined {
+  if (entry.kind !== 'bus.event') return undefined;
+  const event = entry.data['event'];
+  if (event === null || typeof event !== 'object') return undefined;
+  const raw = event as Record<string, unknown>;
+  const detailType = raw['detail-type'];
+  if (typeof detailType !== 'string') return undefined;
+  const detail = raw['detail'];
+  return {
+    seq: entry.seq,
+    time: entry.time,
+    source: typeof raw['source'] === 'string' ? raw['source'] : '',
+    detailType,
+    detail: detail !== null && typeof detail === 'object' ? (detail as Record<string, unknown>) : {},
+  };
+}
+
+/** `arn:aws:personalize:<region>:<account>:solution-version/x/abc` → `solution-version/x/abc`. */
+export function resourceOfArn(arn: string): string {
+  const parts = arn.split(':');
+  return parts.length >= 6 ? parts.slice(5).join(':') : arn;
+}
+
+function text(detail: Readonly<Record<string, unknown>>, field: string): string | undefined {
+  const value = detail[field];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** What the event is about, in a few words: the resource, its status, or the step that failed. */
+export function describeEvent(event: ChainEvent): string {
+  const detail = event.detail;
+  const arn = text(detail, 'resourceArn');
+  const resource = arn ? resourceOfArn(arn) : `dataset-group ${text(detail, 'datasetGroupName') ?? '?'}`;
+  switch (event.detailType) {
+    case 'Pipeline Requested': {
+      const config = detail['config'] as { bucket?: unknown; key?: unknown } | undefined;
+      const where = config && typeof config.key === 'string' ? ` from s3://${String(config.bucket)}/${config.key}` : '';
+      return `run ${text(detail, 'runId') ?? '?'}${where}`;
+    }
+    case OUTCOME.completed: {
+      const resources = Array.isArray(detail['resources']) ? detail['resources'].length : 0;
+      return `${resource}, ${resources} resource${resources === 1 ? '' : 's'} ACTIVE`;
+    }
+    case OUTCOME.failed:
+    case 'Step Failed':
+      return `${arn ? `${resource}, ` : ''}step ${text(detail, 'step') ?? '?'}: ${text(detail, 'reason') ?? 'no reason given'}`;
+    default: {
+      const status = text(detail, 'status');
+      const operation = text(detail, 'operation');
+      const suffix = status ? ` ${status}${status !== 'ACTIVE' && text(detail, 'failureReason') ? ` (${text(detail, 'failureReason')})` : ''}` : '';
+      return `${resource}${operation === 'update' ? ' (update)' : ''}${suffix}`;
+    }
+  }
+}
+
+/** `  +3.2s  14:08:52  Dataset Import Job Status Changed   dataset-import-job/… ACTIVE` */
+export function formatEvent(event: ChainEvent, startedAt: number, typeWidth = 34): string {
+  const at = Date.parse(event.time);
+  const elapsed = `+${((at - startedAt) / 1000).toFixed(1)}s`;
+  const clock = event.time.slice(11, 19);
+  return `${elapsed.padStart(7)}  ${clock}  ${event.detailType.padEnd(typeWidth)} ${describeEvent(event)}`;
+}

@@ -1,0 +1,129 @@
+/**
+ * `recops demo` (what `npm start` runs): the whole pipeline on the local cloud with the real
+ * manifest, from a generated upload to Pipeline Completed, then metrics read back through the API.
+ */
+import { access, rm } from 'node:fs/promises';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { validateParameterFile } from '../../../packages/core/src/parameter-file/validate';
+import { parseDemoArgs, runDemo, type DemoResult } from '../../../packages/cli/src/demo';
+import { generateDemoData } from '../../../packages/cli/src/demo/data';
+import { demoParameterFile } from '../../../packages/cli/src/demo/parameter-file';
+import type { ChainEvent } from '../../../packages/cli/src/demo/timeline';
+import { UsageError } from '../../../packages/cli/src/errors';
+
+/** Collects what the demo prints. */
+function capture(): { out: PassThrough; text: () => string } {
+  const out = new PassThrough();
+  let text = '';
+  out.on('data', (chunk: Buffer) => (text += chunk.toString()));
+  return { out, text: () => text };
+}
+
+async function exists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+function indexWhere(events: readonly ChainEvent[], predicate: (e: ChainEvent) => boolean): number {
+  const i = events.findIndex(predicate);
+  if (i < 0) throw new Error(`expected event not found in: ${events.map((e) => e.detailType).join(', ')}`);
+  return i;
+}
+
+const isStatus = (e: ChainEvent, type: string, status = 'ACTIVE') => e.detailType === type && e.detail['status'] === status;
+const isWatch = (e: ChainEvent, kind: string) => e.detailType === 'Watch Requested' && e.detail['resourceKind'] === kind;
+
+/** Small, still above Personalize's training minimums (1,000 interactions). */
+const SMALL_DATA = { users: 60, items: 40, interactionsPerUser: 24 } as const;
+
+describe('CLI: recops demo', () => {
+  it('returns a completed run with every chain event in causal order, one printed line each, and the metrics', async () => {
+    // Prepare
+    const printed = capture();
+    // Act
+    const result: DemoResult = await runDemo({ data: SMALL_DATA, personalizeStepDelayMs: 50, timeoutMs: 45_000, out: printed.out });
+    // Assess: the run completed.
+    const events = result.events;
+    expect(result.outcome, printed.text()).toBe('completed');
+    expect(result.exitCode).toBe(0);
+    expect(events[0]?.detailType).toBe('Pipeline Requested');
+    expect(events.at(-1)?.detailType).toBe('Pipeline Completed');
+    expect(new Set(events.map((e) => e.detail['runId']))).toEqual(new Set([result.runId]));
+    expect(events.filter((e) => e.detailType === 'Pipeline Failed')).toEqual([]);
+
+    // Each Status Changed follows the Watch Requested for its resource.
+    for (const [i, event] of events.entries()) {
+      if (!event.detailType.endsWith('Status Changed')) continue;
+      const watch = events.findIndex((e) => e.detailType === 'Watch Requested' && e.detail['resourceArn'] === event.detail['resourceArn']);
+      expect(watch, `${event.detailType} ${String(event.detail['resourceArn'])}`).toBeGreaterThanOrEqual(0);
+      expect(watch).toBeLessThan(i);
+    }
+    // Group, then datasets, then the three imports (users, items, interactions), then training.
+    const groupActive = indexWhere(events, (e) => isStatus(e, 'Dataset Group Status Changed'));
+    expect(groupActive).toBeLessThan(indexWhere(events, (e) => isWatch(e, 'dataset')));
+    const importsActive = events.flatMap((e, i) => (isStatus(e, 'Dataset Import Job Status Changed') ? [i] : []));
+    expect(importsActive).toHaveLength(3);
+    expect(indexWhere(events, (e) => isWatch(e, 'solutionVersion'))).toBeGreaterThan(Math.max(...importsActive));
+    expect(events.filter((e) => isStatus(e, 'Solution Version Status Changed'))).toHaveLength(3);
+
+    // One printed line per event, in the same order, naming its detail-type.
+    const lines = printed.text().split('\n').filter((line) => /^\s*\+\d+\.\ds {2}\d\d:\d\d:\d\d {2}/.test(line));
+    expect(lines).toHaveLength(events.length);
+    for (const [i, line] of lines.entries()) expect(line).toContain(events[i]?.detailType);
+    expect(printed.text()).toContain('Pipeline completed in');
+
+    // Metrics of the three versions; the planted genre preferences beat popularity.
+    expect(result.metrics.map((m) => m.solutionName)).toEqual(['popularity-count-solution', 'sims-solution', 'user-personalization-solution']);
+    const ndcg = (name: string) => result.metrics.find((m) => m.solutionName === name)?.metrics['normalized_discounted_cumulative_gain_at_10'] ?? Number.NaN;
+    expect(ndcg('user-personalization-solution')).toBeGreaterThan(ndcg('popularity-count-solution'));
+    expect(printed.text()).toMatch(/user-personalization-solution\s+aws-user-personalization\s+\d\.\d{4}/);
+
+    // The temporary data directory is gone.
+    expect(result.kept).toBe(false);
+    expect(await exists(result.dataDir)).toBe(false);
+  });
+
+  it('returns exit code 1 and prints the failing step when the data is below the training minimums', async () => {
+    const printed = capture();
+    const result = await runDemo({ data: { users: 20, items: 20, interactionsPerUser: 4 }, personalizeStepDelayMs: 50, timeoutMs: 45_000, out: printed.out });
+    expect(result.outcome, printed.text()).toBe('failed');
+    expect(result.exitCode).toBe(1);
+    expect(result.events.at(-1)?.detailType).toBe('Pipeline Failed');
+    expect(printed.text()).toMatch(/Pipeline failed at step import: .*at least 1000 interactions/);
+    expect(result.metrics).toEqual([]);
+  });
+
+  it('returns exit code 1 with the last event seen when the run does not end in time, and keeps the data with keep', async () => {
+    const printed = capture();
+    // Every Personalize step takes 5 s, so nothing can complete within 3 s.
+    const result = await runDemo({ data: SMALL_DATA, personalizeStepDelayMs: 5_000, timeoutMs: 3_000, keep: true, out: printed.out });
+    expect(result.outcome).toBe('timed-out');
+    expect(result.exitCode).toBe(1);
+    expect(printed.text()).toMatch(/the run did not end within 3 s; (the last event was [A-Z][\w ]+ \(\+\d+\.\ds\)|no event of the run arrived)\./);
+    expect(result.kept).toBe(true);
+    expect(await exists(result.dataDir)).toBe(true);
+    await rm(result.dataDir, { recursive: true, force: true });
+  });
+
+  it('uploads a parameter file that passes validation and CSVs whose columns match its schemas', () => {
+    const file = demoParameterFile();
+    const validation = validateParameterFile(file);
+    expect(validation.ok, JSON.stringify(validation)).toBe(true);
+    const data = generateDemoData({ users: 5, items: 10, interactionsPerUser: 4 });
+    const datasets = file['datasets'] as Record<string, { schema: { serviceConfig: { schema: { fields: { name: string }[] } } } }>;
+    const header = (csv: string) => csv.split('\n')[0]?.split(',');
+    const fields = (key: string) => datasets[key]?.schema.serviceConfig.schema.fields.map((f) => f.name);
+    expect(header(data.usersCsv)).toEqual(fields('users'));
+    expect(header(data.itemsCsv)).toEqual(fields('items'));
+    expect(header(data.interactionsCsv)).toEqual(fields('interactions'));
+  });
+
+  it('throws a usage error naming --timeout when it is not a whole number of seconds', () => {
+    expect(() => parseDemoArgs(['--timeout', '1.5'])).toThrow(UsageError);
+    expect(() => parseDemoArgs(['--timeout', 'soon'])).toThrow(/--timeout must be a whole number of seconds/);
+    expect(parseDemoArgs(['--data-dir', 'x', '--keep'])).toEqual({ dataDir: 'x', keep: true, timeoutSeconds: 300, help: false });
+  });
+});
