@@ -7,6 +7,7 @@ import type { EventLogEntry } from '../../../packages/local/src/event-log';
 import { HandlerLoadError, ManifestError, startRunner } from '../../../packages/local/src/runner';
 import type { Delivery } from '../../../packages/local/src/runner';
 import type { QueueSettings, ServiceDefinition } from '../../../services/manifest-types';
+import { SERVICES } from '../../../services/manifest';
 import { topologyFromManifest } from '../../../services/topology';
 import { clientConfig, tempDir } from '../sqs/harness';
 
@@ -202,6 +203,22 @@ describe('Runner: services from the manifest in the local cloud', () => {
       ]);
     } finally {
       await runner.close();
+    }
+  });
+});
+
+describe('Runner: the real service manifest', () => {
+  it('builds the same topology from services/manifest.ts that the stacks are compared against', async () => {
+    const dir = await tempDir('recops-runner-manifest-');
+    try {
+      const cloud = await createLocalCloud({ dataDir: dir.dir, stage: STAGE, manifest: SERVICES });
+      try {
+        expect(cloud.runner?.topology()).toEqual(topologyFromManifest(SERVICES));
+      } finally {
+        await cloud.close();
+      }
+    } finally {
+      await dir.remove();
     }
   });
 });
