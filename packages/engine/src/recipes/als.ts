@@ -7,8 +7,13 @@
  * Confidence of an observed (user, item) pair is 1 + alpha·ln(1 + count); unobserved pairs have
  * confidence 1 and preference 0, handled implicitly through the Gram matrix YᵀY.
  */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import type { Rng } from '../rng';
+import { createScratch, solveRow, solveRows } from './cg-kernel.mjs';
 import type { Csr } from './interactions';
+
+export { createScratch, solveRow };
 
 export interface AlsParams {
   readonly factors: number;
@@ -43,92 +48,6 @@ export function gram(y: Float32Array, n: number, k: number, lambda: number): Flo
   return g;
 }
 
-/** Scratch space for one CG solve, reused across rows. */
-export class CgScratch {
-  readonly x: Float64Array;
-  readonly r: Float64Array;
-  readonly p: Float64Array;
-  readonly ap: Float64Array;
-  constructor(k: number) {
-    this.x = new Float64Array(k);
-    this.r = new Float64Array(k);
-    this.p = new Float64Array(k);
-    this.ap = new Float64Array(k);
-  }
-}
-
-/**
- * Solves one row: minimises Σ_i c_i (p_i − x·y_i)² + λ|x|² over x, starting from `target[row]`,
- * where the row's observed columns are idx[start..end) with confidences `conf`.
- */
-export function solveRow(
-  target: Float32Array,
-  row: number,
-  k: number,
-  idx: Int32Array,
-  conf: Float32Array,
-  start: number,
-  end: number,
-  y: Float32Array,
-  g: Float64Array,
-  steps: number,
-  s: CgScratch,
-): void {
-  const { x, r, p, ap } = s;
-  const o = row * k;
-  for (let f = 0; f < k; f++) x[f] = target[o + f]!;
-  // r = b − A x
-  for (let a = 0; a < k; a++) {
-    let acc = 0;
-    const ga = a * k;
-    for (let b = 0; b < k; b++) acc += g[ga + b]! * x[b]!;
-    r[a] = -acc;
-  }
-  for (let q = start; q < end; q++) {
-    const yo = idx[q]! * k;
-    const c = conf[q]!;
-    let d = 0;
-    for (let f = 0; f < k; f++) d += y[yo + f]! * x[f]!;
-    const coef = c - (c - 1) * d;
-    for (let f = 0; f < k; f++) r[f]! += coef * y[yo + f]!;
-  }
-  let rs = 0;
-  for (let f = 0; f < k; f++) {
-    p[f] = r[f]!;
-    rs += r[f]! * r[f]!;
-  }
-  for (let step = 0; step < steps && rs > 1e-12; step++) {
-    for (let a = 0; a < k; a++) {
-      let acc = 0;
-      const ga = a * k;
-      for (let b = 0; b < k; b++) acc += g[ga + b]! * p[b]!;
-      ap[a] = acc;
-    }
-    for (let q = start; q < end; q++) {
-      const yo = idx[q]! * k;
-      const c1 = conf[q]! - 1;
-      let d = 0;
-      for (let f = 0; f < k; f++) d += y[yo + f]! * p[f]!;
-      const coef = c1 * d;
-      for (let f = 0; f < k; f++) ap[f]! += coef * y[yo + f]!;
-    }
-    let pap = 0;
-    for (let f = 0; f < k; f++) pap += p[f]! * ap[f]!;
-    if (pap <= 0) break;
-    const a = rs / pap;
-    let rsNew = 0;
-    for (let f = 0; f < k; f++) {
-      x[f]! += a * p[f]!;
-      r[f]! -= a * ap[f]!;
-      rsNew += r[f]! * r[f]!;
-    }
-    const beta = rsNew / rs;
-    for (let f = 0; f < k; f++) p[f] = r[f]! + beta * p[f]!;
-    rs = rsNew;
-  }
-  for (let f = 0; f < k; f++) target[o + f] = x[f]!;
-}
-
 /** Confidences for a count matrix. */
 export function confidences(m: Csr, alpha: number): Float32Array {
   const out = new Float32Array(m.val.length);
@@ -149,15 +68,16 @@ export function sweep(
 ): void {
   const k = params.factors;
   const g = gram(y, nY, k, params.regularization);
-  const s = new CgScratch(k);
-  const solve = (row: number): void => {
+  if (rows === undefined) {
+    solveRows(target, m.ptr, m.idx, conf, y, g, k, steps, 0, m.nRows);
+    return;
+  }
+  const s = createScratch(k);
+  for (const row of rows) {
     const start = m.ptr[row]!;
     const end = m.ptr[row + 1]!;
-    if (start === end) return;
-    solveRow(target, row, k, m.idx, conf, start, end, y, g, steps, s);
-  };
-  if (rows !== undefined) for (const row of rows) solve(row);
-  else for (let row = 0; row < m.nRows; row++) solve(row);
+    if (start !== end) solveRow(target, row, k, m.idx, conf, start, end, y, g, steps, s);
+  }
 }
 
 export interface Factors {
@@ -181,21 +101,118 @@ export function initFactors(n: number, k: number, rng: Rng): Float32Array {
 /** Lets the event loop run between sweeps, so a server hosting the engine keeps answering while it trains. */
 export const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-export async function trainAls(byUser: Csr, byItem: Csr, params: AlsParams, rng: Rng): Promise<Factors> {
+/** Below this many interactions, starting worker threads costs more than it saves. */
+const POOL_MIN_INTERACTIONS = 100_000;
+
+function shared<T extends Float32Array | Int32Array>(a: T): T {
+  const sab = new SharedArrayBuffer(a.byteLength);
+  const copy = new (a.constructor as new (b: SharedArrayBuffer) => T)(sab);
+  copy.set(a);
+  return copy;
+}
+
+/** Row ranges with about equal interaction counts, one per worker. */
+function ranges(m: Csr, parts: number): [number, number][] {
+  const total = m.ptr[m.nRows]!;
+  const out: [number, number][] = [];
+  let from = 0;
+  for (let p = 1; p <= parts; p++) {
+    let to = from;
+    const goal = (total * p) / parts;
+    while (to < m.nRows && (p === parts || m.ptr[to]! < goal)) to++;
+    out.push([from, to]);
+    from = to;
+  }
+  return out;
+}
+
+/**
+ * ALS sweeps on worker threads (als-worker.mjs): each worker solves a share of the rows in shared
+ * memory, so training uses every core and the main thread stays free to serve requests.
+ */
+class SweepPool {
+  private readonly workers: Worker[];
+  private nextId = 0;
+  private readonly waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+
+  constructor(
+    workerData: Record<string, unknown>,
+    size: number,
+  ) {
+    this.workers = Array.from({ length: size }, () => {
+      const w = new Worker(new URL('./als-worker.mjs', import.meta.url), { workerData, execArgv: [] });
+      w.on('message', ({ id }: { id: number }) => {
+        this.waiting.get(id)?.resolve();
+        this.waiting.delete(id);
+      });
+      w.on('error', (err) => {
+        for (const p of this.waiting.values()) p.reject(err);
+        this.waiting.clear();
+      });
+      return w;
+    });
+  }
+
+  async sweep(side: 'users' | 'items', m: Csr, g: Float64Array, steps: number): Promise<void> {
+    await Promise.all(
+      ranges(m, this.workers.length).map(([from, to], i) => {
+        const id = this.nextId++;
+        return new Promise<void>((resolve, reject) => {
+          this.waiting.set(id, { resolve, reject });
+          this.workers[i]!.postMessage({ id, side, from, to, steps, gram: g.buffer });
+        });
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+export interface TrainAlsOptions {
+  /** Worker threads for the sweeps; default: up to 2 when the data is large enough. */
+  readonly workers?: number;
+}
+
+export async function trainAls(byUser: Csr, byItem: Csr, params: AlsParams, rng: Rng, options: TrainAlsOptions = {}): Promise<Factors> {
   const k = params.factors;
   const nUsers = byUser.nRows;
   const nItems = byItem.nRows;
-  const users = initFactors(nUsers, k, rng);
-  const items = initFactors(nItems, k, rng);
+  const nWorkers = options.workers ?? (byUser.idx.length >= POOL_MIN_INTERACTIONS ? Math.min(2, availableParallelism()) : 0);
+  const pooled = nWorkers > 1;
+  const users = pooled ? shared(initFactors(nUsers, k, rng)) : initFactors(nUsers, k, rng);
+  const items = pooled ? shared(initFactors(nItems, k, rng)) : initFactors(nItems, k, rng);
   const confU = confidences(byUser, params.alpha);
   const confI = confidences(byItem, params.alpha);
-  for (let it = 0; it < params.iterations; it++) {
-    // The first sweep starts from noise: give it more CG steps.
-    const steps = it === 0 ? Math.max(params.cgSteps, 6) : params.cgSteps;
-    sweep(users, byUser, confU, items, nItems, params, steps);
-    await yieldToEventLoop();
-    sweep(items, byItem, confI, users, nUsers, params, steps);
-    await yieldToEventLoop();
+  const pool = pooled
+    ? new SweepPool(
+        {
+          k,
+          users: users.buffer,
+          items: items.buffer,
+          byUser: { ptr: shared(byUser.ptr).buffer, idx: shared(byUser.idx).buffer, conf: shared(confU).buffer },
+          byItem: { ptr: shared(byItem.ptr).buffer, idx: shared(byItem.idx).buffer, conf: shared(confI).buffer },
+        },
+        nWorkers,
+      )
+    : undefined;
+  try {
+    for (let it = 0; it < params.iterations; it++) {
+      // The first sweep starts from noise: give it more CG steps.
+      const steps = it === 0 ? Math.max(params.cgSteps, 6) : params.cgSteps;
+      if (pool !== undefined) {
+        await pool.sweep('users', byUser, gram(items, nItems, k, params.regularization), steps);
+        await pool.sweep('items', byItem, gram(users, nUsers, k, params.regularization), steps);
+      } else {
+        sweep(users, byUser, confU, items, nItems, params, steps);
+        await yieldToEventLoop();
+        sweep(items, byItem, confI, users, nUsers, params, steps);
+        await yieldToEventLoop();
+      }
+    }
+  } finally {
+    await pool?.close();
   }
   // Rows without interactions keep their random start: zero them, so such users fall back to
   // popularity (the tie-break) instead of noise, and such items rank last.
@@ -223,6 +240,6 @@ export function foldIn(
   }
   const out = new Float32Array(k);
   if (start !== undefined) out.set(start);
-  solveRow(out, 0, k, idx, conf, 0, n, items, itemGram, Math.min(k, 12), new CgScratch(k));
+  solveRow(out, 0, k, idx, conf, 0, n, items, itemGram, Math.min(k, 12), createScratch(k));
   return out;
 }
