@@ -4,6 +4,7 @@ export { readJsonPath, renderTargetInput, type TargetInputSettings } from './inp
 export {
   EventBridgeStore,
   DEFAULT_BUS,
+  BUS_LOG_KIND,
   busArn,
   busNameOf,
   eventTime,

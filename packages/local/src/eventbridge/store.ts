@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { EVENT_LOG_KIND } from '../event-log';
 import { readJson, writeJsonAtomic } from '../persist';
 import { nextFireTime, parseScheduleExpression, type ScheduleExpression } from '../scheduler/expression';
 import { FireTimers } from '../scheduler/timer';
@@ -16,6 +17,12 @@ import { renderTargetInput, validateTargetInput, type TargetInputSettings } from
 import { EventPattern } from './pattern';
 
 export const DEFAULT_BUS = 'default';
+
+/** Event-log kinds EventBridge adds (events themselves are `EVENT_LOG_KIND.busEvent`). */
+export const BUS_LOG_KIND = {
+  /** An event handed to a rule's target (an SQS queue or another bus), and whether it got there. */
+  targetDelivery: 'bus.delivery',
+} as const;
 
 export interface BusState {
   readonly name: string;
@@ -444,7 +451,7 @@ export class EventBridgeStore {
           (rule) => rule.bus === busName && rule.state !== 'DISABLED' && this.patterns.get(`${rule.bus}/${rule.name}`)?.matches(event) === true,
         )
       : [];
-    this.options.onLog?.('bus.event', {
+    this.options.onLog?.(EVENT_LOG_KIND.busEvent, {
       bus: busName,
       event,
       rules: matched.map((rule) => rule.name),
@@ -460,14 +467,14 @@ export class EventBridgeStore {
       if (queueName !== undefined) {
         const body = renderTargetInput(target, event as unknown as Record<string, unknown>, rule.name);
         const [message] = await this.options.sqs.send(queueName, [{ body }]);
-        this.options.onLog?.('bus.delivery', { ...base, ok: true, messageId: message?.id });
+        this.options.onLog?.(BUS_LOG_KIND.targetDelivery, { ...base, ok: true, messageId: message?.id });
         return;
       }
       if (hops >= MAX_BUS_HOPS) throw new Error(`event crossed ${MAX_BUS_HOPS} buses; dropped to break a loop`);
       await this.publish(busNameOf(target.Arn), event, hops + 1);
-      this.options.onLog?.('bus.delivery', { ...base, ok: true });
+      this.options.onLog?.(BUS_LOG_KIND.targetDelivery, { ...base, ok: true });
     } catch (error) {
-      this.options.onLog?.('bus.delivery', { ...base, ok: false, error: (error as Error).message });
+      this.options.onLog?.(BUS_LOG_KIND.targetDelivery, { ...base, ok: false, error: (error as Error).message });
     }
   }
 
@@ -499,7 +506,7 @@ export class EventBridgeStore {
         resources: [ruleArn(current.bus, current.name)],
         detail: {},
       };
-      this.options.onLog?.('bus.event', { bus: current.bus, event, rules: [current.name], scheduled: true });
+      this.options.onLog?.(EVENT_LOG_KIND.busEvent, { bus: current.bus, event, rules: [current.name], scheduled: true });
       void Promise.all(current.targets.map((target) => this.deliver(current, target, event, 0))).finally(() => this.armScheduledRule(current));
     });
   }

@@ -22,6 +22,7 @@ import { runWithEnvironment } from '../../../core/src/runtime/env';
 import { RUNTIME_ENV, type ServiceDefinition } from '../../../../services/manifest-types';
 import { canonicalPattern, normalizeTopology, type Topology } from '../../../../services/topology';
 import type { EventBridgeStore } from '../eventbridge';
+import { EVENT_LOG_KIND } from '../event-log';
 import type { SchedulerStore } from '../scheduler';
 import { queueArn, queueNameFromArn, type SqsStore } from '../sqs';
 import { ACCOUNT_ID, REGION } from '../wire';
@@ -146,7 +147,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
   const names = options.names ?? localNames(stage);
   const rootDir = options.rootDir ?? DEFAULT_ROOT;
   const log = options.onLog ?? (() => undefined);
-  const onDelivery = (delivery: Delivery): void => log('delivery', { ...delivery });
+  const onDelivery = (delivery: Delivery): void => log(EVENT_LOG_KIND.delivery, { ...delivery });
   const retryDelays = options.s3RetryDelaysMs ?? [60_000, 120_000];
 
   // Load every handler first: a typo in a handler string fails the start, not the first event.

@@ -4,6 +4,7 @@ export { FireTimers } from './timer';
 export {
   SchedulerStore,
   DEFAULT_GROUP,
+  SCHEDULER_LOG_KIND,
   scheduleArn,
   scheduleGroupArn,
   type ScheduleGroupState,

@@ -19,6 +19,9 @@ import { FireTimers } from './timer';
 
 export const DEFAULT_GROUP = 'default';
 
+/** Event-log kind of a schedule firing (its target, and whether the target got it). */
+export const SCHEDULER_LOG_KIND = { fired: 'scheduler.fired' } as const;
+
 export interface ScheduleTarget {
   readonly Arn: string;
   readonly RoleArn: string;
@@ -360,9 +363,9 @@ export class SchedulerStore {
           detail: JSON.parse(target.Input ?? '{}') as unknown,
         });
       }
-      this.options.onLog?.('scheduler.fired', { schedule: arn, scheduledTime: new Date(occurrence).toISOString(), target: target.Arn, ok: true });
+      this.options.onLog?.(SCHEDULER_LOG_KIND.fired, { schedule: arn, scheduledTime: new Date(occurrence).toISOString(), target: target.Arn, ok: true });
     } catch (error) {
-      this.options.onLog?.('scheduler.fired', { schedule: arn, scheduledTime: new Date(occurrence).toISOString(), target: target.Arn, ok: false, error: (error as Error).message });
+      this.options.onLog?.(SCHEDULER_LOG_KIND.fired, { schedule: arn, scheduledTime: new Date(occurrence).toISOString(), target: target.Arn, ok: false, error: (error as Error).message });
     }
     schedule.lastFiredFor = occurrence;
     const expression = this.expressions.get(key);

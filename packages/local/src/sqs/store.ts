@@ -50,6 +50,14 @@ export interface MoveTask {
 
 const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
 
+/** Event-log kinds SQS reports through `onEvent`. */
+export const SQS_LOG_KIND = {
+  /** A message passed maxReceiveCount and moved to the dead-letter queue. */
+  deadLettered: 'sqs.dead-lettered',
+  /** A message moved back by StartMessageMoveTask. */
+  redriven: 'sqs.redriven',
+} as const;
+
 export class SqsStore {
   private readonly queues = new Map<string, SqsQueue>();
   private readonly waiters = new Map<string, Set<() => void>>();
@@ -187,7 +195,7 @@ export class SqsStore {
         ops.push({ t: 'del', q: name, ids: exhausted.map((message) => message.id) });
         for (const message of exhausted) {
           ops.push({ t: 'msg', q: dlq.name, m: dlq.adopt(message, now, queue.arn) });
-          this.options.onEvent?.('sqs.dead-lettered', { queue: queue.name, deadLetterQueue: dlq.name, messageId: message.id, receiveCount: message.receiveCount });
+          this.options.onEvent?.(SQS_LOG_KIND.deadLettered, { queue: queue.name, deadLetterQueue: dlq.name, messageId: message.id, receiveCount: message.receiveCount });
         }
       }
       if (ops.length > 0) await this.record(ops);
@@ -311,7 +319,7 @@ export class SqsStore {
           if (!target) continue;
           ops.push({ t: 'msg', q: target.name, m: target.adopt(message, now) });
           touched.add(target.name);
-          this.options.onEvent?.('sqs.redriven', { from: source.name, to: target.name, messageId: message.id });
+          this.options.onEvent?.(SQS_LOG_KIND.redriven, { from: source.name, to: target.name, messageId: message.id });
         }
         task.approximateNumberOfMessagesMoved += batch.length;
         await this.record(ops);
