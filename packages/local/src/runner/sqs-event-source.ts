@@ -81,7 +81,7 @@ export class SqsEventSource {
   }
 
   private async poll(): Promise<void> {
-    while (!this.stopped) {
+    while (!this.stopped && !this.options.sqs.closed) {
       let batch: StoredMessage[];
       try {
         batch = await this.collect();

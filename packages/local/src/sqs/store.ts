@@ -64,7 +64,7 @@ export class SqsStore {
   private journal!: QueueJournal;
   private readonly moveTasks: MoveTask[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
-  private closed = false;
+  private isClosed = false;
   readonly now: () => number;
 
   private constructor(private readonly options: SqsStoreOptions) {
@@ -82,6 +82,11 @@ export class SqsStore {
       },
     );
     return store;
+  }
+
+  /** True once `close` was called: receives return at once and pollers should stop. */
+  get closed(): boolean {
+    return this.isClosed;
   }
 
   // ---- queues ----
@@ -202,7 +207,7 @@ export class SqsStore {
       if (dlq && exhausted.length > 0) this.wake(dlq.name);
       if (received.length > 0) return received;
       const remaining = deadline - this.now();
-      if (remaining <= 0 || this.closed || options.signal?.aborted) return [];
+      if (remaining <= 0 || this.isClosed || options.signal?.aborted) return [];
       const nextAvailable = queue.nextAvailableAt(this.now());
       await this.waitForChange(name, Math.min(remaining, nextAvailable === undefined ? remaining : Math.max(1, nextAvailable - this.now())), options.signal);
     }
@@ -301,7 +306,7 @@ export class SqsStore {
   /** Moves the messages visible when the task started, at most `maxPerSecond` each second. */
   private async runMoveTask(task: MoveTask): Promise<void> {
     try {
-      while (task.status === MOVE_TASK_STATUS.running && !this.closed) {
+      while (task.status === MOVE_TASK_STATUS.running && !this.isClosed) {
         const source = this.queueByArn(task.sourceArn);
         const left = task.approximateNumberOfMessagesToMove - task.approximateNumberOfMessagesMoved;
         if (!source || left <= 0) break;
@@ -383,7 +388,7 @@ export class SqsStore {
 
   /** Ends long polls and move tasks, then waits for pending writes. */
   async close(): Promise<void> {
-    this.closed = true;
+    this.isClosed = true;
     for (const name of this.waiters.keys()) this.wake(name);
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
