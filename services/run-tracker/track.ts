@@ -59,9 +59,37 @@ export async function trackEvent(
   clients: TrackerClients,
   settings: TrackerSettings,
 ): Promise<TrackResult> {
-  const now = () => (settings.now ?? (() => new Date()))().toISOString();
   const { key, fact } = await factOf(event, clients.s3, settings.bucketName);
   const objectKey = runStateKey(key.datasetGroupName, key.runId);
+  return oneAtATime(objectKey, () => fold(objectKey, key, fact, deliveryId, clients, settings));
+}
+
+/**
+ * Records of one batch (and concurrent batches in one process) that concern the same run are
+ * folded one after another: they would otherwise only lose conditional writes to each other.
+ * Writers in other processes are still kept apart by the conditional writes.
+ */
+const inFlight = new Map<string, Promise<unknown>>();
+
+function oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
+  const previous = inFlight.get(key) ?? Promise.resolve();
+  const next = previous.catch(() => undefined).then(work);
+  inFlight.set(key, next);
+  void next.catch(() => undefined).finally(() => {
+    if (inFlight.get(key) === next) inFlight.delete(key);
+  });
+  return next;
+}
+
+async function fold(
+  objectKey: string,
+  key: RunKey,
+  fact: RunFact,
+  deliveryId: string,
+  clients: TrackerClients,
+  settings: TrackerSettings,
+): Promise<TrackResult> {
+  const now = () => (settings.now ?? (() => new Date()))().toISOString();
 
   const decided = await update(clients.s3, settings, objectKey, (current) => {
     const state = current ?? emptyRunState(key, fact.at);

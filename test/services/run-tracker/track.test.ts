@@ -4,6 +4,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pipelineCompleted, pipelineFailed } from '../../../events';
 import { runStateKey } from '../../../packages/core/src/runtime';
+import { emptyRunState } from '../../../services/run-tracker/state';
+import { readRunState, writeRunState } from '../../../services/run-tracker/store';
 import { trackEvent } from '../../../services/run-tracker/track';
 import { seedExampleText } from '../../e2e/support/data';
 import { startTestCloud, type TestCloud } from '../../e2e/support/local';
@@ -80,6 +82,17 @@ describe('Service: run-tracker', () => {
     const result = await trackEvent(failure, 'm-1', clients, settings());
     expect(result.published).toBe('Pipeline Failed');
     expect(bus.commandCalls(PutEventsCommand)).toHaveLength(2);
+  });
+
+  it('refuses a write based on a stale read, and a second create', async () => {
+    const key = runStateKey('dsg', 'run-cas');
+    const state = emptyRunState({ runId: 'run-cas', datasetGroupName: 'dsg', stage: 'test' }, '2026-01-01T00:00:00.000Z');
+    expect(await writeRunState(test.clients.s3, test.bucket, key, state, undefined)).toBe(true);
+    expect(await writeRunState(test.clients.s3, test.bucket, key, state, undefined)).toBe(false);
+    const first = await readRunState(test.clients.s3, test.bucket, key);
+    expect(await writeRunState(test.clients.s3, test.bucket, key, { ...state, updatedAt: 'a' }, first?.etag)).toBe(true);
+    expect(await writeRunState(test.clients.s3, test.bucket, key, { ...state, updatedAt: 'b' }, first?.etag)).toBe(false);
+    expect((await readRunState(test.clients.s3, test.bucket, key))?.state.updatedAt).toBe('a');
   });
 
   it('rejects an event it does not subscribe to', async () => {
