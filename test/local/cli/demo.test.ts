@@ -2,10 +2,15 @@
  * `recops demo` (what `npm start` runs): the whole pipeline on the local cloud with the real
  * manifest, from a generated upload to Pipeline Completed, then metrics read back through the API.
  */
-import { access, rm } from 'node:fs/promises';
+import { access, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { CreateCampaignCommand, DescribeCampaignCommand } from '@aws-sdk/client-personalize';
 import { describe, expect, it } from 'vitest';
 import { validateParameterFile } from '../../../packages/core/src/parameter-file/validate';
+import { createClients } from '../../../packages/core/src/runtime/clients';
+import { createLocalCloud } from '../../../packages/local/src/cloud';
 import { parseDemoArgs, runDemo, type DemoResult } from '../../../packages/cli/src/demo';
 import { generateDemoData } from '../../../packages/cli/src/demo/data';
 import { demoParameterFile } from '../../../packages/cli/src/demo/parameter-file';
@@ -86,6 +91,42 @@ describe('CLI: recops demo', () => {
     expect(await exists(result.dataDir)).toBe(false);
   });
 
+  it('prints recommendations for one user when the dataset group has an ACTIVE campaign', async () => {
+    // Prepare: a completed run in a kept data directory, then a campaign on its personalization version.
+    const dataDir = await mkdtemp(join(tmpdir(), 'recops-demo-test-'));
+    try {
+      const first = await runDemo({ dataDir, data: SMALL_DATA, personalizeStepDelayMs: 50, timeoutMs: 45_000, out: capture().out });
+      expect(first.outcome).toBe('completed');
+      expect(first.recommendations).toBeUndefined();
+      const version = first.metrics.find((m) => m.solutionName === 'user-personalization-solution');
+      const cloud = await createLocalCloud({ dataDir, personalizeStepDelayMs: 50 });
+      try {
+        const { personalize } = createClients({ endpoint: cloud.endpoint, region: cloud.region, env: {} });
+        const { campaignArn } = await personalize.send(
+          new CreateCampaignCommand({ name: 'user-personalization-campaign', solutionVersionArn: version?.solutionVersionArn, minProvisionedTPS: 1 }),
+        );
+        await expect.poll(async () => (await personalize.send(new DescribeCampaignCommand({ campaignArn }))).campaign?.status, { timeout: 10_000 }).toBe('ACTIVE');
+      } finally {
+        await cloud.close();
+      }
+      const printed = capture();
+      // Act: the demo again, on the same data directory.
+      const second = await runDemo({ dataDir, data: SMALL_DATA, personalizeStepDelayMs: 50, timeoutMs: 45_000, out: printed.out });
+      // Assess: five movies for the first user, printed with their genres.
+      expect(second.outcome, printed.text()).toBe('completed');
+      expect(second.kept).toBe(true);
+      expect(second.recommendations?.userId).toBe('u1');
+      expect(second.recommendations?.itemIds).toHaveLength(5);
+      const movies = generateDemoData(SMALL_DATA).movies;
+      for (const itemId of second.recommendations?.itemIds ?? []) {
+        expect(printed.text()).toContain(`${itemId.padEnd(6)} ${movies.get(itemId)?.genres.join('|')}`);
+      }
+      expect(printed.text()).toMatch(/Recommendations from campaign user-personalization-campaign for u1 \(planted favourite genres: [A-Za-z-]+/);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('returns exit code 1 and prints the failing step when the data is below the training minimums', async () => {
     const printed = capture();
     const result = await runDemo({ data: { users: 20, items: 20, interactionsPerUser: 4 }, personalizeStepDelayMs: 50, timeoutMs: 45_000, out: printed.out });
@@ -94,6 +135,7 @@ describe('CLI: recops demo', () => {
     expect(result.events.at(-1)?.detailType).toBe('Pipeline Failed');
     expect(printed.text()).toMatch(/Pipeline failed at step import: .*at least 1000 interactions/);
     expect(result.metrics).toEqual([]);
+    expect(await exists(result.dataDir)).toBe(false);
   });
 
   it('returns exit code 1 with the last event seen when the run does not end in time, and keeps the data with keep', async () => {
