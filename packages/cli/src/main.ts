@@ -15,9 +15,9 @@ export interface Command {
 
 /** Every subcommand. Add one by writing `commands/<name>.ts` and listing it here. */
 export const COMMANDS: Readonly<Record<string, Command>> = {
-  demo: { summary: 'run a whole pipeline on the local cloud with a generated data set (npm start)', run: runDemoCommand },
   local: { summary: 'run the local cloud and the services in the foreground', run: runLocal },
   log: { summary: "show or follow the local cloud's event log (a run's timeline with --run)", run: runLog },
+  demo: { summary: 'run a whole pipeline on the local cloud with a generated data set (npm start)', run: runDemoCommand },
 };
 
 export function usage(): string {
