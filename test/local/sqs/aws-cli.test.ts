@@ -3,11 +3,15 @@
  * the reason in the test name, only when `aws` is not installed (.ci/run installs it).
  */
 import { execFile, execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBus, tempDir, type BusHarness } from './harness';
 
 const run = promisify(execFile);
+
+/** The query-protocol SQS model of Debian's awscli (see fixtures/sqs-query-model/README.md). */
+const QUERY_MODEL_PATH = fileURLToPath(new URL('./fixtures/sqs-query-model', import.meta.url));
 
 function awsCliAvailable(): boolean {
   try {
@@ -36,7 +40,11 @@ describe.skipIf(!hasAws)(`CLI: aws sqs / aws events against the local cloud${has
 
   /** Runs `aws` asynchronously (the server shares this process) and parses its JSON output. */
   async function aws(...args: string[]): Promise<Record<string, unknown>> {
-    const env = { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '' };
+    return awsWith({}, ...args);
+  }
+
+  async function awsWith(extraEnv: Record<string, string>, ...args: string[]): Promise<Record<string, unknown>> {
+    const env = { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '', ...extraEnv };
     const { stdout } = await run('aws', ['--endpoint-url', cloud.endpoint, '--output', 'json', ...args], { env, encoding: 'utf8' });
     return stdout.trim() === '' ? {} : (JSON.parse(stdout) as Record<string, unknown>);
   }
@@ -58,6 +66,28 @@ describe.skipIf(!hasAws)(`CLI: aws sqs / aws events against the local cloud${has
       Attributes: { ApproximateReceiveCount: '1' },
       MessageAttributes: { kind: { StringValue: 'greeting' } },
     });
+  });
+
+  it('speaks the SQS query protocol of CLIs older than the JSON switch (Debian awscli 2.9)', async () => {
+    const queryCli = (...args: string[]) => awsWith({ AWS_DATA_PATH: QUERY_MODEL_PATH }, ...args);
+    const { QueueUrl } = (await queryCli('sqs', 'create-queue', '--queue-name', 'cli-query', '--attributes', 'VisibilityTimeout=40')) as { QueueUrl: string };
+    const sent = (await queryCli(
+      'sqs', 'send-message', '--queue-url', QueueUrl, '--message-body', 'xml & <friends>',
+      '--message-attributes', '{"kind":{"DataType":"String","StringValue":"query"}}',
+    )) as { MessageId: string };
+    const received = (await queryCli(
+      'sqs', 'receive-message', '--queue-url', QueueUrl, '--attribute-names', 'All', '--message-attribute-names', 'All',
+    )) as { Messages: { MessageId: string; Body: string; Attributes: Record<string, string>; MessageAttributes: Record<string, { StringValue: string }> }[] };
+    expect(received.Messages[0]).toMatchObject({
+      MessageId: sent.MessageId,
+      Body: 'xml & <friends>',
+      Attributes: { ApproximateReceiveCount: '1' },
+      MessageAttributes: { kind: { StringValue: 'query' } },
+    });
+    const attributes = (await queryCli('sqs', 'get-queue-attributes', '--queue-url', QueueUrl, '--attribute-names', 'All')) as { Attributes: Record<string, string> };
+    expect(attributes.Attributes).toMatchObject({ VisibilityTimeout: '40', ApproximateNumberOfMessagesNotVisible: '1' });
+    const error = await queryCli('sqs', 'get-queue-url', '--queue-name', 'missing').catch((caught: { stderr: string }) => caught);
+    expect((error as { stderr: string }).stderr).toContain('AWS.SimpleQueueService.NonExistentQueue');
   });
 
   it('reports the SQS query error code for a missing queue', async () => {

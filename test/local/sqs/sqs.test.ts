@@ -31,6 +31,7 @@ import {
   UntagQueueCommand,
   ResourceNotFoundException,
 } from '@aws-sdk/client-sqs';
+import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientConfig, startSqs, tempDir, type SqsHarness } from './harness';
 
@@ -249,6 +250,42 @@ describe('Service: local SQS (JSON 1.0, SDK v3)', () => {
         }),
       ),
     ).rejects.toThrow(/Dead letter target does not exist/);
+  });
+
+  it('answers the query protocol (form parameters in, XML out) for clients older than the JSON switch', async () => {
+    const query = async (params: Record<string, string>): Promise<{ status: number; xml: Record<string, any> }> => {
+      const response = await fetch(`${cloud.endpoint}/`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
+          authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=0',
+        },
+        body: new URLSearchParams({ Version: '2012-11-05', ...params }).toString(),
+      });
+      return { status: response.status, xml: new XMLParser().parse(await response.text()) as Record<string, any> };
+    };
+    const created = await query({ Action: 'CreateQueue', QueueName: 'query-proto', 'Attribute.1.Name': 'DelaySeconds', 'Attribute.1.Value': '0' });
+    const url = created.xml.CreateQueueResponse.CreateQueueResult.QueueUrl as string;
+    expect(url).toBe(`${cloud.endpoint}/000000000000/query-proto`);
+    await query({
+      Action: 'SendMessageBatch',
+      QueueUrl: url,
+      'SendMessageBatchRequestEntry.1.Id': 'a',
+      'SendMessageBatchRequestEntry.1.MessageBody': 'first',
+      'SendMessageBatchRequestEntry.2.Id': 'b',
+      'SendMessageBatchRequestEntry.2.MessageBody': 'second',
+      'SendMessageBatchRequestEntry.2.MessageAttribute.1.Name': 'kind',
+      'SendMessageBatchRequestEntry.2.MessageAttribute.1.Value.DataType': 'String',
+      'SendMessageBatchRequestEntry.2.MessageAttribute.1.Value.StringValue': 'tagged',
+    });
+    const received = await query({ Action: 'ReceiveMessage', QueueUrl: url, MaxNumberOfMessages: '10', 'MessageAttributeName.1': 'All', 'AttributeName.1': 'ApproximateReceiveCount' });
+    const messages = received.xml.ReceiveMessageResponse.ReceiveMessageResult.Message as Record<string, any>[];
+    expect(messages.map((message) => message.Body)).toEqual(['first', 'second']);
+    expect(messages[0]?.Attribute).toEqual({ Name: 'ApproximateReceiveCount', Value: 1 });
+    expect(messages[1]?.MessageAttribute).toMatchObject({ Name: 'kind', Value: { DataType: 'String', StringValue: 'tagged' } });
+    const missing = await query({ Action: 'GetQueueUrl', QueueName: 'absent' });
+    expect(missing.status).toBe(400);
+    expect(missing.xml.ErrorResponse.Error).toMatchObject({ Type: 'Sender', Code: 'AWS.SimpleQueueService.NonExistentQueue' });
   });
 
   it('tags, untags and deletes queues', async () => {

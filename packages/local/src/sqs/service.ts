@@ -1,6 +1,7 @@
 /**
  * SQS over the JSON 1.0 protocol (`X-Amz-Target: AmazonSQS.<Operation>`,
- * `Content-Type: application/x-amz-json-1.0`), which the SDK v3 and botocore ≥ 1.31 use.
+ * `Content-Type: application/x-amz-json-1.0`), which the SDK v3 and botocore ≥ 1.31 use, and over
+ * the older query protocol (see `query-protocol.ts`) for clients from before that switch.
  *
  * Queue URLs are built from the request's Host header (`http://<host>/<account>/<name>`), as SQS
  * builds them from its own endpoint; a queue is found by the last path segment of its URL.
@@ -11,6 +12,7 @@ import { READABLE_ATTRIBUTES, readQueueAttributes, validateQueueAttributes } fro
 import { SqsError, invalidParameter, missingParameter } from './errors';
 import type { MessageAttributeValue } from './md5';
 import type { SendInput, StoredMessage } from './queue';
+import { parseQueryRequest, renderQueryError, renderQueryResponse } from './query-protocol';
 import type { SqsStore } from './store';
 
 const TARGET_PREFIX = 'AmazonSQS.';
@@ -204,10 +206,27 @@ export class SqsService implements WireService {
   }
 
   matches(request: WireRequest): boolean {
-    return request.target?.startsWith(TARGET_PREFIX) === true;
+    if (request.target !== undefined) return request.target.startsWith(TARGET_PREFIX);
+    return request.signingName === 'sqs';
   }
 
   async handle(request: WireRequest): Promise<WireResponse> {
+    return request.target === undefined ? this.handleQuery(request) : this.handleJson(request);
+  }
+
+  private async handleQuery(request: WireRequest): Promise<WireResponse> {
+    const host = request.headers.host ?? '127.0.0.1';
+    try {
+      const { action, input } = parseQueryRequest(request.query, request.body, request.path, host);
+      const result = await this.dispatch(action, input, host);
+      return { status: 200, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': randomUUID() }, body: renderQueryResponse(action, result) };
+    } catch (error) {
+      if (!(error instanceof SqsError)) throw error;
+      return { status: error.status, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': randomUUID() }, body: renderQueryError(error) };
+    }
+  }
+
+  private async handleJson(request: WireRequest): Promise<WireResponse> {
     const operation = request.target?.slice(TARGET_PREFIX.length) ?? '';
     const host = request.headers.host ?? '127.0.0.1';
     try {
