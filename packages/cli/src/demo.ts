@@ -15,16 +15,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { createClients } from '../../core/src/runtime/clients';
+import { createClients, type Clients } from '../../core/src/runtime/clients';
 import { createLocalCloud, type LocalCloud } from '../../local/src/cloud';
 import { ServerStartError } from '../../local/src/errors';
 import type { EventLogEntry } from '../../local/src/event-log';
 import { SERVICES } from '../../../services/manifest';
 import { generateDemoData, type DemoData, type DemoDataOptions } from './demo/data';
-import { DEMO_DATASET_GROUP, demoParameterFile, trainingPrefix } from './demo/parameter-file';
+import { DEMO_DATASET_GROUP, demoParameterFile, GENRE_FILTER, trainingPrefix } from './demo/parameter-file';
 import {
   findActiveCampaign,
+  findActiveFilter,
   formatMetricsTable,
+  quotedFilterValues,
   readVersionMetrics,
   recommendFor,
   type Recommendations,
@@ -112,7 +114,8 @@ export interface DemoResult {
   /** Every bus event of the run, in the order the bus accepted them. */
   readonly events: readonly ChainEvent[];
   readonly metrics: readonly VersionMetrics[];
-  readonly recommendations?: Recommendations;
+  /** What the campaign recommended (plain, then through the genre filter); empty without a campaign. */
+  readonly recommendations: readonly Recommendations[];
   readonly dataDir: string;
   /** Whether the data directory still exists after the demo. */
   readonly kept: boolean;
@@ -206,6 +209,35 @@ function delay(ms: number, signal?: AbortSignal): { done: Promise<'timeout' | 'a
   };
 }
 
+/**
+ * Prints what the dataset group's first ACTIVE campaign recommends for the first user, plainly and
+ * through the genre filter for a genre the user does not favour; nothing without a campaign.
+ */
+async function showRecommendations(clients: Clients, datasetGroupArn: string, data: DemoData, out: NodeJS.WritableStream): Promise<Recommendations[]> {
+  const campaign = await findActiveCampaign(clients.personalize, datasetGroupArn);
+  if (!campaign) return [];
+  const userId = data.userIds[0] ?? 'u1';
+  const favourites = data.favouriteGenres(userId);
+  const printItems = (itemIds: readonly string[]): void => {
+    for (const itemId of itemIds) {
+      const movie = data.movies.get(itemId);
+      write(out, `  ${itemId.padEnd(6)} ${movie ? `${movie.genres.join('|')} (${movie.year})` : ''}`);
+    }
+  };
+  const plain = await recommendFor(clients.personalizeRuntime, campaign, userId, RECOMMENDATION_COUNT);
+  write(out, `Recommendations from campaign ${campaign.name} for ${userId} (planted favourite genres: ${favourites.join(', ')}):`);
+  printItems(plain.itemIds);
+  const genreFilter = await findActiveFilter(clients.personalize, datasetGroupArn, GENRE_FILTER);
+  const genre = [...data.movies.values()].flatMap((m) => m.genres).find((g) => !favourites.includes(g));
+  if (!genreFilter || genre === undefined) return [plain];
+  // A genre the user does not favour: the filter, not the model, decides what may appear.
+  const values = { GENRES: quotedFilterValues([genre]) };
+  const filtered = await recommendFor(clients.personalizeRuntime, campaign, userId, RECOMMENDATION_COUNT, { ...genreFilter, values });
+  write(out, `The same, through filter ${genreFilter.name} with GENRES = ${values.GENRES}:`);
+  printItems(filtered.itemIds);
+  return [plain, filtered];
+}
+
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const out = options.out ?? process.stdout;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -266,14 +298,14 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
           : `recops demo: interrupted; ${seen}.`,
       );
       if (!keep) write(out, 'Run again with --keep to inspect the event log and the dead-letter queues.');
-      return { ...base, outcome: ended === 'timeout' ? DEMO_OUTCOME.timedOut : DEMO_OUTCOME.interrupted, exitCode: 1, metrics: [] };
+      return { ...base, outcome: ended === 'timeout' ? DEMO_OUTCOME.timedOut : DEMO_OUTCOME.interrupted, exitCode: 1, metrics: [], recommendations: [] };
     }
 
     if (ended.detailType === OUTCOME.failed) {
       const detail = ended.detail as { step?: string; reason?: string; errors?: { path: string; message: string }[] };
       write(out, `Pipeline failed at step ${detail.step ?? '?'}: ${detail.reason ?? 'no reason given'}`);
       for (const error of detail.errors ?? []) write(out, `  ${error.path}: ${error.message}`);
-      return { ...base, outcome: DEMO_OUTCOME.failed, exitCode: 1, metrics: [] };
+      return { ...base, outcome: DEMO_OUTCOME.failed, exitCode: 1, metrics: [], recommendations: [] };
     }
 
     const completed = ended.detail as { resourceArn?: string; resources?: { kind: string; arn: string }[] };
@@ -286,22 +318,13 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       for (const line of formatMetricsTable(metrics)) write(out, line);
     }
 
-    let recommendations: Recommendations | undefined;
-    const campaign = completed.resourceArn ? await findActiveCampaign(clients.personalize, completed.resourceArn) : undefined;
     write(out);
-    if (campaign) {
-      const userId = data.userIds[0] ?? 'u1';
-      recommendations = await recommendFor(clients.personalizeRuntime, campaign, userId, RECOMMENDATION_COUNT);
-      write(out, `Recommendations from campaign ${campaign.name} for ${userId} (planted favourite genres: ${data.favouriteGenres(userId).join(', ')}):`);
-      for (const itemId of recommendations.itemIds) {
-        const movie = data.movies.get(itemId);
-        write(out, `  ${itemId.padEnd(6)} ${movie ? `${movie.genres.join('|')} (${movie.year})` : ''}`);
-      }
-    } else {
+    const recommendations = completed.resourceArn ? await showRecommendations(clients, completed.resourceArn, data, out) : [];
+    if (recommendations.length === 0) {
       write(out, 'No campaign is ACTIVE in this dataset group (no service of the manifest has deployed one),');
       write(out, 'so there are no live recommendations to show.');
     }
-    return { ...base, outcome: DEMO_OUTCOME.completed, exitCode: 0, metrics, ...(recommendations ? { recommendations } : {}) };
+    return { ...base, outcome: DEMO_OUTCOME.completed, exitCode: 0, metrics, recommendations };
   } finally {
     unsubscribe?.();
     await cloud?.close();

@@ -97,7 +97,7 @@ describe('CLI: recops demo', () => {
     try {
       const first = await runDemo({ dataDir, data: SMALL_DATA, personalizeStepDelayMs: 50, timeoutMs: 45_000, out: capture().out });
       expect(first.outcome).toBe('completed');
-      expect(first.recommendations).toBeUndefined();
+      expect(first.recommendations).toEqual([]);
       const version = first.metrics.find((m) => m.solutionName === 'user-personalization-solution');
       const cloud = await createLocalCloud({ dataDir, personalizeStepDelayMs: 50 });
       try {
@@ -115,13 +115,19 @@ describe('CLI: recops demo', () => {
       // Assess: five movies for the first user, printed with their genres.
       expect(second.outcome, printed.text()).toBe('completed');
       expect(second.kept).toBe(true);
-      expect(second.recommendations?.userId).toBe('u1');
-      expect(second.recommendations?.itemIds).toHaveLength(5);
+      const [plain, filtered] = second.recommendations;
+      expect(plain?.userId).toBe('u1');
+      expect(plain?.itemIds).toHaveLength(5);
       const movies = generateDemoData(SMALL_DATA).movies;
-      for (const itemId of second.recommendations?.itemIds ?? []) {
+      for (const itemId of plain?.itemIds ?? []) {
         expect(printed.text()).toContain(`${itemId.padEnd(6)} ${movies.get(itemId)?.genres.join('|')}`);
       }
       expect(printed.text()).toMatch(/Recommendations from campaign user-personalization-campaign for u1 \(planted favourite genres: [A-Za-z-]+/);
+      // Through the genre filter, only movies of the requested genre come back.
+      const genre = JSON.parse(filtered?.filter?.values['GENRES'] ?? '""') as string;
+      expect(filtered?.filter?.name).toBe('genre');
+      expect(filtered?.itemIds.length).toBeGreaterThan(0);
+      for (const itemId of filtered?.itemIds ?? []) expect(movies.get(itemId)?.genres).toContain(genre);
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }

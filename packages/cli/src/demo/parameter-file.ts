@@ -13,6 +13,9 @@ export function trainingPrefix(datasetGroupName: string): string {
 
 export const DEMO_DATASET_GROUP = 'movies-demo';
 
+/** The filter the demo applies to recommendations: `$GENRES` takes quoted genre names. */
+export const GENRE_FILTER = 'genre';
+
 const SCHEMA_NAMESPACE = 'com.amazonaws.personalize.schema';
 
 export function demoParameterFile(datasetGroupName: string = DEMO_DATASET_GROUP): Record<string, unknown> {
@@ -104,7 +107,7 @@ export function demoParameterFile(datasetGroupName: string = DEMO_DATASET_GROUP)
         },
       },
       { serviceConfig: { name: 'interacted', filterExpression: 'INCLUDE ItemID WHERE Interactions.EVENT_TYPE in ("*")' } },
-      { serviceConfig: { name: 'genre', filterExpression: 'INCLUDE ItemID WHERE Items.GENRES IN ($GENRES)' } },
+      { serviceConfig: { name: GENRE_FILTER, filterExpression: 'INCLUDE ItemID WHERE Items.GENRES IN ($GENRES)' } },
     ],
   };
 }

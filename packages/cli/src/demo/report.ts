@@ -7,6 +7,7 @@ import {
   DescribeSolutionVersionCommand,
   GetSolutionMetricsCommand,
   ListCampaignsCommand,
+  ListFiltersCommand,
   ListSolutionsCommand,
   type PersonalizeClient,
 } from '@aws-sdk/client-personalize';
@@ -24,6 +25,20 @@ export interface Recommendations {
   readonly campaignArn: string;
   readonly userId: string;
   readonly itemIds: readonly string[];
+  /** The filter applied, with its placeholder values as sent. */
+  readonly filter?: { readonly name: string; readonly values: Readonly<Record<string, string>> };
+}
+
+/** A filter of the dataset group, by name, if it exists and is ACTIVE. */
+export async function findActiveFilter(personalize: PersonalizeClient, datasetGroupArn: string, name: string): Promise<{ name: string; arn: string } | undefined> {
+  const { Filters } = await personalize.send(new ListFiltersCommand({ datasetGroupArn, maxResults: 100 }));
+  const filter = (Filters ?? []).find((f) => f.name === name && f.status === 'ACTIVE' && f.filterArn);
+  return filter?.filterArn ? { name, arn: filter.filterArn } : undefined;
+}
+
+/** Personalize's filterValues syntax for string values: each quoted, comma-separated. */
+export function quotedFilterValues(values: readonly string[]): string {
+  return values.map((v) => JSON.stringify(v)).join(',');
 }
 
 /** Metrics shown per version, with their column headings (all are GetSolutionMetrics names). */
@@ -82,12 +97,21 @@ export async function recommendFor(
   campaign: { name: string; arn: string },
   userId: string,
   numResults: number,
+  filter?: { name: string; arn: string; values: Record<string, string> },
 ): Promise<Recommendations> {
-  const { itemList } = await runtime.send(new GetRecommendationsCommand({ campaignArn: campaign.arn, userId, numResults }));
+  const { itemList } = await runtime.send(
+    new GetRecommendationsCommand({
+      campaignArn: campaign.arn,
+      userId,
+      numResults,
+      ...(filter ? { filterArn: filter.arn, filterValues: filter.values } : {}),
+    }),
+  );
   return {
     campaignName: campaign.name,
     campaignArn: campaign.arn,
     userId,
     itemIds: (itemList ?? []).flatMap((item) => (item.itemId ? [item.itemId] : [])),
+    ...(filter ? { filter: { name: filter.name, values: filter.values } } : {}),
   };
 }
