@@ -84,6 +84,11 @@ export interface RunnerOptions {
   readonly pollersPerQueue?: number;
   /** Delays before the two retries of a failed S3-triggered invocation. Default 60 s and 120 s, as Lambda. */
   readonly s3RetryDelaysMs?: readonly [number, number];
+  /**
+   * How long `close` waits for running invocations. Default 5 s. A batch still running after that
+   * is not deleted: it comes back after its visibility timeout on the next start (at-least-once).
+   */
+  readonly shutdownGraceMs?: number;
 }
 
 export interface Runner {
@@ -331,8 +336,10 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
       if (closed) return;
       closed = true;
       for (const unsubscribe of unsubscribers) unsubscribe();
-      await Promise.all(sources.map((source) => source.stop()));
-      await Promise.allSettled([...s3Invocations]);
+      const running = Promise.allSettled([...sources.map((source) => source.stop()), ...s3Invocations]);
+      let grace: NodeJS.Timeout | undefined;
+      await Promise.race([running, new Promise<void>((resolveGrace) => (grace = setTimeout(resolveGrace, options.shutdownGraceMs ?? 5_000)))]);
+      clearTimeout(grace);
       for (const [key, value] of previous) {
         if (value === undefined) delete process.env[key];
         else process.env[key] = value;

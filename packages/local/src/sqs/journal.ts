@@ -115,6 +115,7 @@ export class QueueJournal {
   private last: Promise<void> = Promise.resolve();
   private bytes = 0;
   private compacting = false;
+  private closed = false;
 
   private constructor(
     private readonly dir: string,
@@ -142,6 +143,7 @@ export class QueueJournal {
 
   /** Queues operations; the returned promise resolves once they are on disk. */
   record(ops: readonly JournalOp[]): Promise<void> {
+    if (this.closed) return Promise.reject(new Error(`The SQS journal in ${this.dir} is closed`));
     if (!this.open) {
       const batch = newBatch(this.generation);
       this.open = batch;
@@ -203,6 +205,7 @@ export class QueueJournal {
 
   /** Waits for every queued write and closes the journal file. */
   async close(): Promise<void> {
+    this.closed = true;
     await this.last;
     for (const handle of this.handles.values()) await handle.close();
     this.handles.clear();
