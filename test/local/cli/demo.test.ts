@@ -41,6 +41,9 @@ function indexWhere(events: readonly ChainEvent[], predicate: (e: ChainEvent) =>
 const isStatus = (e: ChainEvent, type: string, status = 'ACTIVE') => e.detailType === type && e.detail['status'] === status;
 const isWatch = (e: ChainEvent, kind: string) => e.detailType === 'Watch Requested' && e.detail['resourceKind'] === kind;
 
+/** A run waits at most 45 s for its outcome; starting and closing the cloud come on top. */
+const RUN_TEST_TIMEOUT_MS = 75_000;
+
 /** Small, still above Personalize's training minimums (1,000 interactions). */
 const SMALL_DATA = { users: 60, items: 40, interactionsPerUser: 24 } as const;
 
@@ -89,7 +92,7 @@ describe('CLI: recops demo', () => {
     // The temporary data directory is gone.
     expect(result.kept).toBe(false);
     expect(await exists(result.dataDir)).toBe(false);
-  });
+  }, RUN_TEST_TIMEOUT_MS);
 
   it('prints recommendations for one user when the dataset group has an ACTIVE campaign', async () => {
     // Prepare: a completed run in a kept data directory, then a campaign on its personalization version.
@@ -131,7 +134,7 @@ describe('CLI: recops demo', () => {
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
-  });
+  }, 2 * RUN_TEST_TIMEOUT_MS);
 
   it('returns exit code 1 and prints the failing step when the data is below the training minimums', async () => {
     const printed = capture();
@@ -142,7 +145,7 @@ describe('CLI: recops demo', () => {
     expect(printed.text()).toMatch(/Pipeline failed at step import: .*at least 1000 interactions/);
     expect(result.metrics).toEqual([]);
     expect(await exists(result.dataDir)).toBe(false);
-  });
+  }, RUN_TEST_TIMEOUT_MS);
 
   it('returns exit code 1 with the last event seen when the run does not end in time, and keeps the data with keep', async () => {
     const printed = capture();
@@ -154,7 +157,7 @@ describe('CLI: recops demo', () => {
     expect(result.kept).toBe(true);
     expect(await exists(result.dataDir)).toBe(true);
     await rm(result.dataDir, { recursive: true, force: true });
-  });
+  }, RUN_TEST_TIMEOUT_MS);
 
   it('uploads a parameter file that passes validation and CSVs whose columns match its schemas', () => {
     const file = demoParameterFile();
