@@ -130,6 +130,30 @@ describe('E2E: seed example on the local cloud', () => {
   );
 
   it(
+    'fails the run once, at the import step with Personalize\'s reason, when an import fails',
+    async () => {
+      pipeline = await startPipelineCloud();
+      // 30 users × 10 interactions: under Personalize's minimum of 1,000 interactions.
+      const data = generateSeedData({ users: 30, interactionsPerUser: 10 });
+      await pipeline.upload('train/dataset-group-name-1/users.csv', data.usersCsv);
+      await pipeline.upload('train/dataset-group-name-1/interactions.csv', data.interactionsCsv);
+      await pipeline.upload(CONFIG_KEY, await seedExampleText());
+
+      const outcome = await pipeline.waitFor(['Pipeline Completed', 'Pipeline Failed'], RUN_TIMEOUT_MS);
+      expect(outcome.detailType).toBe('Pipeline Failed');
+      expect(outcome.detail).toMatchObject({ step: 'import', resourceKind: 'datasetImportJob' });
+      expect(outcome.detail.reason).toMatch(/^Dataset Import Job interactions-data_\S+ ended CREATE FAILED: .*1000 interactions/);
+      // Nothing trains from a failed import, and the failure is reported once.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const published = pipeline.published();
+      expect(published.filter((e) => e.detailType === 'Pipeline Failed')).toHaveLength(1);
+      expect(published.filter((e) => e.detailType === 'Pipeline Completed')).toHaveLength(0);
+      expect((await personalizeInventory(pipeline.clients.personalize)).solutionVersions).toEqual([]);
+    },
+    RUN_TIMEOUT_MS + 30_000,
+  );
+
+  it(
     'publishes one Pipeline Failed naming every error of a broken file and creates nothing',
     async () => {
       pipeline = await startPipelineCloud();
