@@ -102,6 +102,9 @@ describe('Function: importDataset', () => {
     expect(await run('')).toBe('ok');
     blobs.put('b', 'items.csv', 'ITEM_ID,GENRES,IN_STOCK,PRICE\ni1,Comedy,True,9.5\n');
     expect(await run('')).toMatch(/line 2, field IN_STOCK: expected true or false/);
+    blobs.put('b', 'items.csv', 'ITEM_ID,GENRES,IN_STOCK,PRICE\ni1,"Comedy\nDrama",true,1\n\ni2,Action,maybe,2\n');
+    // Quoted newlines and blank lines count: the bad row is on line 5 of the file.
+    expect(await run('')).toMatch(/at line 5, field IN_STOCK: expected true or false/);
     blobs.put('b', 'items.csv', `ITEM_ID,GENRES,IN_STOCK,PRICE\ni1,${'x'.repeat(1001)}|ok,true,1\n`);
     expect(await run('')).toMatch(/field GENRES: categorical value longer than 1000/);
   });

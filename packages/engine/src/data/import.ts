@@ -77,6 +77,35 @@ export function convertCell(field: FieldSpec, raw: string | undefined): { value:
   }
 }
 
+/** A rule broken by the record at `recordIndex` (0 = header); its line is found only if needed. */
+class RowProblem {
+  constructor(
+    readonly recordIndex: number,
+    readonly field: string | undefined,
+    readonly rule: string,
+  ) {}
+}
+
+/**
+ * The line a record ends on. Parsing with per-record line info costs about a third of the import
+ * time, so the happy path counts records and only a failing import reads the file again for this.
+ */
+async function lineOfRecord(blobs: BlobStore, bucket: string, key: string, recordIndex: number): Promise<number> {
+  const stream = await blobs.read(bucket, key);
+  const parser = stream.pipe(parse({ bom: true, skip_empty_lines: true, info: true, relax_column_count: true }));
+  let index = 0;
+  try {
+    for await (const { info } of parser as AsyncIterable<{ info: { lines: number } }>) {
+      if (index++ === recordIndex) return info.lines;
+    }
+  } catch (err) {
+    return (err as { lines?: number }).lines ?? 0;
+  } finally {
+    stream.destroy();
+  }
+  return 0;
+}
+
 async function importObject(
   blobs: BlobStore,
   bucket: string,
@@ -88,42 +117,47 @@ async function importObject(
   const stream = await blobs.read(bucket, key).catch((err: unknown) => {
     throw new EngineJobError(`Cannot read ${file}: ${(err as Error).message}`);
   });
-  const parser = stream.pipe(parse({ bom: true, skip_empty_lines: true, info: true, relax_column_count: true }));
+  const parser = stream.pipe(parse({ bom: true, skip_empty_lines: true, relax_column_count: true }));
   let columnOf: number[] | undefined; // CSV column → field index
   const row: CellValue[] = new Array<CellValue>(fields.length).fill(null);
+  let recordIndex = -1;
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      const line = info.lines;
+    for await (const record of parser as AsyncIterable<string[]>) {
+      recordIndex++;
       if (columnOf === undefined) {
         columnOf = record.map((name) => {
           const idx = fields.findIndex((f) => f.name.toUpperCase() === name.trim().toUpperCase());
-          if (idx < 0) throw new ImportValidationError(file, line, name, 'column is not a field of the dataset schema');
+          if (idx < 0) throw new RowProblem(recordIndex, name, 'column is not a field of the dataset schema');
           return idx;
         });
         const missing = fields.find((f, i) => !f.nullable && !columnOf!.includes(i));
-        if (missing !== undefined) throw new ImportValidationError(file, line, missing.name, 'required column missing from the header');
+        if (missing !== undefined) throw new RowProblem(recordIndex, missing.name, 'required column missing from the header');
         continue;
       }
       if (record.length !== columnOf.length) {
-        throw new ImportValidationError(file, line, undefined, `expected ${columnOf.length} columns, found ${record.length}`);
+        throw new RowProblem(recordIndex, undefined, `expected ${columnOf.length} columns, found ${record.length}`);
       }
       row.fill(null);
       for (let c = 0; c < columnOf.length; c++) {
         const fi = columnOf[c]!;
         const field = fields[fi]!;
         const result = convertCell(field, record[c]);
-        if ('error' in result) throw new ImportValidationError(file, line, field.name, result.error);
+        if ('error' in result) throw new RowProblem(recordIndex, field.name, result.error);
         row[fi] = result.value;
       }
       for (let fi = 0; fi < fields.length; fi++) {
         if (row[fi] === null && !fields[fi]!.nullable && !columnOf.includes(fi)) {
-          throw new ImportValidationError(file, line, fields[fi]!.name, 'a value is required');
+          throw new RowProblem(recordIndex, fields[fi]!.name, 'a value is required');
         }
       }
       table.append(row);
     }
   } catch (err) {
     stream.destroy();
+    if (err instanceof RowProblem) {
+      const line = await lineOfRecord(blobs, bucket, key, err.recordIndex);
+      throw new ImportValidationError(file, line, err.field, err.rule);
+    }
     if (err instanceof EngineJobError) throw err;
     const e = err as { message: string; lines?: number };
     throw new ImportValidationError(file, e.lines ?? 0, undefined, `malformed CSV: ${e.message}`);
