@@ -68,7 +68,14 @@ const PERSONALIZE_READ_STATUS = [
   'personalize:DescribeBatchSegmentJob',
   'personalize:DescribeRecommender',
   // One List per kind and parent answers a batch of watches (status-watcher/status-reader.ts).
-  'personalize:ListDatasets', 'personalize:ListEventTrackers', 'personalize:ListFilters', 'personalize:ListSolutions', 'personalize:ListRecommenders', 'personalize:ListCampaigns', 'personalize:ListBatchInferenceJobs', 'personalize:ListBatchSegmentJobs',
+  'personalize:ListDatasets',
+  'personalize:ListEventTrackers',
+  'personalize:ListFilters',
+  'personalize:ListSolutions',
+  'personalize:ListRecommenders',
+  'personalize:ListCampaigns',
+  'personalize:ListBatchInferenceJobs',
+  'personalize:ListBatchSegmentJobs',
 ] as const;
 
 const configIntake: ServiceDefinition = {
@@ -170,7 +177,8 @@ const solutionTrainer: ServiceDefinition = {
     {
       actions: [
         'personalize:DescribeDatasetGroup',
-        'personalize:ListDatasetGroups', 'personalize:StopSolutionVersionCreation', // join look-up; duplicate-version clean-up
+        'personalize:ListDatasetGroups', // join look-up
+        'personalize:StopSolutionVersionCreation', // duplicate-version clean-up
         'personalize:ListDatasets',
         'personalize:DescribeDataset',
         'personalize:ListDatasetImportJobs',
