@@ -121,6 +121,8 @@ describe('Runner: services from the manifest in the local cloud', () => {
     const deliveries = deliveriesOf(entries, 'partial');
     // The first invocation got all ten records and reported exactly one failure.
     expect(deliveries[0]?.messageIds).toHaveLength(10);
+    // Deliveries name the bus events they carried, so a timeline can join them to `bus.event` entries.
+    expect([...(deliveries[0]?.eventIds ?? [])].sort()).toEqual(result.Entries!.map((entry) => entry.EventId!).sort());
     expect(deliveries[0]).toMatchObject({ outcome: 'partial', failedMessageIds: [poison] });
     // Every later invocation got only the failed record: nothing else came back.
     expect(deliveries.slice(1).map((delivery) => delivery.messageIds)).toEqual([[poison]]);

@@ -29,6 +29,8 @@ export interface Delivery {
   readonly queue?: string;
   readonly messageIds?: readonly string[];
   readonly failedMessageIds?: readonly string[];
+  /** Ids of the bus events carried by the batch (record bodies that are EventBridge events), for timelines. */
+  readonly eventIds?: readonly string[];
   readonly error?: string;
   readonly [other: string]: unknown;
 }
@@ -59,6 +61,17 @@ export async function withTimeout<T>(promise: Promise<T>, timeoutSeconds: number
     return await Promise.race([promise, timeout]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** The `id` of a record body that is an EventBridge event, else undefined. */
+function busEventId(body: string): string | undefined {
+  if (!body.startsWith('{')) return undefined;
+  try {
+    const parsed = JSON.parse(body) as { id?: unknown; 'detail-type'?: unknown };
+    return typeof parsed.id === 'string' && typeof parsed['detail-type'] === 'string' ? parsed.id : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -162,6 +175,7 @@ export class SqsEventSource {
       messageIds: ids,
       failedMessageIds: failedIds,
       receiveCounts: batch.map((message) => message.receiveCount),
+      eventIds: batch.map((message) => busEventId(message.body)).filter((id): id is string => id !== undefined),
       ...(error !== undefined ? { error } : {}),
     };
   }
