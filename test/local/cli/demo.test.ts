@@ -172,6 +172,21 @@ describe('CLI: recops demo', () => {
     expect(header(data.interactionsCsv)).toEqual(fields('interactions'));
   });
 
+  it('generates the same data for a seed, with most interactions in each user\'s planted favourite genres', () => {
+    const data = generateDemoData({ users: 50, items: 60, interactionsPerUser: 20, seed: 7 });
+    expect(generateDemoData({ users: 50, items: 60, interactionsPerUser: 20, seed: 7 }).interactionsCsv).toBe(data.interactionsCsv);
+    const rows = data.interactionsCsv.trim().split('\n').slice(1).map((line) => line.split(','));
+    expect(rows).toHaveLength(data.interactionCount);
+    const inFavourites = rows.filter(([item, user]) => data.movies.get(item ?? '')?.genres.some((g) => data.favouriteGenres(user ?? '').includes(g)));
+    expect(inFavourites.length / rows.length).toBeGreaterThan(0.8);
+    // Every user has at least two interactions, in time order.
+    for (const userId of data.userIds) {
+      const times = rows.filter(([, user]) => user === userId).map(([, , time]) => Number(time));
+      expect(times.length).toBeGreaterThanOrEqual(2);
+      expect(times).toEqual([...times].sort((a, b) => a - b));
+    }
+  });
+
   it('throws a usage error naming --timeout when it is not a whole number of seconds', () => {
     expect(() => parseDemoArgs(['--timeout', '1.5'])).toThrow(UsageError);
     expect(() => parseDemoArgs(['--timeout', 'soon'])).toThrow(/--timeout must be a whole number of seconds/);
