@@ -66,6 +66,19 @@ describe('Runtime: recommendations, filters and live updates', () => {
     expect(filtered.some((r) => clicked.has(r.itemId))).toBe(false);
   });
 
+  it('drops filtered items from a personalized ranking and keeps unknown ones last', async () => {
+    const ranking = await train(fx.engine, 'aws-personalized-ranking');
+    const clicked = fx.data.interactionsCsv
+      .split('\n')
+      .filter((l) => l.startsWith('u4,') && l.includes(',click,'))
+      .map((l) => l.split(',')[1]!);
+    const fresh = Array.from({ length: 200 }, (_, i) => `i${i}`).filter((id) => !clicked.includes(id)).slice(0, 3);
+    const inputList = [clicked[0]!, fresh[0]!, 'not-in-catalog', fresh[1]!, clicked[1]!, fresh[2]!];
+    const ranked = await fx.engine.getPersonalizedRanking({ solutionVersionArn: ranking.arn, userId: 'u4', inputList, filter: NOT_CLICKED });
+    expect(ranked.map((r) => r.itemId).sort()).toEqual([...fresh, 'not-in-catalog'].sort());
+    expect(ranked.at(-1)).toEqual({ itemId: 'not-in-catalog', score: 0 });
+  });
+
   it('rejects an invalid filter expression pointing at the token', () => {
     expect(() => fx.engine.validateFilterExpression('INCLUDE ItemID WHER Items.GENRES IN ("a")')).toThrow(/position \d+ near "WHER"/);
   });

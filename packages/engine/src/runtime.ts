@@ -72,25 +72,24 @@ export interface RecommendRequest {
   readonly filter?: FilterRef;
 }
 
-/** Item candidates a filter allows for this request, or undefined when there is no filter. */
+/** Item ids a filter allows for this request, or undefined when there is no filter. */
 function itemFilter(
   group: DatasetGroup,
   filters: FilterCache,
   ref: FilterRef | undefined,
   userId: string | undefined,
   currentItemId: string | undefined,
-): ((code: number) => boolean) | undefined {
+): ((itemId: string) => boolean) | undefined {
   if (ref === undefined) return undefined;
   const compiled = filters.get(ref);
   if (compiled.target !== 'ItemID') {
     throw new EngineInputError(`Filter ${ref.filterArn} filters ${compiled.target}; recommendations need an ItemID filter`);
   }
-  const allows = compiled.bind({
+  return compiled.bind({
     ...(userId === undefined ? {} : { userId }),
     ...(currentItemId === undefined ? {} : { currentItemId }),
     data: new GroupFilterView(group),
   });
-  return (code) => allows(group.items.decode(code));
 }
 
 export function recommend(group: DatasetGroup, model: Model, filters: FilterCache, req: RecommendRequest): ScoredItem[] {
@@ -107,7 +106,8 @@ export function recommend(group: DatasetGroup, model: Model, filters: FilterCach
     query = userQuery(group, model, req.userId);
   }
   const scores = model.scores(query) ?? model.popularity;
-  const allow = itemFilter(group, filters, req.filter, req.userId, req.itemId);
+  const allowsId = itemFilter(group, filters, req.filter, req.userId, req.itemId);
+  const allow = allowsId === undefined ? undefined : (code: number): boolean => allowsId(group.items.decode(code));
   const exclude = query.itemCode !== undefined && query.itemCode >= 0 ? new Set([query.itemCode]) : undefined;
   const best = topK(scores, req.numResults, {
     limit: model.nItems,
@@ -129,17 +129,18 @@ export function rank(group: DatasetGroup, model: Model, filters: FilterCache, re
     throw new EngineInputError(`inputList must have between 1 and ${MAX_NUM_RESULTS} items, got ${req.inputList.length}`);
   }
   const scores = model.scores(userQuery(group, model, req.userId)) ?? model.popularity;
-  const allow = itemFilter(group, filters, req.filter, req.userId, undefined);
+  const allows = itemFilter(group, filters, req.filter, req.userId, undefined);
   const seen = new Set<string>();
   const known: { itemId: string; score: number; pos: number }[] = [];
   const unknown: ScoredItem[] = [];
   req.inputList.forEach((itemId, pos) => {
     if (seen.has(itemId)) return;
     seen.add(itemId);
+    if (allows !== undefined && !allows(itemId)) return;
     const code = group.items.lookup(itemId);
-    if (code >= 0 && allow !== undefined && !allow(code)) return;
+    // Items the model has not learned (unknown, or added after training) keep their order at the end.
     if (code >= 0 && code < model.nItems) known.push({ itemId, score: scores[code]!, pos });
-    else if (allow === undefined || code < 0) unknown.push({ itemId, score: 0 });
+    else unknown.push({ itemId, score: 0 });
   });
   known.sort((a, b) => b.score - a.score || a.pos - b.pos);
   return [...known.map((k) => ({ itemId: k.itemId, score: round(k.score) })), ...unknown];
