@@ -156,8 +156,16 @@ describe('Training: trainingMode UPDATE', () => {
       // A new item many users of genre 0 click.
       const fans = Array.from({ length: 300 }, (_, u) => u).filter((u) => fx.data.favouritesOfUser(u).includes(0));
       await fx.engine.putEvents(DG, fans.slice(0, 30).map((u, n) => ({ userId: `u${u}`, sessionId: `s${u}`, itemId: 'new-hit', eventType: 'click', sentAt: 1_800_000_000 + n })));
+      // And a new catalogue item nobody has interacted with yet.
+      await fx.engine.putItems(datasetArn('ITEMS'), [{ itemId: 'fresh-g0', properties: { genres: 'g0', price: 3, creationTimestamp: 1_800_000_000 } }]);
       const updated = await update('u1', base.arn);
       expect(updated.metrics).toEqual(base.metrics);
+      const nonFan = Array.from({ length: 300 }, (_, u) => u).find((u) => !fx.data.favouritesOfUser(u).includes(0))!;
+      const rankFor = async (user: number): Promise<number> =>
+        (await fx.engine.getRecommendations({ solutionVersionArn: updated.arn, userId: `u${user}`, numResults: 500 })).findIndex((r) => r.itemId === 'fresh-g0');
+      const fanRank = await rankFor(fans[41]!);
+      expect(fanRank).toBeGreaterThanOrEqual(0);
+      expect(fanRank).toBeLessThan(await rankFor(nonFan));
       const fan = fans[40]!;
       const recs = await fx.engine.getRecommendations({ solutionVersionArn: updated.arn, userId: `u${fan}`, numResults: 500 });
       const rankOfNew = recs.findIndex((r) => r.itemId === 'new-hit');

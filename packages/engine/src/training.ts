@@ -12,7 +12,8 @@ import type { AlsParams } from './recipes/als';
 import { recipeFor } from './recipes/catalog';
 import type { RecipeSpec } from './recipes/catalog';
 import { buildMatrix, itemCounts, selectInteractions } from './recipes/interactions';
-import type { EventSelection, InteractionLog } from './recipes/interactions';
+import type { Csr, EventSelection, InteractionLog } from './recipes/interactions';
+import { assignColdItemFactors } from './recipes/cold-items';
 import { FactorModel } from './recipes/model';
 import type { Model, ModelInfo } from './recipes/model';
 import { trainPopularity, trainTrending } from './recipes/popularity';
@@ -156,10 +157,19 @@ export async function trainSolutionVersion(group: DatasetGroup, input: TrainInpu
       const metrics = evaluate(model, split, catalogSize);
       const full = buildMatrix(log);
       refitOnAllData(model, full);
+      giveColdItemsFactors(group, model, full.byItem);
       const served = new FactorModel(info({ ...params }, metrics), popularityAll, model.k, model.userFactors, model.itemFactors, params);
       return { model: served, metrics };
     }
   }
+}
+
+/** Items of the catalogue without interactions get vectors from similar items (see cold-items). */
+function giveColdItemsFactors(group: DatasetGroup, model: FactorModel, byItem: Csr): void {
+  const hasInteractions = (code: number): boolean => byItem.ptr[code + 1]! > byItem.ptr[code]!;
+  const cold: number[] = [];
+  for (let code = 0; code < model.nItems; code++) if (!hasInteractions(code)) cold.push(code);
+  assignColdItemFactors(group, model.itemFactors, model.k, hasInteractions, cold);
 }
 
 /** Service text for an UPDATE with nothing new (exact wording UNVERIFIED). */
@@ -193,6 +203,8 @@ function updateVersion(
   }
   for (let i = baseItems; i < group.items.size; i++) changedItems.add(i);
   const popularity = itemCounts(log);
-  const model = updateFactorModel(base, info(base.info.params, base.info.metrics), popularity, buildMatrix(log), changedUsers, changedItems);
+  const matrix = buildMatrix(log);
+  const model = updateFactorModel(base, info(base.info.params, base.info.metrics), popularity, matrix, changedUsers, changedItems);
+  giveColdItemsFactors(group, model, matrix.byItem);
   return { model, metrics: base.info.metrics };
 }
