@@ -1,14 +1,15 @@
 /**
- * Starts the local HTTP server with the bus services (SQS, EventBridge, Scheduler) on a fresh data
- * directory, for tests that talk to them with real SDK clients.
+ * Starts a local cloud (`createLocalCloud`: the HTTP server with every service registered the way
+ * `recops local` runs it) on a data directory, for tests that drive SQS, EventBridge and Scheduler
+ * with real SDK clients.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, type LocalServer } from '../../../packages/local/src/server';
-import { EventBridgeService, EventBridgeStore } from '../../../packages/local/src/eventbridge';
-import { SchedulerService, SchedulerStore } from '../../../packages/local/src/scheduler';
-import { SqsService, SqsStore } from '../../../packages/local/src/sqs';
+import { createLocalCloud, type LocalCloud } from '../../../packages/local/src/cloud';
+import type { EventBridgeStore } from '../../../packages/local/src/eventbridge';
+import type { SchedulerStore } from '../../../packages/local/src/scheduler';
+import type { SqsStore } from '../../../packages/local/src/sqs';
 import { REGION } from '../../../packages/local/src/wire';
 
 export const clientConfig = (endpoint: string) => ({
@@ -23,58 +24,38 @@ export async function tempDir(prefix: string): Promise<{ dir: string; remove: ()
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
 
-export interface SqsHarness {
+export interface BusHarness {
   readonly endpoint: string;
+  readonly cloud: LocalCloud;
   readonly store: SqsStore;
-  readonly server: LocalServer;
+  readonly eventBridge: EventBridgeStore;
+  readonly scheduler: SchedulerStore;
+  /** Event-log entries appended since the start, in order. */
+  readonly log: { kind: string; data: Record<string, unknown> }[];
   close(): Promise<void>;
 }
 
-export async function startSqs(dataDir: string): Promise<SqsHarness> {
-  const store = await SqsStore.open({ dataDir });
-  const server = await startServer({ services: [new SqsService({ store })] });
-  return {
-    endpoint: server.endpoint,
-    store,
-    server,
-    close: async () => {
-      await server.close();
-      await store.close();
-    },
-  };
-}
+export type SqsHarness = BusHarness;
 
-export interface BusHarness extends SqsHarness {
-  readonly eventBridge: EventBridgeStore;
-  readonly scheduler: SchedulerStore;
-  /** Everything the services reported for the event log, in order. */
-  readonly log: { kind: string; data: Record<string, unknown> }[];
-}
-
-/** SQS + EventBridge + Scheduler on one server, with the event-log entries captured in memory. */
+/** A started local cloud (no manifest), with its event log captured in memory. */
 export async function startBus(dataDir: string): Promise<BusHarness> {
+  const cloud = await createLocalCloud({ dataDir });
+  const bus = cloud.bus;
+  if (!bus) {
+    await cloud.close();
+    throw new Error('the local cloud did not register SQS, EventBridge and Scheduler');
+  }
   const log: { kind: string; data: Record<string, unknown> }[] = [];
-  const onLog = (kind: string, data: Record<string, unknown>): void => {
-    log.push({ kind, data });
-  };
-  const store = await SqsStore.open({ dataDir, onEvent: onLog });
-  const eventBridge = await EventBridgeStore.open({ dataDir, sqs: store, onLog });
-  const scheduler = await SchedulerStore.open({ dataDir, eventBridge, sqs: store, onLog });
-  const server = await startServer({
-    services: [new SqsService({ store }), new EventBridgeService(eventBridge), new SchedulerService(scheduler)],
-  });
+  cloud.eventLog.subscribe((entry) => log.push({ kind: entry.kind, data: entry.data as Record<string, unknown> }));
   return {
-    endpoint: server.endpoint,
-    store,
-    eventBridge,
-    scheduler,
-    server,
+    endpoint: cloud.endpoint,
+    cloud,
+    store: bus.sqs,
+    eventBridge: bus.eventBridge,
+    scheduler: bus.scheduler,
     log,
-    close: async () => {
-      await server.close();
-      await scheduler.close();
-      await eventBridge.close();
-      await store.close();
-    },
+    close: () => cloud.close(),
   };
 }
+
+export const startSqs = startBus;
