@@ -72,7 +72,7 @@ describe('Class: QueueJournal', () => {
     }
   });
 
-  it('restores a store whose queues changed through every kind of operation', async () => {
+  it('restores a store whose queues and redrive tasks changed through every kind of operation', async () => {
     const dir = await tempDir('recops-journal-store-');
     try {
       let store = await SqsStore.open({ dataDir: dir.dir });
@@ -89,6 +89,16 @@ describe('Class: QueueJournal', () => {
       expect(store.getQueue('main').state.messages).toEqual([]);
       expect(store.getQueue('dlq').state.messages.map((m) => m.body).sort()).toEqual([keep!.body, poison!.body].sort());
       expect(store.getQueue('dlq').state.messages.every((m) => m.deadLetterSourceArn === 'arn:aws:sqs:us-east-1:000000000000:main')).toBe(true);
+
+      // A redrive task and its outcome survive a restart too.
+      const task = store.startMoveTask('arn:aws:sqs:us-east-1:000000000000:dlq');
+      for (let poll = 0; poll < 100 && task.status === 'RUNNING'; poll++) await new Promise((resolve) => setTimeout(resolve, 10));
+      await store.close();
+      store = await SqsStore.open({ dataDir: dir.dir });
+      expect(store.listMoveTasks('arn:aws:sqs:us-east-1:000000000000:dlq')).toEqual([
+        expect.objectContaining({ status: 'COMPLETED', approximateNumberOfMessagesMoved: 2, approximateNumberOfMessagesToMove: 2 }),
+      ]);
+      expect(store.getQueue('main').state.messages).toHaveLength(2);
       await store.close();
     } finally {
       await dir.remove();

@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { SqsError, queueDoesNotExist } from './errors';
 import { QueueJournal, type JournalOp, type QueueMeta } from './journal';
+import { readJson, writeJsonAtomic } from '../persist';
 import { QUEUE_DEFAULTS, SqsQueue, queueArn, queueNameFromArn, type QueueState, type SendInput, type StoredMessage } from './queue';
 
 export interface SqsStoreOptions {
@@ -63,6 +64,7 @@ export class SqsStore {
   private readonly waiters = new Map<string, Set<() => void>>();
   private journal!: QueueJournal;
   private readonly moveTasks: MoveTask[] = [];
+  private taskWrites: Promise<void> = Promise.resolve();
   private readonly timers = new Set<NodeJS.Timeout>();
   private isClosed = false;
   readonly now: () => number;
@@ -81,7 +83,20 @@ export class SqsStore {
         for (const state of states) store.queues.set(state.name, new SqsQueue(state));
       },
     );
+    // Move tasks survive a restart; one that was running carries on where it stopped.
+    store.moveTasks.push(...((await readJson<MoveTask[]>(store.moveTasksFile)) ?? []));
+    for (const task of store.moveTasks) if (task.status === MOVE_TASK_STATUS.running) void store.runMoveTask(task);
     return store;
+  }
+
+  private get moveTasksFile(): string {
+    return join(this.options.dataDir, 'sqs', 'move-tasks.json');
+  }
+
+  private saveMoveTasks(): Promise<void> {
+    const write = this.taskWrites.then(() => writeJsonAtomic(this.moveTasksFile, this.moveTasks.slice(-100)));
+    this.taskWrites = write.catch(() => undefined);
+    return write;
   }
 
   /** True once `close` was called: receives return at once and pollers should stop. */
@@ -284,6 +299,7 @@ export class SqsStore {
       approximateNumberOfMessagesToMove: source.counts(now).visible,
     };
     this.moveTasks.push(task);
+    void this.saveMoveTasks().catch(() => undefined);
     void this.runMoveTask(task);
     return task;
   }
@@ -300,6 +316,7 @@ export class SqsStore {
       throw new SqsError('UnsupportedOperation', `Task ${taskHandle} is ${task.status} and cannot be cancelled.`, 'AWS.SimpleQueueService.UnsupportedOperation');
     }
     task.status = MOVE_TASK_STATUS.cancelled;
+    void this.saveMoveTasks().catch(() => undefined);
     return task;
   }
 
@@ -333,11 +350,12 @@ export class SqsStore {
           await this.sleep(1000);
         }
       }
-      if (task.status === MOVE_TASK_STATUS.running) task.status = MOVE_TASK_STATUS.completed;
+      if (task.status === MOVE_TASK_STATUS.running && !this.isClosed) task.status = MOVE_TASK_STATUS.completed;
     } catch (error) {
       task.status = MOVE_TASK_STATUS.failed;
       task.failureReason = (error as Error).message;
     }
+    if (!this.isClosed) await this.saveMoveTasks().catch(() => undefined);
   }
 
   // ---- waiting ----
@@ -393,6 +411,7 @@ export class SqsStore {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
     await this.journal.close();
+    await this.taskWrites;
   }
 }
 
