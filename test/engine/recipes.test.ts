@@ -102,6 +102,16 @@ describe('Recipes: training and recommending on planted preferences', () => {
     );
   });
 
+  it('trains only on events at or above the event value threshold', async () => {
+    const all = await train(fx.engine, 'aws-user-personalization', { solutionVersionArn: 'arn:aws:personalize:us-east-1:000000000000:solution/t/all' });
+    const high = await train(fx.engine, 'aws-user-personalization', {
+      solutionVersionArn: 'arn:aws:personalize:us-east-1:000000000000:solution/t/high',
+      solutionConfig: { eventValueThreshold: '3' },
+    });
+    expect(high.metrics).not.toEqual(all.metrics);
+    expect(high.metrics[NDCG10]).toBeGreaterThan(0);
+  });
+
   it('fails with the service message when an event value threshold leaves too little data', async () => {
     await expect(
       train(fx.engine, 'aws-user-personalization', { solutionConfig: { eventValueThreshold: '100' } }),
