@@ -24,7 +24,7 @@ import {
 } from '../../events';
 import type { Plan } from '../../packages/core/src/index';
 import { publish, runStateKey } from '../../packages/core/src/runtime';
-import { RunStateConflictError } from './errors';
+import { RunStateConflictError, RunTrackerError } from './errors';
 import { goalsOf } from './goals';
 import { applyFact, datasetGroupArnFrom, emptyRunState, type RunFact, type RunKey, type RunState } from './state';
 import { readRunState, writeRunState } from './store';
@@ -126,7 +126,7 @@ async function update(
     const next = change(stored?.state);
     if (next === undefined) {
       if (stored) return stored.state;
-      continue; // nothing stored and nothing to write cannot happen; re-read defensively
+      throw new RunTrackerError(`run state ${key} is missing where an update expected it`);
     }
     if (await writeRunState(s3, settings.bucketName, key, next, stored?.etag)) return next;
   }
@@ -198,7 +198,7 @@ async function loadPlan(s3: S3Client, reference: PlanReference, bucket: string):
 
 function outcomeEntry(state: RunState, busName: string) {
   const outcome = state.outcome;
-  if (!outcome) throw new Error('outcomeEntry needs a decided run');
+  if (!outcome) throw new RunTrackerError(`run ${state.runId} has no outcome to publish`);
   const base = { runId: state.runId, datasetGroupName: state.datasetGroupName, stage: state.stage };
   if (outcome.kind === 'completed') {
     const active = Object.entries(state.resources)
