@@ -1,4 +1,9 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { FactorModel } from '../../packages/engine/src/recipes/model';
+import { ModelStore } from '../../packages/engine/src/recipes/model-store';
 import { DEFAULT_ALS_PARAMS, trainAls } from '../../packages/engine/src/recipes/als';
 import { buildMatrix } from '../../packages/engine/src/recipes/interactions';
 import type { InteractionLog } from '../../packages/engine/src/recipes/interactions';
@@ -24,6 +29,26 @@ describe('Function: trainAls', () => {
     const pooled = await trainAls(m.byUser, m.byItem, params, createRng(1), { workers: 2 });
     expect(Array.from(pooled.users)).toEqual(Array.from(inline.users));
     expect(Array.from(pooled.items)).toEqual(Array.from(inline.items));
+  });
+
+  it('persists factors trained in shared memory and loads them in a new store', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'engine-als-'));
+    try {
+      const m = buildMatrix(randomLog(200, 100, 5000));
+      const f = await trainAls(m.byUser, m.byItem, { ...DEFAULT_ALS_PARAMS, iterations: 2 }, createRng(1), { workers: 2 });
+      const info = {
+        family: 'factors' as const, recipe: 'aws-user-personalization', datasetGroupArn: 'dg', selection: {},
+        trainedRows: 5000, trainedItems: 100, trainedUsers: 200, tableRows: 5000, revision: 1, params: {}, metrics: { coverage: 0.5 },
+      };
+      await new ModelStore(dir).save('sv', new FactorModel(info, new Float32Array(100), f.k, f.users, f.items, DEFAULT_ALS_PARAMS));
+      const loaded = await new ModelStore(dir).load('sv');
+      expect(loaded).toBeInstanceOf(FactorModel);
+      expect(Array.from((loaded as FactorModel).userFactors)).toEqual(Array.from(f.users));
+      expect(Array.from((loaded as FactorModel).itemFactors)).toEqual(Array.from(f.items));
+      expect(loaded?.info.metrics).toEqual({ coverage: 0.5 });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('fits observed pairs above unobserved ones', async () => {
