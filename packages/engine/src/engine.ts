@@ -48,6 +48,19 @@ const FORBIDDEN_EVENT_PROPERTIES = new Set(['userid', 'sessionid', 'eventtype', 
 /** `properties` keys are camelCase forms of schema fields: compare ignoring case and `_`. */
 const normalise = (name: string): string => name.replace(/[^A-Za-z0-9]/g, '').toUpperCase();
 
+/**
+ * Jobs must fail as EngineJobError (→ CREATE FAILED with the message); anything else that escapes
+ * (an I/O error, a crashed worker thread) is wrapped so the job still fails cleanly.
+ */
+async function asJob<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    if (err instanceof EngineJobError) throw err;
+    throw new EngineJobError(`Create failed. ${(err as Error).message}`, { cause: err });
+  }
+}
+
 export class LocalPersonalizeEngine implements PersonalizeEngine {
   private readonly groups = new Map<string, DatasetGroup>();
   private readonly persistence: GroupPersistence;
@@ -94,6 +107,10 @@ export class LocalPersonalizeEngine implements PersonalizeEngine {
   }
 
   async importDataset(input: ImportDatasetInput): Promise<{ readonly rowsImported: number }> {
+    return asJob(() => this.importDatasetJob(input));
+  }
+
+  private async importDatasetJob(input: ImportDatasetInput): Promise<{ readonly rowsImported: number }> {
     const group = await this.group(input.datasetGroupArn);
     const fields = parseAvroSchema(input.schema, input.datasetType);
     const table = await readDatasetImport(this.options.blobs, group, input.datasetType, fields, input.dataLocation);
@@ -110,6 +127,10 @@ export class LocalPersonalizeEngine implements PersonalizeEngine {
   }
 
   async trainSolutionVersion(input: TrainInput): Promise<TrainResult> {
+    return asJob(() => this.trainSolutionVersionJob(input));
+  }
+
+  private async trainSolutionVersionJob(input: TrainInput): Promise<TrainResult> {
     const group = await this.group(input.datasetGroupArn);
     let base: Model | undefined;
     if (input.trainingMode === 'UPDATE') {
@@ -257,6 +278,10 @@ export class LocalPersonalizeEngine implements PersonalizeEngine {
   }
 
   async runBatchInference(input: BatchJobInput): Promise<void> {
+    return asJob(() => this.runBatchInferenceJob(input));
+  }
+
+  private async runBatchInferenceJob(input: BatchJobInput): Promise<void> {
     const { model } = await this.model(input.solutionVersionArn).catch((err: unknown) => {
       throw new EngineJobError((err as Error).message);
     });
@@ -267,6 +292,10 @@ export class LocalPersonalizeEngine implements PersonalizeEngine {
   }
 
   async runBatchSegment(input: BatchJobInput): Promise<void> {
+    return asJob(() => this.runBatchSegmentJob(input));
+  }
+
+  private async runBatchSegmentJob(input: BatchJobInput): Promise<void> {
     const { model } = await this.model(input.solutionVersionArn).catch((err: unknown) => {
       throw new EngineJobError((err as Error).message);
     });
