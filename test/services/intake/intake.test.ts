@@ -1,5 +1,6 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { readFile } from 'node:fs/promises';
 import type { S3Event } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -133,6 +134,22 @@ describe('Service: config-intake', () => {
         expect.stringContaining(`s3://${test.bucket}/train/dsg-f/users.csv or the folder s3://${test.bucket}/train/dsg-f/users/`),
         expect.stringContaining(`s3://${test.bucket}/train/dsg-f/interactions.csv`),
       ]),
+    );
+  });
+
+  it('takes in a CDK-format file with the import locations it names', async () => {
+    // Arrange: the CDK sample with its placeholder bucket replaced, and its CSVs in place.
+    const text = (await readFile('/work/shared/fixtures/cdk/input_media.json', 'utf8')).replaceAll('<REPLACE_WITH_S3_BUCKET_NAME>', `${test.bucket}/train/cdk`);
+    for (const name of ['users.csv', 'item-meta.csv', 'interactions.csv']) await upload(`train/cdk/${name}`, 'X\n');
+    const object = await upload('train/cdk/config.json', text);
+    // Act
+    const outcome = await takeInConfig(object, { s3: test.clients.s3, eventBridge }, SETTINGS);
+    // Assess
+    expect(outcome.kind).toBe('requested');
+    const detail = JSON.parse(published()[0]?.Detail ?? '') as { plan: { plan: Plan } };
+    expect(detail.plan.plan.format).toBe('cdk');
+    expect(detail.plan.plan.datasets.map((d) => d.importJob?.dataLocation.uri).sort()).toEqual(
+      ['interactions.csv', 'item-meta.csv', 'users.csv'].map((n) => `s3://${test.bucket}/train/cdk/${n}`),
     );
   });
 
