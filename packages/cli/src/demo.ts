@@ -18,7 +18,6 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createClients, type Clients } from '../../core/src/runtime/clients';
 import { createLocalCloud, type LocalCloud } from '../../local/src/cloud';
 import { ServerStartError } from '../../local/src/errors';
-import type { EventLogEntry } from '../../local/src/event-log';
 import { SERVICES } from '../../../services/manifest';
 import { generateDemoData, type DemoData, type DemoDataOptions } from './demo/data';
 import { DEMO_DATASET_GROUP, demoParameterFile, GENRE_FILTER, trainingPrefix } from './demo/parameter-file';
@@ -32,7 +31,7 @@ import {
   type Recommendations,
   type VersionMetrics,
 } from './demo/report';
-import { chainEventOf, formatEvent, OUTCOME, type ChainEvent } from './demo/timeline';
+import { formatEvent, OUTCOME, RunFollower, type ChainEvent } from './demo/timeline';
 import { CliError, UsageError } from './errors';
 
 export const DEMO_USAGE = `Usage: recops demo [--data-dir DIR] [--keep] [--timeout SECONDS]
@@ -131,54 +130,21 @@ const DEMO_ENVIRONMENT = {
   POWERTOOLS_METRICS_DISABLED: 'true',
 } as const;
 
+/** Sets the demo's defaults for variables the user left unset; returns the function undoing that. */
 function applyDemoEnvironment(): () => void {
-  const previous = new Map<string, string | undefined>();
+  const applied: string[] = [];
   for (const [name, value] of Object.entries(DEMO_ENVIRONMENT)) {
     if (process.env[name] !== undefined) continue;
-    previous.set(name, process.env[name]);
+    applied.push(name);
     process.env[name] = value;
   }
   return () => {
-    for (const name of previous.keys()) delete process.env[name];
+    for (const name of applied) delete process.env[name];
   };
 }
 
 const DEFAULT_TIMEOUT_MS = 300_000;
 const RECOMMENDATION_COUNT = 5;
-
-/** Follows the event log for the run the upload of `configKey` starts. */
-class RunFollower {
-  readonly events: ChainEvent[] = [];
-  runId: string | undefined;
-  private settle: ((event: ChainEvent) => void) | undefined;
-  readonly ended: Promise<ChainEvent>;
-
-  constructor(
-    private readonly configKey: string,
-    private readonly print: (event: ChainEvent) => void,
-  ) {
-    this.ended = new Promise((resolve) => (this.settle = resolve));
-  }
-
-  /** Event-log listener: keeps the bus events of this run (a reused data dir holds others). */
-  readonly onEntry = (entry: EventLogEntry): void => {
-    const event = chainEventOf(entry);
-    if (!event) return;
-    const runId = typeof event.detail['runId'] === 'string' ? event.detail['runId'] : undefined;
-    if (this.runId === undefined) {
-      // The run starts with Pipeline Requested (or, for a file intake rejects, Pipeline Failed) naming the upload.
-      const config = event.detail['config'] as { key?: unknown } | undefined;
-      const startsRun = event.detailType === 'Pipeline Requested' || event.detailType === OUTCOME.failed;
-      if (!startsRun || config?.key !== this.configKey || runId === undefined) return;
-      this.runId = runId;
-    } else if (runId !== this.runId) {
-      return;
-    }
-    this.events.push(event);
-    this.print(event);
-    if (event.detailType === OUTCOME.completed || event.detailType === OUTCOME.failed) this.settle?.(event);
-  };
-}
 
 function write(out: NodeJS.WritableStream, line = ''): void {
   out.write(`${line}\n`);

@@ -14,7 +14,7 @@ import { createLocalCloud } from '../../../packages/local/src/cloud';
 import { parseDemoArgs, runDemo, type DemoResult } from '../../../packages/cli/src/demo';
 import { generateDemoData } from '../../../packages/cli/src/demo/data';
 import { demoParameterFile } from '../../../packages/cli/src/demo/parameter-file';
-import type { ChainEvent } from '../../../packages/cli/src/demo/timeline';
+import { formatEvent, RunFollower, type ChainEvent } from '../../../packages/cli/src/demo/timeline';
 import { UsageError } from '../../../packages/cli/src/errors';
 
 /** Collects what the demo prints. */
@@ -70,11 +70,13 @@ describe('CLI: recops demo', () => {
       expect(watch).toBeLessThan(i);
     }
     // Group, then datasets, then the three imports (users, items, interactions), then training.
+    // Training starts on an import's ACTIVE event once Personalize reports every import ACTIVE; the
+    // watcher may report the other imports a re-check later, so only the first import is a bound.
     const groupActive = indexWhere(events, (e) => isStatus(e, 'Dataset Group Status Changed'));
     expect(groupActive).toBeLessThan(indexWhere(events, (e) => isWatch(e, 'dataset')));
     const importsActive = events.flatMap((e, i) => (isStatus(e, 'Dataset Import Job Status Changed') ? [i] : []));
     expect(importsActive).toHaveLength(3);
-    expect(indexWhere(events, (e) => isWatch(e, 'solutionVersion'))).toBeGreaterThan(Math.max(...importsActive));
+    expect(indexWhere(events, (e) => isWatch(e, 'solutionVersion'))).toBeGreaterThan(Math.min(...importsActive));
     expect(events.filter((e) => isStatus(e, 'Solution Version Status Changed'))).toHaveLength(3);
 
     // One printed line per event, in the same order, naming its detail-type.
@@ -185,6 +187,29 @@ describe('CLI: recops demo', () => {
       expect(times.length).toBeGreaterThanOrEqual(2);
       expect(times).toEqual([...times].sort((a, b) => a - b));
     }
+  });
+
+  it('follows only the run its upload started, one line per event, until the outcome', async () => {
+    const printed: string[] = [];
+    const follower = new RunFollower('train/movies-demo/config.json', (event) => printed.push(formatEvent(event, Date.parse('2026-01-01T00:00:00Z'))));
+    let seq = 0;
+    const bus = (detailType: string, detail: Record<string, unknown>) =>
+      follower.onEntry({ seq: ++seq, time: `2026-01-01T00:00:0${seq}.000Z`, kind: 'bus.event', data: { event: { source: 'recops.pipeline', 'detail-type': detailType, detail } } });
+    const arn = 'arn:aws:personalize:us-east-1:000000000000:dataset-group/movies-demo';
+    bus('Watch Requested', { runId: 'older-run', resourceArn: arn, resourceKind: 'datasetGroup' });
+    bus('Pipeline Requested', { runId: 'other', config: { bucket: 'b', key: 'train/shop/config.json' } });
+    bus('Pipeline Requested', { runId: 'mine', config: { bucket: 'b', key: 'train/movies-demo/config.json' } });
+    follower.onEntry({ seq: ++seq, time: '2026-01-01T00:00:05.000Z', kind: 'delivery', data: { service: 'run-tracker' } });
+    bus('Watch Requested', { runId: 'other', resourceArn: arn, resourceKind: 'datasetGroup' });
+    bus('Dataset Group Status Changed', { runId: 'mine', resourceArn: arn, status: 'ACTIVE' });
+    bus('Pipeline Completed', { runId: 'mine', resourceArn: arn, resources: [{ kind: 'datasetGroup', arn }] });
+
+    const outcome = await follower.ended;
+    expect(outcome.detailType).toBe('Pipeline Completed');
+    expect(follower.runId).toBe('mine');
+    expect(follower.events.map((e) => e.detailType)).toEqual(['Pipeline Requested', 'Dataset Group Status Changed', 'Pipeline Completed']);
+    expect(printed[1]).toMatch(/^ {2}\+6\.0s {2}00:00:06 {2}Dataset Group Status Changed +dataset-group\/movies-demo ACTIVE$/);
+    expect(printed[2]).toContain('dataset-group/movies-demo, 1 resource ACTIVE');
   });
 
   it('throws a usage error naming --timeout when it is not a whole number of seconds', () => {

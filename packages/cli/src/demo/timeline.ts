@@ -82,3 +82,37 @@ export function formatEvent(event: ChainEvent, startedAt: number, typeWidth = 34
   const clock = event.time.slice(11, 19);
   return `${elapsed.padStart(7)}  ${clock}  ${event.detailType.padEnd(typeWidth)} ${describeEvent(event)}`;
 }
+
+/** Follows the event log for the run the upload of `configKey` starts. */
+export class RunFollower {
+  readonly events: ChainEvent[] = [];
+  runId: string | undefined;
+  private settle: ((event: ChainEvent) => void) | undefined;
+  readonly ended: Promise<ChainEvent>;
+
+  constructor(
+    private readonly configKey: string,
+    private readonly print: (event: ChainEvent) => void,
+  ) {
+    this.ended = new Promise((resolve) => (this.settle = resolve));
+  }
+
+  /** Event-log listener: keeps the bus events of this run (a reused data dir holds others). */
+  readonly onEntry = (entry: EventLogEntry): void => {
+    const event = chainEventOf(entry);
+    if (!event) return;
+    const runId = typeof event.detail['runId'] === 'string' ? event.detail['runId'] : undefined;
+    if (this.runId === undefined) {
+      // The run starts with Pipeline Requested (or, for a file intake rejects, Pipeline Failed) naming the upload.
+      const config = event.detail['config'] as { key?: unknown } | undefined;
+      const startsRun = event.detailType === 'Pipeline Requested' || event.detailType === OUTCOME.failed;
+      if (!startsRun || config?.key !== this.configKey || runId === undefined) return;
+      this.runId = runId;
+    } else if (runId !== this.runId) {
+      return;
+    }
+    this.events.push(event);
+    this.print(event);
+    if (event.detailType === OUTCOME.completed || event.detailType === OUTCOME.failed) this.settle?.(event);
+  };
+}
