@@ -82,6 +82,21 @@ describe('Recipes: training and recommending on planted preferences', () => {
     expect(hot).toHaveLength(5);
   });
 
+  it('moves a suddenly busy item to the top of trending-now after PutEvents', async () => {
+    const { arn } = await train(fx.engine, 'aws-trending-now', { solutionVersionArn: 'arn:aws:personalize:us-east-1:000000000000:solution/trend/1' });
+    const before = await fx.engine.getRecommendations({ solutionVersionArn: arn, numResults: 5 });
+    const quiet = 'i199';
+    expect(before.map((r) => r.itemId)).not.toContain(quiet);
+    // Forty users open the same long-tail item within a few minutes, just after the newest data.
+    const newest = 1_700_000_000 + 300 * 7 + 40 * 3600;
+    await fx.engine.putEvents(
+      'arn:aws:personalize:us-east-1:000000000000:dataset-group/shop',
+      Array.from({ length: 40 }, (_, n) => ({ userId: `u${n}`, sessionId: `s${n}`, itemId: quiet, eventType: 'click', sentAt: newest + n * 5 })),
+    );
+    const after = await fx.engine.getRecommendations({ solutionVersionArn: arn, numResults: 5 });
+    expect(after[0]?.itemId).toBe(quiet);
+  });
+
   it('re-ranks an item list for personalized-ranking, unknown items last', async () => {
     const { arn } = await train(fx.engine, 'aws-personalized-ranking-v2');
     const favourite = fx.data.favouritesOfUser(0)[0]!;

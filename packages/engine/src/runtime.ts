@@ -16,7 +16,8 @@ import { GroupFilterView } from './filter-view';
 import type { FilterRef, ScoredItem } from './port';
 import { recipeFor } from './recipes/catalog';
 import type { RecipeType } from './recipes/catalog';
-import { rowSelector } from './recipes/interactions';
+import { itemCounts, rowSelector, selectInteractions } from './recipes/interactions';
+import { trainTrending } from './recipes/popularity';
 import type { Model, ModelQuery } from './recipes/model';
 import { topK } from './topk';
 
@@ -56,6 +57,26 @@ export function userQuery(group: DatasetGroup, model: Model, userId: string | un
   }
   return { userCode, history, historyChanged, ...(itemCode === undefined ? {} : { itemCode }) };
 }
+
+const liveTrends = new WeakMap<Model, { rows: number; model: Model }>();
+
+/**
+ * Trending-Now follows new events: once PutEvents has added interactions since training, the trend
+ * is recomputed over the current data (cached until the next change).
+ */
+function liveTrendScores(group: DatasetGroup, model: Model): Float32Array | undefined {
+  const rows = group.table('INTERACTIONS')?.length ?? 0;
+  if (rows <= model.info.tableRows) return model.scores(NO_QUERY);
+  let cached = liveTrends.get(model);
+  if (cached === undefined || cached.rows !== rows) {
+    const log = selectInteractions(group, model.info.selection);
+    cached = { rows, model: trainTrending(model.info, itemCounts(log), log, () => true, model.info.params.trend_window_seconds) };
+    liveTrends.set(model, cached);
+  }
+  return cached.model.scores(NO_QUERY);
+}
+
+const NO_QUERY: ModelQuery = { userCode: -1, history: new Map(), historyChanged: false };
 
 export function validateNumResults(n: number): void {
   if (!Number.isInteger(n) || n < 1 || n > MAX_NUM_RESULTS) {
@@ -105,7 +126,7 @@ export function recommend(group: DatasetGroup, model: Model, filters: FilterCach
     if (req.userId === undefined && type !== 'POPULAR_ITEMS') throw new EngineInputError('userId is required for this recipe');
     query = userQuery(group, model, req.userId);
   }
-  const scores = model.scores(query) ?? model.popularity;
+  const scores = (model.info.family === 'trending' ? liveTrendScores(group, model) : model.scores(query)) ?? model.popularity;
   const allowsId = itemFilter(group, filters, req.filter, req.userId, req.itemId);
   const allow = allowsId === undefined ? undefined : (code: number): boolean => allowsId(group.items.decode(code));
   const exclude = query.itemCode !== undefined && query.itemCode >= 0 ? new Set([query.itemCode]) : undefined;

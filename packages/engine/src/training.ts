@@ -128,7 +128,8 @@ export async function trainSolutionVersion(group: DatasetGroup, input: TrainInpu
     case 'trending': {
       const window = numberParam(hyper, 'trend_window_seconds');
       const metrics = evaluate(trainTrending(info({}, {}), popularityTrain, log, notTarget, window), split, catalogSize);
-      return { model: trainTrending(info({}, metrics), popularityAll, log, () => true, window), metrics };
+      const params: Record<string, number> = window === undefined ? {} : { trend_window_seconds: window };
+      return { model: trainTrending(info(params, metrics), popularityAll, log, () => true, window), metrics };
     }
     case 'sims': {
       const trainMatrix = buildMatrix(log, notTarget);
