@@ -12,9 +12,10 @@
  * itself reach the local cloud). Consequence: every AWS SDK client created anywhere in this
  * process while the runner runs talks to the local cloud with dummy credentials, not to AWS; the
  * previous values come back on close. Per-service values (`RECOPS_QUEUE_URL`) differ between
- * services sharing the process, so each invocation also runs inside `runWithEnvironment` (the
- * runtime reads its environment from there); a module that copies `RECOPS_QUEUE_URL` out of
- * `process.env` at import time would see whichever service set it last.
+ * services sharing the process, so each handler module is imported, and each invocation runs,
+ * inside `runWithEnvironment` (the runtime reads its environment from there); a module shared by
+ * several services that copies `RECOPS_QUEUE_URL` out of `process.env` at import time would see
+ * whichever service set it last.
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -155,27 +156,11 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
   const onDelivery = (delivery: Delivery): void => log(EVENT_LOG_KIND.delivery, { ...delivery });
   const retryDelays = options.s3RetryDelaysMs ?? [60_000, 120_000];
 
-  // Load every handler first: a typo in a handler string fails the start, not the first event.
-  const handlers = new Map<string, LambdaHandler>();
-  for (const service of manifest) {
-    try {
-      handlers.set(service.name, await loadHandler(rootDir, service.handler));
-    } catch (error) {
-      throw new HandlerLoadError(`Service ${service.name}: ${(error as Error).message}`, { cause: error });
-    }
-  }
-
-  // ---- shared resources ----
-  if (!eventBridge.listBuses(names.busName).some((bus) => bus.name === names.busName)) await eventBridge.createBus(names.busName);
-  await options.s3?.ensureBucket(names.bucketName);
-  if (options.scheduler && !options.scheduler.listGroups(names.schedulerGroupName).some((group) => group.name === names.schedulerGroupName)) {
-    await options.scheduler.createGroup(names.schedulerGroupName);
-  }
-
   const common = commonEnvironment(endpoint, stage, names);
-  const previous = new Map(Object.keys(common).map((key) => [key, process.env[key]]));
-  Object.assign(process.env, common);
-  const queueUrls = new Map<string, string>();
+  // Queue URLs are known before the queues exist, so a handler module sees its own at import time.
+  const queueUrls = new Map(
+    manifest.filter((service) => service.queue).map((service) => [service.name, `${endpoint}/${ACCOUNT_ID}/${names.queueName(service.name)}`]),
+  );
   const environmentOf = (service: ServiceDefinition): Record<string, string> => {
     const url = queueUrls.get(service.name);
     return { ...common, ...(url ? { [RUNTIME_ENV.ownQueueUrl]: url } : {}) };
@@ -184,6 +169,38 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
     (service: ServiceDefinition) =>
     <T>(invoke: () => Promise<T>): Promise<T> =>
       runWithEnvironment({ ...process.env, ...environmentOf(service) }, invoke);
+  const previous = new Map(Object.keys(common).map((key) => [key, process.env[key]]));
+  const restoreEnvironment = (): void => {
+    for (const [key, value] of previous) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
+  // Set before the handlers load: a module that builds clients or reads settings at import sees them.
+  Object.assign(process.env, common);
+
+  // Load every handler first: a typo in a handler string fails the start, not the first event.
+  const handlers = new Map<string, LambdaHandler>();
+  for (const service of manifest) {
+    try {
+      handlers.set(service.name, await invokeWithin(service)(() => loadHandler(rootDir, service.handler)));
+    } catch (error) {
+      restoreEnvironment();
+      throw new HandlerLoadError(`Service ${service.name}: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  // ---- shared resources ----
+  try {
+    if (!eventBridge.listBuses(names.busName).some((bus) => bus.name === names.busName)) await eventBridge.createBus(names.busName);
+    await options.s3?.ensureBucket(names.bucketName);
+    if (options.scheduler && !options.scheduler.listGroups(names.schedulerGroupName).some((group) => group.name === names.schedulerGroupName)) {
+      await options.scheduler.createGroup(names.schedulerGroupName);
+    }
+  } catch (error) {
+    restoreEnvironment();
+    throw error;
+  }
 
   const sources: SqsEventSource[] = [];
   const unsubscribers: (() => void)[] = [];
@@ -206,7 +223,6 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
           VisibilityTimeout: String(queue.visibilityTimeoutSeconds),
           RedrivePolicy: JSON.stringify({ deadLetterTargetArn: queueArn(dlqName), maxReceiveCount: queue.maxReceiveCount }),
         });
-        queueUrls.set(service.name, `${endpoint}/${ACCOUNT_ID}/${queueName}`);
 
         const ruleNames: string[] = [];
         for (const [index, pattern] of service.subscriptions.entries()) {
@@ -288,10 +304,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
       }
     }
   } catch (error) {
-    for (const [key, value] of previous) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
+    restoreEnvironment();
     for (const unsubscribe of unsubscribers) unsubscribe();
     throw error;
   }
@@ -340,10 +353,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
       let grace: NodeJS.Timeout | undefined;
       await Promise.race([running, new Promise<void>((resolveGrace) => (grace = setTimeout(resolveGrace, options.shutdownGraceMs ?? 5_000)))]);
       clearTimeout(grace);
-      for (const [key, value] of previous) {
-        if (value === undefined) delete process.env[key];
-        else process.env[key] = value;
-      }
+      restoreEnvironment();
     },
   };
 }
