@@ -13,9 +13,10 @@
  * process while the runner runs talks to the local cloud with dummy credentials, not to AWS; the
  * previous values come back on close. Per-service values (`RECOPS_QUEUE_URL`) differ between
  * services sharing the process, so each handler module is imported, and each invocation runs,
- * inside `runWithEnvironment` (the runtime reads its environment from there); a module shared by
- * several services that copies `RECOPS_QUEUE_URL` out of `process.env` at import time would see
- * whichever service set it last.
+ * inside `runWithEnvironment` (the runtime reads its environment from there with
+ * `currentEnvironment()`). Code that reads `process.env.RECOPS_QUEUE_URL` directly finds nothing
+ * locally: writing one service's value there would hand it to another service running at the same
+ * time, a wrong queue instead of a missing one.
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
