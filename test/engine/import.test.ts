@@ -137,6 +137,24 @@ describe('Function: importDataset', () => {
     expect(await popularItems(`${DG}/v-full`)).toEqual(['j']);
   });
 
+  it('reads user histories from the new rows after a FULL import of the same size', async () => {
+    const a = rows(1000);
+    const b = rows(1000, 1);
+    blobs.put('b', 'a.csv', `${[header, ...a].join('\n')}\n`);
+    blobs.put('b', 'b.csv', `${[header, ...b].join('\n')}\n`);
+    await importInteractions('s3://b/a.csv');
+    const version = `${DG}/v-same-size`;
+    await train(engine, 'aws-popularity-count', { solutionVersionArn: version });
+    const filter = { filterArn: 'f', filterExpression: 'INCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("click")' };
+    const clickedBy = (data: string[]) => [...new Set(data.filter((r) => r.startsWith('u0,')).map((r) => r.split(',')[1]!))].sort();
+    const clickedNow = async () =>
+      (await engine.getRecommendations({ solutionVersionArn: version, userId: 'u0', numResults: 40, filter })).map((r) => r.itemId).sort();
+    expect(await clickedNow()).toEqual(clickedBy(a));
+    await importInteractions('s3://b/b.csv');
+    expect(clickedBy(b)).not.toEqual(clickedBy(a));
+    expect(await clickedNow()).toEqual(clickedBy(b));
+  });
+
   it('keeps items imported with their metadata usable by filters', async () => {
     blobs.put('b', 'items.csv', 'ITEM_ID,GENRES,PRICE,CREATION_TIMESTAMP\ni1,g1|g2,3.5,1700000000\n');
     await expect(

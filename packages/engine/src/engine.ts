@@ -118,7 +118,7 @@ export class LocalPersonalizeEngine implements PersonalizeEngine {
     const current = group.table(input.datasetType);
     if (input.importMode === 'INCREMENTAL' && current !== undefined) {
       current.appendTable(table);
-      group.touch();
+      group.rowsChanged();
     } else {
       group.replaceTable(input.datasetType, table);
     }

@@ -74,6 +74,13 @@ export class DatasetGroup {
 
   replaceTable(type: DatasetType, table: Table): void {
     this.tables.set(type, table);
+    this.rowsChanged();
+  }
+
+  /** Rows were replaced or bulk-appended: derived indexes must be rebuilt (puts only append, and are tracked). */
+  rowsChanged(): void {
+    this.userRowsIndex = undefined;
+    this.latestRow.clear();
     this.touch();
   }
 
