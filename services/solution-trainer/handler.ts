@@ -4,13 +4,14 @@ import { MetricUnit, createSqsHandler, type RecordContext } from '../../packages
 import { onTrainingScheduled } from './scheduled';
 import { onImportActive, onSolutionActive, type TrainReport, type TrainerDependencies } from './train';
 
-function dependencies(ctx: RecordContext): TrainerDependencies {
+function dependencies(record: SQSRecord, ctx: RecordContext): TrainerDependencies {
   return {
     personalize: ctx.clients.personalize,
     s3: ctx.clients.s3,
     eventBridge: ctx.clients.eventBridge,
     busName: ctx.env.busName,
     bucketName: ctx.env.bucketName,
+    deliveryId: record.messageId,
     now: () => new Date(),
   };
 }
@@ -18,7 +19,7 @@ function dependencies(ctx: RecordContext): TrainerDependencies {
 const NOTHING: TrainReport = { waitingFor: [], created: [], reused: [], watched: [], warnings: [] };
 
 async function route(record: SQSRecord, ctx: RecordContext): Promise<TrainReport> {
-  const deps = dependencies(ctx);
+  const deps = dependencies(record, ctx);
   if (datasetImportJobStatusChanged.matches(record)) {
     const detail = datasetImportJobStatusChanged.parse(record);
     return detail.status === 'ACTIVE' ? onImportActive(detail, deps) : NOTHING;

@@ -17,7 +17,7 @@ import {
   isFailedStatus,
   loadRunPlan,
 } from '../../packages/core/src/ops';
-import { publish } from '../../packages/core/src/runtime';
+import { claimKey, claimOnce, publish } from '../../packages/core/src/runtime';
 
 interface TrainerDependencies {
   readonly personalize: PersonalizeClient;
@@ -25,6 +25,12 @@ interface TrainerDependencies {
   readonly eventBridge: EventBridgeClient;
   readonly busName: string;
   readonly bucketName: string;
+  /**
+   * The SQS messageId of the record being processed: owner of the claims this delivery takes. It
+   * stays the same when SQS hands the record out again, so a retry keeps its claim, while a
+   * duplicate of the event (another message) cannot take it.
+   */
+  readonly deliveryId: string;
   readonly now: () => Date;
 }
 
@@ -209,14 +215,19 @@ async function trainVersion(
 ): Promise<void> {
   const version = solution.version;
   if (version === undefined) return;
+  const name = versionName ?? version.name;
+  // Version names are not unique in Personalize: only the delivery holding the claim creates it.
+  const key = claimKey(run.datasetGroupName, run.runId, `solution-version/${solution.name}/${name}`);
   const result = await ensureSolutionVersion(deps.personalize, {
     solutionArn,
-    name: versionName ?? version.name,
+    name,
     trainingMode: trainingMode ?? version.trainingMode,
     tags: version.tags,
     ...(runStart !== undefined && { createdAfter: runStart }),
+    // An S3 failure here is not an OpsError: the record returns to the queue and is retried as is.
+    claim: async () => (await claimOnce(deps.s3, deps.bucketName, key, deps.deliveryId, deps.now())).claimed,
   });
-  note(report, result.created, `solutionVersion ${versionName ?? version.name}`);
+  note(report, result.created, `solutionVersion ${name}`);
   // Always watched, even when reused: the next step waits for its Status Changed.
   await requestWatch(run, deps, report, 'solutionVersion', result.arn);
 }

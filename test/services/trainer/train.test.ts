@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateSolutionCommand, CreateSolutionVersionCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
-import { GetObjectCommand, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadParameterFile, resolvePlan, type Plan } from '../../../packages/core/src';
@@ -22,13 +22,14 @@ function samplePlan(): Plan {
   return resolvePlan(file, { bucket: 'recops-data', configKey: CONFIG_KEY, runStamp: '2026_11_25_10_00_00' });
 }
 
-function deps(): TrainerDependencies {
+function deps(deliveryId = 'message-1'): TrainerDependencies {
   return {
     personalize: new PersonalizeClient({ region: 'us-east-1' }),
     s3: new S3Client({ region: 'us-east-1' }),
     eventBridge: new EventBridgeClient({ region: 'us-east-1' }),
     busName: 'recops-test',
     bucketName: 'recops-data',
+    deliveryId,
     now: () => new Date('2026-11-25T10:30:00.000Z'),
   };
 }
@@ -57,6 +58,16 @@ function provisioned(jobStatus: { users: string; interactions: string }) {
 }
 
 let plan: Plan;
+/** Objects written under `runs/…/claims/` (conditional writes, as S3 does them), by key. */
+let claims: Map<string, string>;
+const SIMS_VERSION_CLAIM = `runs/dataset-group-name-1/${RUN.runId}/claims/solution-version/sims-solution/sims-solution_2026_11_25_10_00_00`;
+
+function preconditionFailed(): Error {
+  return Object.assign(new Error('At least one of the pre-conditions you specified did not hold'), {
+    name: 'PreconditionFailed',
+    $metadata: { httpStatusCode: 412 },
+  });
+}
 
 beforeEach(() => {
   fake.reset();
@@ -64,8 +75,17 @@ beforeEach(() => {
   eventsMock.reset();
   eventsMock.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
   plan = samplePlan();
+  claims = new Map();
+  s3Mock.on(PutObjectCommand).callsFake((input) => {
+    if (input.IfNoneMatch === '*' && claims.has(input.Key)) throw preconditionFailed();
+    claims.set(input.Key, String(input.Body));
+    return {};
+  });
   // Only transformToString is read from the body.
-  s3Mock.on(GetObjectCommand).callsFake(() => ({ Body: { transformToString: async () => JSON.stringify(plan) } as never }));
+  s3Mock.on(GetObjectCommand).callsFake((input) => {
+    const body = claims.get(input.Key) ?? JSON.stringify(plan);
+    return { Body: { transformToString: async () => body } as never };
+  });
 });
 
 describe('Logic: onImportActive', () => {
@@ -169,6 +189,74 @@ describe('Logic: onSolutionActive', () => {
       'solutionVersion solution/sims-solution/00000001',
       'solutionVersion solution/sims-solution/00000001',
     ]);
+  });
+});
+
+describe('Logic: the claim on a solution version', () => {
+  function simsSolution(): string {
+    const group = provisioned({ users: 'ACTIVE', interactions: 'ACTIVE' });
+    return fake.seed('solution', 'sims-solution', { recipeArn: 'arn:aws:personalize:::recipe/aws-sims' }, group);
+  }
+
+  it('creates nothing and returns the record to the queue when another delivery holds the claim', async () => {
+    // Prepare: another message claimed the version and has not created it yet.
+    const solution = simsSolution();
+    claims.set(SIMS_VERSION_CLAIM, JSON.stringify({ owner: 'message-2', claimedAt: '2026-11-25T10:29:59.000Z' }));
+
+    // Act
+    const outcome = onSolutionActive({ ...RUN, solutionArn: solution }, deps('message-1'));
+
+    // Assess
+    await expect(outcome).rejects.toMatchObject({
+      retryable: true,
+      message: 'solution version "sims-solution_2026_11_25_10_00_00" is being created by another delivery and is not listed yet',
+    });
+    expect(fake.mock.commandCalls(CreateSolutionVersionCommand)).toHaveLength(0);
+    expect(fake.resources('solutionVersion')).toHaveLength(0);
+    expect(watches()).toEqual([]);
+  });
+
+  it('reuses and watches the claim holder\'s version once it is listed, creating nothing', async () => {
+    const solution = simsSolution();
+    claims.set(SIMS_VERSION_CLAIM, JSON.stringify({ owner: 'message-2', claimedAt: '2026-11-25T10:29:59.000Z' }));
+    const theirs = fake.seed('solutionVersion', 'sims-solution_2026_11_25_10_00_00', {}, solution);
+
+    const report = await onSolutionActive({ ...RUN, solutionArn: solution }, deps('message-1'));
+
+    expect(report.reused).toEqual(['solutionVersion sims-solution_2026_11_25_10_00_00']);
+    expect(fake.mock.commandCalls(CreateSolutionVersionCommand)).toHaveLength(0);
+    expect(watches()).toEqual([`solutionVersion ${theirs.replace(FAKE_ARN_PREFIX, '')}`]);
+  });
+
+  it('lets the claim holder create the version when its record is delivered again', async () => {
+    // Prepare: this message claimed the version, then failed before CreateSolutionVersion.
+    const solution = simsSolution();
+    claims.set(SIMS_VERSION_CLAIM, JSON.stringify({ owner: 'message-1', claimedAt: '2026-11-25T10:29:00.000Z' }));
+
+    const report = await onSolutionActive({ ...RUN, solutionArn: solution }, deps('message-1'));
+
+    expect(report.created).toEqual(['solutionVersion sims-solution_2026_11_25_10_00_00']);
+    expect(fake.resources('solutionVersion').map((v) => v.name)).toEqual(['sims-solution_2026_11_25_10_00_00']);
+  });
+
+  it('creates one version when two deliveries of the event race each other', async () => {
+    const solution = simsSolution();
+
+    // Act: both look the version up before either creates it.
+    const outcomes = await Promise.allSettled([
+      onSolutionActive({ ...RUN, solutionArn: solution }, deps('message-1')),
+      onSolutionActive({ ...RUN, solutionArn: solution }, deps('message-2')),
+    ]);
+
+    // Assess: one created it; the other reused it or went back to the queue, creating nothing.
+    expect(fake.mock.commandCalls(CreateSolutionVersionCommand)).toHaveLength(1);
+    expect(fake.resources('solutionVersion')).toHaveLength(1);
+    const created = outcomes.filter((o) => o.status === 'fulfilled' && o.value.created.length === 1);
+    expect(created).toHaveLength(1);
+    for (const outcome of outcomes) {
+      if (outcome.status === 'rejected') expect(outcome.reason).toMatchObject({ retryable: true });
+    }
+    expect(JSON.parse(claims.get(SIMS_VERSION_CLAIM) ?? '{}')).toMatchObject({ owner: expect.stringMatching(/^message-[12]$/) });
   });
 });
 

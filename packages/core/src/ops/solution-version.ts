@@ -9,6 +9,7 @@ import {
   type TrainingMode,
   paginateListSolutionVersions,
 } from '@aws-sdk/client-personalize';
+import { RetryableOpsError } from './errors';
 import { call, collectPages, requireActive, requireArn, STATUS_CREATE_PENDING, toTagList } from './shared';
 import type { EnsureResult, TagMap } from './shared';
 
@@ -26,6 +27,13 @@ interface SolutionVersionSpec {
    * the look-up to a handful of Describe calls on solutions with a long history.
    */
   readonly createdAfter?: Date;
+  /**
+   * Asked right before CreateSolutionVersion: true when this caller may create the version (e.g.
+   * `claimOnce` on the run's claim for it). Without a claim, two callers that both miss the
+   * version by name each create one, and stopping the younger comes too late when training is
+   * fast: Personalize keeps both. A caller that loses the claim creates nothing.
+   */
+  readonly claim?: () => Promise<boolean>;
 }
 
 /** Creation times are compared with this slack: clocks of recops and Personalize differ a little. */
@@ -76,8 +84,9 @@ function asResult(version: SolutionVersion, created: boolean): EnsureResult {
 
 /**
  * One solution version per run and solution. A repeated or reordered event finds the version by
- * its name and reuses it. Two deliveries racing each other can both create one; the second look-up
- * then keeps the oldest and stops the others, so the run trains exactly one version.
+ * its name and reuses it. Deliveries racing each other are serialised by `spec.claim`: only its
+ * holder creates. Without a claim (or if one is lost), the second look-up keeps the oldest and
+ * tries to stop the others; that is a best effort, since a version may finish before it stops.
  */
 async function ensureSolutionVersion(client: PersonalizeClient, spec: SolutionVersionSpec): Promise<EnsureResult> {
   const existing = (await findNamedVersions(client, spec)).sort(byAge);
@@ -87,6 +96,13 @@ async function ensureSolutionVersion(client: PersonalizeClient, spec: SolutionVe
     client.send(new DescribeSolutionCommand({ solutionArn: spec.solutionArn })),
   );
   requireActive(spec.solutionArn, solution?.status);
+
+  if (spec.claim !== undefined && !(await spec.claim())) {
+    // Another caller holds the right to create it: reuse its version, or come back once it is listed.
+    const theirs = (await findNamedVersions(client, spec)).sort(byAge)[0];
+    if (theirs !== undefined) return asResult(theirs, false);
+    throw new RetryableOpsError(`solution version "${spec.name}" is being created by another delivery and is not listed yet`);
+  }
 
   const response = await call(`CreateSolutionVersion ${spec.name}`, () =>
     client.send(
