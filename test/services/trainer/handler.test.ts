@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateSolutionVersionCommand } from '@aws-sdk/client-personalize';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadParameterFile, resolvePlan } from '../../../packages/core/src';
@@ -17,6 +18,7 @@ vi.hoisted(() => {
 const fake = fakePersonalize();
 const s3Mock = mockClient(S3Client);
 const eventsMock = mockClient(EventBridgeClient);
+const sqsMock = mockClient(SQSClient);
 
 const plan = resolvePlan(loadParameterFile(readFileSync('/work/shared/fixtures/seed-examples/mpe-sample-full.json', 'utf8')).file, {
   bucket: 'recops-data',
@@ -44,6 +46,8 @@ beforeEach(() => {
   fake.reset();
   s3Mock.reset();
   eventsMock.reset();
+  sqsMock.reset();
+  sqsMock.on(ChangeMessageVisibilityCommand).resolves({});
   eventsMock.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
   s3Mock.on(GetObjectCommand).callsFake(() => ({ Body: { transformToString: async () => JSON.stringify(plan) } as never }));
 });
@@ -69,5 +73,31 @@ describe('Handler: solution-trainer', () => {
     // Assess
     expect(response).toEqual({ batchItemFailures: [] });
     expect(fake.mock.commandCalls(CreateSolutionVersionCommand)).toHaveLength(1);
+  });
+
+  it('returns the record to the queue, creating nothing, when another delivery holds the version\'s claim', async () => {
+    // Prepare: the claim object exists and names another message.
+    const group = fake.seed('datasetGroup', 'dataset-group-name-1');
+    const solution = fake.seed('solution', 'sims-solution', { recipeArn: 'arn:aws:personalize:::recipe/aws-sims' }, group);
+    s3Mock.on(PutObjectCommand).rejects(
+      Object.assign(new Error('At least one of the pre-conditions you specified did not hold'), {
+        name: 'PreconditionFailed',
+        $metadata: { httpStatusCode: 412 },
+      }),
+    );
+    s3Mock.on(GetObjectCommand).callsFake((input) => {
+      const body = input.Key.includes('/claims/') ? JSON.stringify({ owner: 'another-message' }) : JSON.stringify(plan);
+      return { Body: { transformToString: async () => body } as never };
+    });
+    const record = solutionStatusChanged(solution, 'ACTIVE');
+
+    // Act
+    const response = await main({ Records: [record] }, lambdaContext());
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: record.messageId }] });
+    expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand)[0]?.args[0].input).toMatchObject({ ReceiptHandle: record.receiptHandle });
+    expect(fake.mock.commandCalls(CreateSolutionVersionCommand)).toHaveLength(0);
+    expect(eventsMock.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
 });
