@@ -30,3 +30,9 @@ export {
   type ObjectRecord,
 } from './s3';
 export { ACCOUNT_ID, REGION, type WireRequest, type WireResponse, type WireService } from './wire';
+// Each emulated service as a namespace: their error classes share names (e.g. per-protocol errors).
+export * as eventbridge from './eventbridge';
+export * as personalize from './personalize';
+export * as runner from './runner';
+export * as scheduler from './scheduler';
+export * as sqs from './sqs';
