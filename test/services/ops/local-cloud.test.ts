@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PersonalizeClient } from '@aws-sdk/client-personalize';
+import { ListSolutionVersionsCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalCloud, type LocalCloud } from '../../../packages/local/src/cloud';
@@ -25,6 +25,7 @@ import {
   statusPhase,
   type ResourceStatus,
 } from '../../../packages/core/src/ops';
+import { claimOnce } from '../../../packages/core/src/runtime';
 
 const BUCKET = 'recops-ops-test';
 
@@ -70,6 +71,7 @@ function usersCsv(): string {
 let cloud: LocalCloud;
 let dataDir: string;
 let personalize: PersonalizeClient;
+let s3: S3Client;
 
 /** Test-side wait: asks for the status until it is ACTIVE or failed (services use the watcher instead). */
 async function settle(kind: ResourceKind, arn: string): Promise<ResourceStatus> {
@@ -93,7 +95,7 @@ beforeAll(async () => {
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   };
   personalize = new PersonalizeClient(config);
-  const s3 = new S3Client({ ...config, forcePathStyle: true });
+  s3 = new S3Client({ ...config, forcePathStyle: true });
   await cloud.s3.ensureBucket(BUCKET);
   await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'data/interactions.csv', Body: interactionsCsv() }));
   await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'data/users.csv', Body: usersCsv() }));
@@ -179,6 +181,37 @@ describe('Operations: against the local cloud', () => {
     expect(again.map((r) => r.created)).toEqual([false, false, false, false]);
     expect(again[3]?.arn).toBe(version.arn);
     expect((await ensureSchema(personalize, { name: 'ops-local-users', schema: usersSchema })).outcome).toBe('reused');
+  });
+
+  it('trains one version when three callers race for it, each claiming it on S3 first', async () => {
+    // The solution of the first test, reused. Unclaimed, simultaneous creates each train a version.
+    const group = await ensureDatasetGroup(personalize, { name: 'ops-local' });
+    const solution = await ensureSolution(personalize, {
+      datasetGroupArn: group.arn,
+      name: 'ops-local-popular',
+      recipeArn: 'arn:aws:personalize:::recipe/aws-popularity-count',
+      performAutoTraining: false,
+    });
+
+    const outcomes = await Promise.allSettled(
+      ['message-a', 'message-b', 'message-c'].map((owner) =>
+        ensureSolutionVersion(personalize, {
+          solutionArn: solution.arn,
+          name: 'run-2',
+          trainingMode: 'FULL',
+          claim: async () => (await claimOnce(s3, BUCKET, 'claims/run-2', owner)).claimed,
+        }),
+      ),
+    );
+
+    const created = outcomes.filter((o) => o.status === 'fulfilled' && o.value.created);
+    expect(created).toHaveLength(1);
+    for (const outcome of outcomes) {
+      if (outcome.status === 'rejected') expect(outcome.reason).toMatchObject({ retryable: true });
+    }
+    const versions = (await personalize.send(new ListSolutionVersionsCommand({ solutionArn: solution.arn }))).solutionVersions ?? [];
+    // run-1 from the first test, and one run-2.
+    expect(versions).toHaveLength(2);
   });
 
   it('moves a dataset to a schema that adds an optional column, and refuses a changed column', async () => {
