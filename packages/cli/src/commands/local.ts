@@ -68,12 +68,19 @@ function untilStopped(): Promise<NodeJS.Signals> {
   });
 }
 
+/**
+ * The local engine finishes jobs in seconds, not the minutes AWS takes: cap the status watcher's
+ * re-check delay so a run is not left waiting on delays tuned for AWS. A value the user set wins.
+ */
+const LOCAL_WATCH_MAX_DELAY_SECONDS = '5';
+
 export async function runLocal(args: readonly string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const options = parseLocalArgs(args);
   if (options.help) {
     out.write(`${LOCAL_USAGE}\n`);
     return 0;
   }
+  process.env.RECOPS_WATCH_MAX_DELAY_SECONDS ??= LOCAL_WATCH_MAX_DELAY_SECONDS;
   const stopped = untilStopped();
   let cloud;
   try {
