@@ -313,6 +313,8 @@ export async function runDemoCommand(args: readonly string[], out: NodeJS.Writab
   const stop = (): void => controller.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  // A closed pipe (`npm start | head`) stops the demo like Ctrl-C, so the temporary directory still goes.
+  out.on('error', stop);
   try {
     const result = await runDemo({
       ...(options.dataDir !== undefined ? { dataDir: options.dataDir } : {}),
@@ -325,5 +327,6 @@ export async function runDemoCommand(args: readonly string[], out: NodeJS.Writab
   } finally {
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
+    out.off('error', stop);
   }
 }
