@@ -172,6 +172,51 @@ describe('Service: local EventBridge Scheduler (REST-JSON, SDK v3)', () => {
     await expect(scheduler.send(new GetScheduleCommand({ Name: 'soon' }))).rejects.toBeInstanceOf(ResourceNotFoundException);
   });
 
+  it('replaces context attributes in Input per firing: schedule ARN, scheduled time, a fresh execution id, attempt 1', async () => {
+    const contextUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'fired-context' }))).QueueUrl!;
+    await events.send(new PutRuleCommand({ Name: 'schedule-context', EventBusName: 'recops-sched', EventPattern: '{"detail-type":["Schedule Context"]}' }));
+    await events.send(
+      new PutTargetsCommand({ Rule: 'schedule-context', EventBusName: 'recops-sched', Targets: [{ Id: 'q', Arn: 'arn:aws:sqs:us-east-1:000000000000:fired-context' }] }),
+    );
+    const target = {
+      ...busTarget({
+        runId: '<aws.scheduler.execution-id>',
+        firedAt: '<aws.scheduler.scheduled-time>',
+        schedule: '<aws.scheduler.schedule-arn>',
+        attempt: '<aws.scheduler.attempt-number>',
+        note: 'run <aws.scheduler.execution-id> of <aws.scheduler.schedule-arn>',
+      }),
+      EventBridgeParameters: { Source: 'recops.scheduler', DetailType: 'Schedule Context' },
+    };
+    const receiveDetail = async (): Promise<Record<string, string>> => {
+      const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: contextUrl, WaitTimeSeconds: 10 }));
+      return (JSON.parse(received.Messages![0]!.Body!) as { detail: Record<string, string> }).detail;
+    };
+    const arn = 'arn:aws:scheduler:us-east-1:000000000000:schedule/default/with-context';
+
+    const firstAt = atIn(1200);
+    await scheduler.send(new CreateScheduleCommand({ Name: 'with-context', ScheduleExpression: firstAt, FlexibleTimeWindow: { Mode: 'OFF' }, Target: target }));
+    const first = await receiveDetail();
+    expect(first).toEqual({
+      runId: expect.stringMatching(/^[a-z0-9]{16}$/),
+      firedAt: `${firstAt.slice(3, -1)}Z`,
+      schedule: arn,
+      attempt: '1',
+      note: `run ${first.runId} of ${arn}`,
+    });
+
+    // The same schedule, moved to a later time, fires again with its own execution id.
+    const secondAt = atIn(1200);
+    await scheduler.send(new UpdateScheduleCommand({ Name: 'with-context', ScheduleExpression: secondAt, FlexibleTimeWindow: { Mode: 'OFF' }, Target: target }));
+    const second = await receiveDetail();
+    expect(second).toMatchObject({ firedAt: `${secondAt.slice(3, -1)}Z`, schedule: arn, attempt: '1' });
+    expect(second.runId).toMatch(/^[a-z0-9]{16}$/);
+    expect(second.runId).not.toBe(first.runId);
+    // The stored target keeps the keywords; only the delivered input carries values.
+    expect((await scheduler.send(new GetScheduleCommand({ Name: 'with-context' }))).Target?.Input).toContain('<aws.scheduler.execution-id>');
+    await scheduler.send(new DeleteScheduleCommand({ Name: 'with-context' }));
+  });
+
   it('fires a one-time schedule that came due while the cloud was down, once, after a restart', async () => {
     const restartDir = await tempDir('recops-scheduler-restart-');
     try {

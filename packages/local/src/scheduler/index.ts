@@ -1,3 +1,4 @@
+export { SCHEDULER_CONTEXT_ATTRIBUTE, newExecutionId, scheduledTimeText, substituteContextAttributes, type InvocationContext } from './context';
 export { SchedulerError, ScheduleExpressionError } from './errors';
 export { nextFireTime, parseScheduleExpression, type ScheduleExpression } from './expression';
 export { FireTimers } from './timer';

@@ -4,7 +4,8 @@
  *
  * Targets: an event bus (with `EventBridgeParameters`; the event's detail is the target `Input`,
  * its resources the schedule ARN, as Scheduler sends it) or an SQS queue (the message body is
- * `Input`). A one-time `at()` schedule whose time passed while the cloud was down fires once on
+ * `Input`). Context attributes in `Input` (`<aws.scheduler.execution-id>` and the others) are
+ * replaced per invocation. A one-time `at()` schedule whose time passed while the cloud was down fires once on
  * start; recurring schedules do not replay missed occurrences.
  */
 import { randomUUID } from 'node:crypto';
@@ -13,6 +14,7 @@ import { eventTime, type EventBridgeStore } from '../eventbridge';
 import { readJson, writeJsonAtomic } from '../persist';
 import { queueNameFromArn, type SqsStore } from '../sqs';
 import { ACCOUNT_ID, REGION } from '../wire';
+import { newExecutionId, substituteContextAttributes } from './context';
 import { schedulerConflict, schedulerNotFound, schedulerValidation } from './errors';
 import { nextFireTime, parseScheduleExpression, type ScheduleExpression } from './expression';
 import { FireTimers } from './timer';
@@ -344,10 +346,12 @@ export class SchedulerStore {
     if (!schedule) return;
     const arn = scheduleArn(schedule.groupName, schedule.name);
     const target = schedule.target;
+    const executionId = newExecutionId();
+    const input = substituteContextAttributes(target.Input ?? '{}', { scheduleArn: arn, scheduledTime: occurrence, executionId, attemptNumber: 1 });
     try {
       const queueName = queueNameFromArn(target.Arn);
       if (queueName !== undefined) {
-        await this.options.sqs.send(queueName, [{ body: target.Input ?? '{}' }]);
+        await this.options.sqs.send(queueName, [{ body: input }]);
       } else {
         const marker = ':event-bus/';
         const bus = target.Arn.slice(target.Arn.indexOf(marker) + marker.length);
@@ -360,12 +364,12 @@ export class SchedulerStore {
           time: eventTime(this.now()),
           region: REGION,
           resources: [arn],
-          detail: JSON.parse(target.Input ?? '{}') as unknown,
+          detail: JSON.parse(input) as unknown,
         });
       }
-      this.options.onLog?.(SCHEDULER_LOG_KIND.fired, { schedule: arn, scheduledTime: new Date(occurrence).toISOString(), target: target.Arn, ok: true });
+      this.options.onLog?.(SCHEDULER_LOG_KIND.fired, { schedule: arn, scheduledTime: new Date(occurrence).toISOString(), executionId, target: target.Arn, ok: true });
     } catch (error) {
-      this.options.onLog?.(SCHEDULER_LOG_KIND.fired, { schedule: arn, scheduledTime: new Date(occurrence).toISOString(), target: target.Arn, ok: false, error: (error as Error).message });
+      this.options.onLog?.(SCHEDULER_LOG_KIND.fired, { schedule: arn, scheduledTime: new Date(occurrence).toISOString(), executionId, target: target.Arn, ok: false, error: (error as Error).message });
     }
     schedule.lastFiredFor = occurrence;
     const expression = this.expressions.get(key);
