@@ -117,7 +117,10 @@ export async function createLocalCloud(options: LocalCloudOptions): Promise<Loca
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
-      // Stop taking requests first, then stop services (reverse order), then the log.
+      // Stop the runner first while the server still answers, so running handlers finish their
+      // calls instead of failing into retries; then stop taking requests, then the services
+      // (reverse order; the runner's own closer is then a no-op), then the log.
+      await runner?.close();
       await server.close();
       for (const closer of closers.reverse()) {
         try {

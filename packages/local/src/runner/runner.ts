@@ -209,6 +209,8 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
   const s3Triggers = new Map<string, { prefix: string; suffix: string | null }[]>();
   const rulesOf = new Map<string, string[]>();
   let closed = false;
+  let signalClosing = (): void => {};
+  const closing = new Promise<void>((resolveClosing) => (signalClosing = resolveClosing));
 
   try {
     for (const service of manifest) {
@@ -282,7 +284,14 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
                 });
                 const delay = retryDelays[attempt];
                 if (delay === undefined) return;
-                await new Promise((resolveDelay) => setTimeout(resolveDelay, delay));
+                // A retry waits, but never past close(): S3 keeps the event, AWS would too.
+                await new Promise<void>((resolveDelay) => {
+                  const timer = setTimeout(resolveDelay, delay);
+                  closing.then(() => {
+                    clearTimeout(timer);
+                    resolveDelay();
+                  });
+                });
               }
             }
           };
@@ -349,6 +358,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
+      signalClosing();
       for (const unsubscribe of unsubscribers) unsubscribe();
       const running = Promise.allSettled([...sources.map((source) => source.stop()), ...s3Invocations]);
       let grace: NodeJS.Timeout | undefined;
