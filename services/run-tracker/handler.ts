@@ -4,8 +4,8 @@ import { trackEvent } from './track';
 
 export const main = createSqsHandler({
   serviceName: 'run-tracker',
-  processRecord: async (record, { clients, env, logger }) => {
-    const result = await trackEvent(record, record.messageId, clients, { bucketName: env.bucketName, busName: env.busName });
+  processRecord: async (record, { clients, env, logger, metrics }) => {
+    const result = await trackEvent(record, record.messageId, clients, { bucketName: env.bucketName, busName: env.busName, metrics });
     if (result.published) logger.info(`published ${result.published}`, { runId: result.state.runId });
   },
 });

@@ -7,7 +7,9 @@
  * publishes, then records `publishedAt`. If it dies in between, its own redelivery (same SQS
  * messageId) publishes; any other delivery publishes only once the decision is older than
  * `publishLeaseMs`. At-least-once therefore degrades to a duplicate only when a publisher dies
- * after PutEvents and before recording it, never through concurrency.
+ * after PutEvents and before recording it, never through concurrency. The outcome metric
+ * (`PipelinesCompleted` / `PipelinesFailed`) is emitted right after each publish, so it follows
+ * the same rule.
  */
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -23,9 +25,10 @@ import {
   type PlanReference,
 } from '../../events';
 import type { Plan } from '../../packages/core/src/index';
-import { publish, runStateKey } from '../../packages/core/src/runtime';
+import { publish, runStateKey, type Metrics } from '../../packages/core/src/runtime';
 import { RunStateConflictError, RunTrackerError } from './errors';
 import { goalsOf } from './goals';
+import { emitRunOutcome } from './metrics';
 import { applyFact, datasetGroupArnFrom, emptyRunState, type RunFact, type RunKey, type RunState } from './state';
 import { readRunState, writeRunState } from './store';
 
@@ -42,6 +45,8 @@ export interface TrackerSettings {
   readonly maxAttempts?: number;
   /** See the module comment. Default 120 s (below the queue's visibility timeout). */
   readonly publishLeaseMs?: number;
+  /** Where the outcome metric goes (the handler's Powertools metrics); none when absent. */
+  readonly metrics?: Metrics;
 }
 
 export interface TrackResult {
@@ -104,6 +109,7 @@ async function fold(
   if (outcome.decidedBy !== deliveryId && !leaseOver) return { state: decided };
 
   await publish(clients.eventBridge, [outcomeEntry(decided, settings.busName)]);
+  if (settings.metrics) emitRunOutcome(settings.metrics, outcome.kind, decided.stage);
   const published = await update(clients.s3, settings, objectKey, (current) =>
     current?.outcome && !current.outcome.publishedAt ? { ...current, outcome: { ...current.outcome, publishedAt: now() } } : undefined,
   );

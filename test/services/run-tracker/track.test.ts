@@ -1,15 +1,38 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pipelineCompleted, pipelineFailed } from '../../../events';
-import { runStateKey } from '../../../packages/core/src/runtime';
+import { createObservability, runStateKey } from '../../../packages/core/src/runtime';
 import { emptyRunState } from '../../../services/run-tracker/state';
 import { readRunState, writeRunState } from '../../../services/run-tracker/store';
 import { trackEvent } from '../../../services/run-tracker/track';
 import { seedExampleText } from '../../e2e/support/data';
 import { startTestCloud, type TestCloud } from '../../e2e/support/local';
 import { seedPlan, stepFailedEvent, successfulRun } from './run-events';
+
+/** Captures the EMF documents Powertools writes to stdout while `work` runs (CloudWatch reads them there). */
+async function emfDocuments(work: () => Promise<void>): Promise<Record<string, unknown>[]> {
+  const emitted: Record<string, unknown>[] = [];
+  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    const text = String(chunk).trim();
+    if (text.includes('"_aws"')) emitted.push(JSON.parse(text) as Record<string, unknown>);
+    return true;
+  });
+  try {
+    await work();
+  } finally {
+    write.mockRestore();
+  }
+  return emitted;
+}
+
+const outcomeMetric = (name: string) => ({
+  _aws: { Timestamp: expect.any(Number), CloudWatchMetrics: [{ Namespace: 'recops', Dimensions: [['service', 'stage']], Metrics: [{ Name: name, Unit: 'Count' }] }] },
+  service: 'run-tracker',
+  stage: 'test',
+  [name]: 1,
+});
 
 describe('Service: run-tracker', () => {
   let test: TestCloud;
@@ -28,18 +51,22 @@ describe('Service: run-tracker', () => {
     bus.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
   });
 
-  it('publishes Pipeline Completed once when deliveries are duplicated, shuffled and concurrent', async () => {
+  it('publishes Pipeline Completed and its metric once when deliveries are duplicated, shuffled and concurrent', async () => {
     // Arrange: every event twice, in a scrambled order, four deliveries at a time.
     const plan = seedPlan(await seedExampleText(), test.bucket);
     const events = successfulRun(plan, 'run-ok');
     const deliveries = [...events, ...events].map((event, i) => ({ event, id: `m-${i}` }));
     deliveries.sort((a, b) => ((a.id.length * 7919 + Number(a.id.slice(2)) * 104729) % 97) - ((b.id.length * 7919 + Number(b.id.slice(2)) * 104729) % 97));
+    const { metrics } = createObservability('run-tracker');
     // Act
-    for (let i = 0; i < deliveries.length; i += 4)
-      await Promise.all(deliveries.slice(i, i + 4).map((d) => trackEvent(d.event, d.id, { s3: test.clients.s3, eventBridge }, settings())));
+    const emitted = await emfDocuments(async () => {
+      for (let i = 0; i < deliveries.length; i += 4)
+        await Promise.all(deliveries.slice(i, i + 4).map((d) => trackEvent(d.event, d.id, { s3: test.clients.s3, eventBridge }, { ...settings(), metrics })));
+    });
     // Assess
     const entries = published();
     expect(entries.map((e) => e.DetailType)).toEqual(['Pipeline Completed']);
+    expect(emitted).toEqual([outcomeMetric('PipelinesCompleted')]);
     const detail = pipelineCompleted.parse({ source: entries[0]?.Source, 'detail-type': entries[0]?.DetailType, detail: JSON.parse(entries[0]?.Detail ?? '') });
     expect(detail.resources.filter((r) => r.kind === 'solutionVersion')).toHaveLength(3);
     expect(detail.resourceArn).toBe('arn:aws:personalize:us-east-1:000000000000:dataset-group/dataset-group-name-1');
@@ -66,6 +93,27 @@ describe('Service: run-tracker', () => {
       reason: 'Schema users-schema changed incompatibly: AGE changed type from int to string',
       config: { bucket: test.bucket, key: 'train/dsg/config.json' },
     });
+  });
+
+  it('emits one PipelinesFailed EMF metric for a failed run, none for duplicate deliveries', async () => {
+    // Arrange: the handler's own Powertools metrics.
+    const { metrics } = createObservability('run-tracker');
+    const plan = seedPlan(await seedExampleText(), test.bucket);
+    const [requested, ...rest] = successfulRun(plan, 'run-metric');
+    const failure = stepFailedEvent(plan, 'run-metric');
+    const clients = { s3: test.clients.s3, eventBridge };
+    const withMetrics = { ...settings(), metrics };
+    // Act: the failure arrives three times (a duplicate, then a redelivery of the decider), then successes.
+    const emitted = await emfDocuments(async () => {
+      await trackEvent(requested, 'm-1', clients, withMetrics);
+      await trackEvent(failure, 'm-2', clients, withMetrics);
+      await trackEvent(failure, 'm-3', clients, withMetrics);
+      await trackEvent(failure, 'm-2', clients, withMetrics);
+      for (const [i, event] of rest.entries()) await trackEvent(event, `m-${i + 10}`, clients, withMetrics);
+    });
+    // Assess
+    expect(published().map((e) => e.DetailType)).toEqual(['Pipeline Failed']);
+    expect(emitted).toEqual([outcomeMetric('PipelinesFailed')]);
   });
 
   it('publishes when the deciding delivery comes back after failing to publish', async () => {
