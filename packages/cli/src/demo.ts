@@ -121,13 +121,15 @@ export interface DemoResult {
 }
 
 /**
- * Handler settings for a run that takes seconds: status re-checks at most 1 s apart, handler logs
+ * Settings for a run that takes seconds: status re-checks at most 1 s apart, handler logs
  * only when critical (they would drown the timeline). Values the user already set win.
  */
 const DEMO_ENVIRONMENT = {
   RECOPS_WATCH_MAX_DELAY_SECONDS: '1',
   POWERTOOLS_LOG_LEVEL: 'CRITICAL',
   POWERTOOLS_METRICS_DISABLED: 'true',
+  // The SDK warns once per process that Node 20 support is ending; Lambda runs these handlers on 22.
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 } as const;
 
 /** Sets the demo's defaults for variables the user left unset; returns the function undoing that. */
