@@ -1,9 +1,17 @@
 /**
  * Alarms to an SNS topic an administrator can subscribe to: any message in a dead-letter queue
- * (queue DLQs and the on-failure queues of S3-triggered functions), and any SQS record a service
- * failed to process (`RecordsFailed`, emitted by the shared batch handler runtime).
+ * (queue DLQs and the on-failure queues of S3-triggered functions), any SQS record a service
+ * failed to process (`RecordsFailed`, emitted by the shared batch handler runtime), and any
+ * pipeline run of this stage that failed (`PipelinesFailed`, emitted by the run tracker).
  */
-import { METRICS_NAMESPACE, RECORDS_FAILED_METRIC, type StackOptions } from './config';
+import {
+  METRICS_NAMESPACE,
+  PIPELINES_FAILED_METRIC,
+  RECORDS_FAILED_METRIC,
+  RUN_TRACKER_SERVICE,
+  STAGE_DIMENSION,
+  type StackOptions,
+} from './config';
 import { stageName } from './naming';
 import type { ServiceResources } from './services';
 
@@ -52,6 +60,24 @@ export function createAlarms(services: readonly ServiceResources[], options: Pic
       namespace: METRICS_NAMESPACE,
       metricName: RECORDS_FAILED_METRIC,
       dimensions: { [SERVICE_DIMENSION]: service.definition.name },
+      statistic: 'Sum',
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: 'GreaterThanThreshold',
+      treatMissingData: 'notBreaching',
+      alarmActions: actions,
+    });
+  }
+  // The run tracker emits PipelinesFailed once per failed run, when it publishes Pipeline Failed.
+  // The stage dimension keeps stages that share an account and region apart.
+  if (services.some((service) => service.definition.name === RUN_TRACKER_SERVICE)) {
+    new aws.cloudwatch.MetricAlarm('PipelinesFailedAlarm', {
+      name: stageName('pipelines-failed', ALARM_NAME_MAX),
+      alarmDescription: `a pipeline run of stage ${$app.stage} failed (Pipeline Failed was published)`,
+      namespace: METRICS_NAMESPACE,
+      metricName: PIPELINES_FAILED_METRIC,
+      dimensions: { [SERVICE_DIMENSION]: RUN_TRACKER_SERVICE, [STAGE_DIMENSION]: $app.stage },
       statistic: 'Sum',
       period: 300,
       evaluationPeriods: 1,

@@ -18,6 +18,10 @@ export const FUNCTION_ARCHITECTURE = 'arm64' as const;
  *  (copied, not imported, so the SST config does not bundle Powertools; a test keeps them equal). */
 export const METRICS_NAMESPACE = 'recops';
 export const RECORDS_FAILED_METRIC = 'RecordsFailed';
+/** Emitted by `services/run-tracker/metrics.ts` once per failed run, with `service` and `stage` dimensions. */
+export const PIPELINES_FAILED_METRIC = 'PipelinesFailed';
+export const RUN_TRACKER_SERVICE = 'run-tracker';
+export const STAGE_DIMENSION = 'stage';
 
 export interface StackOptions {
   /** Address subscribed (after confirmation) to the alarm topic. */

@@ -1,8 +1,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { METRICS_NAMESPACE as RUNTIME_NAMESPACE, RUNTIME_METRIC } from '../../packages/core/src/runtime/observability';
+import { SERVICES } from '../../services/manifest';
 import type { ServiceDefinition } from '../../services/manifest-types';
+import { RUN_OUTCOME_METRIC, STAGE_DIMENSION as RUN_TRACKER_STAGE_DIMENSION } from '../../services/run-tracker/metrics';
 import { deployRecops } from '../../stacks';
-import { loadStackOptions, METRICS_NAMESPACE, RECORDS_FAILED_METRIC, StackConfigError, type StackOptions } from '../../stacks/config';
+import {
+  loadStackOptions,
+  METRICS_NAMESPACE,
+  PIPELINES_FAILED_METRIC,
+  RECORDS_FAILED_METRIC,
+  RUN_TRACKER_SERVICE,
+  STAGE_DIMENSION,
+  StackConfigError,
+  type StackOptions,
+} from '../../stacks/config';
 import { runStage } from '../../stacks/testing/run-stage';
 import { installStandIn, uninstallStandIn, type Recording } from '../../stacks/testing/stand-in';
 import { actionsOf, resourcesOf, roleStatements } from './helpers';
@@ -74,6 +85,9 @@ describe('Infra: options from the deploy environment', () => {
   it('uses the metric names the handler runtime emits', () => {
     expect(METRICS_NAMESPACE).toBe(RUNTIME_NAMESPACE);
     expect(RECORDS_FAILED_METRIC).toBe(RUNTIME_METRIC.recordsFailed);
+    expect(PIPELINES_FAILED_METRIC).toBe(RUN_OUTCOME_METRIC.failed);
+    expect(STAGE_DIMENSION).toBe(RUN_TRACKER_STAGE_DIMENSION);
+    expect(SERVICES.map((s) => s.name)).toContain(RUN_TRACKER_SERVICE);
   });
 });
 

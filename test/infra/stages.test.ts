@@ -189,6 +189,23 @@ describe.each(STAGES)('Infra: sst.config.ts run() for the $stage stage', ({ stag
     expect(alarms.filter((a) => a.inputs.metricName === 'RecordsFailed')).toHaveLength(SERVICES.filter((s) => s.queue !== undefined).length);
   });
 
+  it('alarms on failed pipeline runs of this stage only, to the alarm topic', () => {
+    const failedRuns = run.recording.ofType('aws:cloudwatch/metricAlarm:MetricAlarm').filter((a) => a.inputs.metricName === 'PipelinesFailed');
+    expect(failedRuns.map((a) => a.inputs)).toEqual([
+      expect.objectContaining({
+        name: `recops-${stage}-pipelines-failed`,
+        namespace: 'recops',
+        metricName: 'PipelinesFailed',
+        dimensions: { service: 'run-tracker', stage },
+        statistic: 'Sum',
+        threshold: 0,
+        comparisonOperator: 'GreaterThanThreshold',
+        treatMissingData: 'notBreaching',
+        alarmActions: [run.outputs.alarmTopicArn],
+      }),
+    ]);
+  });
+
   it('copies every bus event to a log group users can tail', () => {
     const group = only(run.recording, 'aws:cloudwatch/logGroup:LogGroup');
     expect(group.inputs).toEqual({ name: `/aws/events/recops-${stage}-events`, retentionInDays: production ? 90 : 14 });
