@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { generateSeedData, seedExampleText } from './support/data';
-import { personalizeInventory, startPipelineCloud, type BusEvent, type Inventory, type PipelineCloud } from './support/pipeline';
+import { personalizeInventory, personalizeTimes, startPipelineCloud, type BusEvent, type Inventory, type PipelineCloud } from './support/pipeline';
 
 const RUN_TIMEOUT_MS = 90_000;
 const CONFIG_KEY = 'train/dataset-group-name-1/config.json';
@@ -80,12 +80,20 @@ describe('E2E: seed example on the local cloud', () => {
         .map(({ i }) => i);
       expect(importsActive).toHaveLength(2);
       // …training starts only after every import is ACTIVE (both import jobs complete the join, so a
-      // version may be watched twice; it is still one version)…
+      // version may be watched twice; it is still one version). The join asks Personalize, so the
+      // second import may already be ACTIVE there before its Status Changed is on the bus: the
+      // order is checked on the bus against the first import event, and on Personalize's clock
+      // against the completion of every import.
       const versionWatches = events
         .map((e, i) => ({ e, i }))
         .filter(({ e }) => e.detailType === 'Watch Requested' && e.detail.resourceKind === 'solutionVersion');
       expect(new Set(versionWatches.map(({ e }) => e.detail.resourceArn)).size).toBe(3);
-      for (const { i } of versionWatches) expect(i).toBeGreaterThan(Math.max(...importsActive));
+      for (const { i } of versionWatches) expect(i).toBeGreaterThan(Math.min(...importsActive));
+      const times = await personalizeTimes(pipeline.clients.personalize);
+      expect(times.importJobsCompletedAt).toHaveLength(2);
+      const lastImportDone = Math.max(...times.importJobsCompletedAt);
+      expect(times.solutionVersionsCreatedAt).toHaveLength(3);
+      for (const createdAt of times.solutionVersionsCreatedAt) expect(createdAt).toBeGreaterThanOrEqual(lastImportDone);
       // …and the run completes after the three versions are ACTIVE.
       const versionsActive = events
         .map((e, i) => ({ e, i }))

@@ -188,3 +188,24 @@ export async function personalizeInventory(personalize: PersonalizeClient): Prom
   for (const list of Object.values(inventory)) list.sort();
   return inventory;
 }
+
+/** When each import job finished (its last update, once ACTIVE) and each solution version was created, in ms. */
+export async function personalizeTimes(
+  personalize: PersonalizeClient,
+): Promise<{ importJobsCompletedAt: number[]; solutionVersionsCreatedAt: number[] }> {
+  const times = { importJobsCompletedAt: [] as number[], solutionVersionsCreatedAt: [] as number[] };
+  const groups = (await personalize.send(new ListDatasetGroupsCommand({ maxResults: 100 }))).datasetGroups ?? [];
+  for (const { datasetGroupArn } of groups) {
+    const datasets = (await personalize.send(new ListDatasetsCommand({ datasetGroupArn, maxResults: 100 }))).datasets ?? [];
+    for (const { datasetArn } of datasets) {
+      const jobs = (await personalize.send(new ListDatasetImportJobsCommand({ datasetArn, maxResults: 100 }))).datasetImportJobs ?? [];
+      for (const job of jobs) if (job.status === 'ACTIVE') times.importJobsCompletedAt.push(job.lastUpdatedDateTime?.getTime() ?? Number.NaN);
+    }
+    const solutions = (await personalize.send(new ListSolutionsCommand({ datasetGroupArn, maxResults: 100 }))).solutions ?? [];
+    for (const { solutionArn } of solutions) {
+      const versions = (await personalize.send(new ListSolutionVersionsCommand({ solutionArn, maxResults: 100 }))).solutionVersions ?? [];
+      times.solutionVersionsCreatedAt.push(...versions.map((v) => v.creationDateTime?.getTime() ?? Number.NaN));
+    }
+  }
+  return times;
+}
