@@ -1,7 +1,7 @@
 /**
  * Alarms to an SNS topic an administrator can subscribe to: any message in a dead-letter queue
- * (queue DLQs and the on-failure queues of S3-triggered functions), any SQS record a service
- * failed to process (`RecordsFailed`, emitted by the shared batch handler runtime), and any
+ * (queue DLQs and the on-failure queues of S3-triggered functions), any SQS record a service of
+ * this stage failed to process (`RecordsFailed`, emitted by the shared batch handler runtime), and any
  * pipeline run of this stage that failed (`PipelinesFailed`, emitted by the run tracker).
  */
 import {
@@ -52,14 +52,15 @@ export function createAlarms(services: readonly ServiceResources[], options: Pic
         okActions: actions,
       });
     }
-    // RecordsFailed is emitted per SQS record by the batch handler runtime (createSqsHandler).
+    // RecordsFailed is emitted per SQS record by the batch handler runtime (createSqsHandler), with
+    // the stage as a dimension, so a stage sharing the account and region does not set this one off.
     if (service.queue === undefined) continue;
     new aws.cloudwatch.MetricAlarm(`${service.id}FailedAlarm`, {
       name: stageName(`${service.definition.name}-failed`, ALARM_NAME_MAX),
       alarmDescription: `${service.definition.name} failed to process records`,
       namespace: METRICS_NAMESPACE,
       metricName: RECORDS_FAILED_METRIC,
-      dimensions: { [SERVICE_DIMENSION]: service.definition.name },
+      dimensions: { [SERVICE_DIMENSION]: service.definition.name, [STAGE_DIMENSION]: $app.stage },
       statistic: 'Sum',
       period: 300,
       evaluationPeriods: 1,

@@ -21,6 +21,7 @@ export const RECORDS_FAILED_METRIC = 'RecordsFailed';
 /** Emitted by `services/run-tracker/metrics.ts` once per failed run, with `service` and `stage` dimensions. */
 export const PIPELINES_FAILED_METRIC = 'PipelinesFailed';
 export const RUN_TRACKER_SERVICE = 'run-tracker';
+/** Dimension the handler runtime adds to every metric (`RECOPS_STAGE`). */
 export const STAGE_DIMENSION = 'stage';
 
 export interface StackOptions {

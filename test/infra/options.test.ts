@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { METRICS_NAMESPACE as RUNTIME_NAMESPACE, RUNTIME_METRIC } from '../../packages/core/src/runtime/observability';
+import { METRICS_NAMESPACE as RUNTIME_NAMESPACE, RUNTIME_METRIC, STAGE_DIMENSION as RUNTIME_STAGE_DIMENSION } from '../../packages/core/src/runtime/observability';
 import { SERVICES } from '../../services/manifest';
 import type { ServiceDefinition } from '../../services/manifest-types';
 import { RUN_OUTCOME_METRIC, STAGE_DIMENSION as RUN_TRACKER_STAGE_DIMENSION } from '../../services/run-tracker/metrics';
@@ -86,6 +86,7 @@ describe('Infra: options from the deploy environment', () => {
     expect(METRICS_NAMESPACE).toBe(RUNTIME_NAMESPACE);
     expect(RECORDS_FAILED_METRIC).toBe(RUNTIME_METRIC.recordsFailed);
     expect(PIPELINES_FAILED_METRIC).toBe(RUN_OUTCOME_METRIC.failed);
+    expect(STAGE_DIMENSION).toBe(RUNTIME_STAGE_DIMENSION);
     expect(STAGE_DIMENSION).toBe(RUN_TRACKER_STAGE_DIMENSION);
     expect(SERVICES.map((s) => s.name)).toContain(RUN_TRACKER_SERVICE);
   });

@@ -189,6 +189,15 @@ describe.each(STAGES)('Infra: sst.config.ts run() for the $stage stage', ({ stag
     expect(alarms.filter((a) => a.inputs.metricName === 'RecordsFailed')).toHaveLength(SERVICES.filter((s) => s.queue !== undefined).length);
   });
 
+  it('alarms on failed records of this stage only: each queue consumer\'s RecordsFailed filtered on service and stage', () => {
+    const failedRecords = run.recording.ofType('aws:cloudwatch/metricAlarm:MetricAlarm').filter((a) => a.inputs.metricName === 'RecordsFailed');
+    const consumers = SERVICES.filter((s) => s.queue !== undefined).map((s) => s.name);
+    expect(failedRecords.map((a) => a.inputs.dimensions)).toEqual(consumers.map((service) => ({ service, stage })));
+    for (const alarm of failedRecords) {
+      expect(alarm.inputs).toMatchObject({ namespace: 'recops', statistic: 'Sum', threshold: 0, comparisonOperator: 'GreaterThanThreshold' });
+    }
+  });
+
   it('alarms on failed pipeline runs of this stage only, to the alarm topic', () => {
     const failedRuns = run.recording.ofType('aws:cloudwatch/metricAlarm:MetricAlarm').filter((a) => a.inputs.metricName === 'PipelinesFailed');
     expect(failedRuns.map((a) => a.inputs)).toEqual([

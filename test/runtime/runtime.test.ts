@@ -14,6 +14,22 @@ import {
 } from '../../packages/core/src/runtime';
 import { fakeContext, RUNTIME_TEST_ENV, sqsRecord } from './fixtures';
 
+/** The EMF documents Powertools writes to stdout while `work` runs (CloudWatch reads them there). */
+async function emfDocuments(work: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
+  const emitted: Record<string, unknown>[] = [];
+  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    const text = String(chunk).trim();
+    if (text.includes('"_aws"')) emitted.push(JSON.parse(text) as Record<string, unknown>);
+    return true;
+  });
+  try {
+    await work();
+  } finally {
+    write.mockRestore();
+  }
+  return emitted;
+}
+
 describe('Function: createClients', () => {
   it('points every client at AWS_ENDPOINT_URL and forces path-style S3', async () => {
     const clients = createClients({ env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' } });
@@ -138,6 +154,47 @@ describe('Function: createSqsHandler', () => {
       ),
     );
     expect(seen.sort()).toEqual(['a:http://q/a', 'b:http://q/b']);
+  });
+
+  it('emits RecordsFailed with the service and the invocation\'s stage as dimensions', async () => {
+    vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
+    vi.stubEnv('RECOPS_STAGE', 'staging');
+    const handler = createSqsHandler({
+      serviceName: 'test',
+      processRecord: async (record) => {
+        if (record.body === 'bad') throw new Error('broken record');
+      },
+    });
+    const warnings = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const emitted = await emfDocuments(async () => {
+      for (let invocation = 0; invocation < 2; invocation += 1) {
+        await handler({ Records: [sqsRecord('ok'), sqsRecord('bad')] }, fakeContext);
+      }
+    });
+    const written = warnings.mock.calls.map(([chunk]) => String(chunk));
+    warnings.mockRestore();
+    // The stage is set again on the second invocation without Powertools warning about it.
+    expect(written).toEqual([]);
+    const document = {
+      _aws: {
+        Timestamp: expect.any(Number),
+        CloudWatchMetrics: [
+          {
+            Namespace: 'recops',
+            Dimensions: [['service', 'stage']],
+            Metrics: [
+              { Name: 'RecordsProcessed', Unit: 'Count' },
+              { Name: 'RecordsFailed', Unit: 'Count' },
+            ],
+          },
+        ],
+      },
+      service: 'test',
+      stage: 'staging',
+      RecordsProcessed: 1,
+      RecordsFailed: 1,
+    };
+    expect(emitted).toEqual([document, document]);
   });
 
   it('reports every record failed when the handler cannot start', async () => {

@@ -25,7 +25,7 @@ import { clientConfig, createClients, type ClientOptions, type Clients } from '.
 import { currentEnvironment, readRuntimeEnv, type RuntimeEnv } from './env';
 import { RetryLaterError } from './errors';
 import { isRetryableError, receiveCount, returnToQueueLater, type BackoffOptions } from './backoff';
-import { createObservability, MetricUnit, RUNTIME_METRIC, type Observability } from './observability';
+import { createObservability, MetricUnit, RUNTIME_METRIC, STAGE_DIMENSION, type Observability } from './observability';
 
 /** What the logic of one record gets: its clients, its environment, logging and metrics. */
 export interface InvocationContext extends Observability {
@@ -71,9 +71,17 @@ function sharedClients(given: ClientOptions | undefined): Clients {
   return clients;
 }
 
-/** Builds the invocation context at call time (environment read per invocation, never at import). */
+/**
+ * Builds the invocation context at call time (environment read per invocation, never at import).
+ * Every metric of the invocation gets the stage as a dimension (a default dimension, so it also
+ * reaches single metrics): the alarms in stacks/alarms.ts filter on it. One handler serves one
+ * stage (one per Lambda function; the local cloud runs a single stage), so the shared buffer never
+ * holds metrics of two stages.
+ */
 function invocationContext(observability: Observability, lambdaContext: Context, clientOptions?: ClientOptions): InvocationContext {
-  return { ...observability, env: readRuntimeEnv(), clients: sharedClients(clientOptions), lambdaContext };
+  const env = readRuntimeEnv();
+  observability.metrics.setDefaultDimensions({ [STAGE_DIMENSION]: env.stage });
+  return { ...observability, env, clients: sharedClients(clientOptions), lambdaContext };
 }
 
 /**

@@ -11,7 +11,16 @@ export {
   type RecordContext,
   type SqsHandlerOptions,
 } from './handler';
-export { createObservability, Logger, Metrics, METRICS_NAMESPACE, MetricUnit, RUNTIME_METRIC, type Observability } from './observability';
+export {
+  createObservability,
+  Logger,
+  Metrics,
+  METRICS_NAMESPACE,
+  MetricUnit,
+  RUNTIME_METRIC,
+  STAGE_DIMENSION,
+  type Observability,
+} from './observability';
 export { publish, PUT_EVENTS_MAX_ENTRIES } from './publish';
 export { claimOnce, type Claim } from './claim';
 export { claimKey, planKey, RUNS_PREFIX, runStateKey } from './locations';
