@@ -40,8 +40,8 @@ const DEFAULT_WATCH_POLICY: WatchPolicy = {
 
 /**
  * Environment variable capping every delay, in seconds (0–900), so a run that takes seconds on the
- * local cloud is not re-checked minutes later. Local callers set it (`recops demo`, the e2e tests,
- * bench/pipeline); the local runner itself sets no default.
+ * local cloud is not re-checked minutes later. Local callers set it (`recops local` defaults it to
+ * 5 s, `recops demo`, the e2e tests and bench/pipeline to 1 s); the runner itself sets no default.
  */
 const WATCH_MAX_DELAY_ENV = 'RECOPS_WATCH_MAX_DELAY_SECONDS';
 
