@@ -1,18 +1,11 @@
+import { JsonProtocolError } from '../json-protocol-error';
+
 /**
  * EventBridge errors in the JSON 1.1 shape (`__type` = the exception name), so the SDK v3 raises
  * the typed exception (`ResourceNotFoundException`, `InvalidEventPatternException`, …).
  */
-export class EventBridgeError extends Error {
+export class EventBridgeError extends JsonProtocolError {
   override readonly name: string = 'EventBridgeError';
-  constructor(
-    /** The exception shape name, e.g. `ResourceNotFoundException`. */
-    readonly code: string,
-    message: string,
-    readonly status = 400,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
 }
 
 /** A pattern that breaks the EventBridge pattern grammar; the message names the path and the rule. */

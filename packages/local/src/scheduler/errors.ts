@@ -1,18 +1,11 @@
+import { JsonProtocolError } from '../json-protocol-error';
+
 /**
  * Scheduler errors in the REST-JSON shape: the SDK reads the type from `x-amzn-errortype` (and
  * `__type`/`code` in the body) and the message from `Message`.
  */
-export class SchedulerError extends Error {
+export class SchedulerError extends JsonProtocolError {
   override readonly name: string = 'SchedulerError';
-  constructor(
-    /** Exception shape name, e.g. `ResourceNotFoundException`. */
-    readonly code: string,
-    message: string,
-    readonly status = 400,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-  }
 }
 
 /** A `cron()`, `rate()` or `at()` expression that breaks the rules; the message says which rule. */
