@@ -19,6 +19,15 @@ import type { ServiceResources } from './services';
 const SERVICE_DIMENSION = 'service';
 const ALARM_NAME_MAX = 255;
 
+/** Every alarm fires on the first 5-minute period above zero; a period without data is no breach. */
+const ABOVE_ZERO_IN_FIVE_MINUTES = {
+  period: 300,
+  evaluationPeriods: 1,
+  threshold: 0,
+  comparisonOperator: 'GreaterThanThreshold',
+  treatMissingData: 'notBreaching',
+} as const;
+
 export interface AlarmResources {
   readonly topic: sst.aws.SnsTopic;
 }
@@ -43,11 +52,7 @@ export function createAlarms(services: readonly ServiceResources[], options: Pic
         metricName: 'ApproximateNumberOfMessagesVisible',
         dimensions: { QueueName: queue.nodes.queue.name },
         statistic: 'Maximum',
-        period: 300,
-        evaluationPeriods: 1,
-        threshold: 0,
-        comparisonOperator: 'GreaterThanThreshold',
-        treatMissingData: 'notBreaching',
+        ...ABOVE_ZERO_IN_FIVE_MINUTES,
         alarmActions: actions,
         okActions: actions,
       });
@@ -55,38 +60,48 @@ export function createAlarms(services: readonly ServiceResources[], options: Pic
     // RecordsFailed is emitted per SQS record by the batch handler runtime (createSqsHandler), with
     // the stage as a dimension, so a stage sharing the account and region does not set this one off.
     if (service.queue === undefined) continue;
-    new aws.cloudwatch.MetricAlarm(`${service.id}FailedAlarm`, {
-      name: stageName(`${service.definition.name}-failed`, ALARM_NAME_MAX),
-      alarmDescription: `${service.definition.name} failed to process records`,
-      namespace: METRICS_NAMESPACE,
+    stageMetricAlarm(`${service.id}FailedAlarm`, {
+      name: `${service.definition.name}-failed`,
+      description: `${service.definition.name} failed to process records`,
       metricName: RECORDS_FAILED_METRIC,
-      dimensions: { [SERVICE_DIMENSION]: service.definition.name, [STAGE_DIMENSION]: $app.stage },
-      statistic: 'Sum',
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: 'GreaterThanThreshold',
-      treatMissingData: 'notBreaching',
-      alarmActions: actions,
+      service: service.definition.name,
+      actions,
     });
   }
   // The run tracker emits PipelinesFailed once per failed run, when it publishes Pipeline Failed.
   // The stage dimension keeps stages that share an account and region apart.
   if (services.some((service) => service.definition.name === RUN_TRACKER_SERVICE)) {
-    new aws.cloudwatch.MetricAlarm('PipelinesFailedAlarm', {
-      name: stageName('pipelines-failed', ALARM_NAME_MAX),
-      alarmDescription: `a pipeline run of stage ${$app.stage} failed (Pipeline Failed was published)`,
-      namespace: METRICS_NAMESPACE,
+    stageMetricAlarm('PipelinesFailedAlarm', {
+      name: 'pipelines-failed',
+      description: `a pipeline run of stage ${$app.stage} failed (Pipeline Failed was published)`,
       metricName: PIPELINES_FAILED_METRIC,
-      dimensions: { [SERVICE_DIMENSION]: RUN_TRACKER_SERVICE, [STAGE_DIMENSION]: $app.stage },
-      statistic: 'Sum',
-      period: 300,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: 'GreaterThanThreshold',
-      treatMissingData: 'notBreaching',
-      alarmActions: actions,
+      service: RUN_TRACKER_SERVICE,
+      actions,
     });
   }
   return { topic };
+}
+
+interface StageMetricAlarm {
+  /** Alarm name before the stage prefix. */
+  readonly name: string;
+  readonly description: string;
+  readonly metricName: string;
+  /** The emitting service (Powertools' `service` dimension). */
+  readonly service: string;
+  readonly actions: $util.Input<string>[];
+}
+
+/** An alarm on a count a recops service emits, for this stage's data points only. */
+function stageMetricAlarm(id: string, alarm: StageMetricAlarm): void {
+  new aws.cloudwatch.MetricAlarm(id, {
+    name: stageName(alarm.name, ALARM_NAME_MAX),
+    alarmDescription: alarm.description,
+    namespace: METRICS_NAMESPACE,
+    metricName: alarm.metricName,
+    dimensions: { [SERVICE_DIMENSION]: alarm.service, [STAGE_DIMENSION]: $app.stage },
+    statistic: 'Sum',
+    ...ABOVE_ZERO_IN_FIVE_MINUTES,
+    alarmActions: alarm.actions,
+  });
 }
