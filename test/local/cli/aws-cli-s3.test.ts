@@ -1,44 +1,27 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
-import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalCloud, type LocalCloud } from '../../../packages/local/src/cloud';
+import { hasAwsCli, isolatedAwsEnv, runAwsCli } from '../../support/aws-cli';
 
-const hasAws = (process.env['PATH'] ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, 'aws')));
-if (!hasAws) console.warn('AWS CLI test skipped: `aws` is not on PATH (install it with `apt-get install -y awscli`).');
-
-describe.skipIf(!hasAws)('AWS CLI: s3 against the local cloud', () => {
+describe.skipIf(!hasAwsCli)('AWS CLI: s3 against the local cloud', () => {
   let dir: string;
   let cloud: LocalCloud;
   let env: NodeJS.ProcessEnv;
 
   /** Runs `aws --endpoint-url <cloud> …` without blocking the event loop the cloud runs on. */
-  const aws = (...args: string[]): Promise<string> =>
-    new Promise((resolve, reject) => {
-      execFile('aws', ['--endpoint-url', cloud.endpoint, ...args], { env, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
-        error ? reject(new Error(`aws ${args.join(' ')} failed: ${stderr || error.message}`)) : resolve(stdout),
-      );
-    });
+  const aws = async (...args: string[]): Promise<string> => {
+    const { stdout, stderr, error } = await runAwsCli(cloud.endpoint, env, args, { maxBuffer: 16 * 1024 * 1024 });
+    if (error) throw new Error(`aws ${args.join(' ')} failed: ${stderr || error.message}`);
+    return stdout;
+  };
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'recops-awscli-'));
     cloud = await createLocalCloud({ dataDir: join(dir, 'state') });
-    // A config of its own: nothing from the user's ~/.aws may leak in.
-    await writeFile(join(dir, 'config'), '[default]\nregion = us-east-1\ns3 =\n    addressing_style = path\n');
-    env = {
-      PATH: process.env['PATH'],
-      HOME: dir,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_CONFIG_FILE: join(dir, 'config'),
-      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials-none'),
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_PAGER: '',
-    };
+    env = await isolatedAwsEnv(dir, 's3 =\n    addressing_style = path\n');
   });
   afterAll(async () => {
     await cloud?.close();

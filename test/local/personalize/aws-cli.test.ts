@@ -1,43 +1,22 @@
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalCloud, type LocalCloud } from '../../../packages/local/src/cloud';
+import { hasAwsCli, isolatedAwsEnv, runAwsCli, type AwsCliResult } from '../../support/aws-cli';
 import { FakeEngine } from './fake-engine';
 
-const hasAws = (process.env['PATH'] ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, 'aws')));
-if (!hasAws) console.warn('AWS CLI test skipped: `aws` is not on PATH (install it with `apt-get install -y awscli`).');
-
-describe.skipIf(!hasAws)('AWS CLI: personalize against the local cloud', () => {
+describe.skipIf(!hasAwsCli)('AWS CLI: personalize against the local cloud', () => {
   let dir: string;
   let cloud: LocalCloud;
   let env: NodeJS.ProcessEnv;
 
-  const aws = (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
-    new Promise((resolve) => {
-      execFile('aws', ['--endpoint-url', cloud.endpoint, '--output', 'json', ...args], { env }, (error, stdout, stderr) =>
-        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-    });
+  const aws = (...args: string[]): Promise<AwsCliResult> => runAwsCli(cloud.endpoint, env, ['--output', 'json', ...args]);
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'recops-awscli-personalize-'));
     cloud = await createLocalCloud({ dataDir: join(dir, 'state'), engine: new FakeEngine(), personalizeStepDelayMs: 0 });
-    await writeFile(join(dir, 'config'), '[default]\nregion = us-east-1\n');
-    env = {
-      PATH: process.env['PATH'],
-      HOME: dir,
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_DEFAULT_REGION: 'us-east-1',
-      AWS_CONFIG_FILE: join(dir, 'config'),
-      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials-none'),
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_PAGER: '',
-      AWS_MAX_ATTEMPTS: '1',
-    };
+    env = await isolatedAwsEnv(dir, '', { AWS_MAX_ATTEMPTS: '1' });
   });
   afterAll(async () => {
     await cloud?.close();
