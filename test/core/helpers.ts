@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { INTERACTION_KEY_FIELDS, personalizeSchema } from '../support/personalize-schema';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 
@@ -31,20 +32,7 @@ export function minimalFile(): Record<string, any> {
       interactions: {
         dataset: { serviceConfig: { name: 'interactions' } },
         schema: {
-          serviceConfig: {
-            name: 'interactions-schema',
-            schema: {
-              type: 'record',
-              name: 'Interactions',
-              namespace: 'com.amazonaws.personalize.schema',
-              fields: [
-                { name: 'USER_ID', type: 'string' },
-                { name: 'ITEM_ID', type: 'string' },
-                { name: 'TIMESTAMP', type: 'long' },
-              ],
-              version: '1.0',
-            },
-          },
+          serviceConfig: { name: 'interactions-schema', schema: personalizeSchema('Interactions', INTERACTION_KEY_FIELDS) },
         },
       },
     },

@@ -4,6 +4,7 @@
  * A personalised model can recover the genres; popularity cannot.
  */
 import { createRng } from '../../../packages/engine/src/rng';
+import { INTERACTION_KEY_FIELDS, personalizeSchema } from '../../support/personalize-schema';
 
 export interface SyntheticOptions {
   readonly users: number;
@@ -23,43 +24,29 @@ export interface SyntheticData {
   readonly favouritesOfUser: (user: number) => readonly number[];
 }
 
-export const INTERACTIONS_SCHEMA = JSON.stringify({
-  type: 'record',
-  name: 'Interactions',
-  namespace: 'com.amazonaws.personalize.schema',
-  fields: [
-    { name: 'USER_ID', type: 'string' },
-    { name: 'ITEM_ID', type: 'string' },
-    { name: 'TIMESTAMP', type: 'long' },
+export const INTERACTIONS_SCHEMA = JSON.stringify(
+  personalizeSchema('Interactions', [
+    ...INTERACTION_KEY_FIELDS,
     { name: 'EVENT_TYPE', type: 'string' },
     { name: 'EVENT_VALUE', type: ['null', 'float'] },
-  ],
-  version: '1.0',
-});
+  ]),
+);
 
-export const ITEMS_SCHEMA = JSON.stringify({
-  type: 'record',
-  name: 'Items',
-  namespace: 'com.amazonaws.personalize.schema',
-  fields: [
+export const ITEMS_SCHEMA = JSON.stringify(
+  personalizeSchema('Items', [
     { name: 'ITEM_ID', type: 'string' },
     { name: 'GENRES', type: ['null', 'string'], categorical: true },
     { name: 'PRICE', type: 'float' },
     { name: 'CREATION_TIMESTAMP', type: 'long' },
-  ],
-  version: '1.0',
-});
+  ]),
+);
 
-export const USERS_SCHEMA = JSON.stringify({
-  type: 'record',
-  name: 'Users',
-  namespace: 'com.amazonaws.personalize.schema',
-  fields: [
+export const USERS_SCHEMA = JSON.stringify(
+  personalizeSchema('Users', [
     { name: 'USER_ID', type: 'string' },
     { name: 'MEMBERSHIP', type: 'string', categorical: true },
-  ],
-  version: '1.0',
-});
+  ]),
+);
 
 export const T0 = 1_700_000_000;
 

@@ -7,41 +7,23 @@ import { PersonalizeEventsClient } from '@aws-sdk/client-personalize-events';
 import { PersonalizeRuntimeClient } from '@aws-sdk/client-personalize-runtime';
 import { startServer, type LocalServer } from '../../../packages/local/src/server';
 import { createLocalPersonalize, type LocalPersonalize, type LocalPersonalizeOptions } from '../../../packages/local/src/personalize';
+import { INTERACTION_KEY_FIELDS, personalizeSchema } from '../../support/personalize-schema';
 import { FakeEngine } from './fake-engine';
 
 export const SCHEMAS = {
-  interactions: JSON.stringify({
-    type: 'record',
-    name: 'Interactions',
-    namespace: 'com.amazonaws.personalize.schema',
-    fields: [
-      { name: 'USER_ID', type: 'string' },
-      { name: 'ITEM_ID', type: 'string' },
-      { name: 'TIMESTAMP', type: 'long' },
-      { name: 'EVENT_TYPE', type: 'string' },
-    ],
-    version: '1.0',
-  }),
-  items: JSON.stringify({
-    type: 'record',
-    name: 'Items',
-    namespace: 'com.amazonaws.personalize.schema',
-    fields: [
+  interactions: JSON.stringify(personalizeSchema('Interactions', [...INTERACTION_KEY_FIELDS, { name: 'EVENT_TYPE', type: 'string' }])),
+  items: JSON.stringify(
+    personalizeSchema('Items', [
       { name: 'ITEM_ID', type: 'string' },
       { name: 'GENRE', type: ['null', 'string'], categorical: true },
-    ],
-    version: '1.0',
-  }),
-  users: JSON.stringify({
-    type: 'record',
-    name: 'Users',
-    namespace: 'com.amazonaws.personalize.schema',
-    fields: [
+    ]),
+  ),
+  users: JSON.stringify(
+    personalizeSchema('Users', [
       { name: 'USER_ID', type: 'string' },
       { name: 'AGE', type: 'int' },
-    ],
-    version: '1.0',
-  }),
+    ]),
+  ),
 };
 
 export interface Harness {
