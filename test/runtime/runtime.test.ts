@@ -12,23 +12,8 @@ import {
   runWithEnvironment,
   RuntimeConfigError,
 } from '../../packages/core/src/runtime';
+import { emfDocuments } from '../support/emf';
 import { fakeContext, RUNTIME_TEST_ENV, sqsRecord } from './fixtures';
-
-/** The EMF documents Powertools writes to stdout while `work` runs (CloudWatch reads them there). */
-async function emfDocuments(work: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
-  const emitted: Record<string, unknown>[] = [];
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    const text = String(chunk).trim();
-    if (text.includes('"_aws"')) emitted.push(JSON.parse(text) as Record<string, unknown>);
-    return true;
-  });
-  try {
-    await work();
-  } finally {
-    write.mockRestore();
-  }
-  return emitted;
-}
 
 describe('Function: createClients', () => {
   it('points every client at AWS_ENDPOINT_URL and forces path-style S3', async () => {

@@ -1,7 +1,7 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pipelineCompleted, pipelineFailed } from '../../../events';
 import { createObservability, runStateKey } from '../../../packages/core/src/runtime';
 import { emptyRunState } from '../../../services/run-tracker/state';
@@ -9,23 +9,8 @@ import { readRunState, writeRunState } from '../../../services/run-tracker/store
 import { trackEvent } from '../../../services/run-tracker/track';
 import { seedExampleText } from '../../e2e/support/data';
 import { startTestCloud, type TestCloud } from '../../e2e/support/local';
+import { emfDocuments } from '../../support/emf';
 import { seedPlan, stepFailedEvent, successfulRun } from './run-events';
-
-/** Captures the EMF documents Powertools writes to stdout while `work` runs (CloudWatch reads them there). */
-async function emfDocuments(work: () => Promise<void>): Promise<Record<string, unknown>[]> {
-  const emitted: Record<string, unknown>[] = [];
-  const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    const text = String(chunk).trim();
-    if (text.includes('"_aws"')) emitted.push(JSON.parse(text) as Record<string, unknown>);
-    return true;
-  });
-  try {
-    await work();
-  } finally {
-    write.mockRestore();
-  }
-  return emitted;
-}
 
 const outcomeMetric = (name: string) => ({
   _aws: { Timestamp: expect.any(Number), CloudWatchMetrics: [{ Namespace: 'recops', Dimensions: [['service', 'stage']], Metrics: [{ Name: name, Unit: 'Count' }] }] },
