@@ -1,26 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EventLog } from '../../../packages/local/src/event-log';
-
-const BIN = resolve(__dirname, '../../../packages/cli/bin/recops.mjs');
-
-function runRecops(args: string[], onStdout?: (text: string, kill: () => void) => void): Promise<{ stdout: string; stderr: string; code: number | null }> {
-  return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      onStdout?.(stdout, () => child.kill('SIGTERM'));
-    });
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolveRun({ stdout, stderr, code }));
-  });
-}
+import { runRecops } from './run-recops';
 
 describe('CLI: recops log', () => {
   let dir: string;
