@@ -1,0 +1,70 @@
+/**
+ * Issue 7: each function may call the bus, the bucket and its own queues only. The `*`, PassRole and
+ * wildcard checks live in stages.test.ts; this checks the resource of every remaining grant of the
+ * deployed manifest, so a permission scoped to another bus, bucket or queue fails here.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SERVICES } from '../../services/manifest';
+import { pascalCase } from '../../stacks/naming';
+import { runStage, type StageRun } from '../../stacks/testing/run-stage';
+import { actionsOf, only, resourcesOf, roleStatements } from './helpers';
+
+/** Personalize ARNs of the deploy account and region, recipes, and "*" (List calls only; stages.test.ts). */
+const PERSONALIZE_RESOURCE = /^(arn:aws:personalize:us-east-1:123456789012:\*|arn:aws:personalize:::recipe\/\*|\*)$/;
+
+describe.each(['dev', 'prod'])('Infra: least privilege of each function for the %s stage', (stage) => {
+  let run: StageRun;
+
+  beforeAll(async () => {
+    run = await runStage({ stage, env: { RECOPS_ALARM_EMAIL: undefined, RECOPS_PERSONALIZE_KMS_KEY_ARNS: undefined } });
+  });
+
+  /** ARNs of the queues SST builds for a service: its queue, its DLQ, or the S3-trigger failure queue. */
+  function ownQueueArns(service: string): string[] {
+    const prefix = `recops-${stage}-${pascalCase(service)}`;
+    return run.recording
+      .ofType('aws:sqs/queue:Queue')
+      .filter((q) => typeof q.inputs.name === 'string' && (q.inputs.name as string).startsWith(prefix))
+      .map((q) => q.outputs.arn as string);
+  }
+
+  it.each(SERVICES.map((s) => s.name))('grants %s events:PutEvents on the bus, S3 on the bucket and SQS on its own queues only', (service) => {
+    // Prepare
+    const bucketArn = only(run.recording, 'aws:s3/bucket:Bucket').outputs.arn as string;
+    const ownQueues = ownQueueArns(service);
+    const role = `${pascalCase(service)}FunctionRole`;
+    const statements = roleStatements(run.recording).filter((s) => s.owner === role);
+    expect(statements.length, role).toBeGreaterThan(0);
+
+    // Assess: every action of every statement, by service prefix.
+    for (const { statement } of statements) {
+      const resources = resourcesOf(statement);
+      for (const action of actionsOf(statement)) {
+        const [prefix] = action.split(':');
+        const where = `${role} ${action} on ${resources.join(', ')}`;
+        switch (prefix) {
+          case 'events':
+            expect(action, where).toBe('events:PutEvents');
+            expect(resources, where).toEqual([run.outputs.busArn]);
+            break;
+          case 's3':
+            expect(resources.length, where).toBeGreaterThan(0);
+            for (const resource of resources) expect([bucketArn, `${bucketArn}/*`], where).toContain(resource);
+            break;
+          case 'sqs':
+            expect(resources.length, where).toBeGreaterThan(0);
+            for (const resource of resources) expect(ownQueues, where).toContain(resource);
+            break;
+          case 'iam':
+            expect(resources, where).toEqual([run.outputs.personalizeRoleArn]);
+            break;
+          case 'personalize':
+            for (const resource of resources) expect(resource, where).toMatch(PERSONALIZE_RESOURCE);
+            break;
+          default:
+            expect.unreachable(`unexpected grant: ${where}`);
+        }
+      }
+    }
+  });
+});
