@@ -1,10 +1,18 @@
-import { CreateCampaignCommand, CreateDatasetImportJobCommand, CreateEventTrackerCommand, DeleteDatasetCommand, DescribeEventTrackerCommand } from '@aws-sdk/client-personalize';
+import {
+  CreateCampaignCommand,
+  CreateDatasetImportJobCommand,
+  CreateEventTrackerCommand,
+  CreateFilterCommand,
+  CreateSolutionCommand,
+  DeleteDatasetCommand,
+  DescribeEventTrackerCommand,
+} from '@aws-sdk/client-personalize';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLocalPersonalize } from '../../../packages/local/src/personalize';
 import type { WireRequest } from '../../../packages/local/src/wire';
 import { FakeEngine } from './fake-engine';
 import { errorName, type Harness, startHarness, waitFor } from './harness';
-import { activeDataset, activeDatasetGroup, trainedVersion } from './setup';
+import { activeDataset, activeDatasetGroup, activeSolution, trainedVersion } from './setup';
 
 const signed = (service: string) => ({
   authorization: `AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/${service}/aws4_request, SignedHeaders=host, Signature=0`,
@@ -72,6 +80,32 @@ describe('Personalize wire: routing and protocol shapes', () => {
       name: 'LimitExceededException',
       message: 'Cannot create a campaign. More than 1 resources in ACTIVE state. Please delete some and try again.',
     });
+  });
+
+  it('applies per-dataset-group quotas: a second filter or solution in the group is LimitExceededException naming the group', async () => {
+    const quota = await startHarness({ quotas: { filtersPerDatasetGroup: 1, solutionsPerDatasetGroup: 1 } });
+    try {
+      const datasetGroupArn = await activeDatasetGroup(quota.personalize, 'full');
+      await activeDataset(quota.personalize, datasetGroupArn, 'interactions');
+      const filterExpression = 'EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("click")';
+      await quota.personalize.send(new CreateFilterCommand({ name: 'one', datasetGroupArn, filterExpression }));
+      await expect(quota.personalize.send(new CreateFilterCommand({ name: 'two', datasetGroupArn, filterExpression }))).rejects.toMatchObject({
+        name: 'LimitExceededException',
+        message: `Cannot create a filter. More than 1 filters exist in dataset group ${datasetGroupArn}.`,
+      });
+      await activeSolution(quota.personalize, datasetGroupArn, 'one');
+      const recipeArn = 'arn:aws:personalize:::recipe/aws-user-personalization';
+      await expect(quota.personalize.send(new CreateSolutionCommand({ name: 'two', datasetGroupArn, recipeArn }))).rejects.toMatchObject({
+        name: 'LimitExceededException',
+        message: `Cannot create a solution. More than 1 solutions exist in dataset group ${datasetGroupArn}.`,
+      });
+      // Another group has room of its own.
+      const otherGroupArn = await activeDatasetGroup(quota.personalize, 'other');
+      await activeDataset(quota.personalize, otherGroupArn, 'interactions');
+      await quota.personalize.send(new CreateFilterCommand({ name: 'three', datasetGroupArn: otherGroupArn, filterExpression }));
+    } finally {
+      await quota.close();
+    }
   });
 
   it('refuses to delete a dataset with a pending import job', async () => {

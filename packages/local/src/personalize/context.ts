@@ -122,6 +122,15 @@ export function requireBelow(count: number, limit: number, message: string): voi
   if (count >= limit) throw new LimitExceededError(message);
 }
 
+/** A per-dataset-group quota: creating one more `noun` is refused once the group holds `limit`. */
+export function requireRoomInDatasetGroup(ctx: ServiceContext, kind: ResourceKind, datasetGroupArn: string, limit: number, noun: string): void {
+  requireBelow(
+    ctx.store.list(kind, (resource) => resource.fields['datasetGroupArn'] === datasetGroupArn).length,
+    limit,
+    `Cannot create a ${noun}. More than ${limit} ${noun}s exist in dataset group ${datasetGroupArn}.`,
+  );
+}
+
 export function pendingLimitMessage(limit: number): string {
   return `More than ${limit} resources with PENDING or IN_PROGRESS status.`;
 }

@@ -1,7 +1,7 @@
 /** Filter: Create / Describe / List / Delete. The expression is checked by the engine's parser. */
 import { EngineInputError } from '../../../../engine/src/port';
 import { ResourceKind, resourceArn } from '../arns';
-import { describe, ensureAbsent, findResource, requireBelow, requireStatus, type ServiceContext } from '../context';
+import { describe, ensureAbsent, findResource, requireRoomInDatasetGroup, requireStatus, type ServiceContext } from '../context';
 import { InvalidInputError } from '../errors';
 import { readTags, requireArn, requireName, requireString, type Json } from '../input';
 import { Status } from '../lifecycle';
@@ -31,11 +31,7 @@ async function createFilter(ctx: ServiceContext, input: Json): Promise<Json> {
   ensureAbsent(ctx, ResourceKind.filter, arn);
   const group = findResource(ctx, ResourceKind.datasetGroup, datasetGroupArn);
   requireStatus(group, [Status.active], 'creating a filter');
-  requireBelow(
-    ctx.store.list(ResourceKind.filter, (filter) => filter.fields['datasetGroupArn'] === datasetGroupArn).length,
-    ctx.quotas.filtersPerDatasetGroup,
-    `Cannot create a filter. More than ${ctx.quotas.filtersPerDatasetGroup} filters exist in dataset group ${datasetGroupArn}.`,
-  );
+  requireRoomInDatasetGroup(ctx, ResourceKind.filter, datasetGroupArn, ctx.quotas.filtersPerDatasetGroup, 'filter');
   await validateExpression(ctx, filterExpression);
   // Validation awaited: check the name again so two concurrent creates cannot both win.
   ensureAbsent(ctx, ResourceKind.filter, arn);

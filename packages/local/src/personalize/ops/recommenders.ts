@@ -5,7 +5,7 @@
  * under the recommender's ARN, which is what the runtime passes as `solutionVersionArn`.
  */
 import { ResourceKind, resourceArn } from '../arns';
-import { describe, ensureAbsent, findResource, requireBelow, requireStatus, type ServiceContext } from '../context';
+import { describe, ensureAbsent, findResource, requireRoomInDatasetGroup, requireStatus, type ServiceContext } from '../context';
 import { InvalidInputError, ResourceInUseError, ResourceNotFoundError } from '../errors';
 import { optionalObject, readTags, requireArn, requireName, requireObject, type Json } from '../input';
 import { CREATE_CHAIN, type ChainWork, Status, subStatus } from '../lifecycle';
@@ -59,11 +59,7 @@ function createRecommender(ctx: ServiceContext, input: Json): Json {
   if (recipe.domain !== domain) {
     throw new InvalidInputError(`Recipe ${recipeArn} is not a ${domain} use case; choose a recipe of the dataset group's domain.`);
   }
-  requireBelow(
-    ctx.store.list(ResourceKind.recommender, (recommender) => recommender.fields['datasetGroupArn'] === datasetGroupArn).length,
-    ctx.quotas.recommendersPerDatasetGroup,
-    `Cannot create a recommender. More than ${ctx.quotas.recommendersPerDatasetGroup} recommenders exist in dataset group ${datasetGroupArn}.`,
-  );
+  requireRoomInDatasetGroup(ctx, ResourceKind.recommender, datasetGroupArn, ctx.quotas.recommendersPerDatasetGroup, 'recommender');
   startCreate(ctx, { kind: ResourceKind.recommender, arn, name, fields: { datasetGroupArn, recipeArn, recommenderConfig }, tags }, { work: trainWork(ctx) });
   return { recommenderArn: arn };
 }

@@ -1,6 +1,6 @@
 /** Solution: Create / Describe / List / Update / Delete. */
 import { ResourceKind, recipeArn, resourceArn } from '../arns';
-import { DELETING_STATUSES, describe, ensureAbsent, findResource, isPending, requireBelow, requireStatus, summarize, type ServiceContext } from '../context';
+import { DELETING_STATUSES, describe, ensureAbsent, findResource, isPending, requireRoomInDatasetGroup, requireStatus, summarize, type ServiceContext } from '../context';
 import { InvalidInputError, ResourceInUseError, ResourceNotFoundError } from '../errors';
 import { optionalArn, optionalBoolean, optionalObject, optionalString, readTags, requireArn, requireName, type Json } from '../input';
 import { CREATE_CHAIN, Status, subStatus } from '../lifecycle';
@@ -44,11 +44,7 @@ function createSolution(ctx: ServiceContext, input: Json): Json {
   ensureAbsent(ctx, ResourceKind.solution, arn);
   const group = findResource(ctx, ResourceKind.datasetGroup, datasetGroupArn);
   requireStatus(group, [Status.active], 'creating a solution');
-  requireBelow(
-    ctx.store.list(ResourceKind.solution, (solution) => solution.fields['datasetGroupArn'] === datasetGroupArn).length,
-    ctx.quotas.solutionsPerDatasetGroup,
-    `Cannot create a solution. More than ${ctx.quotas.solutionsPerDatasetGroup} solutions exist in dataset group ${datasetGroupArn}.`,
-  );
+  requireRoomInDatasetGroup(ctx, ResourceKind.solution, datasetGroupArn, ctx.quotas.solutionsPerDatasetGroup, 'solution');
   const fields: Record<string, unknown> = {
     performHPO,
     performAutoML,
