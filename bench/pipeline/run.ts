@@ -22,7 +22,7 @@ import { createLocalCloud } from '../../packages/local/src/cloud';
 import { SERVICES } from '../../services/manifest';
 import { checksFor, runCost, STRATEGIES } from './polling-model';
 
-const SEED = '/work/shared/fixtures/seed-examples/mpe-sample-full.json';
+const SEED = `${import.meta.dirname}/../../test/core/fixtures/seed-examples/mpe-sample-full.json`;
 const runs = Number(process.argv[2] ?? 3);
 
 interface Call {

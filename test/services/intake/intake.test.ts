@@ -139,7 +139,7 @@ describe('Service: config-intake', () => {
 
   it('takes in a CDK-format file with the import locations it names', async () => {
     // Arrange: the CDK sample with its placeholder bucket replaced, and its CSVs in place.
-    const text = (await readFile('/work/shared/fixtures/cdk/input_media.json', 'utf8')).replaceAll('<REPLACE_WITH_S3_BUCKET_NAME>', `${test.bucket}/train/cdk`);
+    const text = (await readFile(`${import.meta.dirname}/../../core/fixtures/cdk/input_media.json`, 'utf8')).replaceAll('<REPLACE_WITH_S3_BUCKET_NAME>', `${test.bucket}/train/cdk`);
     for (const name of ['users.csv', 'item-meta.csv', 'interactions.csv']) await upload(`train/cdk/${name}`, 'X\n');
     const object = await upload('train/cdk/config.json', text);
     // Act

@@ -19,7 +19,7 @@ const s3Mock = mockClient(S3Client);
 const eventsMock = mockClient(EventBridgeClient);
 
 const RUN = { runId: '2026_11_25_10_00_00-abcd1234', datasetGroupName: 'dataset-group-name-1', stage: 'test' };
-const FIXTURE = '/work/shared/fixtures/seed-examples/mpe-sample-full.json';
+const FIXTURE = `${import.meta.dirname}/../../core/fixtures/seed-examples/mpe-sample-full.json`;
 
 function samplePlan(): Plan {
   const { file } = loadParameterFile(readFileSync(FIXTURE, 'utf8'));

@@ -11,7 +11,7 @@ import { fakePersonalize } from '../ops/fake-personalize';
 const fake = fakePersonalize();
 const s3Mock = mockClient(S3Client);
 const eventsMock = mockClient(EventBridgeClient);
-const FIXTURE = '/work/shared/fixtures/seed-examples/mpe-sample-full.json';
+const FIXTURE = `${import.meta.dirname}/../../core/fixtures/seed-examples/mpe-sample-full.json`;
 const CONFIG = { bucket: 'recops-data', key: 'train/dataset-group-name-1/config.json' };
 const SCHEDULE = { runId: 'exec-42', datasetGroupName: 'dataset-group-name-1', stage: 'test', config: CONFIG, firedAt: '2026-11-25T18:00:00.000Z' };
 

@@ -13,7 +13,7 @@ const fake = fakePersonalize();
 const s3Mock = mockClient(S3Client);
 const eventsMock = mockClient(EventBridgeClient);
 
-const FIXTURE = '/work/shared/fixtures/seed-examples/mpe-sample-full.json';
+const FIXTURE = `${import.meta.dirname}/../../core/fixtures/seed-examples/mpe-sample-full.json`;
 const RUN = { runId: '2026_11_25_10_00_00-abcd1234', datasetGroupName: 'dataset-group-name-1', stage: 'test' };
 const CONFIG_KEY = 'train/dataset-group-name-1/config.json';
 
