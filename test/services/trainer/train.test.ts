@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { CreateSolutionCommand, CreateSolutionVersionCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
+import { CreateRecommenderCommand, CreateSolutionCommand, CreateSolutionVersionCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -159,6 +159,33 @@ describe('Logic: onImportActive', () => {
     const input = fake.mock.commandCalls(CreateSolutionCommand).find((c) => c.args[0].input.name === 'sims-solution')?.args[0].input;
     expect(input?.solutionConfig).toEqual({ eventValueThreshold: '1' });
     expect(input).not.toHaveProperty('performAutoML');
+  });
+
+  it('creates the recommenders of a domain dataset group once, with their recipe and config, and watches them', async () => {
+    // Prepare: the plan of a VIDEO_ON_DEMAND group with one recommender.
+    provisioned({ users: 'ACTIVE', interactions: 'ACTIVE' });
+    plan = {
+      ...plan,
+      recommenders: [
+        {
+          sourcePath: 'recommenders[0]',
+          name: 'top-picks',
+          recipeArn: 'arn:aws:personalize:::recipe/aws-vod-top-picks',
+          recommenderConfig: { minRecommendationRequestsPerSecond: 1 },
+          tags: [],
+        },
+      ],
+    };
+
+    // Act: the join completes twice (both imports' events).
+    await onImportActive(RUN, deps());
+    await onImportActive(RUN, deps('message-2'));
+
+    // Assess
+    expect(fake.resources('recommender').map((r) => [r.name, r.fields.recipeArn])).toEqual([['top-picks', 'arn:aws:personalize:::recipe/aws-vod-top-picks']]);
+    const created = fake.mock.commandCalls(CreateRecommenderCommand).map((c) => c.args[0].input);
+    expect(created).toEqual([expect.objectContaining({ name: 'top-picks', recommenderConfig: { minRecommendationRequestsPerSecond: 1 } })]);
+    expect(watches()).toContain('recommender recommender/top-picks');
   });
 
   it('does nothing for a run without a stored plan', async () => {
