@@ -16,6 +16,8 @@ import type { PersonalizeEngine } from '../../engine/src/port';
 import type { ServiceDefinition } from '../../../services/manifest-types';
 import { EventLog } from './event-log';
 import { createLocalS3, type LocalS3 } from './s3';
+import { deliverConfiguredNotifications } from './s3/configured-notifications';
+import { queueNameFromArn } from './sqs';
 import { attachBusServices, attachRunner, type BusServices } from './runner/compose';
 import { attachPersonalize } from './personalize/compose';
 import type { LocalPersonalize } from './personalize/service';
@@ -141,6 +143,15 @@ export async function createLocalCloud(options: LocalCloudOptions): Promise<Loca
     // ---- services (in registration order; S3 is built above because every other service may use it) ----
     // e.g. const sqs = await createLocalSqs(context); context.register(sqs.wire); context.onClose(() => sqs.close());
     bus = await attachBusServices(context);
+    const sqs = bus.sqs;
+    // Bucket notification configurations set through the S3 API deliver to their SQS queues.
+    context.onClose(
+      deliverConfiguredNotifications(s3, async (queueArn, body) => {
+        const queue = queueNameFromArn(queueArn);
+        if (queue === undefined) throw new Error(`not an SQS queue ARN: ${queueArn}`);
+        await sqs.send(queue, [{ body }]);
+      }),
+    );
     personalize = await attachPersonalize(context);
     // Keep last: the runner delivers queued messages at once, to handlers that call every service.
     runner = await attachRunner(context, bus);
