@@ -95,9 +95,11 @@ describe('Batch: inference and segment jobs', () => {
     expect(lines[2]!.error).toMatch(/itemId .* or itemAttributes/);
 
     const attribute = await train(fx.engine, 'aws-item-attribute-affinity');
-    fx.blobs.put('in', 'seg/attrs.json', '{"itemAttributes":"ITEMS.GENRES = \\"g5\\""}\n');
+    fx.blobs.put('in', 'seg/attrs.json', '{"itemAttributes":"ITEMS.GENRES = \\"g5\\""}\n{"itemAttributes":"ITEMS.NOPE = \\"g5\\""}\n');
     await fx.engine.runBatchSegment({ jobArn: 's2', solutionVersionArn: attribute.arn, inputPath: 's3://in/seg/attrs.json', outputPath: 's3://out/seg2/' });
-    const [attr] = readOut(fx, 'seg2/attrs.json.out');
+    const [attr, unknownField] = readOut(fx, 'seg2/attrs.json.out');
+    // A field outside the Items schema is reported on its line, not answered with an empty segment.
+    expect(unknownField).toMatchObject({ output: null, error: 'Invalid itemAttributes condition: NOPE is not a field of the Items dataset' });
     expect(attr!.itemAttributes).toBe('ITEMS.GENRES = "g5"');
     expect(attr!.output!.recommendedUsers).toHaveLength(25);
     const genreFans = attr!.output!.recommendedUsers!.filter((u) => fx.data.favouritesOfUser(Number(u.slice(1))).includes(5));

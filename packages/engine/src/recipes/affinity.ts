@@ -14,6 +14,13 @@ export function itemsMatchingAttributes(group: DatasetGroup, query: string): num
     if (m === null) throw new EngineInputError(`Invalid itemAttributes condition "${part.trim()}": expected ITEMS.<field> = "<value>"`);
     return { field: m[1]!, value: m[2]!.replace(/\\(.)/g, '$1') };
   });
+  // A field the Items schema does not have is a bad query, not an empty segment.
+  const items = group.tables.get('ITEMS');
+  for (const { field } of conditions) {
+    if (items === undefined || items.fieldIndex(field) < 0) {
+      throw new EngineInputError(`Invalid itemAttributes condition: ${field} is not a field of the Items dataset`);
+    }
+  }
   const out: number[] = [];
   for (let code = 0; code < group.items.size; code++) {
     const ok = conditions.every(({ field, value }) => {
