@@ -1,0 +1,98 @@
+/**
+ * Issue 6: a poison message reaches the service's DLQ after maxReceiveCount, for every queue
+ * consumer of the manifest, running its real handler on the local cloud. The manifest's queues are
+ * shortened (1 s visibility, 2 receives) so the redrive happens within the test.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClients, type Clients } from '../../packages/core/src/runtime';
+import { createLocalCloud, type LocalCloud } from '../../packages/local/src/cloud';
+import { SERVICES } from '../../services/manifest';
+import type { ServiceDefinition } from '../../services/manifest-types';
+
+const MAX_RECEIVES = 2;
+
+/** The manifest with every queue shortened; everything else (handlers, patterns) as deployed. */
+const SHORT_QUEUES: ServiceDefinition[] = SERVICES.map((service) =>
+  service.queue === undefined
+    ? service
+    : { ...service, timeoutSeconds: 1, queue: { ...service.queue, visibilityTimeoutSeconds: 1, maxReceiveCount: MAX_RECEIVES } },
+);
+
+/** Events every consumer subscribes to, with a detail no handler can parse. */
+const POISON = [
+  { Source: 'recops.pipeline', DetailType: 'Pipeline Requested', Detail: JSON.stringify({ runId: 'poison-1' }) },
+  { Source: 'recops.personalize', DetailType: 'Watch Requested', Detail: JSON.stringify({ runId: 'poison-2' }) },
+  { Source: 'recops.personalize', DetailType: 'Dataset Import Job Status Changed', Detail: JSON.stringify({ runId: 'poison-3', status: 'ACTIVE' }) },
+] as const;
+
+/** Which poison events each consumer's rules deliver to its queue. */
+const EXPECTED_DEAD_LETTERS: Record<string, string[]> = {
+  'dataset-provisioner': ['poison-1'],
+  'status-watcher': ['poison-2'],
+  'solution-trainer': ['poison-3'],
+  'run-tracker': ['poison-1', 'poison-2', 'poison-3'],
+};
+
+describe('E2E: poison messages on the local cloud', () => {
+  let dir: string;
+  let cloud: LocalCloud;
+  let clients: Clients;
+  const previousLogLevel = process.env.POWERTOOLS_LOG_LEVEL;
+
+  beforeAll(async () => {
+    process.env.POWERTOOLS_LOG_LEVEL = 'CRITICAL';
+    process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+    dir = await mkdtemp(join(tmpdir(), 'recops-poison-'));
+    cloud = await createLocalCloud({ dataDir: dir, manifest: SHORT_QUEUES });
+    clients = createClients({ endpoint: cloud.endpoint, region: cloud.region, env: {} });
+  });
+
+  afterAll(async () => {
+    await cloud.close();
+    await rm(dir, { recursive: true, force: true });
+    if (previousLogLevel === undefined) delete process.env.POWERTOOLS_LOG_LEVEL;
+    else process.env.POWERTOOLS_LOG_LEVEL = previousLogLevel;
+  });
+
+  async function queueUrl(name: string): Promise<string> {
+    return (await clients.sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl as string;
+  }
+
+  async function visibleCount(url: string): Promise<number> {
+    const attributes = await clients.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+    );
+    return Number(attributes.Attributes?.ApproximateNumberOfMessages ?? 0) + Number(attributes.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+  }
+
+  it('moves each consumer\'s unparseable records to its own DLQ after maxReceiveCount, and empties its queue', async () => {
+    // Prepare
+    const names = cloud.runner!.names;
+    const consumers = SHORT_QUEUES.filter((s) => s.queue !== undefined).map((s) => s.name);
+    expect(consumers.sort()).toEqual(Object.keys(EXPECTED_DEAD_LETTERS).sort());
+
+    // Act
+    const put = await clients.eventBridge.send(new PutEventsCommand({ Entries: POISON.map((e) => ({ ...e, EventBusName: names.busName })) }));
+    expect(put.FailedEntryCount).toBe(0);
+
+    // Assess: every DLQ fills with exactly the poison its rules route to it.
+    const deadline = Date.now() + 30_000;
+    for (const service of consumers) {
+      const dlqUrl = await queueUrl(names.deadLetterQueueName(service));
+      const expected = EXPECTED_DEAD_LETTERS[service] ?? [];
+      while ((await visibleCount(dlqUrl)) < expected.length) {
+        if (Date.now() > deadline) throw new Error(`${service}: DLQ holds ${await visibleCount(dlqUrl)} of ${expected.length} poison messages`);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      const received = await clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10 }));
+      const runIds = (received.Messages ?? []).map((m) => (JSON.parse(m.Body ?? '{}') as { detail: { runId: string } }).detail.runId).sort();
+      expect(runIds, service).toEqual(expected);
+      expect(await visibleCount(await queueUrl(names.queueName(service))), service).toBe(0);
+    }
+  }, 60_000);
+});
