@@ -152,7 +152,7 @@ describe('Training: trainingMode UPDATE', () => {
           trainingMode: 'UPDATE',
           baseSolutionVersionArn: baseArn,
         });
-      await expect(update('same', base.arn)).rejects.toThrow(/no new items or interactions/);
+      await expect(update('same', base.arn)).rejects.toThrow('There should be updates to at least one dataset after last active solution version with training mode set to FULL');
       // A new item many users of genre 0 click.
       const fans = Array.from({ length: 300 }, (_, u) => u).filter((u) => fx.data.favouritesOfUser(u).includes(0));
       await fx.engine.putEvents(DG, fans.slice(0, 30).map((u, n) => ({ userId: `u${u}`, sessionId: `s${u}`, itemId: 'new-hit', eventType: 'click', sentAt: 1_800_000_000 + n })));

@@ -173,9 +173,12 @@ function giveColdItemsFactors(group: DatasetGroup, model: FactorModel, byItem: C
   assignColdItemFactors(group, model.itemFactors, model.k, hasInteractions, cold);
 }
 
-/** Service text for an UPDATE with nothing new (exact wording UNVERIFIED). */
+/**
+ * Service text for an UPDATE with nothing new, as the replaced solution documents it
+ * (shared/fixtures/seed-examples/README.md).
+ */
 export const NOTHING_TO_UPDATE =
-  'Create failed. There is no new data to update the solution version with: no new items or interactions since the last solution version.';
+  'There should be updates to at least one dataset after last active solution version with training mode set to FULL';
 
 function updateVersion(
   group: DatasetGroup,
