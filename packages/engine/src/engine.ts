@@ -10,12 +10,14 @@ import type { PutRecord } from './data/persist';
 import { parseAvroSchema } from './data/schema';
 import type { CellValue, Table } from './data/table';
 import { EngineInputError, EngineJobError, UnknownResourceError } from './errors';
+import { checkFilterFields } from './filter-fields';
 import { FilterCache } from './filter-view';
 import { parseFilterExpression } from './filters';
 import type {
   BatchJobInput,
   BlobStore,
   DatasetType,
+  FilterValidationContext,
   ImportDatasetInput,
   InteractionEvent,
   PersonalizeEngine,
@@ -144,8 +146,9 @@ export class LocalPersonalizeEngine implements PersonalizeEngine {
     return { metrics };
   }
 
-  validateFilterExpression(expression: string): void {
-    parseFilterExpression(expression);
+  validateFilterExpression(expression: string, context?: FilterValidationContext): void {
+    const parsed = parseFilterExpression(expression);
+    if (context !== undefined) checkFilterFields(parsed, context);
   }
 
   async getRecommendations(input: RecommendInput): Promise<readonly ScoredItem[]> {

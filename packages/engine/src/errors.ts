@@ -29,3 +29,6 @@ export class TrainingError extends EngineJobError {}
 export class UnknownResourceError extends EngineInputError {}
 
 export { EngineInputError, EngineJobError };
+
+/** A filter names a field its dataset group's schemas lack or cannot filter on, or uses too many fields. */
+export class FilterFieldError extends EngineInputError {}

@@ -108,11 +108,23 @@ export interface BatchJobInput {
   readonly filter?: FilterRef;
 }
 
+/** What CreateFilter knows about the dataset group a filter is created in. */
+export interface FilterValidationContext {
+  /** The Avro schema (JSON as CreateSchema received) of each dataset the group has, by type. */
+  readonly schemas: Partial<Record<DatasetType, string>>;
+  /** Expressions of the group's other filters: distinct fields are limited across all of them too. */
+  readonly otherFilterExpressions?: readonly string[];
+}
+
 export interface PersonalizeEngine {
   importDataset(input: ImportDatasetInput): Promise<{ readonly rowsImported: number }>;
   trainSolutionVersion(input: TrainInput): Promise<TrainResult>;
-  /** Rejects (EngineInputError) with a message pointing at the offending token. */
-  validateFilterExpression(expression: string): void;
+  /**
+   * Rejects (EngineInputError) with a message pointing at the offending token. With a context it
+   * also checks the fields against the group's schemas (exists, not boolean, not textual) and the
+   * group-wide distinct field limit.
+   */
+  validateFilterExpression(expression: string, context?: FilterValidationContext): void;
   getRecommendations(input: RecommendInput): Promise<readonly ScoredItem[]>;
   getPersonalizedRanking(input: RankInput): Promise<readonly ScoredItem[]>;
   putEvents(datasetGroupArn: string, events: readonly InteractionEvent[]): Promise<void>;

@@ -124,6 +124,33 @@ describe('Personalize end to end: SDK clients against the local cloud with the r
     expect(filtered.recommendationId).toBeTruthy();
   });
 
+  it('refuses CreateFilter on a field the group schemas lack, a boolean or textual field, or a missing dataset', async () => {
+    const groupArn = await activeDatasetGroup(personalize, 'e2e-filter-fields');
+    const schema = JSON.stringify({
+      type: 'record',
+      name: 'Items',
+      namespace: 'com.amazonaws.personalize.schema',
+      fields: [
+        { name: 'ITEM_ID', type: 'string' },
+        { name: 'BRAND', type: 'string', categorical: true },
+        { name: 'IN_STOCK', type: 'boolean' },
+        { name: 'DESCRIPTION', type: ['null', 'string'], textual: true },
+      ],
+      version: '1.0',
+    });
+    const { schemaArn } = await personalize.send(new CreateSchemaCommand({ name: 'e2e-filter-items', schema }));
+    const { datasetArn } = await personalize.send(new CreateDatasetCommand({ name: 'e2e-filter-items', schemaArn, datasetGroupArn: groupArn, datasetType: 'Items' }));
+    await waitFor(() => personalize.send(new DescribeDatasetCommand({ datasetArn })), (out) => out.dataset?.status === 'ACTIVE');
+    const create = (name: string, filterExpression: string) => personalize.send(new CreateFilterCommand({ name, datasetGroupArn: groupArn, filterExpression }));
+    const refused = (message: RegExp) => ({ name: 'InvalidInputException', message: expect.stringMatching(message) });
+    await expect(create('f-color', 'INCLUDE ItemID WHERE Items.COLOR IN ("red")')).rejects.toMatchObject(refused(/^Could not create filter\. Items\.COLOR is not a field of the Items schema/));
+    await expect(create('f-stock', 'EXCLUDE ItemID WHERE Items.IN_STOCK IN ("false")')).rejects.toMatchObject(refused(/Items\.IN_STOCK is a boolean field/));
+    await expect(create('f-text', 'INCLUDE ItemID WHERE Items.DESCRIPTION IN ("x")')).rejects.toMatchObject(refused(/Items\.DESCRIPTION is a textual field/));
+    await expect(create('f-users', 'INCLUDE ItemID WHERE Items.BRAND IN ("a") IF CurrentUser.AGE > 18')).rejects.toMatchObject(refused(/CurrentUser\.AGE refers to the Users dataset, which the dataset group does not have/));
+    const { filterArn } = await create('f-brand', 'INCLUDE ItemID WHERE Items.BRAND IN ($BRAND)');
+    await waitFor(() => personalize.send(new DescribeFilterCommand({ filterArn })), (out) => out.filter?.status === 'ACTIVE');
+  });
+
   it('changes the next answer after PutEvents', async () => {
     const { eventTrackerArn, trackingId } = await personalize.send(new CreateEventTrackerCommand({ name: 'e2e-tracker', datasetGroupArn }));
     await waitFor(() => personalize.send(new DescribeEventTrackerCommand({ eventTrackerArn })), (out) => out.eventTracker?.status === 'ACTIVE');

@@ -1,7 +1,7 @@
 /** Filter: Create / Describe / List / Delete. The expression is checked by the engine's parser. */
-import { EngineInputError } from '../../../../engine/src/port';
+import { EngineInputError, type DatasetType, type FilterValidationContext } from '../../../../engine/src/port';
 import { ResourceKind, resourceArn } from '../arns';
-import { describe, ensureAbsent, findResource, requireRoomInDatasetGroup, requireStatus, type ServiceContext } from '../context';
+import { DELETING_STATUSES, describe, ensureAbsent, findResource, requireRoomInDatasetGroup, requireStatus, type ServiceContext } from '../context';
 import { InvalidInputError } from '../errors';
 import { readTags, requireArn, requireName, requireString, type Json } from '../input';
 import { Status } from '../lifecycle';
@@ -9,13 +9,28 @@ import { byParent, listPage, type Operations, startCreate, startDelete, TIMES } 
 
 const MAX_EXPRESSION_LENGTH = 2500;
 
-async function validateExpression(ctx: ServiceContext, expression: string): Promise<void> {
+const isLive = (status: string | undefined): boolean => status === undefined || (!DELETING_STATUSES.has(status) && status !== Status.createFailed);
+
+/** The group's dataset schemas and other filters, so the engine can check fields and the group-wide limit. */
+function groupContext(ctx: ServiceContext, datasetGroupArn: string): FilterValidationContext {
+  const schemas: Partial<Record<DatasetType, string>> = {};
+  for (const dataset of ctx.store.list(ResourceKind.dataset, (r) => r.fields['datasetGroupArn'] === datasetGroupArn && isLive(r.status))) {
+    const schema = ctx.store.get(dataset.fields['schemaArn'] as string);
+    if (schema !== undefined) schemas[dataset.fields['datasetType'] as DatasetType] = schema.fields['schema'] as string;
+  }
+  const otherFilterExpressions = ctx.store
+    .list(ResourceKind.filter, (r) => r.fields['datasetGroupArn'] === datasetGroupArn && isLive(r.status))
+    .map((r) => r.fields['filterExpression'] as string);
+  return { schemas, otherFilterExpressions };
+}
+
+async function validateExpression(ctx: ServiceContext, expression: string, context: FilterValidationContext): Promise<void> {
   if (expression.length > MAX_EXPRESSION_LENGTH) {
     throw new InvalidInputError(`Could not create filter. filterExpression has ${expression.length} characters; at most ${MAX_EXPRESSION_LENGTH} are allowed.`);
   }
   try {
     // The port documents a rejection, its signature a throw: accept either.
-    await ctx.engine.validateFilterExpression(expression);
+    await ctx.engine.validateFilterExpression(expression, context);
   } catch (error) {
     if (error instanceof EngineInputError) throw new InvalidInputError(`Could not create filter. ${error.message}`, { cause: error });
     throw error;
@@ -32,7 +47,7 @@ async function createFilter(ctx: ServiceContext, input: Json): Promise<Json> {
   const group = findResource(ctx, ResourceKind.datasetGroup, datasetGroupArn);
   requireStatus(group, [Status.active], 'creating a filter');
   requireRoomInDatasetGroup(ctx, ResourceKind.filter, datasetGroupArn, ctx.quotas.filtersPerDatasetGroup, 'filter');
-  await validateExpression(ctx, filterExpression);
+  await validateExpression(ctx, filterExpression, groupContext(ctx, datasetGroupArn));
   // Validation awaited: check the name again so two concurrent creates cannot both win.
   ensureAbsent(ctx, ResourceKind.filter, arn);
   startCreate(ctx, { kind: ResourceKind.filter, arn, name, fields: { datasetGroupArn, filterExpression }, tags });
