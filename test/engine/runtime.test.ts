@@ -36,6 +36,26 @@ describe('Runtime: recommendations, filters and live updates', () => {
     expect(cold.map((r) => r.itemId)).toEqual(popular.map((r) => r.itemId));
   });
 
+  it('returns cold-start scores in [0, 1], descending with popularity, on the scale of personalized ones', async () => {
+    const cold = await fx.engine.getRecommendations({ solutionVersionArn: up, userId: 'brand-new-user', numResults: 20 });
+    const counts = new Map<string, number>();
+    for (const line of fx.data.interactionsCsv.split('\n').slice(1)) {
+      const item = line.split(',')[1];
+      if (item !== undefined) counts.set(item, (counts.get(item) ?? 0) + 1);
+    }
+    const top = Math.max(...counts.values());
+    expect(cold[0]!.score).toBe(1);
+    for (const r of cold) {
+      expect(r.score).toBeGreaterThan(0);
+      expect(r.score).toBeLessThanOrEqual(1);
+      expect(r.score).toBeCloseTo(counts.get(r.itemId)! / top, 5);
+    }
+    const scores = cold.map((r) => r.score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+    const known = await fx.engine.getRecommendations({ solutionVersionArn: up, userId: 'u1', numResults: 1 });
+    expect(Math.abs(known[0]!.score - cold[0]!.score)).toBeLessThan(1);
+  });
+
   it('rejects numResults above 500 and a missing userId', async () => {
     await expect(fx.engine.getRecommendations({ solutionVersionArn: up, userId: 'u1', numResults: 501 })).rejects.toBeInstanceOf(EngineInputError);
     await expect(fx.engine.getRecommendations({ solutionVersionArn: up, numResults: 5 })).rejects.toThrow(/userId is required/);

@@ -4,7 +4,8 @@
  * - The user's history is read from the group at request time, so events recorded with PutEvents
  *   after training are used (factor models refit the user vector from it; the latest events weigh
  *   more), and the next answer changes.
- * - Unknown users (and items of related-items requests) get popular items, never an error.
+ * - Unknown users (and items of related-items requests) get popular items, never an error, scored
+ *   by popularity relative to the most popular item (in [0, 1], like personalised scores).
  * - Like the service, previously interacted items are not removed unless a filter says so.
  * - Scores are the model's affinities (rounded), in descending order; unlike the service they are
  *   not normalised to sum to 1 over the catalogue.
@@ -126,7 +127,7 @@ export function recommend(group: DatasetGroup, model: Model, filters: FilterCach
     if (req.userId === undefined && type !== 'POPULAR_ITEMS') throw new EngineInputError('userId is required for this recipe');
     query = userQuery(group, model, req.userId);
   }
-  const scores = (model.info.family === 'trending' ? liveTrendScores(group, model) : model.scores(query)) ?? model.popularity;
+  const scores = (model.info.family === 'trending' ? liveTrendScores(group, model) : model.scores(query)) ?? model.coldStartScores();
   const allowsId = itemFilter(group, filters, req.filter, req.userId, req.itemId);
   const allow = allowsId === undefined ? undefined : (code: number): boolean => allowsId(group.items.decode(code));
   const exclude = query.itemCode !== undefined && query.itemCode >= 0 ? new Set([query.itemCode]) : undefined;
@@ -149,7 +150,7 @@ export function rank(group: DatasetGroup, model: Model, filters: FilterCache, re
   if (req.inputList.length === 0 || req.inputList.length > MAX_NUM_RESULTS) {
     throw new EngineInputError(`inputList must have between 1 and ${MAX_NUM_RESULTS} items, got ${req.inputList.length}`);
   }
-  const scores = model.scores(userQuery(group, model, req.userId)) ?? model.popularity;
+  const scores = model.scores(userQuery(group, model, req.userId)) ?? model.coldStartScores();
   const allows = itemFilter(group, filters, req.filter, req.userId, undefined);
   const seen = new Set<string>();
   const known: { itemId: string; score: number; pos: number }[] = [];

@@ -71,7 +71,7 @@ export function checkMinimums(log: InteractionLog, sel: EventSelection): void {
 export function evaluate(model: Model, split: HoldoutSplit, catalogSize: number): Record<string, number> {
   const cases: RankedCase[] = [];
   for (const t of split.testUsers) {
-    const scores = model.scores({ userCode: t.user, history: t.input, historyChanged: false }) ?? model.popularity;
+    const scores = model.scores({ userCode: t.user, history: t.input, historyChanged: false }) ?? model.coldStartScores();
     const recommended = topK(scores, 25, { exclude: t.input, limit: model.nItems }).codes;
     cases.push({ recommended, relevant: t.targets });
   }

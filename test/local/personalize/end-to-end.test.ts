@@ -124,6 +124,15 @@ describe('Personalize end to end: SDK clients against the local cloud with the r
     expect(filtered.recommendationId).toBeTruthy();
   });
 
+  it('returns cold-start scores for an unknown user on the scale of personalized ones', async () => {
+    const cold = await runtime.send(new GetRecommendationsCommand({ campaignArn, userId: 'never-seen-user', numResults: 10 }));
+    const scores = (cold.itemList ?? []).map((item) => item.score as number);
+    expect(scores).toHaveLength(10);
+    expect(scores[0]).toBe(1);
+    for (const score of scores) expect(score).toBeGreaterThan(0);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+  });
+
   it('refuses CreateFilter on a field the group schemas lack, a boolean or textual field, or a missing dataset', async () => {
     const groupArn = await activeDatasetGroup(personalize, 'e2e-filter-fields');
     const schema = JSON.stringify({

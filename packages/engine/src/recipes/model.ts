@@ -66,6 +66,21 @@ export abstract class Model {
     return this.tieBreak;
   }
   private tieBreak: Float32Array | undefined;
+
+  /**
+   * Scores for a query the model cannot personalise (unknown user or item): popularity divided by
+   * the largest count, so they lie in [0, 1], keep the popularity order, and sit on the same scale
+   * as personalised scores instead of being raw event counts.
+   */
+  coldStartScores(): Float32Array {
+    if (this.coldStart === undefined) {
+      let max = 0;
+      for (const v of this.popularity) if (v > max) max = v;
+      this.coldStart = max > 0 ? this.popularity.map((v) => v / max) : new Float32Array(this.popularity.length);
+    }
+    return this.coldStart;
+  }
+  private coldStart: Float32Array | undefined;
 }
 
 /** Matrix-factorisation model (user-personalization, personalized-ranking, affinity recipes). */
