@@ -1,6 +1,12 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createEngine } from '../../packages/engine/src/index';
 import { EngineInputError, EngineJobError } from '../../packages/engine/src/port';
-import { engineWithData, train } from './helpers/setup';
+import { MemoryBlobStore } from './helpers/memory-blobs';
+import { datasetArn, DG, engineWithData, train } from './helpers/setup';
+import { INTERACTIONS_SCHEMA, T0 } from './helpers/synthetic';
 import type { EngineFixture } from './helpers/setup';
 
 const NDCG10 = 'normalized_discounted_cumulative_gain_at_10';
@@ -157,6 +163,33 @@ describe('Training: minimums', () => {
       );
     } finally {
       await fx.cleanup();
+    }
+  });
+
+  it('fails when fewer than 1% of users have 2 interactions, naming the counts', async () => {
+    // 30 users with 2 interactions (more than 25) among 3030 users: under 1%.
+    const lines = ['USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE,EVENT_VALUE'];
+    for (let u = 0; u < 30; u++) lines.push(`r${u},i${u % 50},${T0 + u},click,1`, `r${u},i${(u + 1) % 50},${T0 + u + 1},click,1`);
+    for (let u = 0; u < 3000; u++) lines.push(`o${u},i${u % 50},${T0 + u},click,1`);
+    const dataDir = await mkdtemp(join(tmpdir(), 'engine-minimums-'));
+    const blobs = new MemoryBlobStore();
+    blobs.put('data', 'interactions.csv', `${lines.join('\n')}\n`);
+    const engine = createEngine({ dataDir, blobs });
+    try {
+      await engine.importDataset({
+        datasetGroupArn: DG,
+        datasetArn: datasetArn('INTERACTIONS'),
+        datasetType: 'INTERACTIONS',
+        schema: INTERACTIONS_SCHEMA,
+        dataLocation: 's3://data/interactions.csv',
+        importMode: 'FULL',
+      });
+      const failure = train(engine, 'aws-user-personalization');
+      await expect(failure).rejects.toBeInstanceOf(EngineJobError);
+      await expect(failure).rejects.toThrow('Create failed. Fewer than 1% of users have at least 2 interactions each: 30 of 3030 users.');
+    } finally {
+      await engine.close();
+      await rm(dataDir, { recursive: true, force: true });
     }
   });
 });

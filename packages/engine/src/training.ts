@@ -27,6 +27,8 @@ import { topK } from './topk';
 
 export const MIN_INTERACTIONS = 1000;
 export const MIN_USERS_WITH_TWO = 25;
+/** The share (percent) of users that must have 2 or more interactions (limits page). */
+export const MIN_PERCENT_USERS_WITH_TWO = 1;
 const DEFAULT_SEED = 42;
 /** HPO evaluates at most this many configurations, whatever hpoConfig asks. */
 const MAX_HPO_JOBS = 6;
@@ -61,8 +63,14 @@ export function checkMinimums(log: InteractionLog, sel: EventSelection): void {
   for (let k = 0; k < log.length; k++) perUser.set(log.users[k]!, (perUser.get(log.users[k]!) ?? 0) + 1);
   let withTwo = 0;
   for (const n of perUser.values()) if (n >= 2) withTwo++;
-  if (withTwo < MIN_USERS_WITH_TWO || withTwo < perUser.size * 0.01) {
+  if (withTwo < MIN_USERS_WITH_TWO) {
     throw new TrainingError(`Create failed. Dataset has fewer than ${MIN_USERS_WITH_TWO} users with at least 2 interactions each.`);
+  }
+  // Counted over the users of the (filtered) interactions, like the other minimums.
+  if (withTwo * 100 < perUser.size * MIN_PERCENT_USERS_WITH_TWO) {
+    throw new TrainingError(
+      `Create failed. Fewer than ${MIN_PERCENT_USERS_WITH_TWO}% of users have at least 2 interactions each: ${withTwo} of ${perUser.size} users.`,
+    );
   }
 }
 
