@@ -10,12 +10,17 @@ describe('CLI: recops log', () => {
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'recops-log-'));
     const log = await EventLog.open(dir);
-    await log.append('bus.event', { source: 'recops', 'detail-type': 'Pipeline Requested', detail: { runId: 'run-1', datasetGroupName: 'shop' } });
-    await log.append('bus.event', { source: 'recops', 'detail-type': 'Pipeline Requested', detail: { runId: 'run-2', datasetGroupName: 'shop' } });
+    // Bus events as the local EventBridge records them: the bus name and the event as delivered.
+    const busEvent = (runId: string) => ({
+      bus: 'recops-local',
+      event: { source: 'recops.pipeline', 'detail-type': 'Pipeline Requested', detail: { runId, datasetGroupName: 'shop' } },
+    });
+    await log.append('bus.event', busEvent('run-1'));
+    await log.append('bus.event', busEvent('run-2'));
     await log.append('s3.object-created', {
       Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'recops-data' }, object: { key: 'train/shop/config.json' } } }],
     });
-    await log.append('delivery', { service: 'run-tracker', records: [{ runId: 'run-1' }], failed: 0 });
+    await log.append('delivery', { service: 'run-tracker', source: 'sqs', outcome: 'failed', error: 'Throttled', records: [{ runId: 'run-1' }] });
     await log.close();
   });
   afterEach(async () => {
@@ -27,8 +32,9 @@ describe('CLI: recops log', () => {
     expect(run.code, run.stderr).toBe(0);
     const lines = run.stdout.trim().split('\n');
     expect(lines).toHaveLength(4);
-    expect(lines[0]).toMatch(/^\S+Z {2}bus\.event +recops Pipeline Requested {2}run=run-1$/);
+    expect(lines[0]).toMatch(/^\S+Z {2}bus\.event +Pipeline Requested {2}run run-1 {2}run=run-1$/);
     expect(lines[2]).toContain('ObjectCreated:Put s3://recops-data/train/shop/config.json');
+    expect(lines[3]).toMatch(/delivery +run-tracker ← sqs failed: Throttled {2}run=run-1$/);
   });
 
   it('shows one run and one kind as JSON lines', async () => {

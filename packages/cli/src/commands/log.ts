@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { readEventLog, tailEventLog, type EventLogEntry } from '../../../local/src/event-log';
 import { UsageError } from '../errors';
+import { chainEventOf, describeEvent } from '../demo/timeline';
 
 export const LOG_USAGE = `Usage: recops log [--data-dir .recops] [--run <runId>] [--kind <kind>] [--follow] [--json]
 
@@ -88,22 +89,29 @@ function findRunId(value: unknown): string | undefined {
   return undefined;
 }
 
-/** One timeline line: time, kind, and what the entry is about. */
-export function formatEntry(entry: EventLogEntry): string {
+/** What an entry is about, in a few words; falls back to its JSON, cut short. */
+function summarize(entry: EventLogEntry): string {
   const data = entry.data as Record<string, unknown>;
-  let summary: string;
+  const busEvent = chainEventOf(entry);
+  if (busEvent) return `${busEvent.detailType}  ${describeEvent(busEvent)}`;
   const records = data['Records'];
   const first = Array.isArray(records) ? (records[0] as { eventName?: string; s3?: { bucket?: { name?: string }; object?: { key?: string } } } | undefined) : undefined;
-  if (typeof data['detail-type'] === 'string') {
-    summary = `${String(data['source'] ?? '')} ${data['detail-type']}`.trim();
-  } else if (first?.s3) {
-    summary = `${first.eventName ?? 'ObjectCreated'} s3://${first.s3.bucket?.name ?? '?'}/${decodeURIComponent((first.s3.object?.key ?? '').replace(/\+/g, ' '))}`;
-  } else {
-    const json = JSON.stringify(data);
-    summary = json.length > 160 ? `${json.slice(0, 157)}...` : json;
+  if (typeof data['detail-type'] === 'string') return `${String(data['source'] ?? '')} ${data['detail-type']}`.trim();
+  if (first?.s3) return `${first.eventName ?? 'ObjectCreated'} s3://${first.s3.bucket?.name ?? '?'}/${decodeURIComponent((first.s3.object?.key ?? '').replace(/\+/g, ' '))}`;
+  // A rule delivering a bus event to a service's queue, or a queue/S3 delivery to a handler.
+  if (typeof data['rule'] === 'string' && typeof data['targetId'] === 'string') return `${String(data['rule'])} → ${String(data['targetId'])}`;
+  if (typeof data['service'] === 'string' && typeof data['outcome'] === 'string') {
+    const error = typeof data['error'] === 'string' ? `: ${data['error']}` : '';
+    return `${String(data['service'])} ← ${String(data['source'] ?? '?')} ${String(data['outcome'])}${error}`;
   }
-  const runId = findRunId(data);
-  return `${entry.time}  ${entry.kind.padEnd(18)} ${summary}${runId ? `  run=${runId}` : ''}`;
+  const json = JSON.stringify(data);
+  return json.length > 160 ? `${json.slice(0, 157)}...` : json;
+}
+
+/** One timeline line: time, kind, and what the entry is about. */
+export function formatEntry(entry: EventLogEntry): string {
+  const runId = findRunId(entry.data);
+  return `${entry.time}  ${entry.kind.padEnd(18)} ${summarize(entry)}${runId ? `  run=${runId}` : ''}`;
 }
 
 export async function runLog(args: readonly string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
