@@ -1,16 +1,9 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { PersonalizeClient } from '@aws-sdk/client-personalize';
 import type { S3Client } from '@aws-sdk/client-s3';
-import {
-  PIPELINE_STEP,
-  stepFailed,
-  watchRequested,
-  type ResourceKind,
-} from '../../events';
+import { PIPELINE_STEP, type ResourceKind } from '../../events';
 import type { DatasetPlan, Plan } from '../../packages/core/src';
 import {
-  OpsError,
-  ResourceConflictError,
   ensureDataset,
   ensureDatasetGroup,
   ensureEventTracker,
@@ -21,7 +14,7 @@ import {
   loadRunPlan,
   type PlanSource,
 } from '../../packages/core/src/ops';
-import { publish } from '../../packages/core/src/runtime';
+import { permanentFailureOf, publishStepFailed, requestWatch, type RunRef } from '../run-events';
 
 /** Everything the provisioner's logic needs; the handler builds it from the runtime. */
 interface ProvisionerDependencies {
@@ -33,13 +26,6 @@ interface ProvisionerDependencies {
   /** Role Personalize assumes to read the CSVs, unless the plan names one per import job. */
   readonly personalizeRoleArn?: string;
   readonly now: () => Date;
-}
-
-/** The identity every event of a run repeats. */
-interface RunRef {
-  readonly runId: string;
-  readonly datasetGroupName: string;
-  readonly stage: string;
 }
 
 /** What one reaction did, for the log. */
@@ -192,30 +178,6 @@ async function startImport(
   await requestWatch(run, deps, report, 'datasetImportJob', result.arn);
 }
 
-async function requestWatch(
-  run: RunRef,
-  deps: ProvisionerDependencies,
-  report: ProvisionReport,
-  resourceKind: ResourceKind,
-  resourceArn: string,
-  operation: 'create' | 'update' = 'create',
-): Promise<void> {
-  const entry = watchRequested.entry(
-    {
-      runId: run.runId,
-      datasetGroupName: run.datasetGroupName,
-      stage: run.stage,
-      resourceKind,
-      resourceArn,
-      operation,
-      requestedAt: deps.now().toISOString(),
-    },
-    deps.busName,
-  );
-  await publish(deps.eventBridge, [entry]);
-  report.watched.push(`${resourceKind} ${resourceArn}`);
-}
-
 function note(report: ProvisionReport, created: boolean, what: string): void {
   (created ? report.created : report.reused).push(what);
 }
@@ -235,13 +197,8 @@ async function guard(
   try {
     return await work();
   } catch (error) {
-    if (!(error instanceof OpsError) || error.retryable) throw error;
-    const resourceArn = (error as { resourceArn?: unknown }).resourceArn;
-    const errors =
-      error instanceof ResourceConflictError
-        ? error.differences.map((message) => ({ path: error.resourceName, message }))
-        : [];
-    return failStep(run, deps, report, resourceKind, typeof resourceArn === 'string' ? resourceArn : undefined, error.message, errors);
+    const failure = permanentFailureOf(error);
+    return failStep(run, deps, report, resourceKind, failure.resourceArn, failure.reason, failure.errors);
   }
 }
 
@@ -254,21 +211,11 @@ async function failStep(
   reason: string,
   errors: readonly { readonly path: string; readonly message: string }[] = [],
 ): Promise<ProvisionReport> {
-  const entry = stepFailed.entry(
-    {
-      runId: run.runId,
-      datasetGroupName: run.datasetGroupName,
-      stage: run.stage,
-      step: PIPELINE_STEP.provisioning,
-      resourceKind,
-      ...(resourceArn !== undefined && { resourceArn }),
-      reason,
-      errors: [...errors],
-      failedAt: deps.now().toISOString(),
-    },
-    deps.busName,
-  );
-  await publish(deps.eventBridge, [entry]);
+  await publishStepFailed(run, deps, PIPELINE_STEP.provisioning, resourceKind, {
+    ...(resourceArn !== undefined && { resourceArn }),
+    reason,
+    errors,
+  });
   return { ...report, failed: reason };
 }
 

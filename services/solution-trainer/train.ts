@@ -1,12 +1,10 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { PersonalizeClient, SolutionConfig } from '@aws-sdk/client-personalize';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { PIPELINE_STEP, stepFailed, watchRequested, type ResourceKind } from '../../events';
+import { PIPELINE_STEP, type ResourceKind } from '../../events';
 import type { Plan, SolutionPlan, TrainingMode } from '../../packages/core/src';
 import {
-  OpsError,
   PermanentOpsError,
-  ResourceConflictError,
   ensureFilter,
   ensureRecommender,
   ensureSolution,
@@ -17,7 +15,8 @@ import {
   isFailedStatus,
   loadRunPlan,
 } from '../../packages/core/src/ops';
-import { claimKey, claimOnce, publish } from '../../packages/core/src/runtime';
+import { claimKey, claimOnce } from '../../packages/core/src/runtime';
+import { permanentFailureOf, publishStepFailed, requestWatch, type RunRef } from '../run-events';
 
 interface TrainerDependencies {
   readonly personalize: PersonalizeClient;
@@ -32,12 +31,6 @@ interface TrainerDependencies {
    */
   readonly deliveryId: string;
   readonly now: () => Date;
-}
-
-interface RunRef {
-  readonly runId: string;
-  readonly datasetGroupName: string;
-  readonly stage: string;
 }
 
 /** What one reaction did, for the log. */
@@ -242,29 +235,6 @@ function runStartOf(plan: Plan, deps: TrainerDependencies): Date | undefined {
   return start.getTime() <= deps.now().getTime() ? start : undefined;
 }
 
-async function requestWatch(
-  run: RunRef,
-  deps: TrainerDependencies,
-  report: TrainReport,
-  resourceKind: ResourceKind,
-  resourceArn: string,
-): Promise<void> {
-  const entry = watchRequested.entry(
-    {
-      runId: run.runId,
-      datasetGroupName: run.datasetGroupName,
-      stage: run.stage,
-      resourceKind,
-      resourceArn,
-      operation: 'create',
-      requestedAt: deps.now().toISOString(),
-    },
-    deps.busName,
-  );
-  await publish(deps.eventBridge, [entry]);
-  report.watched.push(`${resourceKind} ${resourceArn}`);
-}
-
 function note(report: TrainReport, created: boolean, what: string): void {
   (created ? report.created : report.reused).push(what);
 }
@@ -280,26 +250,9 @@ async function guard(
   try {
     return await work();
   } catch (error) {
-    if (!(error instanceof OpsError) || error.retryable) throw error;
-    const resourceArn = (error as { resourceArn?: unknown }).resourceArn;
-    const errors =
-      error instanceof ResourceConflictError ? error.differences.map((message) => ({ path: error.resourceName, message })) : [];
-    const entry = stepFailed.entry(
-      {
-        runId: run.runId,
-        datasetGroupName: run.datasetGroupName,
-        stage: run.stage,
-        step: PIPELINE_STEP.training,
-        resourceKind,
-        ...(typeof resourceArn === 'string' && { resourceArn }),
-        reason: error.message,
-        errors,
-        failedAt: deps.now().toISOString(),
-      },
-      deps.busName,
-    );
-    await publish(deps.eventBridge, [entry]);
-    report.failed = error.message;
+    const failure = permanentFailureOf(error);
+    await publishStepFailed(run, deps, PIPELINE_STEP.training, resourceKind, failure);
+    report.failed = failure.reason;
     return report;
   }
 }
