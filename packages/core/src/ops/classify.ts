@@ -1,3 +1,4 @@
+import { RETRYABLE_ERROR_NAMES } from '../runtime/backoff';
 import { OpsError, PermanentOpsError, RetryableOpsError } from './errors';
 
 /** What a failed call means for the caller. */
@@ -15,12 +16,8 @@ type ErrorClass = (typeof ErrorClass)[keyof typeof ErrorClass];
  * IN_PROGRESS" quota; both clear once in-flight work finishes.
  */
 const RETRYABLE_NAMES: ReadonlySet<string> = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'LimitExceededException',
-  'ResourceInUseException',
+  // Throttling, LimitExceeded, ResourceInUse: the names the queue runtime retries for any AWS call.
+  ...RETRYABLE_ERROR_NAMES,
   'ServiceUnavailable',
   'ServiceUnavailableException',
   'InternalFailure',
