@@ -1,6 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import {
   EVENT_CATALOG,
@@ -16,6 +15,7 @@ import {
   watchRequested,
 } from '../../events';
 import { catalogJsonSchemaFiles } from '../../events/json-schemas';
+import { sqsRecord } from '../runtime/fixtures';
 
 const ARN = 'arn:aws:personalize:us-east-1:000000000000:solution/sims-solution/1a2b3c4d';
 const BUS = 'recops-bus';
@@ -32,25 +32,6 @@ function delivered(entry: { Source?: string; DetailType?: string; Detail?: strin
     region: 'us-east-1',
     resources: [],
     detail: JSON.parse(entry.Detail ?? '{}'),
-  };
-}
-
-function sqsRecord(body: string): SQSRecord {
-  return {
-    messageId: 'm-1',
-    receiptHandle: 'r-1',
-    body,
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '0',
-      SenderId: 'x',
-      ApproximateFirstReceiveTimestamp: '0',
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:q',
-    awsRegion: 'us-east-1',
   };
 }
 

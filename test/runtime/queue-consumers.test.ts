@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PersonalizeClient } from '@aws-sdk/client-personalize';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -13,6 +13,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SERVICES } from '../../services/manifest';
+import { sqsRecord } from './fixtures';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -31,20 +32,6 @@ const ENV = {
 } as const;
 
 const mocks = [mockClient(PersonalizeClient), mockClient(EventBridgeClient), mockClient(S3Client), mockClient(SQSClient)];
-
-function record(body: string): SQSRecord {
-  return {
-    messageId: randomUUID(),
-    receiptHandle: randomUUID(),
-    body,
-    attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'test', ApproximateFirstReceiveTimestamp: '0' },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:queue',
-    awsRegion: 'us-east-1',
-  };
-}
 
 const CONTEXT = { awsRequestId: 'req', functionName: 'test', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
 
@@ -76,8 +63,8 @@ describe('Handler: every queue consumer of the manifest', () => {
     async (_name, handlerPath) => {
       // Prepare: a body that is not JSON, and a bus event of a type no service subscribes to.
       const main = await handlerOf(handlerPath);
-      const notJson = record('{not json');
-      const unknown = record(JSON.stringify({ version: '0', id: randomUUID(), source: 'elsewhere', 'detail-type': 'Nothing', time: new Date().toISOString(), detail: {} }));
+      const notJson = sqsRecord('{not json');
+      const unknown = sqsRecord(JSON.stringify({ version: '0', id: randomUUID(), source: 'elsewhere', 'detail-type': 'Nothing', time: new Date().toISOString(), detail: {} }));
 
       // Act
       const response = await main({ Records: [notJson, unknown] }, CONTEXT);

@@ -1,30 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, SQSRecord } from 'aws-lambda';
+import { sqsRecord } from '../../runtime/fixtures';
+
+export { sqsRecord };
 
 export const ARN = 'arn:aws:personalize:us-east-1:000000000000';
 
 /** An SQS record whose body is an EventBridge event, as a bus rule delivers it to a queue. */
 export function busRecord(source: string, detailType: string, detail: unknown, receiveCount = 1): SQSRecord {
   return sqsRecord(JSON.stringify({ version: '0', id: randomUUID(), source, 'detail-type': detailType, time: new Date().toISOString(), detail }), receiveCount);
-}
-
-export function sqsRecord(body: string, receiveCount = 1): SQSRecord {
-  return {
-    messageId: randomUUID(),
-    receiptHandle: randomUUID(),
-    body,
-    attributes: {
-      ApproximateReceiveCount: String(receiveCount),
-      SentTimestamp: String(Date.now()),
-      SenderId: 'test',
-      ApproximateFirstReceiveTimestamp: String(Date.now()),
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:q',
-    awsRegion: 'us-east-1',
-  };
 }
 
 export function lambdaContext(): Context {
