@@ -207,6 +207,34 @@ const solutionTrainer: ServiceDefinition = {
   ],
 };
 
+const scheduleManagerTimeout = 30;
+const scheduleManager: ServiceDefinition = {
+  name: 'schedule-manager',
+  handler: 'services/schedule-manager/handler.main',
+  timeoutSeconds: scheduleManagerTimeout,
+  memoryMB: 256,
+  // Each run's plan lists the file's schedules: create/update them, delete the ones it dropped.
+  subscriptions: [pipelineRequested.pattern()],
+  queue: queue(scheduleManagerTimeout),
+  s3Triggers: [],
+  permissions: [
+    {
+      actions: [
+        'scheduler:CreateSchedule',
+        'scheduler:UpdateSchedule',
+        'scheduler:GetSchedule',
+        'scheduler:DeleteSchedule',
+        'scheduler:ListSchedules',
+      ],
+      scope: 'schedulerGroup',
+    },
+    // Schedules put Schedule Fired on the bus through the scheduler role.
+    { actions: ['iam:PassRole'], scope: 'schedulerRole' },
+    // The plan of a run lives in the bucket when it is too large for the event.
+    { actions: ['s3:GetObject'], scope: 'bucket' },
+  ],
+};
+
 const runTrackerTimeout = 30;
 const runTracker: ServiceDefinition = {
   name: 'run-tracker',
@@ -230,6 +258,7 @@ export const SERVICES: readonly ServiceDefinition[] = [
   datasetProvisioner,
   statusWatcher,
   solutionTrainer,
+  scheduleManager,
   runTracker,
 ];
 

@@ -107,16 +107,24 @@ function statementsFor(
       return [{ actions, resources: [r.bucketArn, $interpolate`${r.bucketArn}/*`] }];
     case 'ownQueue':
       return [{ actions, resources: [ownQueue(service, r)] }];
-    case 'schedulerGroup':
-      return [
-        {
-          actions,
+    case 'schedulerGroup': {
+      // ListSchedules and ListScheduleGroups have no resource type in the Service Authorization
+      // Reference: AWS requires "*" for them (the caller narrows with GroupName).
+      const list = actions.filter((a) => a.startsWith('scheduler:List'));
+      const scoped = actions.filter((a) => !a.startsWith('scheduler:List'));
+      const statements: sst.aws.FunctionPermissionArgs[] = [];
+      if (scoped.length > 0) {
+        statements.push({
+          actions: scoped,
           resources: [
             $interpolate`arn:${r.partition}:scheduler:${r.region}:${r.accountId}:schedule-group/${r.schedulerGroupName}`,
             $interpolate`arn:${r.partition}:scheduler:${r.region}:${r.accountId}:schedule/${r.schedulerGroupName}/*`,
           ],
-        },
-      ];
+        });
+      }
+      if (list.length > 0) statements.push({ actions: list, resources: ['*'] });
+      return statements;
+    }
   }
 }
 

@@ -35,6 +35,7 @@ const EXPECTED_DEAD_LETTERS: Record<string, string[]> = {
   'dataset-provisioner': ['poison-1'],
   'status-watcher': ['poison-2'],
   'solution-trainer': ['poison-3'],
+  'schedule-manager': ['poison-1'],
   'run-tracker': ['poison-1', 'poison-2', 'poison-3'],
 };
 

@@ -1,5 +1,5 @@
 /**
- * Issue 7: each function may call the bus, the bucket and its own queues only. The `*`, PassRole and
+ * Issue 7: each function may call the bus, the bucket, its own queues and recops' Scheduler group only. The `*`, PassRole and
  * wildcard checks live in stages.test.ts; this checks the resource of every remaining grant of the
  * deployed manifest, so a permission scoped to another bus, bucket or queue fails here.
  */
@@ -28,10 +28,15 @@ describe.each(['dev', 'prod'])('Infra: least privilege of each function for the 
       .map((q) => q.outputs.arn as string);
   }
 
-  it.each(SERVICES.map((s) => s.name))('grants %s events:PutEvents on the bus, S3 on the bucket and SQS on its own queues only', (service) => {
+  it.each(SERVICES.map((s) => s.name))('grants %s events:PutEvents on the bus, S3 on the bucket, SQS on its own queues and Scheduler on its group only', (service) => {
     // Prepare
     const bucketArn = only(run.recording, 'aws:s3/bucket:Bucket').outputs.arn as string;
     const ownQueues = ownQueueArns(service);
+    const group = run.outputs.schedulerGroupName as string;
+    const schedulerGroupArns = [
+      `arn:aws:scheduler:us-east-1:123456789012:schedule-group/${group}`,
+      `arn:aws:scheduler:us-east-1:123456789012:schedule/${group}/*`,
+    ];
     const role = `${pascalCase(service)}FunctionRole`;
     const statements = roleStatements(run.recording).filter((s) => s.owner === role);
     expect(statements.length, role).toBeGreaterThan(0);
@@ -56,7 +61,12 @@ describe.each(['dev', 'prod'])('Infra: least privilege of each function for the 
             for (const resource of resources) expect(ownQueues, where).toContain(resource);
             break;
           case 'iam':
-            expect(resources, where).toEqual([run.outputs.personalizeRoleArn]);
+            expect([[run.outputs.personalizeRoleArn], [run.outputs.schedulerRoleArn]], where).toContainEqual(resources);
+            break;
+          case 'scheduler':
+            // Schedules of recops' own group; List calls take "*" (stages.test.ts).
+            if (action.startsWith('scheduler:List')) expect(resources, where).toEqual(['*']);
+            else expect(resources, where).toEqual(schedulerGroupArns);
             break;
           case 'personalize':
             for (const resource of resources) expect(resource, where).toMatch(PERSONALIZE_RESOURCE);

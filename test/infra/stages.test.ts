@@ -97,8 +97,8 @@ describe.each(STAGES)('Infra: sst.config.ts run() for the $stage stage', ({ stag
     for (const { owner, statement } of statements) {
       for (const action of actionsOf(statement)) expect(action, owner).not.toMatch(/(^\*$|:\*$)/);
       if (resourcesOf(statement).includes('*')) {
-        // Personalize List* calls support no resource-level permissions; AWS requires "*".
-        expect(actionsOf(statement).every((a) => a.startsWith('personalize:List')), owner).toBe(true);
+        // Personalize and Scheduler List* calls support no resource-level permissions; AWS requires "*".
+        expect(actionsOf(statement).every((a) => a.startsWith('personalize:List') || a.startsWith('scheduler:List')), owner).toBe(true);
       }
     }
     // Resource policies allow nothing to everyone: the only "*" principal is SST's TLS deny.
@@ -110,14 +110,20 @@ describe.each(STAGES)('Infra: sst.config.ts run() for the $stage stage', ({ stag
     }
   });
 
-  it('grants iam:PassRole only on the Personalize role, and only to Personalize', () => {
-    const personalizeRoleArn = run.outputs.personalizeRoleArn as string;
+  it('grants iam:PassRole only on the Personalize role to Personalize and on the scheduler role to Scheduler', () => {
+    const passedTo: Record<string, string> = {
+      [run.outputs.personalizeRoleArn as string]: 'personalize.amazonaws.com',
+      [run.outputs.schedulerRoleArn as string]: 'scheduler.amazonaws.com',
+    };
     const passRole = roleStatements(run.recording).filter(({ statement }) => actionsOf(statement).some((a) => a.startsWith('iam:')));
     expect(passRole.length).toBeGreaterThan(0);
     for (const { owner, statement } of passRole) {
       expect(actionsOf(statement), owner).toEqual(['iam:PassRole']);
-      expect(resourcesOf(statement), owner).toEqual([personalizeRoleArn]);
-      expect(statement.Condition, owner).toEqual({ StringEquals: { 'iam:PassedToService': ['personalize.amazonaws.com'] } });
+      const resources = resourcesOf(statement);
+      expect(resources.length, owner).toBe(1);
+      const service = passedTo[resources[0] as string];
+      expect(service, `${owner} passes ${resources[0]}`).toBeDefined();
+      expect(statement.Condition, owner).toEqual({ StringEquals: { 'iam:PassedToService': [service] } });
     }
   });
 

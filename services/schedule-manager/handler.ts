@@ -1,0 +1,21 @@
+/** schedule-manager: Pipeline Requested → EventBridge Scheduler schedules for the file's workflowConfig. */
+import { pipelineRequested } from '../../events';
+import { MetricUnit, createSqsHandler, requireSetting } from '../../packages/core/src/runtime';
+import { onPipelineRequested } from './manage';
+
+export const main = createSqsHandler({
+  serviceName: 'schedule-manager',
+  processRecord: async (record, { clients, env, logger, metrics }) => {
+    const detail = pipelineRequested.parse(record);
+    const report = await onPipelineRequested(detail, {
+      scheduler: clients.scheduler,
+      s3: clients.s3,
+      stage: env.stage,
+      busName: env.busName,
+      schedulerGroupName: requireSetting(env, 'schedulerGroupName'),
+      schedulerRoleArn: requireSetting(env, 'schedulerRoleArn'),
+    });
+    metrics.addMetric('SchedulesChanged', MetricUnit.Count, report.created.length + report.updated.length + report.deleted.length);
+    logger.info('schedules reconciled', { messageId: record.messageId, runId: detail.runId, datasetGroupName: detail.datasetGroupName, ...report });
+  },
+});
