@@ -1,4 +1,4 @@
-import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { readFile } from 'node:fs/promises';
 import type { S3Event } from 'aws-lambda';
@@ -10,6 +10,7 @@ import { takeInConfig } from '../../../services/config-intake/intake';
 import { uploadedConfigs, type UploadedObject } from '../../../services/config-intake/notification';
 import { generateSeedData, seedExampleText } from '../../e2e/support/data';
 import { startTestCloud, type TestCloud } from '../../e2e/support/local';
+import { acceptPutEvents, putEventsEntries } from '../bus-mock';
 
 const SETTINGS = { busName: 'recops-bus', stage: 'test', now: () => new Date('2026-01-02T03:04:05Z') };
 
@@ -18,7 +19,7 @@ describe('Service: config-intake', () => {
   const eventBridge = new EventBridgeClient({ region: 'us-east-1' });
   const bus = mockClient(eventBridge);
   const published = (): PutEventsRequestEntry[] =>
-    bus.commandCalls(PutEventsCommand).flatMap((call) => call.args[0].input.Entries ?? []);
+    putEventsEntries(bus);
 
   beforeAll(async () => {
     test = await startTestCloud();
@@ -26,7 +27,7 @@ describe('Service: config-intake', () => {
   afterAll(async () => test.close());
   beforeEach(() => {
     bus.reset();
-    bus.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
+    acceptPutEvents(bus);
   });
 
   async function upload(key: string, body: string): Promise<UploadedObject> {

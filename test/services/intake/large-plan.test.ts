@@ -2,7 +2,7 @@
  * Issue 6: a plan over the 256 KB PutEvents limit travels as its S3 location, and the steps after
  * intake read the same plan from there.
  */
-import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { loadPlan, loadRunPlan } from '../../../packages/core/src/ops';
 import { takeInConfig } from '../../../services/config-intake/intake';
 import { generateSeedData, seedExampleText } from '../../e2e/support/data';
 import { startTestCloud, type TestCloud } from '../../e2e/support/local';
+import { acceptPutEvents, putEventsEntries } from '../bus-mock';
 
 const PUT_EVENTS_LIMIT_BYTES = 256 * 1024;
 
@@ -21,7 +22,7 @@ describe('Service: config-intake, a plan too large for an event', () => {
 
   beforeAll(async () => {
     test = await startTestCloud();
-    bus.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
+    acceptPutEvents(bus);
   });
   afterAll(async () => test.close());
 
@@ -48,7 +49,7 @@ describe('Service: config-intake, a plan too large for an event', () => {
 
     // Assess: one event, under the limit, pointing at the stored plan.
     expect(outcome).toMatchObject({ kind: 'requested', planInline: false });
-    const entries: PutEventsRequestEntry[] = bus.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries ?? []);
+    const entries: PutEventsRequestEntry[] = putEventsEntries(bus);
     expect(entries).toHaveLength(1);
     const entry = entries[0] as PutEventsRequestEntry;
     expect(Buffer.byteLength(`${entry.Source}${entry.DetailType}${entry.Detail}`)).toBeLessThan(PUT_EVENTS_LIMIT_BYTES);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient, ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import { CreateDatasetGroupCommand } from '@aws-sdk/client-personalize';
@@ -9,6 +9,7 @@ import { loadParameterFile, resolvePlan } from '../../../packages/core/src';
 import { main } from '../../../services/dataset-provisioner/handler';
 import { fakePersonalize } from '../ops/fake-personalize';
 import { RUNTIME_TEST_ENV, busRecord, lambdaContext } from '../watcher/helpers';
+import { acceptPutEvents, putEventsEntries } from '../bus-mock';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -44,7 +45,7 @@ beforeEach(() => {
   fake.reset();
   sqsMock.reset();
   eventsMock.reset();
-  eventsMock.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
+  acceptPutEvents(eventsMock);
   sqsMock.on(ChangeMessageVisibilityCommand).resolves({});
 });
 afterEach(() => vi.unstubAllEnvs());
@@ -54,7 +55,7 @@ describe('Handler: dataset-provisioner', () => {
     const response = await main({ Records: [pipelineRequested()] }, lambdaContext());
 
     expect(response).toEqual({ batchItemFailures: [] });
-    const types = eventsMock.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries ?? []).map((e) => e.DetailType);
+    const types = putEventsEntries(eventsMock).map((e) => e.DetailType);
     expect(types).toEqual(['Watch Requested']);
   });
 

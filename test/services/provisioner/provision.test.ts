@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client, GetObjectCommand } from '@aws-sdk/client-s3';
 import { CreateDatasetGroupCommand, CreateDatasetImportJobCommand, CreateSchemaCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -13,6 +13,7 @@ import {
   type ProvisionerDependencies,
 } from '../../../services/dataset-provisioner/provision';
 import { fakePersonalize, FAKE_ARN_PREFIX } from '../ops/fake-personalize';
+import { acceptPutEvents, putEventsEntries } from '../bus-mock';
 
 const fake = fakePersonalize();
 const s3Mock = mockClient(S3Client);
@@ -45,9 +46,7 @@ function deps(): ProvisionerDependencies {
 
 /** Every event published so far, as `detail-type` plus detail. */
 function published(): { type: string; detail: Record<string, unknown> }[] {
-  return eventsMock
-    .commandCalls(PutEventsCommand)
-    .flatMap((c) => c.args[0].input.Entries ?? [])
+  return putEventsEntries(eventsMock)
     .map((e) => ({ type: e.DetailType ?? '', detail: JSON.parse(e.Detail ?? '{}') as Record<string, unknown> }));
 }
 
@@ -63,7 +62,7 @@ beforeEach(() => {
   fake.reset();
   s3Mock.reset();
   eventsMock.reset();
-  eventsMock.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
+  acceptPutEvents(eventsMock);
   plan = samplePlan();
   // Only transformToString is read from the body.
   s3Mock.on(GetObjectCommand).callsFake(() => ({ Body: { transformToString: async () => JSON.stringify(plan) } as never }));

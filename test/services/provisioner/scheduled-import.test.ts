@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PersonalizeClient } from '@aws-sdk/client-personalize';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -7,6 +7,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { ProvisionerDependencies } from '../../../services/dataset-provisioner/provision';
 import { onImportScheduled } from '../../../services/dataset-provisioner/scheduled-import';
 import { fakePersonalize } from '../ops/fake-personalize';
+import { acceptPutEvents } from '../bus-mock';
 
 const fake = fakePersonalize();
 const s3Mock = mockClient(S3Client);
@@ -31,7 +32,7 @@ beforeEach(() => {
   fake.reset();
   s3Mock.reset();
   eventsMock.reset();
-  eventsMock.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
+  acceptPutEvents(eventsMock);
   s3Mock.on(GetObjectCommand).callsFake(() => ({ Body: { transformToString: async () => readFileSync(FIXTURE, 'utf8') } as never }));
   // The interactions arrive as a folder of CSV parts this time.
   s3Mock.on(ListObjectsV2Command).resolves({

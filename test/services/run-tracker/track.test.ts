@@ -11,6 +11,7 @@ import { seedExampleText } from '../../e2e/support/data';
 import { startTestCloud, type TestCloud } from '../../e2e/support/local';
 import { emfDocuments } from '../../support/emf';
 import { seedPlan, stepFailedEvent, successfulRun } from './run-events';
+import { acceptPutEvents, putEventsEntries } from '../bus-mock';
 
 const outcomeMetric = (name: string) => ({
   _aws: { Timestamp: expect.any(Number), CloudWatchMetrics: [{ Namespace: 'recops', Dimensions: [['service', 'stage']], Metrics: [{ Name: name, Unit: 'Count' }] }] },
@@ -24,7 +25,7 @@ describe('Service: run-tracker', () => {
   const eventBridge = new EventBridgeClient({ region: 'us-east-1' });
   const bus = mockClient(eventBridge);
   const published = (): PutEventsRequestEntry[] =>
-    bus.commandCalls(PutEventsCommand).flatMap((call) => call.args[0].input.Entries ?? []);
+    putEventsEntries(bus);
   const settings = () => ({ bucketName: test.bucket, busName: 'recops-bus', maxAttempts: 50 });
 
   beforeAll(async () => {
@@ -33,7 +34,7 @@ describe('Service: run-tracker', () => {
   afterAll(async () => test.close());
   beforeEach(() => {
     bus.reset();
-    bus.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
+    acceptPutEvents(bus);
   });
 
   it('publishes Pipeline Completed and its metric once when deliveries are duplicated, shuffled and concurrent', async () => {

@@ -9,6 +9,7 @@ import { loadParameterFile, resolvePlan } from '../../../packages/core/src';
 import { main } from '../../../services/solution-trainer/handler';
 import { fakePersonalize } from '../ops/fake-personalize';
 import { RUNTIME_TEST_ENV, busRecord, lambdaContext } from '../watcher/helpers';
+import { acceptPutEvents } from '../bus-mock';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -48,7 +49,7 @@ beforeEach(() => {
   eventsMock.reset();
   sqsMock.reset();
   sqsMock.on(ChangeMessageVisibilityCommand).resolves({});
-  eventsMock.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
+  acceptPutEvents(eventsMock);
   s3Mock.on(GetObjectCommand).callsFake(() => ({ Body: { transformToString: async () => JSON.stringify(plan) } as never }));
 });
 afterEach(() => vi.unstubAllEnvs());

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { CreateRecommenderCommand, CreateSolutionCommand, CreateSolutionVersionCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -8,6 +8,7 @@ import { loadParameterFile, resolvePlan, type Plan } from '../../../packages/cor
 import { onTrainingScheduled } from '../../../services/solution-trainer/scheduled';
 import { onImportActive, onSolutionActive, type TrainerDependencies } from '../../../services/solution-trainer/train';
 import { FAKE_ARN_PREFIX, fakePersonalize } from '../ops/fake-personalize';
+import { acceptPutEvents, putEventsEntries } from '../bus-mock';
 
 const fake = fakePersonalize();
 const s3Mock = mockClient(S3Client);
@@ -35,9 +36,7 @@ function deps(deliveryId = 'message-1'): TrainerDependencies {
 }
 
 function watches(): string[] {
-  return eventsMock
-    .commandCalls(PutEventsCommand)
-    .flatMap((c) => c.args[0].input.Entries ?? [])
+  return putEventsEntries(eventsMock)
     .filter((e) => e.DetailType === 'Watch Requested')
     .map((e) => JSON.parse(e.Detail ?? '{}') as { resourceKind: string; resourceArn: string })
     .map((d) => `${d.resourceKind} ${d.resourceArn.replace(FAKE_ARN_PREFIX, '')}`);
@@ -73,7 +72,7 @@ beforeEach(() => {
   fake.reset();
   s3Mock.reset();
   eventsMock.reset();
-  eventsMock.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
+  acceptPutEvents(eventsMock);
   plan = samplePlan();
   claims = new Map();
   s3Mock.on(PutObjectCommand).callsFake((input) => {
@@ -326,7 +325,7 @@ describe('Logic: onTrainingScheduled', () => {
     );
 
     expect(report.failed).toBe('solution "sims-solution" does not exist yet; upload the parameter file to create it before its schedule fires');
-    const types = eventsMock.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries ?? []).map((e) => e.DetailType);
+    const types = putEventsEntries(eventsMock).map((e) => e.DetailType);
     expect(types).toEqual(['Step Failed']);
   });
 });

@@ -1,4 +1,4 @@
-import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DescribeDatasetGroupCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
 import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
@@ -12,6 +12,7 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 });
 import { ARN, RUNTIME_TEST_ENV, busRecord, lambdaContext } from './helpers';
+import { acceptPutEvents, putEventsEntries } from '../bus-mock';
 
 const personalizeMock = mockClient(PersonalizeClient);
 const sqsMock = mockClient(SQSClient);
@@ -39,7 +40,7 @@ beforeEach(() => {
   personalizeMock.reset();
   sqsMock.reset();
   eventsMock.reset();
-  eventsMock.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
+  acceptPutEvents(eventsMock);
   objects.clear();
   s3Mock.reset();
   s3Mock.on(PutObjectCommand).callsFake((input) => {
@@ -65,7 +66,7 @@ describe('Handler: status-watcher', () => {
 
     // Assess
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: malformed.messageId }] });
-    const entries = eventsMock.commandCalls(PutEventsCommand).flatMap((c) => c.args[0].input.Entries ?? []);
+    const entries = putEventsEntries(eventsMock);
     expect(entries.map((e) => e.DetailType)).toEqual(['Dataset Group Status Changed']);
     expect(sqsMock.commandCalls(SendMessageCommand)).toHaveLength(0);
   });

@@ -16,6 +16,7 @@ import { parseWatchRecord, type Watch } from '../../../services/status-watcher/r
 import { createStatusReader } from '../../../services/status-watcher/status-reader';
 import { checkWatch, type WatchDependencies } from '../../../services/status-watcher/watch';
 import { ARN, busRecord, sqsRecord } from './helpers';
+import { acceptPutEvents, putEventsEntries } from '../bus-mock';
 
 const personalizeMock = mockClient(PersonalizeClient);
 const sqsMock = mockClient(SQSClient);
@@ -52,9 +53,7 @@ function deps(now = '2026-11-25T10:01:00.000Z'): WatchDependencies {
 }
 
 function publishedDetails(): Record<string, unknown>[] {
-  return eventsMock
-    .commandCalls(PutEventsCommand)
-    .flatMap((c) => c.args[0].input.Entries ?? [])
+  return putEventsEntries(eventsMock)
     .map((e) => JSON.parse(e.Detail ?? '{}') as Record<string, unknown>);
 }
 
@@ -62,7 +61,7 @@ beforeEach(() => {
   personalizeMock.reset();
   sqsMock.reset();
   eventsMock.reset();
-  eventsMock.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
+  acceptPutEvents(eventsMock);
   sqsMock.on(SendMessageCommand).resolves({ MessageId: 'm' });
 });
 
