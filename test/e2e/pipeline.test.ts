@@ -2,7 +2,9 @@
  * Issue 6, done when: the seed example runs end to end on the local cloud, with nothing but an
  * upload, and the chain holds under duplicated, reordered events and rejects a broken file.
  */
+import { ListSchedulesCommand } from '@aws-sdk/client-scheduler';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadParameterFile, resolvePlan } from '../../packages/core/src';
 import { generateSeedData, seedExampleText } from './support/data';
 import { personalizeInventory, personalizeTimes, startPipelineCloud, type BusEvent, type Inventory, type PipelineCloud } from './support/pipeline';
 
@@ -103,6 +105,12 @@ describe('E2E: seed example on the local cloud', () => {
       expect(completed).toBeGreaterThan(Math.max(...versionsActive.map(({ i }) => i)));
       const completedVersions = (outcome.detail.resources as { kind: string; arn: string }[]).filter((r) => r.kind === 'solutionVersion');
       expect(completedVersions.map((r) => r.arn).sort()).toEqual([...new Set(versionsActive.map(({ e }) => e.detail.resourceArn as string))].sort());
+
+      // The file's workflowConfig schedules are in the stage's Scheduler group (schedule-manager).
+      const plan = resolvePlan(loadParameterFile(await seedExampleText()).file, { bucket: pipeline.bucket, configKey: CONFIG_KEY });
+      expect(plan.schedules.length).toBeGreaterThan(0);
+      const listed = await pipeline.clients.scheduler.send(new ListSchedulesCommand({ GroupName: pipeline.cloud.runner!.names.schedulerGroupName }));
+      expect((listed.Schedules ?? []).map((s) => s.Name).sort()).toEqual(plan.schedules.map((s) => s.name).sort());
     },
     RUN_TIMEOUT_MS + 30_000,
   );
