@@ -22,23 +22,15 @@ import {
   paginateListSolutionVersions,
   paginateListSolutions,
 } from '@aws-sdk/client-personalize';
+import { RESOURCE_KIND, type ResourceKind as CatalogResourceKind } from '../../../../events/resource-kinds';
 import { call, collectPages, isFailedStatus, STATUS_ACTIVE } from './shared';
 
-/** Every Personalize resource kind recops waits on. */
-const ResourceKind = {
-  datasetGroup: 'datasetGroup',
-  dataset: 'dataset',
-  datasetImportJob: 'datasetImportJob',
-  eventTracker: 'eventTracker',
-  filter: 'filter',
-  solution: 'solution',
-  solutionVersion: 'solutionVersion',
-  recommender: 'recommender',
-  campaign: 'campaign',
-  batchInferenceJob: 'batchInferenceJob',
-  batchSegmentJob: 'batchSegmentJob',
-} as const;
-type ResourceKind = (typeof ResourceKind)[keyof typeof ResourceKind];
+/**
+ * Every Personalize resource kind recops waits on: the event catalog's list, so a Watch Requested
+ * names exactly the kinds this module can describe.
+ */
+const ResourceKind = RESOURCE_KIND;
+type ResourceKind = CatalogResourceKind;
 
 /** Where a resource stands, reduced to what a waiting caller acts on. */
 const StatusPhase = {
