@@ -1,10 +1,11 @@
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { ParameterFileError, loadParameterFile, resolvePlan, runStampOf, type Plan } from '../../packages/core/src';
+import { runStampOf, type Plan } from '../../packages/core/src';
 import {
   PermanentOpsError,
   ResourceNotReadyError,
   findDataset,
   findDatasetGroup,
+  resolveParameterFileText,
   toOpsError,
 } from '../../packages/core/src/ops';
 import { guardStep, startImport, type ProvisionReport, type ProvisionerDependencies, type RunRef } from './provision';
@@ -62,13 +63,7 @@ async function resolveScheduledPlan(s3: S3Client, schedule: ImportSchedule): Pro
   } catch (error) {
     throw toOpsError(error, `reading ${where}`);
   }
-  try {
-    const { file } = loadParameterFile(text);
-    return resolvePlan(file, { bucket, configKey: key, keys, runStamp: runStampOf(new Date(schedule.firedAt)) });
-  } catch (error) {
-    if (error instanceof ParameterFileError) throw new PermanentOpsError(`${where}: ${error.message}`, { cause: error });
-    throw error;
-  }
+  return resolveParameterFileText(text, where, { bucket, configKey: key, keys, runStamp: runStampOf(new Date(schedule.firedAt)) });
 }
 
 export { onImportScheduled };

@@ -1,6 +1,13 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { ParameterFileError, loadParameterFile, resolvePlan, runStampOf, type TrainingMode } from '../../packages/core/src';
-import { PermanentOpsError, RetryableOpsError, findDatasetGroup, findSolution, toOpsError } from '../../packages/core/src/ops';
+import { runStampOf, type TrainingMode } from '../../packages/core/src';
+import {
+  PermanentOpsError,
+  RetryableOpsError,
+  findDatasetGroup,
+  findSolution,
+  resolveParameterFileText,
+  toOpsError,
+} from '../../packages/core/src/ops';
 import { guard, trainVersion, type RunRef, type TrainReport, type TrainerDependencies } from './train';
 
 interface TrainingSchedule extends RunRef {
@@ -30,14 +37,11 @@ async function onTrainingScheduled(schedule: TrainingSchedule, deps: TrainerDepe
     } catch (error) {
       throw toOpsError(error, `GetObject ${where}`);
     }
-    let plan;
-    try {
-      const { file } = loadParameterFile(text);
-      plan = resolvePlan(file, { bucket: schedule.config.bucket, configKey: schedule.config.key, runStamp: runStampOf(firedAt) });
-    } catch (error) {
-      if (error instanceof ParameterFileError) throw new PermanentOpsError(`${where}: ${error.message}`, { cause: error });
-      throw error;
-    }
+    const plan = resolveParameterFileText(text, where, {
+      bucket: schedule.config.bucket,
+      configKey: schedule.config.key,
+      runStamp: runStampOf(firedAt),
+    });
     const solution = plan.solutions.find((s) => s.name === schedule.solutionName);
     if (solution === undefined) {
       throw new PermanentOpsError(`schedule names solution "${schedule.solutionName ?? ''}", which ${where} does not define`);

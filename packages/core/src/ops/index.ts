@@ -45,5 +45,5 @@ export {
 export type { ResourceStatus, WatchOperation } from './status';
 export { isFailedStatus, requireActive } from './shared';
 export type { EnsureResult, TagMap } from './shared';
-export { loadPlan, loadRunPlan } from './run-plan';
+export { loadPlan, loadRunPlan, resolveParameterFileText } from './run-plan';
 export type { PlanSource } from './run-plan';

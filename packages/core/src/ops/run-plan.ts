@@ -1,5 +1,8 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { Plan } from '../plan/types';
+import { ParameterFileError } from '../errors';
+import { loadParameterFile } from '../parameter-file/validate';
+import { resolvePlan } from '../plan/resolve';
+import type { Plan, ResolvePlanOptions } from '../plan/types';
 import { planKey } from '../runtime/locations';
 import { call } from './shared';
 import { PermanentOpsError } from './errors';
@@ -51,5 +54,19 @@ function loadRunPlan(s3: S3Client, bucket: string, datasetGroupName: string, run
   return loadPlan(s3, { storage: 's3', location: { bucket, key: planKey(datasetGroupName, runId) } });
 }
 
-export { loadPlan, loadRunPlan };
+/**
+ * Resolves a parameter file's text (read from `where`, e.g. when a schedule fires) into a plan. An
+ * invalid file will not heal: its ParameterFileError becomes a PermanentOpsError naming `where`.
+ */
+function resolveParameterFileText(text: string, where: string, options: ResolvePlanOptions): Plan {
+  try {
+    const { file } = loadParameterFile(text);
+    return resolvePlan(file, options);
+  } catch (error) {
+    if (error instanceof ParameterFileError) throw new PermanentOpsError(`${where}: ${error.message}`, { cause: error });
+    throw error;
+  }
+}
+
+export { loadPlan, loadRunPlan, resolveParameterFileText };
 export type { PlanSource };
