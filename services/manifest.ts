@@ -232,6 +232,7 @@ const scheduleManager: ServiceDefinition = {
     { actions: ['iam:PassRole'], scope: 'schedulerRole' },
     // The plan of a run lives in the bucket when it is too large for the event.
     { actions: ['s3:GetObject'], scope: 'bucket' },
+    retryWithBackoff,
   ],
 };
 

@@ -9,6 +9,7 @@ describe('Manifest: services/manifest.ts', () => {
       'dataset-provisioner',
       'status-watcher',
       'solution-trainer',
+      'schedule-manager',
       'run-tracker',
     ]);
     for (const service of SERVICES) expect(service.handler).toBe(`services/${service.name}/handler.main`);
