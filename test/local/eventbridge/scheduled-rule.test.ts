@@ -6,8 +6,9 @@ import { tempDir } from '../sqs/harness';
 describe('Class: EventBridgeStore scheduled rules', () => {
   it('puts a "Scheduled Event" from aws.events on the rule targets at the cron time', async () => {
     const dir = await tempDir('recops-scheduled-rule-');
-    // A clock 200 ms before the next minute boundary, so cron(* * * * ? *) fires almost at once.
-    const offset = 60_000 - (Date.now() % 60_000) - 200;
+    // A clock 2 s before the next minute boundary, so cron(* * * * ? *) fires almost at once. On a
+    // loaded machine the setup below may outlast those 2 s; the rule then fires at the boundary after.
+    const offset = 60_000 - (Date.now() % 60_000) - 2_000;
     const now = (): number => Date.now() + offset;
     const log: { kind: string; data: Record<string, unknown> }[] = [];
     const sqs = await SqsStore.open({ dataDir: dir.dir, now });
@@ -16,7 +17,8 @@ describe('Class: EventBridgeStore scheduled rules', () => {
       await sqs.createQueue('ticks', {}).written;
       await events.putRule({ name: 'every-minute', bus: 'default', scheduleExpression: 'cron(* * * * ? *)' });
       await events.putTargets('every-minute', 'default', [{ Id: 'q', Arn: 'arn:aws:sqs:us-east-1:000000000000:ticks' }]);
-      const [message] = await sqs.receive('ticks', { maxMessages: 1, waitTimeSeconds: 5 });
+      let [message] = await sqs.receive('ticks', { maxMessages: 1, waitTimeSeconds: 20 });
+      for (let wait = 0; message === undefined && wait < 3; wait++) [message] = await sqs.receive('ticks', { maxMessages: 1, waitTimeSeconds: 20 });
       const event = JSON.parse(message!.body) as Record<string, unknown>;
       expect(event).toMatchObject({
         source: 'aws.events',
@@ -31,7 +33,7 @@ describe('Class: EventBridgeStore scheduled rules', () => {
       await sqs.close();
       await dir.remove();
     }
-  });
+  }, 90_000);
 
   it('refuses schedule expressions on custom buses and at() on rules', async () => {
     const dir = await tempDir('recops-scheduled-rule-invalid-');
