@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client, GetObjectCommand } from '@aws-sdk/client-s3';
-import { CreateDatasetGroupCommand, CreateDatasetImportJobCommand, CreateSchemaCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
+import { CreateDatasetGroupCommand, CreateDatasetImportJobCommand, CreateSchemaCommand } from '@aws-sdk/client-personalize';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadParameterFile, resolvePlan, type Plan } from '../../../packages/core/src';
@@ -13,6 +13,7 @@ import {
   type ProvisionerDependencies,
 } from '../../../services/dataset-provisioner/provision';
 import { fakePersonalize, FAKE_ARN_PREFIX } from '../ops/fake-personalize';
+import { provisionerDeps } from './deps';
 import { acceptPutEvents, putEventsEntries } from '../bus-mock';
 
 const fake = fakePersonalize();
@@ -33,15 +34,7 @@ function samplePlan(): Plan {
 }
 
 function deps(): ProvisionerDependencies {
-  return {
-    personalize: new PersonalizeClient({ region: 'us-east-1' }),
-    s3: new S3Client({ region: 'us-east-1' }),
-    eventBridge: new EventBridgeClient({ region: 'us-east-1' }),
-    busName: 'recops-test',
-    bucketName: 'recops-data',
-    personalizeRoleArn: 'arn:aws:iam::000000000000:role/personalize',
-    now: () => new Date('2026-11-25T10:00:05.000Z'),
-  };
+  return provisionerDeps('2026-11-25T10:00:05.000Z');
 }
 
 /** Every event published so far, as `detail-type` plus detail. */

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { PersonalizeClient } from '@aws-sdk/client-personalize';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { ProvisionerDependencies } from '../../../services/dataset-provisioner/provision';
 import { onImportScheduled } from '../../../services/dataset-provisioner/scheduled-import';
 import { fakePersonalize } from '../ops/fake-personalize';
+import { provisionerDeps } from './deps';
 import { acceptPutEvents } from '../bus-mock';
 
 const fake = fakePersonalize();
@@ -17,15 +17,7 @@ const CONFIG = { bucket: 'recops-data', key: 'train/dataset-group-name-1/config.
 const SCHEDULE = { runId: 'exec-42', datasetGroupName: 'dataset-group-name-1', stage: 'test', config: CONFIG, firedAt: '2026-11-25T18:00:00.000Z' };
 
 function deps(): ProvisionerDependencies {
-  return {
-    personalize: new PersonalizeClient({ region: 'us-east-1' }),
-    s3: new S3Client({ region: 'us-east-1' }),
-    eventBridge: new EventBridgeClient({ region: 'us-east-1' }),
-    busName: 'recops-test',
-    bucketName: 'recops-data',
-    personalizeRoleArn: 'arn:aws:iam::000000000000:role/personalize',
-    now: () => new Date('2026-11-25T18:00:02.000Z'),
-  };
+  return provisionerDeps('2026-11-25T18:00:02.000Z');
 }
 
 beforeEach(() => {
