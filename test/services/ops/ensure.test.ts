@@ -32,21 +32,11 @@ import {
   ensureSchema,
   schemaRevisionName,
 } from '../../../packages/core/src/ops';
+import { usersSchema } from './schemas';
 
 const ARN = 'arn:aws:personalize:us-east-1:000000000000';
 const personalize = mockClient(PersonalizeClient);
 const client = new PersonalizeClient({ region: 'us-east-1' });
-
-const usersSchema = {
-  type: 'record',
-  name: 'Users',
-  namespace: 'com.amazonaws.personalize.schema',
-  fields: [
-    { name: 'USER_ID', type: 'string' },
-    { name: 'GENDER', type: 'string', categorical: true },
-  ],
-  version: '1.0',
-};
 
 beforeEach(() => personalize.reset());
 afterEach(() => personalize.reset());

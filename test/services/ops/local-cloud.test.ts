@@ -26,6 +26,7 @@ import {
   type ResourceStatus,
 } from '../../../packages/core/src/ops';
 import { claimOnce } from '../../../packages/core/src/runtime';
+import { usersSchema } from './schemas';
 
 const BUCKET = 'recops-ops-test';
 
@@ -38,16 +39,6 @@ const interactionsSchema = {
     { name: 'ITEM_ID', type: 'string' },
     { name: 'TIMESTAMP', type: 'long' },
     { name: 'EVENT_TYPE', type: 'string' },
-  ],
-  version: '1.0',
-};
-const usersSchema = {
-  type: 'record',
-  name: 'Users',
-  namespace: 'com.amazonaws.personalize.schema',
-  fields: [
-    { name: 'USER_ID', type: 'string' },
-    { name: 'GENDER', type: 'string', categorical: true },
   ],
   version: '1.0',
 };
