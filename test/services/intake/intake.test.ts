@@ -18,8 +18,7 @@ describe('Service: config-intake', () => {
   let test: TestCloud;
   const eventBridge = new EventBridgeClient({ region: 'us-east-1' });
   const bus = mockClient(eventBridge);
-  const published = (): PutEventsRequestEntry[] =>
-    putEventsEntries(bus);
+  const published = (): PutEventsRequestEntry[] => putEventsEntries(bus);
 
   beforeAll(async () => {
     test = await startTestCloud();

@@ -24,8 +24,7 @@ describe('Service: run-tracker', () => {
   let test: TestCloud;
   const eventBridge = new EventBridgeClient({ region: 'us-east-1' });
   const bus = mockClient(eventBridge);
-  const published = (): PutEventsRequestEntry[] =>
-    putEventsEntries(bus);
+  const published = (): PutEventsRequestEntry[] => putEventsEntries(bus);
   const settings = () => ({ bucketName: test.bucket, busName: 'recops-bus', maxAttempts: 50 });
 
   beforeAll(async () => {
