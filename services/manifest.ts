@@ -230,8 +230,9 @@ const scheduleManager: ServiceDefinition = {
     },
     // Schedules put Schedule Fired on the bus through the scheduler role.
     { actions: ['iam:PassRole'], scope: 'schedulerRole' },
-    // The plan of a run lives in the bucket when it is too large for the event.
-    { actions: ['s3:GetObject'], scope: 'bucket' },
+    // The plan of a run lives in the bucket when it is too large for the event; each dataset
+    // group's applied-run document (runs/<dsg>/schedules.json) is read and conditionally written.
+    { actions: ['s3:GetObject', 's3:PutObject'], scope: 'bucket' },
     retryWithBackoff,
   ],
 };

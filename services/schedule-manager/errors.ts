@@ -21,3 +21,11 @@ export class ScheduleSettingsError extends ScheduleManagerError {
     this.name = 'ScheduleSettingsError';
   }
 }
+
+/** The dataset group's applied-run document does not read. */
+export class AppliedRunFormatError extends ScheduleManagerError {
+  constructor(key: string, rule: string) {
+    super(`${key}: applied-run document is invalid (${rule})`);
+    this.name = 'AppliedRunFormatError';
+  }
+}

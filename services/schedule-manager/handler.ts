@@ -10,12 +10,18 @@ export const main = createSqsHandler({
     const report = await onPipelineRequested(detail, {
       scheduler: clients.scheduler,
       s3: clients.s3,
+      bucketName: env.bucketName,
       stage: env.stage,
       busName: env.busName,
       schedulerGroupName: requireSetting(env, 'schedulerGroupName'),
       schedulerRoleArn: requireSetting(env, 'schedulerRoleArn'),
     });
     metrics.addMetric('SchedulesChanged', MetricUnit.Count, report.created.length + report.updated.length + report.deleted.length);
+    if (report.supersededBy !== undefined) {
+      // A late delivery for an older upload: the newer run's schedules stay, which is no failure.
+      logger.info('plan superseded by a newer run; its schedules stand', { messageId: record.messageId, runId: detail.runId, datasetGroupName: detail.datasetGroupName, ...report });
+      return;
+    }
     logger.info('schedules reconciled', { messageId: record.messageId, runId: detail.runId, datasetGroupName: detail.datasetGroupName, ...report });
   },
 });

@@ -38,7 +38,11 @@ neighbourFile.datasetGroup.serviceConfig.name = 'unit_test_new_datasetgroup-eu';
 const neighbourConfig = { bucket: BUCKET, key: 'train/unit_test_new_datasetgroup-eu/config.json' };
 const neighbourPlan = resolvePlan(loadParameterFile(JSON.stringify(neighbourFile)).file, { bucket: BUCKET, configKey: neighbourConfig.key });
 
-const inline = (p: Plan, config = CONFIG, runId = 'run-1'): RequestedRun => ({
+/** runIds as config-intake forms them: the upload's run stamp, then a hash of the write. */
+const RUN_1 = '2026_11_25_10_00_00-aaaaaaaa';
+const RUN_2 = '2026_11_25_11_00_00-bbbbbbbb';
+
+const inline = (p: Plan, config = CONFIG, runId = RUN_1): RequestedRun => ({
   runId,
   datasetGroupName: p.datasetGroup.name,
   config,
@@ -70,7 +74,7 @@ describe('Service: schedule-manager against the local Scheduler (SDK v3)', () =>
     await events.send(new CreateEventBusCommand({ Name: BUS }));
     await scheduler.send(new CreateScheduleGroupCommand({ Name: GROUP }));
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
-    deps = { scheduler, s3, stage: 'test', busName: BUS, schedulerGroupName: GROUP, schedulerRoleArn: ROLE };
+    deps = { scheduler, s3, bucketName: BUCKET, stage: 'test', busName: BUS, schedulerGroupName: GROUP, schedulerRoleArn: ROLE };
   });
 
   afterAll(async () => {
@@ -111,7 +115,7 @@ describe('Service: schedule-manager against the local Scheduler (SDK v3)', () =>
 
   it('returns every schedule unchanged on a second delivery of the same plan, read from S3', async () => {
     // Prepare: the plan as config-intake stores it when too large for the event.
-    const key = `runs/${plan.datasetGroup.name}/run-1/plan.json`;
+    const key = `runs/${plan.datasetGroup.name}/${RUN_1}/plan.json`;
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: JSON.stringify(plan) }));
     const before = await scheduler.send(new GetScheduleCommand({ Name: plan.schedules[0]!.name, GroupName: GROUP }));
 
@@ -132,7 +136,7 @@ describe('Service: schedule-manager against the local Scheduler (SDK v3)', () =>
     const edited: Plan = { ...plan, schedules: [{ ...changed!, expression: 'rate(2 days)' }, ...kept] };
 
     // Act
-    const report = await onPipelineRequested(inline(edited, CONFIG, 'run-2'), deps);
+    const report = await onPipelineRequested(inline(edited, CONFIG, RUN_2), deps);
 
     // Assess
     const dropped = [plan.schedules.find((s) => s.kind === 'import')!, ...rest].map((s) => s.name);
@@ -232,5 +236,110 @@ describe('Service: schedule-manager against the local Scheduler (SDK v3)', () =>
     // Assess
     await expect(attempt).rejects.toThrow(`${batch.sourcePath}: job name base "not a name" is not a Personalize name`);
     expect(await namesIn('broken_group')).toEqual([]);
+  });
+
+  /** Two uploads of one dataset group's file: the older schedules an import, the newer drops it and retrains every 2 days. */
+  const uploadsOf = (name: string) => {
+    const file = JSON.parse(fixture) as { datasetGroup: { serviceConfig: { name: string } } };
+    file.datasetGroup.serviceConfig.name = name;
+    const config = { bucket: BUCKET, key: `train/${name}/config.json` };
+    const older = resolvePlan(loadParameterFile(JSON.stringify(file)).file, { bucket: BUCKET, configKey: config.key });
+    const newer: Plan = {
+      ...older,
+      schedules: older.schedules.filter((s) => s.kind !== 'import').map((s) => (s.kind === 'full' ? { ...s, expression: 'rate(2 days)' } : s)),
+    };
+    return {
+      older: inline(older, config, '2026_11_25_15_09_37-fa3cb0b6'),
+      newer: inline(newer, config, '2026_11_25_15_12_01-0b1c2d3e'),
+      newerPlan: newer,
+      /** The newer plan's schedules, by name with their expressions. */
+      expected: Object.fromEntries(newer.schedules.map((s) => [s.name, s.expression])),
+      /** The dataset group's schedules in the group, by name with their expressions. */
+      stored: async (): Promise<Record<string, string | undefined>> => {
+        const names = await namesIn(`${name}-`);
+        const stored = await Promise.all(names.map((n) => scheduler.send(new GetScheduleCommand({ Name: n, GroupName: GROUP }))));
+        return Object.fromEntries(stored.map((s) => [s.Name!, s.ScheduleExpression]));
+      },
+    };
+  };
+
+  it('returns the older run superseded and keeps the newer schedules when the older Pipeline Requested arrives last', async () => {
+    // Prepare
+    const uploads = uploadsOf('order_late_older');
+    await onPipelineRequested(uploads.newer, deps);
+
+    // Act
+    const late = await onPipelineRequested(uploads.older, deps);
+
+    // Assess
+    expect(late).toEqual({ created: [], updated: [], unchanged: [], deleted: [], supersededBy: uploads.newer.runId });
+    expect(await uploads.stored()).toEqual(uploads.expected);
+  });
+
+  it('returns the newer schedules applied over the older ones, and kept when the older run is delivered again', async () => {
+    // Prepare
+    const uploads = uploadsOf('order_in_sequence');
+    await onPipelineRequested(uploads.older, deps);
+
+    // Act
+    const applied = await onPipelineRequested(uploads.newer, deps);
+    const redelivered = await onPipelineRequested(uploads.older, deps);
+
+    // Assess
+    expect(applied.deleted).toHaveLength(1);
+    expect(applied.supersededBy).toBeUndefined();
+    expect(redelivered.supersededBy).toBe(uploads.newer.runId);
+    expect(await uploads.stored()).toEqual(uploads.expected);
+  });
+
+  it('returns every schedule unchanged when the newer run is delivered twice around a late older one', async () => {
+    // Prepare
+    const uploads = uploadsOf('order_duplicate');
+    await onPipelineRequested(uploads.newer, deps);
+    await onPipelineRequested(uploads.older, deps);
+
+    // Act
+    const again = await onPipelineRequested(uploads.newer, deps);
+
+    // Assess
+    expect(again).toEqual({ created: [], updated: [], unchanged: uploads.newerPlan.schedules.map((s) => s.name), deleted: [] });
+    expect(await uploads.stored()).toEqual(uploads.expected);
+  });
+
+  it('returns the newer schedules in place when the newer run is applied while the older one is writing its own', async () => {
+    // Prepare: the older delivery's scheduler pauses before its first write until the newer delivery is done.
+    const uploads = uploadsOf('order_overtaken');
+    const slowScheduler = new SchedulerClient(clientConfig(cloud.endpoint));
+    let newerDone: Promise<unknown> | undefined;
+    slowScheduler.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (newerDone === undefined && (context.commandName === 'CreateScheduleCommand' || context.commandName === 'UpdateScheduleCommand')) {
+          newerDone = onPipelineRequested(uploads.newer, deps);
+          await newerDone;
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'pauseBeforeFirstWrite' },
+    );
+
+    // Act
+    const older = await onPipelineRequested(uploads.older, { ...deps, scheduler: slowScheduler });
+    slowScheduler.destroy();
+
+    // Assess
+    expect(newerDone).toBeDefined();
+    expect(older.supersededBy).toBe(uploads.newer.runId);
+    expect(await uploads.stored()).toEqual(uploads.expected);
+  });
+
+  it('returns the newer schedules in place after both runs are delivered at once', async () => {
+    // Prepare: several dataset groups, so the deliveries interleave in more than one way.
+    const groups = ['order_race_a', 'order_race_b', 'order_race_c'].map(uploadsOf);
+
+    // Act
+    await Promise.all(groups.flatMap((uploads) => [onPipelineRequested(uploads.older, deps), onPipelineRequested(uploads.newer, deps)]));
+
+    // Assess
+    for (const uploads of groups) expect(await uploads.stored()).toEqual(uploads.expected);
   });
 });
