@@ -3,7 +3,8 @@
  * `IfNoneMatch: *` creates it, `IfMatch: <etag>` replaces exactly the version that was read. A
  * writer that lost the race gets false and starts over from a fresh read, so no update is lost.
  */
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { putIfUnchanged, readVersioned } from '../../packages/core/src/runtime';
 import { RUN_STATE_VERSION, type RunState } from './state';
 import { RunStateFormatError } from './errors';
 
@@ -13,51 +14,13 @@ export interface StoredRunState {
 }
 
 export async function readRunState(s3: S3Client, bucket: string, key: string): Promise<StoredRunState | undefined> {
-  try {
-    const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    const text = (await response.Body?.transformToString('utf8')) ?? '';
-    if (!response.ETag) throw new RunStateFormatError(key, 'GetObject returned no ETag');
-    return { state: parseState(key, text), etag: response.ETag };
-  } catch (error) {
-    if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
-    throw error;
-  }
+  const stored = await readVersioned(s3, bucket, key, (text) => parseState(key, text), (reason) => new RunStateFormatError(key, reason));
+  return stored && { state: stored.value, etag: stored.etag };
 }
 
 /** Writes `state` if the stored document is still `etag` (or absent, when `etag` is undefined). */
-export async function writeRunState(
-  s3: S3Client,
-  bucket: string,
-  key: string,
-  state: RunState,
-  etag: string | undefined,
-): Promise<boolean> {
-  try {
-    await s3.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Body: JSON.stringify(state, null, 2),
-        ContentType: 'application/json',
-        ...(etag === undefined ? { IfNoneMatch: '*' } : { IfMatch: etag }),
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-}
-
-/** 412 PreconditionFailed, or 409 ConditionalRequestConflict (two conditional writes at once). */
-function isConditionFailure(error: unknown): boolean {
-  const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return (
-    name === 'PreconditionFailed' ||
-    name === 'ConditionalRequestConflict' ||
-    $metadata?.httpStatusCode === 412 ||
-    $metadata?.httpStatusCode === 409
-  );
+export function writeRunState(s3: S3Client, bucket: string, key: string, state: RunState, etag: string | undefined): Promise<boolean> {
+  return putIfUnchanged(s3, bucket, key, JSON.stringify(state, null, 2), etag);
 }
 
 function parseState(key: string, text: string): RunState {

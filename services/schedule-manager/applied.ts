@@ -10,9 +10,9 @@
  * Runs stamped in the same second fall back to the runId's hash: arbitrary, but every delivery
  * decides the same way, which is what convergence needs.
  */
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { isRunStamp, runStampOf } from '../../packages/core/src';
-import { RUNS_PREFIX } from '../../packages/core/src/runtime';
+import { putIfUnchanged, readVersioned, RUNS_PREFIX } from '../../packages/core/src/runtime';
 import type { PlanSource } from '../../packages/core/src/ops';
 import { AppliedRunFormatError } from './errors';
 
@@ -52,44 +52,19 @@ export function isNewerRun(a: AppliedRun, b: AppliedRun): boolean {
 
 export async function readAppliedRun(s3: S3Client, bucket: string, datasetGroupName: string): Promise<StoredAppliedRun | undefined> {
   const key = appliedRunKey(datasetGroupName);
-  try {
-    const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    const text = (await response.Body?.transformToString('utf8')) ?? '';
-    if (!response.ETag) throw new AppliedRunFormatError(key, 'GetObject returned no ETag');
-    return { run: parseAppliedRun(key, text), etag: response.ETag };
-  } catch (error) {
-    if ((error as { name?: string }).name === 'NoSuchKey') return undefined;
-    throw error;
-  }
+  const stored = await readVersioned(s3, bucket, key, (text) => parseAppliedRun(key, text), (reason) => new AppliedRunFormatError(key, reason));
+  return stored && { run: stored.value, etag: stored.etag };
 }
 
 /** Writes `run` if the stored document is still `etag` (or absent, when undefined); false when it moved. */
-export async function writeAppliedRun(
+export function writeAppliedRun(
   s3: S3Client,
   bucket: string,
   datasetGroupName: string,
   run: AppliedRun,
   etag: string | undefined,
 ): Promise<boolean> {
-  try {
-    await s3.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: appliedRunKey(datasetGroupName),
-        Body: JSON.stringify(run),
-        ContentType: 'application/json',
-        ...(etag === undefined ? { IfNoneMatch: '*' } : { IfMatch: etag }),
-      }),
-    );
-    return true;
-  } catch (error) {
-    const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-    // 412 PreconditionFailed, or 409 ConditionalRequestConflict (two conditional writes at once).
-    if (name === 'PreconditionFailed' || name === 'ConditionalRequestConflict' || $metadata?.httpStatusCode === 412 || $metadata?.httpStatusCode === 409) {
-      return false;
-    }
-    throw error;
-  }
+  return putIfUnchanged(s3, bucket, appliedRunKey(datasetGroupName), JSON.stringify(run), etag);
 }
 
 function parseAppliedRun(key: string, text: string): AppliedRun {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { RUNS_PREFIX } from '../../packages/core/src/runtime';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { putIfUnchanged, RUNS_PREFIX } from '../../packages/core/src/runtime';
 import type { Watch } from './recheck';
 
 /**
@@ -22,24 +22,12 @@ function claimKey(watch: Watch): string {
   return `${RUNS_PREFIX}${datasetGroupName}/${runId}/watches/${resourceKind}-${operation}-${hash}.json`;
 }
 
-function isPreconditionFailure(error: unknown): boolean {
-  const { name, $metadata } = error as { name?: unknown; $metadata?: { httpStatusCode?: unknown } };
-  return name === 'PreconditionFailed' || name === 'ConditionalRequestConflict' || $metadata?.httpStatusCode === 412 || $metadata?.httpStatusCode === 409;
-}
-
 function s3WatchClaims(s3: S3Client, bucket: string): WatchClaims {
   return {
     async claim(watch, messageId) {
       const key = claimKey(watch);
       const body = JSON.stringify({ messageId, resourceArn: watch.detail.resourceArn, requestedAt: watch.detail.requestedAt });
-      try {
-        await s3.send(
-          new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'application/json', IfNoneMatch: '*' }),
-        );
-        return true;
-      } catch (error) {
-        if (!isPreconditionFailure(error)) throw error;
-      }
+      if (await putIfUnchanged(s3, bucket, key, body, undefined)) return true;
       const existing = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       const text = (await existing.Body?.transformToString('utf-8')) ?? '{}';
       return (JSON.parse(text) as { messageId?: unknown }).messageId === messageId;

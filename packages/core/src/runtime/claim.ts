@@ -8,7 +8,8 @@
  * const claim = await claimOnce(s3, bucket, claimKey(dsg, runId, `solution-version/${name}`), record.messageId);
  * if (!claim.claimed) throw new RetryLaterError('another delivery is creating it'); // then find it by name
  */
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { putIfUnchanged } from './conditional-object';
 
 export interface Claim {
   /** True when `owner` holds the claim (just created, or created earlier by the same owner). */
@@ -18,22 +19,8 @@ export interface Claim {
 }
 
 export async function claimOnce(s3: S3Client, bucket: string, key: string, owner: string, now = new Date()): Promise<Claim> {
-  try {
-    await s3.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: key,
-        Body: JSON.stringify({ owner, claimedAt: now.toISOString() }),
-        ContentType: 'application/json',
-        IfNoneMatch: '*',
-      }),
-    );
-    return { claimed: true, owner };
-  } catch (error) {
-    const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-    const lost = name === 'PreconditionFailed' || name === 'ConditionalRequestConflict' || $metadata?.httpStatusCode === 412 || $metadata?.httpStatusCode === 409;
-    if (!lost) throw error;
-  }
+  const body = JSON.stringify({ owner, claimedAt: now.toISOString() });
+  if (await putIfUnchanged(s3, bucket, key, body, undefined)) return { claimed: true, owner };
   const existing = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   const holder = (JSON.parse((await existing.Body?.transformToString('utf8')) ?? '{}') as { owner?: string }).owner ?? '';
   return { claimed: holder === owner, owner: holder };

@@ -23,4 +23,5 @@ export {
 } from './observability';
 export { publish, PUT_EVENTS_MAX_ENTRIES } from './publish';
 export { claimOnce, type Claim } from './claim';
+export { isConditionFailure, putIfUnchanged, readVersioned, type VersionedObject } from './conditional-object';
 export { claimKey, planKey, RUNS_PREFIX, runStateKey } from './locations';
