@@ -201,7 +201,9 @@ const solutionTrainer: ServiceDefinition = {
       ],
       scope: 'personalize',
     },
-    { actions: ['s3:GetObject'], scope: 'bucket' },
+    // Read the run's plan; the claim on a version (runtime/claim.ts) is a conditional PutObject, and
+    // without ListBucket S3 answers a missing key with 403 instead of 404.
+    { actions: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'], scope: 'bucket' },
     publishEvents,
     retryWithBackoff,
   ],
@@ -232,7 +234,8 @@ const scheduleManager: ServiceDefinition = {
     { actions: ['iam:PassRole'], scope: 'schedulerRole' },
     // The plan of a run lives in the bucket when it is too large for the event; each dataset
     // group's applied-run document (runs/<dsg>/schedules.json) is read and conditionally written.
-    { actions: ['s3:GetObject', 's3:PutObject'], scope: 'bucket' },
+    // ListBucket: the first read of that document must see 404, not 403.
+    { actions: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'], scope: 'bucket' },
     retryWithBackoff,
   ],
 };
@@ -248,7 +251,8 @@ const runTracker: ServiceDefinition = {
   s3Triggers: [],
   permissions: [
     // Run state: conditional GetObject/PutObject on runs/<dsg>/<runId>/state.json; the plan beside it.
-    { actions: ['s3:GetObject', 's3:PutObject'], scope: 'bucket' },
+    // ListBucket: the first read of a run's state must see 404 (NoSuchKey), not 403.
+    { actions: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'], scope: 'bucket' },
     publishEvents,
     retryWithBackoff,
   ],
