@@ -1,7 +1,7 @@
 /**
  * recops on AWS: `npx sst deploy --stage NAME`. Kept thin: the app settings here, the resources in
  * `stacks/`, read from `services/manifest.ts`. The globals (`$config`, `$app`, `sst`, `aws`) come
- * from SST at deploy time; `stacks/globals.d.ts` types them offline and `stacks/testing/` records
+ * from SST at deploy time; `stacks/globals.d.ts` types them offline and `test/infra/stand-in/` records
  * what `run()` builds. Written against SST 4.17 (see the README's deploy section).
  */
 export default $config({
@@ -20,7 +20,7 @@ export default $config({
   async run() {
     const { deployRecops } = await import('./stacks/index');
     const { loadStackOptions } = await import('./stacks/config');
-    const { SERVICES } = await import('./services/manifest');
+    const { SERVICES } = await import('@recops/services/manifest');
     return { ...deployRecops(SERVICES, loadStackOptions(process.env, $app.stage)) };
   },
 });

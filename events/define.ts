@@ -5,7 +5,7 @@
  */
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { z } from 'zod';
-import type { BusPattern } from '../services/manifest-types';
+import type { BusPattern } from '@recops/platform';
 import { EventTooLargeError, EventValidationError, type EventIssue } from './errors';
 
 /** EventBridge's PutEvents limit for one entry (and for the whole request). */

@@ -18,8 +18,8 @@ import {
   stepFailed,
   watchRequested,
   type EventDefinition,
-} from '../events';
-import type { BusPattern, Permission, QueueSettings, ServiceDefinition } from './manifest-types';
+} from '@recops/events';
+import type { BusPattern, Permission, QueueSettings, ServiceDefinition } from '@recops/platform';
 
 /** 14 days, the SQS maximum: time enough to inspect and redrive a poison message. */
 export const DLQ_RETENTION_SECONDS = 1_209_600;

@@ -4,9 +4,9 @@
  * that will not heal. Both services build these the same way, so they share this one definition.
  */
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { stepFailed, watchRequested, type PipelineStep, type ResourceKind } from '../events';
-import { OpsError, ResourceConflictError } from '../packages/core/src/ops';
-import { publish } from '../packages/core/src/runtime';
+import { stepFailed, watchRequested, type PipelineStep, type ResourceKind } from '@recops/events';
+import { OpsError, ResourceConflictError } from '@recops/core/ops';
+import { publish } from '@recops/core/runtime';
 
 /** The identity every event of a run repeats. */
 interface RunRef {

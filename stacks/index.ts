@@ -2,7 +2,7 @@
  * Builds the whole of recops for the current stage from the service manifest. Called from
  * `sst.config.ts`'s `run()`; uses only the globals SST provides there (`sst`, `aws`, `$app`, …).
  */
-import type { ServiceDefinition } from '../services/manifest-types';
+import type { ServiceDefinition } from '@recops/platform';
 import { createAlarms } from './alarms';
 import { awsContext } from './aws-context';
 import { createDataBucket } from './bucket';

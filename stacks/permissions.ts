@@ -2,7 +2,7 @@
  * Least-privilege function permissions from a manifest entry: each scope maps to the concrete
  * resources of this stage, nothing broader.
  */
-import type { Permission, ServiceDefinition } from '../services/manifest-types';
+import type { Permission, ServiceDefinition } from '@recops/platform';
 import { StackConfigError } from './config';
 
 export interface ScopeResources {

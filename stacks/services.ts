@@ -2,7 +2,7 @@
  * One recops service: queue + DLQ, function, bus rules into the queue, and the subscription that
  * delivers batches with partial batch responses.
  */
-import { RUNTIME_ENV, type BusPattern, type ServiceDefinition } from '../services/manifest-types';
+import { RUNTIME_ENV, type BusPattern, type ServiceDefinition } from '@recops/platform';
 import type { AwsContext } from './aws-context';
 import { FUNCTION_ARCHITECTURE, FUNCTION_RUNTIME, StackConfigError } from './config';
 import { pascalCase } from './naming';

@@ -5,7 +5,7 @@
  *
  *   npx tsx bench/engine/ease-cost.ts
  */
-import { createRng } from '../../packages/engine/src/rng';
+import { createRng } from '@recops/engine';
 
 function spd(n: number): Float64Array {
   const rng = createRng(n);

@@ -8,7 +8,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEngine } from '../../packages/engine/src/index';
+import { createEngine } from '@recops/engine';
 import { MemoryBlobStore } from '../../test/engine/helpers/memory-blobs';
 import { generateSynthetic, INTERACTIONS_SCHEMA } from '../../test/engine/helpers/synthetic';
 

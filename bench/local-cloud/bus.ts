@@ -12,8 +12,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createLocalCloud } from '../../packages/local/src/cloud';
-import type { ServiceDefinition } from '../../services/manifest-types';
+import { createLocalCloud } from '@recops/local';
+import type { ServiceDefinition } from '@recops/platform';
 import { RECEIVED_HOOK } from './handler';
 
 const { values } = parseArgs({

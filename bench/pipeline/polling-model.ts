@@ -7,7 +7,7 @@
  * Create call. A step of duration D costs 1 + n checks where n is the first count whose cumulative
  * wait reaches D, and is noticed (cumulative wait − D) late.
  */
-import type { ResourceKind } from '../../events';
+import type { ResourceKind } from '@recops/events';
 import { DEFAULT_WATCH_POLICY, delayForAttempt } from '../../services/status-watcher/policy';
 
 export interface Strategy {

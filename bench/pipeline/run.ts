@@ -16,10 +16,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PersonalizeClient } from '@aws-sdk/client-personalize';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import type { ResourceKind } from '../../events';
-import { createClients, currentEnvironment } from '../../packages/core/src/runtime';
-import { createLocalCloud } from '../../packages/local/src/cloud';
-import { SERVICES } from '../../services/manifest';
+import type { ResourceKind } from '@recops/events';
+import { createClients, currentEnvironment } from '@recops/core/runtime';
+import { createLocalCloud } from '@recops/local';
+import { SERVICES } from '@recops/services/manifest';
 import { checksFor, runCost, STRATEGIES } from './polling-model';
 
 const SEED = `${import.meta.dirname}/../../test/core/fixtures/seed-examples/mpe-sample-full.json`;

@@ -1,6 +1,6 @@
 /** config-intake: S3 ObjectCreated for `train/**.json` → Pipeline Requested or Pipeline Failed. */
 import type { S3Event } from 'aws-lambda';
-import { createHandler, MetricUnit } from '../../packages/core/src/runtime';
+import { createHandler, MetricUnit } from '@recops/core/runtime';
 import { takeInConfig } from './intake';
 import { uploadedConfigs } from './notification';
 

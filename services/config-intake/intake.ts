@@ -7,15 +7,15 @@
  */
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { EventTooLargeError, pipelineFailed, pipelineRequested, type EventIssue } from '../../events';
+import { EventTooLargeError, pipelineFailed, pipelineRequested, type EventIssue } from '@recops/events';
 import {
   parseParameterFileText,
   ParameterFileError,
   resolvePlan,
   type ParameterFileIssue,
   type Plan,
-} from '../../packages/core/src/index';
-import { planKey, publish } from '../../packages/core/src/runtime';
+} from '@recops/core';
+import { planKey, publish } from '@recops/core/runtime';
 import type { UploadedObject } from './notification';
 import { datasetGroupNameHint, runIdentity } from './run-id';
 

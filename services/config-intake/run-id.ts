@@ -4,7 +4,7 @@
  * and run stamp, hence the same resource names, and creates nothing twice.
  */
 import { createHash } from 'node:crypto';
-import { runStampOf } from '../../packages/core/src/index';
+import { runStampOf } from '@recops/core';
 import type { UploadedObject } from './notification';
 
 export function runIdentity(object: UploadedObject): { runId: string; runStamp: string } {

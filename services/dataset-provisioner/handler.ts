@@ -1,6 +1,6 @@
 import type { SQSRecord } from 'aws-lambda';
-import { datasetGroupStatusChanged, datasetStatusChanged, pipelineRequested, scheduleFired } from '../../events';
-import { MetricUnit, createSqsHandler, type RecordContext } from '../../packages/core/src/runtime';
+import { datasetGroupStatusChanged, datasetStatusChanged, pipelineRequested, scheduleFired } from '@recops/events';
+import { MetricUnit, createSqsHandler, type RecordContext } from '@recops/core/runtime';
 import {
   onDatasetActive,
   onDatasetGroupActive,

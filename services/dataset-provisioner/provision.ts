@@ -1,8 +1,8 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { PersonalizeClient } from '@aws-sdk/client-personalize';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { PIPELINE_STEP, type ResourceKind } from '../../events';
-import type { DatasetPlan, Plan } from '../../packages/core/src';
+import { PIPELINE_STEP, type ResourceKind } from '@recops/events';
+import type { DatasetPlan, Plan } from '@recops/core';
 import {
   ensureDataset,
   ensureDatasetGroup,
@@ -13,7 +13,7 @@ import {
   loadPlan,
   loadRunPlan,
   type PlanSource,
-} from '../../packages/core/src/ops';
+} from '@recops/core/ops';
 import { permanentFailureOf, publishStepFailed, requestWatch, type RunRef } from '../run-events';
 
 /** Everything the provisioner's logic needs; the handler builds it from the runtime. */

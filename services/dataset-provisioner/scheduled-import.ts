@@ -1,5 +1,5 @@
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { runStampOf, type Plan } from '../../packages/core/src';
+import { runStampOf, type Plan } from '@recops/core';
 import {
   PermanentOpsError,
   ResourceNotReadyError,
@@ -7,7 +7,7 @@ import {
   findDatasetGroup,
   resolveParameterFileText,
   toOpsError,
-} from '../../packages/core/src/ops';
+} from '@recops/core/ops';
 import { guardStep, startImport, type ProvisionReport, type ProvisionerDependencies, type RunRef } from './provision';
 
 interface ImportSchedule extends RunRef {

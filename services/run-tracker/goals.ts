@@ -5,7 +5,7 @@
  * Campaigns and batch jobs become goals when the services that create them subscribe to the chain
  * (add them here then, or runs would complete before deployment).
  */
-import type { Plan } from '../../packages/core/src/index';
+import type { Plan } from '@recops/core';
 import type { Goal } from './state';
 
 export function goalsOf(plan: Pick<Plan, 'solutions' | 'recommenders' | 'datasets'>): Goal[] {

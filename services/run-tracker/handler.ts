@@ -1,5 +1,5 @@
 /** run-tracker: folds chain events into each run's state and publishes Pipeline Completed/Failed once. */
-import { createSqsHandler } from '../../packages/core/src/runtime';
+import { createSqsHandler } from '@recops/core/runtime';
 import { trackEvent } from './track';
 
 export const main = createSqsHandler({

@@ -4,7 +4,7 @@
  * single EMF document at once (not buffered to the end of the batch), with the run's stage as a
  * dimension next to Powertools' `service`, so each stage's alarm sees its own runs only.
  */
-import { MetricUnit, type Metrics } from '../../packages/core/src/runtime';
+import { MetricUnit, type Metrics } from '@recops/core/runtime';
 
 export const RUN_OUTCOME_METRIC = {
   completed: 'PipelinesCompleted',

@@ -3,7 +3,7 @@
  * derived from them. `applyFact` is pure and idempotent, so duplicate and reordered deliveries end
  * in the same state; the outcome, once decided, never changes.
  */
-import { RESOURCE_KIND_LABEL, type PipelineStep, type ResourceKind, type TerminalStatus } from '../../events';
+import { RESOURCE_KIND_LABEL, type PipelineStep, type ResourceKind, type TerminalStatus } from '@recops/events';
 
 export const RUN_STATE_VERSION = 1;
 

@@ -4,7 +4,7 @@
  * writer that lost the race gets false and starts over from a fresh read, so no update is lost.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { putIfUnchanged, readVersioned } from '../../packages/core/src/runtime';
+import { putIfUnchanged, readVersioned } from '@recops/core/runtime';
 import { RUN_STATE_VERSION, type RunState } from './state';
 import { RunStateFormatError } from './errors';
 

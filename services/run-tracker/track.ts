@@ -23,9 +23,9 @@ import {
   STATUS_CHANGED_EVENTS,
   EventValidationError,
   type PlanReference,
-} from '../../events';
-import type { Plan } from '../../packages/core/src/index';
-import { publish, runStateKey, type Metrics } from '../../packages/core/src/runtime';
+} from '@recops/events';
+import type { Plan } from '@recops/core';
+import { publish, runStateKey, type Metrics } from '@recops/core/runtime';
 import { RunStateConflictError, RunTrackerError } from './errors';
 import { goalsOf } from './goals';
 import { emitRunOutcome } from './metrics';

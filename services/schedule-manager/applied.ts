@@ -11,9 +11,9 @@
  * decides the same way, which is what convergence needs.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { isRunStamp, runStampOf } from '../../packages/core/src';
-import { putIfUnchanged, readVersioned, RUNS_PREFIX } from '../../packages/core/src/runtime';
-import type { PlanSource } from '../../packages/core/src/ops';
+import { isRunStamp, runStampOf } from '@recops/core';
+import { putIfUnchanged, readVersioned, RUNS_PREFIX } from '@recops/core/runtime';
+import type { PlanSource } from '@recops/core/ops';
 import { AppliedRunFormatError } from './errors';
 
 /** A run whose schedules are (being) applied, with what it takes to apply them again. */

@@ -1,6 +1,6 @@
 /** schedule-manager: Pipeline Requested → EventBridge Scheduler schedules for the file's workflowConfig. */
-import { pipelineRequested } from '../../events';
-import { MetricUnit, createSqsHandler, requireSetting } from '../../packages/core/src/runtime';
+import { pipelineRequested } from '@recops/events';
+import { MetricUnit, createSqsHandler, requireSetting } from '@recops/core/runtime';
 import { onPipelineRequested } from './manage';
 
 export const main = createSqsHandler({

@@ -1,7 +1,7 @@
 /** Pipeline Requested → the run's plan → the dataset group's schedules in the recops Scheduler group. */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { loadPlan, type PlanSource } from '../../packages/core/src/ops';
+import { loadPlan, type PlanSource } from '@recops/core/ops';
 import { isNewerRun, readAppliedRun, runOrderOf, writeAppliedRun, type AppliedRun } from './applied';
 import { reconcileSchedules, type ScheduleReport } from './reconcile';
 import { busArnOf } from './target';

@@ -16,9 +16,9 @@ import {
   type GetScheduleCommandOutput,
   type SchedulerClient,
 } from '@aws-sdk/client-scheduler';
-import type { Plan } from '../../packages/core/src';
-import { MAX_SCHEDULE_NAME_LENGTH } from '../../packages/core/src';
-import { scheduleFired } from '../../events';
+import type { Plan } from '@recops/core';
+import { MAX_SCHEDULE_NAME_LENGTH } from '@recops/core';
+import { scheduleFired } from '@recops/events';
 import { desiredSchedule, type DesiredSchedule, type ScheduleSettings } from './target';
 
 /** What one reconciliation did, by schedule name. */

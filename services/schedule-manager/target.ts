@@ -3,8 +3,8 @@
  * on the recops bus, its Input being the event's detail. Scheduler replaces the context attributes
  * in that Input on each invocation, so every firing carries a fresh runId and its own fire time.
  */
-import type { SchedulePlan } from '../../packages/core/src';
-import { PERSONALIZE_NAME, SCHEDULER_CONTEXT, scheduleFired } from '../../events';
+import type { SchedulePlan } from '@recops/core';
+import { PERSONALIZE_NAME, SCHEDULER_CONTEXT, scheduleFired } from '@recops/events';
 import { ScheduleDefinitionError, ScheduleSettingsError } from './errors';
 
 /** Where schedules go and how they reach the bus. */

@@ -1,6 +1,6 @@
 import type { SQSRecord } from 'aws-lambda';
-import { datasetImportJobStatusChanged, scheduleFired, solutionStatusChanged } from '../../events';
-import { MetricUnit, createSqsHandler, type RecordContext } from '../../packages/core/src/runtime';
+import { datasetImportJobStatusChanged, scheduleFired, solutionStatusChanged } from '@recops/events';
+import { MetricUnit, createSqsHandler, type RecordContext } from '@recops/core/runtime';
 import { onTrainingScheduled } from './scheduled';
 import { onImportActive, onSolutionActive, type TrainReport, type TrainerDependencies } from './train';
 

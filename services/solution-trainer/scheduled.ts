@@ -1,5 +1,5 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { runStampOf, type TrainingMode } from '../../packages/core/src';
+import { runStampOf, type TrainingMode } from '@recops/core';
 import {
   PermanentOpsError,
   RetryableOpsError,
@@ -7,7 +7,7 @@ import {
   findSolution,
   resolveParameterFileText,
   toOpsError,
-} from '../../packages/core/src/ops';
+} from '@recops/core/ops';
 import { guard, trainVersion, type RunRef, type TrainReport, type TrainerDependencies } from './train';
 
 interface TrainingSchedule extends RunRef {

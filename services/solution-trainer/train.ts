@@ -1,8 +1,8 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { PersonalizeClient, SolutionConfig } from '@aws-sdk/client-personalize';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { PIPELINE_STEP, type ResourceKind } from '../../events';
-import type { Plan, SolutionPlan, TrainingMode } from '../../packages/core/src';
+import { PIPELINE_STEP, type ResourceKind } from '@recops/events';
+import type { Plan, SolutionPlan, TrainingMode } from '@recops/core';
 import {
   PermanentOpsError,
   ensureFilter,
@@ -14,8 +14,8 @@ import {
   findImportJob,
   isFailedStatus,
   loadRunPlan,
-} from '../../packages/core/src/ops';
-import { claimKey, claimOnce } from '../../packages/core/src/runtime';
+} from '@recops/core/ops';
+import { claimKey, claimOnce } from '@recops/core/runtime';
 import { permanentFailureOf, publishStepFailed, requestWatch, type RunRef } from '../run-events';
 
 interface TrainerDependencies {

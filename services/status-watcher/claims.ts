@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { putIfUnchanged, RUNS_PREFIX } from '../../packages/core/src/runtime';
+import { putIfUnchanged, RUNS_PREFIX } from '@recops/core/runtime';
 import type { Watch } from './recheck';
 
 /**

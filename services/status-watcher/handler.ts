@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { MetricUnit, createSqsHandler, currentEnvironment, requireSetting } from '../../packages/core/src/runtime';
+import { MetricUnit, createSqsHandler, currentEnvironment, requireSetting } from '@recops/core/runtime';
 import { s3WatchClaims } from './claims';
 import { watchPolicyFromEnv } from './policy';
 import { parseWatchRecord } from './recheck';

@@ -1,4 +1,4 @@
-import type { ResourceKind } from '../../events';
+import type { ResourceKind } from '@recops/events';
 
 /**
  * How often and how long the watcher checks one kind of resource. Delays grow geometrically from

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { watchRequested } from '../../events';
-import type { ResourceKind } from '../../events';
+import { watchRequested } from '@recops/events';
+import type { ResourceKind } from '@recops/events';
 
 /**
  * Body of a re-check the watcher sends to its own queue (with DelaySeconds). It carries the

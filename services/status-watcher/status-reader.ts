@@ -6,7 +6,7 @@ import {
   type ResourceKind,
   type ResourceStatus,
   type WatchOperation,
-} from '../../packages/core/src/ops';
+} from '@recops/core/ops';
 
 interface StatusRequest {
   readonly kind: ResourceKind;

@@ -6,9 +6,9 @@ import {
   statusChanged,
   type EventDefinition,
   type TerminalStatus,
-} from '../../events';
-import { isNotFound, statusPhase, effectiveStatus, StatusPhase, type ResourceStatus } from '../../packages/core/src/ops';
-import { publish } from '../../packages/core/src/runtime';
+} from '@recops/events';
+import { isNotFound, statusPhase, effectiveStatus, StatusPhase, type ResourceStatus } from '@recops/core/ops';
+import { publish } from '@recops/core/runtime';
 import { SQS_MAX_DELAY_SECONDS, delayForAttempt, type WatchPolicy } from './policy';
 import { kindOf, recheckMessage, type Watch } from './recheck';
 import type { StatusReader } from './status-reader';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseParameterFileText, resolvePlan, validateParameterFile } from '../../packages/core/src/index';
+import { parseParameterFileText, resolvePlan, validateParameterFile } from '@recops/core';
 
 const DOC = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'docs', 'parameter-file.md');
 const examples = [...readFileSync(DOC, 'utf8').matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1] as string);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseParameterFileText, resolvePlan, type Plan } from '../../packages/core/src/index';
+import { parseParameterFileText, resolvePlan, type Plan } from '@recops/core';
 import { fixtureNames, fixtureText } from './helpers';
 
 const OPTIONS = { bucket: 'data-bucket', configKey: 'train/dsg/config.json' };

@@ -12,7 +12,7 @@ import {
   scheduleExpressionProblem,
   validateParameterFile,
   type Plan,
-} from '../../packages/core/src/index';
+} from '@recops/core';
 import { fixture, fixtureNames } from './helpers';
 
 const RUNS = { numRuns: 60 };

@@ -6,7 +6,7 @@ import {
   parseParameterFileText,
   validateParameterFile,
   type ParameterFileIssue,
-} from '../../packages/core/src/index';
+} from '@recops/core';
 import { fixture, minimalFile } from './helpers';
 
 function errorsOf(file: unknown): readonly ParameterFileIssue[] {

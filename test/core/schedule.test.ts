@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextFireTime, parseScheduleExpression } from '../../packages/core/src/index';
+import { nextFireTime, parseScheduleExpression } from '@recops/core';
 
 const at = (iso: string) => new Date(iso);
 

@@ -1,6 +1,6 @@
 /** Issue 3: the documented outcome of mpe-tags-dataset-group-2.json, and the training and import mode rules. */
 import { describe, expect, it } from 'vitest';
-import { parseParameterFileText, resolvePlan, validateParameterFile } from '../../packages/core/src/index';
+import { parseParameterFileText, resolvePlan, validateParameterFile } from '@recops/core';
 import { fixture, fixtureText } from './helpers';
 
 const tag = (tagKey: string, tagValue: string) => [{ tagKey, tagValue }];

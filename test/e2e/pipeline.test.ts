@@ -4,7 +4,7 @@
  */
 import { ListSchedulesCommand } from '@aws-sdk/client-scheduler';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadParameterFile, resolvePlan } from '../../packages/core/src';
+import { loadParameterFile, resolvePlan } from '@recops/core';
 import { generateSeedData, seedExampleText } from './support/data';
 import { personalizeInventory, personalizeTimes, startPipelineCloud, type BusEvent, type Inventory, type PipelineCloud } from './support/pipeline';
 

@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClients, type Clients } from '../../packages/core/src/runtime';
-import { createLocalCloud, type LocalCloud } from '../../packages/local/src/cloud';
-import { SERVICES } from '../../services/manifest';
-import type { ServiceDefinition } from '../../services/manifest-types';
+import { createClients, type Clients } from '@recops/core/runtime';
+import { createLocalCloud, type LocalCloud } from '@recops/local';
+import { SERVICES } from '@recops/services/manifest';
+import type { ServiceDefinition } from '@recops/platform';
 
 const MAX_RECEIVES = 2;
 

@@ -4,7 +4,7 @@
  */
 import { PersonalizeClient } from '@aws-sdk/client-personalize';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { currentEnvironment } from '../../packages/core/src/runtime';
+import { currentEnvironment } from '@recops/core/runtime';
 import { generateSeedData, seedExampleText } from './support/data';
 import { startPipelineCloud, type BusEvent, type PipelineCloud } from './support/pipeline';
 

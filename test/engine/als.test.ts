@@ -7,7 +7,7 @@ import { ModelStore } from '../../packages/engine/src/recipes/model-store';
 import { DEFAULT_ALS_PARAMS, trainAls } from '../../packages/engine/src/recipes/als';
 import { buildMatrix } from '../../packages/engine/src/recipes/interactions';
 import type { InteractionLog } from '../../packages/engine/src/recipes/interactions';
-import { createRng } from '../../packages/engine/src/rng';
+import { createRng } from '@recops/engine';
 
 function randomLog(nUsers: number, nItems: number, n: number): InteractionLog {
   const rng = createRng(5);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EngineJobError } from '../../packages/engine/src/port';
+import { EngineJobError } from '@recops/engine';
 import { engineWithData, train } from './helpers/setup';
 import type { EngineFixture } from './helpers/setup';
 

@@ -3,8 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngine } from '../../packages/engine/src/index';
-import { EngineInputError, type FilterValidationContext, type PersonalizeEngine } from '../../packages/engine/src/port';
+import { createEngine } from '@recops/engine';
+import { EngineInputError, type FilterValidationContext, type PersonalizeEngine } from '@recops/engine';
 import { MemoryBlobStore } from './helpers/memory-blobs';
 
 const record = (name: string, fields: readonly Record<string, unknown>[]): string =>

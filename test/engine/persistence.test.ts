@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createEngine } from '../../packages/engine/src/index';
+import { createEngine } from '@recops/engine';
 import { MemoryBlobStore } from './helpers/memory-blobs';
 import { datasetArn, DG, SMALL, train } from './helpers/setup';
 import { generateSynthetic, INTERACTIONS_SCHEMA, ITEMS_SCHEMA, USERS_SCHEMA } from './helpers/synthetic';

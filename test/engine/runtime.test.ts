@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EngineInputError } from '../../packages/engine/src/port';
+import { EngineInputError } from '@recops/engine';
 import { datasetArn, DG, engineWithData, train } from './helpers/setup';
 import type { EngineFixture } from './helpers/setup';
 

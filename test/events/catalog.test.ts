@@ -13,7 +13,7 @@ import {
   statusChanged,
   statusChangedEntry,
   watchRequested,
-} from '../../events';
+} from '@recops/events';
 import { catalogJsonSchemaFiles } from '../../events/json-schemas';
 import { sqsRecord } from '../runtime/fixtures';
 

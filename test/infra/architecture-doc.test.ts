@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SERVICES } from '../../services/manifest';
-import { topologyFromManifest } from '../../services/topology';
-import { topologyToMermaid } from '../../stacks/testing/mermaid';
+import { SERVICES } from '@recops/services/manifest';
+import { topologyFromManifest } from '@recops/platform';
+import { topologyToMermaid } from './stand-in/mermaid';
 
 describe('Document: docs/architecture.md', () => {
   it('has the diagram of the current manifest (run `npm run infra:graph` after changing it)', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { SERVICES } from '../../services/manifest';
-import { topologyFromManifest } from '../../services/topology';
-import { DIAGRAM_END, DIAGRAM_START, topologyToMermaid, withDiagram } from '../../stacks/testing/mermaid';
+import { SERVICES } from '@recops/services/manifest';
+import { topologyFromManifest } from '@recops/platform';
+import { DIAGRAM_END, DIAGRAM_START, topologyToMermaid, withDiagram } from './stand-in/mermaid';
 
 describe('Function: topologyToMermaid', () => {
   it('returns a flowchart with a queue, DLQ and function per queued service and an edge per rule and trigger', () => {

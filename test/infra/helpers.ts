@@ -1,5 +1,5 @@
 /** Reading policies and names out of a recording, shared by the infra tests. */
-import type { Recording, RecordedResource } from '../../stacks/testing/stand-in';
+import type { Recording, RecordedResource } from './stand-in/stand-in';
 
 export interface Statement {
   readonly Effect: string;

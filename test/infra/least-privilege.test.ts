@@ -4,9 +4,9 @@
  * deployed manifest, so a permission scoped to another bus, bucket or queue fails here.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SERVICES } from '../../services/manifest';
+import { SERVICES } from '@recops/services/manifest';
 import { pascalCase } from '../../stacks/naming';
-import { runStage, type StageRun } from '../../stacks/testing/run-stage';
+import { runStage, type StageRun } from './stand-in/run-stage';
 import { actionsOf, only, resourcesOf, roleStatements } from './helpers';
 
 /** Personalize ARNs of the deploy account and region, recipes, and "*" (List calls only; stages.test.ts). */

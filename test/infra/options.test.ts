@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { METRICS_NAMESPACE as RUNTIME_NAMESPACE, RUNTIME_METRIC, STAGE_DIMENSION as RUNTIME_STAGE_DIMENSION } from '../../packages/core/src/runtime/observability';
-import { SERVICES } from '../../services/manifest';
-import type { ServiceDefinition } from '../../services/manifest-types';
+import { SERVICES } from '@recops/services/manifest';
+import type { ServiceDefinition } from '@recops/platform';
 import { RUN_OUTCOME_METRIC, STAGE_DIMENSION as RUN_TRACKER_STAGE_DIMENSION } from '../../services/run-tracker/metrics';
 import { deployRecops } from '../../stacks';
 import {
@@ -14,8 +14,8 @@ import {
   StackConfigError,
   type StackOptions,
 } from '../../stacks/config';
-import { runStage } from '../../stacks/testing/run-stage';
-import { installStandIn, uninstallStandIn, type Recording } from '../../stacks/testing/stand-in';
+import { runStage } from './stand-in/run-stage';
+import { installStandIn, uninstallStandIn, type Recording } from './stand-in/stand-in';
 import { actionsOf, resourcesOf, roleStatements } from './helpers';
 
 const KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';

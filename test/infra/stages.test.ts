@@ -2,11 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalCloud, type LocalCloud } from '../../packages/local/src/cloud';
-import { SERVICES } from '../../services/manifest';
-import { topologyFromManifest, type Topology } from '../../services/topology';
-import { runStage, type StageRun } from '../../stacks/testing/run-stage';
-import { topologyFromRecording } from '../../stacks/testing/topology';
+import { createLocalCloud, type LocalCloud } from '@recops/local';
+import { SERVICES } from '@recops/services/manifest';
+import { topologyFromManifest, type Topology } from '@recops/platform';
+import { runStage, type StageRun } from './stand-in/run-stage';
+import { topologyFromRecording } from './stand-in/topology';
 import { actionsOf, only, physicalNames, resourcePolicyStatements, resourcesOf, roleStatements } from './helpers';
 
 const STAGES = [

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { physicalName, prefixName, toSeconds } from '../../stacks/testing/naming';
-import { installStandIn, uninstallStandIn } from '../../stacks/testing/stand-in';
+import { physicalName, prefixName, toSeconds } from './stand-in/naming';
+import { installStandIn, uninstallStandIn } from './stand-in/stand-in';
 
 describe('Class: SST stand-in', () => {
   afterEach(() => uninstallStandIn());

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimKey, claimOnce } from '../../packages/core/src/runtime';
+import { claimKey, claimOnce } from '@recops/core/runtime';
 import { startTestCloud, type TestCloud } from '../e2e/support/local';
 
 describe('Function: claimOnce', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EVENT_CATALOG } from '../../events';
-import { SERVICES, serviceNamed } from '../../services/manifest';
+import { EVENT_CATALOG } from '@recops/events';
+import { SERVICES, serviceNamed } from '@recops/services/manifest';
 
 describe('Manifest: services/manifest.ts', () => {
   it('lists every service of the flow once, with handlers in its own folder', () => {

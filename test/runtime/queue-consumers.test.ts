@@ -12,7 +12,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { SERVICES } from '../../services/manifest';
+import { SERVICES } from '@recops/services/manifest';
 import { sqsRecord } from './fixtures';
 
 vi.hoisted(() => {

@@ -11,7 +11,7 @@ import {
   readRuntimeEnv,
   runWithEnvironment,
   RuntimeConfigError,
-} from '../../packages/core/src/runtime';
+} from '@recops/core/runtime';
 import { emfDocuments } from '../support/emf';
 import { fakeContext, RUNTIME_TEST_ENV, sqsRecord } from './fixtures';
 

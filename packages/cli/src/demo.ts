@@ -15,10 +15,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { createClients, type Clients } from '../../core/src/runtime/clients';
-import { createLocalCloud, type LocalCloud } from '../../local/src/cloud';
-import { ServerStartError } from '../../local/src/errors';
-import { SERVICES } from '../../../services/manifest';
+import { createClients, type Clients } from '@recops/core/runtime';
+import { createLocalCloud, type LocalCloud } from '@recops/local';
+import { ServerStartError } from '@recops/local';
+import { SERVICES } from '@recops/services/manifest';
 import { generateDemoData, type DemoData, type DemoDataOptions } from './demo/data';
 import { DEMO_DATASET_GROUP, demoParameterFile, GENRE_FILTER, trainingPrefix } from './demo/parameter-file';
 import {

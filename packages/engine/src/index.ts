@@ -16,3 +16,4 @@ export { EngineInputError, EngineJobError } from './port';
 export type * from './port';
 export { SUPPORTED_RECIPES } from './recipes/catalog';
 export { ndcgAtK, precisionAtK, reciprocalRankAtK, solutionMetrics } from './metrics';
+export { createRng, hashString, type Rng } from './rng';

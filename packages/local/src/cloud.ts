@@ -12,8 +12,8 @@
  * Each service keeps its state under its own subdirectory of `dataDir` (e.g. `<dataDir>/sqs/`).
  */
 import { resolve } from 'node:path';
-import type { PersonalizeEngine } from '../../engine/src/port';
-import type { ServiceDefinition } from '../../../services/manifest-types';
+import type { PersonalizeEngine } from '@recops/engine';
+import type { ServiceDefinition } from '@recops/platform';
 import { EventLog } from './event-log';
 import { createLocalS3, type LocalS3 } from './s3';
 import { deliverConfiguredNotifications } from './s3/configured-notifications';

@@ -2,8 +2,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLocalCloud, type LocalCloud, type LocalCloudOptions } from '../../../packages/local/src/cloud';
-import { createClients, type Clients } from '../../../packages/core/src/runtime';
+import { createLocalCloud, type LocalCloud, type LocalCloudOptions } from '@recops/local';
+import { createClients, type Clients } from '@recops/core/runtime';
 
 export interface TestCloud {
   readonly cloud: LocalCloud;

@@ -17,9 +17,9 @@ import {
   type PersonalizeClient,
 } from '@aws-sdk/client-personalize';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { createLocalCloud, type LocalCloud } from '../../../packages/local/src/cloud';
-import { createClients, type Clients } from '../../../packages/core/src/runtime';
-import { SERVICES } from '../../../services/manifest';
+import { createLocalCloud, type LocalCloud } from '@recops/local';
+import { createClients, type Clients } from '@recops/core/runtime';
+import { SERVICES } from '@recops/services/manifest';
 
 /** A bus event as the log recorded it, in log order. */
 export interface BusEvent {

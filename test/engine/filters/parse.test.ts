@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EngineInputError } from '../../../packages/engine/src/port';
+import { EngineInputError } from '@recops/engine';
 import { FilterSyntaxError, parseFilterExpression } from '../../../packages/engine/src/filters';
 
 /** Every filter expression in the parameter-file fixtures (copied verbatim, source in the comment). */

@@ -1,6 +1,6 @@
 /** An in-memory BlobStore: the engine must work with any store, not only the local S3. */
 import { Readable } from 'node:stream';
-import type { BlobStore } from '../../../packages/engine/src/port';
+import type { BlobStore } from '@recops/engine';
 
 export class MemoryBlobStore implements BlobStore {
   readonly objects = new Map<string, Buffer>();

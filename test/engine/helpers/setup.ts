@@ -2,8 +2,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createEngine } from '../../../packages/engine/src/index';
-import type { PersonalizeEngine } from '../../../packages/engine/src/port';
+import { createEngine } from '@recops/engine';
+import type { PersonalizeEngine } from '@recops/engine';
 import { MemoryBlobStore } from './memory-blobs';
 import { generateSynthetic, INTERACTIONS_SCHEMA, ITEMS_SCHEMA, USERS_SCHEMA } from './synthetic';
 import type { SyntheticData, SyntheticOptions } from './synthetic';

@@ -3,7 +3,7 @@
  * inside each genre; every user favours one or two genres and draws most interactions from them.
  * A personalised model can recover the genres; popularity cannot.
  */
-import { createRng } from '../../../packages/engine/src/rng';
+import { createRng } from '@recops/engine';
 import { INTERACTION_KEY_FIELDS, personalizeSchema } from '../../support/personalize-schema';
 
 export interface SyntheticOptions {

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalCloud, type LocalCloud } from '../../../packages/local/src/cloud';
+import { createLocalCloud, type LocalCloud } from '@recops/local';
 import { hasAwsCli, isolatedAwsEnv, runAwsCli } from '../../support/aws-cli';
 
 describe.skipIf(!hasAwsCli)('AWS CLI: s3 against the local cloud', () => {

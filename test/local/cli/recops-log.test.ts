@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EventLog } from '../../../packages/local/src/event-log';
+import { EventLog } from '@recops/local';
 import { runRecops } from './run-recops';
 
 describe('CLI: recops log', () => {

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalCloud, type LocalCloud } from '../../../packages/local/src/cloud';
+import { createLocalCloud, type LocalCloud } from '@recops/local';
 import { hasAwsCli, isolatedAwsEnv, runAwsCli, type AwsCliResult } from '../../support/aws-cli';
 import { FakeEngine } from './fake-engine';
 

@@ -27,7 +27,7 @@ import { PersonalizeEventsClient, PutEventsCommand } from '@aws-sdk/client-perso
 import { GetRecommendationsCommand, PersonalizeRuntimeClient } from '@aws-sdk/client-personalize-runtime';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalCloud, type LocalCloud } from '../../../packages/local/src/cloud';
+import { createLocalCloud, type LocalCloud } from '@recops/local';
 import { generateSynthetic, INTERACTIONS_SCHEMA, ITEMS_SCHEMA, T0 } from '../../engine/helpers/synthetic';
 import { waitFor } from './harness';
 import { activeCampaign, activeDatasetGroup, activeSolution, settledVersion } from './setup';

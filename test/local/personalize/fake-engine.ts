@@ -14,7 +14,7 @@ import {
   type ScoredItem,
   type TrainInput,
   type TrainResult,
-} from '../../../packages/engine/src/port';
+} from '@recops/engine';
 
 type JobMethod = 'importDataset' | 'trainSolutionVersion' | 'runBatchInference' | 'runBatchSegment';
 

@@ -28,7 +28,7 @@ import {
   UpdateRecommenderCommand,
 } from '@aws-sdk/client-personalize';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { BatchJobInput, ImportDatasetInput, TrainInput } from '../../../packages/engine/src/port';
+import type { BatchJobInput, ImportDatasetInput, TrainInput } from '@recops/engine';
 import { FAKE_METRICS } from './fake-engine';
 import { errorName, type Harness, startHarness, waitFor } from './harness';
 import { activeCampaign, activeDataset, activeDatasetGroup, activeSolution, settledImport, settledVersion, trainedVersion } from './setup';

@@ -10,7 +10,7 @@ import {
 import { PutEventsCommand, PutItemsCommand, PutUsersCommand } from '@aws-sdk/client-personalize-events';
 import { GetActionRecommendationsCommand, GetPersonalizedRankingCommand, GetRecommendationsCommand } from '@aws-sdk/client-personalize-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { InteractionEvent, RankInput, RecommendInput } from '../../../packages/engine/src/port';
+import type { InteractionEvent, RankInput, RecommendInput } from '@recops/engine';
 import { errorName, type Harness, startHarness, waitFor } from './harness';
 import { activeCampaign, activeDataset, activeDatasetGroup, activeSolution, settledVersion, trainedVersion } from './setup';
 

@@ -2,13 +2,13 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalCloud, type LocalCloud } from '../../../packages/local/src/cloud';
-import type { EventLogEntry } from '../../../packages/local/src/event-log';
+import { createLocalCloud, type LocalCloud } from '@recops/local';
+import type { EventLogEntry } from '@recops/local';
 import { HandlerLoadError, ManifestError, startRunner } from '../../../packages/local/src/runner';
 import type { Delivery } from '../../../packages/local/src/runner';
-import type { QueueSettings, ServiceDefinition } from '../../../services/manifest-types';
-import { SERVICES } from '../../../services/manifest';
-import { topologyFromManifest } from '../../../services/topology';
+import type { QueueSettings, ServiceDefinition } from '@recops/platform';
+import { SERVICES } from '@recops/services/manifest';
+import { topologyFromManifest } from '@recops/platform';
 import { clientConfig, tempDir } from '../sqs/harness';
 
 const FIXTURES = 'test/local/runner/fixtures/handlers';

@@ -5,7 +5,7 @@ import { CreateBucketCommand, PutBucketNotificationConfigurationCommand, PutObje
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { S3Event } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalCloud, type LocalCloud } from '../../../packages/local/src/cloud';
+import { createLocalCloud, type LocalCloud } from '@recops/local';
 import { eventMatches, queueNotifications } from '../../../packages/local/src/s3/configured-notifications';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };

@@ -33,8 +33,8 @@ import {
 } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalCloud } from '../../../packages/local/src/cloud';
-import { readEventLog } from '../../../packages/local/src/event-log';
+import type { LocalCloud } from '@recops/local';
+import { readEventLog } from '@recops/local';
 import { rawS3, s3Client, startCloud, tempDir } from './helpers';
 
 const md5 = (data: Buffer | string): string => createHash('md5').update(data).digest('hex');

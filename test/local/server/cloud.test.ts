@@ -4,8 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLocalCloud } from '../../../packages/local/src/cloud';
-import { readEventLog } from '../../../packages/local/src/event-log';
+import { createLocalCloud } from '@recops/local';
+import { readEventLog } from '@recops/local';
 
 describe('Cloud: createLocalCloud', () => {
   let dir: string;

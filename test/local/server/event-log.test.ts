@@ -2,7 +2,7 @@ import { appendFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EVENT_LOG_FILE, EVENT_LOG_KIND, EventLog, readEventLog, tailEventLog, type EventLogEntry } from '../../../packages/local/src/event-log';
+import { EVENT_LOG_FILE, EVENT_LOG_KIND, EventLog, readEventLog, tailEventLog, type EventLogEntry } from '@recops/local';
 
 describe('EventLog: append-only JSON lines in the data directory', () => {
   let dir: string;

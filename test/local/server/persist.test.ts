@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { PersistError, UnsafePathError } from '../../../packages/local/src/errors';
+import { PersistError, UnsafePathError } from '@recops/local';
 import { readJson, removeStaleTempFiles, resolveInside, writeFileAtomic, writeJsonAtomic } from '../../../packages/local/src/persist';
 
 describe('Persist: atomic writes under the data directory', () => {

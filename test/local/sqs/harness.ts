@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLocalCloud, type LocalCloud } from '../../../packages/local/src/cloud';
+import { createLocalCloud, type LocalCloud } from '@recops/local';
 import type { EventBridgeStore } from '../../../packages/local/src/eventbridge';
 import type { SchedulerStore } from '../../../packages/local/src/scheduler';
 import type { SqsStore } from '../../../packages/local/src/sqs';

@@ -6,8 +6,8 @@ import { EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-e
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pipelineRequested } from '../../../events';
-import { loadPlan, loadRunPlan } from '../../../packages/core/src/ops';
+import { pipelineRequested } from '@recops/events';
+import { loadPlan, loadRunPlan } from '@recops/core/ops';
 import { takeInConfig } from '../../../services/config-intake/intake';
 import { generateSeedData, seedExampleText } from '../../e2e/support/data';
 import { startTestCloud, type TestCloud } from '../../e2e/support/local';

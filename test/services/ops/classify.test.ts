@@ -5,7 +5,7 @@ import {
   ResourceNotFoundException,
 } from '@aws-sdk/client-personalize';
 import { describe, expect, it } from 'vitest';
-import { ErrorClass, ResourceNotReadyError, classifyError, toOpsError } from '../../../packages/core/src/ops';
+import { ErrorClass, ResourceNotReadyError, classifyError, toOpsError } from '@recops/core/ops';
 
 const meta = { $metadata: {} };
 

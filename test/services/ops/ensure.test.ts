@@ -31,7 +31,7 @@ import {
   ensureImportJob,
   ensureSchema,
   schemaRevisionName,
-} from '../../../packages/core/src/ops';
+} from '@recops/core/ops';
 import { usersSchema } from './schemas';
 
 const ARN = 'arn:aws:personalize:us-east-1:000000000000';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { ListSolutionVersionsCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalCloud, type LocalCloud } from '../../../packages/local/src/cloud';
+import { createLocalCloud, type LocalCloud } from '@recops/local';
 import {
   ResourceConflictError,
   ResourceKind,
@@ -24,8 +24,8 @@ import {
   listStatuses,
   statusPhase,
   type ResourceStatus,
-} from '../../../packages/core/src/ops';
-import { claimOnce } from '../../../packages/core/src/runtime';
+} from '@recops/core/ops';
+import { claimOnce } from '@recops/core/runtime';
 import { usersSchema } from './schemas';
 
 const BUCKET = 'recops-ops-test';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareSchemas } from '../../../packages/core/src/ops';
+import { compareSchemas } from '@recops/core/ops';
 
 const fieldName = fc.stringMatching(/^[A-Z][A-Z0-9_]{0,11}$/);
 const primitive = fc.constantFrom('string', 'int', 'long', 'float', 'double', 'boolean');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareSchemas } from '../../../packages/core/src/ops';
+import { compareSchemas } from '@recops/core/ops';
 
 const base = {
   type: 'record',

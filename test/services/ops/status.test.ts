@@ -14,7 +14,7 @@ import {
   listStatuses,
   parentArnOf,
   statusPhase,
-} from '../../../packages/core/src/ops';
+} from '@recops/core/ops';
 
 const ARN = 'arn:aws:personalize:us-east-1:000000000000';
 const personalize = mockClient(PersonalizeClient);

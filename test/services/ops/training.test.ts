@@ -18,7 +18,7 @@ import {
   ensureRecommender,
   ensureSolution,
   ensureSolutionVersion,
-} from '../../../packages/core/src/ops';
+} from '@recops/core/ops';
 
 const ARN = 'arn:aws:personalize:us-east-1:000000000000';
 const SOLUTION = `${ARN}:solution/sims`;

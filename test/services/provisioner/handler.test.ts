@@ -5,7 +5,7 @@ import { SQSClient, ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import { CreateDatasetGroupCommand } from '@aws-sdk/client-personalize';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { loadParameterFile, resolvePlan } from '../../../packages/core/src';
+import { loadParameterFile, resolvePlan } from '@recops/core';
 import { main } from '../../../services/dataset-provisioner/handler';
 import { fakePersonalize } from '../ops/fake-personalize';
 import { RUNTIME_TEST_ENV, busRecord, lambdaContext } from '../watcher/helpers';

@@ -4,8 +4,8 @@ import { S3Client, GetObjectCommand } from '@aws-sdk/client-s3';
 import { CreateDatasetGroupCommand, CreateDatasetImportJobCommand, CreateSchemaCommand } from '@aws-sdk/client-personalize';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { loadParameterFile, resolvePlan, type Plan } from '../../../packages/core/src';
-import { RetryableOpsError } from '../../../packages/core/src/ops';
+import { loadParameterFile, resolvePlan, type Plan } from '@recops/core';
+import { RetryableOpsError } from '@recops/core/ops';
 import {
   onDatasetActive,
   onDatasetGroupActive,

@@ -1,7 +1,7 @@
 /** The events of one run of the seed example, as the bus would deliver them to the run tracker. */
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { pipelineRequested, statusChangedEntry, stepFailed, watchRequested, type ResourceKind } from '../../../events';
-import { resolvePlan, validateParameterFile, type Plan } from '../../../packages/core/src/index';
+import { pipelineRequested, statusChangedEntry, stepFailed, watchRequested, type ResourceKind } from '@recops/events';
+import { resolvePlan, validateParameterFile, type Plan } from '@recops/core';
 
 export const ARN_PREFIX = 'arn:aws:personalize:us-east-1:000000000000:';
 const BUS = 'recops-bus';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { pipelineRequested, findDefinition, STATUS_CHANGED_EVENTS, watchRequested } from '../../../events';
+import { pipelineRequested, findDefinition, STATUS_CHANGED_EVENTS, watchRequested } from '@recops/events';
 import { goalsOf } from '../../../services/run-tracker/goals';
 import { applyFact, emptyRunState, goalNameOf, type RunFact, type RunState } from '../../../services/run-tracker/state';
 import { seedExampleText } from '../../e2e/support/data';

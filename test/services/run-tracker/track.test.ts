@@ -2,8 +2,8 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from 
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { pipelineCompleted, pipelineFailed } from '../../../events';
-import { createObservability, runStateKey } from '../../../packages/core/src/runtime';
+import { pipelineCompleted, pipelineFailed } from '@recops/events';
+import { createObservability, runStateKey } from '@recops/core/runtime';
 import { emptyRunState } from '../../../services/run-tracker/state';
 import { readRunState, writeRunState } from '../../../services/run-tracker/store';
 import { trackEvent } from '../../../services/run-tracker/track';

@@ -10,9 +10,9 @@ import {
 } from '@aws-sdk/client-scheduler';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { pipelineRequested, scheduleFired } from '../../../events';
-import { loadParameterFile, resolvePlan, type Plan } from '../../../packages/core/src';
-import { runWithEnvironment } from '../../../packages/core/src/runtime';
+import { pipelineRequested, scheduleFired } from '@recops/events';
+import { loadParameterFile, resolvePlan, type Plan } from '@recops/core';
+import { runWithEnvironment } from '@recops/core/runtime';
 import { main } from '../../../services/schedule-manager/handler';
 import { onPipelineRequested, type RequestedRun, type ScheduleManagerDependencies } from '../../../services/schedule-manager/manage';
 import { clientConfig, startBus, tempDir, type BusHarness } from '../../local/sqs/harness';

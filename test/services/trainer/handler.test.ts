@@ -5,7 +5,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { ChangeMessageVisibilityCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { loadParameterFile, resolvePlan } from '../../../packages/core/src';
+import { loadParameterFile, resolvePlan } from '@recops/core';
 import { main } from '../../../services/solution-trainer/handler';
 import { fakePersonalize } from '../ops/fake-personalize';
 import { RUNTIME_TEST_ENV, busRecord, lambdaContext } from '../watcher/helpers';

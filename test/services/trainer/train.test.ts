@@ -4,7 +4,7 @@ import { CreateRecommenderCommand, CreateSolutionCommand, CreateSolutionVersionC
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { loadParameterFile, resolvePlan, type Plan } from '../../../packages/core/src';
+import { loadParameterFile, resolvePlan, type Plan } from '@recops/core';
 import { onTrainingScheduled } from '../../../services/solution-trainer/scheduled';
 import { onImportActive, onSolutionActive, type TrainerDependencies } from '../../../services/solution-trainer/train';
 import { FAKE_ARN_PREFIX, fakePersonalize } from '../ops/fake-personalize';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RESOURCE_KINDS } from '../../../events';
+import { RESOURCE_KINDS } from '@recops/events';
 import { DEFAULT_WATCH_POLICY, delayForAttempt } from '../../../services/status-watcher/policy';
 
 describe('Function: delayForAttempt', () => {

@@ -10,7 +10,7 @@ import {
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { watchRequested } from '../../../events';
+import { watchRequested } from '@recops/events';
 import { DEFAULT_WATCH_POLICY, watchPolicyFromEnv } from '../../../services/status-watcher/policy';
 import { parseWatchRecord, type Watch } from '../../../services/status-watcher/recheck';
 import { createStatusReader } from '../../../services/status-watcher/status-reader';

@@ -4,9 +4,9 @@
  * cleanly on SIGINT / SIGTERM.
  */
 import { parseArgs } from 'node:util';
-import { createLocalCloud } from '../../../local/src/cloud';
-import { SERVICES } from '../../../../services/manifest';
-import { ServerStartError } from '../../../local/src/errors';
+import { createLocalCloud } from '@recops/local';
+import { SERVICES } from '@recops/services/manifest';
+import { ServerStartError } from '@recops/local';
 import { CliError, UsageError } from '../errors';
 
 export const LOCAL_USAGE = `Usage: recops local [--port 4566] [--data-dir .recops] [--stage local]

@@ -4,7 +4,7 @@
  * for one run, and follows it while the local cloud writes.
  */
 import { parseArgs } from 'node:util';
-import { readEventLog, tailEventLog, type EventLogEntry } from '../../../local/src/event-log';
+import { readEventLog, tailEventLog, type EventLogEntry } from '@recops/local';
 import { UsageError } from '../errors';
 import { chainEventOf, describeEvent } from '../demo/timeline';
 

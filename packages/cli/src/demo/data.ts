@@ -6,7 +6,7 @@
  *
  * Columns match the demo parameter file's schemas (`parameter-file.ts`). Deterministic per seed.
  */
-import { createRng, type Rng } from '../../../engine/src/rng';
+import { createRng, type Rng } from '@recops/engine';
 
 /** MovieLens' genre vocabulary (the first `genres` are used). */
 export const MOVIE_GENRES = [

@@ -2,7 +2,7 @@
  * The run as the demo shows it: bus events read from the local cloud's event log, kept to one run,
  * one readable line each (time since the upload, detail-type, the resource it is about).
  */
-import type { EventLogEntry } from '../../../local/src/event-log';
+import type { EventLogEntry } from '@recops/local';
 
 /** A bus event of the chain, as the event log recorded it. */
 export interface ChainEvent {

@@ -22,7 +22,7 @@ import {
   paginateListSolutionVersions,
   paginateListSolutions,
 } from '@aws-sdk/client-personalize';
-import { RESOURCE_KIND, type ResourceKind as CatalogResourceKind } from '../../../../events/resource-kinds';
+import { RESOURCE_KIND, type ResourceKind as CatalogResourceKind } from '@recops/events';
 import { call, collectPages, isFailedStatus, STATUS_ACTIVE } from './shared';
 
 /**

@@ -1,9 +1,9 @@
 /**
- * The handler environment (`RUNTIME_ENV` in services/manifest-types.ts), read at invocation time so
+ * The handler environment (`RUNTIME_ENV` in packages/platform/src/manifest-types.ts), read at invocation time so
  * several services can share one process (the local cloud's runner) without mixing settings.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { RUNTIME_ENV } from '../../../../services/manifest-types';
+import { RUNTIME_ENV } from '@recops/platform';
 import { RuntimeConfigError } from './errors';
 
 export interface RuntimeEnv {

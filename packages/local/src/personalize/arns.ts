@@ -5,6 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { ACCOUNT_ID, REGION } from '../wire';
 
+/** The one account of the local cloud, for resources that carry it beside their ARN. */
+export { ACCOUNT_ID };
+
 /** Resource kinds the store holds; the value is the ARN resource-type segment. */
 export const ResourceKind = {
   datasetGroup: 'dataset-group',

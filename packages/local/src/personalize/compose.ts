@@ -3,7 +3,7 @@
  * over the cloud's S3 with its state in `<dataDir>/engine/`) and the service in `<dataDir>/personalize/`.
  */
 import { join } from 'node:path';
-import { createEngine } from '../../../engine/src/index';
+import { createEngine } from '@recops/engine';
 import type { LocalCloudContext } from '../cloud';
 import { createLocalPersonalize, type LocalPersonalize } from './service';
 

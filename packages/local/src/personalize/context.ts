@@ -2,7 +2,7 @@
  * What every operation works with, and the rules they share: describing a resource, finding a
  * parent or failing with ResourceNotFound, name uniqueness, state preconditions, quotas.
  */
-import type { PersonalizeEngine } from '../../../engine/src/port';
+import type { PersonalizeEngine } from '@recops/engine';
 import { KIND_LABEL, ResourceKind } from './arns';
 import { LimitExceededError, ResourceAlreadyExistsError, ResourceInUseError, ResourceNotFoundError } from './errors';
 import type { Json } from './input';

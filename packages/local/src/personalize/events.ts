@@ -2,7 +2,7 @@
  * Personalize Events (restJson1): PutEvents, PutItems, PutUsers (and PutActions /
  * PutActionInteractions, which the local engine does not support). Records go to the engine.
  */
-import { EngineInputError, type InteractionEvent } from '../../../engine/src/port';
+import { EngineInputError, type InteractionEvent } from '@recops/engine';
 import { ResourceKind } from './arns';
 import { type ServiceContext } from './context';
 import { InvalidInputError, ResourceInUseError, ResourceNotFoundError } from './errors';

@@ -3,7 +3,7 @@
  * GetActionRecommendations. Resolves the campaign or recommender to the model the engine serves.
  */
 import { randomUUID } from 'node:crypto';
-import { EngineInputError, type FilterRef, type ScoredItem } from '../../../engine/src/port';
+import { EngineInputError, type FilterRef, type ScoredItem } from '@recops/engine';
 import { ResourceKind } from './arns';
 import { type ServiceContext } from './context';
 import { InvalidInputError, ResourceNotFoundError } from './errors';

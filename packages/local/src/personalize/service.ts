@@ -5,7 +5,7 @@
  * paths such as `/events` (a bucket) are told apart by that signing name.
  */
 import { randomUUID } from 'node:crypto';
-import type { PersonalizeEngine } from '../../../engine/src/port';
+import type { PersonalizeEngine } from '@recops/engine';
 import type { WireRequest, WireResponse, WireService } from '../wire';
 import { CONTROL_PLANE_OPERATIONS, TARGET_PREFIX } from './control-plane';
 import { DEFAULT_QUOTAS, type PersonalizeQuotas, type ServiceContext } from './context';

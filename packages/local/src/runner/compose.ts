@@ -8,7 +8,7 @@ import { SchedulerService, SchedulerStore } from '../scheduler';
 import { SqsService, SqsStore } from '../sqs';
 import type { WireService } from '../wire';
 import { startRunner, type Runner, type RunnerOptions, type RunnerS3 } from './runner';
-import type { ServiceDefinition } from '../../../../services/manifest-types';
+import type { ServiceDefinition } from '@recops/platform';
 
 /** The subset of `LocalCloudContext` the bus services use. */
 export interface BusContext {

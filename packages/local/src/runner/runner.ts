@@ -20,9 +20,9 @@
  */
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runWithEnvironment } from '../../../core/src/runtime/env';
-import { RUNTIME_ENV, type ServiceDefinition } from '../../../../services/manifest-types';
-import { canonicalPattern, normalizeTopology, type Topology } from '../../../../services/topology';
+import { runWithEnvironment } from '@recops/core/runtime';
+import { RUNTIME_ENV, type ServiceDefinition } from '@recops/platform';
+import { canonicalPattern, normalizeTopology, type Topology } from '@recops/platform';
 import type { EventBridgeStore } from '../eventbridge';
 import { EVENT_LOG_KIND } from '../event-log';
 import type { SchedulerStore } from '../scheduler';

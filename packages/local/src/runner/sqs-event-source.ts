@@ -9,7 +9,7 @@
  */
 import type { SQSBatchResponse } from 'aws-lambda';
 import type { SqsStore, StoredMessage } from '../sqs';
-import type { QueueSettings } from '../../../../services/manifest-types';
+import type { QueueSettings } from '@recops/platform';
 import { HandlerTimeoutError } from './errors';
 import type { LambdaHandler } from './handler-loader';
 import { lambdaContext, sqsRecord } from './lambda-events';

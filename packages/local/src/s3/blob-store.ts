@@ -3,7 +3,7 @@
  * S3 wire service uses, so imports read what clients uploaded and batch outputs fire notifications.
  */
 import type { Readable } from 'node:stream';
-import type { BlobStore } from '../../../engine/src/port';
+import type { BlobStore } from '@recops/engine';
 import type { S3Store } from './store';
 
 export function createBlobStore(store: S3Store): BlobStore {

@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import type { S3Event } from 'aws-lambda';
-import type { BlobStore } from '../../../engine/src/port';
+import type { BlobStore } from '@recops/engine';
 import type { EventLog } from '../event-log';
 import { createBlobStore } from './blob-store';
 import { S3Notifier, type ObjectCreatedFilter, type ObjectCreatedListener } from './notifications';

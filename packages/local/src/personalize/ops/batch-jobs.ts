@@ -1,5 +1,5 @@
 /** BatchInferenceJob and BatchSegmentJob: Create / Describe / List. The work runs in the engine. */
-import type { BatchJobInput, FilterRef } from '../../../../engine/src/port';
+import type { BatchJobInput, FilterRef } from '@recops/engine';
 import { ResourceKind, resourceArn } from '../arns';
 import { describe, ensureAbsent, findResource, isPending, pendingLimitMessage, requireBelow, requireStatus, type ServiceContext } from '../context';
 import { InvalidInputError } from '../errors';

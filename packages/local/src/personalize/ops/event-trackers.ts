@@ -1,7 +1,6 @@
 /** EventTracker: Create / Describe / List / Delete. One tracker per dataset group. */
 import { randomUUID } from 'node:crypto';
-import { ACCOUNT_ID } from '../../wire';
-import { ResourceKind, resourceArn } from '../arns';
+import { ACCOUNT_ID, ResourceKind, resourceArn } from '../arns';
 import { describe, ensureAbsent, findResource, requireStatus, type ServiceContext } from '../context';
 import { ResourceAlreadyExistsError } from '../errors';
 import { readTags, requireArn, requireName, type Json } from '../input';

@@ -1,5 +1,5 @@
 /** Filter: Create / Describe / List / Delete. The expression is checked by the engine's parser. */
-import { EngineInputError, type DatasetType, type FilterValidationContext } from '../../../../engine/src/port';
+import { EngineInputError, type DatasetType, type FilterValidationContext } from '@recops/engine';
 import { ResourceKind, resourceArn } from '../arns';
 import { DELETING_STATUSES, describe, ensureAbsent, findResource, requireRoomInDatasetGroup, requireStatus, type ServiceContext } from '../context';
 import { InvalidInputError } from '../errors';

@@ -1,5 +1,5 @@
 /** DatasetImportJob: Create / Describe / List. The import itself runs in the engine. */
-import type { DatasetType, ImportMode } from '../../../../engine/src/port';
+import type { DatasetType, ImportMode } from '@recops/engine';
 import { ResourceKind, resourceArn } from '../arns';
 import { describe, ensureAbsent, findResource, isPending, pendingLimitMessage, requireBelow, requireStatus, type ServiceContext } from '../context';
 import { InvalidInputError } from '../errors';

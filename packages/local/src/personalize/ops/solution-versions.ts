@@ -1,5 +1,5 @@
 /** SolutionVersion: Create / Describe / List / Stop, and GetSolutionMetrics. Training runs in the engine. */
-import type { TrainingMode } from '../../../../engine/src/port';
+import type { TrainingMode } from '@recops/engine';
 import { ResourceKind, solutionVersionArn } from '../arns';
 import { describe, findResource, latestActiveVersion, isPending, pendingLimitMessage, requireBelow, requireStatus, type ServiceContext } from '../context';
 import { InvalidInputError } from '../errors';

@@ -1,7 +1,7 @@
 /**
  * The deployable topology of recops as plain, sorted data: what routes which events to which
  * service, with which delivery settings. Both readers of the manifest are compared to it:
- * `stacks/` (recorded through the SST stand-in, `stacks/testing/`) and the local cloud's runner.
+ * `stacks/` (recorded through the SST stand-in, `test/infra/stand-in/`) and the local cloud's runner.
  * Anything AWS-only (IAM, alarms, encryption) stays out: the local cloud cannot build it.
  */
 import { RUNTIME_ENV, type BusPattern, type ServiceDefinition } from './manifest-types';

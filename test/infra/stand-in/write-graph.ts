@@ -6,11 +6,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runStage } from '../testing/run-stage';
-import { topologyFromRecording } from '../testing/topology';
-import { topologyToMermaid, withDiagram } from '../testing/mermaid';
+import { runStage } from './run-stage';
+import { topologyFromRecording } from './topology';
+import { topologyToMermaid, withDiagram } from './mermaid';
 
-const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const DOC = resolve(ROOT, 'docs/architecture.md');
 
 async function main(): Promise<void> {

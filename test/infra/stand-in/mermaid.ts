@@ -2,7 +2,7 @@
  * A Mermaid flowchart of the deployed topology: bus rules into queues, queues into functions,
  * DLQs, and bucket notifications. Rules are labelled with their detail-types.
  */
-import type { Topology } from '../../services/topology';
+import type { Topology } from '@recops/platform';
 
 function nodeId(service: string, part: string): string {
   return `${service.replace(/[^A-Za-z0-9]/g, '_')}_${part}`;

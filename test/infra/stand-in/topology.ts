@@ -1,10 +1,10 @@
 /**
- * Reads the recorded AWS resources back into the shared `Topology` (services/topology.ts): follows
+ * Reads the recorded AWS resources back into the shared `Topology` (packages/platform/src/topology.ts): follows
  * function → event source mapping → queue → redrive DLQ, event targets → rules, and bucket
  * notifications, exactly the links AWS would use to deliver events.
  */
-import { canonicalPattern, normalizeTopology, type ServiceTopology, type Topology } from '../../services/topology';
-import { SERVICE_TAG } from '../services';
+import { canonicalPattern, normalizeTopology, type ServiceTopology, type Topology } from '@recops/platform';
+import { SERVICE_TAG } from '../../../stacks/services';
 import type { Recording, RecordedResource } from './stand-in';
 
 interface LambdaFunctionInputs {

@@ -26,7 +26,7 @@ export async function runStage(options: RunStageOptions): Promise<StageRun> {
     else process.env[key] = value;
   }
   try {
-    const config = ((await import('../../sst.config')) as { default: SstConfig }).default;
+    const config = ((await import('../../../sst.config')) as { default: SstConfig }).default;
     const app = await config.app({ stage: options.stage });
     const recording = installStandIn(
       {

@@ -1,0 +1,26 @@
+/**
+ * The platform contract, the bottom layer of recops: what a service declares (bus patterns, queue
+ * settings, permissions), the environment names every handler receives, and the deployable
+ * topology both readers of the manifest (`stacks/` and the local cloud) are compared against.
+ * It imports nothing of recops, so events, core and everything above can depend on it.
+ */
+export {
+  RUNTIME_ENV,
+  type BusPattern,
+  type Permission,
+  type PermissionScope,
+  type QueueSettings,
+  type S3Trigger,
+  type ServiceDefinition,
+} from './manifest-types';
+export {
+  canonicalPattern,
+  environmentNames,
+  normalizeTopology,
+  sortTriggers,
+  topologyFromManifest,
+  type QueueTopology,
+  type S3TriggerTopology,
+  type ServiceTopology,
+  type Topology,
+} from './topology';
