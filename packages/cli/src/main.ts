@@ -1,48 +1,88 @@
 /**
- * The `recops` command: dispatches `recops <command> [options]` to one module per command.
- * Runs directly with tsx (`tsx packages/cli/src/main.ts local`) or through `bin/recops.mjs`.
+ * The `recops` command: one commander program, one module per command (`commands/<name>.ts`
+ * exporting `register<Name>(program, setExit)`). Runs with tsx (`tsx packages/cli/src/main.ts
+ * local`) or through `bin/recops.mjs`. Every failure is one line on stderr and a non-zero exit:
+ * 2 for a wrong command line, 1 for everything else.
  */
 import { pathToFileURL } from 'node:url';
-import { runLocal } from './commands/local';
-import { runDemoCommand } from './demo';
-import { runLog } from './commands/log';
-import { CliError, UsageError } from './errors';
+import { Command, CommanderError } from 'commander';
+import { registerLocal } from './commands/local';
+import { registerLog } from './commands/log';
+import { registerValidate } from './commands/validate';
+import { CliError, describeUnexpected, UsageError } from './errors';
 
-export interface Command {
-  readonly summary: string;
-  run(args: readonly string[]): Promise<number>;
-}
+type Register = (program: Command, setExit: (code: number) => void) => void;
 
-/** Every subcommand. Add one by writing `commands/<name>.ts` and listing it here. */
-export const COMMANDS: Readonly<Record<string, Command>> = {
-  local: { summary: 'run the local cloud and the services in the foreground', run: runLocal },
-  log: { summary: "show or follow the local cloud's event log (a run's timeline with --run)", run: runLog },
-  demo: { summary: 'run a whole pipeline on the local cloud with a generated data set (npm start)', run: runDemoCommand },
+/** Every command, in the order `recops --help` lists them. */
+const COMMANDS: readonly Register[] = [registerValidate, registerLocal, registerLog];
+
+/** Commands that parse their own arguments (the demo). */
+const OWN_PARSERS: Readonly<Record<string, { summary: string; run: (args: readonly string[]) => Promise<number> }>> = {
+  demo: { summary: 'run a whole pipeline on the local cloud with a generated data set (npm start)', run: async (args) => (await import('./demo')).runDemoCommand(args) },
 };
 
-export function usage(): string {
-  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
-  const lines = Object.entries(COMMANDS).map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`);
-  return `Usage: recops <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun "recops <command> --help" for a command's options.`;
+export function buildProgram(setExit: (code: number) => void, write: { out: (text: string) => void; err: (text: string) => void }): Command {
+  const program = new Command('recops')
+    .description('Event-driven MLOps for Amazon Personalize: validate, run, watch and clean up recops pipelines.')
+    .usage('<command> [options]')
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: write.out,
+      writeErr: write.err,
+      outputError: (text, writeError) => writeError(`recops: ${text.replace(/^error: /, '')}`),
+    });
+  for (const register of COMMANDS) register(program, setExit);
+  for (const [name, command] of Object.entries(OWN_PARSERS)) {
+    program.command(name).summary(command.summary).helpOption(false).allowUnknownOption().allowExcessArguments();
+  }
+  for (const command of program.commands) {
+    command.exitOverride().configureOutput({
+      writeOut: write.out,
+      writeErr: write.err,
+      outputError: (text, writeError) => writeError(`recops ${command.name()}: ${text.replace(/^error: /, '').trimEnd()} (see "recops ${command.name()} --help")\n`),
+    });
+  }
+  program.addHelpText('after', '\nRun "recops <command> --help" for a command\'s options.');
+  return program;
+}
+
+function commandNames(program: Command): string[] {
+  return program.commands.map((c) => c.name());
 }
 
 /** Runs one command line; resolves the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const [name, ...args] = argv;
+  let exitCode = 0;
+  const setExit = (code: number): void => {
+    exitCode = code;
+  };
+  const program = buildProgram(setExit, { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) });
+  const [name, ...rest] = argv;
   try {
-    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-      process.stdout.write(`${usage()}\n`);
-      return name === undefined ? 2 : 0;
+    if (name === undefined) {
+      process.stdout.write(program.helpInformation());
+      return 2;
     }
-    const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-    if (!command) throw new UsageError(`recops: unknown command "${name}". Known commands: ${Object.keys(COMMANDS).join(', ')}.\n\n${usage()}`);
-    return await command.run(args);
+    const own = Object.hasOwn(OWN_PARSERS, name) ? OWN_PARSERS[name] : undefined;
+    if (own) return await own.run(rest);
+    if (!name.startsWith('-') && name !== 'help' && !commandNames(program).includes(name)) {
+      throw new UsageError(`unknown command "${name}". Known commands: ${commandNames(program).join(', ')}. See "recops --help".`);
+    }
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
   } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander printed its message already; help and version exit 0.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    const prefix = name !== undefined && !name.startsWith('-') ? `recops ${name}` : 'recops';
     if (error instanceof CliError) {
-      process.stderr.write(`${error.message}\n`);
+      process.stderr.write(`${error.message.startsWith('recops') ? '' : `${prefix}: `}${error.message}\n`);
       return error.exitCode;
     }
-    process.stderr.write(`recops ${name}: ${(error as Error).stack ?? String(error)}\n`);
+    process.stderr.write(`${prefix}: ${describeUnexpected(error)}\n`);
+    if (process.env.RECOPS_DEBUG) process.stderr.write(`${(error as Error).stack ?? ''}\n`);
     return 1;
   }
 }

@@ -1,58 +1,36 @@
 /**
- * `recops local [--port 4566] [--data-dir .recops] [--stage local]`: runs the local cloud in the
- * foreground on 127.0.0.1, prints `ready <endpoint>` once it accepts requests, and shuts down
- * cleanly on SIGINT / SIGTERM.
+ * `recops local [--port 4566] [--data-dir .recops] [--stage local] [--verbose]`: runs the local
+ * cloud in the foreground on 127.0.0.1, prints `ready <endpoint>` once it accepts requests, then one
+ * readable line per bus event and per failure. The handlers' raw JSON logs (Powertools lines, EMF
+ * metrics, stack traces) go to `<data dir>/logs/handlers.log`, or to the terminal with --verbose.
+ * Shuts down cleanly on SIGINT / SIGTERM. While it runs, `<data dir>/cloud.json` tells the other
+ * commands where it listens.
  */
-import { parseArgs } from 'node:util';
-import { createLocalCloud } from '@recops/local';
-import { SERVICES } from '@recops/services/manifest';
-import { ServerStartError } from '@recops/local';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import type { EventLogEntry } from '@recops/local';
+import { chainEventOf, describeEvent } from '../demo/timeline';
 import { CliError, UsageError } from '../errors';
+import { removeCloudFile, writeCloudFile } from '../target';
 
-export const LOCAL_USAGE = `Usage: recops local [--port 4566] [--data-dir .recops] [--stage local]
-
-Runs the local cloud (S3, SQS, EventBridge, Scheduler, Personalize) on 127.0.0.1 and the recops
-services in-process. Prints "ready <endpoint>" once it accepts requests; stop it with Ctrl-C.
-
-Options:
-  --port <n>        TCP port on 127.0.0.1 (0 picks a free one)   default 4566
-  --data-dir <dir>  where all state lives                         default .recops
-  --stage <name>    stage name the services see                   default local
-  -h, --help        show this help`;
-
-export interface LocalArgs {
+export interface LocalOptions {
   readonly port: number;
   readonly dataDir: string;
   readonly stage: string;
-  readonly help: boolean;
+  readonly verbose: boolean;
 }
 
-export function parseLocalArgs(args: readonly string[]): LocalArgs {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      options: {
-        port: { type: 'string', default: '4566' },
-        'data-dir': { type: 'string', default: '.recops' },
-        stage: { type: 'string', default: 'local' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    throw new UsageError(`recops local: ${(error as Error).message}\n\n${LOCAL_USAGE}`);
-  }
-  const port = Number(values.port);
-  if (!/^\d+$/.test(values.port) || port > 65_535) {
-    throw new UsageError(`recops local: --port must be an integer from 0 to 65535, got ${JSON.stringify(values.port)}`);
-  }
-  if (values['data-dir'].trim() === '') throw new UsageError('recops local: --data-dir must not be empty');
-  if (!/^[A-Za-z0-9-]{1,32}$/.test(values.stage)) {
-    throw new UsageError(`recops local: --stage must be 1-32 letters, digits or hyphens, got ${JSON.stringify(values.stage)}`);
-  }
-  return { port, dataDir: values['data-dir'], stage: values.stage, help: values.help };
+export function parsePort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65_535) throw new UsageError(`--port must be an integer from 0 to 65535, got ${JSON.stringify(text)}`);
+  return port;
+}
+
+export function checkStageName(stage: string): string {
+  if (!/^[A-Za-z0-9-]{1,32}$/.test(stage)) throw new UsageError(`--stage must be 1-32 letters, digits or hyphens, got ${JSON.stringify(stage)}`);
+  return stage;
 }
 
 /** Waits for SIGINT or SIGTERM, whichever comes first. */
@@ -74,23 +52,126 @@ function untilStopped(): Promise<NodeJS.Signals> {
  */
 const LOCAL_WATCH_MAX_DELAY_SECONDS = '5';
 
-export async function runLocal(args: readonly string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
-  const options = parseLocalArgs(args);
-  if (options.help) {
-    out.write(`${LOCAL_USAGE}\n`);
-    return 0;
+/** Where the handlers' raw logs go unless --verbose. */
+export const HANDLER_LOG_FILE = join('logs', 'handlers.log');
+
+function runIdOf(entry: EventLogEntry): string | undefined {
+  const records = entry.data['records'];
+  const first = Array.isArray(records) ? (records[0] as { runId?: unknown } | undefined) : undefined;
+  return typeof first?.runId === 'string' ? first.runId : undefined;
+}
+
+/** The readable line for an event-log entry: bus events and failures; undefined for the rest. */
+export function localLine(entry: EventLogEntry): string | undefined {
+  const clock = entry.time.slice(11, 19);
+  const event = chainEventOf(entry);
+  if (event) {
+    const runId = typeof event.detail['runId'] === 'string' ? `  run=${event.detail['runId']}` : '';
+    // A failed run lists every error (an invalid file's broken rules) under its line.
+    const errors = event.detailType === 'Pipeline Failed' && Array.isArray(event.detail['errors']) ? (event.detail['errors'] as { path?: unknown; message?: unknown }[]) : [];
+    const details = errors.map((e) => `\n          ${String(e.path ?? '$')}: ${String(e.message ?? '')}`).join('');
+    return `${clock}  ${event.detailType.padEnd(34)} ${describeEvent(event)}${runId}${details}`;
   }
+  const data = entry.data;
+  if (entry.kind === 'delivery' && (data['outcome'] === 'failed' || data['outcome'] === 'partial')) {
+    const failed = Array.isArray(data['failedMessageIds']) ? data['failedMessageIds'].length : undefined;
+    const what = data['outcome'] === 'partial' && failed !== undefined ? `${failed} record${failed === 1 ? '' : 's'} failed` : 'failed';
+    const run = runIdOf(entry);
+    return `${clock}  FAILED ${String(data['service'] ?? '?')} (${String(data['source'] ?? '?')}) ${what}: ${String(data['error'] ?? 'no reason given')}${run ? `  run=${run}` : ''}`;
+  }
+  if (entry.kind === 'sqs.dead-lettered') {
+    return `${clock}  DEAD-LETTERED message ${String(data['messageId'] ?? '?')} of ${String(data['queue'] ?? '?')} → ${String(data['deadLetterQueue'] ?? '?')} after ${String(data['receiveCount'] ?? '?')} receives`;
+  }
+  if (entry.kind === 'bus.delivery' && data['ok'] === false) {
+    return `${clock}  FAILED rule ${String(data['rule'] ?? '?')} → ${String(data['targetArn'] ?? '?')}: ${String(data['error'] ?? 'no reason given')}`;
+  }
+  if (entry.kind === 'scheduler.fired' && data['ok'] === false) {
+    return `${clock}  FAILED schedule ${String(data['schedule'] ?? '?')}: ${String(data['error'] ?? 'no reason given')}`;
+  }
+  return undefined;
+}
+
+type Write = typeof process.stdout.write;
+
+/**
+ * Sends what the in-process handlers write to stdout/stderr into `file`, and returns the function
+ * that writes to the real stdout plus the one restoring both streams.
+ */
+function divertHandlerOutput(file: WriteStream): { print: (text: string) => void; restore: () => void } {
+  const stdoutWrite = process.stdout.write.bind(process.stdout) as Write;
+  const stderrWrite = process.stderr.write.bind(process.stderr) as Write;
+  const toFile = ((chunk: string | Uint8Array, encoding?: unknown, callback?: unknown): boolean => {
+    const done = typeof encoding === 'function' ? encoding : callback;
+    file.write(chunk);
+    if (typeof done === 'function') (done as () => void)();
+    return true;
+  }) as Write;
+  process.stdout.write = toFile;
+  process.stderr.write = toFile;
+  return {
+    print: (text) => void stdoutWrite(text),
+    restore: () => {
+      process.stdout.write = stdoutWrite;
+      process.stderr.write = stderrWrite;
+    },
+  };
+}
+
+export async function runLocal(options: LocalOptions): Promise<number> {
   process.env.RECOPS_WATCH_MAX_DELAY_SECONDS ??= LOCAL_WATCH_MAX_DELAY_SECONDS;
+  // The SDK warns once per process that Node 20 support is ending; Lambda runs the handlers on 22.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const stopped = untilStopped();
+  let logFile: WriteStream | undefined;
+  let print = (text: string): void => void process.stdout.write(text);
+  let restore = (): void => undefined;
+  if (!options.verbose) {
+    await mkdir(join(options.dataDir, 'logs'), { recursive: true });
+    logFile = createWriteStream(join(options.dataDir, HANDLER_LOG_FILE), { flags: 'a' });
+    ({ print, restore } = divertHandlerOutput(logFile));
+  }
   let cloud;
   try {
-    cloud = await createLocalCloud({ dataDir: options.dataDir, port: options.port, stage: options.stage, manifest: SERVICES });
-  } catch (error) {
-    if (error instanceof ServerStartError) throw new CliError(`recops local: ${error.message}`, { cause: error });
-    throw error;
+    // Loaded here, not at the top: every other command starts without the local cloud and the services.
+    const [{ createLocalCloud, ServerStartError }, { SERVICES }] = await Promise.all([import('@recops/local'), import('@recops/services/manifest')]);
+    try {
+      cloud = await createLocalCloud({ dataDir: options.dataDir, port: options.port, stage: options.stage, manifest: SERVICES });
+    } catch (error) {
+      if (error instanceof ServerStartError) throw new CliError(error.message, { cause: error });
+      throw error;
+    }
+    await writeCloudFile(cloud.dataDir, { endpoint: cloud.endpoint, stage: cloud.stage, pid: process.pid, startedAt: new Date().toISOString() });
+    print(`ready ${cloud.endpoint}\n`);
+    if (!options.verbose) print(`handler logs: ${join(cloud.dataDir, HANDLER_LOG_FILE)} (--verbose prints them here)\n`);
+    const unsubscribe = cloud.eventLog.subscribe((entry) => {
+      const line = localLine(entry);
+      if (line !== undefined) print(`${line}\n`);
+    });
+    await stopped;
+    unsubscribe();
+    await removeCloudFile(cloud.dataDir);
+    await cloud.close();
+  } finally {
+    restore();
+    if (logFile) await new Promise<void>((resolve) => logFile?.end(resolve));
   }
-  out.write(`ready ${cloud.endpoint}\n`);
-  await stopped;
-  await cloud.close();
   return 0;
+}
+
+export function registerLocal(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('local')
+    .summary('run the local cloud and the services in the foreground')
+    .description(
+      'Runs the local cloud (S3, SQS, EventBridge, Scheduler, Personalize) on 127.0.0.1 and the recops services in-process. ' +
+        'Prints "ready <endpoint>" once it accepts requests, then one line per bus event and per failure; stop it with Ctrl-C.',
+    )
+    .option('--port <n>', 'TCP port on 127.0.0.1 (0 picks a free one)', '4566')
+    .option('--data-dir <dir>', 'where all state lives', '.recops')
+    .option('--stage <name>', 'stage name the services see', 'local')
+    .option('-v, --verbose', "print the handlers' raw JSON logs here instead of into the data directory")
+    .action(async (opts: { port: string; dataDir: string; stage: string; verbose?: boolean }) => {
+      if (opts.dataDir.trim() === '') throw new UsageError('--data-dir must not be empty');
+      setExit(await runLocal({ port: parsePort(opts.port), dataDir: opts.dataDir, stage: checkStageName(opts.stage), verbose: opts.verbose === true }));
+    });
 }

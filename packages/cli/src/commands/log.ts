@@ -1,61 +1,31 @@
 /**
- * `recops log [--data-dir .recops] [--run <runId>] [--kind <kind>] [--follow] [--json]`: shows the
- * local cloud's event log (bus events, deliveries, S3 notifications) as a timeline, optionally
- * for one run, and follows it while the local cloud writes.
+ * `recops log [--data-dir .recops] [--run <runId>] [--deliveries] [--s3] [--all] [--kind <kind>]
+ * [--follow] [--json]`: the local cloud's raw event log as a timeline. Bus events by default;
+ * deliveries to the services and S3 notifications on request.
  */
-import { parseArgs } from 'node:util';
-import { readEventLog, tailEventLog, type EventLogEntry } from '@recops/local';
-import { UsageError } from '../errors';
+import type { Command } from 'commander';
+import type { EventLogEntry } from '@recops/local';
 import { chainEventOf, describeEvent } from '../demo/timeline';
+import { dataDirOf } from '../target';
 
-export const LOG_USAGE = `Usage: recops log [--data-dir .recops] [--run <runId>] [--kind <kind>] [--follow] [--json]
-
-Prints the local cloud's event log: every bus event, every delivery to a service and every S3
-notification, oldest first.
-
-Options:
-  --data-dir <dir>  the local cloud's data directory               default .recops
-  --run <runId>     only entries that carry this runId
-  --kind <kind>     only entries of this kind (bus.event, delivery, s3.object-created, …)
-  -f, --follow      keep printing new entries until interrupted
-  --json            one JSON object per line instead of the timeline
-  -h, --help        show this help`;
-
-export interface LogArgs {
+export interface LogOptions {
   readonly dataDir: string;
   readonly run?: string;
-  readonly kind?: string;
+  /** Entry kinds to show; undefined shows every kind. */
+  readonly kinds?: readonly string[];
   readonly follow: boolean;
   readonly json: boolean;
-  readonly help: boolean;
 }
 
-export function parseLogArgs(args: readonly string[]): LogArgs {
-  try {
-    const { values } = parseArgs({
-      args: [...args],
-      options: {
-        'data-dir': { type: 'string', default: '.recops' },
-        run: { type: 'string' },
-        kind: { type: 'string' },
-        follow: { type: 'boolean', short: 'f', default: false },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
-    return {
-      dataDir: values['data-dir'],
-      ...(values.run !== undefined ? { run: values.run } : {}),
-      ...(values.kind !== undefined ? { kind: values.kind } : {}),
-      follow: values.follow,
-      json: values.json,
-      help: values.help,
-    };
-  } catch (error) {
-    throw new UsageError(`recops log: ${(error as Error).message}\n\n${LOG_USAGE}`);
-  }
+/** Which kinds the flags ask for: bus events, plus deliveries and S3 notifications on request. */
+export function kindsOf(flags: { deliveries?: boolean; s3?: boolean; all?: boolean; kind?: string[] }): string[] | undefined {
+  if (flags.all) return undefined;
+  if (flags.kind && flags.kind.length > 0) return flags.kind;
+  return [
+    'bus.event',
+    ...(flags.deliveries ? ['delivery', 'bus.delivery', 'sqs.dead-lettered', 'sqs.redriven', 'scheduler.fired'] : []),
+    ...(flags.s3 ? ['s3.object-created'] : []),
+  ];
 }
 
 /** True when any `runId` field anywhere in the entry's data equals `runId`. */
@@ -114,14 +84,10 @@ export function formatEntry(entry: EventLogEntry): string {
   return `${entry.time}  ${entry.kind.padEnd(18)} ${summarize(entry)}${runId ? `  run=${runId}` : ''}`;
 }
 
-export async function runLog(args: readonly string[], out: NodeJS.WritableStream = process.stdout): Promise<number> {
-  const options = parseLogArgs(args);
-  if (options.help) {
-    out.write(`${LOG_USAGE}\n`);
-    return 0;
-  }
+export async function runLog(options: LogOptions, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  const { readEventLog, tailEventLog } = await import('@recops/local');
   const print = (entry: EventLogEntry): void => {
-    if (options.kind !== undefined && entry.kind !== options.kind) return;
+    if (options.kinds !== undefined && !options.kinds.includes(entry.kind)) return;
     if (options.run !== undefined && !mentionsRun(entry.data, options.run)) return;
     out.write(`${options.json ? JSON.stringify(entry) : formatEntry(entry)}\n`);
   };
@@ -140,4 +106,34 @@ export async function runLog(args: readonly string[], out: NodeJS.WritableStream
     process.off('SIGTERM', stop);
   }
   return 0;
+}
+
+export function registerLog(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('log')
+    .summary("show or follow the local cloud's raw event log")
+    .description(
+      "Prints the local cloud's event log, oldest first: bus events by default; deliveries to the services " +
+        '(and dead-lettered messages, schedule firings) with --deliveries, S3 notifications with --s3, everything with --all.',
+    )
+    .option('--data-dir <dir>', "the local cloud's data directory (default .recops, or $RECOPS_DATA_DIR)")
+    .option('--run <runId>', 'only entries that carry this runId')
+    .option('--deliveries', 'also deliveries to the services, dead-lettered messages and schedule firings')
+    .option('--s3', 'also S3 ObjectCreated notifications')
+    .option('--all', 'every entry')
+    .option('--kind <kind...>', 'only entries of these kinds (bus.event, delivery, s3.object-created, ...)')
+    .option('-f, --follow', 'keep printing new entries until interrupted')
+    .option('--json', 'one JSON object per line instead of the timeline')
+    .action(async (opts: { dataDir?: string; run?: string; deliveries?: boolean; s3?: boolean; all?: boolean; kind?: string[]; follow?: boolean; json?: boolean }) => {
+      const kinds = kindsOf(opts);
+      setExit(
+        await runLog({
+          dataDir: dataDirOf(opts),
+          ...(opts.run !== undefined ? { run: opts.run } : {}),
+          ...(kinds !== undefined ? { kinds } : {}),
+          follow: opts.follow === true,
+          json: opts.json === true,
+        }),
+      );
+    });
 }

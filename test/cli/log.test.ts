@@ -27,8 +27,14 @@ describe('CLI: recops log', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('prints the timeline oldest first', async () => {
+  it('prints bus events by default, oldest first', async () => {
     const run = await runRecops(['log', '--data-dir', dir]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.trim().split('\n').map((line) => line.split(/ +/)[1])).toEqual(['bus.event', 'bus.event']);
+  });
+
+  it('adds deliveries and S3 notifications on request', async () => {
+    const run = await runRecops(['log', '--data-dir', dir, '--deliveries', '--s3']);
     expect(run.code, run.stderr).toBe(0);
     const lines = run.stdout.trim().split('\n');
     expect(lines).toHaveLength(4);
@@ -38,7 +44,7 @@ describe('CLI: recops log', () => {
   });
 
   it('shows one run and one kind as JSON lines', async () => {
-    const run = await runRecops(['log', '--data-dir', dir, '--run', 'run-1', '--json']);
+    const run = await runRecops(['log', '--data-dir', dir, '--run', 'run-1', '--all', '--json']);
     const entries = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { seq: number; kind: string });
     expect(entries.map((e) => [e.seq, e.kind])).toEqual([
       [1, 'bus.event'],
