@@ -1,10 +1,12 @@
 /** The whole catalog: every event definition, and lookup of an incoming event's definition. */
 import { unwrap, type EventDefinition } from './define';
 import { batchOutputReady } from './batch-output-ready';
+import { campaignDeployed } from './campaign-deployed';
 import { pipelineCompleted } from './pipeline-completed';
 import { pipelineFailed } from './pipeline-failed';
 import { pipelineRequested } from './pipeline-requested';
 import { scheduleFired } from './schedule-fired';
+import { solutionMetricsPublished } from './solution-metrics-published';
 import { solutionVersionPromoted } from './solution-version-promoted';
 import { solutionVersionRejected } from './solution-version-rejected';
 import { STATUS_CHANGED_EVENTS } from './status-changed';
@@ -17,8 +19,10 @@ export const EVENT_CATALOG: readonly EventDefinition[] = [
   scheduleFired,
   watchRequested,
   ...STATUS_CHANGED_EVENTS,
+  solutionMetricsPublished,
   solutionVersionPromoted,
   solutionVersionRejected,
+  campaignDeployed,
   batchOutputReady,
   stepFailed,
   pipelineCompleted,

@@ -4,6 +4,7 @@
  * `<event>.parse(eventOrSqsRecord)`; the manifest subscribes with `<event>.pattern()`.
  */
 export { batchOutputReady } from './batch-output-ready';
+export { campaignDeployed } from './campaign-deployed';
 export { EVENT_CATALOG, findDefinition } from './catalog';
 export {
   defineEvent,
@@ -22,7 +23,8 @@ export { pipelineFailed, PIPELINE_STEP, type PipelineStep } from './pipeline-fai
 export { pipelineRequested, planReference, type PlanReference } from './pipeline-requested';
 export { RESOURCE_KIND, RESOURCE_KIND_LABEL, RESOURCE_KINDS, type ResourceKind } from './resource-kinds';
 export { SCHEDULE_KIND, SCHEDULER_CONTEXT, scheduleFired, type ScheduleKind } from './schedule-fired';
-export { solutionMetrics, solutionVersionPromoted } from './solution-version-promoted';
+export { solutionMetricsPublished } from './solution-metrics-published';
+export { promotionGate, solutionMetrics, solutionVersionPromoted, type PromotionGate } from './solution-version-promoted';
 export { solutionVersionRejected } from './solution-version-rejected';
 export { EVENT_SOURCE, type EventSource } from './sources';
 export {

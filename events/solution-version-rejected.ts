@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineEvent } from './define';
 import { baseDetail, personalizeArn, personalizeName, timestamp } from './fields';
-import { solutionMetrics } from './solution-version-promoted';
+import { promotionGate, solutionMetrics } from './solution-version-promoted';
 import { EVENT_SOURCE } from './sources';
 
 export const solutionVersionRejected = defineEvent({
@@ -17,9 +17,12 @@ export const solutionVersionRejected = defineEvent({
     solutionArn: personalizeArn,
     solutionName: personalizeName,
     metrics: solutionMetrics,
-    /** The metrics it was compared with (the serving version's), if any. */
+    /** The metrics it was compared with (the live version's). */
     baselineMetrics: solutionMetrics.optional(),
-    /** Which rule rejected it, e.g. `coverage 0.12 < 0.20 (minimum)`. */
+    /** The version that keeps serving (the gate's baseline). */
+    liveSolutionVersionArn: personalizeArn,
+    gate: promotionGate,
+    /** Why, as one sentence: `normalized_discounted_cumulative_gain_at_10 0.2500 < 0.2980 + 0 (live version …)`. */
     reason: z.string().min(1),
     rejectedAt: timestamp,
   }),

@@ -8,6 +8,8 @@ export const EVENT_SOURCE = {
   personalize: 'recops.personalize',
   /** Model evaluation outcomes. */
   model: 'recops.model',
+  /** Campaign deployments. */
+  deploy: 'recops.deploy',
   /** Batch output notifications. */
   batch: 'recops.batch',
 } as const;
