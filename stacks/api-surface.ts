@@ -48,6 +48,8 @@ const SCHEDULE_GROUP = ['sdk/nodejs/scheduler/scheduleGroup.ts', '106505a355cd30
 const SSE = ['sdk/nodejs/s3/bucketServerSideEncryptionConfiguration.ts', '0a88dbc90eede13eec6de6317a22687cb865ac5e'] as const;
 const INVOKE_CONFIG = ['sdk/nodejs/lambda/functionEventInvokeConfig.ts', '0d6441758e3fb50efe48de4441de419e1f5d42ce'] as const;
 const LOG_POLICY = ['sdk/nodejs/cloudwatch/logResourcePolicy.ts', '0217b321ada8c4507cbe448b528890e848903015'] as const;
+const SCHEMA_REGISTRY = ['sdk/nodejs/schemas/registry.ts', '0fbd8566f1b723bf6cf3a18bb961f128b9a79613'] as const;
+const SCHEMA = ['sdk/nodejs/schemas/schema.ts', '1085d9699ab3b4f2a254937175518adcfbeff5dc'] as const;
 const SQS_QUEUE = ['sdk/nodejs/sqs/queue.ts', 'master (code index, 2 snapshots)'] as const;
 
 export const API_SURFACE: readonly ApiUse[] = [
@@ -197,6 +199,14 @@ export const API_SURFACE: readonly ApiUse[] = [
   pulumi('aws.cloudwatch.MetricAlarm(args).treatMissingData', ...METRIC_ALARM, 'readonly treatMissingData?: pulumi.Input<string>;'),
   pulumi('aws.cloudwatch.MetricAlarm(args).alarmActions', ...METRIC_ALARM, 'readonly alarmActions?: pulumi.Input<pulumi.Input<string | Topic>[]>;'),
   pulumi('aws.cloudwatch.MetricAlarm(args).okActions', ...METRIC_ALARM, 'readonly okActions?: pulumi.Input<pulumi.Input<string | Topic>[]>;'),
+  pulumi('aws.schemas.Registry(args).name', ...SCHEMA_REGISTRY, 'name?: pulumi.Input<string>;'),
+  pulumi('aws.schemas.Registry(args).description', ...SCHEMA_REGISTRY, 'description?: pulumi.Input<string>;'),
+  pulumi('aws.schemas.Registry.name', ...SCHEMA_REGISTRY, 'public readonly name!: pulumi.Output<string>;'),
+  pulumi('aws.schemas.Schema(args).name', ...SCHEMA, 'name?: pulumi.Input<string>;'),
+  pulumi('aws.schemas.Schema(args).registryName', ...SCHEMA, 'registryName: pulumi.Input<string>;'),
+  pulumi('aws.schemas.Schema(args).type', ...SCHEMA, 'type: pulumi.Input<string>;'),
+  pulumi('aws.schemas.Schema(args).content', ...SCHEMA, 'content: pulumi.Input<string>;'),
+  pulumi('aws.schemas.Schema(args).description', ...SCHEMA, 'description?: pulumi.Input<string>;'),
   pulumi('aws.scheduler.ScheduleGroup(args).name', ...SCHEDULE_GROUP, 'name?: pulumi.Input<string>;'),
   pulumi('aws.scheduler.ScheduleGroup.name', ...SCHEDULE_GROUP, 'name?: pulumi.Input<string>;'),
   pulumi('aws.s3.BucketServerSideEncryptionConfiguration(args).bucket', ...SSE, 'bucket: pulumi.Input<string>;'),

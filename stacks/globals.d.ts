@@ -233,6 +233,27 @@ declare global {
       }
     }
 
+    namespace schemas {
+      class Registry {
+        constructor(name: string, args: { name?: $util.Input<string>; description?: $util.Input<string> });
+        readonly arn: $util.Output<string>;
+        readonly name: $util.Output<string>;
+      }
+      class Schema {
+        constructor(
+          name: string,
+          args: {
+            name?: $util.Input<string>;
+            registryName: $util.Input<string>;
+            type: $util.Input<string>;
+            content: $util.Input<string>;
+            description?: $util.Input<string>;
+          },
+        );
+        readonly arn: $util.Output<string>;
+      }
+    }
+
     namespace scheduler {
       class ScheduleGroup {
         constructor(name: string, args: { name?: $util.Input<string> });

@@ -11,6 +11,7 @@ import { eventLogRetentionDays, isProductionStage, StackConfigError, type StackO
 import { createEventLog } from './event-log';
 import { connectBucketNotifications } from './notifications';
 import { createPersonalizeRole } from './personalize-role';
+import { createSchemaRegistry } from './schema-registry';
 import { createScheduling } from './scheduler';
 import { createService, type ServiceResources } from './services';
 
@@ -23,6 +24,8 @@ export interface RecopsOutputs {
   readonly schedulerGroupName: $util.Output<string>;
   readonly schedulerRoleArn: $util.Output<string>;
   readonly alarmTopicArn: $util.Output<string>;
+  /** EventBridge schema registry holding every event's JSON Schema (for consumers of the bus). */
+  readonly schemaRegistryName: $util.Output<string>;
   /** CloudWatch Logs group receiving every bus event (`aws logs tail NAME --follow`). */
   readonly eventLogGroup: string;
   /** Service name → its dead-letter queue URL (`<name>-s3` for the S3 one of a service having both). */
@@ -42,6 +45,7 @@ export function deployRecops(services: readonly ServiceDefinition[], options: St
   const { bucket } = createDataBucket(production);
   const personalizeRole = createPersonalizeRole(bucket, options.personalizeKmsKeyArns);
   const scheduling = createScheduling(bus, context);
+  const schemas = createSchemaRegistry();
   const deployed: ServiceResources[] = services.map((definition) =>
     createService(definition, {
       context,
@@ -70,6 +74,7 @@ export function deployRecops(services: readonly ServiceDefinition[], options: St
     schedulerGroupName: scheduling.group.name,
     schedulerRoleArn: scheduling.role.arn,
     alarmTopicArn: topic.arn,
+    schemaRegistryName: schemas.registry.name,
     eventLogGroup: eventLog.logGroupName,
     dlqUrls,
   };

@@ -50,6 +50,8 @@ export function physicalNames(recording: Recording): { resource: string; name: s
   const names: { resource: string; name: string }[] = [];
   for (const r of recording.resources) {
     if (r.type.startsWith('sst:')) continue;
+    // A schema's name lives inside its registry, which carries the stage (`<source>@<DetailType>` like AWS's own).
+    if (r.type === 'aws:schemas/schema:Schema') continue;
     for (const key of ['name', 'bucket', 'policyName'] as const) {
       const value = r.inputs[key];
       if (typeof value === 'string' && !(r.type === 'aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration' && key === 'bucket')) {

@@ -659,6 +659,15 @@ function buildAws(): typeof aws {
       EventTarget: rawResource('aws.cloudwatch.EventTarget', 'aws:cloudwatch/eventTarget:EventTarget', () => ({})),
       MetricAlarm: rawResource('aws.cloudwatch.MetricAlarm', 'aws:cloudwatch/metricAlarm:MetricAlarm', () => ({})),
     },
+    schemas: {
+      Registry: rawResource('aws.schemas.Registry', 'aws:schemas/registry:Registry', (name, inputs) => {
+        const physical = autoName(name, inputs.name);
+        return { arn: arn('schemas', `registry/${physical}`), name: physical };
+      }),
+      Schema: rawResource('aws.schemas.Schema', 'aws:schemas/schema:Schema', (name, inputs) => ({
+        arn: arn('schemas', `schema/${String(inputs.registryName)}/${autoName(name, inputs.name)}`),
+      })),
+    },
     scheduler: {
       ScheduleGroup: rawResource('aws.scheduler.ScheduleGroup', 'aws:scheduler/scheduleGroup:ScheduleGroup', (name, inputs) => {
         const physical = autoName(name, inputs.name);
