@@ -73,7 +73,7 @@ describe('CLI: recops local', () => {
     const run = await runRecops(['demo-that-does-not-exist']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('unknown command "demo-that-does-not-exist"');
-    expect(run.stderr).toContain('Known commands: validate, local, log');
+    expect(run.stderr).toContain('Known commands: validate, run, status, report, recommend, put-events, prepare, sample, import-existing, cleanup, local, log, demo.');
   });
 
   it('says which port is taken and exits 1 when it cannot listen', async () => {

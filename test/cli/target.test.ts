@@ -11,8 +11,8 @@ describe('CLI: target rules', () => {
     expect(isProductionStage('dev')).toBe(false);
   });
 
-  it('names a local stage\'s bus and bucket as the local cloud creates them', () => {
+  it('names a local stage\'s bus, bucket and scheduler group as the local cloud creates them', () => {
     const names = runner.localNames('team-a');
-    expect(localStageNames('team-a')).toEqual({ busName: names.busName, bucketName: names.bucketName });
+    expect(localStageNames('team-a')).toEqual({ busName: names.busName, bucketName: names.bucketName, schedulerGroupName: names.schedulerGroupName });
   });
 });

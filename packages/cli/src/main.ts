@@ -6,15 +6,36 @@
  */
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError } from 'commander';
+import { registerCleanup } from './commands/cleanup';
+import { registerImportExisting } from './commands/import-existing';
 import { registerLocal } from './commands/local';
 import { registerLog } from './commands/log';
+import { registerPrepare } from './commands/prepare';
+import { registerPutEvents, registerRecommend } from './commands/recommend';
+import { registerReport } from './commands/report';
+import { registerRun } from './commands/run';
+import { registerSample } from './commands/sample';
+import { registerStatus } from './commands/status';
 import { registerValidate } from './commands/validate';
 import { CliError, describeUnexpected, UsageError } from './errors';
 
 type Register = (program: Command, setExit: (code: number) => void) => void;
 
 /** Every command, in the order `recops --help` lists them. */
-const COMMANDS: readonly Register[] = [registerValidate, registerLocal, registerLog];
+const COMMANDS: readonly Register[] = [
+  registerValidate,
+  registerRun,
+  registerStatus,
+  registerReport,
+  registerRecommend,
+  registerPutEvents,
+  registerPrepare,
+  registerSample,
+  registerImportExisting,
+  registerCleanup,
+  registerLocal,
+  registerLog,
+];
 
 /** Commands that parse their own arguments (the demo). */
 const OWN_PARSERS: Readonly<Record<string, { summary: string; run: (args: readonly string[]) => Promise<number> }>> = {
@@ -36,13 +57,19 @@ export function buildProgram(setExit: (code: number) => void, write: { out: (tex
   for (const [name, command] of Object.entries(OWN_PARSERS)) {
     program.command(name).summary(command.summary).helpOption(false).allowUnknownOption().allowExcessArguments();
   }
-  for (const command of program.commands) {
-    command.exitOverride().configureOutput({
-      writeOut: write.out,
-      writeErr: write.err,
-      outputError: (text, writeError) => writeError(`recops ${command.name()}: ${text.replace(/^error: /, '').trimEnd()} (see "recops ${command.name()} --help")\n`),
-    });
-  }
+  // Every command and subcommand (prepare movielens) reports errors as one line and never exits the process itself.
+  const configure = (parent: Command, prefix: string): void => {
+    for (const command of parent.commands) {
+      const name = `${prefix} ${command.name()}`;
+      command.exitOverride().configureOutput({
+        writeOut: write.out,
+        writeErr: write.err,
+        outputError: (text, writeError) => writeError(`${name}: ${text.replace(/^error: /, '').trimEnd()} (see "${name} --help")\n`),
+      });
+      configure(command, name);
+    }
+  };
+  configure(program, 'recops');
   program.addHelpText('after', '\nRun "recops <command> --help" for a command\'s options.');
   return program;
 }

@@ -30,8 +30,8 @@ export function isProductionStage(stage: string): boolean {
  * Names of a local stage's bus and bucket, as the local cloud's runner creates them
  * (`localNames` of @recops/local; a test keeps them equal without loading the local cloud here).
  */
-export function localStageNames(stage: string): { busName: string; bucketName: string } {
-  return { busName: `recops-${stage}`, bucketName: `recops-${stage}-data` };
+export function localStageNames(stage: string): { busName: string; bucketName: string; schedulerGroupName: string } {
+  return { busName: `recops-${stage}`, bucketName: `recops-${stage}-data`, schedulerGroupName: `recops-${stage}-schedules` };
 }
 
 export interface CloudFile {
@@ -56,7 +56,11 @@ export interface Target {
   readonly endpoint?: string;
   readonly bucketName: string;
   readonly busName: string;
+  /** EventBridge Scheduler group of recops' schedules. */
+  readonly schedulerGroupName?: string;
   readonly production: boolean;
+  /** The local cloud's data directory, when known (its event log holds the bus events). */
+  readonly dataDir?: string;
   readonly clients: Clients;
 }
 
@@ -122,11 +126,12 @@ async function stageTarget(stage: string, outputsPath: string): Promise<Target> 
   if (typeof bucketName !== 'string' || typeof busName !== 'string') {
     throw new TargetError(`${outputsPath} lacks bucketName or busName: is it the outputs of a recops deploy?`);
   }
-  return { kind: 'stage', stage, description: `stage ${stage}`, bucketName, busName, production: isProductionStage(stage), clients: await clients() };
+  const schedulerGroupName = typeof record['schedulerGroupName'] === 'string' ? record['schedulerGroupName'] : undefined;
+  return { kind: 'stage', stage, description: `stage ${stage}`, bucketName, busName, ...(schedulerGroupName ? { schedulerGroupName } : {}), production: isProductionStage(stage), clients: await clients() };
 }
 
 /** The local cloud at `endpoint`; its stage is found from the buckets it holds unless named. */
-async function localTarget(endpoint: string, stage: string | undefined, origin: string): Promise<Target> {
+async function localTarget(endpoint: string, stage: string | undefined, origin: string, dataDir?: string): Promise<Target> {
   const clients = await clientsFor(endpoint);
   let buckets: string[];
   try {
@@ -154,7 +159,9 @@ async function localTarget(endpoint: string, stage: string | undefined, origin: 
     endpoint,
     bucketName: names.bucketName,
     busName: names.busName,
+    schedulerGroupName: names.schedulerGroupName,
     production: isProductionStage(chosen),
+    ...(dataDir !== undefined ? { dataDir } : {}),
     clients,
   };
 }
@@ -164,12 +171,12 @@ async function localTarget(endpoint: string, stage: string | undefined, origin: 
  * that local cloud. Neither: the local cloud `recops local` runs from the data directory.
  */
 export async function resolveTarget(options: TargetOptions, env: NodeJS.ProcessEnv = process.env): Promise<Target> {
-  if (options.endpoint !== undefined) return localTarget(checkedUrl(options.endpoint), options.stage, '');
+  if (options.endpoint !== undefined) return localTarget(checkedUrl(options.endpoint), options.stage, '', options.dataDir);
   if (options.stage !== undefined) return stageTarget(options.stage, options.outputs ?? DEFAULT_OUTPUTS_FILE);
   const dataDir = dataDirOf(options, env);
   const cloud = (await readJsonFile(join(dataDir, CLOUD_FILE))) as Partial<CloudFile> | undefined;
   if (cloud === undefined || typeof cloud.endpoint !== 'string') {
     throw new TargetError(`no local cloud is running from ${dataDir} (start one with "recops local"), and neither --endpoint URL nor --stage NAME was given`);
   }
-  return localTarget(cloud.endpoint, typeof cloud.stage === 'string' ? cloud.stage : undefined, ` (from ${join(dataDir, CLOUD_FILE)})`);
+  return localTarget(cloud.endpoint, typeof cloud.stage === 'string' ? cloud.stage : undefined, ` (from ${join(dataDir, CLOUD_FILE)})`, dataDir);
 }

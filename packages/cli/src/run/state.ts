@@ -1,0 +1,78 @@
+/**
+ * Runs as the run tracker records them: `runs/<dataset group>/<runId>/state.json` in the stage's
+ * bucket (services/run-tracker/state.ts). Read tolerantly: fields a newer tracker adds are kept,
+ * fields an older one lacks are optional here.
+ */
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import type { Target } from '../target';
+import { CliError } from '../errors';
+
+export interface TrackedResource {
+  readonly kind: string;
+  readonly status: string;
+  readonly failureReason?: string;
+  readonly requestedAt?: string;
+  readonly observedAt?: string;
+}
+
+export interface TrackedRun {
+  readonly runId: string;
+  readonly datasetGroupName: string;
+  readonly stage?: string;
+  readonly trigger?: string;
+  readonly startedAt: string;
+  readonly updatedAt?: string;
+  readonly config?: { readonly bucket: string; readonly key: string };
+  readonly resources: Readonly<Record<string, TrackedResource>>;
+  readonly outcome?: {
+    readonly kind: 'completed' | 'failed';
+    readonly decidedAt: string;
+    readonly step?: string;
+    readonly reason?: string;
+    readonly resourceArn?: string;
+  };
+}
+
+const STATE_KEY = /^runs\/([^/]+)\/([^/]+)\/state\.json$/;
+
+/** Every run's state key in the bucket, newest run first (run ids start with their UTC stamp). */
+export async function listRunKeys(target: Target, datasetGroupName?: string): Promise<{ key: string; runId: string; datasetGroupName: string }[]> {
+  const found: { key: string; runId: string; datasetGroupName: string }[] = [];
+  let token: string | undefined;
+  do {
+    const page = await target.clients.s3.send(
+      new ListObjectsV2Command({ Bucket: target.bucketName, Prefix: datasetGroupName ? `runs/${datasetGroupName}/` : 'runs/', ContinuationToken: token }),
+    );
+    for (const object of page.Contents ?? []) {
+      const match = STATE_KEY.exec(object.Key ?? '');
+      if (match) found.push({ key: object.Key as string, datasetGroupName: match[1] as string, runId: match[2] as string });
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return found.sort((a, b) => b.runId.localeCompare(a.runId));
+}
+
+export async function readRun(target: Target, key: string): Promise<TrackedRun> {
+  const object = await target.clients.s3.send(new GetObjectCommand({ Bucket: target.bucketName, Key: key }));
+  const text = (await object.Body?.transformToString()) ?? '';
+  return JSON.parse(text) as TrackedRun;
+}
+
+/** One run's state by id (any dataset group); a CliError naming the stage when there is none. */
+export async function findRun(target: Target, runId: string): Promise<TrackedRun> {
+  const key = (await listRunKeys(target)).find((k) => k.runId === runId);
+  if (!key) throw new CliError(`no run ${runId} on ${target.description} (stage ${target.stage}); "recops status" lists the runs`);
+  return readRun(target, key.key);
+}
+
+/** The newest run, for commands whose RUN_ID is optional. */
+export async function newestRun(target: Target): Promise<TrackedRun> {
+  const [key] = await listRunKeys(target);
+  if (!key) throw new CliError(`no run on ${target.description} (stage ${target.stage}) yet; start one with "recops run <file>"`);
+  return readRun(target, key.key);
+}
+
+export function durationMs(run: TrackedRun, now = Date.now()): number {
+  const end = run.outcome ? Date.parse(run.outcome.decidedAt) : now;
+  return end - Date.parse(run.startedAt);
+}
