@@ -22,8 +22,11 @@ export const campaignDeployed = defineEvent({
     solutionName: personalizeName,
     /** The version the campaign now serves. */
     solutionVersionArn: personalizeArn,
-    /** `create` for a new campaign, `update` for an UpdateCampaign to another version or config. */
-    operation: z.enum(['create', 'update']),
+    /**
+     * `create` for a new campaign, `update` for an UpdateCampaign to another version or TPS,
+     * `unchanged` when the campaign already served that version (nothing was called).
+     */
+    operation: z.enum(['create', 'update', 'unchanged']),
     /** True when the file pins the version (CDK `campaigns[].solutionversion`) rather than following promotions. */
     pinned: z.boolean(),
     deployedAt: timestamp,

@@ -18,8 +18,8 @@ export const promotionGate = z.object({
   margin: z.number(),
   /** False when the solution's `workflowConfig.promotionGate.off` is true: every version is promoted. */
   enabled: z.boolean(),
-  /** This version's value of `metric`. */
-  candidate: z.number(),
+  /** This version's value of `metric` (absent only when it reports no such metric and the metric was the default). */
+  candidate: z.number().optional(),
   /** The live version's value of `metric`. */
   baseline: z.number().optional(),
   /** The live version: the one the solution's campaign serves, else the last promoted one. */

@@ -31,6 +31,10 @@ export type { SolutionSpec } from './solution';
 export { ensureSolutionVersion } from './solution-version';
 export type { SolutionVersionSpec } from './solution-version';
 export { ensureRecommender } from './recommender';
+export { deployCampaign, describeCampaign, findCampaign } from './campaign';
+export type { CampaignDeployment, CampaignSpec } from './campaign';
+export { describeBatchJob, ensureBatchJob } from './batch-job';
+export type { BatchJobDescription, BatchJobKind, BatchJobSpec } from './batch-job';
 export type { RecommenderSpec } from './recommender';
 export {
   ResourceKind,

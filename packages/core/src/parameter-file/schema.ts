@@ -251,9 +251,23 @@ export const DatasetGroupSchema = z
           .optional()
           .describe('Schedules of the dataset group.'),
         maxAge: maxAge.optional(),
+        promotionGate: z
+          .strictObject({
+            metric: z
+              .string()
+              .regex(/^[a-z][a-z0-9_]*$/, 'metric must be a metric name as GetSolutionMetrics reports it, e.g. normalized_discounted_cumulative_gain_at_10')
+              .optional()
+              .describe('Metric compared (default `normalized_discounted_cumulative_gain_at_10`).'),
+            margin: z.number().optional().describe('Required improvement over the live version (default 0; may be negative to tolerate a small loss).'),
+            off: z.boolean().optional().describe('Promote every trained version without comparing (default false).'),
+          })
+          .optional()
+          .describe(
+            'recops extension: the promotion gate. A new version is promoted (deployed to the campaigns, used by batch jobs) only if `metric` is at least the live version\'s plus `margin`; a first version is always promoted.',
+          ),
       })
       .optional()
-      .describe('MPE format: schedules.'),
+      .describe('Schedules (MPE format) and the promotion gate (recops extension, both formats).'),
     datasets: z.array(CdkDatasetSchema).optional().describe('CDK format: the datasets.'),
   })
   .describe('The dataset group.');
@@ -334,7 +348,19 @@ const batchCommon = {
   ...batchIo,
   roleArn: arn('IAM role Personalize assumes for the job').optional(),
   numResults: z.number().int().min(1).max(500).optional().describe('Results per input line (default 25).'),
-  filterArn: arn('filter applied to the results').optional(),
+  filterArn: z
+    .string()
+    .superRefine((value, ctx) => {
+      if (value.startsWith('arn:')) {
+        if (!/^arn:[a-z0-9-]+:personalize:[a-z0-9-]*:[0-9]*:filter\/.+$/.test(value) || value.length > 256)
+          ctx.addIssue({ code: 'custom', message: 'filterArn must be a filter ARN (arn:…:personalize:…:filter/NAME) or the name of a filter of this file' });
+        return;
+      }
+      const problem = nameProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: `filterArn names a filter, whose name ${problem}` });
+    })
+    .optional()
+    .describe('Filter applied to the results: its ARN, or the name of a filter in this file\'s `filters` (recops looks up its ARN).'),
   tags: TagsSchema.optional(),
 };
 
@@ -421,9 +447,23 @@ export const SolutionSchema = z
           .optional()
           .describe('Training schedules.'),
         maxAge: maxAge.optional(),
+        promotionGate: z
+          .strictObject({
+            metric: z
+              .string()
+              .regex(/^[a-z][a-z0-9_]*$/, 'metric must be a metric name as GetSolutionMetrics reports it, e.g. normalized_discounted_cumulative_gain_at_10')
+              .optional()
+              .describe('Metric compared (default `normalized_discounted_cumulative_gain_at_10`).'),
+            margin: z.number().optional().describe('Required improvement over the live version (default 0; may be negative to tolerate a small loss).'),
+            off: z.boolean().optional().describe('Promote every trained version without comparing (default false).'),
+          })
+          .optional()
+          .describe(
+            'recops extension: the promotion gate. A new version is promoted (deployed to the campaigns, used by batch jobs) only if `metric` is at least the live version\'s plus `margin`; a first version is always promoted.',
+          ),
       })
       .optional()
-      .describe('MPE format: schedules.'),
+      .describe('Schedules (MPE format) and the promotion gate (recops extension, both formats).'),
     campaigns: z.array(CampaignSchema).optional().describe('Campaigns serving this solution.'),
     batchInferenceJobs: z.array(BatchInferenceJobSchema).optional().describe('Batch inference jobs on this solution.'),
     batchSegmentJobs: z.array(BatchSegmentJobSchema).optional().describe('Batch segment jobs on this solution.'),
@@ -608,6 +648,20 @@ function checkWholeFile(file: ParameterFile, ctx: z.RefinementCtx): void {
       (s.campaigns ?? []).map((c, j): [string, (string | number)[]] => [c.serviceConfig.name, ['solutions', i, 'campaigns', j, 'serviceConfig', 'name']]),
     ),
   );
+  const filterNames = new Set((file.filters ?? []).map((f) => f.serviceConfig.name));
+  (file.solutions ?? []).forEach((solution, i) => {
+    for (const member of ['batchInferenceJobs', 'batchSegmentJobs'] as const) {
+      (solution[member] ?? []).forEach((job, j) => {
+        const filter = job.serviceConfig.filterArn;
+        if (filter === undefined || filter.startsWith('arn:') || filterNames.has(filter)) return;
+        ctx.addIssue({
+          code: 'custom',
+          path: ['solutions', i, member, j, 'serviceConfig', 'filterArn'],
+          message: `"${filter}" is neither a filter ARN nor the name of a filter in this file's filters`,
+        });
+      });
+    }
+  });
   const datasetNames: [string, (string | number)[]][] = [];
   const schemaNames: [string, (string | number)[]][] = [];
   for (const [key] of Object.entries(MPE_DATASET_KEYS)) {

@@ -16,11 +16,13 @@ import type {
   DatasetPlan,
   DatasetType,
   Plan,
+  PromotionGatePlan,
   ResolvePlanOptions,
   SchedulePlan,
   SolutionPlan,
   Tag,
 } from './types';
+import { DEFAULT_PROMOTION_METRIC } from './types';
 
 /**
  * Turns a validated parameter file into a plan (see `./types`). Pure and deterministic: the same
@@ -249,9 +251,21 @@ function resolveSolution(solution: Solution, index: number, ctx: SolutionContext
           },
         }
       : {}),
+    promotionGate: resolvePromotionGate(solution, sourcePath),
     campaigns,
     batchInferenceJobs,
     batchSegmentJobs,
+  };
+}
+
+/** The gate's settings with defaults filled in (`workflowConfig.promotionGate`, a recops extension). */
+function resolvePromotionGate(solution: Solution, sourcePath: string): PromotionGatePlan {
+  const gate = solution.workflowConfig?.promotionGate;
+  return {
+    sourcePath: `${sourcePath}.workflowConfig.promotionGate`,
+    metric: gate?.metric ?? DEFAULT_PROMOTION_METRIC,
+    margin: gate?.margin ?? 0,
+    enabled: gate?.off !== true,
   };
 }
 

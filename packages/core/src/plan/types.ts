@@ -147,6 +147,20 @@ export interface BatchInferenceJobPlan extends BatchJobPlanBase {
 
 export type BatchSegmentJobPlan = BatchJobPlanBase;
 
+/** The metric the promotion gate compares unless the file says otherwise. */
+export const DEFAULT_PROMOTION_METRIC = 'normalized_discounted_cumulative_gain_at_10';
+
+/**
+ * The promotion gate of a solution (recops extension `workflowConfig.promotionGate`): a trained
+ * version is promoted when `metric` ≥ the live version's + `margin`; a first version always is.
+ */
+export interface PromotionGatePlan extends Sourced {
+  readonly metric: string;
+  readonly margin: number;
+  /** False when the file sets `off: true`: every version is promoted. */
+  readonly enabled: boolean;
+}
+
 export interface SolutionPlan extends Sourced {
   readonly name: string;
   /** Absent only when the file leaves it out (a warning says so; CreateSolution will refuse). */
@@ -159,6 +173,8 @@ export interface SolutionPlan extends Sourced {
   readonly tags: readonly Tag[];
   /** Absent when the file says not to train (CDK `createNewSolutionVersion: false`). */
   readonly version?: SolutionVersionPlan;
+  /** Absent in plans stored before the gate existed; read it with defaults (`DEFAULT_PROMOTION_METRIC`, margin 0). */
+  readonly promotionGate?: PromotionGatePlan;
   readonly campaigns: readonly CampaignPlan[];
   readonly batchInferenceJobs: readonly BatchInferenceJobPlan[];
   readonly batchSegmentJobs: readonly BatchSegmentJobPlan[];

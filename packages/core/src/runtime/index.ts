@@ -24,4 +24,14 @@ export {
 export { publish, PUT_EVENTS_MAX_ENTRIES } from './publish';
 export { claimOnce, type Claim } from './claim';
 export { isConditionFailure, putIfUnchanged, readVersioned, type VersionedObject } from './conditional-object';
-export { claimKey, planKey, RUNS_PREFIX, runStateKey } from './locations';
+export {
+  BATCH_JOBS_PREFIX,
+  batchJobRecordKey,
+  claimKey,
+  gateDecisionKey,
+  MODELS_PREFIX,
+  planKey,
+  promotedVersionKey,
+  RUNS_PREFIX,
+  runStateKey,
+} from './locations';

@@ -20,3 +20,28 @@ export function runStateKey(datasetGroupName: string, runId: string): string {
 export function claimKey(datasetGroupName: string, runId: string, what: string): string {
   return `${RUNS_PREFIX}${datasetGroupName}/${runId}/claims/${what}`;
 }
+
+/** Prefix of what recops keeps about each solution's versions: the promotion gate's decisions. */
+export const MODELS_PREFIX = 'models/';
+
+/** The solution's last promoted version (model evaluator writes, campaign deployer and batch runner read). */
+export function promotedVersionKey(datasetGroupName: string, solutionName: string): string {
+  return `${MODELS_PREFIX}${datasetGroupName}/${solutionName}/promoted.json`;
+}
+
+/** The gate's decision on one solution version, written once; a redelivery republishes it. */
+export function gateDecisionKey(datasetGroupName: string, solutionName: string, solutionVersionArn: string): string {
+  const versionId = solutionVersionArn.slice(solutionVersionArn.lastIndexOf('/') + 1);
+  return `${MODELS_PREFIX}${datasetGroupName}/${solutionName}/decisions/${versionId}.json`;
+}
+
+/** Where batch job records live (outside `batch/`, so writing one triggers no batch output notification). */
+export const BATCH_JOBS_PREFIX = 'batch-jobs/';
+
+/**
+ * The record of a batch job, keyed by its output folder (`s3://bucket/prefix/`) so the batch output
+ * notifier can find the job from an output object's key alone. `outputId` is a hash of the folder URL.
+ */
+export function batchJobRecordKey(outputId: string): string {
+  return `${BATCH_JOBS_PREFIX}${outputId}.json`;
+}

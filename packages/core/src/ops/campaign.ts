@@ -1,0 +1,115 @@
+import {
+  CreateCampaignCommand,
+  DescribeCampaignCommand,
+  UpdateCampaignCommand,
+  paginateListCampaigns,
+  type Campaign,
+  type CampaignConfig,
+  type CampaignSummary,
+  type PersonalizeClient,
+} from '@aws-sdk/client-personalize';
+import { isAlreadyExists, toOpsError } from './classify';
+import { ResourceNotReadyError, RetryableOpsError } from './errors';
+import { STATUS_ACTIVE, call, findInPages, isFailedStatus, requireArn, toTagList } from './shared';
+import type { TagMap } from './shared';
+
+interface CampaignSpec {
+  readonly solutionArn: string;
+  readonly name: string;
+  /** The version the campaign must serve. */
+  readonly solutionVersionArn: string;
+  readonly minProvisionedTPS: number;
+  readonly campaignConfig?: CampaignConfig;
+  readonly tags?: TagMap;
+}
+
+/** What `deployCampaign` did and what the campaign's state is now. */
+interface CampaignDeployment {
+  readonly arn: string;
+  /**
+   * `create`: a create is in flight (started now or by an earlier delivery); `update`: an update to
+   * this version is in flight (started now or earlier); `none`: the campaign already serves the
+   * version, ACTIVE, with no update in flight.
+   */
+  readonly operation: 'create' | 'update' | 'none';
+  /** True when this call made the Create/UpdateCampaign request. */
+  readonly requested: boolean;
+}
+
+const IN_FLIGHT = new Set(['CREATE PENDING', 'CREATE IN_PROGRESS']);
+
+/** The campaign named `name` on `solutionArn`, described; undefined when there is none. */
+async function findCampaign(client: PersonalizeClient, solutionArn: string, name: string): Promise<Campaign | undefined> {
+  const summary = await call(`ListCampaigns ${solutionArn}`, () =>
+    findInPages<CampaignSummary>(paginateListCampaigns({ client }, { solutionArn }), 'campaigns', (c) => c.name === name),
+  );
+  if (summary?.campaignArn === undefined) return undefined;
+  const arn = summary.campaignArn;
+  const described = await call(`DescribeCampaign ${arn}`, () => client.send(new DescribeCampaignCommand({ campaignArn: arn })));
+  return described.campaign;
+}
+
+/**
+ * Makes the campaign serve `solutionVersionArn`: creates it, or updates it to that version (and
+ * the spec's TPS and config). Safe under duplicate and late deliveries: a create or update already
+ * heading for this version is not repeated, and an update to another version still in flight is
+ * retried later (Personalize allows one update at a time).
+ */
+async function deployCampaign(client: PersonalizeClient, spec: CampaignSpec): Promise<CampaignDeployment> {
+  const attempted = `deploy campaign ${spec.name}`;
+  const existing = await findCampaign(client, spec.solutionArn, spec.name);
+  if (existing === undefined) {
+    try {
+      const response = await client.send(
+        new CreateCampaignCommand({
+          name: spec.name,
+          solutionVersionArn: spec.solutionVersionArn,
+          minProvisionedTPS: spec.minProvisionedTPS,
+          ...(spec.campaignConfig !== undefined && { campaignConfig: spec.campaignConfig }),
+          tags: toTagList(spec.tags),
+        }),
+      );
+      return { arn: requireArn(response.campaignArn, 'CreateCampaign'), operation: 'create', requested: true };
+    } catch (error) {
+      if (!isAlreadyExists(error)) throw toOpsError(error, `CreateCampaign ${spec.name}`);
+      // Lost a race with another delivery (or the listing lags): decide again from a fresh look.
+      throw new RetryableOpsError(`${attempted}: the campaign already exists but is not listed yet; retrying`, { cause: error });
+    }
+  }
+  const arn = requireArn(existing.campaignArn, 'DescribeCampaign');
+  const status = existing.status ?? 'UNKNOWN';
+  const update = existing.latestCampaignUpdate;
+  if (IN_FLIGHT.has(status)) {
+    if (existing.solutionVersionArn === spec.solutionVersionArn) return { arn, operation: 'create', requested: false };
+    throw new ResourceNotReadyError(arn, status);
+  }
+  if (update?.status !== undefined && IN_FLIGHT.has(update.status)) {
+    if (update.solutionVersionArn === spec.solutionVersionArn) return { arn, operation: 'update', requested: false };
+    throw new RetryableOpsError(`${attempted}: campaign ${arn} is updating to ${update.solutionVersionArn ?? 'another version'}; retrying after it`);
+  }
+  if (status !== STATUS_ACTIVE && !isFailedStatus(status)) throw new ResourceNotReadyError(arn, status);
+  const serves = existing.solutionVersionArn === spec.solutionVersionArn;
+  const sameTps = existing.minProvisionedTPS === spec.minProvisionedTPS;
+  if (status === STATUS_ACTIVE && serves && sameTps) return { arn, operation: 'none', requested: false };
+  await call(`UpdateCampaign ${arn}`, () =>
+    client.send(
+      new UpdateCampaignCommand({
+        campaignArn: arn,
+        solutionVersionArn: spec.solutionVersionArn,
+        minProvisionedTPS: spec.minProvisionedTPS,
+        ...(spec.campaignConfig !== undefined && { campaignConfig: spec.campaignConfig }),
+      }),
+    ),
+  );
+  return { arn, operation: 'update', requested: true };
+}
+
+/** Describes a campaign by ARN. */
+async function describeCampaign(client: PersonalizeClient, campaignArn: string): Promise<Campaign> {
+  const described = await call(`DescribeCampaign ${campaignArn}`, () => client.send(new DescribeCampaignCommand({ campaignArn })));
+  if (described.campaign === undefined) throw new RetryableOpsError(`DescribeCampaign ${campaignArn}: no campaign in the response`);
+  return described.campaign;
+}
+
+export { deployCampaign, describeCampaign, findCampaign };
+export type { CampaignDeployment, CampaignSpec };
