@@ -8,12 +8,18 @@
  * stacks for every queue consumer and are not repeated here.
  */
 import {
+  batchInferenceJobStatusChanged,
+  batchSegmentJobStatusChanged,
+  campaignStatusChanged,
   datasetGroupStatusChanged,
   datasetImportJobStatusChanged,
   datasetStatusChanged,
   pipelineRequested,
   scheduleFired,
   solutionStatusChanged,
+  solutionVersionPromoted,
+  solutionVersionRejected,
+  solutionVersionStatusChanged,
   STATUS_CHANGED_EVENTS,
   stepFailed,
   watchRequested,
@@ -209,6 +215,117 @@ const solutionTrainer: ServiceDefinition = {
   ],
 };
 
+const modelEvaluatorTimeout = 60;
+const modelEvaluator: ServiceDefinition = {
+  name: 'model-evaluator',
+  handler: 'services/model-evaluator/handler.main',
+  timeoutSeconds: modelEvaluatorTimeout,
+  memoryMB: 256,
+  subscriptions: [solutionVersionStatusChanged.pattern(ACTIVE)],
+  queue: queue(modelEvaluatorTimeout),
+  s3Triggers: [],
+  permissions: [
+    {
+      actions: [
+        'personalize:GetSolutionMetrics',
+        // The live version: the one the solution's campaign serves.
+        'personalize:ListCampaigns',
+        'personalize:DescribeCampaign',
+      ],
+      scope: 'personalize',
+    },
+    // The run's plan (gate settings); models/<dsg>/<solution>/ decisions (created once, IfNoneMatch)
+    // and the last promoted version (conditional update). ListBucket: a missing record reads as 404.
+    { actions: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'], scope: 'bucket' },
+    publishEvents,
+    retryWithBackoff,
+  ],
+};
+
+const campaignDeployerTimeout = 60;
+const campaignDeployer: ServiceDefinition = {
+  name: 'campaign-deployer',
+  handler: 'services/campaign-deployer/handler.main',
+  timeoutSeconds: campaignDeployerTimeout,
+  memoryMB: 256,
+  // Only Promoted: a rejected version never reaches a campaign. Campaign ACTIVE → Campaign Deployed.
+  subscriptions: [solutionVersionPromoted.pattern(), campaignStatusChanged.pattern(ACTIVE)],
+  queue: queue(campaignDeployerTimeout),
+  s3Triggers: [],
+  permissions: [
+    {
+      actions: [
+        'personalize:CreateCampaign',
+        'personalize:UpdateCampaign',
+        'personalize:DescribeCampaign',
+        'personalize:ListCampaigns',
+        'personalize:TagResource',
+      ],
+      scope: 'personalize',
+    },
+    // The run's plan and the solution's last promoted version; the Campaign Deployed claim
+    // (conditional PutObject). ListBucket: a missing record reads as 404, not 403.
+    { actions: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'], scope: 'bucket' },
+    publishEvents,
+    retryWithBackoff,
+  ],
+};
+
+const batchRunnerTimeout = 60;
+const batchRunner: ServiceDefinition = {
+  name: 'batch-runner',
+  handler: 'services/batch-runner/handler.main',
+  timeoutSeconds: batchRunnerTimeout,
+  memoryMB: 256,
+  // After the gate: on the promoted version, or on the live one when the new version was rejected.
+  subscriptions: [anyOf([solutionVersionPromoted, solutionVersionRejected])],
+  queue: queue(batchRunnerTimeout),
+  s3Triggers: [],
+  permissions: [
+    {
+      actions: [
+        'personalize:CreateBatchInferenceJob',
+        'personalize:ListBatchInferenceJobs',
+        'personalize:CreateBatchSegmentJob',
+        'personalize:ListBatchSegmentJobs',
+        // A job's filterArn may name a filter of the file: its ARN is looked up in the dataset group.
+        'personalize:ListDatasetGroups',
+        'personalize:ListFilters',
+        'personalize:TagResource',
+      ],
+      scope: 'personalize',
+    },
+    passPersonalizeRole,
+    // The run's plan; the job's input is checked before it starts (ListBucket); the job record
+    // under batch-jobs/ is written for the batch output notifier.
+    { actions: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'], scope: 'bucket' },
+    publishEvents,
+    retryWithBackoff,
+  ],
+};
+
+/** Where batch output lands by default (`batch/<dsg>/<solution>/<solution>_<stamp>/`); `.out` files only. */
+export const BATCH_OUTPUT_TRIGGER = { prefix: 'batch/', suffix: '.out' } as const;
+
+const batchOutputNotifierTimeout = 60;
+const batchOutputNotifier: ServiceDefinition = {
+  name: 'batch-output-notifier',
+  handler: 'services/batch-output-notifier/handler.main',
+  timeoutSeconds: batchOutputNotifierTimeout,
+  memoryMB: 512,
+  // Whichever comes last completes the output: the job's ACTIVE or its last .out object.
+  subscriptions: [{ ...anyOf([batchInferenceJobStatusChanged, batchSegmentJobStatusChanged]), detail: ACTIVE }],
+  queue: queue(batchOutputNotifierTimeout),
+  s3Triggers: [BATCH_OUTPUT_TRIGGER],
+  permissions: [
+    { actions: ['personalize:DescribeBatchInferenceJob', 'personalize:DescribeBatchSegmentJob'], scope: 'personalize' },
+    // Job records, inputs and outputs (read, listed), manifest.json and _CHECK (written), the claim.
+    { actions: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'], scope: 'bucket' },
+    publishEvents,
+    retryWithBackoff,
+  ],
+};
+
 const scheduleManagerTimeout = 30;
 const scheduleManager: ServiceDefinition = {
   name: 'schedule-manager',
@@ -264,6 +381,10 @@ export const SERVICES: readonly ServiceDefinition[] = [
   datasetProvisioner,
   statusWatcher,
   solutionTrainer,
+  modelEvaluator,
+  campaignDeployer,
+  batchRunner,
+  batchOutputNotifier,
   scheduleManager,
   runTracker,
 ];

@@ -28,6 +28,9 @@ const POISON = [
   { Source: 'recops.pipeline', DetailType: 'Pipeline Requested', Detail: JSON.stringify({ runId: 'poison-1' }) },
   { Source: 'recops.personalize', DetailType: 'Watch Requested', Detail: JSON.stringify({ runId: 'poison-2' }) },
   { Source: 'recops.personalize', DetailType: 'Dataset Import Job Status Changed', Detail: JSON.stringify({ runId: 'poison-3', status: 'ACTIVE' }) },
+  { Source: 'recops.model', DetailType: 'Solution Version Promoted', Detail: JSON.stringify({ runId: 'poison-4' }) },
+  { Source: 'recops.personalize', DetailType: 'Solution Version Status Changed', Detail: JSON.stringify({ runId: 'poison-5', status: 'ACTIVE' }) },
+  { Source: 'recops.personalize', DetailType: 'Batch Inference Job Status Changed', Detail: JSON.stringify({ runId: 'poison-6', status: 'ACTIVE' }) },
 ] as const;
 
 /** Which poison events each consumer's rules deliver to its queue. */
@@ -35,8 +38,12 @@ const EXPECTED_DEAD_LETTERS: Record<string, string[]> = {
   'dataset-provisioner': ['poison-1'],
   'status-watcher': ['poison-2'],
   'solution-trainer': ['poison-3'],
+  'model-evaluator': ['poison-5'],
+  'campaign-deployer': ['poison-4'],
+  'batch-runner': ['poison-4'],
+  'batch-output-notifier': ['poison-6'],
   'schedule-manager': ['poison-1'],
-  'run-tracker': ['poison-1', 'poison-2', 'poison-3'],
+  'run-tracker': ['poison-1', 'poison-2', 'poison-3', 'poison-5', 'poison-6'],
 };
 
 describe('E2E: poison messages on the local cloud', () => {

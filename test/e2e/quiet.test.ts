@@ -65,9 +65,13 @@ describe('E2E: no Personalize calls with nothing in flight', () => {
       const data = generateSeedData();
       await pipeline.upload('train/dataset-group-name-1/users.csv', data.usersCsv);
       await pipeline.upload('train/dataset-group-name-1/interactions.csv', data.interactionsCsv);
+      await pipeline.upload('batch/dataset-group-name-1/user-personalization-solution/job_config.json', '{"userId": "u1"}\n');
       await pipeline.upload('train/dataset-group-name-1/config.json', await seedExampleText());
       const outcome = await pipeline.waitFor(['Pipeline Completed', 'Pipeline Failed'], RUN_TIMEOUT_MS);
       expect(outcome.detailType, JSON.stringify(outcome.detail)).toBe('Pipeline Completed');
+      // The deploy half ends the chain: its last calls come before these two events.
+      await pipeline.waitFor(['Campaign Deployed'], RUN_TIMEOUT_MS);
+      await pipeline.waitFor(['Batch Output Ready'], RUN_TIMEOUT_MS);
       await everyWatchSettled(pipeline.events, 30_000);
       const watcherCalls = calls.filter((c) => c.queueUrl.endsWith('status-watcher') && /^(Describe|List)/.test(c.command));
       expect(watcherCalls.length).toBeGreaterThan(0);

@@ -16,7 +16,10 @@ describe('Function: topologyToMermaid', () => {
     const ruleEdges = mermaid.split('\n').filter((line) => line.startsWith('  bus -->'));
     expect(ruleEdges).toHaveLength(topology.services.reduce((n, s) => n + s.busRules.length, 0));
     const triggerEdges = mermaid.split('\n').filter((line) => line.startsWith('  bucket -->'));
-    expect(triggerEdges).toEqual(['  bucket -->|"ObjectCreated train/*.json"| config_intake_fn']);
+    expect(triggerEdges.sort()).toEqual([
+      '  bucket -->|"ObjectCreated batch/*.out"| batch_output_notifier_fn',
+      '  bucket -->|"ObjectCreated train/*.json"| config_intake_fn',
+    ]);
     for (const service of SERVICES.filter((s) => s.queue !== undefined)) {
       expect(mermaid).toContain(`${service.name.replace(/-/g, '_')}_queue -.->|"after ${service.queue?.maxReceiveCount} receives"|`);
     }

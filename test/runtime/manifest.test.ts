@@ -9,6 +9,10 @@ describe('Manifest: services/manifest.ts', () => {
       'dataset-provisioner',
       'status-watcher',
       'solution-trainer',
+      'model-evaluator',
+      'campaign-deployer',
+      'batch-runner',
+      'batch-output-notifier',
       'schedule-manager',
       'run-tracker',
     ]);
@@ -33,6 +37,14 @@ describe('Manifest: services/manifest.ts', () => {
         for (const source of pattern.source ?? [])
           for (const detailType of pattern['detail-type'] ?? [])
             expect(known.has(`${source}|${detailType}`), `${service.name}: ${detailType}`).toBe(true);
+  });
+
+  it('triggers batch-output-notifier on batch/**.out and keeps Rejected away from the campaign deployer', () => {
+    expect(serviceNamed('batch-output-notifier').s3Triggers).toEqual([{ prefix: 'batch/', suffix: '.out' }]);
+    // A rejected version never reaches a campaign: the deployer does not hear Rejected.
+    const deployerTypes = serviceNamed('campaign-deployer').subscriptions.flatMap((p) => p['detail-type'] ?? []);
+    expect(deployerTypes).toContain('Solution Version Promoted');
+    expect(deployerTypes).not.toContain('Solution Version Rejected');
   });
 
   it('triggers config-intake on train/**.json uploads', () => {

@@ -1,0 +1,93 @@
+/**
+ * What batch-runner and batch-output-notifier share: the record of each batch job, kept under
+ * `batch-jobs/<outputId>.json` and keyed by the job's output folder so the notifier can find the
+ * job from nothing but an output object's key; and the S3 listing both use.
+ */
+import { createHash } from 'node:crypto';
+import { ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { BatchJobKind } from '@recops/core/ops';
+import { batchJobRecordKey } from '@recops/core/runtime';
+import { readJson } from './model-records';
+
+export interface S3Url {
+  readonly bucket: string;
+  readonly key: string;
+}
+
+/** `s3://bucket/key` → bucket and key (key may be empty or a folder ending in `/`). */
+export function parseS3Url(url: string): S3Url {
+  const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(url);
+  if (match === null) throw new Error(`not an s3:// URL: ${url}`);
+  return { bucket: match[1] as string, key: match[2] as string };
+}
+
+/** The output folder with a trailing slash, as the record and the notifier name it. */
+export function outputFolder(outputPath: string): S3Url {
+  const { bucket, key } = parseS3Url(outputPath);
+  return { bucket, key: key === '' || key.endsWith('/') ? key : `${key}/` };
+}
+
+/** Stable id of an output folder (a hash: folder URLs may be longer than a key segment allows). */
+export function outputId(folder: S3Url): string {
+  return createHash('sha256').update(`s3://${folder.bucket}/${folder.key}`).digest('hex').slice(0, 40);
+}
+
+/** What batch-runner knows about a job it started, for the notifier. */
+export interface BatchJobRecord {
+  readonly runId: string;
+  readonly datasetGroupName: string;
+  readonly stage: string;
+  readonly jobKind: BatchJobKind;
+  readonly jobArn: string;
+  readonly jobName: string;
+  readonly jobNameBase: string;
+  readonly solutionName: string;
+  readonly solutionVersionArn: string;
+  readonly input: S3Url;
+  /** Output folder (key ends with `/`). */
+  readonly output: S3Url;
+}
+
+export async function writeBatchJobRecord(s3: S3Client, bucket: string, record: BatchJobRecord): Promise<void> {
+  await s3.send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: batchJobRecordKey(outputId(record.output)),
+      Body: JSON.stringify(record),
+      ContentType: 'application/json',
+    }),
+  );
+}
+
+export function readBatchJobRecord(s3: S3Client, bucket: string, folder: S3Url): Promise<BatchJobRecord | undefined> {
+  return readJson<BatchJobRecord>(s3, bucket, batchJobRecordKey(outputId(folder)));
+}
+
+/** Every key under `prefix` (all pages). */
+export async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token !== undefined && { ContinuationToken: token }) }));
+    for (const object of page.Contents ?? []) if (object.Key !== undefined) keys.push(object.Key);
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token !== undefined);
+  return keys;
+}
+
+/**
+ * The input objects of a batch job, as Personalize reads them: the object itself when the input
+ * names one, else every object under the folder (outputs written beside inputs excluded).
+ */
+export async function inputObjects(s3: S3Client, input: S3Url, output?: S3Url): Promise<string[]> {
+  const keys = await listKeys(s3, input.bucket, input.key);
+  if (keys.includes(input.key) && !input.key.endsWith('/')) return [input.key];
+  const folder = input.key === '' || input.key.endsWith('/') ? input.key : `${input.key}/`;
+  return keys.filter(
+    (key) => key.startsWith(folder) && !key.endsWith('/') && !(output !== undefined && output.bucket === input.bucket && key.startsWith(output.key)),
+  );
+}
+
+export function baseName(key: string): string {
+  return key.slice(key.lastIndexOf('/') + 1);
+}

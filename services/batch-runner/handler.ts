@@ -1,0 +1,29 @@
+/** batch-runner: Solution Version Promoted/Rejected → the solution's batch inference and segment jobs. */
+import { solutionVersionPromoted, solutionVersionRejected } from '@recops/events';
+import { createSqsHandler, MetricUnit, requireSetting } from '@recops/core/runtime';
+import { onGateDecided } from './run';
+
+export const main = createSqsHandler({
+  serviceName: 'batch-runner',
+  processRecord: async (record, ctx) => {
+    const deps = {
+      personalize: ctx.clients.personalize,
+      s3: ctx.clients.s3,
+      eventBridge: ctx.clients.eventBridge,
+      busName: ctx.env.busName,
+      bucketName: ctx.env.bucketName,
+      personalizeRoleArn: requireSetting(ctx.env, 'personalizeRoleArn'),
+      now: () => new Date(),
+    };
+    let report;
+    if (solutionVersionRejected.matches(record)) {
+      const rejected = solutionVersionRejected.parse(record);
+      report = await onGateDecided(rejected, rejected.solutionName, rejected.liveSolutionVersionArn, deps);
+    } else {
+      const promoted = solutionVersionPromoted.parse(record);
+      report = await onGateDecided(promoted, promoted.solutionName, promoted.resourceArn, deps);
+    }
+    ctx.metrics.addMetric('BatchJobsStarted', MetricUnit.Count, report.started.length);
+    ctx.logger.info('batch jobs', { messageId: record.messageId, ...report });
+  },
+});

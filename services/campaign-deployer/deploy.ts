@@ -1,0 +1,146 @@
+/**
+ * campaign-deployer: on Solution Version Promoted, makes each campaign of the solution serve the
+ * promoted version (or the version the file pins, CDK `campaigns[].solutionversion`): creates the
+ * campaign, or updates it, and asks the watcher to follow the create or the update
+ * (`latestCampaignUpdate`). On Campaign Status Changed ACTIVE it checks the campaign really serves
+ * a settled version and publishes Campaign Deployed, once per run and campaign.
+ *
+ * Rejected versions never get here: nothing subscribes the deployer to Solution Version Rejected.
+ * A Promoted that is no longer the solution's latest promotion (a late or duplicated event) deploys
+ * nothing, so a campaign never steps back to an older version.
+ */
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { PersonalizeClient } from '@aws-sdk/client-personalize';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { campaignDeployed, PIPELINE_STEP, type solutionVersionPromoted } from '@recops/events';
+import type { CampaignPlan, Plan } from '@recops/core';
+import { deployCampaign, describeCampaign } from '@recops/core/ops';
+import { claimKey, claimOnce, publish } from '@recops/core/runtime';
+import { loadPlanIfStored, readPromotedVersion, solutionOfVersion } from '../model-records';
+import { permanentFailureOf, publishStepFailed, requestWatch, type RunRef } from '../run-events';
+
+export interface DeployerDependencies {
+  readonly personalize: PersonalizeClient;
+  readonly s3: S3Client;
+  readonly eventBridge: EventBridgeClient;
+  readonly busName: string;
+  readonly bucketName: string;
+  /** SQS messageId of the record: owner of the Campaign Deployed claim (stable across its retries). */
+  readonly deliveryId: string;
+  readonly now: () => Date;
+}
+
+export interface DeployReport {
+  readonly requested: string[];
+  readonly watched: string[];
+  readonly deployed: string[];
+  readonly skipped: string[];
+  failed?: string;
+}
+
+const emptyReport = (): DeployReport => ({ requested: [], watched: [], deployed: [], skipped: [] });
+
+type Promoted = ReturnType<typeof solutionVersionPromoted.parse>;
+
+export async function onPromoted(promoted: Promoted, deps: DeployerDependencies): Promise<DeployReport> {
+  const report = emptyReport();
+  const run: RunRef = promoted;
+  const plan = await loadPlanIfStored(deps.s3, deps.bucketName, run);
+  const solution = plan?.solutions.find((s) => s.name === promoted.solutionName);
+  if (solution === undefined || solution.campaigns.length === 0) {
+    report.skipped.push(`${promoted.solutionName}: no campaign in the plan of run ${run.runId}`);
+    return report;
+  }
+  const latest = await readPromotedVersion(deps.s3, deps.bucketName, run.datasetGroupName, promoted.solutionName);
+  const stale = latest !== undefined && latest.solutionVersionArn !== promoted.resourceArn;
+  for (const campaign of solution.campaigns) {
+    const pinned = campaign.solutionVersionArn !== undefined;
+    if (stale && !pinned) {
+      report.skipped.push(`campaign ${campaign.name}: ${promoted.resourceArn} is no longer the latest promoted version (${latest?.solutionVersionArn})`);
+      continue;
+    }
+    try {
+      await deployOne(run, campaign, campaign.solutionVersionArn ?? promoted.resourceArn, deps, report);
+    } catch (error) {
+      const failure = permanentFailureOf(error);
+      await publishStepFailed(run, deps, PIPELINE_STEP.deployment, 'campaign', failure);
+      report.failed = `campaign ${campaign.name}: ${failure.reason}`;
+    }
+  }
+  return report;
+}
+
+async function deployOne(run: RunRef, campaign: CampaignPlan, solutionVersionArn: string, deps: DeployerDependencies, report: DeployReport): Promise<void> {
+  const { solutionArn } = solutionOfVersion(solutionVersionArn);
+  const result = await deployCampaign(deps.personalize, {
+    solutionArn,
+    name: campaign.name,
+    solutionVersionArn,
+    minProvisionedTPS: campaign.minProvisionedTPS,
+    ...(campaign.campaignConfig !== undefined && { campaignConfig: campaign.campaignConfig as never }),
+    tags: campaign.tags,
+  });
+  if (result.requested) report.requested.push(`${result.operation} ${campaign.name} → ${solutionVersionArn}`);
+  if (result.operation === 'none') {
+    await publishDeployed(run, deps, report, { campaignArn: result.arn, campaign, solutionVersionArn, operation: 'unchanged' });
+    return;
+  }
+  await requestWatch(run, deps, report, 'campaign', result.arn, result.operation);
+}
+
+/** Campaign Status Changed ACTIVE: the create or update the deployer asked for is done. */
+export async function onCampaignActive(run: RunRef, campaignArn: string, operation: 'create' | 'update', deps: DeployerDependencies): Promise<DeployReport> {
+  const report = emptyReport();
+  const campaign = await describeCampaign(deps.personalize, campaignArn);
+  const update = campaign.latestCampaignUpdate;
+  if (campaign.status !== 'ACTIVE' || (update?.status !== undefined && update.status !== 'ACTIVE') || campaign.solutionVersionArn === undefined) {
+    report.skipped.push(`campaign ${campaignArn} is ${campaign.status ?? '?'} (update ${update?.status ?? 'none'}): not settled`);
+    return report;
+  }
+  const plan = await loadPlanIfStored(deps.s3, deps.bucketName, run);
+  const planned = findPlannedCampaign(plan, campaign.name ?? '');
+  if (planned === undefined) {
+    report.skipped.push(`campaign ${campaign.name ?? campaignArn} is not in the plan of run ${run.runId}`);
+    return report;
+  }
+  await publishDeployed(run, deps, report, { campaignArn, campaign: planned, solutionVersionArn: campaign.solutionVersionArn, operation });
+  return report;
+}
+
+function findPlannedCampaign(plan: Plan | undefined, name: string): CampaignPlan | undefined {
+  for (const solution of plan?.solutions ?? []) {
+    const found = solution.campaigns.find((c) => c.name === name);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+async function publishDeployed(
+  run: RunRef,
+  deps: DeployerDependencies,
+  report: DeployReport,
+  deployed: { campaignArn: string; campaign: CampaignPlan; solutionVersionArn: string; operation: 'create' | 'update' | 'unchanged' },
+): Promise<void> {
+  const claim = await claimOnce(deps.s3, deps.bucketName, claimKey(run.datasetGroupName, run.runId, `campaign-deployed/${deployed.campaign.name}`), deps.deliveryId, deps.now());
+  if (!claim.claimed) {
+    report.skipped.push(`Campaign Deployed ${deployed.campaign.name}: already published for run ${run.runId}`);
+    return;
+  }
+  const entry = campaignDeployed.entry(
+    {
+      runId: run.runId,
+      datasetGroupName: run.datasetGroupName,
+      stage: run.stage,
+      resourceArn: deployed.campaignArn,
+      campaignName: deployed.campaign.name,
+      solutionName: solutionOfVersion(deployed.solutionVersionArn).solutionName,
+      solutionVersionArn: deployed.solutionVersionArn,
+      operation: deployed.operation,
+      pinned: deployed.campaign.solutionVersionArn !== undefined,
+      deployedAt: deps.now().toISOString(),
+    },
+    deps.busName,
+  );
+  await publish(deps.eventBridge, [entry]);
+  report.deployed.push(`${deployed.campaign.name} → ${deployed.solutionVersionArn}`);
+}

@@ -1,0 +1,36 @@
+/** campaign-deployer: Solution Version Promoted → create/update campaigns; Campaign Status Changed ACTIVE → Campaign Deployed. */
+import type { SQSRecord } from 'aws-lambda';
+import { campaignStatusChanged, solutionVersionPromoted } from '@recops/events';
+import { createSqsHandler, MetricUnit, type RecordContext } from '@recops/core/runtime';
+import { onCampaignActive, onPromoted, type DeployerDependencies, type DeployReport } from './deploy';
+
+function dependencies(record: SQSRecord, ctx: RecordContext): DeployerDependencies {
+  return {
+    personalize: ctx.clients.personalize,
+    s3: ctx.clients.s3,
+    eventBridge: ctx.clients.eventBridge,
+    busName: ctx.env.busName,
+    bucketName: ctx.env.bucketName,
+    deliveryId: record.messageId,
+    now: () => new Date(),
+  };
+}
+
+async function route(record: SQSRecord, ctx: RecordContext): Promise<DeployReport | undefined> {
+  if (campaignStatusChanged.matches(record)) {
+    const detail = campaignStatusChanged.parse(record);
+    return detail.status === 'ACTIVE' ? onCampaignActive(detail, detail.resourceArn, detail.operation, dependencies(record, ctx)) : undefined;
+  }
+  return onPromoted(solutionVersionPromoted.parse(record), dependencies(record, ctx));
+}
+
+export const main = createSqsHandler({
+  serviceName: 'campaign-deployer',
+  processRecord: async (record, ctx) => {
+    const report = await route(record, ctx);
+    if (report === undefined) return;
+    ctx.metrics.addMetric('CampaignDeploymentsRequested', MetricUnit.Count, report.requested.length);
+    ctx.metrics.addMetric('CampaignsDeployed', MetricUnit.Count, report.deployed.length);
+    ctx.logger.info('deployed', { messageId: record.messageId, ...report });
+  },
+});

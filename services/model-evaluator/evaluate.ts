@@ -1,0 +1,188 @@
+/**
+ * model-evaluator: on Solution Version Status Changed ACTIVE, reads the version's metrics, publishes
+ * them, and runs the promotion gate against the live version (the one the solution's campaign
+ * serves, else the last promoted one). The decision is stored once per version before anything is
+ * published, so a redelivered or late event republishes the same decision instead of deciding again
+ * (a version compared with itself, once promoted, would otherwise change its own outcome).
+ */
+import type { EventBridgeClient, PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import { GetSolutionMetricsCommand, type PersonalizeClient } from '@aws-sdk/client-personalize';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { PIPELINE_STEP, solutionMetricsPublished, solutionVersionPromoted, solutionVersionRejected } from '@recops/events';
+import { DEFAULT_PROMOTION_METRIC, type Plan, type SolutionPlan } from '@recops/core';
+import { findCampaign, PermanentOpsError, toOpsError } from '@recops/core/ops';
+import { gateDecisionKey, promotedVersionKey, publish, putIfUnchanged } from '@recops/core/runtime';
+import { permanentFailureOf, publishStepFailed, type RunRef } from '../run-events';
+import { decide, type GateSettings, type LiveVersion } from './gate';
+import { loadPlanIfStored, readJson, solutionOfVersion, writePromotedVersion } from '../model-records';
+
+export interface EvaluatorDependencies {
+  readonly personalize: PersonalizeClient;
+  readonly s3: S3Client;
+  readonly eventBridge: EventBridgeClient;
+  readonly busName: string;
+  readonly bucketName: string;
+  readonly now: () => Date;
+}
+
+/** What one evaluation did, for the log and the EMF metrics. */
+export interface EvaluationReport {
+  readonly solutionName: string;
+  outcome?: 'promoted' | 'rejected';
+  /** The metrics to emit as EMF (only on the first evaluation of a version, not on a republish). */
+  metrics?: Readonly<Record<string, number>>;
+  republished: boolean;
+  warnings: string[];
+  failed?: string;
+}
+
+/** The stored decision on one version: the two entries' details, republished as they are. */
+interface StoredDecision {
+  readonly decidedAt: string;
+  readonly metricsDetail: Parameters<typeof solutionMetricsPublished.entry>[0];
+  readonly promoted?: Parameters<typeof solutionVersionPromoted.entry>[0];
+  readonly rejected?: Parameters<typeof solutionVersionRejected.entry>[0];
+}
+
+export async function onVersionActive(run: RunRef, versionArn: string, deps: EvaluatorDependencies): Promise<EvaluationReport> {
+  const { solutionArn, solutionName } = solutionOfVersion(versionArn);
+  const report: EvaluationReport = { solutionName, republished: false, warnings: [] };
+  try {
+    const decisionKey = gateDecisionKey(run.datasetGroupName, solutionName, versionArn);
+    const stored = await readJson<StoredDecision>(deps.s3, deps.bucketName, decisionKey);
+    if (stored !== undefined) {
+      await publish(deps.eventBridge, entriesOf(stored, deps.busName));
+      report.republished = true;
+      report.outcome = stored.promoted ? 'promoted' : 'rejected';
+      return report;
+    }
+    const plan = await loadPlanIfStored(deps.s3, deps.bucketName, run);
+    const solution = plan?.solutions.find((s) => s.name === solutionName);
+    if (solution === undefined) report.warnings.push(`no plan of run ${run.runId} names solution ${solutionName}: the gate uses its defaults`);
+    const settings = gateSettings(solution, plan);
+    const metrics = await solutionMetrics(deps.personalize, versionArn);
+    const live = await liveVersion(run, solution, solutionArn, versionArn, deps);
+    const decision = decide(settings, versionArn, metrics, live);
+    if (decision.promoted && decision.warning !== undefined) report.warnings.push(decision.warning);
+
+    const at = deps.now().toISOString();
+    const common = { runId: run.runId, datasetGroupName: run.datasetGroupName, stage: run.stage, resourceArn: versionArn, solutionArn, solutionName, metrics };
+    const record: StoredDecision = {
+      decidedAt: at,
+      metricsDetail: { ...common, publishedAt: at },
+      ...(decision.promoted
+        ? {
+            promoted: {
+              ...common,
+              ...(live !== undefined && { previousSolutionVersionArn: live.solutionVersionArn }),
+              gate: decision.gate,
+              promotedAt: at,
+            },
+          }
+        : {
+            rejected: {
+              ...common,
+              ...(live !== undefined && { baselineMetrics: { ...live.metrics } }),
+              liveSolutionVersionArn: (live as LiveVersion).solutionVersionArn,
+              gate: decision.gate,
+              reason: decision.reason,
+              rejectedAt: at,
+            },
+          }),
+    };
+    const entries = entriesOf(record, deps.busName); // validates before anything is stored
+    if (!(await putIfUnchanged(deps.s3, deps.bucketName, decisionKey, JSON.stringify(record), undefined))) {
+      // Another delivery decided first: publish its decision, not a second one.
+      const winner = await readJson<StoredDecision>(deps.s3, deps.bucketName, decisionKey);
+      if (winner === undefined) throw new Error(`${decisionKey} vanished after a conditional write failed`);
+      await publish(deps.eventBridge, entriesOf(winner, deps.busName));
+      report.republished = true;
+      report.outcome = winner.promoted ? 'promoted' : 'rejected';
+      return report;
+    }
+    if (decision.promoted) {
+      await writePromotedVersion(deps.s3, deps.bucketName, run.datasetGroupName, solutionName, {
+        solutionVersionArn: versionArn,
+        solutionArn,
+        runId: run.runId,
+        promotedAt: at,
+        metrics,
+      });
+    }
+    await publish(deps.eventBridge, entries);
+    report.outcome = decision.promoted ? 'promoted' : 'rejected';
+    report.metrics = metrics;
+    return report;
+  } catch (error) {
+    const failure = permanentFailureOf(error);
+    await publishStepFailed(run, deps, PIPELINE_STEP.evaluation, 'solutionVersion', { ...failure, resourceArn: versionArn });
+    report.failed = failure.reason;
+    return report;
+  }
+}
+
+function entriesOf(record: StoredDecision, busName: string): PutEventsRequestEntry[] {
+  const decision = record.promoted
+    ? solutionVersionPromoted.entry(record.promoted, busName)
+    : solutionVersionRejected.entry(record.rejected as NonNullable<StoredDecision['rejected']>, busName);
+  return [solutionMetricsPublished.entry(record.metricsDetail, busName), decision];
+}
+
+function gateSettings(solution: SolutionPlan | undefined, plan: Plan | undefined): GateSettings {
+  const gate = solution?.promotionGate;
+  return {
+    metric: gate?.metric ?? DEFAULT_PROMOTION_METRIC,
+    margin: gate?.margin ?? 0,
+    enabled: gate?.enabled ?? true,
+    metricChosen: gate !== undefined && gate.metric !== DEFAULT_PROMOTION_METRIC,
+    sourcePath: gate?.sourcePath ?? `${solution?.sourcePath ?? `solutions (${plan?.configKey ?? 'no plan'})`}.workflowConfig.promotionGate`,
+  };
+}
+
+async function solutionMetrics(personalize: PersonalizeClient, solutionVersionArn: string): Promise<Record<string, number>> {
+  const response = await personalize.send(new GetSolutionMetricsCommand({ solutionVersionArn })).catch((error: unknown) => {
+    throw toOpsError(error, `GetSolutionMetrics ${solutionVersionArn}`);
+  });
+  const metrics: Record<string, number> = {};
+  for (const [name, value] of Object.entries(response.metrics ?? {})) if (typeof value === 'number' && Number.isFinite(value)) metrics[name] = value;
+  return metrics;
+}
+
+/**
+ * The version serving today: the one a campaign of the solution serves (ACTIVE, the first of the
+ * plan's campaigns that exists), else the last promoted one. Undefined for a first version.
+ */
+async function liveVersion(
+  run: RunRef,
+  solution: SolutionPlan | undefined,
+  solutionArn: string,
+  candidateArn: string,
+  deps: EvaluatorDependencies,
+): Promise<LiveVersion | undefined> {
+  for (const campaign of solution?.campaigns ?? []) {
+    // A pinned campaign serves the file's choice, not the gate's: it says nothing about what was promoted.
+    if (campaign.solutionVersionArn !== undefined) continue;
+    const found = await findCampaign(deps.personalize, solutionArn, campaign.name);
+    const serving = found?.solutionVersionArn;
+    if (serving === undefined || serving === candidateArn || found?.status !== 'ACTIVE') continue;
+    return { solutionVersionArn: serving, source: 'campaign', description: `served by campaign ${campaign.name}`, metrics: await metricsOrEmpty(deps, serving) };
+  }
+  const promoted = await readJson<{ solutionVersionArn: string }>(deps.s3, deps.bucketName, promotedVersionKey(run.datasetGroupName, solution?.name ?? solutionOfVersion(candidateArn).solutionName));
+  if (promoted === undefined || promoted.solutionVersionArn === candidateArn) return undefined;
+  return {
+    solutionVersionArn: promoted.solutionVersionArn,
+    source: 'lastPromoted',
+    description: `last promoted ${promoted.solutionVersionArn.slice(promoted.solutionVersionArn.lastIndexOf('/') + 1)}`,
+    metrics: await metricsOrEmpty(deps, promoted.solutionVersionArn),
+  };
+}
+
+/** The live version's metrics; a version that no longer reports any is compared as reporting none. */
+async function metricsOrEmpty(deps: EvaluatorDependencies, arn: string): Promise<Record<string, number>> {
+  try {
+    return await solutionMetrics(deps.personalize, arn);
+  } catch (error) {
+    if (error instanceof PermanentOpsError) return {};
+    throw error;
+  }
+}

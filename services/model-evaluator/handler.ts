@@ -1,0 +1,37 @@
+/** model-evaluator: Solution Version Status Changed ACTIVE → Solution Metrics Published (+ EMF), then Promoted or Rejected. */
+import { solutionVersionStatusChanged } from '@recops/events';
+import { createSqsHandler, MetricUnit, STAGE_DIMENSION, type Metrics } from '@recops/core/runtime';
+import { onVersionActive } from './evaluate';
+
+/** Dimensions of the solution metrics, besides the stage: which model a figure belongs to. */
+export const SOLUTION_METRIC_DIMENSIONS = { datasetGroup: 'datasetGroup', solution: 'solution' } as const;
+
+/** One EMF document per metric name, with the stage, dataset group and solution as dimensions. */
+export function emitSolutionMetrics(metrics: Metrics, stage: string, datasetGroupName: string, solutionName: string, values: Readonly<Record<string, number>>): void {
+  for (const [name, value] of Object.entries(values)) {
+    metrics
+      .singleMetric()
+      .setDefaultDimensions({ [STAGE_DIMENSION]: stage })
+      .addDimensions({ [SOLUTION_METRIC_DIMENSIONS.datasetGroup]: datasetGroupName, [SOLUTION_METRIC_DIMENSIONS.solution]: solutionName })
+      .addMetric(name, MetricUnit.NoUnit, value);
+  }
+}
+
+export const main = createSqsHandler({
+  serviceName: 'model-evaluator',
+  processRecord: async (record, ctx) => {
+    const detail = solutionVersionStatusChanged.parse(record);
+    if (detail.status !== 'ACTIVE') return;
+    const report = await onVersionActive(detail, detail.resourceArn, {
+      personalize: ctx.clients.personalize,
+      s3: ctx.clients.s3,
+      eventBridge: ctx.clients.eventBridge,
+      busName: ctx.env.busName,
+      bucketName: ctx.env.bucketName,
+      now: () => new Date(),
+    });
+    for (const warning of report.warnings) ctx.logger.warn(warning, { messageId: record.messageId });
+    if (report.metrics !== undefined) emitSolutionMetrics(ctx.metrics, detail.stage, detail.datasetGroupName, report.solutionName, report.metrics);
+    ctx.logger.info('evaluated', { messageId: record.messageId, versionArn: detail.resourceArn, ...report });
+  },
+});
