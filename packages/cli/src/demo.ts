@@ -3,8 +3,10 @@
  * cloud, in one process. Starts the local cloud with the real service manifest, uploads a small
  * MovieLens-like data set with planted preferences and the demo parameter file to
  * `train/<dataset group>/` in the data bucket (the parameter file last: its upload starts the run),
- * prints the run's bus events as they happen until Pipeline Completed or Pipeline Failed, then the
- * solution versions' offline metrics and, when a campaign is ACTIVE, recommendations for one user.
+ * prints the run's bus events as they happen until Pipeline Completed or Pipeline Failed and the
+ * deploy half has answered (Campaign Deployed, Batch Output Ready), then the solution versions'
+ * offline metrics, the campaign's top 10 for one user before and after a few PutEvents, and where
+ * the batch inference output is, with its _CHECK marker.
  *
  * `npm start` runs it. Without `--data-dir` it works in a fresh temporary directory, removed at the
  * end unless `--keep`, so it can be run again and again; a directory given with `--data-dir` is
@@ -14,7 +16,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { DescribeEventTrackerCommand, ListEventTrackersCommand } from '@aws-sdk/client-personalize';
+import { PutEventsCommand } from '@aws-sdk/client-personalize-events';
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { createClients, type Clients } from '@recops/core/runtime';
 import { createLocalCloud, type LocalCloud } from '@recops/local';
 import { ServerStartError } from '@recops/local';
@@ -22,7 +26,6 @@ import { SERVICES } from '@recops/services/manifest';
 import { generateDemoData, type DemoData, type DemoDataOptions } from './demo/data';
 import { DEMO_DATASET_GROUP, demoParameterFile, GENRE_FILTER, trainingPrefix } from './demo/parameter-file';
 import {
-  findActiveCampaign,
   findActiveFilter,
   formatMetricsTable,
   quotedFilterValues,
@@ -38,7 +41,8 @@ export const DEMO_USAGE = `Usage: recops demo [--data-dir DIR] [--keep] [--timeo
 
 Runs a whole recops pipeline on the local cloud: generates a small movie data set with planted
 preferences, uploads it with a parameter file, prints every event of the run until it completes
-or fails, then the trained models' metrics and (when a campaign exists) recommendations.
+or fails, then the trained models' metrics, the deployed campaign's top 10 for one user before and
+after a few live events, and the batch inference output with its _CHECK marker.
 
 Options:
   --data-dir <dir>     where the local cloud keeps its state (kept afterwards)
@@ -113,8 +117,15 @@ export interface DemoResult {
   /** Every bus event of the run, in the order the bus accepted them. */
   readonly events: readonly ChainEvent[];
   readonly metrics: readonly VersionMetrics[];
-  /** What the campaign recommended (plain, then through the genre filter); empty without a campaign. */
+  /**
+   * What the deployed campaign recommended: plain, then after a few PutEvents, then through the
+   * genre filter; empty when no campaign was deployed.
+   */
   readonly recommendations: readonly Recommendations[];
+  /** The items the demo sent with PutEvents between the first two answers. */
+  readonly eventsSent: readonly string[];
+  /** Where the batch inference job wrote its output, when Batch Output Ready arrived. */
+  readonly batchOutput?: BatchOutput;
   readonly dataDir: string;
   /** Whether the data directory still exists after the demo. */
   readonly kept: boolean;
@@ -146,7 +157,21 @@ function applyDemoEnvironment(): () => void {
 }
 
 const DEFAULT_TIMEOUT_MS = 300_000;
-const RECOMMENDATION_COUNT = 5;
+const RECOMMENDATION_COUNT = 10;
+/** How many interactions the demo sends through the event tracker between the two answers. */
+const LIVE_EVENT_COUNT = 3;
+
+/** The batch output as the demo reports it. */
+export interface BatchOutput {
+  readonly url: string;
+  readonly keys: readonly string[];
+  readonly lineCount: number;
+}
+
+/** The input of the demo file's batch inference job: the default location, a few users. */
+export function batchInputKey(datasetGroupName: string): string {
+  return `batch/${datasetGroupName}/user-personalization-solution/job_config.json`;
+}
 
 function write(out: NodeJS.WritableStream, line = ''): void {
   out.write(`${line}\n`);
@@ -178,32 +203,97 @@ function delay(ms: number, signal?: AbortSignal): { done: Promise<'timeout' | 'a
 }
 
 /**
- * Prints what the dataset group's first ACTIVE campaign recommends for the first user, plainly and
- * through the genre filter for a genre the user does not favour; nothing without a campaign.
+ * Prints the deployed campaign's top 10 for the first user, sends a few interactions with movies of
+ * a genre the user does not favour through the event tracker (PutEvents), prints the top 10 again,
+ * then the same through the genre filter for that genre.
  */
-async function showRecommendations(clients: Clients, datasetGroupArn: string, data: DemoData, out: NodeJS.WritableStream): Promise<Recommendations[]> {
-  const campaign = await findActiveCampaign(clients.personalize, datasetGroupArn);
-  if (!campaign) return [];
+async function showRecommendations(
+  clients: Clients,
+  datasetGroupArn: string,
+  campaign: { name: string; arn: string },
+  data: DemoData,
+  out: NodeJS.WritableStream,
+): Promise<{ recommendations: Recommendations[]; eventsSent: string[] }> {
   const userId = data.userIds[0] ?? 'u1';
   const favourites = data.favouriteGenres(userId);
-  const printItems = (itemIds: readonly string[]): void => {
-    for (const itemId of itemIds) {
+  const printItems = (itemIds: readonly string[], marked: ReadonlySet<string> = new Set()): void => {
+    for (const [rank, itemId] of itemIds.entries()) {
       const movie = data.movies.get(itemId);
-      write(out, `  ${itemId.padEnd(6)} ${movie ? `${movie.genres.join('|')} (${movie.year})` : ''}`);
+      const note = marked.has(itemId) ? '   (new)' : '';
+      write(out, `  ${String(rank + 1).padStart(2)}. ${itemId.padEnd(6)} ${movie ? `${movie.genres.join('|')} (${movie.year})` : ''}${note}`);
     }
   };
-  const plain = await recommendFor(clients.personalizeRuntime, campaign, userId, RECOMMENDATION_COUNT);
-  write(out, `Recommendations from campaign ${campaign.name} for ${userId} (planted favourite genres: ${favourites.join(', ')}):`);
-  printItems(plain.itemIds);
-  const genreFilter = await findActiveFilter(clients.personalize, datasetGroupArn, GENRE_FILTER);
+  const before = await recommendFor(clients.personalizeRuntime, campaign, userId, RECOMMENDATION_COUNT);
+  write(out, `Top ${RECOMMENDATION_COUNT} from campaign ${campaign.name} for ${userId} (planted favourite genres: ${favourites.join(', ')}):`);
+  printItems(before.itemIds);
+
   const genre = [...data.movies.values()].flatMap((m) => m.genres).find((g) => !favourites.includes(g));
-  if (!genreFilter || genre === undefined) return [plain];
+  const eventsSent = await sendLiveEvents(clients, datasetGroupArn, userId, genre, new Set(before.itemIds), data);
+  const recommendations = [before];
+  if (eventsSent.length > 0) {
+    write(out);
+    write(out, `PutEvents through the event tracker: ${userId} clicked ${eventsSent.join(', ')} (${genre ?? '?'}).`);
+    const after = await recommendFor(clients.personalizeRuntime, campaign, userId, RECOMMENDATION_COUNT);
+    const earlier = new Set(before.itemIds);
+    const changed = after.itemIds.filter((id) => !earlier.has(id));
+    write(out, `Top ${RECOMMENDATION_COUNT} for ${userId} right after (${changed.length} new, no retraining):`);
+    printItems(after.itemIds, new Set(changed));
+    recommendations.push(after);
+  }
+
+  const genreFilter = await findActiveFilter(clients.personalize, datasetGroupArn, GENRE_FILTER);
+  if (!genreFilter || genre === undefined) return { recommendations, eventsSent };
   // A genre the user does not favour: the filter, not the model, decides what may appear.
   const values = { GENRES: quotedFilterValues([genre]) };
   const filtered = await recommendFor(clients.personalizeRuntime, campaign, userId, RECOMMENDATION_COUNT, { ...genreFilter, values });
+  write(out);
   write(out, `The same, through filter ${genreFilter.name} with GENRES = ${values.GENRES}:`);
   printItems(filtered.itemIds);
-  return [plain, filtered];
+  return { recommendations: [...recommendations, filtered], eventsSent };
+}
+
+/** Sends a few clicks on movies of `genre` the user was not recommended; returns their ids. */
+async function sendLiveEvents(
+  clients: Clients,
+  datasetGroupArn: string,
+  userId: string,
+  genre: string | undefined,
+  recommended: ReadonlySet<string>,
+  data: DemoData,
+): Promise<string[]> {
+  if (genre === undefined) return [];
+  const { eventTrackers } = await clients.personalize.send(new ListEventTrackersCommand({ datasetGroupArn, maxResults: 10 }));
+  const trackerArn = (eventTrackers ?? []).find((t) => t.status === 'ACTIVE')?.eventTrackerArn;
+  if (trackerArn === undefined) return [];
+  const { eventTracker } = await clients.personalize.send(new DescribeEventTrackerCommand({ eventTrackerArn: trackerArn }));
+  if (eventTracker?.trackingId === undefined) return [];
+  const items = [...data.movies.entries()]
+    .filter(([id, movie]) => movie.genres.includes(genre) && !recommended.has(id))
+    .slice(0, LIVE_EVENT_COUNT)
+    .map(([id]) => id);
+  const now = Date.now();
+  await clients.personalizeEvents.send(
+    new PutEventsCommand({
+      trackingId: eventTracker.trackingId,
+      userId,
+      sessionId: `demo-${userId}`,
+      // The demo's interactions schema requires EVENT_VALUE: a strong signal.
+      eventList: items.map((itemId, i) => ({ eventType: 'click', eventValue: 5, itemId, sentAt: new Date(now + i * 1000) })),
+    }),
+  );
+  return items;
+}
+
+/** Where the batch output is, as Batch Output Ready names it, listed from the bucket. */
+async function showBatchOutput(clients: Clients, ready: ChainEvent, out: NodeJS.WritableStream): Promise<BatchOutput> {
+  const output = ready.detail['output'] as { bucket: string; prefix: string };
+  const listed = await clients.s3.send(new ListObjectsV2Command({ Bucket: output.bucket, Prefix: output.prefix }));
+  const keys = (listed.Contents ?? []).flatMap((o) => (o.Key === undefined ? [] : [o.Key.slice(output.prefix.length)])).sort();
+  const lineCount = Number(ready.detail['lineCount'] ?? 0);
+  const url = `s3://${output.bucket}/${output.prefix}`;
+  write(out, `Batch inference output (${lineCount} users, ${Number(ready.detail['errorLineCount'] ?? 0)} errors): ${url}`);
+  for (const key of keys) write(out, `  ${key}${key === '_CHECK' ? '   (the output is complete)' : ''}`);
+  return { url, keys, lineCount };
 }
 
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
@@ -245,6 +335,16 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     await upload('items.csv', data.itemsCsv, 'text/csv');
     await upload('interactions.csv', data.interactionsCsv, 'text/csv');
     write(out, `Uploaded users.csv, items.csv, interactions.csv to s3://${bucket}/${prefix}`);
+    const batchUsers = data.userIds.slice(0, 5);
+    await clients.s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: batchInputKey(datasetGroupName),
+        Body: `${batchUsers.map((userId) => JSON.stringify({ userId })).join('\n')}\n`,
+        ContentType: 'application/jsonlines',
+      }),
+    );
+    write(out, `Uploaded the batch inference input (${batchUsers.length} users) to s3://${bucket}/${batchInputKey(datasetGroupName)}`);
     startedAt = Date.now();
     write(out, `Uploading s3://${bucket}/${configKey} starts the run:`);
     write(out);
@@ -266,14 +366,14 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
           : `recops demo: interrupted; ${seen}.`,
       );
       if (!keep) write(out, 'Run again with --keep to inspect the event log and the dead-letter queues.');
-      return { ...base, outcome: ended === 'timeout' ? DEMO_OUTCOME.timedOut : DEMO_OUTCOME.interrupted, exitCode: 1, metrics: [], recommendations: [] };
+      return { ...base, outcome: ended === 'timeout' ? DEMO_OUTCOME.timedOut : DEMO_OUTCOME.interrupted, exitCode: 1, metrics: [], recommendations: [], eventsSent: [] };
     }
 
     if (ended.detailType === OUTCOME.failed) {
       const detail = ended.detail as { step?: string; reason?: string; errors?: { path: string; message: string }[] };
       write(out, `Pipeline failed at step ${detail.step ?? '?'}: ${detail.reason ?? 'no reason given'}`);
       for (const error of detail.errors ?? []) write(out, `  ${error.path}: ${error.message}`);
-      return { ...base, outcome: DEMO_OUTCOME.failed, exitCode: 1, metrics: [], recommendations: [] };
+      return { ...base, outcome: DEMO_OUTCOME.failed, exitCode: 1, metrics: [], recommendations: [], eventsSent: [] };
     }
 
     const completed = ended.detail as { resourceArn?: string; resources?: { kind: string; arn: string }[] };
@@ -286,13 +386,29 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       for (const line of formatMetricsTable(metrics)) write(out, line);
     }
 
+    // The deploy half: the campaign and the batch output (a failed step ends the wait too).
+    const remaining = delay(Math.max(timeoutMs - (Date.now() - startedAt), 1), options.signal);
+    const failedAt = (step: string) => (event: ChainEvent) => event.detailType !== 'Step Failed' || event.detail['step'] === step;
+    const deployed = await Promise.race([follower.next(['Campaign Deployed', 'Step Failed'], failedAt('deployment')), remaining.done]);
+    const batch = await Promise.race([follower.next(['Batch Output Ready', 'Step Failed'], failedAt('batch')), remaining.done]);
+    remaining.cancel();
+    const result = { ...base, events: [...follower.events], outcome: DEMO_OUTCOME.completed, exitCode: 0 as const, metrics };
+
     write(out);
-    const recommendations = completed.resourceArn ? await showRecommendations(clients, completed.resourceArn, data, out) : [];
-    if (recommendations.length === 0) {
-      write(out, 'No campaign is ACTIVE in this dataset group (no service of the manifest has deployed one),');
-      write(out, 'so there are no live recommendations to show.');
+    if (typeof deployed === 'string' || deployed.detailType !== 'Campaign Deployed' || !completed.resourceArn) {
+      const reason = typeof deployed === 'string' ? `nothing arrived in time (${deployed})` : String(deployed.detail['reason'] ?? 'no Campaign Deployed');
+      write(out, `No campaign was deployed in this run (${reason}), so there are no live recommendations to show.`);
+      return { ...result, recommendations: [], eventsSent: [] };
     }
-    return { ...base, outcome: DEMO_OUTCOME.completed, exitCode: 0, metrics, recommendations };
+    const campaign = { name: String(deployed.detail['campaignName']), arn: String(deployed.detail['resourceArn']) };
+    const shown = await showRecommendations(clients, completed.resourceArn, campaign, data, out);
+    write(out);
+    if (typeof batch === 'string' || batch.detailType !== 'Batch Output Ready') {
+      const reason = typeof batch === 'string' ? `nothing arrived in time (${batch})` : String(batch.detail['reason']);
+      write(out, `No batch output in this run: ${reason}`);
+      return { ...result, ...shown };
+    }
+    return { ...result, ...shown, batchOutput: await showBatchOutput(clients, batch, out) };
   } finally {
     unsubscribe?.();
     await cloud?.close();

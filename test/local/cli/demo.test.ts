@@ -6,7 +6,6 @@ import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { CreateCampaignCommand, DescribeCampaignCommand } from '@aws-sdk/client-personalize';
 import { describe, expect, it } from 'vitest';
 import { validateParameterFile } from '../../../packages/core/src/parameter-file/validate';
 import { createClients } from '@recops/core/runtime';
@@ -58,7 +57,7 @@ describe('CLI: recops demo', () => {
     expect(result.outcome, printed.text()).toBe('completed');
     expect(result.exitCode).toBe(0);
     expect(events[0]?.detailType).toBe('Pipeline Requested');
-    expect(events.at(-1)?.detailType).toBe('Pipeline Completed');
+    expect(events.filter((e) => e.detailType === 'Pipeline Completed')).toHaveLength(1);
     expect(new Set(events.map((e) => e.detail['runId']))).toEqual(new Set([result.runId]));
     expect(events.filter((e) => e.detailType === 'Pipeline Failed')).toEqual([]);
 
@@ -96,47 +95,36 @@ describe('CLI: recops demo', () => {
     expect(await exists(result.dataDir)).toBe(false);
   }, RUN_TEST_TIMEOUT_MS);
 
-  it('prints recommendations for one user when the dataset group has an ACTIVE campaign', async () => {
-    // Prepare: a completed run in a kept data directory, then a campaign on its personalization version.
-    const dataDir = await mkdtemp(join(tmpdir(), 'recops-demo-test-'));
-    try {
-      const first = await runDemo({ dataDir, data: SMALL_DATA, personalizeStepDelayMs: 50, timeoutMs: 45_000, out: capture().out });
-      expect(first.outcome).toBe('completed');
-      expect(first.recommendations).toEqual([]);
-      const version = first.metrics.find((m) => m.solutionName === 'user-personalization-solution');
-      const cloud = await createLocalCloud({ dataDir, personalizeStepDelayMs: 50 });
-      try {
-        const { personalize } = createClients({ endpoint: cloud.endpoint, region: cloud.region, env: {} });
-        const { campaignArn } = await personalize.send(
-          new CreateCampaignCommand({ name: 'user-personalization-campaign', solutionVersionArn: version?.solutionVersionArn, minProvisionedTPS: 1 }),
-        );
-        await expect.poll(async () => (await personalize.send(new DescribeCampaignCommand({ campaignArn }))).campaign?.status, { timeout: 10_000 }).toBe('ACTIVE');
-      } finally {
-        await cloud.close();
-      }
-      const printed = capture();
-      // Act: the demo again, on the same data directory.
-      const second = await runDemo({ dataDir, data: SMALL_DATA, personalizeStepDelayMs: 50, timeoutMs: 45_000, out: printed.out });
-      // Assess: five movies for the first user, printed with their genres.
-      expect(second.outcome, printed.text()).toBe('completed');
-      expect(second.kept).toBe(true);
-      const [plain, filtered] = second.recommendations;
-      expect(plain?.userId).toBe('u1');
-      expect(plain?.itemIds).toHaveLength(5);
-      const movies = generateDemoData(SMALL_DATA).movies;
-      for (const itemId of plain?.itemIds ?? []) {
-        expect(printed.text()).toContain(`${itemId.padEnd(6)} ${movies.get(itemId)?.genres.join('|')}`);
-      }
-      expect(printed.text()).toMatch(/Recommendations from campaign user-personalization-campaign for u1 \(planted favourite genres: [A-Za-z-]+/);
-      // Through the genre filter, only movies of the requested genre come back.
-      const genre = JSON.parse(filtered?.filter?.values['GENRES'] ?? '""') as string;
-      expect(filtered?.filter?.name).toBe('genre');
-      expect(filtered?.itemIds.length).toBeGreaterThan(0);
-      for (const itemId of filtered?.itemIds ?? []) expect(movies.get(itemId)?.genres).toContain(genre);
-    } finally {
-      await rm(dataDir, { recursive: true, force: true });
-    }
-  }, 2 * RUN_TEST_TIMEOUT_MS);
+  it('prints the deployed campaign\'s top 10 for one user before and after a few PutEvents, and the batch output with its _CHECK', async () => {
+    // Prepare
+    const printed = capture();
+    // Act
+    const result = await runDemo({ data: SMALL_DATA, personalizeStepDelayMs: 50, timeoutMs: 45_000, out: printed.out });
+    // Assess: ten movies for the first user, printed with their genres, before and after the events.
+    expect(result.outcome, printed.text()).toBe('completed');
+    const [before, after, filtered] = result.recommendations;
+    expect(before?.campaignName).toBe('user-personalization-campaign');
+    expect(before?.userId).toBe('u1');
+    expect(before?.itemIds).toHaveLength(10);
+    const movies = generateDemoData(SMALL_DATA).movies;
+    for (const itemId of before?.itemIds ?? []) expect(printed.text()).toContain(`${itemId.padEnd(6)} ${movies.get(itemId)?.genres.join('|')}`);
+    expect(printed.text()).toMatch(/Top 10 from campaign user-personalization-campaign for u1 \(planted favourite genres: [A-Za-z-]+/);
+    // Three clicks through the event tracker change the next answer without retraining.
+    expect(result.eventsSent).toHaveLength(3);
+    expect(printed.text()).toContain(`PutEvents through the event tracker: u1 clicked ${result.eventsSent.join(', ')}`);
+    expect(after?.itemIds).toHaveLength(10);
+    expect(after?.itemIds).not.toEqual(before?.itemIds);
+    // Through the genre filter, only movies of the requested genre come back.
+    const genre = JSON.parse(filtered?.filter?.values['GENRES'] ?? '""') as string;
+    expect(filtered?.filter?.name).toBe('genre');
+    expect(filtered?.itemIds.length).toBeGreaterThan(0);
+    for (const itemId of filtered?.itemIds ?? []) expect(movies.get(itemId)?.genres).toContain(genre);
+    // The batch output, complete: _CHECK and manifest.json beside the .out.
+    expect(result.batchOutput?.url).toMatch(/^s3:\/\/[^/]+\/batch\/movies-demo\/user-personalization-solution\/user-personalization-solution_\d{4}(_\d{2}){5}\/$/);
+    expect(result.batchOutput?.keys).toEqual(['_CHECK', 'job_config.json.out', 'manifest.json']);
+    expect(result.batchOutput?.lineCount).toBe(5);
+    expect(printed.text()).toContain(`Batch inference output (5 users, 0 errors): ${result.batchOutput?.url}`);
+  }, RUN_TEST_TIMEOUT_MS);
 
   it('returns exit code 1 and prints the failing step when the data is below the training minimums', async () => {
     const printed = capture();

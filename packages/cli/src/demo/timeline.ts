@@ -88,6 +88,7 @@ export class RunFollower {
   readonly events: ChainEvent[] = [];
   runId: string | undefined;
   private settle: ((event: ChainEvent) => void) | undefined;
+  private readonly waiters = new Set<(event: ChainEvent) => void>();
   readonly ended: Promise<ChainEvent>;
 
   constructor(
@@ -113,6 +114,22 @@ export class RunFollower {
     }
     this.events.push(event);
     this.print(event);
+    for (const waiter of this.waiters) waiter(event);
     if (event.detailType === OUTCOME.completed || event.detailType === OUTCOME.failed) this.settle?.(event);
   };
+
+  /** The run's first event of one of `detailTypes` (matching `where`): one already seen, or the next to arrive. */
+  next(detailTypes: readonly string[], where: (event: ChainEvent) => boolean = () => true): Promise<ChainEvent> {
+    const matches = (event: ChainEvent): boolean => detailTypes.includes(event.detailType) && where(event);
+    const seen = this.events.find(matches);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve) => {
+      const waiter = (event: ChainEvent): void => {
+        if (!matches(event)) return;
+        this.waiters.delete(waiter);
+        resolve(event);
+      };
+      this.waiters.add(waiter);
+    });
+  }
 }
