@@ -106,6 +106,30 @@ async function lineOfRecord(blobs: BlobStore, bucket: string, key: string, recor
   return 0;
 }
 
+/**
+ * The line on which the quote left open at the end of the file was opened. csv-parse reports the
+ * file's last line for CSV_QUOTE_NOT_CLOSED; the user needs the line where the quote starts. Bytes
+ * are scanned as they are: in UTF-8 no multi-byte character contains a `"` or `\n` byte, and a
+ * doubled `""` inside quotes toggles twice.
+ */
+async function lineOfUnclosedQuote(blobs: BlobStore, bucket: string, key: string): Promise<number | undefined> {
+  const stream = await blobs.read(bucket, key);
+  let line = 1;
+  let openedOn: number | undefined;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      for (let i = 0; i < chunk.length; i++) {
+        const byte = chunk[i];
+        if (byte === 0x0a) line++;
+        else if (byte === 0x22) openedOn = openedOn === undefined ? line : undefined;
+      }
+    }
+  } finally {
+    stream.destroy();
+  }
+  return openedOn;
+}
+
 async function importObject(
   blobs: BlobStore,
   bucket: string,
@@ -159,7 +183,11 @@ async function importObject(
       throw new ImportValidationError(file, line, err.field, err.rule);
     }
     if (err instanceof EngineJobError) throw err;
-    const e = err as { message: string; lines?: number };
+    const e = err as { message: string; lines?: number; code?: string };
+    if (e.code === 'CSV_QUOTE_NOT_CLOSED') {
+      const line = (await lineOfUnclosedQuote(blobs, bucket, key).catch(() => undefined)) ?? e.lines ?? 0;
+      throw new ImportValidationError(file, line, undefined, 'malformed CSV: a quote opened on this line is never closed');
+    }
     throw new ImportValidationError(file, e.lines ?? 0, undefined, `malformed CSV: ${e.message}`);
   }
   if (columnOf === undefined) throw new ImportValidationError(file, 1, undefined, 'the file is empty (a header row is required)');
