@@ -11,10 +11,12 @@
  *   3. Add its handle to `LocalCloud` as an optional member and set it in the returned object.
  * Each service keeps its state under its own subdirectory of `dataDir` (e.g. `<dataDir>/sqs/`).
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { PersonalizeEngine } from '@recops/engine';
 import type { ServiceDefinition } from '@recops/platform';
 import { EventLog } from './event-log';
+import { FAULT_LOG_KIND, FAULT_SETTINGS_LOG_KIND, FaultInjector } from './faults/injector';
+import { faultOptionsFromEnv, hasFaults, type FaultOptions } from './faults/options';
 import { createLocalS3, type LocalS3 } from './s3';
 import { deliverConfiguredNotifications } from './s3/configured-notifications';
 import { queueNameFromArn } from './sqs';
@@ -39,6 +41,13 @@ export interface LocalCloudOptions {
   readonly engine?: PersonalizeEngine;
   /** Delay of each Personalize status step (CREATE PENDING → CREATE IN_PROGRESS → …). Default 500 ms. */
   readonly personalizeStepDelayMs?: number;
+  /**
+   * Faults to inject (see `faults/options.ts`). Default: the `RECOPS_LOCAL_FAULTS` environment
+   * variable (JSON), else none.
+   */
+  readonly faults?: FaultOptions;
+  /** How a `handlerExitRate` fault ends the process. Default: SIGKILL to itself. */
+  readonly faultExit?: () => void;
 }
 
 /** What a service factory gets to build itself. */
@@ -56,6 +65,8 @@ export interface LocalCloudContext {
   register(service: WireService): void;
   /** Runs `close` when the cloud closes; later registrations close first. */
   onClose(close: () => Promise<void> | void): void;
+  /** Injected faults of this run, when any are switched on. */
+  readonly faults?: FaultInjector;
 }
 
 export interface LocalCloud {
@@ -82,11 +93,23 @@ export interface LocalCloud {
 export async function createLocalCloud(options: LocalCloudOptions): Promise<LocalCloud> {
   const dataDir = resolve(options.dataDir);
   const stage = options.stage ?? 'local';
+  const faultOptions = options.faults ?? faultOptionsFromEnv(process.env);
   await ensureDir(dataDir);
   const eventLog = await EventLog.open(dataDir);
+  const faults = hasFaults(faultOptions)
+    ? new FaultInjector({
+        faults: faultOptions,
+        onFault: (data) => void eventLog.append(FAULT_LOG_KIND, data).catch(() => undefined),
+        ...(options.faultExit ? { exit: options.faultExit } : {}),
+      })
+    : undefined;
+  if (faults) await eventLog.append(FAULT_SETTINGS_LOG_KIND, { ...faultOptions, seed: faults.seed });
   // Listen first: services and the runner need the endpoint (handlers' AWS_ENDPOINT_URL).
+  // Listening before the services exist, the server answers 503 (retried by SDKs) until all are ready.
   const server = await startServer({
     port: options.port ?? 0,
+    ready: false,
+    spoolDir: join(dataDir, 'tmp', 'bodies'),
     onError: (error, request) => {
       process.stderr.write(`local cloud: ${request.method} ${request.rawPath} failed: ${(error as Error).stack ?? String(error)}\n`);
     },
@@ -94,7 +117,7 @@ export async function createLocalCloud(options: LocalCloudOptions): Promise<Loca
   const closers: (() => Promise<void> | void)[] = [];
   let s3: LocalS3;
   try {
-    s3 = await createLocalS3({ dataDir, eventLog });
+    s3 = await createLocalS3({ dataDir, eventLog, deferNotifications: true });
   } catch (error) {
     await server.close();
     await eventLog.close();
@@ -112,8 +135,9 @@ export async function createLocalCloud(options: LocalCloudOptions): Promise<Loca
     eventLog,
     options,
     s3,
-    register: (service) => server.register(service),
+    register: (service) => server.register(faults ? faults.wrapWire(service) : service),
     onClose: (close) => closers.push(close),
+    ...(faults ? { faults } : {}),
   };
 
   let closing: Promise<void> | undefined;
@@ -155,6 +179,10 @@ export async function createLocalCloud(options: LocalCloudOptions): Promise<Loca
     personalize = await attachPersonalize(context);
     // Keep last: the runner delivers queued messages at once, to handlers that call every service.
     runner = await attachRunner(context, bus);
+    // Every service, queue, rule and listener exists: answer requests, then hand out again the
+    // notifications journaled before a restart (uploads arriving meanwhile wait behind them).
+    server.markReady();
+    await s3.startNotifications();
   } catch (error) {
     await close();
     throw error;

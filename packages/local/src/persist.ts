@@ -12,7 +12,7 @@ import { mkdir, open, readFile, readdir, rename, rm, unlink } from 'node:fs/prom
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { PersistError, UnsafePathError } from './errors';
+import { PersistError, UnsafePathError, quote } from './errors';
 
 const TEMP_SUFFIX = '.tmp';
 
@@ -145,18 +145,18 @@ export async function removeStaleTempFiles(dir: string): Promise<void> {
 export function resolveInside(root: string, ...segments: string[]): string {
   for (const segment of segments) {
     if (segment === '' || segment === '.' || segment === '..') {
-      throw new UnsafePathError(`Path segment ${JSON.stringify(segment)} is not allowed`);
+      throw new UnsafePathError(`Path segment ${quote(segment)} is not allowed`);
     }
     if (segment.includes('\0')) throw new UnsafePathError('Path segments must not contain NUL');
     if (segment.includes('/') || segment.includes('\\') || isAbsolute(segment)) {
-      throw new UnsafePathError(`Path segment ${JSON.stringify(segment)} must not contain a path separator`);
+      throw new UnsafePathError(`Path segment ${quote(segment)} must not contain a path separator`);
     }
   }
   const base = resolve(root);
   const target = resolve(base, ...segments);
   const rel = relative(base, target);
   if (rel === '' || rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel)) {
-    throw new UnsafePathError(`${JSON.stringify(segments.join('/'))} resolves outside ${base}`);
+    throw new UnsafePathError(`${quote(segments.join('/'))} resolves outside ${base}`);
   }
   return target;
 }

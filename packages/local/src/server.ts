@@ -12,7 +12,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { randomUUID } from 'node:crypto';
-import { ServerStartError } from './errors';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ServerStartError, quote } from './errors';
+import { BodyTooLargeError, DEFAULT_BODY_LIMITS, prepareSpoolDir, readRequestBody, removeSpoolFile, type BodyLimits, type RequestBody } from './request-body';
 import type { WireRequest, WireResponse, WireService } from './wire';
 
 export interface LocalServerOptions {
@@ -24,6 +28,18 @@ export interface LocalServerOptions {
   readonly services?: readonly WireService[];
   /** Called when a service throws instead of answering (the client gets a 500 in its protocol). */
   readonly onError?: (error: unknown, request: WireRequest) => void;
+  /**
+   * False: every request gets a 503 (which SDKs retry) until `markReady()`, so no client sees a
+   * half-started cloud (e.g. a 400 for a service not registered yet). Default true.
+   */
+  readonly ready?: boolean;
+  /** Body size limits (see `request-body.ts`). */
+  readonly bodyLimits?: BodyLimits;
+  /**
+   * Where large S3 bodies are spooled; emptied at start. Default: a fresh directory under the OS
+   * temp directory, removed on close.
+   */
+  readonly spoolDir?: string;
 }
 
 export interface LocalServer {
@@ -32,6 +48,8 @@ export interface LocalServer {
   readonly port: number;
   /** Adds a service after the ones already registered. */
   register(service: WireService): void;
+  /** Starts answering requests (see `LocalServerOptions.ready`). */
+  markReady(): void;
   /** Stops accepting, drops open keep-alive and long-poll connections, resolves when closed. */
   close(): Promise<void>;
 }
@@ -117,7 +135,7 @@ export function decodeAwsChunked(body: Buffer): { payload: Buffer; trailers: Rec
     if (lineEnd < 0) throw new Error('aws-chunked body ends inside a chunk header');
     const header = body.subarray(offset, lineEnd).toString('latin1');
     const size = Number.parseInt(header.split(';')[0] ?? '', 16);
-    if (!Number.isFinite(size) || size < 0) throw new Error(`aws-chunked chunk header ${JSON.stringify(header)} is invalid`);
+    if (!Number.isFinite(size) || size < 0) throw new Error(`aws-chunked chunk header ${quote(header)} is invalid`);
     offset = lineEnd + 2;
     if (size === 0) break;
     if (offset + size > body.length) throw new Error('aws-chunked body is shorter than its chunk sizes');
@@ -136,15 +154,6 @@ export function decodeAwsChunked(body: Buffer): { payload: Buffer; trailers: Rec
   return { payload: Buffer.concat(chunks), trailers };
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
 function lowerCaseHeaders(req: IncomingMessage): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
@@ -154,18 +163,40 @@ function lowerCaseHeaders(req: IncomingMessage): Record<string, string> {
   return headers;
 }
 
+interface ParseSettings {
+  readonly bodyLimits: BodyLimits;
+  readonly spoolDir: string;
+}
+
+/** S3 writes may carry object data: their bodies may be spooled to disk. */
+function carriesObjectData(method: string, signingName: string): boolean {
+  return signingName === 's3' && (method === 'PUT' || method === 'POST');
+}
+
+/** The answer to a body over its limit, in the protocol's own terms. */
+function bodyTooLargeResponse(protocol: ErrorProtocol, error: BodyTooLargeError): WireResponse {
+  const response =
+    protocol === 'xml'
+      ? error.spoolable
+        ? protocolError(protocol, 400, 'EntityTooLarge', `Your proposed upload exceeds the maximum allowed size of ${error.limit} bytes.`)
+        : protocolError(protocol, 400, 'MaxMessageLengthExceeded', `Your request was too big: at most ${error.limit} bytes are accepted.`)
+      : protocolError(protocol, 413, 'RequestEntityTooLarge', `The request body exceeds the maximum of ${error.limit} bytes.`);
+  // The rest of the body is not read: the connection cannot be reused.
+  return { ...response, headers: { ...response.headers, connection: 'close' } };
+}
+
 /** Builds the WireRequest, or the error response for a request that cannot be one. */
-async function parseRequest(req: IncomingMessage): Promise<WireRequest | WireResponse> {
+async function parseRequest(req: IncomingMessage, settings: ParseSettings): Promise<{ request: WireRequest; body?: RequestBody } | WireResponse> {
   const url = req.url ?? '/';
   const queryStart = url.indexOf('?');
   const rawPath = queryStart < 0 ? url : url.slice(0, queryStart);
   const query = new URLSearchParams(queryStart < 0 ? '' : url.slice(queryStart + 1));
   const headers = lowerCaseHeaders(req);
   const protocol = errorProtocolOf(headers);
-  let body = await readBody(req);
 
   const signature = signingNameOf(headers, query);
   if (!signature.ok) {
+    req.resume();
     return signature.missing
       ? protocolError(protocol, 403, protocol === 'xml' ? 'AccessDenied' : 'MissingAuthenticationTokenException',
           'Request is missing a SigV4 Authorization header or X-Amz-Credential query parameter')
@@ -178,40 +209,57 @@ async function parseRequest(req: IncomingMessage): Promise<WireRequest | WireRes
     // The path is decoded exactly once and never normalised: `..` stays visible to the service.
     path = decodeURIComponent(rawPath);
   } catch {
-    return protocolError(protocol, 400, protocol === 'xml' ? 'InvalidURI' : 'InvalidInputException', `Path ${rawPath} is not valid percent-encoding`);
+    req.resume();
+    return protocolError(protocol, 400, protocol === 'xml' ? 'InvalidURI' : 'InvalidInputException', `Path ${quote(rawPath)} is not valid percent-encoding`);
   }
 
+  const method = (req.method ?? 'GET').toUpperCase();
   const contentEncoding = headers['content-encoding'] ?? '';
   const isChunked = contentEncoding.split(',').some((e) => e.trim() === 'aws-chunked') ||
     (headers['x-amz-content-sha256'] ?? '').startsWith('STREAMING-');
-  if (isChunked) {
-    try {
-      const decoded = decodeAwsChunked(body);
-      body = decoded.payload;
-      Object.assign(headers, decoded.trailers);
-    } catch (error) {
+  const declared = headers['content-length'] === undefined ? undefined : Number(headers['content-length']);
+  let read: RequestBody;
+  try {
+    read = await readRequestBody(req, {
+      limits: settings.bodyLimits,
+      spoolable: carriesObjectData(method, signature.signingName),
+      spoolDir: settings.spoolDir,
+      chunked: isChunked,
+      ...(declared !== undefined && Number.isFinite(declared) ? { declaredLength: declared } : {}),
+    });
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return bodyTooLargeResponse(protocol, error);
+    if ((error as Error).name === 'ChunkedBodyError') {
       return protocolError(protocol, 400, protocol === 'xml' ? 'IncompleteBody' : 'SerializationException', (error as Error).message);
     }
+    throw error;
+  }
+  if (isChunked) {
+    Object.assign(headers, read.trailers);
     const remaining = contentEncoding.split(',').map((e) => e.trim()).filter((e) => e !== '' && e !== 'aws-chunked');
     if (remaining.length > 0) headers['content-encoding'] = remaining.join(', ');
     else delete headers['content-encoding'];
-    headers['content-length'] = String(body.length);
+    headers['content-length'] = String(read.kind === 'file' ? read.size : read.body.length);
   }
 
   return {
-    method: (req.method ?? 'GET').toUpperCase(),
-    path,
-    rawPath,
-    query,
-    headers,
-    body,
-    signingName: signature.signingName,
-    target: headers['x-amz-target'],
+    request: {
+      method,
+      path,
+      rawPath,
+      query,
+      headers,
+      body: read.kind === 'buffer' ? read.body : Buffer.alloc(0),
+      ...(read.kind === 'file' ? { bodyFile: { path: read.file, size: read.size } } : {}),
+      signingName: signature.signingName,
+      target: headers['x-amz-target'],
+    },
+    body: read,
   };
 }
 
-function isWireRequest(value: WireRequest | WireResponse): value is WireRequest {
-  return 'method' in value;
+function isParsed(value: { request: WireRequest } | WireResponse): value is { request: WireRequest; body?: RequestBody } {
+  return 'request' in value;
 }
 
 async function writeResponse(res: ServerResponse, response: WireResponse, isHead: boolean): Promise<void> {
@@ -251,19 +299,40 @@ export async function startServer(options: LocalServerOptions = {}): Promise<Loc
   const host = options.host ?? '127.0.0.1';
   const services: WireService[] = [...(options.services ?? [])];
 
+  const spoolDir = options.spoolDir ?? join(tmpdir(), `recops-spool-${process.pid}-${randomUUID()}`);
+  await prepareSpoolDir(spoolDir);
+  const settings: ParseSettings = { bodyLimits: options.bodyLimits ?? DEFAULT_BODY_LIMITS, spoolDir };
+  let ready = options.ready ?? true;
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    let parsed: WireRequest | WireResponse;
+    if (!ready) {
+      req.resume();
+      const protocol = errorProtocolOf(lowerCaseHeaders(req));
+      const refusal = protocolError(protocol, 503, protocol === 'xml' ? 'ServiceUnavailable' : 'ServiceUnavailableException',
+        'The local cloud is starting; retry shortly');
+      await writeResponse(res, { ...refusal, headers: { ...refusal.headers, 'retry-after': '1' } }, req.method === 'HEAD');
+      return;
+    }
+    let parsed: { request: WireRequest; body?: RequestBody } | WireResponse;
     try {
-      parsed = await parseRequest(req);
+      parsed = await parseRequest(req, settings);
     } catch {
       res.destroy();
       return;
     }
-    if (!isWireRequest(parsed)) {
+    if (!isParsed(parsed)) {
       await writeResponse(res, parsed, req.method === 'HEAD');
       return;
     }
-    const request = parsed;
+    try {
+      await answer(parsed.request, res);
+    } finally {
+      if (parsed.body) await removeSpoolFile(parsed.body).catch(() => undefined);
+    }
+  };
+
+  const answer = async (parsedRequest: WireRequest, res: ServerResponse): Promise<void> => {
+    const request = parsedRequest;
     const protocol = errorProtocolOf(request.headers);
     let response: WireResponse;
     const service = services.find((candidate) => candidate.matches(request));
@@ -276,7 +345,7 @@ export async function startServer(options: LocalServerOptions = {}): Promise<Loc
       } catch (error) {
         options.onError?.(error, request);
         response = protocolError(protocol, 500, protocol === 'xml' ? 'InternalError' : 'InternalFailure',
-          `The local service failed: ${(error as Error).message ?? String(error)}`);
+          `The local service failed: ${quote((error as Error).message ?? String(error), 512)}`);
       }
     }
     await writeResponse(res, response, request.method === 'HEAD');
@@ -313,11 +382,14 @@ export async function startServer(options: LocalServerOptions = {}): Promise<Loc
     register(service) {
       services.push(service);
     },
+    markReady() {
+      ready = true;
+    },
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      });
+      }).then(() => (options.spoolDir === undefined ? rm(spoolDir, { recursive: true, force: true }) : undefined));
       return closing;
     },
   };

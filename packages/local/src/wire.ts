@@ -19,7 +19,10 @@ export interface WireRequest {
   readonly query: URLSearchParams;
   /** Lower-cased header names. */
   readonly headers: Readonly<Record<string, string>>;
+  /** The body read into memory; empty when it was spooled to `bodyFile`. */
   readonly body: Buffer;
+  /** A large S3 body spooled to disk (see `request-body.ts`); removed once the request is answered. */
+  readonly bodyFile?: { readonly path: string; readonly size: number };
   /** SigV4 signing name from the credential scope (`s3`, `sqs`, `events`, `scheduler`, `personalize`). */
   readonly signingName: string | undefined;
   /** `X-Amz-Target` header, when present (JSON protocols). */

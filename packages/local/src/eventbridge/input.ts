@@ -3,6 +3,7 @@
  * `InputTransformer` template filled from `InputPathsMap` (EventBridge "Transforming target input").
  */
 import { EventBridgeError } from './errors';
+import { clip } from '../errors';
 
 export interface TargetInputSettings {
   readonly Input?: string;
@@ -12,10 +13,10 @@ export interface TargetInputSettings {
 
 /** Resolves a simple JSONPath (`$`, `$.a.b`, `$.a[0]`, `$['a-b']`). */
 export function readJsonPath(value: unknown, path: string): unknown {
-  if (!path.startsWith('$')) throw new EventBridgeError('ValidationException', `JSON path ${path} must start with $`);
+  if (!path.startsWith('$')) throw new EventBridgeError('ValidationException', `JSON path ${clip(path)} must start with $`);
   const steps = [...path.slice(1).matchAll(/\.([^.[\]]+)|\[(\d+)\]|\['([^']+)'\]|\["([^"]+)"\]/g)];
   const consumed = steps.reduce((length, step) => length + step[0].length, 0);
-  if (consumed !== path.length - 1) throw new EventBridgeError('ValidationException', `JSON path ${path} is not a supported path ($.a.b, $.a[0])`);
+  if (consumed !== path.length - 1) throw new EventBridgeError('ValidationException', `JSON path ${clip(path)} is not a supported path ($.a.b, $.a[0])`);
   let current: unknown = value;
   for (const step of steps) {
     if (current === null || typeof current !== 'object') return undefined;

@@ -15,6 +15,7 @@
  */
 import { isIP } from 'node:net';
 import { InvalidEventPatternError } from './errors';
+import { clip } from '../errors';
 
 type Leaf = string | number | boolean | null;
 type LeafMatcher = (value: Leaf) => boolean;
@@ -71,7 +72,7 @@ export class EventPattern {
 
 function parseObject(value: Record<string, unknown>, path: string): ObjectNode {
   const keys = Object.keys(value);
-  if (keys.length === 0) throw new InvalidEventPatternError(`Empty objects are not allowed${path ? ` at "${path}"` : ''}`);
+  if (keys.length === 0) throw new InvalidEventPatternError(`Empty objects are not allowed${path ? ` at "${clip(path)}"` : ''}`);
   const fields: [string, FieldNode][] = [];
   const ors: ObjectNode[][] = [];
   for (const key of keys) {
@@ -94,7 +95,7 @@ function parseObject(value: Record<string, unknown>, path: string): ObjectNode {
 }
 
 function parseLeafArray(values: readonly unknown[], path: string): FieldNode {
-  if (values.length === 0) throw new InvalidEventPatternError(`Empty arrays are not allowed at "${path}"`);
+  if (values.length === 0) throw new InvalidEventPatternError(`Empty arrays are not allowed at "${clip(path)}"`);
   const matchers: LeafMatcher[] = [];
   let matchesAbsent = false;
   for (const value of values) {
@@ -105,7 +106,7 @@ function parseLeafArray(values: readonly unknown[], path: string): FieldNode {
       if (parsed === 'absent') matchesAbsent = true;
       else matchers.push(parsed);
     } else {
-      throw new InvalidEventPatternError(`Match value at "${path}" must be a string, number, true, false, null or an operator object; got ${describe(value)}`);
+      throw new InvalidEventPatternError(`Match value at "${clip(path)}" must be a string, number, true, false, null or an operator object; got ${describe(value)}`);
     }
   }
   return { type: 'leaf', matchers, matchesAbsent };
@@ -116,8 +117,8 @@ function exactMatcher(expected: Leaf): LeafMatcher {
 }
 
 function requireString(value: unknown, operator: string, path: string, allowEmpty = true): string {
-  if (typeof value !== 'string') throw new InvalidEventPatternError(`"${operator}" at "${path}" must be a string; got ${describe(value)}`);
-  if (!allowEmpty && value === '') throw new InvalidEventPatternError(`"${operator}" at "${path}" must not be an empty string`);
+  if (typeof value !== 'string') throw new InvalidEventPatternError(`"${operator}" at "${clip(path)}" must be a string; got ${describe(value)}`);
+  if (!allowEmpty && value === '') throw new InvalidEventPatternError(`"${operator}" at "${clip(path)}" must not be an empty string`);
   return value;
 }
 
@@ -128,7 +129,7 @@ function affixMatcher(operator: 'prefix' | 'suffix', argument: unknown, path: st
   if (isPlainObject(argument)) {
     const keys = Object.keys(argument);
     if (keys.length !== 1 || keys[0] !== 'equals-ignore-case') {
-      throw new InvalidEventPatternError(`"${operator}" at "${path}" accepts a string or {"equals-ignore-case": string}; got ${describe(argument)}`);
+      throw new InvalidEventPatternError(`"${operator}" at "${clip(path)}" accepts a string or {"equals-ignore-case": string}; got ${describe(argument)}`);
     }
     expected = requireString(argument['equals-ignore-case'], `${operator}.equals-ignore-case`, path, allowEmpty).toLowerCase();
     ignoreCase = true;
@@ -144,7 +145,7 @@ function affixMatcher(operator: 'prefix' | 'suffix', argument: unknown, path: st
 function stringOrStrings(argument: unknown, operator: string, path: string): string[] {
   if (typeof argument === 'string') return [argument];
   if (Array.isArray(argument) && argument.length > 0 && argument.every((item) => typeof item === 'string')) return argument as string[];
-  throw new InvalidEventPatternError(`"${operator}" at "${path}" must be a string or a non-empty array of strings; got ${describe(argument)}`);
+  throw new InvalidEventPatternError(`"${operator}" at "${clip(path)}" must be a string or a non-empty array of strings; got ${describe(argument)}`);
 }
 
 function onlyStrings(test: (value: string) => boolean): LeafMatcher {
@@ -154,7 +155,7 @@ function onlyStrings(test: (value: string) => boolean): LeafMatcher {
 function parseOperator(operator: Record<string, unknown>, path: string): LeafMatcher | 'absent' {
   const keys = Object.keys(operator);
   if (keys.length !== 1) {
-    throw new InvalidEventPatternError(`Operator object at "${path}" must have exactly one key; got ${describe(operator)}`);
+    throw new InvalidEventPatternError(`Operator object at "${clip(path)}" must have exactly one key; got ${describe(operator)}`);
   }
   const name = keys[0] as string;
   const argument = operator[name];
@@ -172,7 +173,7 @@ function parseOperator(operator: Record<string, unknown>, path: string): LeafMat
       return onlyStrings((value) => regex.test(value));
     }
     case 'exists':
-      if (typeof argument !== 'boolean') throw new InvalidEventPatternError(`"exists" at "${path}" must be true or false; got ${describe(argument)}`);
+      if (typeof argument !== 'boolean') throw new InvalidEventPatternError(`"exists" at "${clip(path)}" must be true or false; got ${describe(argument)}`);
       return argument ? () => true : 'absent';
     case 'numeric':
       return numericMatcher(argument, path);
@@ -181,7 +182,7 @@ function parseOperator(operator: Record<string, unknown>, path: string): LeafMat
     case 'anything-but':
       return anythingButMatcher(argument, path);
     default:
-      throw new InvalidEventPatternError(`Unrecognized match type ${name} at "${path}"`);
+      throw new InvalidEventPatternError(`Unrecognized match type ${clip(name)} at "${clip(path)}"`);
   }
 }
 
@@ -195,11 +196,11 @@ function wildcardRegex(pattern: string, path: string): RegExp {
     const char = pattern[index] as string;
     if (char === '\\') {
       const next = pattern[index + 1];
-      if (next !== '*' && next !== '\\') throw new InvalidEventPatternError(`Invalid escape character at pos ${index + 1} in wildcard at "${path}"`);
+      if (next !== '*' && next !== '\\') throw new InvalidEventPatternError(`Invalid escape character at pos ${index + 1} in wildcard at "${clip(path)}"`);
       source += `\\${next}`;
       index += 1;
     } else if (char === '*') {
-      if (pattern[index + 1] === '*') throw new InvalidEventPatternError(`Consecutive wildcard characters at pos ${index + 1} in wildcard at "${path}"`);
+      if (pattern[index + 1] === '*') throw new InvalidEventPatternError(`Consecutive wildcard characters at pos ${index + 1} in wildcard at "${clip(path)}"`);
       source += '[\\s\\S]*';
     } else {
       source += char.replace(/[.+?^${}()|[\]]/g, '\\$&');
@@ -213,7 +214,7 @@ const UPPER_BOUNDS = new Set(['<', '<=']);
 
 function numericMatcher(argument: unknown, path: string): LeafMatcher {
   const bad = (reason: string): never => {
-    throw new InvalidEventPatternError(`"numeric" at "${path}" ${reason}; got ${describe(argument)}`);
+    throw new InvalidEventPatternError(`"numeric" at "${clip(path)}" ${reason}; got ${describe(argument)}`);
   };
   if (!Array.isArray(argument) || (argument.length !== 2 && argument.length !== 4)) {
     return bad('must be an array [op, number] or [lower op, number, upper op, number]');
@@ -280,7 +281,7 @@ function cidrMatcher(argument: unknown, path: string): LeafMatcher {
   const width = family === 4 ? 32 : 128;
   const prefix = prefixText === undefined ? width : Number(prefixText);
   if (family === 0 || !Number.isInteger(prefix) || prefix < 0 || prefix > width) {
-    throw new InvalidEventPatternError(`"cidr" at "${path}" must be an IPv4 or IPv6 address or CIDR block; got ${describe(argument)}`);
+    throw new InvalidEventPatternError(`"cidr" at "${clip(path)}" must be an IPv4 or IPv6 address or CIDR block; got ${describe(argument)}`);
   }
   const toBig = family === 4 ? ipv4ToBigInt : ipv6ToBigInt;
   const shift = BigInt(width - prefix);
@@ -300,13 +301,13 @@ function anythingButMatcher(argument: unknown, path: string): LeafMatcher {
       const excluded = argument as number[];
       return (value) => typeof value === 'number' && !excluded.includes(value);
     }
-    throw new InvalidEventPatternError(`"anything-but" list at "${path}" must be a non-empty list of only strings or only numbers; got ${describe(argument)}`);
+    throw new InvalidEventPatternError(`"anything-but" list at "${clip(path)}" must be a non-empty list of only strings or only numbers; got ${describe(argument)}`);
   }
   if (isPlainObject(argument)) {
     const keys = Object.keys(argument);
     const inner = keys[0];
     if (keys.length !== 1 || inner === undefined) {
-      throw new InvalidEventPatternError(`"anything-but" object at "${path}" must have exactly one of prefix, suffix, equals-ignore-case, wildcard`);
+      throw new InvalidEventPatternError(`"anything-but" object at "${clip(path)}" must have exactly one of prefix, suffix, equals-ignore-case, wildcard`);
     }
     const value = argument[inner];
     switch (inner) {
@@ -324,10 +325,10 @@ function anythingButMatcher(argument: unknown, path: string): LeafMatcher {
         return onlyStrings((subject) => !regexes.some((regex) => regex.test(subject)));
       }
       default:
-        throw new InvalidEventPatternError(`Unsupported anything-but pattern ${inner} at "${path}"`);
+        throw new InvalidEventPatternError(`Unsupported anything-but pattern ${inner} at "${clip(path)}"`);
     }
   }
-  throw new InvalidEventPatternError(`"anything-but" at "${path}" must be a string, number, list or operator object; got ${describe(argument)}`);
+  throw new InvalidEventPatternError(`"anything-but" at "${clip(path)}" must be a string, number, list or operator object; got ${describe(argument)}`);
 }
 
 // ---------------------------------------------------------------- matching

@@ -15,6 +15,7 @@ import { ACCOUNT_ID, REGION } from '../wire';
 import { EventBridgeError, resourceNotFound, validationError } from './errors';
 import { renderTargetInput, validateTargetInput, type TargetInputSettings } from './input';
 import { EventPattern } from './pattern';
+import { clip, quote } from '../errors';
 
 export const DEFAULT_BUS = 'default';
 
@@ -185,9 +186,9 @@ export class EventBridgeStore {
 
   async createBus(name: string, description?: string, tags: Record<string, string> = {}): Promise<BusState> {
     if (!BUS_NAME.test(name) || name.startsWith('aws.')) {
-      throw validationError(`Event bus name ${JSON.stringify(name)} is invalid: use 1-256 characters from A-Z, a-z, 0-9, /, ., -, _ (not starting with aws.).`);
+      throw validationError(`Event bus name ${quote(name)} is invalid: use 1-256 characters from A-Z, a-z, 0-9, /, ., -, _ (not starting with aws.).`);
     }
-    if (this.buses.has(name)) throw new EventBridgeError('ResourceAlreadyExistsException', `Event bus ${name} already exists.`);
+    if (this.buses.has(name)) throw new EventBridgeError('ResourceAlreadyExistsException', `Event bus ${clip(name)} already exists.`);
     const now = this.now();
     const bus: BusState = { name, ...(description ? { description } : {}), createdAt: now, modifiedAt: now, tags: { ...tags } };
     this.buses.set(name, bus);
@@ -198,7 +199,7 @@ export class EventBridgeStore {
   getBus(nameOrArn: string | undefined): BusState {
     const name = busNameOf(nameOrArn);
     const bus = this.buses.get(name);
-    if (!bus) throw resourceNotFound(`Event bus ${name} does not exist.`);
+    if (!bus) throw resourceNotFound(`Event bus ${clip(name)} does not exist.`);
     return bus;
   }
 
@@ -209,7 +210,7 @@ export class EventBridgeStore {
   async deleteBus(name: string): Promise<void> {
     if (name === DEFAULT_BUS) throw validationError('Cannot delete event bus default.');
     if (!this.buses.has(name)) return;
-    if (this.listRules(name).length > 0) throw validationError(`Cannot delete event bus ${name} because it still has rules.`);
+    if (this.listRules(name).length > 0) throw validationError(`Cannot delete event bus ${clip(name)} because it still has rules.`);
     this.buses.delete(name);
     await this.save();
   }
@@ -218,7 +219,7 @@ export class EventBridgeStore {
 
   async putRule(input: PutRuleInput): Promise<RuleState> {
     if (!RULE_NAME.test(input.name)) {
-      throw validationError(`Rule name ${JSON.stringify(input.name)} is invalid: use 1-64 characters from A-Z, a-z, 0-9, ., -, _.`);
+      throw validationError(`Rule name ${quote(input.name)} is invalid: use 1-64 characters from A-Z, a-z, 0-9, ., -, _.`);
     }
     const bus = this.getBus(input.bus).name;
     if (input.eventPattern === undefined && input.scheduleExpression === undefined) {
@@ -265,7 +266,7 @@ export class EventBridgeStore {
   getRule(name: string, busNameOrArn?: string): RuleState {
     const bus = this.getBus(busNameOrArn).name;
     const rule = this.rules.get(`${bus}/${name}`);
-    if (!rule) throw resourceNotFound(`Rule ${name} does not exist on EventBus ${bus}.`);
+    if (!rule) throw resourceNotFound(`Rule ${clip(name)} does not exist on EventBus ${bus}.`);
     return rule;
   }
 
@@ -335,7 +336,7 @@ export class EventBridgeStore {
     const failed: PutEventsFailure[] = [];
     for (const id of ids) {
       const index = rule.targets.findIndex((target) => target.Id === id);
-      if (index < 0) failed.push({ TargetId: id, ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Target ${id} is not on rule ${name}.` });
+      if (index < 0) failed.push({ TargetId: id, ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Target ${clip(id)} is not on rule ${clip(name)}.` });
       else rule.targets.splice(index, 1);
     }
     await this.save();
@@ -353,7 +354,7 @@ export class EventBridgeStore {
   private taggable(arn: string): { tags: Record<string, string> } {
     for (const bus of this.buses.values()) if (busArn(bus.name) === arn) return bus;
     for (const rule of this.rules.values()) if (ruleArn(rule.bus, rule.name) === arn) return rule;
-    throw resourceNotFound(`Resource ${arn} does not exist.`);
+    throw resourceNotFound(`Resource ${clip(arn)} does not exist.`);
   }
 
   tagsOf(arn: string): Record<string, string> {

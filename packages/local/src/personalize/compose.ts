@@ -9,7 +9,8 @@ import { createLocalPersonalize, type LocalPersonalize } from './service';
 
 export async function attachPersonalize(context: LocalCloudContext): Promise<LocalPersonalize> {
   const given = context.options.engine;
-  const engine = given ?? createEngine({ dataDir: join(context.dataDir, 'engine'), blobs: context.s3.blobs });
+  const base = given ?? createEngine({ dataDir: join(context.dataDir, 'engine'), blobs: context.s3.blobs });
+  const engine = context.faults ? context.faults.wrapEngine(base) : base;
   const stepDelayMs = context.options.personalizeStepDelayMs;
   const personalize = await createLocalPersonalize({
     engine,
@@ -20,7 +21,7 @@ export async function attachPersonalize(context: LocalCloudContext): Promise<Loc
   context.onClose(async () => {
     await personalize.close();
     // An engine passed in belongs to the caller.
-    if (given === undefined) await engine.close();
+    if (given === undefined) await base.close();
   });
   return personalize;
 }

@@ -8,6 +8,7 @@ import { LimitExceededError, ResourceAlreadyExistsError, ResourceInUseError, Res
 import type { Json } from './input';
 import { type Lifecycle, Status } from './lifecycle';
 import type { Resource, ResourceStore } from './store';
+import { clip } from '../errors';
 
 /** Service quotas (PERSONALIZE.md §10), adjustable like their AWS counterparts. */
 export interface PersonalizeQuotas {
@@ -93,14 +94,14 @@ export function summarize(resource: Resource, members: readonly string[]): Json 
 export function findResource(ctx: ServiceContext, kind: ResourceKind, arn: string): Resource {
   const resource = ctx.store.get(arn);
   if (resource === undefined || resource.kind !== kind) {
-    throw new ResourceNotFoundError(`${KIND_LABEL[kind]} ${arn} does not exist.`);
+    throw new ResourceNotFoundError(`${KIND_LABEL[kind]} ${clip(arn)} does not exist.`);
   }
   return resource;
 }
 
 export function ensureAbsent(ctx: ServiceContext, kind: ResourceKind, arn: string): void {
   if (ctx.store.get(arn) !== undefined) {
-    throw new ResourceAlreadyExistsError(`${KIND_LABEL[kind]} ${arn} already exists.`);
+    throw new ResourceAlreadyExistsError(`${KIND_LABEL[kind]} ${clip(arn)} already exists.`);
   }
 }
 

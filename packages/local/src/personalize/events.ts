@@ -10,6 +10,7 @@ import { type Json, checkArn, requireString } from './input';
 import { Status } from './lifecycle';
 import { trackerByTrackingId } from './ops/event-trackers';
 import type { Resource } from './store';
+import { clip } from '../errors';
 
 /** Keys the events API reserves; they must not appear in `properties`. */
 const FORBIDDEN_EVENT_PROPERTIES = new Set(['userId', 'sessionId', 'eventType', 'timestamp', 'recommendationId', 'impression']);
@@ -59,7 +60,7 @@ function readEvent(entry: Json, index: number, session: { sessionId: string; use
   }
   const properties = parseProperties(entry['properties'], where, 1024);
   for (const key of Object.keys(properties ?? {})) {
-    if (FORBIDDEN_EVENT_PROPERTIES.has(key)) throw new InvalidInputError(`${where}.properties must not contain the reserved key "${key}".`);
+    if (FORBIDDEN_EVENT_PROPERTIES.has(key)) throw new InvalidInputError(`${where}.properties must not contain the reserved key "${clip(key)}".`);
   }
   return {
     sessionId: session.sessionId,
@@ -101,9 +102,9 @@ async function putEvents(ctx: ServiceContext, input: Json): Promise<Json> {
 function targetDataset(ctx: ServiceContext, input: Json, datasetType: string): Resource {
   const arn = checkArn(requireString(input, 'datasetArn'), 'datasetArn');
   const dataset = ctx.store.get(arn);
-  if (dataset === undefined || dataset.kind !== ResourceKind.dataset) throw new ResourceNotFoundError(`Dataset ${arn} does not exist.`);
-  if (dataset.fields['datasetType'] !== datasetType) throw new InvalidInputError(`Dataset ${arn} is a ${String(dataset.fields['datasetType'])} dataset, not ${datasetType}.`);
-  if (dataset.status !== Status.active) throw new ResourceInUseError(`Dataset ${arn} is not ACTIVE (status ${dataset.status ?? 'unknown'}).`);
+  if (dataset === undefined || dataset.kind !== ResourceKind.dataset) throw new ResourceNotFoundError(`Dataset ${clip(arn)} does not exist.`);
+  if (dataset.fields['datasetType'] !== datasetType) throw new InvalidInputError(`Dataset ${clip(arn)} is a ${String(dataset.fields['datasetType'])} dataset, not ${datasetType}.`);
+  if (dataset.status !== Status.active) throw new ResourceInUseError(`Dataset ${clip(arn)} is not ACTIVE (status ${dataset.status ?? 'unknown'}).`);
   return dataset;
 }
 

@@ -4,6 +4,7 @@
  */
 import { ARN_PATTERN } from './arns';
 import { InvalidInputError, TooManyTagsError } from './errors';
+import { clip } from '../errors';
 
 export type Json = Record<string, unknown>;
 
@@ -43,7 +44,7 @@ export function requireName(input: Json, member = 'name'): string {
   const value = requireString(input, member);
   if (value.length > 63 || !NAME_PATTERN.test(value)) {
     throw new InvalidInputError(
-      `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: Member must have length less than or equal to 63 and satisfy regular expression pattern: ^[a-zA-Z0-9][a-zA-Z0-9\\-_]*`,
+      `1 validation error detected: Value '${clip(value)}' at '${member}' failed to satisfy constraint: Member must have length less than or equal to 63 and satisfy regular expression pattern: ^[a-zA-Z0-9][a-zA-Z0-9\\-_]*`,
     );
   }
   return value;
@@ -52,7 +53,7 @@ export function requireName(input: Json, member = 'name'): string {
 export function checkArn(value: string, member: string): string {
   if (value.length > 256 || !ARN_PATTERN.test(value)) {
     throw new InvalidInputError(
-      `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:([a-z\\d-]+):personalize:.*:.*:.+`,
+      `1 validation error detected: Value '${clip(value)}' at '${member}' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:([a-z\\d-]+):personalize:.*:.*:.+`,
     );
   }
   return value;
@@ -79,7 +80,7 @@ export function optionalInteger(input: Json, member: string, min: number, max: n
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     throw new InvalidInputError(
-      `1 validation error detected: Value '${String(value)}' at '${member}' failed to satisfy constraint: Member must be an integer between ${min} and ${max}`,
+      `1 validation error detected: Value '${clip(String(value))}' at '${member}' failed to satisfy constraint: Member must be an integer between ${min} and ${max}`,
     );
   }
   return value;
@@ -90,7 +91,7 @@ export function optionalEnum<T extends string>(input: Json, member: string, allo
   if (value === undefined) return undefined;
   if (!(allowed as readonly string[]).includes(value)) {
     throw new InvalidInputError(
-      `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: Member must satisfy enum value set: [${allowed.join(', ')}]`,
+      `1 validation error detected: Value '${clip(value)}' at '${member}' failed to satisfy constraint: Member must satisfy enum value set: [${allowed.join(', ')}]`,
     );
   }
   return value as T;
@@ -117,7 +118,7 @@ export function optionalStringMap(input: Json, member: string, maxKeys: number):
   const entries = Object.entries(value);
   if (entries.length > maxKeys) throw new InvalidInputError(`${member} must have at most ${maxKeys} entries.`);
   for (const [key, entry] of entries) {
-    if (typeof entry !== 'string') throw new InvalidInputError(`${member}.${key} must be a string.`);
+    if (typeof entry !== 'string') throw new InvalidInputError(`${member}.${clip(key)} must be a string.`);
   }
   return value as Record<string, string>;
 }
@@ -165,7 +166,7 @@ export function optionalRoleArn(input: Json, member = 'roleArn'): string | undef
   const value = optionalString(input, member);
   if (value !== undefined && (value.length > 256 || !ROLE_ARN_PATTERN.test(value))) {
     throw new InvalidInputError(
-      `1 validation error detected: Value '${value}' at '${member}' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:([a-z\\d-]+):iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+`,
+      `1 validation error detected: Value '${clip(value)}' at '${member}' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:([a-z\\d-]+):iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+`,
     );
   }
   return value;

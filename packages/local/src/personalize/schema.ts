@@ -3,6 +3,7 @@
  * checks the schema carries the fields its dataset type requires (PERSONALIZE.md §5).
  */
 import { InvalidInputError } from './errors';
+import { clip } from '../errors';
 
 const PRIMITIVES = new Set(['float', 'double', 'int', 'long', 'string', 'boolean', 'null']);
 export const MAX_SCHEMA_LENGTH = 20_000;
@@ -108,7 +109,7 @@ export function checkSchemaForDatasetType(text: string, datasetType: DatasetType
 export function normalizeDatasetType(value: string): DatasetTypeName {
   const upper = value.toUpperCase() as DatasetTypeName;
   if (!DATASET_TYPES.includes(upper)) {
-    throw new InvalidInputError(`datasetType "${value}" is not valid; use one of Interactions, Items, Users, Actions, Action_Interactions.`);
+    throw new InvalidInputError(`datasetType "${clip(value)}" is not valid; use one of Interactions, Items, Users, Actions, Action_Interactions.`);
   }
   return upper;
 }

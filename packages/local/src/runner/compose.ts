@@ -9,6 +9,7 @@ import { SqsService, SqsStore } from '../sqs';
 import type { WireService } from '../wire';
 import { startRunner, type Runner, type RunnerOptions, type RunnerS3 } from './runner';
 import type { ServiceDefinition } from '@recops/platform';
+import type { FaultInjector } from '../faults/injector';
 
 /** The subset of `LocalCloudContext` the bus services use. */
 export interface BusContext {
@@ -20,6 +21,7 @@ export interface BusContext {
   readonly options: { readonly manifest?: readonly ServiceDefinition[] };
   register(service: WireService): void;
   onClose(close: () => Promise<void> | void): void;
+  readonly faults?: FaultInjector;
 }
 
 export interface BusServices {
@@ -70,6 +72,7 @@ export async function attachRunner(
     scheduler: bus.scheduler,
     ...(context.s3 ? { s3: context.s3 } : {}),
     onLog: logTo(context),
+    ...(context.faults ? { faults: context.faults } : {}),
     ...overrides,
   });
   context.onClose(() => runner.close());

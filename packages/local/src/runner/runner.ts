@@ -32,6 +32,7 @@ import { HandlerLoadError, ManifestError } from './errors';
 import { loadHandler, type LambdaHandler } from './handler-loader';
 import { DELIVERY_OUTCOME, SqsEventSource, withTimeout, type Delivery } from './sqs-event-source';
 import { lambdaContext } from './lambda-events';
+import type { FaultInjector, HandlerFaults } from '../faults/injector';
 
 /** The part of the local S3 the runner needs (see `LocalS3`). */
 export interface RunnerS3 {
@@ -91,6 +92,8 @@ export interface RunnerOptions {
    * is not deleted: it comes back after its visibility timeout on the next start (at-least-once).
    */
   readonly shutdownGraceMs?: number;
+  /** Injected handler faults (see `faults/injector.ts`); none by default. */
+  readonly faults?: FaultInjector;
 }
 
 export interface Runner {
@@ -158,6 +161,8 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
   const retryDelays = options.s3RetryDelaysMs ?? [60_000, 120_000];
 
   const common = commonEnvironment(endpoint, stage, names);
+  const handlerFaults = new Map(manifest.map((service) => [service.name, options.faults?.handlerFaults(service.name)]));
+  const faultsOf = (service: string): HandlerFaults | undefined => handlerFaults.get(service);
   // Queue URLs are known before the queues exist, so a handler module sees its own at import time.
   const queueUrls = new Map(
     manifest.filter((service) => service.queue).map((service) => [service.name, `${endpoint}/${ACCOUNT_ID}/${names.queueName(service.name)}`]),
@@ -254,6 +259,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
           invokeWithin: invokeWithin(service),
           onDelivery,
           pollers: options.pollersPerQueue ?? 5,
+          ...(faultsOf(service.name) ? { faults: faultsOf(service.name) } : {}),
         });
         sources.push(source);
       }
@@ -268,6 +274,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
               const started = Date.now();
               try {
                 const context = lambdaContext(service.name, service.memoryMB, started + service.timeoutSeconds * 1000);
+                faultsOf(service.name)?.beforeInvoke();
                 await invokeWithin(service)(() => withTimeout(Promise.resolve(handler(event, context)), service.timeoutSeconds));
                 onDelivery({ service: service.name, source: 's3', outcome: DELIVERY_OUTCOME.succeeded, durationMs: Date.now() - started, bucket: record?.s3.bucket.name, key: record?.s3.object.key, attempt: attempt + 1 });
                 return;
@@ -283,6 +290,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
                   error: (error as Error)?.message ?? String(error),
                 });
                 const delay = retryDelays[attempt];
+                // Out of retries: Lambda drops the event too (the failure is in the event log).
                 if (delay === undefined) return;
                 // A retry waits, but never past close(): S3 keeps the event, AWS would too.
                 await new Promise<void>((resolveDelay) => {
@@ -294,6 +302,9 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
                 });
               }
             }
+            // Stopped before the handler succeeded or ran out of retries: the notification stays
+            // journaled and is delivered again on the next start.
+            throw new Error(`The local cloud stopped before ${service.name} handled s3://${record?.s3.bucket.name}/${record?.s3.object.key}`);
           };
           unsubscribers.push(
             options.s3.onObjectCreated(

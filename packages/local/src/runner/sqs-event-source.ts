@@ -13,6 +13,7 @@ import type { QueueSettings } from '@recops/platform';
 import { HandlerTimeoutError } from './errors';
 import type { LambdaHandler } from './handler-loader';
 import { lambdaContext, sqsRecord } from './lambda-events';
+import type { HandlerFaults } from '../faults/injector';
 
 export const DELIVERY_OUTCOME = {
   succeeded: 'succeeded',
@@ -49,7 +50,12 @@ export interface SqsEventSourceOptions {
   readonly onDelivery: (delivery: Delivery) => void;
   /** Concurrent pollers (Lambda starts with several; each handles one batch at a time). */
   readonly pollers: number;
+  /** Injected faults for this service's deliveries (see `faults/injector.ts`); none by default. */
+  readonly faults?: HandlerFaults;
 }
+
+/** Marks messages the runner holds (see `StoredMessage.heldBy`). */
+const RUNNER_HOLDER = 'runner';
 
 /** Runs `promise` against the function timeout; the handler itself cannot be stopped in-process. */
 export async function withTimeout<T>(promise: Promise<T>, timeoutSeconds: number): Promise<T> {
@@ -103,14 +109,21 @@ export class SqsEventSource {
         if (!this.stopped) this.options.onDelivery(this.report([], DELIVERY_OUTCOME.failed, 0, [], `polling stopped: ${(error as Error).message}`));
         return;
       }
-      if (batch.length > 0) await this.invoke(batch);
+      if (batch.length === 0) continue;
+      const faults = this.options.faults;
+      if (faults) {
+        const holdMs = faults.holdBackMs();
+        if (holdMs > 0) await new Promise((resolveHold) => setTimeout(resolveHold, holdMs));
+        batch = faults.order(batch);
+      }
+      await this.invoke(batch);
     }
   }
 
   private async collect(): Promise<StoredMessage[]> {
     const { sqs, queueName, settings } = this.options;
     const signal = this.abort.signal;
-    const records = await sqs.receive(queueName, { maxMessages: Math.min(10, settings.batchSize), waitTimeSeconds: 20, signal });
+    const records = await sqs.receive(queueName, { maxMessages: Math.min(10, settings.batchSize), waitTimeSeconds: 20, signal, holder: RUNNER_HOLDER });
     if (records.length === 0 || settings.batchingWindowSeconds <= 0) return records;
     const windowEnds = Date.now() + settings.batchingWindowSeconds * 1000;
     while (records.length < settings.batchSize && !this.stopped) {
@@ -120,6 +133,7 @@ export class SqsEventSource {
         maxMessages: Math.min(10, settings.batchSize - records.length),
         waitTimeSeconds: remainingMs / 1000,
         signal,
+        holder: RUNNER_HOLDER,
       });
       records.push(...more);
     }
@@ -135,6 +149,7 @@ export class SqsEventSource {
     let error: string | undefined;
     try {
       const context = lambdaContext(this.options.service, this.options.memoryMB, started + timeoutSeconds * 1000);
+      this.options.faults?.beforeInvoke();
       const response = await this.options.invokeWithin(() => withTimeout(Promise.resolve(handler(event, context)), timeoutSeconds));
       const failures = (response as SQSBatchResponse | undefined)?.batchItemFailures ?? [];
       const known = new Set(ids);
@@ -151,11 +166,35 @@ export class SqsEventSource {
     }
     const failed = new Set(failedIds);
     const succeeded = batch.filter((message) => !failed.has(message.id));
+    // An injected crash between the handler's return and the delete: the batch stays in flight.
+    if (this.options.faults?.exitBeforeDelete()) return;
     if (succeeded.length > 0) {
       await sqs.deleteMessages(queueName, succeeded.map((message) => message.receiptHandle ?? '')).catch(() => undefined);
     }
     const outcome = failedIds.length === 0 ? DELIVERY_OUTCOME.succeeded : failedIds.length === ids.length ? DELIVERY_OUTCOME.failed : DELIVERY_OUTCOME.partial;
     this.options.onDelivery(this.report(ids, outcome, Date.now() - started, failedIds, error, batch));
+    const again = this.options.faults?.duplicates(succeeded) ?? [];
+    if (again.length > 0) await this.deliverDuplicate(again);
+  }
+
+  /** Hands records already handled (and deleted) to the handler once more, as SQS may. */
+  private async deliverDuplicate(batch: readonly StoredMessage[]): Promise<void> {
+    const { queueArn, handler, timeoutSeconds } = this.options;
+    const started = Date.now();
+    const ids = batch.map((message) => message.id);
+    let failedIds: string[] = [];
+    let error: string | undefined;
+    try {
+      const context = lambdaContext(this.options.service, this.options.memoryMB, started + timeoutSeconds * 1000);
+      const event = { Records: batch.map((message) => sqsRecord(message, queueArn)) };
+      const response = await this.options.invokeWithin(() => withTimeout(Promise.resolve(handler(event, context)), timeoutSeconds));
+      failedIds = ((response as SQSBatchResponse | undefined)?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier);
+    } catch (caught) {
+      failedIds = ids;
+      error = (caught as Error)?.message ?? String(caught);
+    }
+    const outcome = failedIds.length === 0 ? DELIVERY_OUTCOME.succeeded : failedIds.length === ids.length ? DELIVERY_OUTCOME.failed : DELIVERY_OUTCOME.partial;
+    this.options.onDelivery({ ...this.report(ids, outcome, Date.now() - started, failedIds, error, batch), duplicate: true });
   }
 
   private report(

@@ -17,6 +17,13 @@ export interface LocalS3Options {
   readonly eventLog?: EventLog;
   /** A notification listener threw or rejected. Default: one line on stderr. */
   readonly onListenerError?: (error: unknown, event: S3Event) => void;
+  /**
+   * Hold notification deliveries until `startNotifications()`, so every listener is registered
+   * before the ones journaled before a restart are handed out again. Default false: deliveries
+   * start at once, and notifications left from an earlier run are replayed to the listeners
+   * registered at that moment (none), i.e. dropped.
+   */
+  readonly deferNotifications?: boolean;
 }
 
 export interface LocalS3 {
@@ -30,18 +37,25 @@ export interface LocalS3 {
   ensureBucket(name: string): Promise<void>;
   /** Resolves when every notification handed to listeners so far has been handled. */
   notificationsSettled(): Promise<void>;
+  /** Starts deliveries held by `deferNotifications`, replaying journaled ones first. */
+  startNotifications(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function createLocalS3(options: LocalS3Options): Promise<LocalS3> {
-  const notifier = new S3Notifier(
-    options.eventLog,
-    options.onListenerError ??
+  const notifier = new S3Notifier({
+    ...(options.eventLog ? { eventLog: options.eventLog } : {}),
+    journalDir: join(options.dataDir, 's3', 'notifications'),
+    deferred: options.deferNotifications ?? false,
+    onListenerError:
+      options.onListenerError ??
       ((error, event) => {
         const record = event.Records[0];
-        process.stderr.write(`local s3: notification listener failed for s3://${record?.s3.bucket.name}/${record?.s3.object.key}: ${(error as Error).message ?? String(error)}\n`);
+        process.stderr.write(
+          `local s3: notification listener failed for s3://${record?.s3.bucket.name}/${record?.s3.object.key} (kept for the next start): ${(error as Error).message ?? String(error)}\n`,
+        );
       }),
-  );
+  });
   const store = await S3Store.open({ dir: join(options.dataDir, 's3'), notifier });
   return {
     wire: new S3WireService(store),
@@ -52,7 +66,8 @@ export async function createLocalS3(options: LocalS3Options): Promise<LocalS3> {
       await store.createBucket(name);
     },
     notificationsSettled: () => notifier.settled(),
-    close: () => notifier.settled(),
+    startNotifications: () => notifier.start(),
+    close: () => notifier.close(),
   };
 }
 

@@ -1,11 +1,14 @@
 /**
  * S3 ObjectCreated notifications inside the process: listeners with bucket/prefix/suffix filters get
- * events in the record shape S3 sends to Lambda. Delivery is asynchronous, after the write is
- * acknowledged, as S3's is; every record is also appended to the event log.
+ * events in the record shape S3 sends to Lambda. Each notification is journaled before the write is
+ * acknowledged and delivered asynchronously after it, at least once across crashes and restarts, as
+ * S3's are; every record is also appended to the event log.
  */
 import type { S3Event, S3EventRecord } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { EVENT_LOG_KIND, type EventLog } from '../event-log';
+import { listDir, readJson, removeFile, removeStaleTempFiles, writeJsonAtomic } from '../persist';
 import { REGION } from '../wire';
 
 /** `ObjectCreated:Put`, `ObjectCreated:Copy`, `ObjectCreated:CompleteMultipartUpload`. */
@@ -45,15 +48,45 @@ export function matchesFilter(filter: ObjectCreatedFilter, bucket: string, key: 
   return true;
 }
 
+/**
+ * A notification as journaled under `<dataDir>/s3/notifications/<id>.json` before the write that
+ * caused it is acknowledged. It stays there until every listener it matched has handled it; a
+ * restart hands what is left to the listeners again (at least once, as S3 delivers).
+ */
+interface JournaledNotification {
+  readonly id: string;
+  readonly object: CreatedObject;
+  readonly eventTime: string;
+  readonly sequencer: string;
+  /** Listeners (by configurationId) that already handled it. */
+  readonly delivered: readonly string[];
+}
+
+interface ListenerEntry {
+  readonly filter: ObjectCreatedFilter;
+  readonly listener: ObjectCreatedListener;
+}
+
+export interface S3NotifierOptions {
+  readonly eventLog?: EventLog;
+  readonly onListenerError: (error: unknown, event: S3Event) => void;
+  /** Where notifications are journaled; in memory only when omitted. */
+  readonly journalDir?: string;
+  /** Hold deliveries until `start()` (so every listener is registered before a replay). Default false. */
+  readonly deferred?: boolean;
+}
+
 export class S3Notifier {
-  private readonly listeners = new Set<{ filter: ObjectCreatedFilter; listener: ObjectCreatedListener }>();
+  private readonly listeners = new Set<ListenerEntry>();
   private readonly pending = new Set<Promise<void>>();
   private sequence = 0;
+  private started: boolean;
+  private closed = false;
+  private readonly held: JournaledNotification[] = [];
 
-  constructor(
-    private readonly eventLog: EventLog | undefined,
-    private readonly onListenerError: (error: unknown, event: S3Event) => void,
-  ) {}
+  constructor(private readonly options: S3NotifierOptions) {
+    this.started = !options.deferred;
+  }
 
   /** Registers a listener; returns the function that removes it. */
   onObjectCreated(listener: ObjectCreatedListener, filter: ObjectCreatedFilter = {}): () => void {
@@ -63,13 +96,12 @@ export class S3Notifier {
   }
 
   /** Builds the record S3 would send for this object. */
-  record(object: CreatedObject, configurationId: string): S3EventRecord {
-    const sequencer = `${Date.now().toString(16).toUpperCase()}${(++this.sequence).toString(16).toUpperCase().padStart(8, '0')}`;
+  record(object: CreatedObject, configurationId: string, stamp: { eventTime: string; sequencer: string } = this.stamp()): S3EventRecord {
     return {
       eventVersion: '2.1',
       eventSource: 'aws:s3',
       awsRegion: REGION,
-      eventTime: new Date().toISOString(),
+      eventTime: stamp.eventTime,
       eventName: object.eventName,
       userIdentity: { principalId: 'AWS:LOCAL' },
       requestParameters: { sourceIPAddress: '127.0.0.1' },
@@ -78,28 +110,107 @@ export class S3Notifier {
         s3SchemaVersion: '1.0',
         configurationId,
         bucket: { name: object.bucket, ownerIdentity: { principalId: 'LOCAL' }, arn: `arn:aws:s3:::${object.bucket}` },
-        object: { key: encodeEventKey(object.key), size: object.size, eTag: object.etag.replace(/"/g, ''), sequencer },
+        object: { key: encodeEventKey(object.key), size: object.size, eTag: object.etag.replace(/"/g, ''), sequencer: stamp.sequencer },
       },
     };
   }
 
-  /** Records the creation in the event log and hands it to every matching listener, asynchronously. */
-  objectCreated(object: CreatedObject): void {
-    const logged = this.record(object, 'event-log');
-    void this.eventLog?.append(EVENT_LOG_KIND.s3ObjectCreated, { Records: [logged] }).catch(() => undefined);
-    for (const { filter, listener } of this.listeners) {
-      if (!matchesFilter(filter, object.bucket, object.key)) continue;
-      const event: S3Event = { Records: [this.record(object, filter.configurationId ?? 'local')] };
-      const delivery = new Promise<void>((resolve) => setImmediate(resolve))
-        .then(() => listener(event))
-        .catch((error: unknown) => this.onListenerError(error, event))
-        .finally(() => this.pending.delete(delivery));
-      this.pending.add(delivery);
+  private stamp(): { eventTime: string; sequencer: string } {
+    const now = Date.now();
+    return {
+      eventTime: new Date(now).toISOString(),
+      sequencer: `${now.toString(16).toUpperCase()}${(++this.sequence).toString(16).toUpperCase().padStart(8, '0')}`,
+    };
+  }
+
+  private file(id: string): string {
+    return join(this.options.journalDir as string, `${id}.json`);
+  }
+
+  /**
+   * Journals the notification (resolves once it is on disk, so the write may be acknowledged),
+   * records it in the event log and hands it to every matching listener, asynchronously.
+   */
+  async objectCreated(object: CreatedObject): Promise<void> {
+    const stamp = this.stamp();
+    const notification: JournaledNotification = { id: `${stamp.sequencer}-${randomUUID().slice(0, 8)}`, object, ...stamp, delivered: [] };
+    if (this.options.journalDir !== undefined) await writeJsonAtomic(this.file(notification.id), notification);
+    const logged = this.record(object, 'event-log', stamp);
+    void this.options.eventLog?.append(EVENT_LOG_KIND.s3ObjectCreated, { Records: [logged] }).catch(() => undefined);
+    if (this.started) this.deliver(notification);
+    else this.held.push(notification);
+  }
+
+  /**
+   * Starts deliveries: notifications journaled before a crash or restart first (oldest first),
+   * then those that arrived since the notifier was created.
+   */
+  async start(): Promise<void> {
+    if (this.started) return;
+    const replay: JournaledNotification[] = [];
+    if (this.options.journalDir !== undefined) {
+      await removeStaleTempFiles(this.options.journalDir);
+      const held = new Set(this.held.map((notification) => notification.id));
+      for (const name of (await listDir(this.options.journalDir)).sort()) {
+        if (!name.endsWith('.json') || name.startsWith('.')) continue;
+        const notification = await readJson<JournaledNotification>(join(this.options.journalDir, name));
+        if (notification && !held.has(notification.id)) replay.push(notification);
+      }
     }
+    this.started = true;
+    for (const notification of [...replay, ...this.held.splice(0)]) this.deliver(notification);
+  }
+
+  private deliver(notification: JournaledNotification): void {
+    const { object } = notification;
+    const delivered = new Set(notification.delivered);
+    const targets = [...this.listeners].filter(
+      ({ filter }) => matchesFilter(filter, object.bucket, object.key) && (filter.configurationId === undefined || !delivered.has(filter.configurationId)),
+    );
+    let failed = false;
+    let writes: Promise<void> = Promise.resolve();
+    const journal = this.options.journalDir;
+    const save = (): Promise<void> => {
+      if (journal === undefined) return Promise.resolve();
+      writes = writes.then(() => writeJsonAtomic(this.file(notification.id), { ...notification, delivered: [...delivered] })).catch(() => undefined);
+      return writes;
+    };
+    const deliveries = targets.map(({ filter, listener }) => {
+      const event: S3Event = { Records: [this.record(object, filter.configurationId ?? 'local', notification)] };
+      return new Promise<void>((resolve) => setImmediate(resolve))
+        .then(() => listener(event))
+        .then(
+          () => {
+            if (filter.configurationId === undefined || this.closed) return undefined;
+            delivered.add(filter.configurationId);
+            return targets.length > 1 ? save() : undefined;
+          },
+          (error: unknown) => {
+            failed = true;
+            this.options.onListenerError(error, event);
+          },
+        );
+    });
+    const all = Promise.all(deliveries)
+      .then(async () => {
+        // Kept for the next start when a listener failed or the cloud closed under it.
+        if (failed || this.closed || journal === undefined) return;
+        await writes;
+        await removeFile(this.file(notification.id));
+      })
+      .catch(() => undefined)
+      .finally(() => this.pending.delete(all));
+    this.pending.add(all);
   }
 
   /** Resolves once every notification handed out so far has been handled (for tests and shutdown). */
   async settled(): Promise<void> {
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+
+  /** Stops recording deliveries as done (what runs now is delivered again on the next start). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.settled();
   }
 }

@@ -4,11 +4,14 @@
  * conditional requests, bucket notification configuration, errors as S3's `<Error>` XML.
  */
 import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import type { WireRequest, WireResponse, WireService } from '../wire';
 import { REGION } from '../wire';
 import { S3Error, invalidArgument, invalidRequest, malformedXml } from './errors';
 import { STORED_HEADERS, type ListPage, type ObjectRecord, type S3Store, type StoredChecksum } from './store';
 import { document, element, parseXml } from './xml';
+import { clip } from '../errors';
 
 const OWNER = '<Owner><ID>000000000000</ID><DisplayName>local</DisplayName></Owner>';
 const CHECKSUM_ALGORITHMS = ['crc32', 'crc32c', 'crc64nvme', 'sha1', 'sha256'] as const;
@@ -40,6 +43,17 @@ function errorResponse(error: S3Error, requestId: string, resource: string): Wir
     `<?xml version="1.0" encoding="UTF-8"?>\n<Error>${element('Code', error.code)}${element('Message', error.message)}` +
     `${details}${element('Resource', resource)}${element('RequestId', requestId)}${element('HostId', requestId)}</Error>`;
   return { status: error.status, headers: { 'content-type': 'application/xml', 'x-amz-request-id': requestId, 'x-amz-id-2': requestId }, body };
+}
+
+/** An object's bytes: streamed from the spool file when the server spooled a large body. */
+function objectBody(request: WireRequest): Buffer | Readable {
+  return request.bodyFile !== undefined ? createReadStream(request.bodyFile.path) : request.body;
+}
+
+/** An XML document body; S3 refuses documents too large to have been kept in memory. */
+function documentBody(request: WireRequest): Buffer {
+  if (request.bodyFile !== undefined) throw new S3Error('MaxMessageLengthExceeded', 400, 'Your request was too big.');
+  return request.body;
 }
 
 /** Splits `/bucket/key…` (path-style) or uses the `bucket.localhost` host (virtual-hosted style). */
@@ -209,7 +223,7 @@ export class S3WireService implements WireService {
     const q = request.query;
     const method = request.method;
     for (const name of UNSUPPORTED_SUBRESOURCES) {
-      if (q.has(name)) throw new S3Error('NotImplemented', 501, `The ${name} subresource is not implemented by the local cloud`, { Subresource: name });
+      if (q.has(name)) throw new S3Error('NotImplemented', 501, `The ${clip(name)} subresource is not implemented by the local cloud`, { Subresource: name });
     }
     if (bucket === undefined) {
       if (method === 'GET') return this.listBuckets(requestId);
@@ -291,8 +305,8 @@ export class S3WireService implements WireService {
    */
   private async createBucket(request: WireRequest, bucket: string, requestId: string): Promise<WireResponse> {
     let locationConstraint: string | undefined;
-    if (request.body.length > 0) {
-      locationConstraint = textOf(parseXml(request.body, 'CreateBucketConfiguration')['LocationConstraint']);
+    if (request.body.length > 0 || request.bodyFile !== undefined) {
+      locationConstraint = textOf(parseXml(documentBody(request), 'CreateBucketConfiguration')['LocationConstraint']);
     }
     const created = await this.store.createBucket(bucket);
     const authorization = request.headers['authorization'] ?? request.query.get('X-Amz-Credential') ?? '';
@@ -304,8 +318,8 @@ export class S3WireService implements WireService {
   }
 
   private async putNotification(request: WireRequest, bucket: string, requestId: string): Promise<WireResponse> {
-    parseXml(request.body, 'NotificationConfiguration');
-    await this.store.setNotificationConfiguration(bucket, request.body.toString('utf8'));
+    parseXml(documentBody(request), 'NotificationConfiguration');
+    await this.store.setNotificationConfiguration(bucket, documentBody(request).toString('utf8'));
     return { status: 200, headers: { 'x-amz-request-id': requestId } };
   }
 
@@ -376,7 +390,7 @@ export class S3WireService implements WireService {
   }
 
   private async deleteObjects(request: WireRequest, bucket: string, requestId: string): Promise<WireResponse> {
-    const parsed = parseXml(request.body, 'Delete');
+    const parsed = parseXml(documentBody(request), 'Delete');
     const objects = (parsed['Object'] as unknown[] | undefined) ?? [];
     if (objects.length === 0 || objects.length > 1000) throw malformedXml();
     const quiet = textOf(parsed['Quiet']) === 'true';
@@ -400,7 +414,7 @@ export class S3WireService implements WireService {
   private async putObject(request: WireRequest, bucket: string, key: string, requestId: string): Promise<WireResponse> {
     const h = request.headers;
     const checksum = checksumOf(h);
-    const record = await this.store.put(bucket, key, request.body, {
+    const record = await this.store.put(bucket, key, objectBody(request), {
       ...attributesOf(h),
       ...(h['content-md5'] !== undefined ? { contentMd5: h['content-md5'] } : {}),
       ...(checksum ? { checksum } : {}),
@@ -485,7 +499,7 @@ export class S3WireService implements WireService {
     if (uploadId === null || partNumber === null) throw invalidRequest('UploadPart needs both uploadId and partNumber');
     const checksum = checksumOf(request.headers);
     const contentMd5 = request.headers['content-md5'];
-    const part = await this.store.uploadPart(bucket, key, uploadId, Number(partNumber), request.body, {
+    const part = await this.store.uploadPart(bucket, key, uploadId, Number(partNumber), objectBody(request), {
       ...(contentMd5 !== undefined ? { contentMd5 } : {}),
       ...(checksum ? { checksum } : {}),
     });
@@ -495,7 +509,7 @@ export class S3WireService implements WireService {
   }
 
   private async completeUpload(request: WireRequest, bucket: string, key: string, uploadId: string, requestId: string): Promise<WireResponse> {
-    const parsed = parseXml(request.body, 'CompleteMultipartUpload');
+    const parsed = parseXml(documentBody(request), 'CompleteMultipartUpload');
     const parts = ((parsed['Part'] as unknown[] | undefined) ?? []).map((part) => {
       const fields = part as Record<string, unknown>;
       const partNumber = Number(textOf(fields['PartNumber']));

@@ -364,6 +364,7 @@ export class S3Store {
     const state = this.bucket(bucket);
     const algorithm = options.checksum?.algorithm;
     const { dataFile, digest } = await this.writeData(state, body, algorithm);
+    let committed = false;
     try {
       const md5 = digest.md5.digest();
       verifyIntegrity(md5, digest, options);
@@ -379,10 +380,12 @@ export class S3Store {
         dataFile,
       };
       await this.commit(state, record, options);
-      this.notify(bucket, record, 'ObjectCreated:Put', options.requestId);
+      committed = true;
+      await this.notify(bucket, record, 'ObjectCreated:Put', options.requestId);
       return record;
     } catch (error) {
-      await removeFile(join(state.dir, 'data', dataFile));
+      // A committed object keeps its bytes even when its notification could not be journaled.
+      if (!committed) await removeFile(join(state.dir, 'data', dataFile));
       throw error;
     }
   }
@@ -406,6 +409,7 @@ export class S3Store {
     }
     const dataFile = randomUUID();
     const target = join(state.dir, 'data', dataFile);
+    let committed = false;
     try {
       await copyFile(join(sourceState.dir, 'data', sourceRecord.dataFile), target);
       await syncFile(target);
@@ -424,9 +428,11 @@ export class S3Store {
         dataFile,
       };
       await this.commit(state, record, options);
-      this.notify(bucket, record, 'ObjectCreated:Copy', options.requestId);
+      committed = true;
+      await this.notify(bucket, record, 'ObjectCreated:Copy', options.requestId);
       return record;
     } catch (error) {
+      if (committed) throw error;
       await removeFile(target);
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw noSuchKey(source.key);
       throw error;
@@ -626,6 +632,7 @@ export class S3Store {
     for (const part of chosen) combined.update(Buffer.from(unquote(part.etag), 'hex'));
     const dataFile = randomUUID();
     const target = join(state.dir, 'data', dataFile);
+    let committed = false;
     try {
       const out = createWriteStream(target, { flags: 'wx' });
       await pipeline(
@@ -649,11 +656,12 @@ export class S3Store {
         dataFile,
       };
       await this.commit(state, record, conditions);
+      committed = true;
       await removeDir(dir);
-      this.notify(bucket, record, 'ObjectCreated:CompleteMultipartUpload', conditions.requestId);
+      await this.notify(bucket, record, 'ObjectCreated:CompleteMultipartUpload', conditions.requestId);
       return record;
     } catch (error) {
-      await removeFile(target);
+      if (!committed) await removeFile(target);
       throw error;
     }
   }
@@ -711,8 +719,9 @@ export class S3Store {
     });
   }
 
-  private notify(bucket: string, record: ObjectRecord, eventName: ObjectCreatedEventName, requestId: string | undefined): void {
-    this.options.notifier.objectCreated({
+  /** Journals the notification; the write is acknowledged only after this resolves. */
+  private notify(bucket: string, record: ObjectRecord, eventName: ObjectCreatedEventName, requestId: string | undefined): Promise<void> {
+    return this.options.notifier.objectCreated({
       bucket,
       key: record.key,
       size: record.size,

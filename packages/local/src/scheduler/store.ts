@@ -18,6 +18,7 @@ import { newExecutionId, substituteContextAttributes } from './context';
 import { schedulerConflict, schedulerNotFound, schedulerValidation } from './errors';
 import { nextFireTime, parseScheduleExpression, type ScheduleExpression } from './expression';
 import { FireTimers } from './timer';
+import { clip, quote } from '../errors';
 
 export const DEFAULT_GROUP = 'default';
 
@@ -95,7 +96,7 @@ function toMs(value: unknown, field: string): number | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'number') return Math.round(value * 1000);
   if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return Date.parse(value);
-  throw schedulerValidation(`${field} must be a timestamp; got ${JSON.stringify(value)}.`);
+  throw schedulerValidation(`${field} must be a timestamp; got ${quote(value)}.`);
 }
 
 export class SchedulerStore {
@@ -143,8 +144,8 @@ export class SchedulerStore {
   // ---- groups ----
 
   async createGroup(name: string, tags: Record<string, string> = {}): Promise<ScheduleGroupState> {
-    if (!NAME.test(name)) throw schedulerValidation(`Schedule group name ${JSON.stringify(name)} is invalid: use 1-64 characters from 0-9, a-z, A-Z, -, _, .`);
-    if (this.groups.has(name)) throw schedulerConflict(`Schedule group ${name} already exists.`);
+    if (!NAME.test(name)) throw schedulerValidation(`Schedule group name ${quote(name)} is invalid: use 1-64 characters from 0-9, a-z, A-Z, -, _, .`);
+    if (this.groups.has(name)) throw schedulerConflict(`Schedule group ${clip(name)} already exists.`);
     const now = this.now();
     const group: ScheduleGroupState = { name, createdAt: now, modifiedAt: now, tags: { ...tags } };
     this.groups.set(name, group);
@@ -154,7 +155,7 @@ export class SchedulerStore {
 
   getGroup(name: string | undefined): ScheduleGroupState {
     const group = this.groups.get(name ?? DEFAULT_GROUP);
-    if (!group) throw schedulerNotFound(`Schedule group ${name} does not exist.`);
+    if (!group) throw schedulerNotFound(`Schedule group ${clip(name)} does not exist.`);
     return group;
   }
 
@@ -177,7 +178,7 @@ export class SchedulerStore {
 
   private groupByArn(arn: string): ScheduleGroupState {
     const group = [...this.groups.values()].find((candidate) => scheduleGroupArn(candidate.name) === arn);
-    if (!group) throw schedulerNotFound(`Resource ${arn} does not exist.`);
+    if (!group) throw schedulerNotFound(`Resource ${clip(arn)} does not exist.`);
     return group;
   }
 
@@ -201,7 +202,7 @@ export class SchedulerStore {
   async createSchedule(input: ScheduleInput): Promise<ScheduleState> {
     const groupName = this.getGroup(input.groupName).name;
     const key = `${groupName}/${input.name}`;
-    if (this.schedules.has(key)) throw schedulerConflict(`Schedule ${input.name} already exists.`);
+    if (this.schedules.has(key)) throw schedulerConflict(`Schedule ${clip(input.name)} already exists.`);
     const now = this.now();
     const schedule = this.validate(input, groupName, now, now);
     this.schedules.set(key, schedule.state);
@@ -225,7 +226,7 @@ export class SchedulerStore {
   getSchedule(name: string, groupName?: string): ScheduleState {
     const group = this.getGroup(groupName).name;
     const schedule = this.schedules.get(`${group}/${name}`);
-    if (!schedule) throw schedulerNotFound(`Schedule ${name} does not exist.`);
+    if (!schedule) throw schedulerNotFound(`Schedule ${clip(name)} does not exist.`);
     return schedule;
   }
 
@@ -254,7 +255,7 @@ export class SchedulerStore {
   }
 
   private validate(input: ScheduleInput, groupName: string, createdAt: number, now: number): { state: ScheduleState; expression: ScheduleExpression } {
-    if (!NAME.test(input.name)) throw schedulerValidation(`Schedule name ${JSON.stringify(input.name)} is invalid: use 1-64 characters from 0-9, a-z, A-Z, -, _, .`);
+    if (!NAME.test(input.name)) throw schedulerValidation(`Schedule name ${quote(input.name)} is invalid: use 1-64 characters from 0-9, a-z, A-Z, -, _, .`);
     if (typeof input.scheduleExpression !== 'string') throw schedulerValidation('ScheduleExpression is required.');
     const timezone = typeof input.scheduleExpressionTimezone === 'string' ? input.scheduleExpressionTimezone : undefined;
     const expression = parseScheduleExpression(input.scheduleExpression, timezone ?? 'UTC');

@@ -4,6 +4,7 @@
  */
 import { invalidAttributeName, invalidAttributeValue, SqsError } from './errors';
 import { queueNameFromArn, type SqsQueue } from './queue';
+import { clip, quote } from '../errors';
 
 const INTEGER_RANGES: Readonly<Record<string, readonly [number, number]>> = {
   DelaySeconds: [0, 900],
@@ -55,7 +56,7 @@ export function validateQueueAttributes(
     if (range) {
       const value = Number(raw);
       if (!/^-?\d+$/.test(raw) || value < range[0] || value > range[1]) {
-        throw invalidAttributeValue(name, `must be an integer from ${range[0]} to ${range[1]}, got ${JSON.stringify(raw)}.`);
+        throw invalidAttributeValue(name, `must be an integer from ${range[0]} to ${range[1]}, got ${quote(raw)}.`);
       }
       result[name] = String(value);
     } else if (name === 'RedrivePolicy') {
@@ -64,7 +65,7 @@ export function validateQueueAttributes(
       if (name === 'FifoQueue' && raw === 'false') continue;
       throw new SqsError(
         'UnsupportedOperation',
-        `${name}: FIFO queues are not supported by the local cloud (recops uses standard queues only).`,
+        `${clip(name)}: FIFO queues are not supported by the local cloud (recops uses standard queues only).`,
         'AWS.SimpleQueueService.UnsupportedOperation',
       );
     } else if (FREE_FORM.has(name)) {
@@ -81,7 +82,7 @@ function validateRedrivePolicy(raw: string, queueExists: (arn: string) => boolea
   try {
     parsed = JSON.parse(raw);
   } catch {
-    throw invalidAttributeValue('RedrivePolicy', `Redrive policy is not a valid JSON map: ${raw}`);
+    throw invalidAttributeValue('RedrivePolicy', `Redrive policy is not a valid JSON map: ${clip(raw)}`);
   }
   const policy = parsed as { deadLetterTargetArn?: unknown; maxReceiveCount?: unknown };
   if (typeof policy !== 'object' || policy === null) throw invalidAttributeValue('RedrivePolicy', 'Redrive policy must be a JSON object.');

@@ -3,6 +3,8 @@
  * `__type` shape id in the body, it sends `x-amzn-query-error: <query code>;Sender`, which the SDK v3
  * and botocore use to set `Code` (and which older query-protocol callers know).
  */
+import { clip } from '../errors';
+
 export class SqsError extends Error {
   override readonly name: string = 'SqsError';
   constructor(
@@ -23,7 +25,7 @@ export class SqsError extends Error {
 export const queueDoesNotExist = (name: string): SqsError =>
   new SqsError(
     'QueueDoesNotExist',
-    `The specified queue ${name} does not exist.`,
+    `The specified queue ${clip(name)} does not exist.`,
     'AWS.SimpleQueueService.NonExistentQueue',
   );
 
@@ -41,7 +43,7 @@ export const missingParameter = (field: string): SqsError =>
   );
 
 export const invalidAttributeValue = (name: string, reason: string): SqsError =>
-  new SqsError('InvalidAttributeValue', `Invalid value for the parameter ${name}. Reason: ${reason}`, 'InvalidAttributeValue');
+  new SqsError('InvalidAttributeValue', `Invalid value for the parameter ${clip(name)}. Reason: ${reason}`, 'InvalidAttributeValue');
 
 export const invalidAttributeName = (name: string): SqsError =>
-  new SqsError('InvalidAttributeName', `Unknown Attribute ${name}.`, 'InvalidAttributeName');
+  new SqsError('InvalidAttributeName', `Unknown Attribute ${clip(name)}.`, 'InvalidAttributeName');

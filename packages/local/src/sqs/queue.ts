@@ -25,6 +25,11 @@ export interface StoredMessage {
   receiptHandle?: string;
   /** ARN of the queue the message was dead-lettered from. */
   deadLetterSourceArn?: string;
+  /**
+   * Set while a consumer inside the local cloud's own process (the runner) holds the message: that
+   * consumer cannot outlive the process, so on the next start the message is visible at once.
+   */
+  heldBy?: string;
 }
 
 export interface QueueState {
@@ -125,7 +130,7 @@ export class SqsQueue {
    * and send time; the receive count starts over.
    */
   adopt(message: StoredMessage, now: number, deadLetterSourceArn?: string): StoredMessage {
-    const { receiptHandle: _handle, firstReceiveAt: _first, deadLetterSourceArn: _previous, ...rest } = message;
+    const { receiptHandle: _handle, firstReceiveAt: _first, deadLetterSourceArn: _previous, heldBy: _holder, ...rest } = message;
     const adopted: StoredMessage = { ...rest, availableAt: now, receiveCount: 0 };
     if (deadLetterSourceArn) adopted.deadLetterSourceArn = deadLetterSourceArn;
     this.state.messages.push(adopted);
@@ -133,7 +138,7 @@ export class SqsQueue {
   }
 
   /** `maxReceiveCount` is passed only when the dead-letter queue exists to take exhausted messages. */
-  receive(now: number, maxMessages: number, visibilityTimeoutSeconds: number, maxReceiveCount?: number): ReceiveResult {
+  receive(now: number, maxMessages: number, visibilityTimeoutSeconds: number, maxReceiveCount?: number, holder?: string): ReceiveResult {
     this.dropExpired(now);
     const received: StoredMessage[] = [];
     const exhausted: StoredMessage[] = [];
@@ -149,6 +154,8 @@ export class SqsQueue {
       message.firstReceiveAt ??= now;
       message.availableAt = now + visibilityTimeoutSeconds * 1000;
       message.receiptHandle = encodeReceiptHandle(this.name, message.id);
+      if (holder === undefined) delete message.heldBy;
+      else message.heldBy = holder;
       received.push(message);
     }
     if (exhausted.length > 0) {
@@ -178,6 +185,18 @@ export class SqsQueue {
     }
     message.availableAt = now + visibilityTimeoutSeconds * 1000;
     return message;
+  }
+
+  /** Makes every message a dead in-process consumer held visible now; returns them. */
+  releaseHeld(now: number): StoredMessage[] {
+    const released: StoredMessage[] = [];
+    for (const message of this.state.messages) {
+      if (message.heldBy === undefined) continue;
+      delete message.heldBy;
+      if (message.availableAt > now) message.availableAt = now;
+      released.push(message);
+    }
+    return released;
   }
 
   purge(now: number): void {

@@ -14,6 +14,7 @@ import type { MessageAttributeValue } from './md5';
 import type { SendInput, StoredMessage } from './queue';
 import { parseQueryRequest, renderQueryError, renderQueryResponse } from './query-protocol';
 import type { SqsStore } from './store';
+import { clip, quote } from '../errors';
 
 const TARGET_PREFIX = 'AmazonSQS.';
 const CONTENT_TYPE = 'application/x-amz-json-1.0';
@@ -51,7 +52,7 @@ function integerParam(body: Json, field: string, min: number, max: number): numb
   const value = body[field];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw invalidParameter(`Value ${JSON.stringify(value)} for parameter ${field} is invalid. Reason: must be an integer from ${min} to ${max}.`);
+    throw invalidParameter(`Value ${quote(value)} for parameter ${field} is invalid. Reason: must be an integer from ${min} to ${max}.`);
   }
   return value;
 }
@@ -72,17 +73,17 @@ function validateMessageAttributes(raw: unknown, where: string): Record<string, 
   for (const [name, value] of entries) {
     const dataType = value?.DataType;
     if (typeof dataType !== 'string' || !/^(String|Number|Binary)(\..+)?$/.test(dataType)) {
-      throw invalidParameter(`${where}Message attribute ${name} must have a DataType of String, Number or Binary (optionally with a custom label).`);
+      throw invalidParameter(`${where}Message attribute ${clip(name)} must have a DataType of String, Number or Binary (optionally with a custom label).`);
     }
     if (dataType.startsWith('Binary')) {
-      if (typeof value.BinaryValue !== 'string') throw invalidParameter(`${where}Message attribute ${name} of type Binary must have a BinaryValue.`);
+      if (typeof value.BinaryValue !== 'string') throw invalidParameter(`${where}Message attribute ${clip(name)} of type Binary must have a BinaryValue.`);
       result[name] = { DataType: dataType, BinaryValue: value.BinaryValue };
     } else {
       if (typeof value.StringValue !== 'string' || value.StringValue === '') {
-        throw invalidParameter(`${where}Message attribute ${name} must have a non-empty StringValue.`);
+        throw invalidParameter(`${where}Message attribute ${clip(name)} must have a non-empty StringValue.`);
       }
       if (dataType.startsWith('Number') && !Number.isFinite(Number(value.StringValue))) {
-        throw invalidParameter(`${where}Message attribute ${name} of type Number has the non-numeric value ${JSON.stringify(value.StringValue)}.`);
+        throw invalidParameter(`${where}Message attribute ${clip(name)} of type Number has the non-numeric value ${quote(value.StringValue)}.`);
       }
       result[name] = { DataType: dataType, StringValue: value.StringValue };
     }
@@ -135,11 +136,11 @@ function checkBatch(entries: unknown, maxEntries = 10): Json[] {
     if (typeof id !== 'string' || !BATCH_ID.test(id)) {
       throw new SqsError(
         'InvalidBatchEntryId',
-        `A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long. Got ${JSON.stringify(id)}.`,
+        `A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long. Got ${quote(id)}.`,
         'AWS.SimpleQueueService.InvalidBatchEntryId',
       );
     }
-    if (seen.has(id)) throw new SqsError('BatchEntryIdsNotDistinct', `Id ${id} repeated.`, 'AWS.SimpleQueueService.BatchEntryIdsNotDistinct');
+    if (seen.has(id)) throw new SqsError('BatchEntryIdsNotDistinct', `Id ${clip(id)} repeated.`, 'AWS.SimpleQueueService.BatchEntryIdsNotDistinct');
     seen.add(id);
   }
   return entries as Json[];
@@ -280,7 +281,7 @@ export class SqsService implements WireService {
         const names = stringList(body, 'AttributeNames');
         for (const name of names) {
           if (name !== 'All' && !(READABLE_ATTRIBUTES as readonly string[]).includes(name)) {
-            throw new SqsError('InvalidAttributeName', `Unknown Attribute ${name}.`, 'InvalidAttributeName');
+            throw new SqsError('InvalidAttributeName', `Unknown Attribute ${clip(name)}.`, 'InvalidAttributeName');
           }
         }
         return { Attributes: readQueueAttributes(queue, names, store.now()) };

@@ -13,6 +13,7 @@ import { SqsError, queueDoesNotExist } from './errors';
 import { QueueJournal, type JournalOp, type QueueMeta } from './journal';
 import { readJson, writeJsonAtomic } from '../persist';
 import { QUEUE_DEFAULTS, SqsQueue, queueArn, queueNameFromArn, type QueueState, type SendInput, type StoredMessage } from './queue';
+import { clip, quote } from '../errors';
 
 export interface SqsStoreOptions {
   readonly dataDir: string;
@@ -27,6 +28,8 @@ export interface ReceiveOptions {
   /** Long polling: wait up to this long for a message (0 = short poll). */
   readonly waitTimeSeconds?: number;
   readonly signal?: AbortSignal;
+  /** A consumer inside this process (see `StoredMessage.heldBy`); external clients leave it unset. */
+  readonly holder?: string;
 }
 
 export const MOVE_TASK_STATUS = {
@@ -73,7 +76,10 @@ export class SqsStore {
     this.now = options.now ?? Date.now;
   }
 
-  /** Loads every persisted queue (messages in flight stay in flight until their timeout ends). */
+  /**
+   * Loads every persisted queue. Messages in flight with an external consumer stay in flight until
+   * their timeout ends; those the runner of the previous process held are visible at once.
+   */
   static async open(options: SqsStoreOptions): Promise<SqsStore> {
     const store = new SqsStore(options);
     store.journal = await QueueJournal.open(
@@ -83,6 +89,13 @@ export class SqsStore {
         for (const state of states) store.queues.set(state.name, new SqsQueue(state));
       },
     );
+    // Messages the previous process's runner held died with it: visible now, not after their timeout.
+    const now = store.now();
+    const released: JournalOp[] = [];
+    for (const queue of store.queues.values()) {
+      for (const message of queue.releaseHeld(now)) released.push({ t: 'msg', q: queue.name, m: message });
+    }
+    if (released.length > 0) await store.record(released);
     // Move tasks survive a restart; one that was running carries on where it stopped.
     store.moveTasks.push(...((await readJson<MoveTask[]>(store.moveTasksFile)) ?? []));
     for (const task of store.moveTasks) if (task.status === MOVE_TASK_STATUS.running) void store.runMoveTask(task);
@@ -110,7 +123,7 @@ export class SqsStore {
     if (!QUEUE_NAME.test(name)) {
       throw new SqsError(
         'InvalidParameterValue',
-        `Queue name ${JSON.stringify(name)} is invalid: use 1-80 characters from A-Z, a-z, 0-9, hyphen and underscore.`,
+        `Queue name ${quote(name)} is invalid: use 1-80 characters from A-Z, a-z, 0-9, hyphen and underscore.`,
         'InvalidParameterValue',
         400,
         'com.amazon.coral.validate#ValidationException',
@@ -121,7 +134,7 @@ export class SqsStore {
       for (const [key, value] of Object.entries(attributes)) {
         const current = existing.state.attributes[key] ?? QUEUE_DEFAULTS[key as keyof typeof QUEUE_DEFAULTS];
         if (current !== value) {
-          throw new SqsError('QueueNameExists', `A queue already exists with the same name and a different value for attribute ${key}`, 'QueueAlreadyExists');
+          throw new SqsError('QueueNameExists', `A queue already exists with the same name and a different value for attribute ${clip(key)}`, 'QueueAlreadyExists');
         }
       }
       return { queue: existing, written: Promise.resolve() };
@@ -209,7 +222,7 @@ export class SqsStore {
       const visibility = options.visibilityTimeoutSeconds ?? queue.attribute('VisibilityTimeout');
       const policy = queue.redrivePolicy();
       const dlq = policy ? this.queueByArn(policy.deadLetterTargetArn) : undefined;
-      const { received, exhausted } = queue.receive(now, options.maxMessages, visibility, dlq ? policy?.maxReceiveCount : undefined);
+      const { received, exhausted } = queue.receive(now, options.maxMessages, visibility, dlq ? policy?.maxReceiveCount : undefined, options.holder);
       const ops: JournalOp[] = received.map((message) => ({ t: 'msg', q: name, m: message }));
       if (dlq && exhausted.length > 0) {
         ops.push({ t: 'del', q: name, ids: exhausted.map((message) => message.id) });
@@ -258,7 +271,7 @@ export class SqsStore {
     if (queue.state.purgedAt !== undefined && now - queue.state.purgedAt < 60_000) {
       throw new SqsError(
         'PurgeQueueInProgress',
-        `Only one PurgeQueue operation on ${name} is allowed every 60 seconds.`,
+        `Only one PurgeQueue operation on ${clip(name)} is allowed every 60 seconds.`,
         'AWS.SimpleQueueService.PurgeQueueInProgress',
         403,
       );

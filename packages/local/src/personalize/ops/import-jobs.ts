@@ -7,10 +7,11 @@ import { optionalBoolean, optionalRoleArn, optionalEnum, readTags, requireArn, r
 import { Status } from '../lifecycle';
 import type { Resource } from '../store';
 import { byParent, listPage, type Operations, resumeCreate, startCreate, TIMES } from './common';
+import { clip } from '../../errors';
 
 export function checkS3Url(value: string, member: string): void {
   if (!/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(value)) {
-    throw new InvalidInputError(`${member} "${value}" must be an S3 URL of the form s3://bucket/key or s3://bucket/prefix/.`);
+    throw new InvalidInputError(`${member} "${clip(value)}" must be an S3 URL of the form s3://bucket/key or s3://bucket/prefix/.`);
   }
 }
 

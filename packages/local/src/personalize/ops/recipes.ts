@@ -6,6 +6,7 @@ import { optionalEnum, requireArn, type Json } from '../input';
 import { paginate } from '../pagination';
 import { CATALOG_TIME, findRecipe, RECIPES, type RecipeInfo } from '../recipes';
 import type { Operations } from './common';
+import { clip } from '../../errors';
 
 function describeRecipe(recipe: RecipeInfo): Json {
   const out: Json = {
@@ -45,7 +46,7 @@ function listRecipes(_ctx: ServiceContext, input: Json): Json {
 function recipeBehind(arn: string, kind: 'algorithm' | 'feature-transformation'): RecipeInfo {
   const prefix = `arn:aws:personalize:::${kind}/`;
   const recipe = arn.startsWith(prefix) ? findRecipe(recipeArn(arn.slice(prefix.length))) : undefined;
-  if (recipe === undefined) throw new ResourceNotFoundError(`${kind === 'algorithm' ? 'Algorithm' : 'Feature transformation'} ${arn} does not exist.`);
+  if (recipe === undefined) throw new ResourceNotFoundError(`${kind === 'algorithm' ? 'Algorithm' : 'Feature transformation'} ${clip(arn)} does not exist.`);
   return recipe;
 }
 
@@ -83,7 +84,7 @@ export const recipeOperations: Operations = {
   DescribeRecipe: (_ctx, input) => {
     const arn = requireArn(input, 'recipeArn');
     const recipe = findRecipe(arn);
-    if (recipe === undefined) throw new ResourceNotFoundError(`Recipe ${arn} does not exist.`);
+    if (recipe === undefined) throw new ResourceNotFoundError(`Recipe ${clip(arn)} does not exist.`);
     return { recipe: describeRecipe(recipe) };
   },
 };

@@ -10,6 +10,7 @@ import type { Resource } from '../store';
 import { byParent, type CreateOptions, listPage, type Operations, resumeCreate, startCreate } from './common';
 import { syncCampaigns } from './campaigns';
 import { VERSION_SUMMARY_MEMBERS } from './solutions';
+import { clip } from '../../errors';
 
 const STOPPED = { from: Status.createStopping, to: Status.createStopped } as const;
 const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9\-_]*$/;
@@ -55,7 +56,7 @@ function createSolutionVersion(ctx: ServiceContext, input: Json): Json {
   const solution = findResource(ctx, ResourceKind.solution, requireArn(input, 'solutionArn'));
   const name = optionalString(input, 'name');
   if (name !== undefined && (name.length > 63 || !NAME_PATTERN.test(name))) {
-    throw new InvalidInputError(`name "${name}" must be 1-63 characters matching ^[a-zA-Z0-9][a-zA-Z0-9\\-_]*`);
+    throw new InvalidInputError(`name "${clip(name)}" must be 1-63 characters matching ^[a-zA-Z0-9][a-zA-Z0-9\\-_]*`);
   }
   const trainingMode = optionalEnum(input, 'trainingMode', ['FULL', 'UPDATE', 'AUTOTRAIN'] as const) ?? 'FULL';
   const tags = readTags(input);

@@ -7,6 +7,7 @@ import { CREATE_CHAIN, Status, subStatus } from '../lifecycle';
 import { findRecipe, type RecipeInfo } from '../recipes';
 import { nowSeconds, type Resource } from '../store';
 import { byParent, listPage, type Operations, startCreate, startDelete, TIMES } from './common';
+import { clip } from '../../errors';
 
 export const VERSION_SUMMARY_MEMBERS = ['solutionVersionArn', 'status', 'trainingMode', 'trainingType', ...TIMES, 'failureReason'] as const;
 
@@ -22,9 +23,9 @@ function chooseRecipe(input: Json, performAutoML: boolean): RecipeInfo {
     return chosen;
   }
   const recipe = findRecipe(arn);
-  if (recipe === undefined) throw new ResourceNotFoundError(`Recipe ${arn} does not exist.`);
+  if (recipe === undefined) throw new ResourceNotFoundError(`Recipe ${clip(arn)} does not exist.`);
   if (recipe.domain !== undefined) {
-    throw new InvalidInputError(`Recipe ${arn} is a ${recipe.domain} domain recipe; use it with CreateRecommender, not CreateSolution.`);
+    throw new InvalidInputError(`Recipe ${clip(arn)} is a ${recipe.domain} domain recipe; use it with CreateRecommender, not CreateSolution.`);
   }
   return recipe;
 }

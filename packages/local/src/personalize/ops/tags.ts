@@ -4,11 +4,12 @@ import { InvalidInputError, ResourceNotFoundError, TooManyTagKeysError, TooManyT
 import { MAX_TAGS, readTags, requireArn, type Json } from '../input';
 import type { Resource } from '../store';
 import type { Operations } from './common';
+import { clip } from '../../errors';
 
 function taggable(ctx: ServiceContext, input: Json): Resource {
   const arn = requireArn(input, 'resourceArn');
   const resource = ctx.store.get(arn);
-  if (resource === undefined) throw new ResourceNotFoundError(`Resource ${arn} does not exist.`);
+  if (resource === undefined) throw new ResourceNotFoundError(`Resource ${clip(arn)} does not exist.`);
   return resource;
 }
 
