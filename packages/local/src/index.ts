@@ -1,6 +1,8 @@
 export { createLocalCloud, type LocalCloud, type LocalCloudContext, type LocalCloudOptions } from './cloud';
 export { EVENT_LOG_FILE, EVENT_LOG_KIND, EventLog, readEventLog, tailEventLog, type EventLogEntry, type EventLogListener, type TailOptions } from './event-log';
-export { LocalCloudError, PersistError, ServerStartError, UnsafePathError } from './errors';
+export { LocalCloudError, PersistError, QUOTE_LIMIT, ServerStartError, UnsafePathError, clip, quote } from './errors';
+export * from './faults';
+export { BodyTooLargeError, DEFAULT_BODY_LIMITS, type BodyLimits } from './request-body';
 export {
   ensureDir,
   listDir,

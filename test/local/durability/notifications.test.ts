@@ -1,6 +1,6 @@
 import type { S3Event } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLocalS3, type LocalS3 } from '../../../packages/local/src/s3';
+import { createLocalS3, type LocalS3 } from '@recops/local';
 import { tempDir } from '../s3/helpers';
 
 const keysOf = (events: S3Event[]): string[] => events.flatMap((event) => event.Records.map((record) => record.s3.object.key));

@@ -4,12 +4,19 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { ListDatasetGroupsCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLocalCloud, type LocalCloud } from '../../../packages/local/src/cloud';
-import { readEventLog } from '../../../packages/local/src/event-log';
-import { FaultInjector, InjectedFault } from '../../../packages/local/src/faults/injector';
-import { FaultOptionsError, faultOptionsFromEnv, parseFaultOptions, type FaultOptions } from '../../../packages/local/src/faults/options';
-import type { PersonalizeEngine } from '../../../packages/engine/src/port';
-import type { ServiceDefinition } from '../../../services/manifest-types';
+import type { PersonalizeEngine } from '@recops/engine';
+import {
+  FaultInjector,
+  FaultOptionsError,
+  InjectedFault,
+  createLocalCloud,
+  faultOptionsFromEnv,
+  parseFaultOptions,
+  readEventLog,
+  type FaultOptions,
+  type LocalCloud,
+} from '@recops/local';
+import type { ServiceDefinition } from '@recops/platform';
 import { tempDir } from '../s3/helpers';
 
 const client = { region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };

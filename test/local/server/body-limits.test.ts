@@ -6,8 +6,7 @@ import { CreateDatasetGroupCommand, PersonalizeClient } from '@aws-sdk/client-pe
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalCloud, type LocalCloud } from '../../../packages/local/src/cloud';
-import { startServer } from '../../../packages/local/src/server';
+import { createLocalCloud, startServer, type LocalCloud } from '@recops/local';
 import { rawS3, s3Client, tempDir } from '../s3/helpers';
 
 const MIB = 1024 * 1024;

@@ -1,0 +1,3 @@
+export { FAULT_LOG_KIND, FAULT_SETTINGS_LOG_KIND, FaultInjector, InjectedFault, type FaultInjectorOptions, type HandlerFaults } from './injector';
+export { FAULTS_ENV, FaultOptionsError, faultOptionsFromEnv, hasFaults, parseFaultOptions, type FaultOptions } from './options';
+export { faultRandom, type FaultRandom } from './random';
