@@ -119,13 +119,21 @@ function issuesOf(error: z.ZodError): ParameterFileIssue[] {
   for (const issue of error.issues) {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
-        issues.push({ path: formatPath([...issue.path, key]), message: `unknown key "${key}"` });
+        issues.push({ path: formatPath([...issue.path, key]), message: boundQuotes(`unknown key "${key}"`) });
       }
       continue;
     }
-    issues.push({ path: formatPath(issue.path), message: describeIssue(issue) });
+    issues.push({ path: formatPath(issue.path), message: boundQuotes(describeIssue(issue)) });
   }
   return issues;
+}
+
+/**
+ * A message repeats the file's values in quotes; a quoted value longer than 64 characters is cut to
+ * its start and its length, so a huge bad value never makes a huge error.
+ */
+function boundQuotes(message: string): string {
+  return message.replace(/"((?:[^"\\]|\\.){65,}?)"(?=[\s,:;.)]|$)/gs, (_match, inner: string) => `"${inner.slice(0, 64)}…" (${inner.length} characters)`);
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

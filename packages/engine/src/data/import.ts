@@ -54,27 +54,32 @@ export function convertCell(field: FieldSpec, raw: string | undefined): { value:
     case 'long': {
       if (!/^-?\d+$/.test(text)) {
         return { error: upper === 'TIMESTAMP' || upper === 'CREATION_TIMESTAMP'
-          ? `expected a timestamp in epoch seconds (${field.kind}), got "${text}"`
-          : `expected an integer (${field.kind}), got "${text}"` };
+          ? `expected a timestamp in epoch seconds (${field.kind}), got "${shown(text)}"`
+          : `expected an integer (${field.kind}), got "${shown(text)}"` };
       }
       const n = Number(text);
       if ((upper === 'TIMESTAMP' || upper === 'CREATION_TIMESTAMP') && Math.abs(n) > MAX_EPOCH_SECONDS) {
-        return { error: `timestamp ${text} is not in epoch seconds (milliseconds?)` };
+        return { error: `timestamp ${shown(text)} is not in epoch seconds (milliseconds?)` };
       }
-      if (field.kind === 'int' && (n > 2147483647 || n < -2147483648)) return { error: `integer ${text} out of int range` };
+      if (field.kind === 'int' && (n > 2147483647 || n < -2147483648)) return { error: `integer ${shown(text)} out of int range` };
       return { value: n };
     }
     case 'float':
     case 'double': {
       const n = Number(text);
-      if (!Number.isFinite(n) || !/^[-+0-9.eE]+$/.test(text)) return { error: `expected a number (${field.kind}), got "${text}"` };
+      if (!Number.isFinite(n) || !/^[-+0-9.eE]+$/.test(text)) return { error: `expected a number (${field.kind}), got "${shown(text)}"` };
       return { value: n };
     }
     case 'boolean':
       if (text === 'true') return { value: true };
       if (text === 'false') return { value: false };
-      return { error: `expected true or false (lowercase), got "${text}"` };
+      return { error: `expected true or false (lowercase), got "${shown(text)}"` };
   }
+}
+
+/** A cell as an error shows it: at most 200 characters, so a huge field never makes a huge error. */
+function shown(text: string): string {
+  return text.length <= 200 ? text : `${text.slice(0, 200)}… (${text.length} characters)`;
 }
 
 /** A rule broken by the record at `recordIndex` (0 = header); its line is found only if needed. */
@@ -84,26 +89,6 @@ class RowProblem {
     readonly field: string | undefined,
     readonly rule: string,
   ) {}
-}
-
-/**
- * The line a record ends on. Parsing with per-record line info costs about a third of the import
- * time, so the happy path counts records and only a failing import reads the file again for this.
- */
-async function lineOfRecord(blobs: BlobStore, bucket: string, key: string, recordIndex: number): Promise<number> {
-  const stream = await blobs.read(bucket, key);
-  const parser = stream.pipe(parse({ bom: true, skip_empty_lines: true, info: true, relax_column_count: true }));
-  let index = 0;
-  try {
-    for await (const { info } of parser as AsyncIterable<{ info: { lines: number } }>) {
-      if (index++ === recordIndex) return info.lines;
-    }
-  } catch (err) {
-    return (err as { lines?: number }).lines ?? 0;
-  } finally {
-    stream.destroy();
-  }
-  return 0;
 }
 
 /**
@@ -128,6 +113,43 @@ async function lineOfUnclosedQuote(blobs: BlobStore, bucket: string, key: string
     stream.destroy();
   }
   return openedOn;
+}
+
+/**
+ * The line on which record `recordIndex` (0 = header; blank lines skipped, as the parser does)
+ * starts. csv-parse's own `lines` drifts on CRLF files with bare LFs inside quotes, so a malformed
+ * record is located by scanning the bytes: a `"` toggles quoting, a `\n` outside quotes ends a record.
+ */
+async function lineOfRecordStart(blobs: BlobStore, bucket: string, key: string, recordIndex: number): Promise<number | undefined> {
+  const stream = await blobs.read(bucket, key);
+  let line = 1;
+  let startLine = 1;
+  let quoted = false;
+  let content = false;
+  let index = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      for (let i = 0; i < chunk.length; i++) {
+        const byte = chunk[i];
+        if (byte === 0x0a) {
+          line++;
+          if (quoted) continue;
+          if (content) {
+            if (index === recordIndex) return startLine;
+            index++;
+          }
+          startLine = line;
+          content = false;
+        } else if (byte === 0x22) {
+          quoted = !quoted;
+          content = true;
+        } else if (byte !== 0x0d) content = true;
+      }
+    }
+  } finally {
+    stream.destroy();
+  }
+  return content && index === recordIndex ? startLine : undefined;
 }
 
 async function importObject(
@@ -179,16 +201,22 @@ async function importObject(
   } catch (err) {
     stream.destroy();
     if (err instanceof RowProblem) {
-      const line = await lineOfRecord(blobs, bucket, key, err.recordIndex);
+      const line = (await lineOfRecordStart(blobs, bucket, key, err.recordIndex).catch(() => undefined)) ?? 0;
       throw new ImportValidationError(file, line, err.field, err.rule);
     }
     if (err instanceof EngineJobError) throw err;
-    const e = err as { message: string; lines?: number; code?: string };
+    const e = err as { message: string; lines?: number; records?: number; code?: string };
     if (e.code === 'CSV_QUOTE_NOT_CLOSED') {
       const line = (await lineOfUnclosedQuote(blobs, bucket, key).catch(() => undefined)) ?? e.lines ?? 0;
       throw new ImportValidationError(file, line, undefined, 'malformed CSV: a quote opened on this line is never closed');
     }
-    throw new ImportValidationError(file, e.lines ?? 0, undefined, `malformed CSV: ${e.message}`);
+    const start = e.records === undefined ? undefined : await lineOfRecordStart(blobs, bucket, key, e.records).catch(() => undefined);
+    if (start !== undefined) {
+      // csv-parse's message names its own (drifting) line count; the record's first line replaces it.
+      const reason = e.message.replace(/ at line \d+/, '');
+      throw new ImportValidationError(file, start, undefined, `malformed CSV in the record starting on this line: ${shown(reason)}`);
+    }
+    throw new ImportValidationError(file, e.lines ?? 0, undefined, `malformed CSV: ${shown(e.message)}`);
   }
   if (columnOf === undefined) throw new ImportValidationError(file, 1, undefined, 'the file is empty (a header row is required)');
 }

@@ -21,7 +21,8 @@ export class FilterSyntaxError extends EngineInputError {
 
 /** Builds the error for a token at `offset` (0-based) of the expression. */
 export function syntaxErrorAt(offset: number, token: string, rule: string): FilterSyntaxError {
-  const near = token === '' ? 'the end of the expression' : `"${token}"`;
+  // A long token is cut: the position already says where it is.
+  const near = token === '' ? 'the end of the expression' : `"${token.length > 64 ? `${token.slice(0, 64)}…` : token}"`;
   return new FilterSyntaxError(`Invalid filter expression at position ${offset + 1} near ${near}: ${rule}`, {
     position: offset + 1,
     token,

@@ -1,0 +1,27 @@
+/**
+ * Fuzz counts: small in `npm test` (seconds), full with `npm run fuzz` (RECOPS_FUZZ=full).
+ * RECOPS_FUZZ_SEED repeats a run; every full run prints its seed and case count.
+ */
+import fc from 'fast-check';
+
+export const FULL = process.env.RECOPS_FUZZ === 'full';
+const SEED = process.env.RECOPS_FUZZ_SEED === undefined ? undefined : Number(process.env.RECOPS_FUZZ_SEED);
+
+/** fast-check parameters for a target: `full` cases under `npm run fuzz`, `quick` otherwise. */
+export function fuzzParameters(target: string, full: number, quick: number): fc.Parameters<unknown> {
+  const numRuns = FULL ? full : quick;
+  const seed = SEED ?? Date.now() % 2_147_483_647;
+  if (FULL) console.log(`fuzz ${target}: ${numRuns} cases, seed ${seed}`);
+  return { numRuns, seed, endOnFailure: true };
+}
+
+/** Printed by a full run once a target passed all its cases. */
+export function reportPassed(target: string, cases: number, extra = ''): void {
+  if (FULL) console.log(`fuzz ${target}: ${cases} cases passed${extra ? `, ${extra}` : ''}`);
+}
+
+/** A string that is sometimes huge, to probe length limits without slowing every case. */
+export const sometimesHuge = fc.oneof(
+  { weight: 8, arbitrary: fc.string({ maxLength: 40 }) },
+  { weight: 1, arbitrary: fc.integer({ min: 1_000, max: 200_000 }).map((n) => 'x'.repeat(n)) },
+);
