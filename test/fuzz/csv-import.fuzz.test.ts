@@ -13,7 +13,7 @@ import { EngineJobError, ImportValidationError, createEngine, type PersonalizeEn
 import { MemoryBlobStore } from '../engine/helpers/memory-blobs';
 import { DG, datasetArn } from '../engine/helpers/setup';
 import { INTERACTIONS_SCHEMA } from '../engine/helpers/synthetic';
-import { fuzzParameters, reportPassed } from './settings';
+import { FUZZ_TIMEOUT_MS, fuzzParameters, reportPassed } from './settings';
 
 const HEADER = ['USER_ID', 'ITEM_ID', 'TIMESTAMP', 'EVENT_TYPE', 'EVENT_VALUE'];
 
@@ -77,11 +77,11 @@ describe('Fuzz: dataset import CSV', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'fuzz-csv-'));
     engine = createEngine({ dataDir, blobs });
-  });
+  }, FUZZ_TIMEOUT_MS);
   afterAll(async () => {
     await engine.close();
     await rm(dataDir, { recursive: true, force: true });
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   const importText = async (text: string): Promise<unknown> => {
     blobs.put('b', 'f.csv', text);
@@ -114,7 +114,7 @@ describe('Fuzz: dataset import CSV', () => {
       parameters,
     );
     reportPassed('csv-import', parameters.numRuns ?? 0, `${rejected} rejected with a line`);
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   it('reports an unclosed quote at the line it opens on', async () => {
     const parameters = fuzzParameters('csv-import (unclosed quote)', 1_000, 20);
@@ -127,5 +127,5 @@ describe('Fuzz: dataset import CSV', () => {
       parameters,
     );
     reportPassed('csv-import (unclosed quote)', parameters.numRuns ?? 0);
-  });
+  }, FUZZ_TIMEOUT_MS);
 });

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineInputError, createEngine, type PersonalizeEngine } from '@recops/engine';
 import { eventbridge } from '@recops/local';
 import { MemoryBlobStore } from '../engine/helpers/memory-blobs';
-import { fuzzParameters, reportPassed, sometimesHuge } from './settings';
+import { FUZZ_TIMEOUT_MS, fuzzParameters, reportPassed, sometimesHuge } from './settings';
 
 const WORDS = [
   'EXCLUDE', 'INCLUDE', 'ItemID', 'UserID', 'WHERE', 'Items.GENRES', 'Items.PRICE', 'Users.AGE', 'Interactions.EVENT_TYPE',
@@ -34,11 +34,11 @@ describe('Fuzz: filter expressions', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'fuzz-filter-'));
     engine = createEngine({ dataDir, blobs: new MemoryBlobStore() });
-  });
+  }, FUZZ_TIMEOUT_MS);
   afterAll(async () => {
     await engine.close();
     await rm(dataDir, { recursive: true, force: true });
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   it('accepts or rejects every expression with EngineInputError and a short message', () => {
     const parameters = fuzzParameters('filter-expression', 10_000, 200);
@@ -56,7 +56,7 @@ describe('Fuzz: filter expressions', () => {
       parameters,
     );
     reportPassed('filter-expression', parameters.numRuns ?? 0, `${rejected} rejected`);
-  });
+  }, FUZZ_TIMEOUT_MS);
 });
 
 const PATTERN_KEYS = ['source', 'detail-type', 'detail', 'account', 'region', 'resources', 'runId', 'status', '$or'];
@@ -114,5 +114,5 @@ describe('Fuzz: event patterns', () => {
       parameters,
     );
     reportPassed('event-pattern', parameters.numRuns ?? 0, `${accepted} accepted`);
-  });
+  }, FUZZ_TIMEOUT_MS);
 });

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ParameterFileError, loadParameterFile, parseParameterFileText, validateParameterFile } from '@recops/core';
 import { fixture, fixtureNames } from '../core/helpers';
-import { fuzzParameters, reportPassed, sometimesHuge } from './settings';
+import { FUZZ_TIMEOUT_MS, fuzzParameters, reportPassed, sometimesHuge } from './settings';
 
 const FIXTURES = fixtureNames();
 
@@ -86,7 +86,7 @@ describe('Fuzz: parameter file', () => {
       parameters,
     );
     reportPassed('parameter-file (values)', parameters.numRuns ?? 0);
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   it('accepts or rejects any text; the throwing loader throws only ParameterFileError', () => {
     const parameters = fuzzParameters('parameter-file (text)', 10_000, 150);
@@ -105,5 +105,5 @@ describe('Fuzz: parameter file', () => {
       parameters,
     );
     reportPassed('parameter-file (text)', parameters.numRuns ?? 0);
-  });
+  }, FUZZ_TIMEOUT_MS);
 });
