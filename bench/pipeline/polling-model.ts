@@ -8,19 +8,24 @@
  * wait reaches D, and is noticed (cumulative wait − D) late.
  */
 import type { ResourceKind } from '@recops/events';
-import { DEFAULT_WATCH_POLICY, delayForAttempt } from '../../services/status-watcher/policy';
+import { DEFAULT_WATCH_POLICY } from '../../services/status-watcher/policy';
+import { nextCheckDelay } from '../../services/status-watcher/prediction';
 
 export interface Strategy {
   readonly name: string;
-  /** Wait in seconds before check number `attempt + 1`. */
-  wait(kind: ResourceKind, attempt: number): number;
+  /** Wait in seconds before check number `attempt + 1`, `elapsed` seconds after the Create. */
+  wait(kind: ResourceKind, attempt: number, elapsed: number): number;
 }
 
 export const STRATEGIES: readonly Strategy[] = [
   { name: 'poll 60 s × 1.02', wait: (_kind, attempt) => 60 * 1.02 ** attempt },
   { name: 'poll fixed 120 s', wait: () => 120 },
   { name: 'poll fixed 300 s', wait: () => 300 },
-  { name: 'recops watcher (default policy)', wait: (kind, attempt) => delayForAttempt(DEFAULT_WATCH_POLICY[kind], attempt) },
+  {
+    name: 'recops watcher (default policy, first run: priors, no history)',
+    wait: (kind, _attempt, elapsed) =>
+      nextCheckDelay(DEFAULT_WATCH_POLICY.kinds[kind].prior, DEFAULT_WATCH_POLICY.budget, elapsed, DEFAULT_WATCH_POLICY.maxDelaySeconds),
+  },
 ];
 
 /** Resources a run of the seed example waits on, with typical durations in seconds. */
@@ -38,7 +43,7 @@ export function checksFor(strategy: Strategy, kind: ResourceKind, seconds: numbe
   let waited = 0;
   let checks = 1;
   while (waited < seconds) {
-    waited += Math.max(1, strategy.wait(kind, checks - 1));
+    waited += Math.max(1, strategy.wait(kind, checks - 1, waited));
     checks++;
   }
   return { checks, lateSeconds: waited - seconds };

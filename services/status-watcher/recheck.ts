@@ -1,15 +1,24 @@
 import { z } from 'zod';
 import { watchRequested } from '@recops/events';
 import type { ResourceKind } from '@recops/events';
+import type { DurationBelief } from './prediction';
 
 /**
  * Body of a re-check the watcher sends to its own queue (with DelaySeconds). It carries the
- * original Watch Requested detail unchanged, how many checks were made, and the parent ARN
- * learnt from the first Describe so later checks can share one List call.
+ * original Watch Requested detail unchanged, how many checks were made, the parent ARN learnt from
+ * the first check (so later checks share one List call), the belief about when the job ends
+ * (formed once, from Personalize's history, at the first check), and when the next check is due:
+ * a message arriving earlier (a wait longer than SQS's 900 s is relayed) is sent on unchecked.
  */
 const RECHECK_MARKER = 'recops.status-watcher.recheck';
 
 type WatchDetail = z.output<typeof watchRequested.detailSchema>;
+
+const positive = z.number().positive();
+const beliefSchema = z.discriminatedUnion('shape', [
+  z.object({ shape: z.literal('uniform'), lowSeconds: z.number().nonnegative(), highSeconds: positive }),
+  z.object({ shape: z.literal('normal'), meanSeconds: positive, sdSeconds: positive, samples: z.number().int().positive() }),
+]);
 
 const recheckBody = z.object({
   type: z.literal(RECHECK_MARKER),
@@ -17,6 +26,9 @@ const recheckBody = z.object({
   /** Checks already made (≥ 1). */
   attempt: z.number().int().min(1),
   parentArn: z.string().optional(),
+  belief: beliefSchema.optional(),
+  /** ISO time of the next check; absent means now. */
+  checkAt: z.iso.datetime().optional(),
 });
 
 interface Watch {
@@ -24,6 +36,8 @@ interface Watch {
   /** Checks already made before this one (0 for a fresh Watch Requested). */
   readonly attempt: number;
   readonly parentArn?: string;
+  readonly belief?: DurationBelief;
+  readonly checkAt?: string;
 }
 
 function isRecheckBody(body: unknown): boolean {
@@ -43,17 +57,26 @@ function parseWatchRecord(record: { readonly body: string }): Watch {
   }
   if (isRecheckBody(body)) {
     const parsed = recheckBody.parse(body);
-    return { detail: parsed.watch, attempt: parsed.attempt, ...(parsed.parentArn !== undefined && { parentArn: parsed.parentArn }) };
+    return {
+      detail: parsed.watch,
+      attempt: parsed.attempt,
+      ...(parsed.parentArn !== undefined && { parentArn: parsed.parentArn }),
+      ...(parsed.belief !== undefined && { belief: parsed.belief }),
+      ...(parsed.checkAt !== undefined && { checkAt: parsed.checkAt }),
+    };
   }
   return { detail: watchRequested.parse(record), attempt: 0 };
 }
 
-function recheckMessage(watch: Watch, parentArn: string | undefined): string {
+/** The message carrying `next` (its attempt is the number of checks made so far). */
+function recheckMessage(next: Watch): string {
   return JSON.stringify({
     type: RECHECK_MARKER,
-    watch: watch.detail,
-    attempt: watch.attempt + 1,
-    ...(parentArn !== undefined && { parentArn }),
+    watch: next.detail,
+    attempt: next.attempt,
+    ...(next.parentArn !== undefined && { parentArn: next.parentArn }),
+    ...(next.belief !== undefined && { belief: next.belief }),
+    ...(next.checkAt !== undefined && { checkAt: next.checkAt }),
   });
 }
 

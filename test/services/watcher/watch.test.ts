@@ -2,8 +2,8 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import {
   DescribeDatasetCommand,
   DescribeDatasetImportJobCommand,
-  DescribeSolutionVersionCommand,
   ListDatasetImportJobsCommand,
+  ListSolutionVersionsCommand,
   PersonalizeClient,
   ResourceNotFoundException,
 } from '@aws-sdk/client-personalize';
@@ -74,7 +74,7 @@ describe('Logic: checkWatch', () => {
     const outcome = await checkWatch(watchOf(), deps());
 
     // Assess
-    expect(outcome).toEqual({ outcome: 'published', status: 'ACTIVE' });
+    expect(outcome).toEqual({ outcome: 'published', status: 'ACTIVE', checks: 1 });
     const entries = eventsMock.commandCalls(PutEventsCommand)[0]?.args[0].input.Entries ?? [];
     expect(entries.map((e) => e.DetailType)).toEqual(['Dataset Import Job Status Changed']);
     expect(publishedDetails()[0]).toMatchObject({
@@ -98,22 +98,29 @@ describe('Logic: checkWatch', () => {
     expect(publishedDetails()[0]).toMatchObject({ status: 'CREATE FAILED', failureReason: 'Input CSV is missing column TIMESTAMP' });
   });
 
-  it('re-sends itself with the next delay while the resource is in progress, never publishing', async () => {
-    // Prepare
+  it('re-sends itself, due inside the prior window, while the resource is in progress, never publishing', async () => {
+    // Prepare: the dataset lists no earlier import, so the kind's prior (5–60 min) applies.
+    const dataset = `${ARN}:dataset/g1/INTERACTIONS`;
     personalizeMock.on(DescribeDatasetImportJobCommand).resolves({
-      datasetImportJob: { status: 'CREATE IN_PROGRESS', datasetArn: `${ARN}:dataset/g1/INTERACTIONS` },
+      datasetImportJob: { status: 'CREATE IN_PROGRESS', datasetArn: dataset },
+    });
+    personalizeMock.on(ListDatasetImportJobsCommand).resolves({
+      datasetImportJobs: [{ datasetImportJobArn: JOB, status: 'CREATE IN_PROGRESS', creationDateTime: new Date(REQUESTED_AT) }],
     });
 
-    // Act
-    const outcome = await checkWatch(watchOf({}, 2), deps());
+    // Act: the first check, one minute after the request.
+    const outcome = await checkWatch(watchOf(), deps());
 
-    // Assess: import jobs start at 30 s and grow ×1.5 per check: 30 × 1.5² ≈ 68 s.
-    expect(outcome).toEqual({ outcome: 'rescheduled', status: 'CREATE IN_PROGRESS', delaySeconds: 68 });
+    // Assess: the next check lands after the prior's 5-minute start, within SQS's 15 minutes.
+    expect(outcome).toMatchObject({ outcome: 'rescheduled', status: 'CREATE IN_PROGRESS', checks: 1 });
     const sent = sqsMock.commandCalls(SendMessageCommand)[0]?.args[0].input;
-    expect(sent?.DelaySeconds).toBe(68);
+    const delay = sent?.DelaySeconds ?? 0;
+    expect(delay).toBeGreaterThan(240);
+    expect(delay).toBeLessThanOrEqual(900);
     const next = parseWatchRecord(sqsRecord(sent?.MessageBody ?? ''));
-    expect(next.attempt).toBe(3);
-    expect(next.parentArn).toBe(`${ARN}:dataset/g1/INTERACTIONS`);
+    expect(next.attempt).toBe(1);
+    expect(next.parentArn).toBe(dataset);
+    expect(next.belief).toEqual({ shape: 'uniform', lowSeconds: 300, highSeconds: 3600 });
     expect(next.detail.resourceArn).toBe(JOB);
     expect(eventsMock.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
@@ -133,16 +140,40 @@ describe('Logic: checkWatch', () => {
 
     // Assess
     expect(first).toMatchObject({ outcome: 'rescheduled', status: 'UPDATE IN_PROGRESS' });
-    expect(second).toEqual({ outcome: 'published', status: 'UPDATE FAILED', failureReason: 'schema rejected' });
+    expect(second).toEqual({ outcome: 'published', status: 'UPDATE FAILED', failureReason: 'schema rejected', checks: 1 });
     expect(publishedDetails()[0]).toMatchObject({ operation: 'update', status: 'UPDATE FAILED', resourceKind: 'dataset' });
   });
 
-  it('never asks SQS for more than 15 minutes of delay', async () => {
-    personalizeMock.on(DescribeSolutionVersionCommand).resolves({ solutionVersion: { status: 'CREATE IN_PROGRESS' } });
+  it('relays a wait longer than SQS allows through messages that make no Personalize call', async () => {
+    // Prepare: earlier versions of the solution trained for about 3 h, so the next check is hours away.
+    const solution = `${ARN}:solution/s`;
+    const version = `${solution}/abcd1234`;
+    const trained = (id: string, startIso: string, hours: number) => ({
+      solutionVersionArn: `${solution}/${id}`,
+      status: 'ACTIVE',
+      creationDateTime: new Date(startIso),
+      lastUpdatedDateTime: new Date(Date.parse(startIso) + hours * 3_600_000),
+    });
+    personalizeMock.on(ListSolutionVersionsCommand).resolves({
+      solutionVersions: [
+        { solutionVersionArn: version, status: 'CREATE IN_PROGRESS', creationDateTime: new Date(REQUESTED_AT) },
+        trained('old2', '2026-11-24T10:00:00.000Z', 3.1),
+        trained('old1', '2026-11-23T10:00:00.000Z', 2.9),
+      ],
+    });
+    const watch = watchOf({ resourceKind: 'solutionVersion', resourceArn: version });
 
-    const outcome = await checkWatch(watchOf({ resourceKind: 'solutionVersion', resourceArn: `${ARN}:solution/s/abcd1234` }, 30), deps());
+    // Act
+    const first = await checkWatch(watch, deps());
+    const relayBody = sqsMock.commandCalls(SendMessageCommand)[0]?.args[0].input.MessageBody ?? '';
+    const relayed = await checkWatch(parseWatchRecord(sqsRecord(relayBody)), deps('2026-11-25T10:16:00.000Z'));
 
-    expect(outcome).toMatchObject({ outcome: 'rescheduled', delaySeconds: 900 });
+    // Assess: one List answered status and history; the relay hop made no call at all.
+    expect(first).toMatchObject({ outcome: 'rescheduled', delaySeconds: 900, checks: 1 });
+    expect(relayed).toEqual({ outcome: 'relayed', delaySeconds: 900, checks: 0 });
+    expect(personalizeMock.calls()).toHaveLength(1);
+    const checkAt = Date.parse(parseWatchRecord(sqsRecord(relayBody)).checkAt ?? '');
+    expect(checkAt - Date.parse(REQUESTED_AT)).toBeGreaterThan(2 * 3_600_000);
   });
 
   it('reports DEADLINE EXCEEDED with a clear reason once the deadline has passed', async () => {
@@ -165,12 +196,14 @@ describe('Logic: checkWatch', () => {
     expect(outcome).toMatchObject({ outcome: 'rescheduled', delaySeconds: 10 });
   });
 
-  it('keeps waiting when a just-created resource is not found yet', async () => {
+  it('keeps waiting when a just-created resource is not found yet, forming its belief at a later check', async () => {
     personalizeMock.on(DescribeDatasetImportJobCommand).rejects(new ResourceNotFoundException({ message: 'not found', $metadata: {} }));
 
     const outcome = await checkWatch(watchOf(), deps());
 
-    expect(outcome).toMatchObject({ outcome: 'rescheduled', status: 'NOT FOUND', delaySeconds: 30 });
+    expect(outcome).toMatchObject({ outcome: 'rescheduled', status: 'NOT FOUND' });
+    const next = parseWatchRecord(sqsRecord(sqsMock.commandCalls(SendMessageCommand)[0]?.args[0].input.MessageBody ?? ''));
+    expect(next.belief).toBeUndefined();
   });
 });
 
@@ -241,12 +274,14 @@ describe('Function: parseWatchRecord', () => {
 });
 
 describe('Function: watchPolicyFromEnv', () => {
-  it('caps every delay with RECOPS_WATCH_MAX_DELAY_SECONDS', () => {
-    const policy = watchPolicyFromEnv({ RECOPS_WATCH_MAX_DELAY_SECONDS: '1' });
-    expect(policy.solutionVersion).toMatchObject({ firstDelaySeconds: 1, maxDelaySeconds: 1, deadlineSeconds: 48 * 3600 });
+  it('caps every wait with RECOPS_WATCH_MAX_DELAY_SECONDS, and the check spacing with it', () => {
+    const policy = watchPolicyFromEnv({ RECOPS_WATCH_MAX_DELAY_SECONDS: '0.25' });
+    expect(policy.maxDelaySeconds).toBe(0.25);
+    expect(policy.budget.minIntervalSeconds).toBe(0.25);
+    expect(policy.kinds.solutionVersion.deadlineSeconds).toBe(48 * 3600);
   });
 
   it('refuses a cap above the SQS maximum', () => {
-    expect(() => watchPolicyFromEnv({ RECOPS_WATCH_MAX_DELAY_SECONDS: '901' })).toThrow(/from 0 to 900, got "901"/);
+    expect(() => watchPolicyFromEnv({ RECOPS_WATCH_MAX_DELAY_SECONDS: '901' })).toThrow(/from 0.05 to 900, got "901"/);
   });
 });
