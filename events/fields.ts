@@ -33,6 +33,9 @@ export const personalizeArn = z
   .max(256, 'must be at most 256 characters')
   .regex(/^arn:([a-z\d-]+):personalize:.*:.*:.+$/, 'must be a Personalize ARN (arn:<partition>:personalize:…)');
 
+/** `YYYY_MM_DD_HH_MM_SS` (UTC): the run stamp per-run resource names and batch output folders carry. */
+export const runStamp = z.string().regex(/^\d{4}_\d{2}_\d{2}_\d{2}_\d{2}_\d{2}$/, 'must be a run stamp YYYY_MM_DD_HH_MM_SS');
+
 export const timestamp = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time' });
 
 export const s3Location = z.object({

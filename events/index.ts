@@ -20,7 +20,8 @@ export { EventCatalogError, EventTooLargeError, EventValidationError, type Event
 export { PERSONALIZE_NAME, type S3Location, type S3Prefix } from './fields';
 export { pipelineCompleted } from './pipeline-completed';
 export { pipelineFailed, PIPELINE_STEP, type PipelineStep } from './pipeline-failed';
-export { pipelineRequested, planReference, type PlanReference } from './pipeline-requested';
+export { pipelineRequested, RUN_TRIGGER, type RunTrigger } from './pipeline-requested';
+export { BATCH_JOB_KINDS, RUN_SCOPE_KIND, runScope, type BatchJobKind, type RunScope, type RunScopeKind } from './run-scope';
 export { RESOURCE_KIND, RESOURCE_KIND_LABEL, RESOURCE_KINDS, type ResourceKind } from './resource-kinds';
 export { SCHEDULE_KIND, SCHEDULER_CONTEXT, scheduleFired, type ScheduleKind } from './schedule-fired';
 export { solutionMetricsPublished } from './solution-metrics-published';

@@ -98,6 +98,24 @@ const configIntake: ServiceDefinition = {
   ],
 };
 
+const runStarterTimeout = 60;
+const runStarter: ServiceDefinition = {
+  name: 'run-starter',
+  handler: 'services/run-starter/handler.main',
+  timeoutSeconds: runStarterTimeout,
+  memoryMB: 512,
+  // A schedule's firing starts a run through the same door as an upload (services/run-start.ts).
+  subscriptions: [scheduleFired.pattern()],
+  queue: queue(runStarterTimeout),
+  s3Triggers: [],
+  permissions: [
+    // Read the parameter file, list the CSVs beside it, write the run's document under runs/.
+    { actions: ['s3:GetObject', 's3:ListBucket', 's3:PutObject'], scope: 'bucket' },
+    publishEvents,
+    retryWithBackoff,
+  ],
+};
+
 const datasetProvisionerTimeout = 60;
 const datasetProvisioner: ServiceDefinition = {
   name: 'dataset-provisioner',
@@ -105,10 +123,10 @@ const datasetProvisioner: ServiceDefinition = {
   timeoutSeconds: datasetProvisionerTimeout,
   memoryMB: 512,
   subscriptions: [
-    pipelineRequested.pattern(),
+    // Runs of everything provision; runs of the file's imports import into the existing datasets.
+    pipelineRequested.pattern({ scope: { kind: ['everything', 'import'] } }),
     // Datasets need an ACTIVE dataset group, import jobs an ACTIVE dataset: continue when they are.
     { ...anyOf([datasetGroupStatusChanged, datasetStatusChanged]), detail: ACTIVE },
-    scheduleFired.pattern({ kind: ['import'] }),
   ],
   queue: queue(datasetProvisionerTimeout),
   s3Triggers: [],
@@ -137,8 +155,8 @@ const datasetProvisioner: ServiceDefinition = {
       scope: 'personalize',
     },
     passPersonalizeRole,
-    // The plan of a run lives in the bucket when it is too large for the event.
-    { actions: ['s3:GetObject', 's3:ListBucket'], scope: 'bucket' }, // + scheduled imports list the CSVs
+    // The run's document (runs/<dsg>/<runId>/plan.json); ListBucket so a missing one reads as 404.
+    { actions: ['s3:GetObject', 's3:ListBucket'], scope: 'bucket' },
     publishEvents,
     retryWithBackoff,
   ],
@@ -175,7 +193,10 @@ const solutionTrainer: ServiceDefinition = {
     datasetImportJobStatusChanged.pattern(ACTIVE),
     // Solution versions need an ACTIVE solution.
     solutionStatusChanged.pattern(ACTIVE),
-    scheduleFired.pattern({ kind: ['full', 'update'] }),
+    // A file without datasets imports nothing: its run trains once the dataset group is ACTIVE.
+    datasetGroupStatusChanged.pattern(ACTIVE),
+    // A full/update schedule's run retrains one solution.
+    pipelineRequested.pattern({ scope: { kind: ['retrain'] } }),
   ],
   queue: queue(solutionTrainerTimeout),
   s3Triggers: [],
@@ -333,7 +354,7 @@ const scheduleManager: ServiceDefinition = {
   timeoutSeconds: scheduleManagerTimeout,
   memoryMB: 256,
   // Each run's plan lists the file's schedules: create/update them, delete the ones it dropped.
-  subscriptions: [pipelineRequested.pattern()],
+  subscriptions: [pipelineRequested.pattern({ trigger: ['upload'] })],
   queue: queue(scheduleManagerTimeout),
   s3Triggers: [],
   permissions: [
@@ -378,6 +399,7 @@ const runTracker: ServiceDefinition = {
 /** Every service, in the order of the flow. */
 export const SERVICES: readonly ServiceDefinition[] = [
   configIntake,
+  runStarter,
   datasetProvisioner,
   statusWatcher,
   solutionTrainer,

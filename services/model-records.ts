@@ -5,7 +5,7 @@
  */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Plan } from '@recops/core';
-import { loadRunPlan } from '@recops/core/ops';
+import { loadRunOf } from '@recops/core/ops';
 import { promotedVersionKey, putIfUnchanged, readVersioned } from '@recops/core/runtime';
 import type { RunRef } from './run-events';
 
@@ -38,7 +38,7 @@ export async function readJson<T>(s3: S3Client, bucket: string, key: string): Pr
 /** The run's stored plan, or undefined when the run has none (runs not started from a stored plan). */
 export async function loadPlanIfStored(s3: S3Client, bucket: string, run: RunRef): Promise<Plan | undefined> {
   try {
-    return await loadRunPlan(s3, bucket, run.datasetGroupName, run.runId);
+    return (await loadRunOf(s3, bucket, run.datasetGroupName, run.runId)).plan;
   } catch (error) {
     const cause = (error as { cause?: { name?: unknown } }).cause;
     if (cause?.name === 'NoSuchKey') return undefined;

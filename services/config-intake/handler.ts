@@ -16,7 +16,7 @@ export const main = createHandler<S3Event, void>({
         logger.warn('parameter file rejected', { key: object.key, runId: outcome.runId, errors: outcome.errors });
       else if (outcome.kind === 'requested') {
         for (const warning of outcome.warnings) logger.warn(`parameter file: ${warning.path}: ${warning.message}`, { key: object.key });
-        logger.info('pipeline requested', { key: object.key, runId: outcome.runId, planInline: outcome.planInline });
+        logger.info('pipeline requested', { key: object.key, runId: outcome.runId });
       } else logger.info('parameter file gone before intake', { key: object.key });
     }
   },

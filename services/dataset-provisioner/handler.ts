@@ -1,5 +1,5 @@
 import type { SQSRecord } from 'aws-lambda';
-import { datasetGroupStatusChanged, datasetStatusChanged, pipelineRequested, scheduleFired } from '@recops/events';
+import { datasetGroupStatusChanged, datasetStatusChanged, pipelineRequested } from '@recops/events';
 import { MetricUnit, createSqsHandler, type RecordContext } from '@recops/core/runtime';
 import {
   onDatasetActive,
@@ -8,7 +8,6 @@ import {
   type ProvisionReport,
   type ProvisionerDependencies,
 } from './provision';
-import { onImportScheduled } from './scheduled-import';
 
 const NOTHING: ProvisionReport = { created: [], reused: [], watched: [] };
 
@@ -28,7 +27,7 @@ async function route(record: SQSRecord, ctx: RecordContext): Promise<ProvisionRe
   const deps = dependencies(ctx);
   if (pipelineRequested.matches(record)) {
     const detail = pipelineRequested.parse(record);
-    return onPipelineRequested({ ...detail, plan: detail.plan }, deps);
+    return onPipelineRequested(detail, deps);
   }
   if (datasetGroupStatusChanged.matches(record)) {
     const detail = datasetGroupStatusChanged.parse(record);
@@ -40,11 +39,6 @@ async function route(record: SQSRecord, ctx: RecordContext): Promise<ProvisionRe
     const detail = datasetStatusChanged.parse(record);
     if (detail.status !== 'ACTIVE') return NOTHING;
     return onDatasetActive({ ...detail, datasetArn: detail.resourceArn }, deps);
-  }
-  if (scheduleFired.matches(record)) {
-    const detail = scheduleFired.parse(record);
-    if (detail.kind !== 'import') return NOTHING;
-    return onImportScheduled(detail, deps);
   }
   // Not one of the subscriptions: parsing as the main one names what is wrong with the record.
   pipelineRequested.parse(record);

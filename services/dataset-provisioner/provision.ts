@@ -4,15 +4,19 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { PIPELINE_STEP, type ResourceKind } from '@recops/events';
 import type { DatasetPlan, Plan } from '@recops/core';
 import {
+  PermanentOpsError,
+  ResourceNotReadyError,
   ensureDataset,
   ensureDatasetGroup,
   ensureEventTracker,
   ensureImportJob,
   ensureSchema,
+  findDataset,
+  findDatasetGroup,
   isFailedStatus,
-  loadPlan,
-  loadRunPlan,
-  type PlanSource,
+  loadPlannedRun,
+  loadRunOf,
+  type ObjectLocation,
 } from '@recops/core/ops';
 import { permanentFailureOf, publishStepFailed, requestWatch, type RunRef } from '../run-events';
 
@@ -40,14 +44,21 @@ function emptyReport(): ProvisionReport {
   return { created: [], reused: [], watched: [] };
 }
 
-/** Pipeline Requested: the dataset group first; everything else waits until it is ACTIVE. */
+/**
+ * Pipeline Requested. A run of everything: the dataset group first, always watched (even when it
+ * exists and is ACTIVE), so that its Status Changed continues the chain and tells the run tracker
+ * the group is there. A run of the file's imports: fresh import jobs into the existing datasets.
+ * Retrain and batch runs provision nothing.
+ */
 async function onPipelineRequested(
-  run: RunRef & { readonly plan: PlanSource },
+  run: RunRef & { readonly plan: ObjectLocation },
   deps: ProvisionerDependencies,
 ): Promise<ProvisionReport> {
   const report = emptyReport();
   return guard(run, deps, report, 'datasetGroup', async () => {
-    const plan = await loadPlan(deps.s3, run.plan);
+    const { plan, scope } = await loadPlannedRun(deps.s3, run.plan);
+    if (scope.kind === 'import') return importIntoExisting(run, plan, deps, report);
+    if (scope.kind !== 'everything') return report;
     const group = plan.datasetGroup;
     const result = await ensureDatasetGroup(deps.personalize, {
       name: group.name,
@@ -57,13 +68,37 @@ async function onPipelineRequested(
       tags: group.tags,
     });
     note(report, result.created, `datasetGroup ${group.name}`);
-    if (result.status === 'ACTIVE') return provisionDatasets(run, plan, result.arn, deps, report);
     if (isFailedStatus(result.status)) {
       return failStep(run, deps, report, 'datasetGroup', result.arn, `dataset group ${group.name} is ${result.status}: ${result.failureReason ?? 'no reason given'}`);
     }
     await requestWatch(run, deps, report, 'datasetGroup', result.arn);
     return report;
   });
+}
+
+/**
+ * A run of the file's imports (an import schedule): fresh import jobs into the existing, ACTIVE
+ * datasets, named with the run's stamp (a redelivered event reuses them). Nothing else is created:
+ * the group and datasets come from an upload's run.
+ */
+async function importIntoExisting(run: RunRef, plan: Plan, deps: ProvisionerDependencies, report: ProvisionReport): Promise<ProvisionReport> {
+  const group = await findDatasetGroup(deps.personalize, plan.datasetGroup.name);
+  if (group?.datasetGroupArn === undefined) {
+    throw new PermanentOpsError(
+      `dataset group "${plan.datasetGroup.name}" does not exist yet; upload the parameter file to create it before its import schedule fires`,
+    );
+  }
+  for (const dataset of plan.datasets) {
+    if (dataset.importJob === undefined) continue;
+    const found = await findDataset(deps.personalize, group.datasetGroupArn, dataset.type);
+    if (found?.datasetArn === undefined) {
+      throw new PermanentOpsError(`dataset ${dataset.type} of "${plan.datasetGroup.name}" does not exist yet; upload the parameter file first`);
+    }
+    // Datasets are ACTIVE long before a schedule fires; an update in flight clears by itself.
+    if (found.status !== 'ACTIVE') throw new ResourceNotReadyError(found.datasetArn, found.status ?? 'UNKNOWN');
+    await startImport(run, dataset, found.datasetArn, deps, report);
+  }
+  return report;
 }
 
 /** Dataset Group Status Changed ACTIVE: schemas, datasets, event tracker; imports where datasets are ready. */
@@ -73,7 +108,9 @@ async function onDatasetGroupActive(
 ): Promise<ProvisionReport> {
   const report = emptyReport();
   return guard(run, deps, report, 'dataset', async () => {
-    const plan = await loadRunPlan(deps.s3, deps.bucketName, run.datasetGroupName, run.runId);
+    const { plan, scope } = await loadRunOf(deps.s3, deps.bucketName, run.datasetGroupName, run.runId);
+    // Only a run of everything creates datasets; other runs' groups are watched by no one.
+    if (scope.kind !== 'everything') return report;
     return provisionDatasets(run, plan, run.datasetGroupArn, deps, report);
   });
 }
@@ -85,7 +122,8 @@ async function onDatasetActive(
 ): Promise<ProvisionReport> {
   const report = emptyReport();
   return guard(run, deps, report, 'datasetImportJob', async () => {
-    const plan = await loadRunPlan(deps.s3, deps.bucketName, run.datasetGroupName, run.runId);
+    const { plan, scope } = await loadRunOf(deps.s3, deps.bucketName, run.datasetGroupName, run.runId);
+    if (scope.kind !== 'everything') return report;
     const type = datasetTypeOf(run.datasetArn);
     const dataset = plan.datasets.find((d) => d.type.toUpperCase() === type);
     // A dataset the plan does not list (e.g. created by hand) has nothing to import in this run.
@@ -116,7 +154,8 @@ async function provisionDatasets(
       tags: plan.eventTracker.tags,
     });
     note(report, tracker.created, `eventTracker ${plan.eventTracker.name}`);
-    if (tracker.status !== 'ACTIVE') await requestWatch(run, deps, report, 'eventTracker', tracker.arn);
+    // Watched even when ACTIVE: the run tracker counts it as a goal of the run.
+    await requestWatch(run, deps, report, 'eventTracker', tracker.arn);
   }
   return report;
 }
@@ -219,5 +258,5 @@ async function failStep(
   return { ...report, failed: reason };
 }
 
-export { datasetTypeOf, guard as guardStep, onDatasetActive, onDatasetGroupActive, onPipelineRequested, startImport };
+export { datasetTypeOf, onDatasetActive, onDatasetGroupActive, onPipelineRequested, startImport };
 export type { ProvisionReport, ProvisionerDependencies, RunRef };

@@ -152,13 +152,16 @@ function decideOutcome(state: RunState, fact: RunFact, now: string): RunOutcome 
   return undefined;
 }
 
-/** Every goal met by an ACTIVE resource and nothing still in flight. */
+/**
+ * Every goal met by an ACTIVE resource and nothing still in flight. A dataset group has one event
+ * tracker, whose ARN carries an id rather than its name in AWS: any ACTIVE one meets that goal.
+ */
 export function isComplete(state: RunState): boolean {
   if (!state.goals || state.goals.length === 0) return false;
   const resources = Object.entries(state.resources);
   if (resources.some(([, r]) => r.status === 'IN_PROGRESS')) return false;
   return state.goals.every((goal) =>
-    resources.some(([arn, r]) => r.kind === goal.kind && r.status === 'ACTIVE' && goalNameOf(goal.kind, arn) === goal.name),
+    resources.some(([arn, r]) => r.kind === goal.kind && r.status === 'ACTIVE' && (goal.kind === 'eventTracker' || goalNameOf(goal.kind, arn) === goal.name)),
   );
 }
 

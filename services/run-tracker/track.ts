@@ -12,7 +12,7 @@
  * the same rule.
  */
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import {
   findDefinition,
   pipelineCompleted,
@@ -22,9 +22,8 @@ import {
   watchRequested,
   STATUS_CHANGED_EVENTS,
   EventValidationError,
-  type PlanReference,
 } from '@recops/events';
-import type { Plan } from '@recops/core';
+import { loadPlannedRun } from '@recops/core/ops';
 import { publish, runStateKey, type Metrics } from '@recops/core/runtime';
 import { RunStateConflictError, RunTrackerError } from './errors';
 import { goalsOf } from './goals';
@@ -64,7 +63,7 @@ export async function trackEvent(
   clients: TrackerClients,
   settings: TrackerSettings,
 ): Promise<TrackResult> {
-  const { key, fact } = await factOf(event, clients.s3, settings.bucketName);
+  const { key, fact } = await factOf(event, clients.s3);
   const objectKey = runStateKey(key.datasetGroupName, key.runId);
   return oneAtATime(objectKey, () => fold(objectKey, key, fact, deliveryId, clients, settings));
 }
@@ -144,14 +143,14 @@ function sameFacts(a: RunState, b: RunState): boolean {
 }
 
 /** Which run an event belongs to and what it says about it. */
-async function factOf(event: unknown, s3: S3Client, bucket: string): Promise<{ key: RunKey; fact: RunFact }> {
+async function factOf(event: unknown, s3: S3Client): Promise<{ key: RunKey; fact: RunFact }> {
   const definition = findDefinition(event);
   if (definition === pipelineRequested) {
     const detail = pipelineRequested.parse(event);
-    const plan = await loadPlan(s3, detail.plan, bucket);
+    const planned = await loadPlannedRun(s3, detail.plan);
     return {
       key: detail,
-      fact: { type: 'requested', at: detail.requestedAt, goals: goalsOf(plan), config: detail.config },
+      fact: { type: 'requested', at: detail.startedAt, goals: goalsOf(planned), config: detail.config },
     };
   }
   if (definition === watchRequested) {
@@ -192,14 +191,6 @@ async function factOf(event: unknown, s3: S3Client, bucket: string): Promise<{ k
   throw new EventValidationError('run-tracker input', [
     { path: 'detail-type', message: 'is not an event the run tracker subscribes to' },
   ]);
-}
-
-async function loadPlan(s3: S3Client, reference: PlanReference, bucket: string): Promise<Plan> {
-  if (reference.storage === 'inline') return reference.plan as unknown as Plan;
-  const response = await s3.send(
-    new GetObjectCommand({ Bucket: reference.location.bucket || bucket, Key: reference.location.key }),
-  );
-  return JSON.parse((await response.Body?.transformToString('utf8')) ?? '{}') as Plan;
 }
 
 function outcomeEntry(state: RunState, busName: string) {

@@ -4,7 +4,7 @@
  * version that was read), so of two deliveries racing from the same read exactly one moves it.
  *
  * Runs are ordered by the upload time their runId encodes (`<run stamp>-<hash>`, see
- * config-intake's run-id.ts). Not the config object's S3 LastModified or sequencer: different files
+ * core's run/identity.ts). Not the config object's S3 LastModified or sequencer: different files
  * may name the same dataset group, sequencers only order writes of one key, and by the time a late
  * delivery arrives the object may have been overwritten, so its metadata describes the newer write.
  * Runs stamped in the same second fall back to the runId's hash: arbitrary, but every delivery
@@ -13,7 +13,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { isRunStamp, runStampOf } from '@recops/core';
 import { putIfUnchanged, readVersioned, RUNS_PREFIX } from '@recops/core/runtime';
-import type { PlanSource } from '@recops/core/ops';
+import type { ObjectLocation } from '@recops/core/ops';
 import { AppliedRunFormatError } from './errors';
 
 /** A run whose schedules are (being) applied, with what it takes to apply them again. */
@@ -22,7 +22,8 @@ export interface AppliedRun {
   /** Sort key: the run stamp of the upload (or of the request, for runIds without one). */
   readonly order: string;
   readonly config: { readonly bucket: string; readonly key: string };
-  readonly plan: PlanSource;
+  /** The run's document (`runs/<dsg>/<runId>/plan.json`). */
+  readonly plan: ObjectLocation;
 }
 
 export interface StoredAppliedRun {
@@ -81,6 +82,6 @@ function parseAppliedRun(key: string, text: string): AppliedRun {
   if (typeof run.config?.bucket !== 'string' || typeof run.config.key !== 'string') {
     throw new AppliedRunFormatError(key, 'config must be { bucket, key } strings');
   }
-  if (run.plan?.storage !== 'inline' && run.plan?.storage !== 's3') throw new AppliedRunFormatError(key, 'plan.storage must be "inline" or "s3"');
+  if (typeof run.plan?.bucket !== 'string' || typeof run.plan.key !== 'string') throw new AppliedRunFormatError(key, 'plan must be { bucket, key } strings');
   return run as AppliedRun;
 }

@@ -7,6 +7,11 @@ export const main = createSqsHandler({
   serviceName: 'schedule-manager',
   processRecord: async (record, { clients, env, logger, metrics }) => {
     const detail = pipelineRequested.parse(record);
+    // Only an upload changes what the file asks for; a scheduled run leaves the schedules as they are.
+    if (detail.trigger !== 'upload') {
+      logger.info('scheduled run: schedules unchanged', { messageId: record.messageId, runId: detail.runId });
+      return;
+    }
     const report = await onPipelineRequested(detail, {
       scheduler: clients.scheduler,
       s3: clients.s3,

@@ -1,7 +1,7 @@
 /** Pipeline Requested → the run's plan → the dataset group's schedules in the recops Scheduler group. */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { loadPlan, type PlanSource } from '@recops/core/ops';
+import { loadPlannedRun, type ObjectLocation } from '@recops/core/ops';
 import { isNewerRun, readAppliedRun, runOrderOf, writeAppliedRun, type AppliedRun } from './applied';
 import { reconcileSchedules, type ScheduleReport } from './reconcile';
 import { busArnOf } from './target';
@@ -23,7 +23,7 @@ export interface RequestedRun {
   readonly runId: string;
   readonly datasetGroupName: string;
   readonly config: { readonly bucket: string; readonly key: string };
-  readonly plan: PlanSource;
+  readonly plan: ObjectLocation;
   /** Orders runs whose runId carries no upload stamp. */
   readonly requestedAt?: string;
 }
@@ -60,7 +60,7 @@ export async function onPipelineRequested(run: RequestedRun, deps: ScheduleManag
 }
 
 async function applySchedules(run: AppliedRun, deps: ScheduleManagerDependencies): Promise<ScheduleReport> {
-  const plan = await loadPlan(deps.s3, run.plan);
+  const { plan } = await loadPlannedRun(deps.s3, run.plan);
   const region = await deps.scheduler.config.region();
   return reconcileSchedules(deps.scheduler, plan, run.config, {
     groupName: deps.schedulerGroupName,

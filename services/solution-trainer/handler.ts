@@ -1,8 +1,14 @@
 import type { SQSRecord } from 'aws-lambda';
-import { datasetImportJobStatusChanged, scheduleFired, solutionStatusChanged } from '@recops/events';
+import { datasetGroupStatusChanged, datasetImportJobStatusChanged, pipelineRequested, solutionStatusChanged } from '@recops/events';
 import { MetricUnit, createSqsHandler, type RecordContext } from '@recops/core/runtime';
-import { onTrainingScheduled } from './scheduled';
-import { onImportActive, onSolutionActive, type TrainReport, type TrainerDependencies } from './train';
+import {
+  onDatasetGroupActive,
+  onImportActive,
+  onRetrainRequested,
+  onSolutionActive,
+  type TrainReport,
+  type TrainerDependencies,
+} from './train';
 
 function dependencies(record: SQSRecord, ctx: RecordContext): TrainerDependencies {
   return {
@@ -28,9 +34,12 @@ async function route(record: SQSRecord, ctx: RecordContext): Promise<TrainReport
     const detail = solutionStatusChanged.parse(record);
     return detail.status === 'ACTIVE' ? onSolutionActive({ ...detail, solutionArn: detail.resourceArn }, deps) : NOTHING;
   }
-  const detail = scheduleFired.parse(record);
-  if (detail.kind !== 'full' && detail.kind !== 'update') return NOTHING;
-  return onTrainingScheduled({ ...detail, kind: detail.kind }, deps);
+  if (datasetGroupStatusChanged.matches(record)) {
+    const detail = datasetGroupStatusChanged.parse(record);
+    return detail.status === 'ACTIVE' ? onDatasetGroupActive({ ...detail, datasetGroupArn: detail.resourceArn }, deps) : NOTHING;
+  }
+  const detail = pipelineRequested.parse(record);
+  return detail.scope.kind === 'retrain' ? onRetrainRequested(detail, deps) : NOTHING;
 }
 
 export const main = createSqsHandler({

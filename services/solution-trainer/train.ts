@@ -2,9 +2,10 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { PersonalizeClient, SolutionConfig } from '@aws-sdk/client-personalize';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { PIPELINE_STEP, type ResourceKind } from '@recops/events';
-import type { Plan, SolutionPlan, TrainingMode } from '@recops/core';
+import { runStartOf as startOfRun, type Plan, type PlannedRun, type SolutionPlan, type TrainingMode } from '@recops/core';
 import {
   PermanentOpsError,
+  RetryableOpsError,
   ensureFilter,
   ensureRecommender,
   ensureSolution,
@@ -12,8 +13,12 @@ import {
   findDataset,
   findDatasetGroup,
   findImportJob,
+  findSolution,
+  hasImportedData,
   isFailedStatus,
-  loadRunPlan,
+  loadPlannedRun,
+  loadRunOf,
+  type ObjectLocation,
 } from '@recops/core/ops';
 import { claimKey, claimOnce } from '@recops/core/runtime';
 import { permanentFailureOf, publishStepFailed, requestWatch, type RunRef } from '../run-events';
@@ -52,16 +57,15 @@ function emptyReport(): TrainReport {
 /**
  * Dataset Import Job Status Changed ACTIVE: the join. Whatever order and however often these
  * events arrive, Personalize is asked whether every import of the run is ACTIVE; only then are
- * filters, solutions (and their versions) and recommenders created, all idempotently.
+ * filters, solutions (and their versions) and recommenders created, all idempotently. A run of
+ * the file's imports only (an import schedule) trains nothing.
  */
 async function onImportActive(run: RunRef, deps: TrainerDependencies): Promise<TrainReport> {
   const report = emptyReport();
   return guard(run, deps, report, 'datasetImportJob', async () => {
-    const plan = await loadTrainingPlan(run, deps);
-    if (plan === undefined) {
-      report.warnings.push(`run ${run.runId} has no stored plan (not started from a parameter file, e.g. a scheduled import): nothing to train`);
-      return report;
-    }
+    const planned = await loadRunOf(deps.s3, deps.bucketName, run.datasetGroupName, run.runId);
+    if (planned.scope.kind !== 'everything') return report;
+    const { plan } = planned;
     const group = await findDatasetGroup(deps.personalize, plan.datasetGroup.name);
     if (group?.datasetGroupArn === undefined) {
       report.waitingFor.push(`datasetGroup ${plan.datasetGroup.name} NOT FOUND`);
@@ -81,36 +85,85 @@ async function onImportActive(run: RunRef, deps: TrainerDependencies): Promise<T
     );
     // A failed import fails the run through its own Status Changed; nothing to train either way.
     if (report.waitingFor.length > 0) return report;
-    await train(run, plan, datasetGroupArn, deps, report);
+    await train(run, planned, datasetGroupArn, deps, report);
     return report;
   });
 }
 
-/** The run's plan, or undefined when the run has none stored (only uploads store one). */
-async function loadTrainingPlan(run: RunRef, deps: TrainerDependencies): Promise<Plan | undefined> {
-  try {
-    return await loadRunPlan(deps.s3, deps.bucketName, run.datasetGroupName, run.runId);
-  } catch (error) {
-    const cause = (error as { cause?: { name?: unknown } }).cause;
-    if (cause?.name === 'NoSuchKey') return undefined;
-    throw error;
-  }
+/**
+ * Dataset Group Status Changed ACTIVE: a run of everything whose file imports nothing (no datasets
+ * section: it adds to the group's existing datasets) trains now, as no import will say when.
+ */
+async function onDatasetGroupActive(run: RunRef & { readonly datasetGroupArn: string }, deps: TrainerDependencies): Promise<TrainReport> {
+  const report = emptyReport();
+  return guard(run, deps, report, 'solution', async () => {
+    const planned = await loadRunOf(deps.s3, deps.bucketName, run.datasetGroupName, run.runId);
+    if (planned.scope.kind !== 'everything' || planned.plan.datasets.length > 0) return report;
+    await train(run, planned, run.datasetGroupArn, deps, report);
+    return report;
+  });
+}
+
+/**
+ * Pipeline Requested of a retrain (a full/update schedule): one new version of the existing, ACTIVE
+ * solution, trained in the schedule's mode and named with the run's stamp.
+ */
+async function onRetrainRequested(run: RunRef & { readonly plan: ObjectLocation }, deps: TrainerDependencies): Promise<TrainReport> {
+  const report = emptyReport();
+  return guard(run, deps, report, 'solutionVersion', async () => {
+    const planned = await loadPlannedRun(deps.s3, run.plan);
+    const { plan, scope } = planned;
+    if (scope.kind !== 'retrain') return report;
+    const solution = plan.solutions.find((s) => s.name === scope.solutionName);
+    if (solution === undefined) throw new PermanentOpsError(`the run retrains solution "${scope.solutionName}", which its plan does not define`);
+    const group = await findDatasetGroup(deps.personalize, plan.datasetGroup.name);
+    const existing = group?.datasetGroupArn === undefined ? undefined : await findSolution(deps.personalize, group.datasetGroupArn, solution.name);
+    if (existing?.solutionArn === undefined) {
+      throw new PermanentOpsError(`solution "${solution.name}" does not exist yet; upload the parameter file to create it before its schedule fires`);
+    }
+    // Solutions settle within minutes; the queue's backoff covers an update in flight.
+    if (existing.status !== 'ACTIVE') throw new RetryableOpsError(`solution "${solution.name}" is ${existing.status ?? 'UNKNOWN'}, not ACTIVE yet`);
+    await trainVersion(run, solution, existing.solutionArn, runStartOf(planned, deps), scope.trainingMode, deps, report);
+    return report;
+  });
 }
 
 /** Solution Status Changed ACTIVE: the solution of this run can now train its version. */
 async function onSolutionActive(run: RunRef & { readonly solutionArn: string }, deps: TrainerDependencies): Promise<TrainReport> {
   const report = emptyReport();
   return guard(run, deps, report, 'solutionVersion', async () => {
-    const plan = await loadRunPlan(deps.s3, deps.bucketName, run.datasetGroupName, run.runId);
+    const planned = await loadRunOf(deps.s3, deps.bucketName, run.datasetGroupName, run.runId);
     const name = run.solutionArn.slice(run.solutionArn.lastIndexOf('/') + 1);
-    const solution = plan.solutions.find((s) => s.name === name);
-    if (solution === undefined) return report;
-    await trainVersion(run, solution, run.solutionArn, runStartOf(plan, deps), undefined, deps, report);
+    const solution = planned.plan.solutions.find((s) => s.name === name);
+    if (solution === undefined || planned.scope.kind !== 'everything') return report;
+    await trainVersion(run, solution, run.solutionArn, runStartOf(planned, deps), undefined, deps, report);
     return report;
   });
 }
 
-async function train(run: RunRef, plan: Plan, datasetGroupArn: string, deps: TrainerDependencies, report: TrainReport): Promise<void> {
+/**
+ * A file without datasets adds to the group's existing datasets: training needs the group's
+ * INTERACTIONS dataset to hold imported data, or Personalize would fail later with a vaguer reason.
+ */
+async function requireInteractionsData(plan: Plan, datasetGroupArn: string, deps: TrainerDependencies): Promise<void> {
+  if (plan.datasets.some((d) => d.type === 'INTERACTIONS')) return;
+  if (plan.solutions.length === 0) return;
+  const interactions = await findDataset(deps.personalize, datasetGroupArn, 'INTERACTIONS');
+  const why =
+    interactions?.datasetArn === undefined
+      ? 'has no INTERACTIONS dataset'
+      : (await hasImportedData(deps.personalize, interactions.datasetArn))
+        ? undefined
+        : 'has an INTERACTIONS dataset but no finished import into it';
+  if (why === undefined) return;
+  throw new PermanentOpsError(
+    `dataset group "${plan.datasetGroup.name}" ${why}: the parameter file declares no datasets, so its solutions train on the group's existing interactions data; import interactions into the group (or add a datasets section) and upload the file again`,
+  );
+}
+
+async function train(run: RunRef, planned: PlannedRun, datasetGroupArn: string, deps: TrainerDependencies, report: TrainReport): Promise<void> {
+  const { plan } = planned;
+  await requireInteractionsData(plan, datasetGroupArn, deps);
   await Promise.all(
     plan.filters.map(async (filter) => {
       const result = await ensureFilter(deps.personalize, {
@@ -120,7 +173,8 @@ async function train(run: RunRef, plan: Plan, datasetGroupArn: string, deps: Tra
         tags: filter.tags,
       });
       note(report, result.created, `filter ${filter.name}`);
-      if (result.status !== 'ACTIVE') await requestWatch(run, deps, report, 'filter', result.arn);
+      // Watched even when ACTIVE: the run tracker counts it as a goal of the run.
+      await requestWatch(run, deps, report, 'filter', result.arn);
     }),
   );
   await Promise.all(
@@ -133,10 +187,11 @@ async function train(run: RunRef, plan: Plan, datasetGroupArn: string, deps: Tra
         tags: recommender.tags,
       });
       note(report, result.created, `recommender ${recommender.name}`);
-      if (result.status !== 'ACTIVE') await requestWatch(run, deps, report, 'recommender', result.arn);
+      // Watched even when ACTIVE: the run tracker counts it as a goal of the run.
+      await requestWatch(run, deps, report, 'recommender', result.arn);
     }),
   );
-  const runStart = runStartOf(plan, deps);
+  const runStart = runStartOf(planned, deps);
   await Promise.all(
     plan.solutions.map(async (solution) => {
       const solutionArn = await provisionSolution(run, solution, datasetGroupArn, deps, report);
@@ -173,7 +228,11 @@ async function provisionSolution(
     tags: solution.tags,
   });
   note(report, result.created, `solution ${solution.name}`);
-  if (result.status === 'ACTIVE') return result.arn;
+  if (result.status === 'ACTIVE') {
+    // A solution the file does not train is itself the run's goal: watched so the tracker sees it.
+    if (solution.version === undefined) await requestWatch(run, deps, report, 'solution', result.arn);
+    return result.arn;
+  }
   if (isFailedStatus(result.status)) {
     throw new PermanentOpsError(
       `solution "${solution.name}" exists in state ${result.status} and cannot train; delete it or rename the solution in the parameter file`,
@@ -183,11 +242,11 @@ async function provisionSolution(
   return undefined;
 }
 
-/** `performAutoML` and `autoMLConfig` are deprecated in Personalize: dropped with a warning. */
+/**
+ * `autoMLConfig` is deprecated in Personalize: dropped with a warning. (`performAutoML` cannot reach a
+ * plan: validation drops it, and the plan schema refuses unknown fields.)
+ */
 function withoutAutoML(solution: SolutionPlan, report: TrainReport): SolutionConfig | undefined {
-  if ((solution as { performAutoML?: unknown }).performAutoML !== undefined) {
-    report.warnings.push(`${solution.sourcePath}.performAutoML is deprecated and was ignored; the solution uses its recipeArn`);
-  }
   const config = solution.solutionConfig as (SolutionConfig & { autoMLConfig?: unknown }) | undefined;
   if (config?.autoMLConfig === undefined) return config;
   report.warnings.push(`${solution.sourcePath}.solutionConfig.autoMLConfig is deprecated with performAutoML and was ignored`);
@@ -225,13 +284,9 @@ async function trainVersion(
   await requestWatch(run, deps, report, 'solutionVersion', result.arn);
 }
 
-/** When the run started, from its plan's run stamp (`YYYY_MM_DD_HH_MM_SS`, UTC). */
-function runStartOf(plan: Plan, deps: TrainerDependencies): Date | undefined {
-  const match = /^(\d{4})_(\d{2})_(\d{2})_(\d{2})_(\d{2})_(\d{2})$/.exec(plan.runStamp ?? '');
-  if (match === null) return undefined;
-  const [, y, mo, d, h, mi, s] = match.map(Number) as [number, number, number, number, number, number, number];
-  const start = new Date(Date.UTC(y, mo - 1, d, h, mi, s));
-  // A stamp in the future would hide the run's own versions: fall back to no bound.
+/** When the run started; a start in the future (clock skew) would hide the run's own versions: no bound then. */
+function runStartOf(planned: PlannedRun, deps: TrainerDependencies): Date | undefined {
+  const start = startOfRun(planned.run);
   return start.getTime() <= deps.now().getTime() ? start : undefined;
 }
 
@@ -257,5 +312,5 @@ async function guard(
   }
 }
 
-export { onImportActive, onSolutionActive, provisionSolution, trainVersion, guard };
+export { onDatasetGroupActive, onImportActive, onRetrainRequested, onSolutionActive, provisionSolution, trainVersion, guard };
 export type { RunRef, TrainReport, TrainerDependencies };

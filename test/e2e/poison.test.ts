@@ -25,16 +25,19 @@ const SHORT_QUEUES: ServiceDefinition[] = SERVICES.map((service) =>
 
 /** Events every consumer subscribes to, with a detail no handler can parse. */
 const POISON = [
-  { Source: 'recops.pipeline', DetailType: 'Pipeline Requested', Detail: JSON.stringify({ runId: 'poison-1' }) },
+  // Matches the subscriptions narrowed to uploads and runs of everything, yet lacks every other field.
+  { Source: 'recops.pipeline', DetailType: 'Pipeline Requested', Detail: JSON.stringify({ runId: 'poison-1', trigger: 'upload', scope: { kind: 'everything' } }) },
   { Source: 'recops.personalize', DetailType: 'Watch Requested', Detail: JSON.stringify({ runId: 'poison-2' }) },
   { Source: 'recops.personalize', DetailType: 'Dataset Import Job Status Changed', Detail: JSON.stringify({ runId: 'poison-3', status: 'ACTIVE' }) },
   { Source: 'recops.model', DetailType: 'Solution Version Promoted', Detail: JSON.stringify({ runId: 'poison-4' }) },
   { Source: 'recops.personalize', DetailType: 'Solution Version Status Changed', Detail: JSON.stringify({ runId: 'poison-5', status: 'ACTIVE' }) },
   { Source: 'recops.personalize', DetailType: 'Batch Inference Job Status Changed', Detail: JSON.stringify({ runId: 'poison-6', status: 'ACTIVE' }) },
+  { Source: 'recops.schedule', DetailType: 'Schedule Fired', Detail: JSON.stringify({ runId: 'poison-7' }) },
 ] as const;
 
 /** Which poison events each consumer's rules deliver to its queue. */
 const EXPECTED_DEAD_LETTERS: Record<string, string[]> = {
+  'run-starter': ['poison-7'],
   'dataset-provisioner': ['poison-1'],
   'status-watcher': ['poison-2'],
   'solution-trainer': ['poison-3'],

@@ -111,18 +111,10 @@ describe('Method: entry', () => {
   });
 
   it('throws EventTooLargeError over the 256 KB PutEvents limit', () => {
-    const plan = { blob: 'x'.repeat(256 * 1024) };
+    const errors = Array.from({ length: 300 }, (_, i) => ({ path: `filters[${i}]`, message: 'x'.repeat(1024) }));
     const act = () =>
-      pipelineRequested.entry(
-        {
-          runId: 'run-1',
-          datasetGroupName: 'dsg',
-          stage: 'local',
-          trigger: 'upload',
-          config: { bucket: 'data-bucket', key: 'train/dsg/config.json' },
-          plan: { storage: 'inline', plan },
-          requestedAt: '2026-01-01T00:00:00Z',
-        },
+      pipelineFailed.entry(
+        { runId: 'run-1', datasetGroupName: 'dsg', stage: 'local', step: 'intake', reason: 'invalid', errors, failedAt: '2026-01-01T00:00:00Z' },
         BUS,
       );
     expect(act).toThrow(EventTooLargeError);

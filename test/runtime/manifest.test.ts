@@ -6,6 +6,7 @@ describe('Manifest: services/manifest.ts', () => {
   it('lists every service of the flow once, with handlers in its own folder', () => {
     expect(SERVICES.map((s) => s.name)).toEqual([
       'config-intake',
+      'run-starter',
       'dataset-provisioner',
       'status-watcher',
       'solution-trainer',
@@ -45,6 +46,15 @@ describe('Manifest: services/manifest.ts', () => {
     const deployerTypes = serviceNamed('campaign-deployer').subscriptions.flatMap((p) => p['detail-type'] ?? []);
     expect(deployerTypes).toContain('Solution Version Promoted');
     expect(deployerTypes).not.toContain('Solution Version Rejected');
+  });
+
+  it('starts every run through one door: uploads by config-intake, schedules by run-starter', () => {
+    expect(serviceNamed('run-starter').subscriptions).toEqual([{ source: ['recops.schedule'], 'detail-type': ['Schedule Fired'] }]);
+    for (const service of SERVICES.filter((s) => s.name !== 'run-starter'))
+      for (const pattern of service.subscriptions) expect(pattern['detail-type'], service.name).not.toContain('Schedule Fired');
+    expect(serviceNamed('schedule-manager').subscriptions).toEqual([
+      { source: ['recops.pipeline'], 'detail-type': ['Pipeline Requested'], detail: { trigger: ['upload'] } },
+    ]);
   });
 
   it('triggers config-intake on train/**.json uploads', () => {

@@ -70,3 +70,23 @@ export {
 export { resolvePlan, batchOutputPath, batchRunNames } from './plan/resolve';
 export { renderParameterReference, withParameterReference, REFERENCE_START, REFERENCE_END } from './reference';
 export * from './plan/types';
+export { planSchema } from './plan/schema';
+export {
+  runStartOf,
+  scheduledRunIdentity,
+  uploadRunIdentity,
+  type ParameterFileWrite,
+  type RunIdentity,
+  type ScheduleFiring,
+} from './run/identity';
+export { parsePlannedRun, plannedRunSchema, PlannedRunFormatError, PLANNED_RUN_VERSION, type PlannedRun } from './run/planned-run';
+export {
+  describeScope,
+  EVERYTHING,
+  RunScopeError,
+  scopeImports,
+  scopeOfSchedule,
+  solutionsTrainedIn,
+  type ScheduleRequest,
+} from './run/scope';
+export type { BatchJobKind, RunScope, RunScopeKind, RunTrigger } from '@recops/events';

@@ -5,7 +5,7 @@ import type { S3Event } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pipelineFailed, pipelineRequested } from '@recops/events';
-import type { Plan } from '@recops/core';
+import { loadPlannedRun } from '@recops/core/ops';
 import { takeInConfig } from '../../../services/config-intake/intake';
 import { uploadedConfigs, type UploadedObject } from '../../../services/config-intake/notification';
 import { generateSeedData, seedExampleText } from '../../e2e/support/data';
@@ -54,8 +54,11 @@ describe('Service: config-intake', () => {
     const detail = pipelineRequested.parse({ source: entries[0]?.Source, 'detail-type': entries[0]?.DetailType, detail: JSON.parse(entries[0]?.Detail ?? '') });
     expect(detail).toMatchObject({ datasetGroupName: 'dataset-group-name-1', stage: 'test', trigger: 'upload', config: { bucket: test.bucket, key: 'train/dsg-a/config.json' } });
     expect(detail.runId).toMatch(/^2026_01_02_03_04_05-[0-9a-f]{8}$/);
-    if (detail.plan.storage !== 'inline') throw new Error('expected an inline plan');
-    const plan = detail.plan.plan as unknown as Plan;
+    expect(detail).toMatchObject({ runStamp: '2026_01_02_03_04_05', startedAt: '2026-01-02T03:04:05.000Z', scope: { kind: 'everything' } });
+    expect(detail.plan).toEqual({ bucket: test.bucket, key: `runs/dataset-group-name-1/${detail.runId}/plan.json` });
+    const run = await loadPlannedRun(test.clients.s3, detail.plan);
+    expect(run).toMatchObject({ run: { id: detail.runId, stamp: detail.runStamp, startedAt: detail.startedAt }, trigger: 'upload', scope: { kind: 'everything' } });
+    const plan = run.plan;
     expect(plan.solutions.map((s) => s.name)).toEqual(['sims-solution', 'popularity-count-solution', 'user-personalization-solution']);
     expect(plan.datasets.map((d) => d.importJob?.dataLocation.uri).sort()).toEqual([
       `s3://${test.bucket}/train/dsg-a/interactions.csv`,
@@ -73,8 +76,9 @@ describe('Service: config-intake', () => {
     const object = await upload('train/dsg-b/config.json', await seedExampleText());
     const outcome = await takeInConfig(object, { s3: test.clients.s3, eventBridge }, SETTINGS);
     expect(outcome.kind).toBe('requested');
-    const detail = JSON.parse(published()[0]?.Detail ?? '') as { plan: { plan: Plan } };
-    const interactions = detail.plan.plan.datasets.find((d) => d.type === 'INTERACTIONS');
+    const detail = JSON.parse(published()[0]?.Detail ?? '') as { plan: { bucket: string; key: string } };
+    const { plan } = await loadPlannedRun(test.clients.s3, detail.plan);
+    const interactions = plan.datasets.find((d) => d.type === 'INTERACTIONS');
     expect(interactions?.importJob?.dataLocation).toMatchObject({ uri: `s3://${test.bucket}/train/dsg-b/interactions/`, kind: 'folder' });
   });
 
@@ -146,9 +150,10 @@ describe('Service: config-intake', () => {
     const outcome = await takeInConfig(object, { s3: test.clients.s3, eventBridge }, SETTINGS);
     // Assess
     expect(outcome.kind).toBe('requested');
-    const detail = JSON.parse(published()[0]?.Detail ?? '') as { plan: { plan: Plan } };
-    expect(detail.plan.plan.format).toBe('cdk');
-    expect(detail.plan.plan.datasets.map((d) => d.importJob?.dataLocation.uri).sort()).toEqual(
+    const detail = JSON.parse(published()[0]?.Detail ?? '') as { plan: { bucket: string; key: string } };
+    const { plan } = await loadPlannedRun(test.clients.s3, detail.plan);
+    expect(plan.format).toBe('cdk');
+    expect(plan.datasets.map((d) => d.importJob?.dataLocation.uri).sort()).toEqual(
       ['interactions.csv', 'item-meta.csv', 'users.csv'].map((n) => `s3://${test.bucket}/train/cdk/${n}`),
     );
   });

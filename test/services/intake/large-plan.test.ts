@@ -1,13 +1,13 @@
 /**
- * Issue 6: a plan over the 256 KB PutEvents limit travels as its S3 location, and the steps after
- * intake read the same plan from there.
+ * A plan over the 256 KB PutEvents limit: Pipeline Requested carries only the run document's S3
+ * location (as for every run), and the steps after intake read the whole plan from there.
  */
 import { EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pipelineRequested } from '@recops/events';
-import { loadPlan, loadRunPlan } from '@recops/core/ops';
+import { loadPlannedRun, loadRunOf } from '@recops/core/ops';
 import { takeInConfig } from '../../../services/config-intake/intake';
 import { generateSeedData, seedExampleText } from '../../e2e/support/data';
 import { startTestCloud, type TestCloud } from '../../e2e/support/local';
@@ -48,20 +48,17 @@ describe('Service: config-intake, a plan too large for an event', () => {
     );
 
     // Assess: one event, under the limit, pointing at the stored plan.
-    expect(outcome).toMatchObject({ kind: 'requested', planInline: false });
+    expect(outcome).toMatchObject({ kind: 'requested' });
     const entries: PutEventsRequestEntry[] = putEventsEntries(bus);
     expect(entries).toHaveLength(1);
     const entry = entries[0] as PutEventsRequestEntry;
     expect(Buffer.byteLength(`${entry.Source}${entry.DetailType}${entry.Detail}`)).toBeLessThan(PUT_EVENTS_LIMIT_BYTES);
     const detail = pipelineRequested.parse({ source: entry.Source, 'detail-type': entry.DetailType, detail: JSON.parse(entry.Detail ?? '') });
-    expect(detail.plan).toEqual({
-      storage: 's3',
-      location: { bucket: test.bucket, key: `runs/dataset-group-name-1/${detail.runId}/plan.json` },
-    });
-    const plan = await loadPlan(test.clients.s3, detail.plan);
+    expect(detail.plan).toEqual({ bucket: test.bucket, key: `runs/dataset-group-name-1/${detail.runId}/plan.json` });
+    const { plan } = await loadPlannedRun(test.clients.s3, detail.plan);
     expect(plan.filters).toHaveLength(26);
     expect(plan.filters.at(-1)?.tags).toHaveLength(50);
     expect(plan.solutions.map((s) => s.name)).toEqual(['sims-solution', 'popularity-count-solution', 'user-personalization-solution']);
-    expect(await loadRunPlan(test.clients.s3, test.bucket, detail.datasetGroupName, detail.runId)).toEqual(plan);
+    expect((await loadRunOf(test.clients.s3, test.bucket, detail.datasetGroupName, detail.runId)).plan).toEqual(plan);
   });
 });

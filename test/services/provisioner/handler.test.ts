@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SQSClient, ChangeMessageVisibilityCommand } from '@aws-sdk/client-sqs';
 import { CreateDatasetGroupCommand } from '@aws-sdk/client-personalize';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -10,6 +10,7 @@ import { main } from '../../../services/dataset-provisioner/handler';
 import { fakePersonalize } from '../ops/fake-personalize';
 import { RUNTIME_TEST_ENV, busRecord, lambdaContext } from '../watcher/helpers';
 import { acceptPutEvents, putEventsEntries } from '../bus-mock';
+import { pipelineRequestedDetail, plannedRunOf } from '../../support/planned-run';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -17,7 +18,7 @@ vi.hoisted(() => {
 });
 
 const fake = fakePersonalize();
-mockClient(S3Client);
+const s3Mock = mockClient(S3Client);
 const sqsMock = mockClient(SQSClient);
 const eventsMock = mockClient(EventBridgeClient);
 
@@ -27,17 +28,10 @@ const plan = resolvePlan(loadParameterFile(readFileSync(`${import.meta.dirname}/
   runStamp: '2026_11_25_10_00_00',
 });
 
+const document = plannedRunOf(plan, { runId: '2026_11_25_10_00_00-abcd1234' });
+
 function pipelineRequested() {
-  return busRecord('recops.pipeline', 'Pipeline Requested', {
-    runId: '2026_11_25_10_00_00-abcd1234',
-    datasetGroupName: 'dataset-group-name-1',
-    stage: 'test',
-    trigger: 'upload',
-    config: { bucket: 'recops-data', key: 'train/dataset-group-name-1/config.json' },
-    plan: { storage: 'inline', plan },
-    requestedAt: '2026-11-25T10:00:00.000Z',
-    schemaVersion: 1,
-  });
+  return busRecord('recops.pipeline', 'Pipeline Requested', pipelineRequestedDetail(document));
 }
 
 beforeEach(() => {
@@ -47,6 +41,7 @@ beforeEach(() => {
   eventsMock.reset();
   acceptPutEvents(eventsMock);
   sqsMock.on(ChangeMessageVisibilityCommand).resolves({});
+  s3Mock.on(GetObjectCommand).callsFake(() => ({ Body: { transformToString: async () => JSON.stringify(document) } as never }));
 });
 afterEach(() => vi.unstubAllEnvs());
 

@@ -15,12 +15,14 @@ import {
 import { fakePersonalize, FAKE_ARN_PREFIX } from '../ops/fake-personalize';
 import { provisionerDeps } from './deps';
 import { acceptPutEvents, putEventsEntries } from '../bus-mock';
+import { plannedRunOf } from '../../support/planned-run';
 
 const fake = fakePersonalize();
 const s3Mock = mockClient(S3Client);
 const eventsMock = mockClient(EventBridgeClient);
 
 const RUN = { runId: '2026_11_25_10_00_00-abcd1234', datasetGroupName: 'dataset-group-name-1', stage: 'test' };
+const PLAN_LOCATION = { bucket: 'recops-data', key: `runs/dataset-group-name-1/${RUN.runId}/plan.json` };
 const FIXTURE = `${import.meta.dirname}/../../core/fixtures/seed-examples/mpe-sample-full.json`;
 
 function samplePlan(): Plan {
@@ -58,13 +60,13 @@ beforeEach(() => {
   acceptPutEvents(eventsMock);
   plan = samplePlan();
   // Only transformToString is read from the body.
-  s3Mock.on(GetObjectCommand).callsFake(() => ({ Body: { transformToString: async () => JSON.stringify(plan) } as never }));
+  s3Mock.on(GetObjectCommand).callsFake(() => ({ Body: { transformToString: async () => JSON.stringify(plannedRunOf(plan, { runId: RUN.runId })) } as never }));
 });
 
 describe('Logic: onPipelineRequested', () => {
   it('creates only the dataset group and asks the watcher for it while it is not ACTIVE', async () => {
     // Act
-    const report = await onPipelineRequested({ ...RUN, plan: { storage: 'inline', plan: plan as never } }, deps());
+    const report = await onPipelineRequested({ ...RUN, plan: PLAN_LOCATION }, deps());
 
     // Assess
     expect(report.created).toEqual(['datasetGroup dataset-group-name-1']);
@@ -72,29 +74,36 @@ describe('Logic: onPipelineRequested', () => {
     expect(fake.mock.commandCalls(CreateSchemaCommand)).toHaveLength(0);
   });
 
-  it('goes straight on to datasets when the group already exists and is ACTIVE', async () => {
+  it('watches an existing ACTIVE group too, so its Status Changed continues the chain and counts for the run', async () => {
     // Prepare
     fake.seed('datasetGroup', 'dataset-group-name-1');
 
     // Act
-    const report = await onPipelineRequested({ ...RUN, plan: { storage: 'inline', plan: plan as never } }, deps());
+    const report = await onPipelineRequested({ ...RUN, plan: PLAN_LOCATION }, deps());
 
-    // Assess: datasets are CREATE PENDING, so their imports wait for Dataset Status Changed.
+    // Assess: datasets wait for Dataset Group Status Changed ACTIVE.
     expect(report.reused).toEqual(['datasetGroup dataset-group-name-1']);
-    expect(fake.resources('schema').map((r) => r.name).sort()).toEqual(['interactions-schema', 'users-schema']);
-    expect(fake.resources('dataset').map((r) => r.fields.datasetType).sort()).toEqual(['INTERACTIONS', 'USERS']);
-    expect(watches().sort()).toEqual([
-      'dataset dataset/dataset-group-name-1/INTERACTIONS',
-      'dataset dataset/dataset-group-name-1/USERS',
-      'eventTracker event-tracker/dataset-group-name-event-tracker',
-    ]);
-    expect(fake.mock.commandCalls(CreateDatasetImportJobCommand)).toHaveLength(0);
+    expect(watches()).toEqual(['datasetGroup dataset-group/dataset-group-name-1']);
+    expect(fake.mock.commandCalls(CreateSchemaCommand)).toHaveLength(0);
+  });
+
+  it('provisions nothing for a run that retrains a solution or runs a batch job', async () => {
+    for (const scope of [
+      { kind: 'retrain', solutionName: 'sims-solution', trainingMode: 'FULL' },
+      { kind: 'batch', solutionName: 'sims-solution', jobKind: 'batchInferenceJob', jobIndex: 0, jobNameBase: 'batch_sims' },
+    ] as const) {
+      s3Mock.on(GetObjectCommand).callsFake(() => ({ Body: { transformToString: async () => JSON.stringify(plannedRunOf(plan, { runId: RUN.runId, scope })) } as never }));
+      const report = await onPipelineRequested({ ...RUN, plan: PLAN_LOCATION }, deps());
+      expect(report).toEqual({ created: [], reused: [], watched: [] });
+    }
+    expect(fake.mock.calls()).toHaveLength(0);
+    expect(published()).toEqual([]);
   });
 
   it('throws a retryable error when Personalize throttles, so the record returns to the queue', async () => {
     fake.mock.on(CreateDatasetGroupCommand).rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
 
-    await expect(onPipelineRequested({ ...RUN, plan: { storage: 'inline', plan: plan as never } }, deps())).rejects.toBeInstanceOf(
+    await expect(onPipelineRequested({ ...RUN, plan: PLAN_LOCATION }, deps())).rejects.toBeInstanceOf(
       RetryableOpsError,
     );
     expect(published()).toEqual([]);

@@ -1,7 +1,9 @@
 /** The events of one run of the seed example, as the bus would deliver them to the run tracker. */
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { pipelineRequested, statusChangedEntry, stepFailed, watchRequested, type ResourceKind } from '@recops/events';
-import { resolvePlan, validateParameterFile, type Plan } from '@recops/core';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { pipelineRequested, statusChangedEntry, stepFailed, watchRequested, type ResourceKind, type RunScope } from '@recops/events';
+import { resolvePlan, validateParameterFile, type Plan, type PlannedRun } from '@recops/core';
+import { pipelineRequestedDetail, plannedRunKey, plannedRunOf } from '../../support/planned-run';
 
 export const ARN_PREFIX = 'arn:aws:personalize:us-east-1:000000000000:';
 const BUS = 'recops-bus';
@@ -30,21 +32,30 @@ export function delivered(entry: PutEventsRequestEntry, n = 0): Record<string, u
 
 const at = (second: number) => new Date(Date.UTC(2026, 0, 2, 3, 5, second)).toISOString();
 
+/** The run's document, as the run door stores it before publishing Pipeline Requested. */
+export function runDocument(plan: Plan, runId: string, scope: RunScope = { kind: 'everything' }): PlannedRun {
+  return plannedRunOf(plan, { runId, scope });
+}
+
+/** Stores the run's document where Pipeline Requested points (the tracker reads its goals from there). */
+export async function storeRunDocument(s3: S3Client, plan: Plan, runId: string, scope?: RunScope): Promise<void> {
+  const document = runDocument(plan, runId, scope);
+  await s3.send(new PutObjectCommand({ Bucket: plan.bucket, Key: plannedRunKey(document), Body: JSON.stringify(document) }));
+}
+
 /** A successful run: request, watches and ACTIVE status changes for every resource the chain creates. */
 export function successfulRun(plan: Plan, runId: string, options: { failImportOf?: string } = {}): Record<string, unknown>[] {
   const key = { runId, datasetGroupName: plan.datasetGroup.name, stage: 'test' };
   const resources: { kind: ResourceKind; arn: string }[] = [
     { kind: 'datasetGroup', arn: `${ARN_PREFIX}dataset-group/${plan.datasetGroup.name}` },
+    ...(plan.eventTracker ? [{ kind: 'eventTracker' as const, arn: `${ARN_PREFIX}event-tracker/0f1e2d3c` }] : []),
     ...plan.datasets.map((d) => ({ kind: 'datasetImportJob' as const, arn: `${ARN_PREFIX}dataset-import-job/${d.importJob?.jobName}` })),
     ...plan.filters.map((f) => ({ kind: 'filter' as const, arn: `${ARN_PREFIX}filter/${f.name}` })),
     ...plan.solutions.map((s) => ({ kind: 'solution' as const, arn: `${ARN_PREFIX}solution/${s.name}` })),
     ...plan.solutions.map((s) => ({ kind: 'solutionVersion' as const, arn: `${ARN_PREFIX}solution/${s.name}/${s.name.length.toString(16).padStart(8, '0')}` })),
   ];
   const entries: PutEventsRequestEntry[] = [
-    pipelineRequested.entry(
-      { ...key, trigger: 'upload', config: { bucket: plan.bucket, key: plan.configKey }, plan: { storage: 'inline', plan: plan as unknown as Record<string, unknown> }, requestedAt: at(0) },
-      BUS,
-    ),
+    pipelineRequested.entry({ ...pipelineRequestedDetail(runDocument(plan, runId)), requestedAt: at(0) } as never, BUS),
   ];
   resources.forEach((r, i) => {
     entries.push(watchRequested.entry({ ...key, resourceKind: r.kind, resourceArn: r.arn, requestedAt: at(i + 1) }, BUS));

@@ -4,15 +4,18 @@ import { pipelineRequested, findDefinition, STATUS_CHANGED_EVENTS, watchRequeste
 import { goalsOf } from '../../../services/run-tracker/goals';
 import { applyFact, emptyRunState, goalNameOf, type RunFact, type RunState } from '../../../services/run-tracker/state';
 import { seedExampleText } from '../../e2e/support/data';
-import { seedPlan, successfulRun } from './run-events';
+import { runDocument, seedPlan, successfulRun } from './run-events';
+import type { PlannedRun } from '@recops/core';
 
-/** Facts as the tracker derives them, without S3 (the plan is inline in these events). */
+/** Run documents by runId, where the tracker would read them from S3. */
+const documents = new Map<string, PlannedRun>();
+
+/** Facts as the tracker derives them, without S3. */
 function factOf(event: Record<string, unknown>): RunFact {
   const definition = findDefinition(event);
   if (definition === pipelineRequested) {
     const d = pipelineRequested.parse(event);
-    if (d.plan.storage !== 'inline') throw new Error('inline plan expected');
-    return { type: 'requested', at: d.requestedAt, goals: goalsOf(d.plan.plan as never), config: d.config };
+    return { type: 'requested', at: d.startedAt, goals: goalsOf(documents.get(d.runId)!), config: d.config };
   }
   if (definition === watchRequested) {
     const d = watchRequested.parse(event);
@@ -38,6 +41,7 @@ function fold(events: readonly Record<string, unknown>[]): { state: RunState; de
 describe('Function: applyFact', () => {
   it('decides "completed" exactly once for any order and duplication of a successful run', async () => {
     const plan = seedPlan(await seedExampleText(), 'recops-data');
+    documents.set('run-1', runDocument(plan, 'run-1'));
     const events = successfulRun(plan, 'run-1');
     const reference = fold(events).state;
     expect(reference.outcome?.kind).toBe('completed');
@@ -60,6 +64,7 @@ describe('Function: applyFact', () => {
 
   it('does not complete before the plan is known, however many resources are ACTIVE', async () => {
     const plan = seedPlan(await seedExampleText(), 'recops-data');
+    documents.set('run-1', runDocument(plan, 'run-1'));
     const events = successfulRun(plan, 'run-1');
     const { state } = fold(events.slice(1));
     expect(state.outcome).toBeUndefined();
@@ -68,6 +73,7 @@ describe('Function: applyFact', () => {
 
   it('decides "failed" with the step and Personalize\'s reason when an import fails', async () => {
     const plan = seedPlan(await seedExampleText(), 'recops-data');
+    documents.set('run-1', runDocument(plan, 'run-1'));
     const failedJob = plan.datasets.find((d) => d.type === 'USERS')?.importJob?.jobName ?? '';
     const events = successfulRun(plan, 'run-1', { failImportOf: failedJob }).filter(
       (e) => !String(e['detail-type']).startsWith('Solution') && !String(e['detail-type']).startsWith('Filter'),

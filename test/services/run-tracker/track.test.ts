@@ -10,7 +10,7 @@ import { trackEvent } from '../../../services/run-tracker/track';
 import { seedExampleText } from '../../e2e/support/data';
 import { startTestCloud, type TestCloud } from '../../e2e/support/local';
 import { emfDocuments } from '../../support/emf';
-import { seedPlan, stepFailedEvent, successfulRun } from './run-events';
+import { seedPlan, stepFailedEvent, storeRunDocument, successfulRun } from './run-events';
 import { acceptPutEvents, putEventsEntries } from '../bus-mock';
 
 const outcomeMetric = (name: string) => ({
@@ -40,6 +40,7 @@ describe('Service: run-tracker', () => {
     // Arrange: every event twice, in a scrambled order, four deliveries at a time.
     const plan = seedPlan(await seedExampleText(), test.bucket);
     const events = successfulRun(plan, 'run-ok');
+    await storeRunDocument(test.clients.s3, plan, 'run-ok');
     const deliveries = [...events, ...events].map((event, i) => ({ event, id: `m-${i}` }));
     deliveries.sort((a, b) => ((a.id.length * 7919 + Number(a.id.slice(2)) * 104729) % 97) - ((b.id.length * 7919 + Number(b.id.slice(2)) * 104729) % 97));
     const { metrics } = createObservability('run-tracker');
@@ -57,13 +58,14 @@ describe('Service: run-tracker', () => {
     expect(detail.resourceArn).toBe('arn:aws:personalize:us-east-1:000000000000:dataset-group/dataset-group-name-1');
     const stored = await test.clients.s3.send(new GetObjectCommand({ Bucket: test.bucket, Key: runStateKey('dataset-group-name-1', 'run-ok') }));
     const state = JSON.parse((await stored.Body?.transformToString()) ?? '{}') as { resources: Record<string, unknown>; outcome: { publishedAt?: string } };
-    expect(Object.keys(state.resources)).toHaveLength(1 + 2 + 2 + 3 + 3);
+    expect(Object.keys(state.resources)).toHaveLength(1 + 1 + 2 + 2 + 3 + 3);
     expect(state.outcome.publishedAt).toBeDefined();
   });
 
   it('publishes one Pipeline Failed with the step and reason from a Step Failed, ignoring later successes', async () => {
     const plan = seedPlan(await seedExampleText(), test.bucket);
     const [requested, ...rest] = successfulRun(plan, 'run-bad');
+    await storeRunDocument(test.clients.s3, plan, 'run-bad');
     const failure = stepFailedEvent(plan, 'run-bad');
     const clients = { s3: test.clients.s3, eventBridge };
     await trackEvent(requested, 'm-1', clients, settings());
@@ -85,6 +87,7 @@ describe('Service: run-tracker', () => {
     const { metrics } = createObservability('run-tracker');
     const plan = seedPlan(await seedExampleText(), test.bucket);
     const [requested, ...rest] = successfulRun(plan, 'run-metric');
+    await storeRunDocument(test.clients.s3, plan, 'run-metric');
     const failure = stepFailedEvent(plan, 'run-metric');
     const clients = { s3: test.clients.s3, eventBridge };
     const withMetrics = { ...settings(), metrics };

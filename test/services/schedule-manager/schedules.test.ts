@@ -14,7 +14,8 @@ import { pipelineRequested, scheduleFired } from '@recops/events';
 import { loadParameterFile, resolvePlan, type Plan } from '@recops/core';
 import { runWithEnvironment } from '@recops/core/runtime';
 import { main } from '../../../services/schedule-manager/handler';
-import { onPipelineRequested, type RequestedRun, type ScheduleManagerDependencies } from '../../../services/schedule-manager/manage';
+import { onPipelineRequested as applyRun, type RequestedRun, type ScheduleManagerDependencies } from '../../../services/schedule-manager/manage';
+import { pipelineRequestedDetail, plannedRunKey, plannedRunOf } from '../../support/planned-run';
 import { clientConfig, startBus, tempDir, type BusHarness } from '../../local/sqs/harness';
 import { RUNTIME_TEST_ENV, busRecord, lambdaContext } from '../watcher/helpers';
 
@@ -42,12 +43,16 @@ const neighbourPlan = resolvePlan(loadParameterFile(JSON.stringify(neighbourFile
 const RUN_1 = '2026_11_25_10_00_00-aaaaaaaa';
 const RUN_2 = '2026_11_25_11_00_00-bbbbbbbb';
 
-const inline = (p: Plan, config = CONFIG, runId = RUN_1): RequestedRun => ({
-  runId,
-  datasetGroupName: p.datasetGroup.name,
-  config,
-  plan: { storage: 'inline', plan: p as unknown as Record<string, unknown> },
-});
+/** Run documents by key, written to the bucket before the manager reads them (see `onPipelineRequested`). */
+const documents = new Map<string, string>();
+
+/** A run of `p` as Pipeline Requested describes it; its document goes to the bucket with the request. */
+const inline = (p: Plan, config = CONFIG, runId = RUN_1): RequestedRun => {
+  const document = { ...plannedRunOf(p, { runId }), config };
+  const key = plannedRunKey(document);
+  documents.set(key, JSON.stringify(document));
+  return { runId, datasetGroupName: p.datasetGroup.name, config, plan: { bucket: BUCKET, key } };
+};
 
 /** `at()` a moment `ms` from now (second precision, as Scheduler takes it). */
 const atIn = (ms: number): string => `at(${new Date(Date.now() + ms).toISOString().slice(0, 19)})`;
@@ -58,6 +63,13 @@ describe('Service: schedule-manager against the local Scheduler (SDK v3)', () =>
   let scheduler: SchedulerClient;
   let s3: S3Client;
   let events: EventBridgeClient;
+
+  /** The manager's logic, after the run's document was stored (as the run door does before publishing). */
+  const onPipelineRequested = async (run: RequestedRun, dependencies: ScheduleManagerDependencies) => {
+    const body = documents.get(run.plan.key);
+    if (body !== undefined) await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: run.plan.key, Body: body }));
+    return applyRun(run, dependencies);
+  };
   let sqs: SQSClient;
   let deps: ScheduleManagerDependencies;
 
@@ -114,13 +126,11 @@ describe('Service: schedule-manager against the local Scheduler (SDK v3)', () =>
   });
 
   it('returns every schedule unchanged on a second delivery of the same plan, read from S3', async () => {
-    // Prepare: the plan as config-intake stores it when too large for the event.
-    const key = `runs/${plan.datasetGroup.name}/${RUN_1}/plan.json`;
-    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: JSON.stringify(plan) }));
+    // Prepare
     const before = await scheduler.send(new GetScheduleCommand({ Name: plan.schedules[0]!.name, GroupName: GROUP }));
 
     // Act
-    const report = await onPipelineRequested({ ...inline(plan), plan: { storage: 's3', location: { bucket: BUCKET, key } } }, deps);
+    const report = await onPipelineRequested(inline(plan), deps);
 
     // Assess
     expect(report).toEqual({ created: [], updated: [], unchanged: plan.schedules.map((s) => s.name), deleted: [] });
@@ -188,16 +198,9 @@ describe('Service: schedule-manager against the local Scheduler (SDK v3)', () =>
     const file = JSON.parse(fixture) as { datasetGroup: { serviceConfig: { name: string } } };
     file.datasetGroup.serviceConfig.name = 'handler_group';
     const handlerPlan = resolvePlan(loadParameterFile(JSON.stringify(file)).file, { bucket: BUCKET, configKey: 'train/handler_group/config.json' });
-    const record = busRecord(pipelineRequested.source, pipelineRequested.detailType, {
-      runId: 'run-h1',
-      datasetGroupName: 'handler_group',
-      stage: 'test',
-      trigger: 'upload',
-      config: { bucket: BUCKET, key: 'train/handler_group/config.json' },
-      plan: { storage: 'inline', plan: handlerPlan },
-      requestedAt: '2026-11-25T10:00:00.000Z',
-      schemaVersion: 1,
-    });
+    const document = plannedRunOf(handlerPlan, { runId: '2026_11_25_10_00_00-0000aaaa' });
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: plannedRunKey(document), Body: JSON.stringify(document) }));
+    const record = busRecord(pipelineRequested.source, pipelineRequested.detailType, pipelineRequestedDetail(document));
     // No access key: against a local endpoint the runtime signs with placeholder credentials.
     const { AWS_ACCESS_KEY_ID: _key, AWS_SECRET_ACCESS_KEY: _secret, ...testEnv } = RUNTIME_TEST_ENV;
     const env = {

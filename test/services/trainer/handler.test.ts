@@ -10,6 +10,9 @@ import { main } from '../../../services/solution-trainer/handler';
 import { fakePersonalize } from '../ops/fake-personalize';
 import { RUNTIME_TEST_ENV, busRecord, lambdaContext } from '../watcher/helpers';
 import { acceptPutEvents } from '../bus-mock';
+import { plannedRunOf } from '../../support/planned-run';
+
+const RUN_ID = '2026_11_25_10_00_00-abcd1234';
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -50,7 +53,7 @@ beforeEach(() => {
   sqsMock.reset();
   sqsMock.on(ChangeMessageVisibilityCommand).resolves({});
   acceptPutEvents(eventsMock);
-  s3Mock.on(GetObjectCommand).callsFake(() => ({ Body: { transformToString: async () => JSON.stringify(plan) } as never }));
+  s3Mock.on(GetObjectCommand).callsFake(() => ({ Body: { transformToString: async () => JSON.stringify(plannedRunOf(plan, { runId: RUN_ID })) } as never }));
 });
 afterEach(() => vi.unstubAllEnvs());
 
@@ -87,7 +90,7 @@ describe('Handler: solution-trainer', () => {
       }),
     );
     s3Mock.on(GetObjectCommand).callsFake((input) => {
-      const body = input.Key.includes('/claims/') ? JSON.stringify({ owner: 'another-message' }) : JSON.stringify(plan);
+      const body = input.Key.includes('/claims/') ? JSON.stringify({ owner: 'another-message' }) : JSON.stringify(plannedRunOf(plan, { runId: RUN_ID }));
       return { Body: { transformToString: async () => body } as never };
     });
     const record = solutionStatusChanged(solution, 'ACTIVE');

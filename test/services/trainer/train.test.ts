@@ -1,12 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { CreateRecommenderCommand, CreateSolutionCommand, CreateSolutionVersionCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { RunScope } from '@recops/events';
 import { loadParameterFile, resolvePlan, type Plan } from '@recops/core';
-import { onTrainingScheduled } from '../../../services/solution-trainer/scheduled';
-import { onImportActive, onSolutionActive, type TrainerDependencies } from '../../../services/solution-trainer/train';
+import {
+  onDatasetGroupActive,
+  onImportActive,
+  onRetrainRequested,
+  onSolutionActive,
+  type TrainerDependencies,
+} from '../../../services/solution-trainer/train';
+import { plannedRunOf } from '../../support/planned-run';
 import { FAKE_ARN_PREFIX, fakePersonalize } from '../ops/fake-personalize';
 import { acceptPutEvents, putEventsEntries } from '../bus-mock';
 
@@ -57,6 +64,7 @@ function provisioned(jobStatus: { users: string; interactions: string }) {
 }
 
 let plan: Plan;
+let scope: RunScope;
 /** Objects written under `runs/…/claims/` (conditional writes, as S3 does them), by key. */
 let claims: Map<string, string>;
 const SIMS_VERSION_CLAIM = `runs/dataset-group-name-1/${RUN.runId}/claims/solution-version/sims-solution/sims-solution_2026_11_25_10_00_00`;
@@ -74,6 +82,7 @@ beforeEach(() => {
   eventsMock.reset();
   acceptPutEvents(eventsMock);
   plan = samplePlan();
+  scope = { kind: 'everything' };
   claims = new Map();
   s3Mock.on(PutObjectCommand).callsFake((input) => {
     if (input.IfNoneMatch === '*' && claims.has(input.Key)) throw preconditionFailed();
@@ -82,7 +91,7 @@ beforeEach(() => {
   });
   // Only transformToString is read from the body.
   s3Mock.on(GetObjectCommand).callsFake((input) => {
-    const body = claims.get(input.Key) ?? JSON.stringify(plan);
+    const body = claims.get(input.Key) ?? JSON.stringify(plannedRunOf(plan, { runId: RUN.runId, scope }));
     return { Body: { transformToString: async () => body } as never };
   });
 });
@@ -141,20 +150,17 @@ describe('Logic: onImportActive', () => {
     ]);
   });
 
-  it('drops performAutoML and autoMLConfig with a warning', async () => {
+  it('drops autoMLConfig with a warning', async () => {
     provisioned({ users: 'ACTIVE', interactions: 'ACTIVE' });
     const [first, ...rest] = plan.solutions;
     plan = {
       ...plan,
-      solutions: [{ ...first!, performAutoML: true, solutionConfig: { autoMLConfig: { metricName: 'x' }, eventValueThreshold: '1' } } as never, ...rest],
+      solutions: [{ ...first!, solutionConfig: { autoMLConfig: { metricName: 'x' }, eventValueThreshold: '1' } }, ...rest],
     };
 
     const report = await onImportActive(RUN, deps());
 
-    expect(report.warnings).toEqual([
-      'solutions[0].performAutoML is deprecated and was ignored; the solution uses its recipeArn',
-      'solutions[0].solutionConfig.autoMLConfig is deprecated with performAutoML and was ignored',
-    ]);
+    expect(report.warnings).toEqual(['solutions[0].solutionConfig.autoMLConfig is deprecated with performAutoML and was ignored']);
     const input = fake.mock.commandCalls(CreateSolutionCommand).find((c) => c.args[0].input.name === 'sims-solution')?.args[0].input;
     expect(input?.solutionConfig).toEqual({ eventValueThreshold: '1' });
     expect(input).not.toHaveProperty('performAutoML');
@@ -187,13 +193,68 @@ describe('Logic: onImportActive', () => {
     expect(watches()).toContain('recommender recommender/top-picks');
   });
 
-  it('does nothing for a run without a stored plan', async () => {
-    s3Mock.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'no such key', $metadata: {} }));
+  it('trains nothing for a run of the file\'s imports only (an import schedule)', async () => {
+    provisioned({ users: 'ACTIVE', interactions: 'ACTIVE' });
+    scope = { kind: 'import' };
 
     const report = await onImportActive(RUN, deps());
 
-    expect(report.warnings[0]).toMatch(/has no stored plan/);
-    expect(fake.mock.calls()).toHaveLength(0);
+    expect(report).toMatchObject({ created: [], watched: [] });
+    expect(fake.resources('solution')).toHaveLength(0);
+    expect(fake.resources('filter')).toHaveLength(0);
+  });
+});
+
+describe('Logic: onDatasetGroupActive, a file without datasets', () => {
+  function withoutDatasets(): Plan {
+    return { ...plan, datasets: [], eventTracker: undefined };
+  }
+
+  it('trains on the group\'s existing interactions data once the group is ACTIVE', async () => {
+    // Prepare: an earlier run imported interactions into the group.
+    const group = provisioned({ users: 'ACTIVE', interactions: 'ACTIVE' });
+    plan = withoutDatasets();
+
+    // Act
+    const report = await onDatasetGroupActive({ ...RUN, datasetGroupArn: group }, deps());
+
+    // Assess
+    expect(report.failed).toBeUndefined();
+    expect(fake.resources('solution').map((r) => r.name)).toEqual(['sims-solution', 'popularity-count-solution', 'user-personalization-solution']);
+  });
+
+  it('fails the run with a clear reason when the group has no interactions data', async () => {
+    // Prepare: the group exists, but its interactions import never finished.
+    const group = provisioned({ users: 'ACTIVE', interactions: 'CREATE FAILED' });
+    plan = withoutDatasets();
+
+    // Act
+    const report = await onDatasetGroupActive({ ...RUN, datasetGroupArn: group }, deps());
+
+    // Assess
+    expect(report.failed).toBe(
+      'dataset group "dataset-group-name-1" has an INTERACTIONS dataset but no finished import into it: the parameter file declares no datasets, so its solutions train on the group\'s existing interactions data; import interactions into the group (or add a datasets section) and upload the file again',
+    );
+    expect(fake.resources('solution')).toHaveLength(0);
+    const failed = putEventsEntries(eventsMock).filter((e) => e.DetailType === 'Step Failed');
+    expect(failed).toHaveLength(1);
+  });
+
+  it('fails the run when the group has no INTERACTIONS dataset at all', async () => {
+    const group = fake.seed('datasetGroup', 'dataset-group-name-1');
+    plan = withoutDatasets();
+
+    const report = await onDatasetGroupActive({ ...RUN, datasetGroupArn: group }, deps());
+
+    expect(report.failed).toMatch(/^dataset group "dataset-group-name-1" has no INTERACTIONS dataset: /);
+  });
+
+  it('leaves a file with datasets to the import join', async () => {
+    const group = provisioned({ users: 'ACTIVE', interactions: 'ACTIVE' });
+
+    await onDatasetGroupActive({ ...RUN, datasetGroupArn: group }, deps());
+
+    expect(fake.resources('solution')).toHaveLength(0);
   });
 });
 
@@ -286,46 +347,48 @@ describe('Logic: the claim on a solution version', () => {
   });
 });
 
-describe('Logic: onTrainingScheduled', () => {
-  it('trains an UPDATE version named after the fire time', async () => {
-    // Prepare: the parameter file itself is what the schedule points at.
-    s3Mock.on(GetObjectCommand).callsFake(() => ({ Body: { transformToString: async () => readFileSync(FIXTURE, 'utf8') } as never }));
+describe('Logic: onRetrainRequested', () => {
+  const REQUESTED = { ...RUN, plan: { bucket: 'recops-data', key: `runs/dataset-group-name-1/${RUN.runId}/plan.json` } };
+
+  it('trains an UPDATE version of the one solution, named after the run, once', async () => {
+    // Prepare: a run started by the solution's update schedule.
+    scope = { kind: 'retrain', solutionName: 'user-personalization-solution', trainingMode: 'UPDATE' };
     const group = fake.seed('datasetGroup', 'dataset-group-name-1');
     const solution = fake.seed('solution', 'user-personalization-solution', {}, group);
+    fake.seed('solution', 'sims-solution', {}, group);
 
     // Act
-    const report = await onTrainingScheduled(
-      {
-        ...RUN,
-        runId: 'exec-1',
-        kind: 'update',
-        solutionName: 'user-personalization-solution',
-        config: { bucket: 'recops-data', key: CONFIG_KEY },
-        firedAt: '2026-11-30T02:00:00.000Z',
-      },
-      deps(),
-    );
+    const report = await onRetrainRequested(REQUESTED, deps());
+    await onRetrainRequested(REQUESTED, deps());
 
     // Assess
     expect(report.failed).toBeUndefined();
-    expect(fake.mock.commandCalls(CreateSolutionVersionCommand)[0]?.args[0].input).toMatchObject({
+    const calls = fake.mock.commandCalls(CreateSolutionVersionCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.args[0].input).toMatchObject({
       solutionArn: solution,
-      name: 'user-personalization-solution_2026_11_30_02_00_00',
+      name: 'user-personalization-solution_2026_11_25_10_00_00',
       trainingMode: 'UPDATE',
     });
   });
 
   it('publishes Step Failed when the solution was never created', async () => {
-    s3Mock.on(GetObjectCommand).callsFake(() => ({ Body: { transformToString: async () => readFileSync(FIXTURE, 'utf8') } as never }));
+    scope = { kind: 'retrain', solutionName: 'sims-solution', trainingMode: 'FULL' };
     fake.seed('datasetGroup', 'dataset-group-name-1');
 
-    const report = await onTrainingScheduled(
-      { ...RUN, kind: 'full', solutionName: 'sims-solution', config: { bucket: 'recops-data', key: CONFIG_KEY }, firedAt: '2026-11-30T00:00:00.000Z' },
-      deps(),
-    );
+    const report = await onRetrainRequested(REQUESTED, deps());
 
     expect(report.failed).toBe('solution "sims-solution" does not exist yet; upload the parameter file to create it before its schedule fires');
     const types = putEventsEntries(eventsMock).map((e) => e.DetailType);
     expect(types).toEqual(['Step Failed']);
+  });
+
+  it('does nothing for a run of everything (the import join trains those)', async () => {
+    fake.seed('datasetGroup', 'dataset-group-name-1');
+
+    const report = await onRetrainRequested(REQUESTED, deps());
+
+    expect(report).toMatchObject({ created: [], watched: [] });
+    expect(fake.mock.calls()).toHaveLength(0);
   });
 });

@@ -32,6 +32,16 @@ function findImportJob(
   );
 }
 
+/** Whether any import into the dataset finished (ACTIVE): the dataset holds imported data. */
+async function hasImportedData(client: PersonalizeClient, datasetArn: string): Promise<boolean> {
+  const found = await findInPages<DatasetImportJobSummary>(
+    paginateListDatasetImportJobs({ client }, { datasetArn }),
+    'datasetImportJobs',
+    (job) => job.status === 'ACTIVE',
+  );
+  return found !== undefined;
+}
+
 /**
  * Import job names are unique per account, so the job name is its identity. A reused job keeps
  * whatever status it has: ACTIVE and CREATE FAILED are final, and the caller reports either.
@@ -66,5 +76,5 @@ async function ensureImportJob(client: PersonalizeClient, spec: ImportJobSpec): 
   });
 }
 
-export { ensureImportJob, findImportJob };
+export { ensureImportJob, findImportJob, hasImportedData };
 export type { ImportJobSpec };

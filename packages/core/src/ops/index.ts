@@ -22,7 +22,7 @@ export { ensureDataset, findDataset } from './dataset';
 export type { DatasetResult, DatasetSpec } from './dataset';
 export { ensureEventTracker } from './event-tracker';
 export type { EventTrackerResult, EventTrackerSpec } from './event-tracker';
-export { ensureImportJob, findImportJob } from './import-job';
+export { ensureImportJob, findImportJob, hasImportedData } from './import-job';
 export type { ImportJobSpec } from './import-job';
 export { ensureFilter } from './filter';
 export type { FilterSpec } from './filter';
@@ -49,5 +49,5 @@ export {
 export type { ResourceStatus, WatchOperation } from './status';
 export { isFailedStatus, requireActive } from './shared';
 export type { EnsureResult, TagMap } from './shared';
-export { loadPlan, loadRunPlan, resolveParameterFileText } from './run-plan';
-export type { PlanSource } from './run-plan';
+export { loadPlannedRun, loadRunOf, plannedRunLocation, resolveParameterFileText, storePlannedRun } from './run-plan';
+export type { ObjectLocation } from './run-plan';

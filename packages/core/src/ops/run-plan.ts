@@ -1,40 +1,33 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { ParameterFileError } from '../errors';
+import { CoreError, ParameterFileError } from '../errors';
 import { loadParameterFile } from '../parameter-file/validate';
 import { resolvePlan } from '../plan/resolve';
 import type { Plan, ResolvePlanOptions } from '../plan/types';
+import { parsePlannedRun, type PlannedRun } from '../run/planned-run';
+import { putIfUnchanged } from '../runtime/conditional-object';
 import { planKey } from '../runtime/locations';
 import { call } from './shared';
 import { PermanentOpsError } from './errors';
 
-/** Where a run's plan is: inline in Pipeline Requested, or an S3 object. */
-type PlanSource =
-  | { readonly storage: 'inline'; readonly plan: Readonly<Record<string, unknown>> }
-  | { readonly storage: 's3'; readonly location: { readonly bucket: string; readonly key: string } };
-
-function asPlan(value: unknown, where: string): Plan {
-  const plan = value as Partial<Plan> | null;
-  if (
-    plan === null ||
-    typeof plan !== 'object' ||
-    typeof plan.datasetGroup?.name !== 'string' ||
-    !Array.isArray(plan.datasets) ||
-    !Array.isArray(plan.solutions) ||
-    !Array.isArray(plan.filters) ||
-    !Array.isArray(plan.recommenders)
-  ) {
-    throw new PermanentOpsError(`${where} is not a resolved plan (needs datasetGroup.name, datasets, solutions, filters, recommenders)`);
-  }
-  return plan as Plan;
+/** An S3 object's location. */
+interface ObjectLocation {
+  readonly bucket: string;
+  readonly key: string;
 }
 
-/** Reads the plan a Pipeline Requested carries or points at. */
-async function loadPlan(s3: S3Client, source: PlanSource): Promise<Plan> {
-  if (source.storage === 'inline') return asPlan(source.plan, 'the inline plan');
-  const { bucket, key } = source.location;
-  const where = `s3://${bucket}/${key}`;
+/** Where a run's document lives: `runs/<dsg>/<runId>/plan.json` in the data bucket. */
+function plannedRunLocation(bucket: string, datasetGroupName: string, runId: string): ObjectLocation {
+  return { bucket, key: planKey(datasetGroupName, runId) };
+}
+
+/**
+ * Reads a run's document (identity, trigger, scope, plan) from where Pipeline Requested points. A
+ * document that does not validate will not heal: PermanentOpsError naming the object and the fields.
+ */
+async function loadPlannedRun(s3: S3Client, location: ObjectLocation): Promise<PlannedRun> {
+  const where = `s3://${location.bucket}/${location.key}`;
   const text = await call(`GetObject ${where}`, async () => {
-    const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const response = await s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }));
     return (await response.Body?.transformToString('utf-8')) ?? '';
   });
   let parsed: unknown;
@@ -43,20 +36,30 @@ async function loadPlan(s3: S3Client, source: PlanSource): Promise<Plan> {
   } catch (error) {
     throw new PermanentOpsError(`${where} is not valid JSON`, { cause: error });
   }
-  return asPlan(parsed, where);
+  try {
+    return parsePlannedRun(parsed, where);
+  } catch (error) {
+    if (error instanceof CoreError) throw new PermanentOpsError(error.message, { cause: error });
+    throw error;
+  }
+}
+
+/** The document of run `runId`, for steps woken by events that carry only the runId and dataset group. */
+function loadRunOf(s3: S3Client, bucket: string, datasetGroupName: string, runId: string): Promise<PlannedRun> {
+  return loadPlannedRun(s3, plannedRunLocation(bucket, datasetGroupName, runId));
 }
 
 /**
- * Reads a run's plan from where config-intake keeps it (`runs/<dsg>/<runId>/plan.json`), for the
- * steps woken by Status Changed events, which carry only the runId and dataset group name.
+ * Writes the run's document once: a duplicate trigger finds it there and leaves it as the first
+ * delivery wrote it (the plan of a run never changes).
  */
-function loadRunPlan(s3: S3Client, bucket: string, datasetGroupName: string, runId: string): Promise<Plan> {
-  return loadPlan(s3, { storage: 's3', location: { bucket, key: planKey(datasetGroupName, runId) } });
+async function storePlannedRun(s3: S3Client, location: ObjectLocation, run: PlannedRun): Promise<void> {
+  await call(`PutObject s3://${location.bucket}/${location.key}`, () => putIfUnchanged(s3, location.bucket, location.key, JSON.stringify(run), undefined));
 }
 
 /**
- * Resolves a parameter file's text (read from `where`, e.g. when a schedule fires) into a plan. An
- * invalid file will not heal: its ParameterFileError becomes a PermanentOpsError naming `where`.
+ * Resolves a parameter file's text (read from `where`) into a plan. An invalid file will not heal:
+ * its ParameterFileError becomes a PermanentOpsError naming `where`.
  */
 function resolveParameterFileText(text: string, where: string, options: ResolvePlanOptions): Plan {
   try {
@@ -68,5 +71,5 @@ function resolveParameterFileText(text: string, where: string, options: ResolveP
   }
 }
 
-export { loadPlan, loadRunPlan, resolveParameterFileText };
-export type { PlanSource };
+export { loadPlannedRun, loadRunOf, plannedRunLocation, resolveParameterFileText, storePlannedRun };
+export type { ObjectLocation };

@@ -613,8 +613,9 @@ function checkWholeFile(file: ParameterFile, ctx: z.RefinementCtx): void {
       typesAt.set(entry.type, path);
     }
   });
-  const needsInteractions = typesAt.size > 0 || file.eventTracker !== undefined || (file.solutions ?? []).length > 0;
-  if (needsInteractions && !typesAt.has('INTERACTIONS')) {
+  // A file without datasets adds to the group's existing datasets (a warning, see softWarnings); one
+  // that declares datasets declares the INTERACTIONS one with them.
+  if (typesAt.size > 0 && !typesAt.has('INTERACTIONS')) {
     const path = file.datasetGroup.datasets ? ['datasetGroup', 'datasets'] : ['datasets', 'interactions'];
     ctx.addIssue({
       code: 'custom',

@@ -205,6 +205,16 @@ function softWarnings(file: ParameterFile): ParameterFileIssue[] {
       });
     });
   }
+  const declaresDatasets =
+    Object.keys(MPE_DATASET_KEYS).some((key) => file.datasets?.[key as keyof typeof MPE_DATASET_KEYS] !== undefined) ||
+    (file.datasetGroup.datasets ?? []).length > 0;
+  const buildsOnData = (file.solutions ?? []).length > 0 || file.eventTracker !== undefined || (file.filters ?? []).length > 0 || (file.recommenders ?? []).length > 0;
+  if (!declaresDatasets && buildsOnData) {
+    warnings.push({
+      path: 'datasets',
+      message: `no datasets section: the file adds to dataset group "${file.datasetGroup.serviceConfig.name}" and uses its existing datasets; the run fails when training starts if the group has no interactions data`,
+    });
+  }
   for (const [key, type] of Object.entries(MPE_DATASET_KEYS)) {
     const entry = file.datasets?.[key as keyof typeof MPE_DATASET_KEYS];
     if (!entry) continue;

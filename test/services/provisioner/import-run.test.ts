@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { ProvisionerDependencies } from '../../../services/dataset-provisioner/provision';
-import { onImportScheduled } from '../../../services/dataset-provisioner/scheduled-import';
+import { loadParameterFile, resolvePlan } from '@recops/core';
+import { onPipelineRequested, type ProvisionerDependencies } from '../../../services/dataset-provisioner/provision';
+import { plannedRunOf } from '../../support/planned-run';
 import { fakePersonalize } from '../ops/fake-personalize';
 import { provisionerDeps } from './deps';
 import { acceptPutEvents } from '../bus-mock';
@@ -14,7 +15,8 @@ const s3Mock = mockClient(S3Client);
 const eventsMock = mockClient(EventBridgeClient);
 const FIXTURE = `${import.meta.dirname}/../../core/fixtures/seed-examples/mpe-sample-full.json`;
 const CONFIG = { bucket: 'recops-data', key: 'train/dataset-group-name-1/config.json' };
-const SCHEDULE = { runId: 'exec-42', datasetGroupName: 'dataset-group-name-1', stage: 'test', config: CONFIG, firedAt: '2026-11-25T18:00:00.000Z' };
+const RUN_ID = '2026_11_25_18_00_00-0badcafe';
+const RUN = { runId: RUN_ID, datasetGroupName: 'dataset-group-name-1', stage: 'test', plan: { bucket: 'recops-data', key: `runs/dataset-group-name-1/${RUN_ID}/plan.json` } };
 
 function deps(): ProvisionerDependencies {
   return provisionerDeps('2026-11-25T18:00:02.000Z');
@@ -25,27 +27,28 @@ beforeEach(() => {
   s3Mock.reset();
   eventsMock.reset();
   acceptPutEvents(eventsMock);
-  s3Mock.on(GetObjectCommand).callsFake(() => ({ Body: { transformToString: async () => readFileSync(FIXTURE, 'utf8') } as never }));
-  // The interactions arrive as a folder of CSV parts this time.
-  s3Mock.on(ListObjectsV2Command).resolves({
-    Contents: [
-      { Key: CONFIG.key },
-      { Key: 'train/dataset-group-name-1/users.csv' },
-      { Key: 'train/dataset-group-name-1/interactions/part-0001.csv' },
-    ],
+  // The interactions arrive as a folder of CSV parts this time; the door resolved the plan with the run's stamp.
+  const { file } = loadParameterFile(readFileSync(FIXTURE, 'utf8'));
+  const plan = resolvePlan(file, {
+    bucket: CONFIG.bucket,
+    configKey: CONFIG.key,
+    keys: [CONFIG.key, 'train/dataset-group-name-1/users.csv', 'train/dataset-group-name-1/interactions/part-0001.csv'],
+    runStamp: '2026_11_25_18_00_00',
   });
+  const document = plannedRunOf(plan, { runId: RUN_ID, trigger: 'schedule', scope: { kind: 'import' }, scheduleName: 'dataset-group-name-1-import' });
+  s3Mock.on(GetObjectCommand).callsFake(() => ({ Body: { transformToString: async () => JSON.stringify(document) } as never }));
 });
 
-describe('Logic: onImportScheduled', () => {
-  it('imports into the existing datasets with jobs named after the fire time, found where the layout says', async () => {
+describe('Logic: onPipelineRequested, a run of the file\'s imports', () => {
+  it('imports into the existing datasets with jobs named after the run, found where the layout says, once', async () => {
     // Prepare
     const group = fake.seed('datasetGroup', 'dataset-group-name-1');
     fake.seed('dataset', 'dataset-group-name-1/USERS', { datasetType: 'USERS' }, group);
     fake.seed('dataset', 'dataset-group-name-1/INTERACTIONS', { datasetType: 'INTERACTIONS' }, group);
 
     // Act
-    const report = await onImportScheduled(SCHEDULE, deps());
-    await onImportScheduled(SCHEDULE, deps());
+    const report = await onPipelineRequested(RUN, deps());
+    await onPipelineRequested(RUN, deps());
 
     // Assess
     expect(report.created.sort()).toEqual([
@@ -59,10 +62,11 @@ describe('Logic: onImportScheduled', () => {
       's3://recops-data/train/dataset-group-name-1/users.csv',
     ]);
     expect(fake.resources('schema')).toHaveLength(0);
+    expect(fake.resources('datasetGroup')).toHaveLength(1);
   });
 
   it('publishes Step Failed when the dataset group was never created', async () => {
-    const report = await onImportScheduled(SCHEDULE, deps());
+    const report = await onPipelineRequested(RUN, deps());
 
     expect(report.failed).toMatch(/dataset group "dataset-group-name-1" does not exist yet/);
     expect(fake.resources('datasetImportJob')).toHaveLength(0);
