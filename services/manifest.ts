@@ -9,7 +9,9 @@
  */
 import {
   batchInferenceJobStatusChanged,
+  batchOutputReady,
   batchSegmentJobStatusChanged,
+  campaignDeployed,
   campaignStatusChanged,
   datasetGroupStatusChanged,
   datasetImportJobStatusChanged,
@@ -384,7 +386,15 @@ const runTracker: ServiceDefinition = {
   handler: 'services/run-tracker/handler.main',
   timeoutSeconds: runTrackerTimeout,
   memoryMB: 256,
-  subscriptions: [anyOf([pipelineRequested, stepFailed]), watchRequested.pattern(), anyOf(STATUS_CHANGED_EVENTS)],
+  subscriptions: [
+    anyOf([pipelineRequested, stepFailed]),
+    watchRequested.pattern(),
+    anyOf(STATUS_CHANGED_EVENTS),
+    // The deploy half's goals: the gate's decision, campaigns deployed, batch outputs ready.
+    anyOf([solutionVersionPromoted, solutionVersionRejected]),
+    campaignDeployed.pattern(),
+    batchOutputReady.pattern(),
+  ],
   queue: queue(runTrackerTimeout),
   s3Triggers: [],
   permissions: [

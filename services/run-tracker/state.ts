@@ -3,14 +3,61 @@
  * derived from them. `applyFact` is pure and idempotent, so duplicate and reordered deliveries end
  * in the same state; the outcome, once decided, never changes.
  */
-import { RESOURCE_KIND_LABEL, type PipelineStep, type ResourceKind, type TerminalStatus } from '@recops/events';
+import {
+  RESOURCE_KIND_LABEL,
+  type BatchJobKind,
+  type PipelineStep,
+  type ResourceKind,
+  type RunScope,
+  type RunTrigger,
+  type TerminalStatus,
+} from '@recops/events';
 
 export const RUN_STATE_VERSION = 1;
 
-/** Something the run must end with: a resource of `kind` named `name` (or of that solution, for versions). */
-export interface Goal {
-  readonly kind: ResourceKind;
-  readonly name: string;
+/**
+ * Something the run must end with: a resource of `kind` named `name` ACTIVE (a solution version
+ * counts for its solution's name), or a step of the deploy half:
+ * - `decision`: the promotion gate decided on solution `name`'s version of the run (either way);
+ * - `deployment`: campaign `name` serves the promoted version, or its solution's version was rejected;
+ * - `batchOutput`: the output of the batch job `name` (its `jobNameBase`) is ready.
+ */
+export type Goal =
+  | { readonly kind: ResourceKind; readonly name: string }
+  | { readonly kind: 'decision'; readonly name: string }
+  | { readonly kind: 'deployment'; readonly name: string; readonly solution: string }
+  | { readonly kind: 'batchOutput'; readonly name: string; readonly jobKind: BatchJobKind; readonly solution: string };
+
+/** How the promotion gate decided on a solution's version of the run. */
+export interface DecisionFact {
+  readonly outcome: 'promoted' | 'rejected';
+  readonly solutionVersionArn: string;
+  /** The version that keeps serving (rejected), or the one replaced (promoted). */
+  readonly liveSolutionVersionArn?: string;
+  readonly metric: string;
+  readonly candidate?: number;
+  readonly baseline?: number;
+  readonly rule: string;
+  /** Why it was rejected. */
+  readonly reason?: string;
+  readonly at: string;
+}
+
+export interface DeploymentFact {
+  readonly campaignArn: string;
+  readonly solutionName: string;
+  readonly solutionVersionArn: string;
+  readonly operation: 'create' | 'update' | 'unchanged';
+  readonly at: string;
+}
+
+export interface BatchOutputFact {
+  readonly jobArn: string;
+  readonly jobKind: BatchJobKind;
+  readonly jobName: string;
+  readonly solutionName: string;
+  readonly output: { readonly bucket: string; readonly prefix: string };
+  readonly at: string;
 }
 
 export interface ResourceFact {
@@ -44,8 +91,16 @@ export interface RunState {
   readonly startedAt: string;
   readonly updatedAt: string;
   readonly config?: { readonly bucket: string; readonly key: string };
+  readonly trigger?: RunTrigger;
+  readonly scope?: RunScope;
   /** Unknown until Pipeline Requested arrives (events may overtake it). */
   readonly goals?: readonly Goal[];
+  /** The promotion gate's decisions, by solution name (first one wins). */
+  readonly decisions?: Readonly<Record<string, DecisionFact>>;
+  /** Campaigns deployed in this run, by campaign name. */
+  readonly deployments?: Readonly<Record<string, DeploymentFact>>;
+  /** Batch outputs ready, by `<jobKind>/<jobNameBase>`. */
+  readonly batchOutputs?: Readonly<Record<string, BatchOutputFact>>;
   /** By resource ARN. */
   readonly resources: Readonly<Record<string, ResourceFact>>;
   readonly outcome?: RunOutcome;
@@ -53,7 +108,17 @@ export interface RunState {
 
 /** Everything the tracker learns from one event. */
 export type RunFact =
-  | { readonly type: 'requested'; readonly at: string; readonly goals: readonly Goal[]; readonly config: { bucket: string; key: string } }
+  | {
+      readonly type: 'requested';
+      readonly at: string;
+      readonly goals: readonly Goal[];
+      readonly config: { bucket: string; key: string };
+      readonly trigger: RunTrigger;
+      readonly scope: RunScope;
+    }
+  | { readonly type: 'decided'; readonly at: string; readonly solutionName: string; readonly decision: DecisionFact }
+  | { readonly type: 'deployed'; readonly at: string; readonly campaignName: string; readonly deployment: DeploymentFact }
+  | { readonly type: 'batchOutput'; readonly at: string; readonly jobNameBase: string; readonly output: BatchOutputFact }
   | { readonly type: 'watching'; readonly at: string; readonly kind: ResourceKind; readonly arn: string }
   | {
       readonly type: 'status';
@@ -100,8 +165,22 @@ function withFact(state: RunState, fact: RunFact, now: string): RunState {
         ...base,
         goals: state.goals ?? fact.goals,
         config: state.config ?? fact.config,
+        trigger: state.trigger ?? fact.trigger,
+        scope: state.scope ?? fact.scope,
         startedAt: fact.at < state.startedAt ? fact.at : state.startedAt,
       };
+    // First fact of each kind wins: a redelivery changes nothing.
+    case 'decided':
+      if (state.decisions?.[fact.solutionName]) return base;
+      return { ...base, decisions: { ...state.decisions, [fact.solutionName]: fact.decision } };
+    case 'deployed':
+      if (state.deployments?.[fact.campaignName]) return base;
+      return { ...base, deployments: { ...state.deployments, [fact.campaignName]: fact.deployment } };
+    case 'batchOutput': {
+      const key = batchOutputKey(fact.output.jobKind, fact.jobNameBase);
+      if (state.batchOutputs?.[key]) return base;
+      return { ...base, batchOutputs: { ...state.batchOutputs, [key]: fact.output } };
+    }
     case 'watching': {
       if (state.resources[fact.arn]) return base; // already watched, or already terminal
       return { ...base, resources: { ...state.resources, [fact.arn]: { kind: fact.kind, status: 'IN_PROGRESS', requestedAt: fact.at } } };
@@ -152,17 +231,36 @@ function decideOutcome(state: RunState, fact: RunFact, now: string): RunOutcome 
   return undefined;
 }
 
-/**
- * Every goal met by an ACTIVE resource and nothing still in flight. A dataset group has one event
- * tracker, whose ARN carries an id rather than its name in AWS: any ACTIVE one meets that goal.
- */
+/** Every goal met and nothing still in flight. */
 export function isComplete(state: RunState): boolean {
   if (!state.goals || state.goals.length === 0) return false;
   const resources = Object.entries(state.resources);
   if (resources.some(([, r]) => r.status === 'IN_PROGRESS')) return false;
-  return state.goals.every((goal) =>
-    resources.some(([arn, r]) => r.kind === goal.kind && r.status === 'ACTIVE' && (goal.kind === 'eventTracker' || goalNameOf(goal.kind, arn) === goal.name)),
-  );
+  return state.goals.every((goal) => isMet(goal, state, resources));
+}
+
+/**
+ * Whether one goal is met. A dataset group has one event tracker, whose ARN carries an id rather
+ * than its name in AWS: any ACTIVE one meets that goal.
+ */
+function isMet(goal: Goal, state: RunState, resources: readonly [string, ResourceFact][]): boolean {
+  switch (goal.kind) {
+    case 'decision':
+      return state.decisions?.[goal.name] !== undefined;
+    case 'deployment':
+      return state.deployments?.[goal.name] !== undefined || state.decisions?.[goal.solution]?.outcome === 'rejected';
+    case 'batchOutput':
+      return state.batchOutputs?.[batchOutputKey(goal.jobKind, goal.name)] !== undefined;
+    default: {
+      const kind = goal.kind;
+      return resources.some(([arn, r]) => r.kind === kind && r.status === 'ACTIVE' && (kind === 'eventTracker' || goalNameOf(kind, arn) === goal.name));
+    }
+  }
+}
+
+/** Key of a batch output in the run state. */
+export function batchOutputKey(jobKind: BatchJobKind, jobNameBase: string): string {
+  return `${jobKind}/${jobNameBase}`;
 }
 
 /** The step of the flow a resource kind belongs to, for Pipeline Failed. */

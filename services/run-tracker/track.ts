@@ -14,7 +14,11 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { S3Client } from '@aws-sdk/client-s3';
 import {
+  batchOutputReady,
+  campaignDeployed,
   findDefinition,
+  solutionVersionPromoted,
+  solutionVersionRejected,
   pipelineCompleted,
   pipelineFailed,
   pipelineRequested,
@@ -23,12 +27,13 @@ import {
   STATUS_CHANGED_EVENTS,
   EventValidationError,
 } from '@recops/events';
+import type { PlannedRun } from '@recops/core';
 import { loadPlannedRun } from '@recops/core/ops';
 import { publish, runStateKey, type Metrics } from '@recops/core/runtime';
 import { RunStateConflictError, RunTrackerError } from './errors';
 import { goalsOf } from './goals';
 import { emitRunOutcome } from './metrics';
-import { applyFact, datasetGroupArnFrom, emptyRunState, type RunFact, type RunKey, type RunState } from './state';
+import { applyFact, datasetGroupArnFrom, emptyRunState, type DecisionFact, type RunFact, type RunKey, type RunState } from './state';
 import { readRunState, writeRunState } from './store';
 
 export interface TrackerClients {
@@ -63,7 +68,7 @@ export async function trackEvent(
   clients: TrackerClients,
   settings: TrackerSettings,
 ): Promise<TrackResult> {
-  const { key, fact } = await factOf(event, clients.s3);
+  const { key, fact } = await factOf(event, (location) => loadPlannedRun(clients.s3, location));
   const objectKey = runStateKey(key.datasetGroupName, key.runId);
   return oneAtATime(objectKey, () => fold(objectKey, key, fact, deliveryId, clients, settings));
 }
@@ -142,15 +147,100 @@ function sameFacts(a: RunState, b: RunState): boolean {
   return JSON.stringify({ ...a, updatedAt: '' }) === JSON.stringify({ ...b, updatedAt: '' });
 }
 
+/** Reads the run document Pipeline Requested points at. */
+export type RunDocumentLoader = (location: { readonly bucket: string; readonly key: string }) => Promise<PlannedRun>;
+
 /** Which run an event belongs to and what it says about it. */
-async function factOf(event: unknown, s3: S3Client): Promise<{ key: RunKey; fact: RunFact }> {
+export async function factOf(event: unknown, loadRun: RunDocumentLoader): Promise<{ key: RunKey; fact: RunFact }> {
   const definition = findDefinition(event);
   if (definition === pipelineRequested) {
     const detail = pipelineRequested.parse(event);
-    const planned = await loadPlannedRun(s3, detail.plan);
+    const planned = await loadRun(detail.plan);
     return {
       key: detail,
-      fact: { type: 'requested', at: detail.startedAt, goals: goalsOf(planned), config: detail.config },
+      fact: { type: 'requested', at: detail.startedAt, goals: goalsOf(planned), config: detail.config, trigger: detail.trigger, scope: detail.scope },
+    };
+  }
+  if (definition === solutionVersionPromoted) {
+    const detail = solutionVersionPromoted.parse(event);
+    const { gate } = detail;
+    return {
+      key: detail,
+      fact: {
+        type: 'decided',
+        at: detail.promotedAt,
+        solutionName: detail.solutionName,
+        decision: {
+          outcome: 'promoted',
+          solutionVersionArn: detail.resourceArn,
+          ...(detail.previousSolutionVersionArn !== undefined && { liveSolutionVersionArn: detail.previousSolutionVersionArn }),
+          metric: gate.metric,
+          ...(gate.candidate !== undefined && { candidate: gate.candidate }),
+          ...(gate.baseline !== undefined && { baseline: gate.baseline }),
+          rule: gate.rule,
+          at: detail.promotedAt,
+        },
+      },
+    };
+  }
+  if (definition === solutionVersionRejected) {
+    const detail = solutionVersionRejected.parse(event);
+    const { gate } = detail;
+    return {
+      key: detail,
+      fact: {
+        type: 'decided',
+        at: detail.rejectedAt,
+        solutionName: detail.solutionName,
+        decision: {
+          outcome: 'rejected',
+          solutionVersionArn: detail.resourceArn,
+          liveSolutionVersionArn: detail.liveSolutionVersionArn,
+          metric: gate.metric,
+          ...(gate.candidate !== undefined && { candidate: gate.candidate }),
+          ...(gate.baseline !== undefined && { baseline: gate.baseline }),
+          rule: gate.rule,
+          reason: detail.reason,
+          at: detail.rejectedAt,
+        },
+      },
+    };
+  }
+  if (definition === campaignDeployed) {
+    const detail = campaignDeployed.parse(event);
+    return {
+      key: detail,
+      fact: {
+        type: 'deployed',
+        at: detail.deployedAt,
+        campaignName: detail.campaignName,
+        deployment: {
+          campaignArn: detail.resourceArn,
+          solutionName: detail.solutionName,
+          solutionVersionArn: detail.solutionVersionArn,
+          operation: detail.operation,
+          at: detail.deployedAt,
+        },
+      },
+    };
+  }
+  if (definition === batchOutputReady) {
+    const detail = batchOutputReady.parse(event);
+    return {
+      key: detail,
+      fact: {
+        type: 'batchOutput',
+        at: detail.readyAt,
+        jobNameBase: detail.jobNameBase,
+        output: {
+          jobArn: detail.resourceArn,
+          jobKind: detail.jobKind,
+          jobName: detail.jobName,
+          solutionName: detail.solutionName,
+          output: detail.output,
+          at: detail.readyAt,
+        },
+      },
     };
   }
   if (definition === watchRequested) {
@@ -193,6 +283,37 @@ async function factOf(event: unknown, s3: S3Client): Promise<{ key: RunKey; fact
   ]);
 }
 
+/** What the run deployed, rejected and wrote, for Pipeline Completed (sorted by name: stable output). */
+function deployReport(state: RunState) {
+  const decisions = Object.entries(state.decisions ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  const figures = (d: DecisionFact) => ({
+    metric: d.metric,
+    ...(d.candidate !== undefined && { candidate: d.candidate }),
+    ...(d.baseline !== undefined && { baseline: d.baseline }),
+    rule: d.rule,
+  });
+  return {
+    promoted: decisions
+      .filter(([, d]) => d.outcome === 'promoted')
+      .map(([solutionName, d]) => ({ solutionName, solutionVersionArn: d.solutionVersionArn, ...figures(d) })),
+    rejected: decisions
+      .filter(([, d]) => d.outcome === 'rejected')
+      .map(([solutionName, d]) => ({
+        solutionName,
+        solutionVersionArn: d.solutionVersionArn,
+        ...(d.liveSolutionVersionArn !== undefined && { liveSolutionVersionArn: d.liveSolutionVersionArn }),
+        ...figures(d),
+        reason: d.reason ?? d.rule,
+      })),
+    deployed: Object.entries(state.deployments ?? {})
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([campaignName, d]) => ({ campaignName, campaignArn: d.campaignArn, solutionName: d.solutionName, solutionVersionArn: d.solutionVersionArn, operation: d.operation })),
+    batchOutputs: Object.values(state.batchOutputs ?? {})
+      .sort((a, b) => a.jobName.localeCompare(b.jobName))
+      .map((o) => ({ jobKind: o.jobKind, jobName: o.jobName, jobArn: o.jobArn, solutionName: o.solutionName, output: o.output })),
+  };
+}
+
 function outcomeEntry(state: RunState, busName: string) {
   const outcome = state.outcome;
   if (!outcome) throw new RunTrackerError(`run ${state.runId} has no outcome to publish`);
@@ -206,9 +327,12 @@ function outcomeEntry(state: RunState, busName: string) {
       {
         ...base,
         resourceArn: datasetGroupArnFrom(anyArn, state.datasetGroupName) ?? anyArn,
+        trigger: state.trigger ?? 'upload',
+        scope: state.scope ?? { kind: 'everything' },
         startedAt: state.startedAt,
         completedAt: outcome.decidedAt,
         resources: active.map(([arn, r]) => ({ kind: r.kind, arn })),
+        ...deployReport(state),
       },
       busName,
     );

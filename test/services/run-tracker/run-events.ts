@@ -1,7 +1,18 @@
 /** The events of one run of the seed example, as the bus would deliver them to the run tracker. */
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { pipelineRequested, statusChangedEntry, stepFailed, watchRequested, type ResourceKind, type RunScope } from '@recops/events';
+import {
+  batchOutputReady,
+  campaignDeployed,
+  pipelineRequested,
+  solutionVersionPromoted,
+  solutionVersionRejected,
+  statusChangedEntry,
+  stepFailed,
+  watchRequested,
+  type ResourceKind,
+  type RunScope,
+} from '@recops/events';
 import { resolvePlan, validateParameterFile, type Plan, type PlannedRun } from '@recops/core';
 import { pipelineRequestedDetail, plannedRunKey, plannedRunOf } from '../../support/planned-run';
 
@@ -43,8 +54,12 @@ export async function storeRunDocument(s3: S3Client, plan: Plan, runId: string, 
   await s3.send(new PutObjectCommand({ Bucket: plan.bucket, Key: plannedRunKey(document), Body: JSON.stringify(document) }));
 }
 
-/** A successful run: request, watches and ACTIVE status changes for every resource the chain creates. */
-export function successfulRun(plan: Plan, runId: string, options: { failImportOf?: string } = {}): Record<string, unknown>[] {
+/**
+ * A successful run: request, watches and ACTIVE status changes for every resource the chain creates,
+ * then the deploy half: each version promoted (or the one named rejected), each campaign of a
+ * promoted solution deployed, each batch job's output ready.
+ */
+export function successfulRun(plan: Plan, runId: string, options: { failImportOf?: string; rejectSolution?: string } = {}): Record<string, unknown>[] {
   const key = { runId, datasetGroupName: plan.datasetGroup.name, stage: 'test' };
   const resources: { kind: ResourceKind; arn: string }[] = [
     { kind: 'datasetGroup', arn: `${ARN_PREFIX}dataset-group/${plan.datasetGroup.name}` },
@@ -52,7 +67,11 @@ export function successfulRun(plan: Plan, runId: string, options: { failImportOf
     ...plan.datasets.map((d) => ({ kind: 'datasetImportJob' as const, arn: `${ARN_PREFIX}dataset-import-job/${d.importJob?.jobName}` })),
     ...plan.filters.map((f) => ({ kind: 'filter' as const, arn: `${ARN_PREFIX}filter/${f.name}` })),
     ...plan.solutions.map((s) => ({ kind: 'solution' as const, arn: `${ARN_PREFIX}solution/${s.name}` })),
-    ...plan.solutions.map((s) => ({ kind: 'solutionVersion' as const, arn: `${ARN_PREFIX}solution/${s.name}/${s.name.length.toString(16).padStart(8, '0')}` })),
+    ...plan.solutions.map((s) => ({ kind: 'solutionVersion' as const, arn: versionArn(s.name) })),
+    ...plan.solutions
+      .filter((s) => s.name !== options.rejectSolution)
+      .flatMap((s) => s.campaigns.map((c) => ({ kind: 'campaign' as const, arn: `${ARN_PREFIX}campaign/${c.name}` }))),
+    ...plan.solutions.flatMap((s) => s.batchInferenceJobs.map((j) => ({ kind: 'batchInferenceJob' as const, arn: `${ARN_PREFIX}batch-inference-job/${j.jobName}` }))),
   ];
   const entries: PutEventsRequestEntry[] = [
     pipelineRequested.entry({ ...pipelineRequestedDetail(runDocument(plan, runId)), requestedAt: at(0) } as never, BUS),
@@ -75,7 +94,62 @@ export function successfulRun(plan: Plan, runId: string, options: { failImportOf
       ),
     );
   });
+  for (const [n, solution] of plan.solutions.entries()) {
+    const version = { ...key, resourceArn: versionArn(solution.name), solutionArn: `${ARN_PREFIX}solution/${solution.name}`, solutionName: solution.name, metrics: { coverage: 0.5 } };
+    const metric = 'normalized_discounted_cumulative_gain_at_10';
+    if (solution.name === options.rejectSolution) {
+      const live = `${ARN_PREFIX}solution/${solution.name}/0000live`;
+      const rule = `${metric} 0.2500 < 0.2980 + 0 (live version ${live})`;
+      entries.push(
+        solutionVersionRejected.entry(
+          { ...version, liveSolutionVersionArn: live, gate: { metric, margin: 0, enabled: true, candidate: 0.25, baseline: 0.298, baselineSolutionVersionArn: live, baselineSource: 'campaign', rule }, reason: rule, rejectedAt: at(40 + n) },
+          BUS,
+        ),
+      );
+      continue;
+    }
+    entries.push(
+      solutionVersionPromoted.entry({ ...version, gate: { metric, margin: 0, enabled: true, candidate: 0.31, rule: `first version of ${solution.name}: promoted` }, promotedAt: at(40 + n) }, BUS),
+    );
+    for (const campaign of solution.campaigns)
+      entries.push(
+        campaignDeployed.entry(
+          { ...key, resourceArn: `${ARN_PREFIX}campaign/${campaign.name}`, campaignName: campaign.name, solutionName: solution.name, solutionVersionArn: versionArn(solution.name), operation: 'create', pinned: false, deployedAt: at(45 + n) },
+          BUS,
+        ),
+      );
+  }
+  for (const solution of plan.solutions)
+    for (const job of solution.batchInferenceJobs) {
+      const output = { bucket: plan.bucket, prefix: `batch/${plan.datasetGroup.name}/${solution.name}/out/` };
+      entries.push(
+        batchOutputReady.entry(
+          {
+            ...key,
+            resourceArn: `${ARN_PREFIX}batch-inference-job/${job.jobName}`,
+            jobKind: 'batchInferenceJob',
+            jobName: job.jobName,
+            jobNameBase: job.jobNameBase,
+            solutionName: solution.name,
+            solutionVersionArn: versionArn(solution.name),
+            input: { bucket: plan.bucket, key: `batch/${plan.datasetGroup.name}/${solution.name}/job_config.json` },
+            output,
+            objectKeys: [`${output.prefix}job_config.json.out`],
+            check: { bucket: plan.bucket, key: `${output.prefix}_CHECK` },
+            manifest: { bucket: plan.bucket, key: `${output.prefix}manifest.json` },
+            lineCount: 10,
+            errorLineCount: 0,
+            readyAt: at(50),
+          },
+          BUS,
+        ),
+      );
+    }
   return entries.map((e, i) => delivered(e, i));
+}
+
+function versionArn(solutionName: string): string {
+  return `${ARN_PREFIX}solution/${solutionName}/${solutionName.length.toString(16).padStart(8, '0')}`;
 }
 
 export function stepFailedEvent(plan: Plan, runId: string): Record<string, unknown> {

@@ -55,10 +55,17 @@ describe('Service: run-tracker', () => {
     expect(emitted).toEqual([outcomeMetric('PipelinesCompleted')]);
     const detail = pipelineCompleted.parse({ source: entries[0]?.Source, 'detail-type': entries[0]?.DetailType, detail: JSON.parse(entries[0]?.Detail ?? '') });
     expect(detail.resources.filter((r) => r.kind === 'solutionVersion')).toHaveLength(3);
+    expect(detail).toMatchObject({ trigger: 'upload', scope: { kind: 'everything' }, rejected: [] });
+    expect(detail.promoted.map((p) => p.solutionName)).toEqual(['popularity-count-solution', 'sims-solution', 'user-personalization-solution']);
+    expect(detail.deployed).toEqual([
+      expect.objectContaining({ campaignName: plan.solutions[2]!.campaigns[0]!.name, solutionName: 'user-personalization-solution', operation: 'create' }),
+    ]);
+    expect(detail.batchOutputs.map((o) => o.jobName)).toEqual([plan.solutions[2]!.batchInferenceJobs[0]!.jobName]);
     expect(detail.resourceArn).toBe('arn:aws:personalize:us-east-1:000000000000:dataset-group/dataset-group-name-1');
     const stored = await test.clients.s3.send(new GetObjectCommand({ Bucket: test.bucket, Key: runStateKey('dataset-group-name-1', 'run-ok') }));
     const state = JSON.parse((await stored.Body?.transformToString()) ?? '{}') as { resources: Record<string, unknown>; outcome: { publishedAt?: string } };
-    expect(Object.keys(state.resources)).toHaveLength(1 + 1 + 2 + 2 + 3 + 3);
+    // group, event tracker, 2 imports, 2 filters, 3 solutions, 3 versions, the campaign, the batch job
+    expect(Object.keys(state.resources)).toHaveLength(1 + 1 + 2 + 2 + 3 + 3 + 1 + 1);
     expect(state.outcome.publishedAt).toBeDefined();
   });
 
