@@ -5,7 +5,7 @@
 import { ListSchedulesCommand } from '@aws-sdk/client-scheduler';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadParameterFile, resolvePlan } from '@recops/core';
-import { generateSeedData, seedExampleText } from './support/data';
+import { generateSeedData, seedBatchInput, seedBatchInputKey, seedExampleText } from './support/data';
 import { personalizeInventory, personalizeTimes, startPipelineCloud, type BusEvent, type Inventory, type PipelineCloud } from './support/pipeline';
 
 const RUN_TIMEOUT_MS = 90_000;
@@ -15,6 +15,7 @@ async function uploadSeedExample(pipeline: PipelineCloud): Promise<void> {
   const data = generateSeedData();
   await pipeline.upload('train/dataset-group-name-1/users.csv', data.usersCsv);
   await pipeline.upload('train/dataset-group-name-1/interactions.csv', data.interactionsCsv);
+  await pipeline.upload(seedBatchInputKey(), seedBatchInput());
   await pipeline.upload(CONFIG_KEY, await seedExampleText());
 }
 
@@ -103,6 +104,13 @@ describe('E2E: seed example on the local cloud', () => {
       expect(new Set(versionsActive.map(({ e }) => e.detail.resourceArn)).size).toBe(3);
       const completed = indexOf(events, (e) => e.detailType === 'Pipeline Completed');
       expect(completed).toBeGreaterThan(Math.max(...versionsActive.map(({ i }) => i)));
+      // …and after the deploy half: the campaign serves the promoted version, the batch output is ready.
+      expect(completed).toBeGreaterThan(indexOf(events, (e) => e.detailType === 'Campaign Deployed'));
+      expect(completed).toBeGreaterThan(indexOf(events, (e) => e.detailType === 'Batch Output Ready'));
+      expect(outcome.detail.promoted).toHaveLength(3);
+      expect(outcome.detail.rejected).toEqual([]);
+      expect(outcome.detail.deployed).toEqual([expect.objectContaining({ solutionName: 'user-personalization-solution', operation: 'create' })]);
+      expect(outcome.detail.batchOutputs).toEqual([expect.objectContaining({ solutionName: 'user-personalization-solution', jobKind: 'batchInferenceJob' })]);
       const completedVersions = (outcome.detail.resources as { kind: string; arn: string }[]).filter((r) => r.kind === 'solutionVersion');
       expect(completedVersions.map((r) => r.arn).sort()).toEqual([...new Set(versionsActive.map(({ e }) => e.detail.resourceArn as string))].sort());
 

@@ -46,7 +46,7 @@ const EXPECTED_DEAD_LETTERS: Record<string, string[]> = {
   'batch-runner': ['poison-4'],
   'batch-output-notifier': ['poison-6'],
   'schedule-manager': ['poison-1'],
-  'run-tracker': ['poison-1', 'poison-2', 'poison-3', 'poison-5', 'poison-6'],
+  'run-tracker': ['poison-1', 'poison-2', 'poison-3', 'poison-4', 'poison-5', 'poison-6'],
 };
 
 describe('E2E: poison messages on the local cloud', () => {

@@ -46,3 +46,13 @@ export function generateSeedData(options: { users?: number; items?: number; inte
   }
   return { usersCsv: `${userRows.join('\n')}\n`, interactionsCsv: `${interactionRows.join('\n')}\n` };
 }
+
+/** Where the seed example's batch inference job reads its input (the documented default location). */
+export function seedBatchInputKey(datasetGroupName = 'dataset-group-name-1'): string {
+  return `batch/${datasetGroupName}/user-personalization-solution/job_config.json`;
+}
+
+/** A small batch inference input: one JSON line per user. */
+export function seedBatchInput(): string {
+  return ['u1', 'u7', 'u33'].map((userId) => JSON.stringify({ userId })).join('\n');
+}

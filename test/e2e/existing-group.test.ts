@@ -1,0 +1,87 @@
+/**
+ * Files that add to an existing dataset group: one naming only the group completes; one with
+ * solutions but no datasets trains on the group's data; and with no interactions data in the group
+ * the run fails with the reason.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { generateSeedData, seedBatchInput, seedBatchInputKey, seedExampleText } from './support/data';
+import { personalizeInventory, startPipelineCloud, type BusEvent, type PipelineCloud } from './support/pipeline';
+
+const RUN_TIMEOUT_MS = 90_000;
+const OUTCOMES = ['Pipeline Completed', 'Pipeline Failed'];
+
+async function outcomes(pipeline: PipelineCloud, runs: number, timeoutMs = RUN_TIMEOUT_MS): Promise<BusEvent[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ended = pipeline.published().filter((e) => OUTCOMES.includes(e.detailType));
+    if (ended.length >= runs) return ended;
+    if (Date.now() > deadline) throw new Error(`${ended.length} of ${runs} runs ended within ${timeoutMs} ms; bus: ${pipeline.published().map((e) => e.detailType).join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+async function uploadSeed(pipeline: PipelineCloud): Promise<Record<string, any>> {
+  const data = generateSeedData();
+  await pipeline.upload('train/dataset-group-name-1/users.csv', data.usersCsv);
+  await pipeline.upload('train/dataset-group-name-1/interactions.csv', data.interactionsCsv);
+  await pipeline.upload(seedBatchInputKey(), seedBatchInput());
+  const text = await seedExampleText();
+  await pipeline.upload('train/dataset-group-name-1/config.json', text);
+  return JSON.parse(text) as Record<string, any>;
+}
+
+describe('E2E: files that add to an existing dataset group', () => {
+  let pipeline: PipelineCloud | undefined;
+  afterEach(async () => {
+    await pipeline?.close();
+    pipeline = undefined;
+  });
+
+  it(
+    'completes a file naming only the dataset group, and trains a file with solutions but no datasets on the group\'s data',
+    async () => {
+      // Arrange: the group exists with its data.
+      pipeline = await startPipelineCloud();
+      const seed = await uploadSeed(pipeline);
+      expect((await outcomes(pipeline, 1))[0]?.detailType).toBe('Pipeline Completed');
+
+      // Act 1: a file that names only the group.
+      await pipeline.upload('train/dataset-group-name-1/group-only.json', JSON.stringify({ datasetGroup: seed.datasetGroup }));
+      const [, groupOnly] = await outcomes(pipeline, 2);
+      // Assess 1
+      expect(groupOnly?.detailType, JSON.stringify(groupOnly?.detail)).toBe('Pipeline Completed');
+      expect(groupOnly?.detail.resources.map((r: { kind: string }) => r.kind)).toEqual(['datasetGroup']);
+
+      // Act 2: one more solution, no datasets section.
+      const extra = {
+        datasetGroup: seed.datasetGroup,
+        solutions: [{ serviceConfig: { name: 'added-sims', recipeArn: 'arn:aws:personalize:::recipe/aws-sims' } }],
+      };
+      await pipeline.upload('train/dataset-group-name-1/added.json', JSON.stringify(extra));
+      const [, , added] = await outcomes(pipeline, 3);
+      // Assess 2
+      expect(added?.detailType, JSON.stringify(added?.detail)).toBe('Pipeline Completed');
+      const inventory = await personalizeInventory(pipeline.clients.personalize);
+      expect(inventory.solutionVersions).toContain('added-sims: ACTIVE');
+    },
+    RUN_TIMEOUT_MS * 2,
+  );
+
+  it(
+    'fails the run of a file without datasets, naming the group, when the group has no interactions data',
+    async () => {
+      pipeline = await startPipelineCloud();
+      const file = {
+        datasetGroup: { serviceConfig: { name: 'empty-group' } },
+        solutions: [{ serviceConfig: { name: 'lonely-sims', recipeArn: 'arn:aws:personalize:::recipe/aws-sims' } }],
+      };
+      await pipeline.upload('train/empty-group/config.json', JSON.stringify(file));
+      const [outcome] = await outcomes(pipeline, 1);
+      expect(outcome?.detailType).toBe('Pipeline Failed');
+      expect(outcome?.detail).toMatchObject({ step: 'training', datasetGroupName: 'empty-group' });
+      expect(outcome?.detail.reason).toMatch(/^dataset group "empty-group" has no INTERACTIONS dataset: the parameter file declares no datasets/);
+      expect((await personalizeInventory(pipeline.clients.personalize)).solutions).toEqual([]);
+    },
+    RUN_TIMEOUT_MS,
+  );
+});
