@@ -3,9 +3,9 @@
  * real services: run (to Pipeline Completed, and a failing run), status, report (rendered in
  * headless Chromium), recommend, put-events, import-existing and cleanup, with their error paths.
  */
-import { access, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import {
   CreateCampaignCommand,
   DescribeCampaignCommand,
@@ -20,6 +20,7 @@ import { createLocalCloud, type LocalCloud } from '@recops/local';
 import { SERVICES } from '@recops/services/manifest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeCloudFile } from '../../packages/cli/src/target';
+import { hasAwsCli, isolatedAwsEnv, runAwsCli } from '../support/aws-cli';
 import { chromiumPath, renderedTimeline } from './chromium';
 import { recops } from './run-recops';
 
@@ -28,6 +29,7 @@ const RUN_TIMEOUT_MS = 240_000;
 /** Several CLI invocations, each starting a Node process. */
 const COMMANDS_TIMEOUT_MS = 150_000;
 
+const FIXTURES = resolve(__dirname, '../../../shared/fixtures');
 const STAGE = 'clitest';
 const BUCKET = `recops-${STAGE}-data`;
 const GROUP = 'movies-cli';
@@ -255,6 +257,35 @@ describe('CLI: commands on a local cloud', () => {
     const badSchedule = await recops(['import-existing', '--dataset-group', GROUP, '--schedule', 'weekly', ...endpointArgs]);
     expect(badSchedule.code).toBe(2);
   }, COMMANDS_TIMEOUT_MS);
+
+  it('run takes the published seed example with its CSVs to Pipeline Completed, and cleanup leaves list-dataset-groups without its group', async () => {
+    // Prepare: the example as published, its data beside it in a folder of its own.
+    const seed = join(dir, 'seed');
+    await mkdir(seed, { recursive: true });
+    await copyFile(join(FIXTURES, 'seed-examples', 'mpe-sample-full.json'), join(seed, 'config.json'));
+    for (const csv of ['users.csv', 'interactions.csv']) await copyFile(join(FIXTURES, 'mpe', csv), join(seed, csv));
+    const group = 'dataset-group-name-1';
+    // Act
+    const run = await recops(['run', join(seed, 'config.json'), ...endpointArgs, '--timeout', '180']);
+    // Assess
+    expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+    expect(run.stdout).toMatch(/Pipeline Completed +dataset-group\/dataset-group-name-1/);
+    expect(run.stdout).toMatch(/Run \S+ completed in \d+\.\ds\. Steps:\n +step +start +took +status\n +dataset-group\/dataset-group-name-1 /);
+    const cleanup = await recops(['cleanup', '--dataset-group', group, '--yes', ...endpointArgs]);
+    expect(cleanup.code, `${cleanup.stdout}\n${cleanup.stderr}`).toBe(0);
+    let names: string[];
+    if (hasAwsCli) {
+      const awsDir = join(dir, 'aws');
+      await mkdir(awsDir, { recursive: true });
+      const listed = await runAwsCli(cloud.endpoint, await isolatedAwsEnv(awsDir), ['personalize', 'list-dataset-groups', '--output', 'json']);
+      expect(listed.code, listed.stderr).toBe(0);
+      names = (JSON.parse(listed.stdout) as { datasetGroups: { name: string }[] }).datasetGroups.map((g) => g.name);
+    } else {
+      const { datasetGroups } = await clients.personalize.send(new ListDatasetGroupsCommand({}));
+      names = (datasetGroups ?? []).map((g) => g.name ?? '');
+    }
+    expect(names.filter((name) => name.endsWith(group))).toEqual([]);
+  }, RUN_TIMEOUT_MS);
 
   it('cleanup shows its plan, deletes nothing without --yes, refuses production stages, and with --yes leaves no dataset group', async () => {
     const dry = await recops(['cleanup', '--dataset-group', GROUP, ...endpointArgs]);
