@@ -264,11 +264,16 @@ describe('CLI: commands on a local cloud', () => {
     await mkdir(seed, { recursive: true });
     await copyFile(join(FIXTURES, 'seed-examples', 'mpe-sample-full.json'), join(seed, 'config.json'));
     for (const csv of ['users.csv', 'interactions.csv']) await copyFile(join(FIXTURES, 'mpe', csv), join(seed, csv));
+    // The example's batch inference job reads its users from the default input, which run uploads from DIR/batch/<solution>/.
+    const userIds = (await readFile(join(seed, 'users.csv'), 'utf8')).trim().split('\n').slice(1).map((line) => line.split(',')[0]);
+    await mkdir(join(seed, 'batch', 'user-personalization-solution'), { recursive: true });
+    await writeFile(join(seed, 'batch', 'user-personalization-solution', 'job_config.json'), userIds.map((userId) => JSON.stringify({ userId })).join('\n'));
     const group = 'dataset-group-name-1';
     // Act
     const run = await recops(['run', join(seed, 'config.json'), ...endpointArgs, '--timeout', '180']);
     // Assess
     expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+    expect(run.stdout).toContain('→ s3://recops-clitest-data/batch/dataset-group-name-1/user-personalization-solution/job_config.json');
     expect(run.stdout).toMatch(/Pipeline Completed +dataset-group\/dataset-group-name-1/);
     expect(run.stdout).toMatch(/Run \S+ completed in \d+\.\ds\. Steps:\n +step +start +took +status\n +dataset-group\/dataset-group-name-1 /);
     const cleanup = await recops(['cleanup', '--dataset-group', group, '--yes', ...endpointArgs]);
