@@ -54,6 +54,12 @@ describe('CLI: recops log', () => {
     expect(kinds.stdout.trim().split('\n')).toHaveLength(1);
   });
 
+  it('names a data directory that does not exist, in one line with exit 1', async () => {
+    const run = await runRecops(['log', '--data-dir', join(dir, 'nope')]);
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^recops log: no local cloud data directory at .*nope/)]);
+  });
+
   it('follows new entries until interrupted', async () => {
     let appended = false;
     const run = await runRecops(['log', '--data-dir', dir, '--follow', '--kind', 'delivery'], (stdout, kill) => {

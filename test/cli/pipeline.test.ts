@@ -179,6 +179,9 @@ describe('CLI: commands on a local cloud', () => {
     const expected = Object.keys(state.resources).map((arn) => arn.split(':').slice(5).join(':'));
     expect(expected.length).toBeGreaterThan(5);
     expect(html).toContain('user-personalization-solution');
+    const missing = await recops(['report', 'no-such-run', ...endpointArgs]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr.trim()).toMatch(/^recops report: no run no-such-run on the local cloud at /);
 
     const chromium = chromiumPath();
     if (chromium === undefined) {

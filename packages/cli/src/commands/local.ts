@@ -13,7 +13,7 @@ import type { Command } from 'commander';
 import type { EventLogEntry } from '@recops/local';
 import { chainEventOf, describeEvent } from '../demo/timeline';
 import { CliError, UsageError } from '../errors';
-import { removeCloudFile, writeCloudFile } from '../target';
+import { dataDirOf, removeCloudFile, writeCloudFile } from '../target';
 
 export interface LocalOptions {
   readonly port: number;
@@ -167,11 +167,12 @@ export function registerLocal(program: Command, setExit: (code: number) => void)
         'Prints "ready <endpoint>" once it accepts requests, then one line per bus event and per failure; stop it with Ctrl-C.',
     )
     .option('--port <n>', 'TCP port on 127.0.0.1 (0 picks a free one)', '4566')
-    .option('--data-dir <dir>', 'where all state lives', '.recops')
+    .option('--data-dir <dir>', 'where all state lives (default .recops, or $RECOPS_DATA_DIR)')
     .option('--stage <name>', 'stage name the services see', 'local')
     .option('-v, --verbose', "print the handlers' raw JSON logs here instead of into the data directory")
-    .action(async (opts: { port: string; dataDir: string; stage: string; verbose?: boolean }) => {
-      if (opts.dataDir.trim() === '') throw new UsageError('--data-dir must not be empty');
-      setExit(await runLocal({ port: parsePort(opts.port), dataDir: opts.dataDir, stage: checkStageName(opts.stage), verbose: opts.verbose === true }));
+    .action(async (opts: { port: string; dataDir?: string; stage: string; verbose?: boolean }) => {
+      const dataDir = dataDirOf(opts);
+      if (dataDir.trim() === '') throw new UsageError('--data-dir must not be empty');
+      setExit(await runLocal({ port: parsePort(opts.port), dataDir, stage: checkStageName(opts.stage), verbose: opts.verbose === true }));
     });
 }

@@ -3,9 +3,11 @@
  * [--follow] [--json]`: the local cloud's raw event log as a timeline. Bus events by default;
  * deliveries to the services and S3 notifications on request.
  */
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { EventLogEntry } from '@recops/local';
 import { chainEventOf, describeEvent } from '../demo/timeline';
+import { CliError } from '../errors';
 import { dataDirOf } from '../target';
 
 export interface LogOptions {
@@ -86,6 +88,9 @@ export function formatEntry(entry: EventLogEntry): string {
 
 export async function runLog(options: LogOptions, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const { readEventLog, tailEventLog } = await import('@recops/local');
+  if (!existsSync(options.dataDir)) {
+    throw new CliError(`no local cloud data directory at ${options.dataDir} ("recops local --data-dir DIR" creates one; --data-dir names another)`);
+  }
   const print = (entry: EventLogEntry): void => {
     if (options.kinds !== undefined && !options.kinds.includes(entry.kind)) return;
     if (options.run !== undefined && !mentionsRun(entry.data, options.run)) return;
