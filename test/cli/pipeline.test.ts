@@ -261,6 +261,38 @@ describe('CLI: commands on a local cloud', () => {
     expect(badSchedule.code).toBe(2);
   }, COMMANDS_TIMEOUT_MS);
 
+
+  it('cleanup shows its plan, deletes nothing without --yes, refuses production stages, and with --yes leaves no dataset group', async () => {
+    const dry = await recops(['cleanup', '--dataset-group', GROUP, ...endpointArgs]);
+    expect(dry.code).toBe(1);
+    expect(dry.stdout).toMatch(/Cleanup of dataset group \S+ on the local cloud .*in this order:/);
+    const planned = dry.stdout.split('\n').filter((l) => /^ +\d+\. /.test(l)).map((l) => l.replace(/^ +\d+\. /, '').split(/ {2,}/)[0]);
+    // Dependency order: campaigns before solutions before datasets before schemas before the group.
+    const firstOf = (kind: string) => planned.findIndex((k) => k === kind || k?.startsWith(`${kind} (`));
+    expect(firstOf('campaign')).toBeGreaterThanOrEqual(0);
+    expect(firstOf('campaign')).toBeLessThan(firstOf('solution'));
+    expect(firstOf('solution')).toBeLessThan(firstOf('dataset'));
+    expect(firstOf('dataset')).toBeLessThan(firstOf('schema'));
+    expect(planned.at(-1)).toBe('dataset group');
+    expect(dry.stderr).toContain('nothing deleted: pass --yes');
+
+    const project = join(dir, 'prod-project');
+    await mkdir(join(project, '.sst'), { recursive: true });
+    await writeFile(join(project, '.sst', 'outputs.json'), JSON.stringify({ stage: 'prod', bucketName: BUCKET, busName: `recops-${STAGE}` }));
+    const prod = await recops(['cleanup', '--stage', 'prod', '--dataset-group', GROUP, '--yes'], { cwd: project, env: { AWS_ENDPOINT_URL: cloud.endpoint } });
+    expect(prod.code).toBe(1);
+    expect(prod.stderr.trim()).toBe('recops cleanup: refusing to clean up stage prod: it is a production stage, whose resources recops keeps');
+
+    const done = await recops(['cleanup', '--dataset-group', GROUP, '--yes', ...endpointArgs]);
+    expect(done.code, `${done.stdout}\n${done.stderr}`).toBe(0);
+    expect(done.stdout).toMatch(/deleted dataset group \S+/);
+    const { datasetGroups } = await clients.personalize.send(new ListDatasetGroupsCommand({}));
+    expect((datasetGroups ?? []).filter((g) => g.name?.endsWith(GROUP))).toEqual([]);
+    expect(await exists(join(dir, 'cloud'))).toBe(true);
+  }, COMMANDS_TIMEOUT_MS);
+
+  // After the cleanup above: the example's solutions, filters and campaign share names with the sample's,
+  // and Personalize names those per account.
   it('run takes the published seed example with its CSVs to Pipeline Completed, and cleanup leaves list-dataset-groups without its group', async () => {
     // Prepare: the example as published, its data beside it in a folder of its own.
     const seed = join(dir, 'seed');
@@ -294,33 +326,4 @@ describe('CLI: commands on a local cloud', () => {
     }
     expect(names.filter((name) => name.endsWith(group))).toEqual([]);
   }, RUN_TIMEOUT_MS);
-
-  it('cleanup shows its plan, deletes nothing without --yes, refuses production stages, and with --yes leaves no dataset group', async () => {
-    const dry = await recops(['cleanup', '--dataset-group', GROUP, ...endpointArgs]);
-    expect(dry.code).toBe(1);
-    expect(dry.stdout).toMatch(/Cleanup of dataset group \S+ on the local cloud .*in this order:/);
-    const planned = dry.stdout.split('\n').filter((l) => /^ +\d+\. /.test(l)).map((l) => l.replace(/^ +\d+\. /, '').split(/ {2,}/)[0]);
-    // Dependency order: campaigns before solutions before datasets before schemas before the group.
-    const firstOf = (kind: string) => planned.findIndex((k) => k === kind || k?.startsWith(`${kind} (`));
-    expect(firstOf('campaign')).toBeGreaterThanOrEqual(0);
-    expect(firstOf('campaign')).toBeLessThan(firstOf('solution'));
-    expect(firstOf('solution')).toBeLessThan(firstOf('dataset'));
-    expect(firstOf('dataset')).toBeLessThan(firstOf('schema'));
-    expect(planned.at(-1)).toBe('dataset group');
-    expect(dry.stderr).toContain('nothing deleted: pass --yes');
-
-    const project = join(dir, 'prod-project');
-    await mkdir(join(project, '.sst'), { recursive: true });
-    await writeFile(join(project, '.sst', 'outputs.json'), JSON.stringify({ stage: 'prod', bucketName: BUCKET, busName: `recops-${STAGE}` }));
-    const prod = await recops(['cleanup', '--stage', 'prod', '--dataset-group', GROUP, '--yes'], { cwd: project, env: { AWS_ENDPOINT_URL: cloud.endpoint } });
-    expect(prod.code).toBe(1);
-    expect(prod.stderr.trim()).toBe('recops cleanup: refusing to clean up stage prod: it is a production stage, whose resources recops keeps');
-
-    const done = await recops(['cleanup', '--dataset-group', GROUP, '--yes', ...endpointArgs]);
-    expect(done.code, `${done.stdout}\n${done.stderr}`).toBe(0);
-    expect(done.stdout).toMatch(/deleted dataset group \S+/);
-    const { datasetGroups } = await clients.personalize.send(new ListDatasetGroupsCommand({}));
-    expect((datasetGroups ?? []).filter((g) => g.name?.endsWith(GROUP))).toEqual([]);
-    expect(await exists(join(dir, 'cloud'))).toBe(true);
-  }, COMMANDS_TIMEOUT_MS);
 });
