@@ -141,9 +141,9 @@ export class LocalPersonalizeEngine implements PersonalizeEngine {
       }
       base = await this.models.load(input.baseSolutionVersionArn);
     }
-    const { model, metrics } = await trainSolutionVersion(group, input, base);
+    const { model, metrics, tunedHyperParameters } = await trainSolutionVersion(group, input, base);
     await this.models.save(input.solutionVersionArn, model);
-    return { metrics };
+    return { metrics, ...(tunedHyperParameters === undefined ? {} : { tunedHyperParameters }) };
   }
 
   validateFilterExpression(expression: string, context?: FilterValidationContext): void {

@@ -52,6 +52,8 @@ export interface TrainInput {
 export interface TrainResult {
   /** GetSolutionMetrics keys, e.g. `normalized_discounted_cumulative_gain_at_10`. */
   readonly metrics: Record<string, number>;
+  /** With performHPO: the chosen hyperparameters, as DescribeSolutionVersion's tunedHPOParams reports them. */
+  readonly tunedHyperParameters?: Record<string, string>;
 }
 
 export interface ScoredItem {

@@ -41,7 +41,8 @@ export function userQuery(group: DatasetGroup, model: Model, userId: string | un
   // Popularity models ignore the history; factor models use the stored vector while the user has
   // no interactions newer than the model, so neither needs the history read.
   const unchangedSinceTraining = (t?.length ?? 0) === model.info.tableRows && userCode < model.info.trainedUsers;
-  const needsHistory = model.info.family === 'sims' || (model.info.family === 'factors' && !unchangedSinceTraining);
+  const needsHistory = model.info.family === 'sims' || model.info.family === 'ease' || (model.info.family === 'factors' && !unchangedSinceTraining);
+  const sequence: number[] = [];
   if (userCode >= 0 && t !== undefined && needsHistory) {
     const keep = rowSelector(group, model.info.selection);
     const items = t.codes('ITEM_ID');
@@ -52,11 +53,12 @@ export function userQuery(group: DatasetGroup, model: Model, userId: string | un
       const fromEnd = rows.length - 1 - p;
       const boost = fromEnd < RECENT_EVENTS ? RECENT_BOOST * Math.pow(0.85, fromEnd) : 0;
       history.set(item, (history.get(item) ?? 0) + 1 + boost);
+      sequence.push(item);
       if (row >= model.info.tableRows) historyChanged = true;
     });
     if (userCode >= model.info.trainedUsers && history.size > 0) historyChanged = true;
   }
-  return { userCode, history, historyChanged, ...(itemCode === undefined ? {} : { itemCode }) };
+  return { userCode, history, historyChanged, sequence, ...(itemCode === undefined ? {} : { itemCode }) };
 }
 
 const liveTrends = new WeakMap<Model, { rows: number; model: Model }>();

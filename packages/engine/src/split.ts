@@ -11,6 +11,8 @@ export interface TestUser {
   readonly user: number;
   /** Input history: item code → count. */
   readonly input: Map<number, number>;
+  /** Input item codes in time order, oldest first. */
+  readonly sequence: readonly number[];
   /** Ground-truth item codes (newest interactions not already in the input). */
   readonly targets: Set<number>;
 }
@@ -21,10 +23,20 @@ export interface HoldoutSplit {
   readonly testUsers: readonly TestUser[];
 }
 
-export function holdoutSplit(log: InteractionLog, seed: number, fraction = 0.1): HoldoutSplit {
+export interface SplitOptions {
+  /** Share of eligible users tested (default 10 %). */
+  readonly userFraction?: number;
+  /** At most this many test users. */
+  readonly maxUsers?: number;
+  /** Only these log entries take part (e.g. not the evaluation split's targets). */
+  readonly include?: (k: number) => boolean;
+}
+
+export function holdoutSplit(log: InteractionLog, seed: number, fraction = 0.1, options: SplitOptions = {}): HoldoutSplit {
   const rng = createRng(seed ^ 0x5eed);
   const byUser = new Map<number, number[]>();
   for (let k = 0; k < log.length; k++) {
+    if (options.include !== undefined && !options.include(k)) continue;
     const u = log.users[k]!;
     let list = byUser.get(u);
     if (list === undefined) byUser.set(u, (list = []));
@@ -36,20 +48,29 @@ export function holdoutSplit(log: InteractionLog, seed: number, fraction = 0.1):
     const j = Math.floor(rng.next() * (i + 1));
     [eligible[i], eligible[j]] = [eligible[j]!, eligible[i]!];
   }
-  const nTest = Math.max(1, Math.round(eligible.length * fraction));
+  const nTest = Math.min(options.maxUsers ?? Infinity, Math.max(1, Math.round(eligible.length * (options.userFraction ?? fraction))));
   const isTarget = new Uint8Array(log.length);
   const testUsers: TestUser[] = [];
   for (const user of eligible.slice(0, nTest).sort((a, b) => a - b)) {
     const rows = byUser.get(user)!.sort((a, b) => log.timestamps[a]! - log.timestamps[b]! || a - b);
     const nTargets = Math.max(1, Math.round(rows.length * fraction));
     const input = new Map<number, number>();
-    for (const k of rows.slice(0, rows.length - nTargets)) input.set(log.items[k]!, (input.get(log.items[k]!) ?? 0) + 1);
+    const sequence = rows.slice(0, rows.length - nTargets).map((k) => log.items[k]!);
+    for (const item of sequence) input.set(item, (input.get(item) ?? 0) + 1);
     const targets = new Set<number>();
     for (const k of rows.slice(rows.length - nTargets)) {
       isTarget[k] = 1;
       if (!input.has(log.items[k]!)) targets.add(log.items[k]!);
     }
-    if (targets.size > 0) testUsers.push({ user, input, targets });
+    if (targets.size > 0) testUsers.push({ user, input, sequence, targets });
   }
   return { isTarget, testUsers };
+}
+
+/**
+ * The validation split HPO scores candidates on: the newest 10 % of the interactions of a sample of
+ * users (at most 1,000), taken from the training part of the evaluation split only.
+ */
+export function validationSplit(log: InteractionLog, evaluation: HoldoutSplit, seed: number): HoldoutSplit {
+  return holdoutSplit(log, seed ^ 0x7a11, 0.1, { userFraction: 0.2, maxUsers: 1000, include: (k) => evaluation.isTarget[k] === 0 });
 }

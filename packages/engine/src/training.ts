@@ -18,10 +18,13 @@ import { FactorModel } from './recipes/model';
 import type { Model, ModelInfo } from './recipes/model';
 import { trainPopularity, trainTrending } from './recipes/popularity';
 import { trainSims } from './recipes/sims';
+import { defaultEaseParams, EASE_MAX_ITEMS, EaseTrainer, easeParamsFrom, easeParamsReport } from './recipes/ease';
+import type { EaseParams } from './recipes/ease';
+import { EaseModel } from './recipes/model';
 import { alsParamsFrom, refitOnAllData, trainFactorModel, updateFactorModel } from './recipes/user-personalization';
 import type { DatasetGroup } from './data/group';
 import { createRng } from './rng';
-import { holdoutSplit } from './split';
+import { holdoutSplit, validationSplit } from './split';
 import type { HoldoutSplit } from './split';
 import { topK } from './topk';
 
@@ -36,6 +39,8 @@ const MAX_HPO_JOBS = 6;
 export interface TrainOutcome {
   readonly model: Model;
   readonly metrics: Record<string, number>;
+  /** With performHPO: the hyperparameters the search chose (DescribeSolutionVersion's tunedHPOParams). */
+  readonly tunedHyperParameters?: Record<string, string>;
 }
 
 function numberParam(config: Record<string, unknown> | undefined, key: string): number | undefined {
@@ -79,7 +84,7 @@ export function checkMinimums(log: InteractionLog, sel: EventSelection): void {
 export function evaluate(model: Model, split: HoldoutSplit, catalogSize: number): Record<string, number> {
   const cases: RankedCase[] = [];
   for (const t of split.testUsers) {
-    const scores = model.scores({ userCode: t.user, history: t.input, historyChanged: false }) ?? model.coldStartScores();
+    const scores = model.scores({ userCode: t.user, history: t.input, sequence: t.sequence, historyChanged: false }) ?? model.coldStartScores();
     const recommended = topK(scores, 25, { exclude: t.input, limit: model.nItems }).codes;
     cases.push({ recommended, relevant: t.targets });
   }
@@ -145,7 +150,9 @@ export async function trainSolutionVersion(group: DatasetGroup, input: TrainInpu
       await yieldToEventLoop();
       return { model: await trainSims(info({}, metrics), popularityAll, buildMatrix(log)), metrics };
     }
+    case 'ease':
     case 'factors': {
+      if (usesEase(recipe, log.nItems)) return trainEaseVersion(log, split, catalogSize, hyper, input, seed, popularityTrain, popularityAll, info);
       const trainMatrix = buildMatrix(log, notTarget);
       let params = alsParamsFrom(hyper, DEFAULT_ALS_PARAMS);
       if (input.performHPO) {
@@ -168,9 +175,115 @@ export async function trainSolutionVersion(group: DatasetGroup, input: TrainInpu
       refitOnAllData(model, full);
       giveColdItemsFactors(group, model, full.byItem);
       const served = new FactorModel(info({ ...params }, metrics), popularityAll, model.k, model.userFactors, model.itemFactors, params);
-      return { model: served, metrics };
+      const tuned = { hidden_dimension: String(params.factors), regularization: String(params.regularization), alpha: String(params.alpha), iterations: String(params.iterations) };
+      return { model: served, metrics, ...(input.performHPO ? { tunedHyperParameters: tuned } : {}) };
     }
   }
+}
+
+/** User personalization and personalized ranking train EASE where its item×item matrix fits. */
+function usesEase(recipe: RecipeSpec, nItems: number): boolean {
+  return (recipe.recipeType === 'USER_PERSONALIZATION' || recipe.recipeType === 'PERSONALIZED_RANKING') && nItems <= EASE_MAX_ITEMS;
+}
+
+type InfoFor = (params: Record<string, number>, metrics: Record<string, number>) => ModelInfo;
+
+function easeModel(info: ModelInfo, popularity: Float32Array, w: { ptr: Int32Array; targets: Int32Array; weights: Float32Array }, p: EaseParams): EaseModel {
+  return new EaseModel({ ...info, family: 'ease' }, popularity, w.ptr, w.targets, w.weights, p);
+}
+
+const easeInfoParams = (p: EaseParams): Record<string, number> => ({ regularization: p.lambda, neighbours: p.neighbours, recency_decay: p.decay });
+
+async function trainEaseVersion(
+  log: InteractionLog,
+  split: HoldoutSplit,
+  catalogSize: number,
+  hyper: Record<string, unknown> | undefined,
+  input: TrainInput,
+  seed: number,
+  popularityTrain: Float32Array,
+  popularityAll: Float32Array,
+  info: InfoFor,
+): Promise<TrainOutcome> {
+  const notTarget = (k: number): boolean => split.isTarget[k] === 0;
+  const base = easeParamsFrom(hyper, defaultEaseParams(log.length, log.nItems));
+  const validation = validationSplit(log, split, seed);
+  // One co-occurrence matrix moves through three fits: without the validation rows (choosing),
+  // without the evaluation targets (metrics), with everything (served).
+  const fit = buildMatrix(log, (k) => notTarget(k) && validation.isTarget[k] === 0);
+  const trainMatrix = buildMatrix(log, notTarget);
+  const full = buildMatrix(log);
+  const trainer = new EaseTrainer(fit.byUser, fit.byItem, { maxNeighbours: base.neighbours });
+  try {
+    const search = await searchEaseParams(trainer, validation, base, candidateGrid(base, hyper, input), popularityTrain, info);
+    const params = search.best;
+    await trainer.replaceUsers(validation.testUsers.map((t) => t.user), fit.byUser, trainMatrix.byUser);
+    const metrics = evaluate(easeModel(info({}, {}), popularityTrain, await trainer.solve(params.lambda, params.neighbours), params), split, catalogSize);
+    await trainer.replaceUsers(split.testUsers.map((t) => t.user), trainMatrix.byUser, full.byUser);
+    const served = easeModel(info(easeInfoParams(params), metrics), popularityAll, await trainer.solve(params.lambda, params.neighbours), params);
+    return { model: served, metrics, ...(input.performHPO ? { tunedHyperParameters: easeParamsReport(params) } : {}) };
+  } finally {
+    await trainer.close();
+  }
+}
+
+export interface EaseCandidates {
+  readonly lambdas: readonly number[];
+  readonly decays: readonly number[];
+}
+
+/** Candidate penalties: multiples of the base λ, nearest first, as many as the job budget allows. */
+const LAMBDA_FACTORS = [1, 0.25, 4, 0.0625, 16, 64];
+/** Recency decays tried for every λ (scoring only, no retraining). */
+export const DECAYS = [1, 0.95, 0.85, 0.7, 0.5, 0.3];
+
+/**
+ * What training compares on the validation split. Without performHPO: the given (or default) λ,
+ * and — unless recency_decay is given — every recency decay, since whether recency matters depends
+ * on the data (a drifting taste wants it, a stable one loses by it) and trying one costs only a
+ * scoring pass. With performHPO also λ, up to maxNumberOfTrainingJobs values.
+ */
+function candidateGrid(base: EaseParams, hyper: Record<string, unknown> | undefined, input: Pick<TrainInput, 'performHPO' | 'solutionConfig'>): EaseCandidates {
+  const decayGiven = hyper?.['recency_decay'] !== undefined;
+  if (!input.performHPO) return { lambdas: [base.lambda], decays: decayGiven ? [base.decay] : DECAYS };
+  const hpo = input.solutionConfig?.hpoConfig as { hpoResourceConfig?: { maxNumberOfTrainingJobs?: string } } | undefined;
+  const maxJobs = Math.max(1, Math.min(LAMBDA_FACTORS.length, Number(hpo?.hpoResourceConfig?.maxNumberOfTrainingJobs ?? 4) || 4));
+  return { lambdas: LAMBDA_FACTORS.slice(0, maxJobs).map((f) => base.lambda * f), decays: DECAYS };
+}
+
+export interface EaseSearch {
+  readonly best: EaseParams;
+  /** NDCG@10 on the validation split of every candidate tried, in order. */
+  readonly tried: readonly { readonly params: EaseParams; readonly score: number }[];
+}
+
+/**
+ * Scores every candidate on the validation split (the newest 10 % of the interactions of up to
+ * 1,000 users, taken out of the trainer's matrix) by NDCG@10 and returns the best. Each λ costs a
+ * solve of the neighbourhoods; each recency decay only a scoring pass. A single candidate is not
+ * scored.
+ */
+export async function searchEaseParams(
+  trainer: EaseTrainer,
+  validation: HoldoutSplit,
+  base: EaseParams,
+  grid: EaseCandidates,
+  popularity: Float32Array,
+  info: InfoFor,
+): Promise<EaseSearch> {
+  if (grid.lambdas.length * grid.decays.length === 1) return { best: { ...base, lambda: grid.lambdas[0]!, decay: grid.decays[0]! }, tried: [] };
+  const tried: { params: EaseParams; score: number }[] = [];
+  for (const lambda of grid.lambdas) {
+    const weights = await trainer.solve(lambda, base.neighbours);
+    for (const decay of grid.decays) {
+      const params = { ...base, lambda, decay };
+      const score = evaluate(easeModel(info({}, {}), popularity, weights, params), validation, popularity.length).normalized_discounted_cumulative_gain_at_10 ?? 0;
+      tried.push({ params, score });
+    }
+    await yieldToEventLoop();
+  }
+  const best = tried.reduce((a, b) => (b.score > a.score ? b : a));
+  return { best: best.params, tried };
 }
 
 /** Items of the catalogue without interactions get vectors from similar items (see cold-items). */
@@ -188,23 +301,35 @@ function giveColdItemsFactors(group: DatasetGroup, model: FactorModel, byItem: C
 export const NOTHING_TO_UPDATE =
   'There should be updates to at least one dataset after last active solution version with training mode set to FULL';
 
-function updateVersion(
+async function updateVersion(
   group: DatasetGroup,
   recipe: RecipeSpec,
   log: InteractionLog,
   base: Model | undefined,
   info: (params: Record<string, number>, metrics: Record<string, number>) => ModelInfo,
-): TrainOutcome {
+): Promise<TrainOutcome> {
   if (!recipe.supportsUpdate) {
     throw new TrainingError(`Create failed. trainingMode UPDATE is only supported for User-Personalization recipes, not ${recipe.name}.`);
   }
-  if (!(base instanceof FactorModel)) {
+  if (!(base instanceof FactorModel) && !(base instanceof EaseModel)) {
     throw new TrainingError('Create failed. trainingMode UPDATE requires an ACTIVE solution version trained with trainingMode FULL.');
   }
   const itemsRows = group.table('ITEMS')?.length ?? 0;
   const baseItems = base.info.trainedItems;
   if (log.length === base.info.trainedRows && group.items.size === baseItems && itemsRows <= (base.info.itemsRows ?? itemsRows)) {
     throw new TrainingError(NOTHING_TO_UPDATE);
+  }
+  if (base instanceof EaseModel) {
+    // EASE has no per-user state to keep: an update solves the neighbourhoods again over all data
+    // with the base version's hyperparameters (new items included).
+    const matrix = buildMatrix(log);
+    const trainer = new EaseTrainer(matrix.byUser, matrix.byItem, { maxNeighbours: base.easeParams.neighbours });
+    try {
+      const weights = await trainer.solve(base.easeParams.lambda, base.easeParams.neighbours);
+      return { model: easeModel(info(base.info.params, base.info.metrics), itemCounts(log), weights, base.easeParams), metrics: base.info.metrics };
+    } finally {
+      await trainer.close();
+    }
   }
   // Rows are appended (imports INCREMENTAL, PutEvents), so log entries past trainedRows are new.
   const changedUsers = new Set<number>();

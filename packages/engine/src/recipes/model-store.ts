@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AlsParams } from './als';
-import { FactorModel, Model, SimsModel, VectorModel } from './model';
+import type { EaseParams } from './ease';
+import { EaseModel, FactorModel, Model, SimsModel, VectorModel } from './model';
 import type { ModelInfo } from './model';
 
 interface ModelHeader {
@@ -15,6 +16,7 @@ interface ModelHeader {
   readonly info: ModelInfo;
   readonly k?: number;
   readonly alsParams?: AlsParams;
+  readonly easeParams?: EaseParams;
   readonly arrays: { name: string; type: 'f32' | 'i32'; length: number }[];
 }
 
@@ -38,6 +40,7 @@ export class ModelStore {
       solutionVersionArn,
       info: model.info,
       ...(model instanceof FactorModel ? { k: model.k, alsParams: model.alsParams } : {}),
+      ...(model instanceof EaseModel ? { easeParams: model.easeParams } : {}),
       arrays: Object.entries(arrays).map(([name, a]) => ({ name, type: a instanceof Int32Array ? 'i32' : 'f32', length: a.length })),
     };
     const bin = Buffer.concat(Object.values(arrays).map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
@@ -71,6 +74,9 @@ export class ModelStore {
     switch (header.info.family) {
       case 'factors':
         model = new FactorModel(header.info, f32('popularity'), header.k ?? 0, f32('userFactors'), f32('itemFactors'), header.alsParams!);
+        break;
+      case 'ease':
+        model = new EaseModel(header.info, f32('popularity'), i32('ptr'), i32('targets'), f32('weights'), header.easeParams!);
         break;
       case 'sims':
         model = new SimsModel(header.info, f32('popularity'), i32('ptr'), i32('neighbours'), f32('similarity'));

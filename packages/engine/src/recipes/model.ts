@@ -5,9 +5,11 @@
  */
 import { foldIn, gram } from './als';
 import type { AlsParams } from './als';
+import { recencyWeights } from './ease';
+import type { EaseParams } from './ease';
 import type { EventSelection } from './interactions';
 
-export const ModelFamilies = ['factors', 'popularity', 'trending', 'sims'] as const;
+export const ModelFamilies = ['factors', 'popularity', 'trending', 'sims', 'ease'] as const;
 export type ModelFamily = (typeof ModelFamilies)[number];
 
 /** What the runtime knows about the request when it asks a model for scores. */
@@ -18,6 +20,8 @@ export interface ModelQuery {
   readonly history: ReadonlyMap<number, number>;
   /** The history has events the model has not been trained on: refit the user vector from it. */
   readonly historyChanged: boolean;
+  /** The history's item codes in time order, oldest first (recency-weighted models use it). */
+  readonly sequence?: readonly number[];
   /** Query item for related-items requests. */
   readonly itemCode?: number;
 }
@@ -220,5 +224,40 @@ export class SimsModel extends Model {
 
   arrays(): Record<string, Float32Array | Int32Array> {
     return { ptr: this.ptr, neighbours: this.neighbours, similarity: this.similarity };
+  }
+}
+
+/**
+ * Neighbourhood EASE (see ./ease): an item's score is the sum, over the user's history items, of
+ * the history item's recency weight times its learned weight towards the item.
+ */
+export class EaseModel extends Model {
+  constructor(
+    info: ModelInfo,
+    popularity: Float32Array,
+    readonly ptr: Int32Array,
+    readonly targets: Int32Array,
+    readonly weights: Float32Array,
+    readonly easeParams: EaseParams,
+  ) {
+    super(info, popularity);
+  }
+
+  scores(q: ModelQuery): Float32Array | undefined {
+    // Events since training (a live session) weigh as the runtime boosts them, so a session steers
+    // the next answer; otherwise the history is weighted with the decay chosen in training.
+    const history = q.sequence !== undefined && !q.historyChanged ? recencyWeights(q.sequence, this.easeParams.decay) : q.history;
+    let any = false;
+    const out = this.popularityTieBreak().slice();
+    for (const [item, w] of history) {
+      if (item < 0 || item >= this.nItems) continue;
+      any = true;
+      for (let p = this.ptr[item]!; p < this.ptr[item + 1]!; p++) out[this.targets[p]!]! += w * this.weights[p]!;
+    }
+    return any ? out : undefined;
+  }
+
+  arrays(): Record<string, Float32Array | Int32Array> {
+    return { ptr: this.ptr, targets: this.targets, weights: this.weights };
   }
 }

@@ -35,6 +35,7 @@ function trainWork(ctx: ServiceContext): ChainWork {
     });
     return (target) => {
       target.hidden['metrics'] = result.metrics;
+      if (result.tunedHyperParameters !== undefined) target.fields['tunedHPOParams'] = { algorithmHyperParameters: result.tunedHyperParameters };
       target.fields['trainingHours'] = (Date.now() - started) / 3_600_000;
     };
   };
