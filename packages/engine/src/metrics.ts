@@ -55,3 +55,23 @@ export function solutionMetrics(cases: readonly RankedCase[], catalogSize: numbe
   for (const k of METRIC_CUTOFFS) out[`precision_at_${k}`] = round((precision.get(k) ?? 0) / n);
   return out;
 }
+
+/**
+ * USER_SEGMENTATION metrics: for each held-out item, the top 1 % of users by affinity (at least one)
+ * is the segment; hits = held-out users of the item in the segment, recall = hits ÷ held-out users
+ * (at most the segment size). Averaged over items. Key strings follow the developer guide's
+ * "hits at 1%" and "recall at 1%" (their exact spelling is unverified).
+ */
+export function segmentMetrics(segments: readonly { readonly segment: readonly number[]; readonly relevant: ReadonlySet<number> }[]): Record<string, number> {
+  let hits = 0;
+  let recall = 0;
+  for (const { segment, relevant } of segments) {
+    let h = 0;
+    for (const u of segment) if (relevant.has(u)) h++;
+    hits += h;
+    recall += h / Math.min(relevant.size, segment.length);
+  }
+  const n = Math.max(1, segments.length);
+  const round = (v: number): number => Math.round(v * 10_000) / 10_000;
+  return { hits_at_1_percent: round(hits / n), recall_at_1_percent: round(recall / n) };
+}

@@ -74,3 +74,36 @@ export function holdoutSplit(log: InteractionLog, seed: number, fraction = 0.1, 
 export function validationSplit(log: InteractionLog, evaluation: HoldoutSplit, seed: number): HoldoutSplit {
   return holdoutSplit(log, seed ^ 0x7a11, 0.1, { userFraction: 0.2, maxUsers: 1000, include: (k) => evaluation.isTarget[k] === 0 });
 }
+
+/** USER_SEGMENTATION's split (PERSONALIZE.md §6): the newest 20 % of every user's interactions is held out. */
+export interface SegmentSplit {
+  /** 1 for held-out log entries. */
+  readonly isTarget: Uint8Array;
+  /** Held-out users per item (items with any), the ground truth of "who will interact with this item". */
+  readonly usersByItem: ReadonlyMap<number, ReadonlySet<number>>;
+}
+
+export function segmentSplit(log: InteractionLog, share = 0.2): SegmentSplit {
+  const byUser = new Map<number, number[]>();
+  for (let k = 0; k < log.length; k++) {
+    const u = log.users[k]!;
+    let list = byUser.get(u);
+    if (list === undefined) byUser.set(u, (list = []));
+    list.push(k);
+  }
+  const isTarget = new Uint8Array(log.length);
+  const usersByItem = new Map<number, Set<number>>();
+  for (const [user, rows] of byUser) {
+    if (rows.length < 2) continue;
+    rows.sort((a, b) => log.timestamps[a]! - log.timestamps[b]! || a - b);
+    const held = Math.max(1, Math.round(rows.length * share));
+    for (const k of rows.slice(rows.length - held)) {
+      isTarget[k] = 1;
+      const item = log.items[k]!;
+      let users = usersByItem.get(item);
+      if (users === undefined) usersByItem.set(item, (users = new Set()));
+      users.add(user);
+    }
+  }
+  return { isTarget, usersByItem };
+}

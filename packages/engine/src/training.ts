@@ -4,7 +4,7 @@
  * after a bounded hyperparameter search), compute the reported metrics, refit on all data.
  */
 import { TrainingError } from './errors';
-import { solutionMetrics } from './metrics';
+import { segmentMetrics, solutionMetrics } from './metrics';
 import type { RankedCase } from './metrics';
 import type { TrainInput } from './port';
 import { DEFAULT_ALS_PARAMS, yieldToEventLoop } from './recipes/als';
@@ -24,7 +24,8 @@ import { EaseModel } from './recipes/model';
 import { alsParamsFrom, refitOnAllData, trainFactorModel, updateFactorModel } from './recipes/user-personalization';
 import type { DatasetGroup } from './data/group';
 import { createRng } from './rng';
-import { holdoutSplit, validationSplit } from './split';
+import { holdoutSplit, segmentSplit, validationSplit } from './split';
+import type { SegmentSplit } from './split';
 import type { HoldoutSplit } from './split';
 import { topK } from './topk';
 
@@ -91,6 +92,36 @@ export function evaluate(model: Model, split: HoldoutSplit, catalogSize: number)
   return solutionMetrics(cases, catalogSize);
 }
 
+/** Other items mixed into each test user's candidate list for personalized ranking. */
+const RANKING_DISTRACTORS = 100;
+
+/**
+ * Personalized ranking is asked to order a list, not the catalogue: each test user's list is their
+ * held-out items plus 100 other items not in their input (seeded, in item order so position says
+ * nothing), and the metrics are computed on the model's order of that list.
+ */
+export function evaluateRanking(model: Model, split: HoldoutSplit, catalogSize: number, seed: number): Record<string, number> {
+  const rng = createRng(seed ^ 0x4a11);
+  const cases: RankedCase[] = [];
+  for (const t of split.testUsers) {
+    const scores = model.scores({ userCode: t.user, history: t.input, sequence: t.sequence, historyChanged: false }) ?? model.coldStartScores();
+    const list = new Set(t.targets);
+    const wanted = Math.min(model.nItems - t.input.size, t.targets.size + RANKING_DISTRACTORS);
+    for (let tries = 0; list.size < wanted && tries < 20 * RANKING_DISTRACTORS; tries++) {
+      const item = Math.floor(rng.next() * model.nItems);
+      if (!t.input.has(item)) list.add(item);
+    }
+    const ranked = [...list].sort((a, b) => a - b).sort((a, b) => scores[b]! - scores[a]!);
+    cases.push({ recommended: ranked.slice(0, 25), relevant: t.targets });
+  }
+  return solutionMetrics(cases, catalogSize);
+}
+
+/** The held-out evaluation of a recipe's own model, the way that recipe is queried. */
+function evaluateRecipe(recipe: RecipeSpec, model: Model, split: HoldoutSplit, catalogSize: number, seed: number): Record<string, number> {
+  return recipe.recipeType === 'PERSONALIZED_RANKING' ? evaluateRanking(model, split, catalogSize, seed) : evaluate(model, split, catalogSize);
+}
+
 function hpoCandidates(base: AlsParams, maxJobs: number): AlsParams[] {
   const grid: AlsParams[] = [
     base,
@@ -152,25 +183,32 @@ export async function trainSolutionVersion(group: DatasetGroup, input: TrainInpu
     }
     case 'ease':
     case 'factors': {
-      if (usesEase(recipe, log.nItems)) return trainEaseVersion(log, split, catalogSize, hyper, input, seed, popularityTrain, popularityAll, info);
-      const trainMatrix = buildMatrix(log, notTarget);
+      if (usesEase(recipe, log.nItems)) return trainEaseVersion(recipe, log, split, catalogSize, hyper, input, seed, popularityTrain, popularityAll, info);
+      // Item affinity is judged as Personalize splits USER_SEGMENTATION data: 80/20 within each user.
+      const segments = recipe.recipeType === 'USER_SEGMENTATION' ? segmentSplit(log) : undefined;
+      const heldOut = (k: number): boolean => (segments ?? split).isTarget[k] === 1;
+      const trainMatrix = buildMatrix(log, (k) => !heldOut(k));
+      const popularityFit = itemCounts(log, (k) => !heldOut(k));
       let params = alsParamsFrom(hyper, DEFAULT_ALS_PARAMS);
       if (input.performHPO) {
         const hpo = input.solutionConfig?.hpoConfig as { hpoResourceConfig?: { maxNumberOfTrainingJobs?: string } } | undefined;
         const maxJobs = Number(hpo?.hpoResourceConfig?.maxNumberOfTrainingJobs ?? 4) || 4;
+        // Candidates are compared on a validation split of the training part, never on the held-out data.
+        const validation = holdoutSplit(log, seed ^ 0x7a11, 0.1, { userFraction: 0.2, maxUsers: 1000, include: (k) => !heldOut(k) });
+        const fitMatrix = buildMatrix(log, (k) => !heldOut(k) && validation.isTarget[k] === 0);
         let best = { score: -1, params };
         for (const candidate of hpoCandidates(params, maxJobs)) {
           // Searches use fewer sweeps; the winner is then trained in full.
           const quick = { ...candidate, iterations: Math.max(3, Math.ceil(candidate.iterations / 2)) };
-          const m = await trainFactorModel(info({}, {}), popularityTrain, trainMatrix, quick, createRng(seed));
-          const score = evaluate(m, split, catalogSize).normalized_discounted_cumulative_gain_at_10 ?? 0;
+          const m = await trainFactorModel(info({}, {}), popularityFit, fitMatrix, quick, createRng(seed));
+          const score = evaluate(m, validation, catalogSize).normalized_discounted_cumulative_gain_at_10 ?? 0;
           if (score > best.score) best = { score, params: candidate };
           await yieldToEventLoop();
         }
         params = best.params;
       }
-      const model = await trainFactorModel(info({}, {}), popularityTrain, trainMatrix, params, createRng(seed));
-      const metrics = evaluate(model, split, catalogSize);
+      const model = await trainFactorModel(info({}, {}), popularityFit, trainMatrix, params, createRng(seed));
+      const metrics = segments === undefined ? evaluateRecipe(recipe, model, split, catalogSize, seed) : evaluateSegments(model, segments, seed);
       const full = buildMatrix(log);
       refitOnAllData(model, full);
       giveColdItemsFactors(group, model, full.byItem);
@@ -179,6 +217,25 @@ export async function trainSolutionVersion(group: DatasetGroup, input: TrainInpu
       return { model: served, metrics, ...(input.performHPO ? { tunedHyperParameters: tuned } : {}) };
     }
   }
+}
+
+/** Items whose segments are scored at most (each ranks every user). */
+const MAX_SEGMENT_ITEMS = 500;
+
+/** Segments of the top 1 % of users by affinity for held-out items (a seeded sample of at most 500). */
+export function evaluateSegments(model: FactorModel, split: SegmentSplit, seed: number): Record<string, number> {
+  const items = [...split.usersByItem.keys()].filter((i) => i < model.nItems).sort((a, b) => a - b);
+  const rng = createRng(seed ^ 0x5e9);
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(rng.next() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  const size = Math.max(1, Math.round(model.nUsers * 0.01));
+  const segments = items.slice(0, MAX_SEGMENT_ITEMS).map((item) => ({
+    segment: topK(model.userScores(model.itemFactors.subarray(item * model.k, (item + 1) * model.k)), size).codes,
+    relevant: split.usersByItem.get(item)!,
+  }));
+  return segmentMetrics(segments);
 }
 
 /** User personalization and personalized ranking train EASE where its item×item matrix fits. */
@@ -195,6 +252,7 @@ function easeModel(info: ModelInfo, popularity: Float32Array, w: { ptr: Int32Arr
 const easeInfoParams = (p: EaseParams): Record<string, number> => ({ regularization: p.lambda, neighbours: p.neighbours, recency_decay: p.decay });
 
 async function trainEaseVersion(
+  recipe: RecipeSpec,
   log: InteractionLog,
   split: HoldoutSplit,
   catalogSize: number,
@@ -218,7 +276,7 @@ async function trainEaseVersion(
     const search = await searchEaseParams(trainer, validation, base, candidateGrid(base, hyper, input), popularityTrain, info);
     const params = search.best;
     await trainer.replaceUsers(validation.testUsers.map((t) => t.user), fit.byUser, trainMatrix.byUser);
-    const metrics = evaluate(easeModel(info({}, {}), popularityTrain, await trainer.solve(params.lambda, params.neighbours), params), split, catalogSize);
+    const metrics = evaluateRecipe(recipe, easeModel(info({}, {}), popularityTrain, await trainer.solve(params.lambda, params.neighbours), params), split, catalogSize, seed);
     await trainer.replaceUsers(split.testUsers.map((t) => t.user), trainMatrix.byUser, full.byUser);
     const served = easeModel(info(easeInfoParams(params), metrics), popularityAll, await trainer.solve(params.lambda, params.neighbours), params);
     return { model: served, metrics, ...(input.performHPO ? { tunedHyperParameters: easeParamsReport(params) } : {}) };
@@ -235,7 +293,7 @@ export interface EaseCandidates {
 /** Candidate penalties: multiples of the base λ, nearest first, as many as the job budget allows. */
 const LAMBDA_FACTORS = [1, 0.25, 4, 0.0625, 16, 64];
 /** Recency decays tried for every λ (scoring only, no retraining). */
-export const DECAYS = [1, 0.95, 0.85, 0.7, 0.5, 0.3];
+export const DECAYS = [1, 0.95, 0.85, 0.7, 0.5, 0.3, 0.15];
 
 /**
  * What training compares on the validation split. Without performHPO: the given (or default) λ,
@@ -243,7 +301,7 @@ export const DECAYS = [1, 0.95, 0.85, 0.7, 0.5, 0.3];
  * on the data (a drifting taste wants it, a stable one loses by it) and trying one costs only a
  * scoring pass. With performHPO also λ, up to maxNumberOfTrainingJobs values.
  */
-function candidateGrid(base: EaseParams, hyper: Record<string, unknown> | undefined, input: Pick<TrainInput, 'performHPO' | 'solutionConfig'>): EaseCandidates {
+export function candidateGrid(base: EaseParams, hyper: Record<string, unknown> | undefined, input: Pick<TrainInput, 'performHPO' | 'solutionConfig'>): EaseCandidates {
   const decayGiven = hyper?.['recency_decay'] !== undefined;
   if (!input.performHPO) return { lambdas: [base.lambda], decays: decayGiven ? [base.decay] : DECAYS };
   const hpo = input.solutionConfig?.hpoConfig as { hpoResourceConfig?: { maxNumberOfTrainingJobs?: string } } | undefined;
