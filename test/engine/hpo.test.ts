@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createEngine } from '../../packages/engine/src/index';
+import { createEngine } from '@recops/engine';
 import { defaultEaseParams, EaseTrainer } from '../../packages/engine/src/recipes/ease';
 import { buildMatrix, itemCounts } from '../../packages/engine/src/recipes/interactions';
 import type { ModelInfo } from '../../packages/engine/src/recipes/model';

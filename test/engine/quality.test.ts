@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createEngine } from '../../packages/engine/src/index';
+import { createEngine } from '@recops/engine';
 import { easeNdcg, easeWeights, engineNdcg, trainingCsv } from './helpers/heldout';
 import { MemoryBlobStore } from './helpers/memory-blobs';
 import { datasetArn, DG, train } from './helpers/setup';

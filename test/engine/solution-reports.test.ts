@@ -23,7 +23,7 @@ import {
 } from '@aws-sdk/client-personalize';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalCloud, type LocalCloud } from '../../packages/local/src/cloud';
+import { createLocalCloud, type LocalCloud } from '@recops/local';
 import { generateSynthetic, INTERACTIONS_SCHEMA } from './helpers/synthetic';
 
 const BUCKET = 'engine-reports';

@@ -4,7 +4,7 @@
  * (asking for enough to drop the items already in their input, which both sides exclude), and
  * NDCG@10 is computed on the held-out items.
  */
-import type { PersonalizeEngine } from '../../../packages/engine/src/port';
+import type { PersonalizeEngine } from '@recops/engine';
 import type { Interactions, TemporalSplit, TestCase } from './shapes';
 
 export const SPLIT_CSV_HEADER = 'USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE,EVENT_VALUE';

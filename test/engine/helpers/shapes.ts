@@ -9,8 +9,8 @@
  * - coldstart: a third of the users have 3–6 interactions, and a tenth of the items are released in
  *   the last tenth of the time span (few training interactions, many held-out ones).
  */
-import { createRng } from '../../../packages/engine/src/rng';
-import type { Rng } from '../../../packages/engine/src/rng';
+import { createRng } from '@recops/engine';
+import type { Rng } from '@recops/engine';
 
 export interface ShapeOptions {
   readonly users: number;
