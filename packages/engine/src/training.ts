@@ -273,7 +273,7 @@ async function trainEaseVersion(
   const full = buildMatrix(log);
   const trainer = new EaseTrainer(fit.byUser, fit.byItem, { maxNeighbours: base.neighbours });
   try {
-    const search = await searchEaseParams(trainer, validation, base, candidateGrid(base, hyper, input), popularityTrain, info);
+    const search = await searchEaseParams(trainer, validation, base, candidateGrid(base, hyper, input), popularityTrain, info, (model, v) => evaluateRecipe(recipe, model, v, catalogSize, seed));
     const params = search.best;
     await trainer.replaceUsers(validation.testUsers.map((t) => t.user), fit.byUser, trainMatrix.byUser);
     const metrics = evaluateRecipe(recipe, easeModel(info({}, {}), popularityTrain, await trainer.solve(params.lambda, params.neighbours), params), split, catalogSize, seed);
@@ -290,20 +290,29 @@ export interface EaseCandidates {
   readonly decays: readonly number[];
 }
 
-/** Candidate penalties: multiples of the base λ, nearest first, as many as the job budget allows. */
+/** Candidate penalties with performHPO: multiples of the base λ, nearest first, as many as the job budget allows. */
 const LAMBDA_FACTORS = [1, 0.25, 4, 0.0625, 16, 64];
+/**
+ * Without performHPO two penalties are compared: the base and a strong one. Sparse or noisy data
+ * (short histories, many new items) wants λ an order of magnitude above the mean count per item,
+ * dense co-occurrence the mean itself; one extra solve decides.
+ */
+const DEFAULT_LAMBDA_FACTORS = [1, 16];
 /** Recency decays tried for every λ (scoring only, no retraining). */
 export const DECAYS = [1, 0.95, 0.85, 0.7, 0.5, 0.3, 0.15];
 
 /**
- * What training compares on the validation split. Without performHPO: the given (or default) λ,
- * and — unless recency_decay is given — every recency decay, since whether recency matters depends
- * on the data (a drifting taste wants it, a stable one loses by it) and trying one costs only a
- * scoring pass. With performHPO also λ, up to maxNumberOfTrainingJobs values.
+ * What training compares on the validation split. Without performHPO: the given λ or two default
+ * ones, and — unless recency_decay is given — every recency decay, since whether recency matters
+ * depends on the data (a drifting taste wants it, a stable one loses by it) and trying one costs
+ * only a scoring pass. With performHPO λ over a wider range, up to maxNumberOfTrainingJobs values.
  */
 export function candidateGrid(base: EaseParams, hyper: Record<string, unknown> | undefined, input: Pick<TrainInput, 'performHPO' | 'solutionConfig'>): EaseCandidates {
   const decayGiven = hyper?.['recency_decay'] !== undefined;
-  if (!input.performHPO) return { lambdas: [base.lambda], decays: decayGiven ? [base.decay] : DECAYS };
+  const lambdaGiven = hyper?.['regularization'] !== undefined || hyper?.['lambda'] !== undefined;
+  if (!input.performHPO) {
+    return { lambdas: lambdaGiven ? [base.lambda] : DEFAULT_LAMBDA_FACTORS.map((f) => base.lambda * f), decays: decayGiven ? [base.decay] : DECAYS };
+  }
   const hpo = input.solutionConfig?.hpoConfig as { hpoResourceConfig?: { maxNumberOfTrainingJobs?: string } } | undefined;
   const maxJobs = Math.max(1, Math.min(LAMBDA_FACTORS.length, Number(hpo?.hpoResourceConfig?.maxNumberOfTrainingJobs ?? 4) || 4));
   return { lambdas: LAMBDA_FACTORS.slice(0, maxJobs).map((f) => base.lambda * f), decays: DECAYS };
@@ -328,6 +337,8 @@ export async function searchEaseParams(
   grid: EaseCandidates,
   popularity: Float32Array,
   info: InfoFor,
+  /** The recipe's own evaluation (personalized ranking orders candidate lists); default: the catalogue top 25. */
+  judge: (model: Model, validation: HoldoutSplit) => Record<string, number> = (model, v) => evaluate(model, v, popularity.length),
 ): Promise<EaseSearch> {
   if (grid.lambdas.length * grid.decays.length === 1) return { best: { ...base, lambda: grid.lambdas[0]!, decay: grid.decays[0]! }, tried: [] };
   const tried: { params: EaseParams; score: number }[] = [];
@@ -335,7 +346,7 @@ export async function searchEaseParams(
     const weights = await trainer.solve(lambda, base.neighbours);
     for (const decay of grid.decays) {
       const params = { ...base, lambda, decay };
-      const score = evaluate(easeModel(info({}, {}), popularity, weights, params), validation, popularity.length).normalized_discounted_cumulative_gain_at_10 ?? 0;
+      const score = judge(easeModel(info({}, {}), popularity, weights, params), validation).normalized_discounted_cumulative_gain_at_10 ?? 0;
       tried.push({ params, score });
     }
     await yieldToEventLoop();

@@ -249,10 +249,14 @@ export class EaseModel extends Model {
     const history = q.sequence !== undefined && !q.historyChanged ? recencyWeights(q.sequence, this.easeParams.decay) : q.history;
     let any = false;
     const out = this.popularityTieBreak().slice();
+    // Locals, so the hot loop does not reload the fields on every weight.
+    const { ptr, targets, weights } = this;
+    const n = this.nItems;
     for (const [item, w] of history) {
-      if (item < 0 || item >= this.nItems) continue;
+      if (item < 0 || item >= n) continue;
       any = true;
-      for (let p = this.ptr[item]!; p < this.ptr[item + 1]!; p++) out[this.targets[p]!]! += w * this.weights[p]!;
+      const end = ptr[item + 1]!;
+      for (let p = ptr[item]!; p < end; p++) out[targets[p]!]! += w * weights[p]!;
     }
     return any ? out : undefined;
   }

@@ -1,14 +1,12 @@
 /**
- * aws-user-personalization (and -v2, HRNN variants, VOD top picks, ECOMMERCE recommended-for-you):
- * implicit ALS (see ./als).
+ * The factor model (implicit ALS, see ./als) behind aws-item-affinity and aws-item-attribute-affinity,
+ * and behind aws-user-personalization / aws-personalized-ranking on catalogues too large for the
+ * dense item×item matrix of EASE (more than EASE_MAX_ITEMS items, see ./ease).
  *
- * Why ALS and not EASE: EASE needs the inverse of the item×item Gram matrix, O(n³) — for the
- * 4k-item target data set about 2·10¹⁰ flops for a Cholesky-based inverse, roughly a minute in
- * single-threaded JS, 128 MB for the matrix, and it grows cubically with the catalogue (the service
- * allows 750k items). ALS with conjugate gradient is O(iterations·(nnz·k + (users+items)·k²)):
- * about 1 GFLOP per sweep at 1M interactions and k = 32, linear in data, with comparable ranking
- * quality on MovieLens-like data. Its user vector is also cheap to refit from a changed history
- * (fold-in), which is how events sent with PutEvents change the next recommendation without retraining.
+ * ALS with conjugate gradient is O(iterations·(nnz·k + (users+items)·k²)), linear in data and in
+ * items, so 100k-item catalogues train in the memory they always did. Its user vector is also cheap
+ * to refit from a changed history (fold-in), which is how events sent with PutEvents change the next
+ * recommendation without retraining.
  */
 import { DEFAULT_ALS_PARAMS, sweep, confidences, trainAls } from './als';
 import type { AlsParams } from './als';
