@@ -14,7 +14,7 @@ import { join, relative } from 'node:path';
 import { CreateBucketCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalCloud, type LocalCloud } from '@recops/local';
+import { createLocalCloud, readEventLog, type LocalCloud } from '@recops/local';
 import { FUZZ_TIMEOUT_MS, fuzzParameters, reportPassed } from './settings';
 
 const MARKER = `fuzz-escape-${randomUUID().slice(0, 8)}`;
@@ -192,11 +192,16 @@ describe('Fuzz: local cloud HTTP surface', () => {
     expect(filesUnder(root, join(root, 'state'))).toEqual([]);
     expect(existsSync(join(tmpdir(), MARKER))).toBe(false);
     expect(existsSync(join('/', MARKER))).toBe(false);
+    // No request credential or signature reached the event log.
+    const logged = JSON.stringify(await readEventLog(cloud.dataDir));
+    expect(logged).not.toContain('Credential=test/');
+    expect(logged).not.toContain('Signature=');
     // Still serving.
     const s3 = new S3Client({ endpoint: cloud.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
     const listed = await s3.send(new ListBucketsCommand({}));
     s3.destroy();
-    expect(listed.Buckets?.some((bucket) => bucket.Name === 'fuzz-bucket')).toBe(true);
+    // (A fuzzed DELETE may legitimately have removed the empty bucket; the call itself must work.)
+    expect(listed.$metadata.httpStatusCode).toBe(200);
     reportPassed('http-surface', parameters.numRuns ?? 0, `statuses ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`);
   }, FUZZ_TIMEOUT_MS);
 });

@@ -5,14 +5,34 @@
  *
  * One process writes (the local cloud); any number of readers may read or tail the file.
  * In-process listeners get each entry as soon as it is appended.
+ *
+ * The file is rotated so a long-lived data directory does not grow without bound: past `maxBytes`
+ * (64 MiB) it becomes `events.1.jsonl` (older ones shift to `.2`, `.3`, …; beyond `keep`, 4, they
+ * are deleted) and a new `events.jsonl` starts. Sequence numbers continue across files; readers
+ * read the rotated files first.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { createWriteStream, existsSync, renameSync, rmSync, type WriteStream } from 'node:fs';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ensureDir } from './persist';
 import { PersistError } from './errors';
 
 export const EVENT_LOG_FILE = 'events.jsonl';
+
+/** Rotation defaults: at most (1 + keep) files of about maxBytes each. */
+export const EVENT_LOG_ROTATION = { maxBytes: 64 * 1024 * 1024, keep: 4 } as const;
+
+export interface EventLogOptions {
+  /** Rotate once the current file passes this size. Default 64 MiB. */
+  readonly maxBytes?: number;
+  /** Rotated files kept (`events.1.jsonl` newest). Default 4. */
+  readonly keep?: number;
+}
+
+/** `events.jsonl` for generation 0, `events.<n>.jsonl` for the n-th newest rotated file. */
+export function eventLogFile(dataDir: string, generation = 0): string {
+  return join(dataDir, generation === 0 ? EVENT_LOG_FILE : `events.${generation}.jsonl`);
+}
 
 /** The kinds of entries the local cloud writes. Owners of a service may add their own. */
 export const EVENT_LOG_KIND = {
@@ -97,15 +117,19 @@ export class EventLog {
 
   private constructor(
     readonly file: string,
-    private readonly stream: WriteStream,
+    private stream: WriteStream,
     private seq: number,
+    private bytes: number,
+    private readonly dataDir: string,
+    private readonly rotation: { readonly maxBytes: number; readonly keep: number },
   ) {}
 
   /** Opens (creating if needed) `<dataDir>/events.jsonl` for appending. */
-  static async open(dataDir: string): Promise<EventLog> {
+  static async open(dataDir: string, options: EventLogOptions = {}): Promise<EventLog> {
     await ensureDir(dataDir);
     const file = join(dataDir, EVENT_LOG_FILE);
-    const seq = await lastSeq(file);
+    // A fresh file after a rotation continues the numbering of the newest rotated one.
+    const seq = (await lastSeq(file)) || (await lastSeq(eventLogFile(dataDir, 1)));
     const torn = await endsInsideLine(file);
     const stream = createWriteStream(file, { flags: 'a' });
     // A crash mid-append leaves a line without its newline: end it, so the next entry starts clean.
@@ -114,7 +138,9 @@ export class EventLog {
       stream.once('open', () => resolve());
       stream.once('error', (error) => reject(new PersistError(`Could not open ${file}: ${error.message}`, file, { cause: error })));
     });
-    return new EventLog(file, stream, seq);
+    const bytes = await stat(file).then((info) => info.size, () => 0);
+    const rotation = { maxBytes: options.maxBytes ?? EVENT_LOG_ROTATION.maxBytes, keep: options.keep ?? EVENT_LOG_ROTATION.keep };
+    return new EventLog(file, stream, seq, bytes, dataDir, rotation);
   }
 
   /**
@@ -124,9 +150,13 @@ export class EventLog {
   append(kind: string, data: Readonly<Record<string, unknown>>): Promise<EventLogEntry> {
     if (this.closed) return Promise.reject(new PersistError(`Event log ${this.file} is closed`, this.file));
     const entry: EventLogEntry = { seq: ++this.seq, time: new Date().toISOString(), kind, data };
+    const line = `${JSON.stringify(entry)}\n`;
+    const stream = this.stream;
     const written = new Promise<EventLogEntry>((resolve, reject) => {
-      this.stream.write(`${JSON.stringify(entry)}\n`, (error) => (error ? reject(error) : resolve(entry)));
+      stream.write(line, (error) => (error ? reject(error) : resolve(entry)));
     });
+    this.bytes += Buffer.byteLength(line);
+    if (this.bytes >= this.rotation.maxBytes) this.rotate();
     for (const listener of this.listeners) {
       try {
         listener(entry);
@@ -135,6 +165,31 @@ export class EventLog {
       }
     }
     return written;
+  }
+
+  /**
+   * Starts a new file. Renaming keeps the open descriptor on the same inode, so lines still
+   * queued on the old stream land, in order, in the renamed file before it is closed.
+   */
+  private rotate(): void {
+    const { keep } = this.rotation;
+    try {
+      rmSync(eventLogFile(this.dataDir, keep), { force: true });
+      for (let generation = keep - 1; generation >= 1; generation--) {
+        const from = eventLogFile(this.dataDir, generation);
+        if (existsSync(from)) renameSync(from, eventLogFile(this.dataDir, generation + 1));
+      }
+      if (keep >= 1) renameSync(this.file, eventLogFile(this.dataDir, 1));
+      else rmSync(this.file, { force: true });
+    } catch {
+      // Rotation is housekeeping: on failure keep appending to the current file and retry later.
+      this.bytes = 0;
+      return;
+    }
+    const previous = this.stream;
+    this.stream = createWriteStream(this.file, { flags: 'a' });
+    this.bytes = 0;
+    previous.end();
   }
 
   /** Calls `listener` for every entry appended from now on; returns the unsubscribe function. */
@@ -168,9 +223,7 @@ function parseLines(text: string): { entries: EventLogEntry[]; rest: string } {
   return { entries, rest };
 }
 
-/** Reads every entry of the data directory's event log (empty when there is none yet). */
-export async function readEventLog(dataDir: string): Promise<EventLogEntry[]> {
-  const file = join(dataDir, EVENT_LOG_FILE);
+async function readEntries(file: string): Promise<EventLogEntry[]> {
   let handle;
   try {
     handle = await open(file, 'r');
@@ -186,6 +239,24 @@ export async function readEventLog(dataDir: string): Promise<EventLogEntry[]> {
   } finally {
     await handle.close();
   }
+}
+
+/** The rotated files present, oldest first. */
+async function rotatedFiles(dataDir: string): Promise<string[]> {
+  const names = await readdir(dataDir).catch(() => [] as string[]);
+  return names
+    .map((name) => /^events\.(\d+)\.jsonl$/.exec(name))
+    .filter((match): match is RegExpExecArray => match !== null)
+    .map((match) => Number(match[1]))
+    .sort((a, b) => b - a)
+    .map((generation) => eventLogFile(dataDir, generation));
+}
+
+/** Reads every entry of the data directory's event log, rotated files first (empty when there is none yet). */
+export async function readEventLog(dataDir: string): Promise<EventLogEntry[]> {
+  const entries: EventLogEntry[] = [];
+  for (const file of [...(await rotatedFiles(dataDir)), eventLogFile(dataDir)]) entries.push(...(await readEntries(file)));
+  return entries;
 }
 
 export interface TailOptions {
@@ -224,7 +295,20 @@ export async function tailEventLog(
       return;
     }
     if (size < offset) {
-      // The file was replaced (data directory wiped): start over.
+      // Rotated (or the data directory was wiped): finish the renamed file, then start over.
+      const rotated = eventLogFile(dataDir, 1);
+      const rotatedSize = await stat(rotated).then((info) => info.size, () => 0);
+      if (rotatedSize > offset) {
+        const handle = await open(rotated, 'r');
+        try {
+          const buffer = Buffer.alloc(rotatedSize - offset);
+          const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
+          const parsed = parseLines(`${rest}${buffer.subarray(0, bytesRead).toString('utf8')}\n`);
+          for (const entry of parsed.entries) onEntry(entry);
+        } finally {
+          await handle.close();
+        }
+      }
       offset = 0;
       rest = '';
     }

@@ -1,5 +1,17 @@
 export { createLocalCloud, type LocalCloud, type LocalCloudContext, type LocalCloudOptions } from './cloud';
-export { EVENT_LOG_FILE, EVENT_LOG_KIND, EventLog, readEventLog, tailEventLog, type EventLogEntry, type EventLogListener, type TailOptions } from './event-log';
+export {
+  EVENT_LOG_FILE,
+  EVENT_LOG_KIND,
+  EVENT_LOG_ROTATION,
+  EventLog,
+  eventLogFile,
+  readEventLog,
+  tailEventLog,
+  type EventLogEntry,
+  type EventLogListener,
+  type EventLogOptions,
+  type TailOptions,
+} from './event-log';
 export { LocalCloudError, PersistError, QUOTE_LIMIT, ServerStartError, UnsafePathError, clip, quote } from './errors';
 export * from './faults';
 export { BodyTooLargeError, DEFAULT_BODY_LIMITS, type BodyLimits } from './request-body';
