@@ -4,10 +4,11 @@
  * daily batch inference job's output gets manifest.json, _CHECK and Batch Output Ready; all of it
  * once, even when every event is delivered twice and shuffled.
  */
-import { ListBatchInferenceJobsCommand, ListCampaignsCommand, DescribeCampaignCommand } from '@aws-sdk/client-personalize';
+import { DescribeBatchInferenceJobCommand, DescribeCampaignCommand, ListBatchInferenceJobsCommand, ListCampaignsCommand } from '@aws-sdk/client-personalize';
 import { GetRecommendationsCommand } from '@aws-sdk/client-personalize-runtime';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { onOutputObject } from '../../services/batch-output-notifier/notify';
 import { generateSeedData, seedExampleText } from './support/data';
 import { startPipelineCloud, type BusEvent, type PipelineCloud } from './support/pipeline';
 
@@ -46,11 +47,15 @@ async function waitForEvent(pipeline: PipelineCloud, detailType: string, where: 
   }
 }
 
-/** The seed example with the user-personalization solution's gate margin set. */
+/**
+ * The seed example with the user-personalization solution's gate margin set, and its batch job
+ * filtered by a filter of the file named by name.
+ */
 async function seedWithMargin(margin: number): Promise<string> {
-  const file = JSON.parse(await seedExampleText()) as { solutions: { workflowConfig?: Record<string, unknown> }[] };
-  const solution = file.solutions[2] as { workflowConfig?: Record<string, unknown> };
+  const file = JSON.parse(await seedExampleText()) as { solutions: Record<string, any>[] };
+  const solution = file.solutions[2] as Record<string, any>;
   solution.workflowConfig = { ...solution.workflowConfig, promotionGate: { margin } };
+  solution.batchInferenceJobs[0].serviceConfig.filterArn = 'clicked-or-streamed';
   return JSON.stringify(file, null, 2);
 }
 
@@ -108,6 +113,17 @@ describe('E2E: promotion, campaign and batch output on the local cloud', () => {
       expect(ready?.detail).toMatchObject({ jobKind: 'batchInferenceJob', lineCount: 3, errorLineCount: 0, check: { key: `${prefix}_CHECK` } });
       const lines = (await objectText(pipeline, `${prefix}job_config.json.out`)).trim().split('\n');
       expect(lines.map((l) => JSON.parse(l).input.userId)).toEqual(['u1', 'u7', 'u33']);
+
+      // The S3 door: an ObjectCreated for the .out finds the job by its folder, and announces nothing twice.
+      const notifierDeps = {
+        ...pipeline.clients,
+        busName: pipeline.busName,
+        bucketName: pipeline.bucket,
+        deliveryId: 's3:late-copy',
+        now: () => new Date(),
+      };
+      expect(await onOutputObject(pipeline.bucket, `${prefix}job_config.json.out`, notifierDeps)).toMatchObject({ outcome: 'already' });
+      expect(await onOutputObject(pipeline.bucket, `batch/${DSG}/elsewhere/x.out`, notifierDeps)).toMatchObject({ outcome: 'unknown' });
     },
     RUN_TIMEOUT_MS + 30_000,
   );
@@ -190,6 +206,9 @@ describe('E2E: promotion, campaign and batch output on the local cloud', () => {
       // The run's batch job still runs, on the live version; the campaign keeps serving it.
       const secondBatch = await waitForEvent(pipeline, 'Batch Output Ready', (e) => runOf(e) === runOf(rejected));
       expect(secondBatch.detail.solutionVersionArn).toBe(v1);
+      // The job's filterArn named a filter of the file: the job runs with that filter's ARN.
+      const job = (await pipeline.clients.personalize.send(new DescribeBatchInferenceJobCommand({ batchInferenceJobArn: secondBatch.detail.resourceArn }))).batchInferenceJob;
+      expect(job?.filterArn).toMatch(/:filter\/clicked-or-streamed$/);
       const kept = (await pipeline.clients.personalize.send(new DescribeCampaignCommand({ campaignArn: first.detail.resourceArn }))).campaign;
       expect(kept?.solutionVersionArn).toBe(v1);
       expect(kept?.latestCampaignUpdate).toBeUndefined();

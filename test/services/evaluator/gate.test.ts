@@ -71,6 +71,26 @@ describe('Parameter file: workflowConfig.promotionGate (recops extension)', () =
     },
     solutions: [{ serviceConfig: { name: 'sol', recipeArn: 'arn:aws:personalize:::recipe/aws-user-personalization' }, workflowConfig: { promotionGate: gate } }],
   });
+  const withBatchFilter = (filterArn: string) => ({
+    ...file({}),
+    filters: [{ serviceConfig: { name: 'recent', filterExpression: 'EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("purchase")' } }],
+    solutions: [
+      {
+        serviceConfig: { name: 'sol', recipeArn: 'arn:aws:personalize:::recipe/aws-user-personalization' },
+        batchInferenceJobs: [{ serviceConfig: { filterArn } }],
+      },
+    ],
+  });
+
+  it('accepts a batch job filterArn naming a filter of the file, and names the field when it names none', () => {
+    expect(validateParameterFile(withBatchFilter('recent')).ok).toBe(true);
+    expect(validateParameterFile(withBatchFilter('arn:aws:personalize:us-east-1:123456789012:filter/elsewhere')).ok).toBe(true);
+    const result = validateParameterFile(withBatchFilter('recnet'));
+    expect(result.ok).toBe(false);
+    expect((result as { errors: readonly { path: string; message: string }[] }).errors).toEqual([
+      { path: 'solutions[0].batchInferenceJobs[0].serviceConfig.filterArn', message: '"recnet" is neither a filter ARN nor the name of a filter in this file\'s filters' },
+    ]);
+  });
 
   it('resolves the gate with defaults and the file\'s settings', () => {
     const plan = resolvePlan(loadParameterFile(JSON.stringify(file({ margin: 0.02 }))).file, { bucket: 'b', configKey: 'train/dsg/config.json' });
