@@ -300,8 +300,9 @@ const batchRunner: ServiceDefinition = {
   handler: 'services/batch-runner/handler.main',
   timeoutSeconds: batchRunnerTimeout,
   memoryMB: 256,
-  // After the gate: on the promoted version, or on the live one when the new version was rejected.
-  subscriptions: [anyOf([solutionVersionPromoted, solutionVersionRejected])],
+  // After the gate: on the promoted version, or on the live one when the new version was rejected;
+  // on a schedule, on the solution's latest promoted version.
+  subscriptions: [anyOf([solutionVersionPromoted, solutionVersionRejected]), pipelineRequested.pattern({ scope: { kind: ['batch'] } })],
   queue: queue(batchRunnerTimeout),
   s3Triggers: [],
   permissions: [

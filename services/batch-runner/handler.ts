@@ -1,7 +1,11 @@
-/** batch-runner: Solution Version Promoted/Rejected → the solution's batch inference and segment jobs. */
-import { solutionVersionPromoted, solutionVersionRejected } from '@recops/events';
+/**
+ * batch-runner: Solution Version Promoted/Rejected → the solution's batch inference and segment jobs;
+ * Pipeline Requested with a batch scope (the job's own schedule fired) → that one job.
+ */
+import { pipelineRequested, solutionVersionPromoted, solutionVersionRejected } from '@recops/events';
 import { createSqsHandler, MetricUnit, requireSetting } from '@recops/core/runtime';
 import { onGateDecided } from './run';
+import { onScheduledBatch } from './scheduled';
 
 export const main = createSqsHandler({
   serviceName: 'batch-runner',
@@ -16,7 +20,11 @@ export const main = createSqsHandler({
       now: () => new Date(),
     };
     let report;
-    if (solutionVersionRejected.matches(record)) {
+    if (pipelineRequested.matches(record)) {
+      const requested = pipelineRequested.parse(record);
+      if (requested.scope.kind !== 'batch') return;
+      report = await onScheduledBatch(requested, requested.scope, deps);
+    } else if (solutionVersionRejected.matches(record)) {
       const rejected = solutionVersionRejected.parse(record);
       report = await onGateDecided(rejected, rejected.solutionName, rejected.liveSolutionVersionArn, deps);
     } else {
