@@ -77,6 +77,10 @@ describe('E2E: promotion, campaign and batch output on the local cloud', () => {
       pipeline = await startPipelineCloud();
       await uploadSeedExample(pipeline);
       const [deployed, ready] = await waitForAll(pipeline, ['Campaign Deployed', 'Batch Output Ready']);
+      // The run completes once, after its campaign and batch output (its goals include both).
+      const outcome = await pipeline.waitFor(['Pipeline Completed', 'Pipeline Failed'], RUN_TIMEOUT_MS);
+      expect(outcome.detailType, JSON.stringify(outcome.detail)).toBe('Pipeline Completed');
+      expect(outcome.seq).toBeGreaterThan(Math.max(deployed?.seq ?? Infinity, ready?.seq ?? Infinity));
 
       // The gate: metrics for each of the three versions, each promoted as a first version.
       const events = pipeline.published();
@@ -168,7 +172,7 @@ describe('E2E: promotion, campaign and batch output on the local cloud', () => {
   );
 
   it(
-    'fails the batch step naming the job and its missing input, and still deploys the campaign',
+    'fails the run at the batch step naming the job and its missing input, and still deploys the campaign',
     async () => {
       pipeline = await startPipelineCloud();
       await uploadSeedExample(pipeline, { batchInput: false });
@@ -177,6 +181,12 @@ describe('E2E: promotion, campaign and batch output on the local cloud', () => {
       expect(failed.detail.reason).toMatch(
         new RegExp(`^batch inference job batch_user-personalization-solution_\\d{4}(_\\d{2}){5} \\(solutions\\[2\\]\\.batchInferenceJobs\\[0\\]\\): input s3://\\S+/${BATCH_INPUT_KEY} is missing`),
       );
+      // The run ends in Pipeline Failed naming the job and the reason.
+      const outcome = await pipeline.waitFor(['Pipeline Failed', 'Pipeline Completed'], RUN_TIMEOUT_MS);
+      expect(outcome.detailType).toBe('Pipeline Failed');
+      expect(outcome.detail).toMatchObject({ step: 'batch', resourceKind: 'batchInferenceJob' });
+      expect(outcome.detail.reason).toContain(`batch inference job batch_user-personalization-solution_`);
+      expect(outcome.detail.reason).toContain(`input s3://${pipeline.bucket}/${BATCH_INPUT_KEY} is missing`);
       await pipeline.waitFor(['Campaign Deployed'], RUN_TIMEOUT_MS);
       expect((await pipeline.clients.personalize.send(new ListBatchInferenceJobsCommand({}))).batchInferenceJobs ?? []).toHaveLength(0);
       expect(pipeline.published().filter((e) => e.detailType === 'Batch Output Ready')).toHaveLength(0);
