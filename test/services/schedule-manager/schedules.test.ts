@@ -221,6 +221,31 @@ describe('Service: schedule-manager against the local Scheduler (SDK v3)', () =>
     expect(unconfigured).toEqual({ batchItemFailures: [{ itemIdentifier: record.messageId }] });
   });
 
+  it('leaves the schedules alone for a scheduled run, whose file the upload\'s run already applied', async () => {
+    // Prepare: a retrain run of a group whose file asks for schedules, none of them applied.
+    const file = JSON.parse(fixture) as { datasetGroup: { serviceConfig: { name: string } } };
+    file.datasetGroup.serviceConfig.name = 'scheduled_group';
+    const scheduledPlan = resolvePlan(loadParameterFile(JSON.stringify(file)).file, { bucket: BUCKET, configKey: 'train/scheduled_group/config.json' });
+    const solutionName = scheduledPlan.solutions[0]!.name;
+    const document = plannedRunOf(scheduledPlan, {
+      runId: '2026_11_25_12_00_00-0000bbbb',
+      trigger: 'schedule',
+      scope: { kind: 'retrain', solutionName, trainingMode: 'FULL' },
+      scheduleName: 'scheduled_group-full',
+    });
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: plannedRunKey(document), Body: JSON.stringify(document) }));
+    const record = busRecord(pipelineRequested.source, pipelineRequested.detailType, pipelineRequestedDetail(document));
+    const { AWS_ACCESS_KEY_ID: _key, AWS_SECRET_ACCESS_KEY: _secret, ...testEnv } = RUNTIME_TEST_ENV;
+    const env = { ...testEnv, AWS_ENDPOINT_URL: cloud.endpoint, RECOPS_SCHEDULER_GROUP: GROUP, RECOPS_SCHEDULER_ROLE_ARN: ROLE };
+
+    // Act
+    const handled = await runWithEnvironment(env, () => main({ Records: [record] }, lambdaContext()));
+
+    // Assess
+    expect(handled).toEqual({ batchItemFailures: [] });
+    expect(await namesIn('scheduled_group-')).toEqual([]);
+  });
+
   it('returns an error naming the plan path and creates nothing when a schedule would fire an invalid event', async () => {
     // Prepare: a batch job name no Schedule Fired detail can carry.
     const batch = plan.schedules.find((s) => s.kind === 'batch')!;
