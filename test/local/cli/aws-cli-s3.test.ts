@@ -49,7 +49,8 @@ describe.skipIf(!hasAwsCli)('AWS CLI: s3 against the local cloud', () => {
     expect(top).toMatch(/ 13 top\.txt/);
     const nested = await aws('s3', 'ls', 's3://cli-bucket/models/');
     expect(nested).toMatch(/20971520 big file\.bin/);
-  });
+    // Eight AWS CLI processes and a 20 MB multipart round trip: about 45 s on a loaded 2-core machine.
+  }, 180_000);
 
   it('reports a missing object the way S3 does', async () => {
     await expect(aws('s3api', 'head-object', '--bucket', 'cli-bucket', '--key', 'missing')).rejects.toThrow(/404|Not Found/);
