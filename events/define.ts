@@ -12,7 +12,7 @@ import { EventTooLargeError, EventValidationError, type EventIssue } from './err
 export const PUT_EVENTS_ENTRY_LIMIT_BYTES = 256 * 1024;
 
 /** Fields every detail has besides its own: the catalog version the publisher used. */
-export interface VersionedDetail {
+interface VersionedDetail {
   readonly schemaVersion: number;
 }
 
@@ -184,7 +184,7 @@ function describe(value: unknown): string {
 }
 
 /** zod issues as `path: message`, the path dotted from the event root (`detail.resources[0].arn`). */
-export function toIssues(error: z.ZodError, pathPrefix: string): EventIssue[] {
+function toIssues(error: z.ZodError, pathPrefix: string): EventIssue[] {
   return error.issues.map((issue) => ({ path: formatPath(pathPrefix, issue.path), message: issue.message }));
 }
 

@@ -16,12 +16,12 @@ export const personalizeName = z
  * Identifies one pipeline run from its trigger to Pipeline Completed/Failed. Same alphabet as
  * Personalize names (at most 63 characters) so resource names can be derived from it.
  */
-export const runId = personalizeName.describe('Identifies one pipeline run from trigger to completion');
+const runId = personalizeName.describe('Identifies one pipeline run from trigger to completion');
 
-export const datasetGroupName = personalizeName.describe('Name of the dataset group the run works on');
+const datasetGroupName = personalizeName.describe('Name of the dataset group the run works on');
 
 /** The deployment stage (`sst deploy --stage NAME`, `RECOPS_STAGE`); `local` for the local cloud. */
-export const stage = z
+const stage = z
   .string()
   .min(1, 'must not be empty')
   .max(64, 'must be at most 64 characters')

@@ -3,10 +3,10 @@ import { z } from 'zod';
 import { EVENT_CATALOG } from './catalog';
 import type { EventDefinition } from './define';
 
-export const SCHEMA_ID_BASE = 'https://recops.dev/events/';
+const SCHEMA_ID_BASE = 'https://recops.dev/events/';
 
 /** The JSON Schema of one event: the EventBridge envelope with its source, detail-type and detail. */
-export function eventJsonSchema(definition: EventDefinition): Record<string, unknown> {
+function eventJsonSchema(definition: EventDefinition): Record<string, unknown> {
   // `input` mode: optional-with-default fields stay optional and unknown keys are not forbidden,
   // so consumers validating with these files accept what a later minor publisher adds.
   const detail = z.toJSONSchema(definition.detailSchema, { io: 'input', target: 'draft-2020-12' }) as Record<string, unknown>;

@@ -92,4 +92,4 @@ async function publishStepFailed(
 }
 
 export { permanentFailureOf, publishStepFailed, requestWatch };
-export type { RunEventDependencies, RunRef, StepFailure };
+export type { RunRef };

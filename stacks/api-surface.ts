@@ -11,7 +11,6 @@
  * `BucketServerSideEncryptionConfiguration` is used).
  */
 
-export const SST_VERSION = '4.17.0';
 export const SST_SOURCE = 'anomalyco/sst@v4.17.0 (8bfe1c1bddd2e935d3b174460302a60ce25789e2)';
 
 export interface ApiUse {

@@ -19,7 +19,7 @@ export interface ScopeResources {
 }
 
 /** What an SQS event source needs on its queue (the set SST grants when it builds the function). */
-export const QUEUE_CONSUMER_ACTIONS = [
+const QUEUE_CONSUMER_ACTIONS = [
   'sqs:ChangeMessageVisibility',
   'sqs:DeleteMessage',
   'sqs:GetQueueAttributes',

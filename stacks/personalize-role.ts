@@ -4,7 +4,7 @@ import { policyDocument, trustPolicy, type PolicyStatement } from './iam';
 import { stageName } from './naming';
 
 /** What Personalize needs on a customer-managed key (guide, "granting-personalize-key-access"). */
-export const PERSONALIZE_KMS_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'] as const;
+const PERSONALIZE_KMS_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'] as const;
 
 export function createPersonalizeRole(bucket: sst.aws.Bucket, kmsKeyArns: readonly string[]): aws.iam.Role {
   const statements: PolicyStatement[] = [

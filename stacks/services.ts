@@ -21,9 +21,9 @@ export interface SharedResources {
 }
 
 /** How long failed S3-triggered invocations stay in their dead-letter queue (14 days, the SQS maximum). */
-export const ASYNC_DLQ_RETENTION_SECONDS = 1_209_600;
+const ASYNC_DLQ_RETENTION_SECONDS = 1_209_600;
 /** Lambda's asynchronous retries before an S3 event goes to the dead-letter queue (its maximum). */
-export const ASYNC_RETRIES = 2;
+const ASYNC_RETRIES = 2;
 
 export interface ServiceResources {
   readonly definition: ServiceDefinition;
@@ -127,7 +127,7 @@ export function createService(definition: ServiceDefinition, shared: SharedResou
 }
 
 /** SST's pattern keys: `detailType` becomes the rule's `detail-type` (aws/bus-base-subscriber.ts). */
-export function toSstPattern(pattern: BusPattern): { source?: string[]; detailType?: string[]; detail?: Record<string, unknown> } {
+function toSstPattern(pattern: BusPattern): { source?: string[]; detailType?: string[]; detail?: Record<string, unknown> } {
   return {
     ...(pattern.source === undefined ? {} : { source: [...pattern.source] }),
     ...(pattern['detail-type'] === undefined ? {} : { detailType: [...pattern['detail-type']] }),

@@ -1,5 +1,5 @@
 /** Errors of config-intake. Invalid parameter files are not errors: they become Pipeline Failed. */
-export class IntakeError extends Error {
+class IntakeError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'IntakeError';

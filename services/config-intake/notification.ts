@@ -12,8 +12,8 @@ export interface UploadedObject {
 }
 
 /** The prefix and suffix config-intake reacts to (the manifest's trigger; checked again here). */
-export const CONFIG_PREFIX = 'train/';
-export const CONFIG_SUFFIX = '.json';
+const CONFIG_PREFIX = 'train/';
+const CONFIG_SUFFIX = '.json';
 
 /** Objects of an S3 event that are parameter files (`train/**.json`), keys URL-decoded. */
 export function uploadedConfigs(event: S3Event): UploadedObject[] {

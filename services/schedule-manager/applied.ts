@@ -32,7 +32,7 @@ export interface StoredAppliedRun {
 }
 
 /** `runs/<dsg>/schedules.json`, beside the runs' folders (outside `train/`, so intake never sees it). */
-export function appliedRunKey(datasetGroupName: string): string {
+function appliedRunKey(datasetGroupName: string): string {
   return `${RUNS_PREFIX}${datasetGroupName}/schedules.json`;
 }
 

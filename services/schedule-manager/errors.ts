@@ -1,5 +1,5 @@
 /** Errors of schedule-manager. */
-export class ScheduleManagerError extends Error {
+class ScheduleManagerError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'ScheduleManagerError';

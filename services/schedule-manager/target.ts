@@ -49,7 +49,7 @@ export function busArnOf(busName: string, roleArn: string, region: string): stri
 }
 
 /** The Schedule Fired detail the schedule puts on the bus, context attributes unsubstituted. */
-export function scheduleFiredInput(schedule: SchedulePlan, config: { bucket: string; key: string }, stage: string): Record<string, unknown> {
+function scheduleFiredInput(schedule: SchedulePlan, config: { bucket: string; key: string }, stage: string): Record<string, unknown> {
   const { target } = schedule;
   const jobName = target.jobNameBase;
   if (jobName !== undefined && (jobName.length > 63 || !PERSONALIZE_NAME.test(jobName))) {

@@ -35,5 +35,5 @@ function s3WatchClaims(s3: S3Client, bucket: string): WatchClaims {
   };
 }
 
-export { claimKey, s3WatchClaims };
+export { s3WatchClaims };
 export type { WatchClaims };

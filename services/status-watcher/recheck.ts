@@ -84,5 +84,5 @@ function kindOf(watch: Watch): ResourceKind {
   return watch.detail.resourceKind;
 }
 
-export { RECHECK_MARKER, kindOf, parseWatchRecord, recheckMessage };
-export type { Watch, WatchDetail };
+export { kindOf, parseWatchRecord, recheckMessage };
+export type { Watch };

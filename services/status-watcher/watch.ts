@@ -279,4 +279,4 @@ async function announce(
 }
 
 export { checkWatch };
-export type { CheckOutcome, WatchDependencies };
+export type { WatchDependencies };

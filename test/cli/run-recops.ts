@@ -28,7 +28,7 @@ function environment(extra: RunOptions['env']): NodeJS.ProcessEnv {
   return env;
 }
 
-export function spawnRecops(args: readonly string[], options: RunOptions = {}): ChildProcess {
+function spawnRecops(args: readonly string[], options: RunOptions = {}): ChildProcess {
   return spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'], cwd: options.cwd, env: environment(options.env) });
 }
 

@@ -16,7 +16,7 @@ import type { DatasetType, FilterValidationContext } from './port';
  * requirements" page for filter expressions (checked 2026-11) says 10 per filter (enforced by the
  * parser) and 20 across all filters in a dataset group; older notes quoting 5 / 10 are out of date.
  */
-export const FILTER_MAX_DISTINCT_FIELDS_PER_GROUP = 20;
+const FILTER_MAX_DISTINCT_FIELDS_PER_GROUP = 20;
 
 const DATASET_TYPES: Record<string, DatasetType> = {
   [FilterDataset.items]: 'ITEMS',

@@ -3,7 +3,7 @@
  * split: for each test user the model ranks items given the oldest 90 % of their interactions and
  * is judged against the newest 10 %.
  */
-export const METRIC_CUTOFFS = [5, 10, 25] as const;
+const METRIC_CUTOFFS = [5, 10, 25] as const;
 
 /** NDCG@K with gains 1/log2(1 + position) (1-based), normalised by the ideal ordering. */
 export function ndcgAtK(recommended: readonly number[], relevant: ReadonlySet<number>, k: number): number {

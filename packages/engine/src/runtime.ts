@@ -22,7 +22,7 @@ import { trainTrending } from './recipes/popularity';
 import type { Model, ModelQuery } from './recipes/model';
 import { topK } from './topk';
 
-export const MAX_NUM_RESULTS = 500;
+const MAX_NUM_RESULTS = 500;
 /** How many of the newest events get extra weight when a user vector is refit. */
 const RECENT_EVENTS = 10;
 /** Extra weight of the newest event (decaying by 0.85 per older event): a session steers the answer. */

@@ -7,7 +7,7 @@
 import { createRng } from './rng';
 import type { InteractionLog } from './recipes/interactions';
 
-export interface TestUser {
+interface TestUser {
   readonly user: number;
   /** Input history: item code → count. */
   readonly input: Map<number, number>;

@@ -29,10 +29,10 @@ import type { SegmentSplit } from './split';
 import type { HoldoutSplit } from './split';
 import { topK } from './topk';
 
-export const MIN_INTERACTIONS = 1000;
-export const MIN_USERS_WITH_TWO = 25;
+const MIN_INTERACTIONS = 1000;
+const MIN_USERS_WITH_TWO = 25;
 /** The share (percent) of users that must have 2 or more interactions (limits page). */
-export const MIN_PERCENT_USERS_WITH_TWO = 1;
+const MIN_PERCENT_USERS_WITH_TWO = 1;
 const DEFAULT_SEED = 42;
 /** HPO evaluates at most this many configurations, whatever hpoConfig asks. */
 const MAX_HPO_JOBS = 6;
@@ -50,14 +50,14 @@ function numberParam(config: Record<string, unknown> | undefined, key: string): 
   return Number.isFinite(n) ? n : undefined;
 }
 
-export function eventSelectionFor(input: Pick<TrainInput, 'eventType' | 'solutionConfig'>, recipe: RecipeSpec): EventSelection {
+function eventSelectionFor(input: Pick<TrainInput, 'eventType' | 'solutionConfig'>, recipe: RecipeSpec): EventSelection {
   const eventType = input.eventType ?? recipe.defaultEventType;
   const threshold = numberParam(input.solutionConfig, 'eventValueThreshold');
   return { ...(eventType === undefined ? {} : { eventType }), ...(threshold === undefined ? {} : { eventValueThreshold: threshold }) };
 }
 
 /** The service's training minimums (PERSONALIZE.md §3, §5), with its messages. */
-export function checkMinimums(log: InteractionLog, sel: EventSelection): void {
+function checkMinimums(log: InteractionLog, sel: EventSelection): void {
   if (log.length < MIN_INTERACTIONS) {
     throw new TrainingError(
       sel.eventType === undefined
@@ -82,7 +82,7 @@ export function checkMinimums(log: InteractionLog, sel: EventSelection): void {
 
 
 /** Top-25 per test user, excluding their input items, as the metrics see it. */
-export function evaluate(model: Model, split: HoldoutSplit, catalogSize: number): Record<string, number> {
+function evaluate(model: Model, split: HoldoutSplit, catalogSize: number): Record<string, number> {
   const cases: RankedCase[] = [];
   for (const t of split.testUsers) {
     const scores = model.scores({ userCode: t.user, history: t.input, sequence: t.sequence, historyChanged: false }) ?? model.coldStartScores();
@@ -367,7 +367,7 @@ function giveColdItemsFactors(group: DatasetGroup, model: FactorModel, byItem: C
  * Service text for an UPDATE with nothing new, as the replaced solution documents it
  * (shared/fixtures/seed-examples/README.md).
  */
-export const NOTHING_TO_UPDATE =
+const NOTHING_TO_UPDATE =
   'There should be updates to at least one dataset after last active solution version with training mode set to FULL';
 
 async function updateVersion(

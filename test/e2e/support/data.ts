@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 
-export const SEED_EXAMPLE = `${import.meta.dirname}/../../core/fixtures/seed-examples/mpe-sample-full.json`;
+const SEED_EXAMPLE = `${import.meta.dirname}/../../core/fixtures/seed-examples/mpe-sample-full.json`;
 
 export async function seedExampleText(): Promise<string> {
   return readFile(SEED_EXAMPLE, 'utf8');

@@ -12,7 +12,7 @@ export interface TestCloud {
   close(): Promise<void>;
 }
 
-export const TEST_BUCKET = 'recops-data';
+const TEST_BUCKET = 'recops-data';
 
 export async function startTestCloud(options: Omit<LocalCloudOptions, 'dataDir'> = {}): Promise<TestCloud> {
   const dataDir = await mkdtemp(join(tmpdir(), 'recops-test-'));

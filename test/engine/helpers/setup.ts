@@ -8,11 +8,11 @@ import { MemoryBlobStore } from './memory-blobs';
 import { generateSynthetic, INTERACTIONS_SCHEMA, ITEMS_SCHEMA, USERS_SCHEMA } from './synthetic';
 import type { SyntheticData, SyntheticOptions } from './synthetic';
 
-export const ACCOUNT = 'arn:aws:personalize:us-east-1:000000000000';
+const ACCOUNT = 'arn:aws:personalize:us-east-1:000000000000';
 export const DG = `${ACCOUNT}:dataset-group/shop`;
 export const datasetArn = (type: string): string => `${ACCOUNT}:dataset/shop/${type}`;
-export const recipeArn = (name: string): string => `arn:aws:personalize:::recipe/${name}`;
-export const versionArn = (name: string): string => `${ACCOUNT}:solution/${name}/00000001`;
+const recipeArn = (name: string): string => `arn:aws:personalize:::recipe/${name}`;
+const versionArn = (name: string): string => `${ACCOUNT}:solution/${name}/00000001`;
 
 export interface EngineFixture {
   readonly engine: PersonalizeEngine;

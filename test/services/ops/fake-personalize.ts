@@ -289,7 +289,4 @@ function fakePersonalize() {
   };
 }
 
-type FakePersonalize = ReturnType<typeof fakePersonalize>;
-
 export { PREFIX as FAKE_ARN_PREFIX, fakePersonalize };
-export type { FakePersonalize };

@@ -16,7 +16,7 @@ import {
 import { resolvePlan, validateParameterFile, type Plan, type PlannedRun } from '@recops/core';
 import { pipelineRequestedDetail, plannedRunKey, plannedRunOf } from '../../support/planned-run';
 
-export const ARN_PREFIX = 'arn:aws:personalize:us-east-1:000000000000:';
+const ARN_PREFIX = 'arn:aws:personalize:us-east-1:000000000000:';
 const BUS = 'recops-bus';
 
 export function seedPlan(fileText: string, bucket: string): Plan {
@@ -30,7 +30,7 @@ export function seedPlan(fileText: string, bucket: string): Plan {
   });
 }
 
-export function delivered(entry: PutEventsRequestEntry, n = 0): Record<string, unknown> {
+function delivered(entry: PutEventsRequestEntry, n = 0): Record<string, unknown> {
   return {
     version: '0',
     id: `event-${n}`,

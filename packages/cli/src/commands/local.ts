@@ -15,20 +15,20 @@ import { chainEventOf, describeEvent } from '../demo/timeline';
 import { CliError, UsageError } from '../errors';
 import { dataDirOf, removeCloudFile, writeCloudFile } from '../target';
 
-export interface LocalOptions {
+interface LocalOptions {
   readonly port: number;
   readonly dataDir: string;
   readonly stage: string;
   readonly verbose: boolean;
 }
 
-export function parsePort(text: string): number {
+function parsePort(text: string): number {
   const port = Number(text);
   if (!/^\d+$/.test(text) || port > 65_535) throw new UsageError(`--port must be an integer from 0 to 65535, got ${JSON.stringify(text)}`);
   return port;
 }
 
-export function checkStageName(stage: string): string {
+function checkStageName(stage: string): string {
   if (!/^[A-Za-z0-9-]{1,32}$/.test(stage)) throw new UsageError(`--stage must be 1-32 letters, digits or hyphens, got ${JSON.stringify(stage)}`);
   return stage;
 }
@@ -53,7 +53,7 @@ function untilStopped(): Promise<NodeJS.Signals> {
 const LOCAL_WATCH_MAX_DELAY_SECONDS = '5';
 
 /** Where the handlers' raw logs go unless --verbose. */
-export const HANDLER_LOG_FILE = join('logs', 'handlers.log');
+const HANDLER_LOG_FILE = join('logs', 'handlers.log');
 
 function runIdOf(entry: EventLogEntry): string | undefined {
   const records = entry.data['records'];
@@ -62,7 +62,7 @@ function runIdOf(entry: EventLogEntry): string | undefined {
 }
 
 /** The readable line for an event-log entry: bus events and failures; undefined for the rest. */
-export function localLine(entry: EventLogEntry): string | undefined {
+function localLine(entry: EventLogEntry): string | undefined {
   const clock = entry.time.slice(11, 19);
   const event = chainEventOf(entry);
   if (event) {
@@ -117,7 +117,7 @@ function divertHandlerOutput(file: WriteStream): { print: (text: string) => void
   };
 }
 
-export async function runLocal(options: LocalOptions): Promise<number> {
+async function runLocal(options: LocalOptions): Promise<number> {
   process.env.RECOPS_WATCH_MAX_DELAY_SECONDS ??= LOCAL_WATCH_MAX_DELAY_SECONDS;
   // The SDK warns once per process that Node 20 support is ending; Lambda runs the handlers on 22.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -10,7 +10,7 @@ import { chainEventOf, describeEvent } from '../demo/timeline';
 import { CliError } from '../errors';
 import { dataDirOf } from '../target';
 
-export interface LogOptions {
+interface LogOptions {
   readonly dataDir: string;
   readonly run?: string;
   /** Entry kinds to show; undefined shows every kind. */
@@ -20,7 +20,7 @@ export interface LogOptions {
 }
 
 /** Which kinds the flags ask for: bus events, plus deliveries and S3 notifications on request. */
-export function kindsOf(flags: { deliveries?: boolean; s3?: boolean; all?: boolean; kind?: string[] }): string[] | undefined {
+function kindsOf(flags: { deliveries?: boolean; s3?: boolean; all?: boolean; kind?: string[] }): string[] | undefined {
   if (flags.all) return undefined;
   if (flags.kind && flags.kind.length > 0) return flags.kind;
   return [
@@ -31,7 +31,7 @@ export function kindsOf(flags: { deliveries?: boolean; s3?: boolean; all?: boole
 }
 
 /** True when any `runId` field anywhere in the entry's data equals `runId`. */
-export function mentionsRun(value: unknown, runId: string): boolean {
+function mentionsRun(value: unknown, runId: string): boolean {
   if (Array.isArray(value)) return value.some((item) => mentionsRun(item, runId));
   if (value === null || typeof value !== 'object') return false;
   for (const [name, field] of Object.entries(value)) {
@@ -81,12 +81,12 @@ function summarize(entry: EventLogEntry): string {
 }
 
 /** One timeline line: time, kind, and what the entry is about. */
-export function formatEntry(entry: EventLogEntry): string {
+function formatEntry(entry: EventLogEntry): string {
   const runId = findRunId(entry.data);
   return `${entry.time}  ${entry.kind.padEnd(18)} ${summarize(entry)}${runId ? `  run=${runId}` : ''}`;
 }
 
-export async function runLog(options: LogOptions, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+async function runLog(options: LogOptions, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const { readEventLog, tailEventLog } = await import('@recops/local');
   if (!existsSync(options.dataDir)) {
     throw new CliError(`no local cloud data directory at ${options.dataDir} ("recops local --data-dir DIR" creates one; --data-dir names another)`);

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { printJson } from '../output';
 
-export interface FileIssue {
+interface FileIssue {
   readonly severity: 'error' | 'warning';
   /** JSON path (`solutions[0].serviceConfig.name`), `$` for the whole file. */
   readonly path: string;
@@ -15,7 +15,7 @@ export interface FileIssue {
   readonly message: string;
 }
 
-export interface FileReport {
+interface FileReport {
   readonly file: string;
   readonly ok: boolean;
   readonly issues: readonly FileIssue[];
@@ -44,7 +44,7 @@ function meaningOf(token: string): string {
 }
 
 /** Every placeholder in any string of the file (keys included), with the path of the value holding it. */
-export function findPlaceholders(value: unknown, path: PropertyKey[] = []): FileIssue[] {
+function findPlaceholders(value: unknown, path: PropertyKey[] = []): FileIssue[] {
   const issues: FileIssue[] = [];
   const report = (token: string, at: PropertyKey[]): void => {
     issues.push({
@@ -71,7 +71,7 @@ export function findPlaceholders(value: unknown, path: PropertyKey[] = []): File
 }
 
 /** Validates one parameter file's text: the schema's rules, then placeholders. */
-export async function validateText(file: string, text: string): Promise<FileReport> {
+async function validateText(file: string, text: string): Promise<FileReport> {
   // Loaded on use: the other commands start without the parameter-file schema.
   const { parseParameterFileText } = await import('@recops/core');
   const result = parseParameterFileText(text);
@@ -88,7 +88,7 @@ export async function validateText(file: string, text: string): Promise<FileRepo
   return { file, ok: !issues.some((i) => i.severity === 'error'), issues };
 }
 
-export async function validateFile(file: string): Promise<FileReport> {
+async function validateFile(file: string): Promise<FileReport> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -104,7 +104,7 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-export function formatReport(report: FileReport): string[] {
+function formatReport(report: FileReport): string[] {
   const errors = report.issues.filter((i) => i.severity === 'error').length;
   const warnings = report.issues.length - errors;
   const head = report.issues.length === 0 ? `${report.file}: valid` : `${report.file}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;

@@ -9,7 +9,7 @@
 import { createRng, type Rng } from '@recops/engine';
 
 /** MovieLens' genre vocabulary (the first `genres` are used). */
-export const MOVIE_GENRES = [
+const MOVIE_GENRES = [
   'Action',
   'Comedy',
   'Drama',
@@ -38,7 +38,7 @@ export interface DemoDataOptions {
   readonly seed?: number;
 }
 
-export interface DemoMovie {
+interface DemoMovie {
   readonly id: string;
   readonly genres: readonly string[];
   readonly year: number;

@@ -42,7 +42,7 @@ export function quotedFilterValues(values: readonly string[]): string {
 }
 
 /** Metrics shown per version, with their column headings (all are GetSolutionMetrics names). */
-export const SHOWN_METRICS = [
+const SHOWN_METRICS = [
   ['coverage', 'coverage'],
   ['mean_reciprocal_rank_at_25', 'MRR@25'],
   ['normalized_discounted_cumulative_gain_at_10', 'NDCG@10'],

@@ -117,5 +117,5 @@ function compareSchemas(current: string | object, desired: string | object): Sch
   return { kind: 'same' };
 }
 
-export { canonicalSchema, compareSchemas, parseSchema };
+export { canonicalSchema, compareSchemas };
 export type { SchemaComparison };

@@ -112,5 +112,5 @@ async function ensureSchema(client: PersonalizeClient, spec: SchemaSpec): Promis
   };
 }
 
-export { describeSchemaText, ensureSchema, findSchema, schemaRevisionName };
+export { describeSchemaText, ensureSchema, schemaRevisionName };
 export type { SchemaResult, SchemaSpec };

@@ -55,14 +55,14 @@ const maxAge = z
   .union([z.string(), z.number()])
   .describe('Accepted for compatibility with the MPE format and passed through to the plan.');
 
-export const TagSchema = z
+const TagSchema = z
   .strictObject({
     tagKey: z.string().min(1).max(128).describe('Tag key, 1-128 characters.'),
     tagValue: z.string().max(256).describe('Tag value, at most 256 characters.'),
   })
   .describe('A tag.');
 
-export const TagsSchema = z
+const TagsSchema = z
   .array(TagSchema)
   .superRefine((tags, ctx) => {
     if (tags.length > MAX_TAGS) {
@@ -105,7 +105,7 @@ const recipeArn = (what: 'solution' | 'recommender') =>
 // ---------------------------------------------------------------------------------------------
 // Avro schemas
 
-export const AvroFieldSchema = z
+const AvroFieldSchema = z
   .strictObject({
     name: z.string().min(1).describe('Field name (a CSV column).'),
     type: z
@@ -119,7 +119,7 @@ export const AvroFieldSchema = z
   })
   .describe('A flat Avro field.');
 
-export const AvroRecordSchemaSchema = z
+const AvroRecordSchemaSchema = z
   .strictObject({
     type: z.literal('record').describe('Always `record`.'),
     name: z.string().min(1).describe('Record name, e.g. `Interactions`.'),
@@ -176,7 +176,7 @@ const mpeDatasetEntry = (datasetType: DatasetType) =>
     })
     .describe(`The ${datasetType} dataset and its schema. Data: \`${datasetType.toLowerCase()}.csv\` or a folder \`${datasetType.toLowerCase()}/\` of CSV parts beside the parameter file.`);
 
-export const MpeDatasetsSchema = z
+const MpeDatasetsSchema = z
   .strictObject({
     serviceConfig: z
       .strictObject({
@@ -196,7 +196,7 @@ export const MpeDatasetsSchema = z
 // ---------------------------------------------------------------------------------------------
 // Datasets, CDK format
 
-export const CdkDatasetSchema = z
+const CdkDatasetSchema = z
   .strictObject({
     type: z.enum(['USERS', 'ITEMS', 'INTERACTIONS', 'ACTIONS', 'ACTION_INTERACTIONS']).describe('Dataset type.'),
     schema: z
@@ -233,7 +233,7 @@ export const CdkDatasetSchema = z
   })
   .describe('CDK format: one dataset with its schema and import job.');
 
-export const DatasetGroupSchema = z
+const DatasetGroupSchema = z
   .strictObject({
     serviceConfig: z
       .strictObject({
@@ -364,7 +364,7 @@ const batchCommon = {
   tags: TagsSchema.optional(),
 };
 
-export const BatchInferenceJobSchema = z
+const BatchInferenceJobSchema = z
   .strictObject({
     serviceConfig: z
       .strictObject({
@@ -379,7 +379,7 @@ export const BatchInferenceJobSchema = z
   })
   .describe('A batch inference job.');
 
-export const BatchSegmentJobSchema = z
+const BatchSegmentJobSchema = z
   .strictObject({
     serviceConfig: z.strictObject(batchCommon).describe('CreateBatchSegmentJob parameters; every member has a default.'),
     workflowConfig: batchWorkflowConfig('this batch segment job'),
@@ -387,7 +387,7 @@ export const BatchSegmentJobSchema = z
   })
   .describe('A batch segment job.');
 
-export const CampaignSchema = z
+const CampaignSchema = z
   .strictObject({
     serviceConfig: z
       .strictObject({
@@ -414,7 +414,7 @@ export const CampaignSchema = z
   })
   .describe('A campaign.');
 
-export const SolutionSchema = z
+const SolutionSchema = z
   .strictObject({
     serviceConfig: z
       .strictObject({
@@ -523,7 +523,7 @@ export const SolutionSchema = z
   })
   .describe('A solution, the version each run trains, and what serves it.');
 
-export const FilterSchema = z
+const FilterSchema = z
   .strictObject({
     serviceConfig: z
       .strictObject({
@@ -535,7 +535,7 @@ export const FilterSchema = z
   })
   .describe('A filter.');
 
-export const EventTrackerSchema = z
+const EventTrackerSchema = z
   .strictObject({
     serviceConfig: z
       .strictObject({ name: resourceName('event tracker'), tags: TagsSchema.optional() })
@@ -543,7 +543,7 @@ export const EventTrackerSchema = z
   })
   .describe('The event tracker (one per dataset group; needs an Interactions dataset).');
 
-export const RecommenderSchema = z
+const RecommenderSchema = z
   .strictObject({
     serviceConfig: z
       .strictObject({
@@ -557,7 +557,7 @@ export const RecommenderSchema = z
   })
   .describe('A recommender (domain dataset groups).');
 
-export const PreprocessingSchema = z
+const PreprocessingSchema = z
   .strictObject({
     jobName: z.string().min(1).describe('Name of the preprocessing job.'),
     run: z.boolean().describe('Whether to run it.'),

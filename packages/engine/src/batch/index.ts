@@ -1,5 +1,4 @@
 export { batchFiles, transformLines } from './io';
-export type { BatchFile } from './io';
 export { inferenceLine, segmentLine, DEFAULT_BATCH_RESULTS } from './lines';
 export { pooledInferenceLines } from './pooled';
 export { ScorePool } from './score-pool';

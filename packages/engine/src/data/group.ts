@@ -15,7 +15,7 @@ export interface DatasetInfo {
 }
 
 /** Interactions table fields used when events arrive before any import defined a schema. */
-export const DEFAULT_INTERACTION_FIELDS: readonly FieldSpec[] = [
+const DEFAULT_INTERACTION_FIELDS: readonly FieldSpec[] = [
   { name: 'USER_ID', kind: 'string', nullable: false, categorical: false, textual: false },
   { name: 'ITEM_ID', kind: 'string', nullable: false, categorical: false, textual: false },
   { name: 'TIMESTAMP', kind: 'long', nullable: false, categorical: false, textual: false },

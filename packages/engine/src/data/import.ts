@@ -16,7 +16,7 @@ const MAX_STRING_LENGTH = 1000;
 const MAX_TEXTUAL_LENGTH = 20_000;
 /** Epoch seconds beyond this (year 2286) are almost certainly milliseconds. */
 const MAX_EPOCH_SECONDS = 10_000_000_000;
-export const MIN_INTERACTIONS_PER_IMPORT = 1000;
+const MIN_INTERACTIONS_PER_IMPORT = 1000;
 
 export function parseS3Url(url: string): { bucket: string; key: string } {
   const match = /^s3:\/\/([^/]+)\/?(.*)$/.exec(url);

@@ -9,7 +9,6 @@
 import { createHash } from 'node:crypto';
 import { appendFile, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Dictionary } from './dictionary';
 import { DatasetGroup } from './group';
 import type { DatasetInfo } from './group';
 import type { FieldSpec } from './schema';
@@ -39,7 +38,7 @@ export interface PutRecord {
   readonly values: (string | number | boolean | null)[];
 }
 
-export function groupKey(datasetGroupArn: string): string {
+function groupKey(datasetGroupArn: string): string {
   return createHash('sha256').update(datasetGroupArn).digest('hex').slice(0, 24);
 }
 
@@ -181,5 +180,3 @@ export class GroupPersistence {
     return this.serial(datasetGroupArn, () => rm(this.dir(datasetGroupArn), { recursive: true, force: true }));
   }
 }
-
-export { Dictionary };

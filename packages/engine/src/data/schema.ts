@@ -5,8 +5,8 @@
 import { SchemaError } from '../errors';
 import type { DatasetType } from '../port';
 
-export const FieldKinds = ['string', 'int', 'long', 'float', 'double', 'boolean'] as const;
-export type FieldKind = (typeof FieldKinds)[number];
+const FieldKinds = ['string', 'int', 'long', 'float', 'double', 'boolean'] as const;
+type FieldKind = (typeof FieldKinds)[number];
 
 export interface FieldSpec {
   readonly name: string;

@@ -35,7 +35,7 @@ export interface FilterDataView {
   interactedItems(userId: string, eventTypes: readonly string[] | '*'): ReadonlySet<string>;
 }
 
-export interface FilterContext {
+interface FilterContext {
   /** The user the request is for (absent for anonymous related-items requests and segments). */
   userId?: string;
   /** The item of a related-items request (needed by `CurrentItem.X`). */

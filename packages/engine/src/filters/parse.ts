@@ -27,9 +27,9 @@ import {
 import { FilterSyntaxError, syntaxErrorAt } from './errors';
 import { TokenKind, tokenize, type Token } from './lexer';
 
-export const FILTER_EXPRESSION_MAX_LENGTH = 2500;
+const FILTER_EXPRESSION_MAX_LENGTH = 2500;
 /** Distinct dataset fields one filter may use (Personalize quota). */
-export const FILTER_MAX_DISTINCT_FIELDS = 10;
+const FILTER_MAX_DISTINCT_FIELDS = 10;
 
 const TARGETS: Record<string, FilterTarget> = {
   itemid: FilterTarget.item,

@@ -5,7 +5,7 @@
 import { FilterSyntaxError } from './errors';
 
 /** Keys one request may carry (GetRecommendations `filterValues`, boto model). */
-export const FILTER_VALUES_MAX_KEYS = 25;
+const FILTER_VALUES_MAX_KEYS = 25;
 
 export function parseFilterValues(filterValues: Record<string, string> | undefined): Map<string, string[]> {
   const parsed = new Map<string, string[]>();

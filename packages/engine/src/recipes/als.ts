@@ -13,8 +13,6 @@ import type { Rng } from '../rng';
 import { createScratch, solveRow, solveRows } from './cg-kernel.mjs';
 import type { Csr } from './interactions';
 
-export { createScratch, solveRow };
-
 export interface AlsParams {
   readonly factors: number;
   readonly regularization: number;
@@ -25,7 +23,7 @@ export interface AlsParams {
 
 export const DEFAULT_ALS_PARAMS: AlsParams = { factors: 32, regularization: 5, alpha: 2, iterations: 8, cgSteps: 3 };
 
-export function confidence(count: number, alpha: number): number {
+function confidence(count: number, alpha: number): number {
   return 1 + alpha * Math.log1p(count);
 }
 
@@ -92,7 +90,7 @@ function zeroEmptyRows(factors: Float32Array, m: Csr, k: number): void {
   for (let r = 0; r < m.nRows; r++) if (m.ptr[r] === m.ptr[r + 1]) factors.fill(0, r * k, (r + 1) * k);
 }
 
-export function initFactors(n: number, k: number, rng: Rng): Float32Array {
+function initFactors(n: number, k: number, rng: Rng): Float32Array {
   const out = new Float32Array(n * k);
   for (let i = 0; i < out.length; i++) out[i] = rng.normal() * 0.01;
   return out;

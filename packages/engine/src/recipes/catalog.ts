@@ -6,7 +6,7 @@
 import { TrainingError } from '../errors';
 import type { ModelFamily } from './model';
 
-export const RecipeTypes = {
+const RecipeTypes = {
   USER_PERSONALIZATION: 'USER_PERSONALIZATION',
   RELATED_ITEMS: 'RELATED_ITEMS',
   PERSONALIZED_RANKING: 'PERSONALIZED_RANKING',

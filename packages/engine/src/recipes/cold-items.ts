@@ -7,7 +7,7 @@
  */
 import type { DatasetGroup } from '../data/group';
 
-export const COLD_ITEM_WEIGHT = 0.3;
+const COLD_ITEM_WEIGHT = 0.3;
 
 /** Writes vectors for `coldItems` into `items` (n×k) from similar interacted items; returns how many got one. */
 export function assignColdItemFactors(

@@ -117,7 +117,7 @@ export function buildMatrix(log: InteractionLog, include?: (k: number) => boolea
   return { byUser, byItem: transpose(byUser, nItems) };
 }
 
-export function transpose(m: Csr, nCols: number): Csr {
+function transpose(m: Csr, nCols: number): Csr {
   const ptr = new Int32Array(nCols + 1);
   for (let p = 0; p < m.idx.length; p++) ptr[m.idx[p]! + 1]!++;
   for (let c = 0; c < nCols; c++) ptr[c + 1]! += ptr[c]!;

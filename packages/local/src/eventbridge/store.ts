@@ -114,8 +114,8 @@ const BUS_NAME = /^[/.\-_A-Za-z0-9]{1,256}$/;
 const TARGET_ID = /^[.\-_A-Za-z0-9]{1,64}$/;
 const RULE_STATES = new Set(['ENABLED', 'DISABLED', 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS']);
 /** PutEvents limits: entries per request and total request size (256 KiB). */
-export const PUT_EVENTS_MAX_ENTRIES = 10;
-export const PUT_EVENTS_MAX_BYTES = 256 * 1024;
+const PUT_EVENTS_MAX_ENTRIES = 10;
+const PUT_EVENTS_MAX_BYTES = 256 * 1024;
 const MAX_TARGETS_PER_RULE = 5;
 /** Bus-to-bus forwarding depth before an event is dropped (guards against loops). */
 const MAX_BUS_HOPS = 5;

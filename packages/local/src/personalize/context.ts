@@ -45,7 +45,7 @@ export interface ServiceContext {
 }
 
 /** The member that holds each kind's ARN in requests and Describe/List output. */
-export const ARN_MEMBER: Readonly<Record<ResourceKind, string>> = {
+const ARN_MEMBER: Readonly<Record<ResourceKind, string>> = {
   'dataset-group': 'datasetGroupArn',
   schema: 'schemaArn',
   dataset: 'datasetArn',
@@ -67,7 +67,7 @@ const NAME_MEMBER: Partial<Record<ResourceKind, string>> = {
 };
 
 /** Statuses during which a create is still running. */
-export const PENDING_STATUSES: ReadonlySet<string> = new Set([Status.createPending, Status.createInProgress, Status.createStopping]);
+const PENDING_STATUSES: ReadonlySet<string> = new Set([Status.createPending, Status.createInProgress, Status.createStopping]);
 export const DELETING_STATUSES: ReadonlySet<string> = new Set([Status.deletePending, Status.deleteInProgress]);
 
 /** The Describe shape: name, ARN, kind-specific members, status, failureReason, times. */
@@ -138,10 +138,6 @@ export function pendingLimitMessage(limit: number): string {
 
 export function isPending(resource: Resource): boolean {
   return PENDING_STATUSES.has(resource.status ?? '');
-}
-
-export function parentOf(resource: Resource, member: string): string {
-  return resource.fields[member] as string;
 }
 
 /** Latest ACTIVE version of a solution: the base of an UPDATE and the target of `$LATEST`. */

@@ -33,7 +33,7 @@ export interface StatusSlot {
   write(resource: Resource, status: string, failureReason?: string): void;
 }
 
-export const OWN_STATUS: StatusSlot = {
+const OWN_STATUS: StatusSlot = {
   read: (resource) => resource.status,
   write: (resource, status, failureReason) => {
     resource.status = status;

@@ -5,7 +5,7 @@
 import { InvalidNextTokenError } from './errors';
 import { type Json, optionalInteger, optionalString } from './input';
 
-export const MAX_PAGE_SIZE = 100;
+const MAX_PAGE_SIZE = 100;
 
 interface TokenContent {
   readonly offset: number;

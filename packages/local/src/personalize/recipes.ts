@@ -15,7 +15,7 @@ export const RecipeType = {
 } as const;
 export type RecipeType = (typeof RecipeType)[keyof typeof RecipeType];
 
-export type Domain = 'ECOMMERCE' | 'VIDEO_ON_DEMAND';
+type Domain = 'ECOMMERCE' | 'VIDEO_ON_DEMAND';
 
 export interface RecipeInfo {
   readonly name: string;

@@ -6,9 +6,9 @@ import { InvalidInputError } from './errors';
 import { clip } from '../errors';
 
 const PRIMITIVES = new Set(['float', 'double', 'int', 'long', 'string', 'boolean', 'null']);
-export const MAX_SCHEMA_LENGTH = 20_000;
+const MAX_SCHEMA_LENGTH = 20_000;
 
-export const DATASET_TYPES = ['INTERACTIONS', 'ITEMS', 'USERS', 'ACTIONS', 'ACTION_INTERACTIONS'] as const;
+const DATASET_TYPES = ['INTERACTIONS', 'ITEMS', 'USERS', 'ACTIONS', 'ACTION_INTERACTIONS'] as const;
 export type DatasetTypeName = (typeof DATASET_TYPES)[number];
 
 interface SchemaField {

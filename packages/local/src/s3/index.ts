@@ -72,7 +72,6 @@ export async function createLocalS3(options: LocalS3Options): Promise<LocalS3> {
 }
 
 export { S3Error } from './errors';
-export { assertBucketName, assertObjectKey } from './names';
-export { encodeEventKey, type CreatedObject, type ObjectCreatedEventName, type ObjectCreatedFilter, type ObjectCreatedListener } from './notifications';
-export { MIN_PART_SIZE, S3Store, type BucketRecord, type ObjectRecord } from './store';
+export { encodeEventKey, type ObjectCreatedEventName, type ObjectCreatedFilter, type ObjectCreatedListener } from './notifications';
+export { MIN_PART_SIZE, type BucketRecord, type ObjectRecord } from './store';
 export { S3WireService } from './service';

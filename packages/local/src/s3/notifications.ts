@@ -41,7 +41,7 @@ export function encodeEventKey(key: string): string {
   return encodeURIComponent(key).replace(/%2F/g, '/').replace(/%20/g, '+');
 }
 
-export function matchesFilter(filter: ObjectCreatedFilter, bucket: string, key: string): boolean {
+function matchesFilter(filter: ObjectCreatedFilter, bucket: string, key: string): boolean {
   if (filter.bucket !== undefined && filter.bucket !== bucket) return false;
   if (filter.prefix !== undefined && !key.startsWith(filter.prefix)) return false;
   if (filter.suffix !== undefined && !key.endsWith(filter.suffix)) return false;

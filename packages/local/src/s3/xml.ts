@@ -2,9 +2,9 @@
 import { XMLParser } from 'fast-xml-parser';
 import { malformedXml } from './errors';
 
-export const S3_XMLNS = 'http://s3.amazonaws.com/doc/2006-03-01/';
+const S3_XMLNS = 'http://s3.amazonaws.com/doc/2006-03-01/';
 
-export function escapeXml(value: string): string {
+function escapeXml(value: string): string {
   return value.replace(/[<>&'"\r]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 

@@ -75,10 +75,10 @@ export const queueNameFromArn = (arn: string): string | undefined => {
   return parts.length === 6 && parts[0] === 'arn' && parts[2] === 'sqs' ? parts[5] : undefined;
 };
 
-export const encodeReceiptHandle = (queueName: string, messageId: string): string =>
+const encodeReceiptHandle = (queueName: string, messageId: string): string =>
   Buffer.from(`${queueName}\n${messageId}\n${randomBytes(12).toString('hex')}`, 'utf8').toString('base64url');
 
-export function decodeReceiptHandle(handle: string): { queueName: string; messageId: string } {
+function decodeReceiptHandle(handle: string): { queueName: string; messageId: string } {
   const parts = Buffer.from(handle, 'base64url').toString('utf8').split('\n');
   if (parts.length !== 3 || !parts[0] || !parts[1]) {
     throw new SqsError('ReceiptHandleIsInvalid', `The input receipt handle "${handle}" is not a valid receipt handle.`, 'ReceiptHandleIsInvalid', 404);

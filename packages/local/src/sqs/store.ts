@@ -38,7 +38,7 @@ export const MOVE_TASK_STATUS = {
   cancelled: 'CANCELLED',
   failed: 'FAILED',
 } as const;
-export type MoveTaskStatus = (typeof MOVE_TASK_STATUS)[keyof typeof MOVE_TASK_STATUS];
+type MoveTaskStatus = (typeof MOVE_TASK_STATUS)[keyof typeof MOVE_TASK_STATUS];
 
 export interface MoveTask {
   readonly taskHandle: string;

@@ -9,7 +9,7 @@ import { CREATE_CHAIN, type ChainSpec, Status } from '../lifecycle';
 import { paginate } from '../pagination';
 import type { Resource } from '../store';
 
-export type Operation = (ctx: ServiceContext, input: Json) => Promise<Json> | Json;
+type Operation = (ctx: ServiceContext, input: Json) => Promise<Json> | Json;
 export type Operations = Readonly<Record<string, Operation>>;
 
 /** Inserts a resource in CREATE PENDING and drives it to ACTIVE, running `work` while IN_PROGRESS. */

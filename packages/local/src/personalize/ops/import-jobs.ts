@@ -16,7 +16,7 @@ export function checkS3Url(value: string, member: string): void {
 }
 
 /** The engine call behind an import job; also used to resume one after a restart. */
-export function importWork(ctx: ServiceContext) {
+function importWork(ctx: ServiceContext) {
   return async (job: Resource): Promise<void> => {
     const dataset = findResource(ctx, ResourceKind.dataset, job.fields['datasetArn'] as string);
     const schema = findResource(ctx, ResourceKind.schema, dataset.fields['schemaArn'] as string);
