@@ -16,9 +16,9 @@ interface VersionedDetail {
   readonly schemaVersion: number;
 }
 
-export interface EventSpec<S extends z.ZodObject> {
-  /** kebab-case; also the JSON Schema file name under `events/schemas/`. */
-  readonly name: string;
+export interface EventSpec<S extends z.ZodObject, N extends string = string> {
+  /** kebab-case; also the JSON Schema file name under `events/schemas/` and the tag of a parsed catalog event. */
+  readonly name: N;
   readonly source: string;
   readonly detailType: string;
   /** Bumped on any incompatible change to the detail; carried in `detail.schemaVersion`. */
@@ -40,8 +40,8 @@ export interface ParsedEvent<D> {
   readonly detail: D;
 }
 
-export interface EventDefinition<S extends z.ZodObject = z.ZodObject> {
-  readonly name: string;
+export interface EventDefinition<S extends z.ZodObject = z.ZodObject, N extends string = string> {
+  readonly name: N;
   readonly source: string;
   readonly detailType: string;
   readonly version: number;
@@ -60,7 +60,7 @@ export interface EventDefinition<S extends z.ZodObject = z.ZodObject> {
   pattern(detail?: Readonly<Record<string, unknown>>): BusPattern;
 }
 
-export function defineEvent<S extends z.ZodObject>(spec: EventSpec<S>): EventDefinition<S> {
+export function defineEvent<S extends z.ZodObject, const N extends string>(spec: EventSpec<S, N>): EventDefinition<S, N> {
   const wireSchema = spec.detail.extend({
     schemaVersion: z.literal(spec.version).describe('Catalog version of this detail'),
   }) as unknown as z.ZodType<Detail<S>>;

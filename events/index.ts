@@ -5,7 +5,17 @@
  */
 export { batchOutputReady } from './batch-output-ready';
 export { campaignDeployed } from './campaign-deployed';
-export { EVENT_CATALOG, findDefinition } from './catalog';
+export {
+  EVENT_CATALOG,
+  findDefinition,
+  isStatusChanged,
+  notSubscribed,
+  parseCatalogEvent,
+  type CatalogEvent,
+  type CatalogEventName,
+  type CatalogEventOf,
+  type StatusChangedCatalogEvent,
+} from './catalog';
 export {
   defineEvent,
   putEventsEntrySize,

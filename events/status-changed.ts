@@ -48,13 +48,24 @@ function statusChangedDetail<K extends ResourceKind>(kind: K) {
     });
 }
 
-function kebab(kind: string): string {
-  return kind.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-}
+/** Event names, spelled out so each is its own literal type (the tag of a parsed catalog event). */
+const STATUS_CHANGED_NAME = {
+  datasetGroup: 'dataset-group-status-changed',
+  dataset: 'dataset-status-changed',
+  datasetImportJob: 'dataset-import-job-status-changed',
+  eventTracker: 'event-tracker-status-changed',
+  filter: 'filter-status-changed',
+  solution: 'solution-status-changed',
+  solutionVersion: 'solution-version-status-changed',
+  campaign: 'campaign-status-changed',
+  batchInferenceJob: 'batch-inference-job-status-changed',
+  batchSegmentJob: 'batch-segment-job-status-changed',
+  recommender: 'recommender-status-changed',
+} as const satisfies Record<ResourceKind, string>;
 
 function defineStatusChanged<K extends ResourceKind>(kind: K) {
   return defineEvent({
-    name: `${kebab(kind)}-status-changed`,
+    name: STATUS_CHANGED_NAME[kind],
     source: EVENT_SOURCE.personalize,
     detailType: `${RESOURCE_KIND_LABEL[kind]} Status Changed`,
     version: 1,

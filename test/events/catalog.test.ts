@@ -6,6 +6,8 @@ import {
   EventTooLargeError,
   EventValidationError,
   findDefinition,
+  isStatusChanged,
+  parseCatalogEvent,
   pipelineFailed,
   pipelineRequested,
   RESOURCE_KINDS,
@@ -178,6 +180,35 @@ describe('Function: findDefinition', () => {
     expect(findDefinition(sqsRecord(JSON.stringify(event)))).toBe(statusChanged.datasetImportJob);
     expect(findDefinition({ source: 'aws.s3', 'detail-type': 'Object Created', detail: {} })).toBeUndefined();
     expect(findDefinition('nonsense')).toBeUndefined();
+  });
+});
+
+describe('Function: parseCatalogEvent', () => {
+  it('parses an SQS-wrapped event once into its name, envelope id and time, and validated detail', () => {
+    const event = delivered(statusChanged.datasetImportJob.entry({ ...statusDetail, resourceKind: 'datasetImportJob' }, BUS));
+    const parsed = parseCatalogEvent(sqsRecord(JSON.stringify(event)));
+    expect(parsed.name).toBe('dataset-import-job-status-changed');
+    expect(parsed.id).toBe('e0b6b7a8-0000-4000-8000-000000000001');
+    expect(parsed.time).toBe('2026-01-01T00:00:00Z');
+    expect(isStatusChanged(parsed)).toBe(true);
+    if (parsed.name !== 'dataset-import-job-status-changed') throw new Error('narrowing');
+    expect(parsed.detail).toMatchObject({ resourceKind: 'datasetImportJob', resourceArn: ARN, operation: 'create', schemaVersion: 1 });
+  });
+
+  it('tags every catalog event with its own name', () => {
+    const names = EVENT_CATALOG.map((d) => d.name);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('names the broken field of a known event, and says when no catalog event has the source and detail-type', () => {
+    const { runId, datasetGroupName, stage, resourceArn, requestedAt } = statusDetail;
+    const event = delivered(watchRequested.entry({ runId, datasetGroupName, stage, resourceKind: 'solutionVersion', resourceArn, requestedAt }, BUS));
+    (event.detail as { resourceArn: string }).resourceArn = 'not-an-arn';
+    expect(() => parseCatalogEvent(event)).toThrow(/Watch Requested.*detail\.resourceArn: /);
+    expect(() => parseCatalogEvent({ source: 'aws.s3', 'detail-type': 'Object Created', detail: {} })).toThrow(
+      'no event of the catalog has source "aws.s3" and detail-type "Object Created"',
+    );
+    expect(() => parseCatalogEvent(sqsRecord('{not json'))).toThrow(/body: is not valid JSON/);
   });
 });
 

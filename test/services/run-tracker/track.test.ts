@@ -2,11 +2,11 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from 
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { pipelineCompleted, pipelineFailed } from '@recops/events';
+import { pipelineCompleted, pipelineFailed, parseCatalogEvent } from '@recops/events';
 import { createObservability, runStateKey } from '@recops/core/runtime';
 import { emptyRunState } from '../../../services/run-tracker/state';
 import { readRunState, writeRunState } from '../../../services/run-tracker/store';
-import { trackEvent } from '../../../services/run-tracker/track';
+import { trackEvent as trackParsed } from '../../../services/run-tracker/track';
 import { seedExampleText } from '../../e2e/support/data';
 import { startTestCloud, type TestCloud } from '../../e2e/support/local';
 import { emfDocuments } from '../../support/emf';
@@ -19,6 +19,9 @@ const outcomeMetric = (name: string) => ({
   stage: 'test',
   [name]: 1,
 });
+
+/** The handler's path: one parse of the raw event, then the logic. */
+const trackEvent = (event: unknown, ...rest: Parameters<typeof trackParsed> extends [unknown, ...infer R] ? R : never) => trackParsed(parseCatalogEvent(event), ...rest);
 
 describe('Service: run-tracker', () => {
   let test: TestCloud;
@@ -138,9 +141,13 @@ describe('Service: run-tracker', () => {
     expect((await readRunState(test.clients.s3, test.bucket, key))?.state.updatedAt).toBe('a');
   });
 
-  it('rejects an event it does not subscribe to', async () => {
-    await expect(
-      trackEvent({ source: 'aws.s3', 'detail-type': 'Object Created', detail: {} }, 'm-x', { s3: test.clients.s3, eventBridge }, settings()),
-    ).rejects.toThrow('detail-type: is not an event the run tracker subscribes to');
+  it('rejects a catalog event it does not subscribe to, and an event outside the catalog', async () => {
+    const completed = parseCatalogEvent({ source: pipelineCompleted.source, 'detail-type': pipelineCompleted.detailType, detail: { runId: 'run-x', datasetGroupName: 'group', stage: 'test', resourceArn: 'arn:aws:personalize:us-east-1:000000000000:dataset-group/group', startedAt: '2026-01-01T00:00:00.000Z', completedAt: '2026-01-01T01:00:00.000Z', resources: [], schemaVersion: 1 } });
+    await expect(trackParsed(completed, 'm-x', { s3: test.clients.s3, eventBridge }, settings())).rejects.toThrow(
+      'detail-type: is not an event the run tracker subscribes to',
+    );
+    expect(() => parseCatalogEvent({ source: 'aws.s3', 'detail-type': 'Object Created', detail: {} })).toThrow(
+      'detail-type: no event of the catalog has source "aws.s3" and detail-type "Object Created"',
+    );
   });
 });

@@ -89,7 +89,7 @@ function invocationContext(observability: Observability, lambdaContext: Context,
  * @example
  * export const main = createSqsHandler({
  *   serviceName: 'run-tracker',
- *   processRecord: (record, ctx) => trackRun(findDefinition(record), ctx.clients.s3, …),
+ *   processRecord: (record, ctx) => trackEvent(parseCatalogEvent(record), record.messageId, ctx.clients, …),
  * });
  */
 export function createSqsHandler(options: SqsHandlerOptions) {
