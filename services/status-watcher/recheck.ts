@@ -65,7 +65,8 @@ function parseWatchRecord(record: { readonly body: string }): Watch {
       ...(parsed.checkAt !== undefined && { checkAt: parsed.checkAt }),
     };
   }
-  return { detail: watchRequested.parse(record), attempt: 0 };
+  // The body is read once; only unreadable JSON goes back to the catalog, which names the problem.
+  return { detail: watchRequested.parse(body ?? record), attempt: 0 };
 }
 
 /** The message carrying `next` (its attempt is the number of checks made so far). */

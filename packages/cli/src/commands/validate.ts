@@ -44,7 +44,7 @@ function meaningOf(token: string): string {
 }
 
 /** Every placeholder in any string of the file (keys included), with the path of the value holding it. */
-function findPlaceholders(value: unknown, path: PropertyKey[] = []): FileIssue[] {
+export function findPlaceholders(value: unknown, path: PropertyKey[] = []): FileIssue[] {
   const issues: FileIssue[] = [];
   const report = (token: string, at: PropertyKey[]): void => {
     issues.push({

@@ -38,7 +38,7 @@ export function chainEventOf(entry: EventLogEntry): ChainEvent | undefined {
 }
 
 /** `arn:aws:personalize:<region>:<account>:solution-version/x/abc` → `solution-version/x/abc`. */
-function resourceOfArn(arn: string): string {
+export function resourceOfArn(arn: string): string {
   const parts = arn.split(':');
   return parts.length >= 6 ? parts.slice(5).join(':') : arn;
 }
