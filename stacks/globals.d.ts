@@ -57,6 +57,7 @@ declare global {
         };
       }
 
+      // biome-ignore lint/suspicious/noShadowRestrictedNames: SST's own name, sst.aws.Function
       class Function {
         constructor(name: string, args: FunctionArgs);
         readonly arn: $util.Output<string>;
@@ -298,7 +299,7 @@ declare global {
 
   interface SstConfig {
     app(input: { stage: string }): SstApp | Promise<SstApp>;
-    run(): Promise<Record<string, unknown> | void>;
+    run(): Promise<Record<string, unknown> | undefined>;
   }
 
   const $app: Readonly<{

@@ -20,12 +20,12 @@ export interface SchemaRegistryResources {
 }
 
 /** `recops.pipeline@PipelineCompleted`: the `<source>@<DetailType>` form EventBridge's own schemas use. */
-export function registrySchemaName(definition: Pick<EventDefinition, 'source' | 'detailType'>): string {
+function registrySchemaName(definition: Pick<EventDefinition, 'source' | 'detailType'>): string {
   return `${definition.source}@${definition.detailType.replace(/[^A-Za-z0-9]/g, '')}`;
 }
 
 /** The event (envelope with its source, detail-type and the catalog's detail schema) as draft-4 JSON Schema. */
-export function registrySchemaContent(definition: EventDefinition): Record<string, unknown> {
+function registrySchemaContent(definition: EventDefinition): Record<string, unknown> {
   // `input` mode: fields with defaults stay optional, so a consumer's validator accepts every valid publish.
   const detail = z.toJSONSchema(definition.detailSchema, { io: 'input', target: 'draft-04' }) as Record<string, unknown>;
   delete detail.$schema;

@@ -93,7 +93,7 @@ describe('Function: importDataset', () => {
         { name: 'PRICE', type: ['null', 'double'] },
       ],
     });
-    const run = (body: string) =>
+    const run = (_body: string) =>
       engine.importDataset({ datasetGroupArn: DG, datasetArn: datasetArn('ITEMS'), datasetType: 'ITEMS', schema, dataLocation: 's3://b/items.csv', importMode: 'FULL' }).then(
         () => 'ok',
         (e: Error) => e.message,

@@ -11,10 +11,10 @@ import type { Clients } from '@recops/core/runtime';
 import { networkProblem, TargetError, UsageError } from './errors';
 
 /** What `recops local` leaves in its data directory while it runs, so other commands find it. */
-export const CLOUD_FILE = 'cloud.json';
-export const DEFAULT_DATA_DIR = '.recops';
+const CLOUD_FILE = 'cloud.json';
+const DEFAULT_DATA_DIR = '.recops';
 /** Where `sst deploy` writes the stage's outputs (the object `sst.config.ts`'s run() returns). */
-export const DEFAULT_OUTPUTS_FILE = join('.sst', 'outputs.json');
+const DEFAULT_OUTPUTS_FILE = join('.sst', 'outputs.json');
 
 /**
  * Stages treated as production (cleanup refuses them): the list `stacks/config.ts` deploys with

@@ -168,14 +168,14 @@ function itemProblem(item: string, spec: FieldSpec, where: string): string | und
     if (problem) return problem;
   }
   if (bounds.length === 2) {
-    const [from, to] = bounds.map((b) => valueOf(b, spec));
+    const [from, to] = bounds.map((b) => fieldValue(b, spec));
     if ((from ?? 0) > (to ?? 0)) return `${where}: range "${range}" starts after it ends`;
   }
   return undefined;
 }
 
 function valueProblem(value: string, spec: FieldSpec, where: string): string | undefined {
-  if (spec.names && spec.names.includes(value.toUpperCase())) return undefined;
+  if (spec.names?.includes(value.toUpperCase())) return undefined;
   return numberProblem(value, spec, where);
 }
 
@@ -189,7 +189,7 @@ function numberProblem(value: string, spec: FieldSpec, where: string): string | 
   return undefined;
 }
 
-function valueOf(value: string, spec: FieldSpec): number {
+function fieldValue(value: string, spec: FieldSpec): number {
   const named = spec.names?.indexOf(value.toUpperCase()) ?? -1;
   return named >= 0 ? named + spec.min : Number(value);
 }

@@ -51,7 +51,7 @@ export function userQuery(group: DatasetGroup, model: Model, userId: string | un
       const item = items[row] ?? -1;
       if (item < 0) return;
       const fromEnd = rows.length - 1 - p;
-      const boost = fromEnd < RECENT_EVENTS ? RECENT_BOOST * Math.pow(0.85, fromEnd) : 0;
+      const boost = fromEnd < RECENT_EVENTS ? RECENT_BOOST * 0.85 ** fromEnd : 0;
       history.set(item, (history.get(item) ?? 0) + 1 + boost);
       sequence.push(item);
       if (row >= model.info.tableRows) historyChanged = true;

@@ -60,7 +60,7 @@ export function generateSynthetic(opts: SyntheticOptions): SyntheticData {
   for (let i = 0; i < opts.items; i++) byGenre[genreOfItem(i)]!.push(i);
   const cumulative = byGenre.map((items) => {
     let acc = 0;
-    return items.map((_, rank) => (acc += 1 / Math.pow(rank + 3, 0.9)));
+    return items.map((_, rank) => (acc += 1 / (rank + 3) ** 0.9));
   });
   const pick = (g: number): number => {
     const cum = cumulative[g]!;

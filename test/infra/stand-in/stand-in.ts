@@ -87,7 +87,10 @@ function useArgs(api: string, args: unknown): void {
   const walk = (path: string, value: unknown): void => {
     use(path);
     if (OPAQUE_PATHS.has(path)) return;
-    if (value instanceof StandInOutput) return walk(path, value.value);
+    if (value instanceof StandInOutput) {
+      walk(path, value.value);
+      return;
+    }
     if (Array.isArray(value)) {
       for (const item of value) walk(`${path}[]`, item);
       return;

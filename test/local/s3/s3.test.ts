@@ -27,8 +27,8 @@ import {
   NoSuchUpload,
   PutBucketNotificationConfigurationCommand,
   PutObjectCommand,
-  S3Client,
-  S3ServiceException,
+  type S3Client,
+  type S3ServiceException,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import type { S3Event } from 'aws-lambda';

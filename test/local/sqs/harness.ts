@@ -58,4 +58,3 @@ export async function startBus(dataDir: string): Promise<BusHarness> {
   };
 }
 
-export const startSqs = startBus;

@@ -33,7 +33,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientConfig, startSqs, tempDir, type SqsHarness } from './harness';
+import { clientConfig, startBus, tempDir, type SqsHarness } from './harness';
 
 describe('Service: local SQS (JSON 1.0, SDK v3)', () => {
   let dir: Awaited<ReturnType<typeof tempDir>>;
@@ -42,7 +42,7 @@ describe('Service: local SQS (JSON 1.0, SDK v3)', () => {
 
   beforeAll(async () => {
     dir = await tempDir('recops-sqs-');
-    cloud = await startSqs(dir.dir);
+    cloud = await startBus(dir.dir);
     sqs = new SQSClient(clientConfig(cloud.endpoint));
   });
 
@@ -302,7 +302,7 @@ describe('Service: local SQS persistence', () => {
   it('keeps queued, delayed and in-flight messages across a restart', async () => {
     const dir = await tempDir('recops-sqs-restart-');
     try {
-      let cloud = await startSqs(dir.dir);
+      let cloud = await startBus(dir.dir);
       let sqs = new SQSClient(clientConfig(cloud.endpoint));
       const url = (await sqs.send(new CreateQueueCommand({ QueueName: 'durable' }))).QueueUrl!;
       await sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: [{ Id: 'a', MessageBody: 'a' }, { Id: 'b', MessageBody: 'b' }] }));
@@ -311,7 +311,7 @@ describe('Service: local SQS persistence', () => {
       sqs.destroy();
       await cloud.close();
 
-      cloud = await startSqs(dir.dir);
+      cloud = await startBus(dir.dir);
       sqs = new SQSClient(clientConfig(cloud.endpoint));
       const url2 = (await sqs.send(new GetQueueUrlCommand({ QueueName: 'durable' }))).QueueUrl!;
       const bodies: string[] = [];

@@ -11,7 +11,7 @@ import { resolveTarget, type Target, type TargetOptions } from '../target';
 import { targetOptionsOf, withTargetOptions } from './target-options';
 
 /** `GENRES=Action,Comedy` → `{ GENRES: '"Action","Comedy"' }`; a value already in quotes is kept. */
-export function filterValuesOf(pairs: readonly string[]): Record<string, string> {
+function filterValuesOf(pairs: readonly string[]): Record<string, string> {
   const values: Record<string, string> = {};
   for (const pair of pairs) {
     const at = pair.indexOf('=');

@@ -29,10 +29,10 @@ import { CliError } from '../errors';
 import type { Target } from '../target';
 import { listAll, listCampaigns, listEventTrackers, listFilters, listSolutions, type Named } from './lookup';
 
-export const CLEANUP_KINDS = ['schedule', 'campaign', 'recommender', 'filter', 'eventTracker', 'solution', 'dataset', 'schema', 'datasetGroup'] as const;
-export type CleanupKind = (typeof CLEANUP_KINDS)[number];
+const CLEANUP_KINDS = ['schedule', 'campaign', 'recommender', 'filter', 'eventTracker', 'solution', 'dataset', 'schema', 'datasetGroup'] as const;
+type CleanupKind = (typeof CLEANUP_KINDS)[number];
 
-export interface CleanupItem {
+interface CleanupItem {
   readonly kind: CleanupKind;
   readonly name: string;
   readonly arn: string;
@@ -56,7 +56,7 @@ const LABEL: Readonly<Record<CleanupKind, string>> = {
   datasetGroup: 'dataset group',
 };
 
-export function labelOf(kind: CleanupKind): string {
+function labelOf(kind: CleanupKind): string {
   return LABEL[kind];
 }
 

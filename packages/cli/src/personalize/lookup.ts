@@ -25,7 +25,7 @@ export async function listAll<T>(fetch: (nextToken: string | undefined) => Promi
   return all;
 }
 
-export function namesFor(target: Target, name: string): string[] {
+function namesFor(target: Target, name: string): string[] {
   return [name, `${target.stage}-${name}`, `${target.stage}_${name}`];
 }
 
@@ -45,7 +45,7 @@ function pickNamed<T extends Named>(target: Target, what: string, name: string, 
   return match;
 }
 
-export async function listDatasetGroups(personalize: PersonalizeClient): Promise<Named[]> {
+async function listDatasetGroups(personalize: PersonalizeClient): Promise<Named[]> {
   return listAll(async (nextToken) => {
     const page = await personalize.send(new ListDatasetGroupsCommand({ maxResults: 100, nextToken }));
     return {

@@ -20,7 +20,7 @@ export const MOVIELENS_LAYOUT = {
   mlCsv: 'MovieLens latest/20M/25M (ratings.csv, movies.csv)',
   hetrec: 'HetRec 2011 (user_ratedmovies-timestamps.dat, movies.dat, movie_genres.dat)',
 } as const;
-export type MovieLensLayout = keyof typeof MOVIELENS_LAYOUT;
+type MovieLensLayout = keyof typeof MOVIELENS_LAYOUT;
 
 export interface Rating {
   readonly userId: string;
@@ -30,7 +30,7 @@ export interface Rating {
   readonly timestamp: number;
 }
 
-export interface Movie {
+interface Movie {
   readonly itemId: string;
   readonly genres: readonly string[];
   readonly year?: number;
@@ -51,7 +51,7 @@ interface LayoutFiles {
 }
 
 /** The ML-100K genre columns of u.item, in order (used when u.genre is absent). */
-export const ML100K_GENRES = [
+const ML100K_GENRES = [
   'unknown', 'Action', 'Adventure', 'Animation', "Children's", 'Comedy', 'Crime', 'Documentary', 'Drama', 'Fantasy',
   'Film-Noir', 'Horror', 'Musical', 'Mystery', 'Romance', 'Sci-Fi', 'Thriller', 'War', 'Western',
 ] as const;

@@ -61,14 +61,14 @@ export interface RunReport {
 }
 
 /** Metrics compared in the models table (GetSolutionMetrics names). */
-export const REPORT_METRICS = [
+const REPORT_METRICS = [
   ['normalized_discounted_cumulative_gain_at_10', 'NDCG@10'],
   ['precision_at_10', 'precision@10'],
   ['mean_reciprocal_rank_at_25', 'MRR@25'],
   ['coverage', 'coverage'],
 ] as const;
 
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 }
 
@@ -84,7 +84,7 @@ function secondsText(ms: number): string {
 }
 
 /** The Gantt chart: one row per step, bars from its watch request to its terminal status. */
-export function ganttSvg(report: RunReport): string {
+function ganttSvg(report: RunReport): string {
   const rowHeight = 24;
   const labelWidth = 330;
   const chartWidth = 620;

@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { parseParameterFileText, resolvePlan } from '@recops/core';
 import { describeEvent, type ChainEvent } from '../demo/timeline';
@@ -21,13 +21,13 @@ import { formatSteps, summarizeRun } from './steps';
 /** The CSV folders of the documented layout (`train/<dsg>/<type>/part-*.csv`). */
 const CSV_FOLDERS = ['interactions', 'items', 'users', 'actions', 'action_interactions', 'item_interactions'];
 
-export interface Upload {
+interface Upload {
   readonly local: string;
   readonly key: string;
 }
 
 /** The CSVs beside the file (and in the dataset folders) that go to `train/<dsg>/`. */
-export async function csvUploads(dataDir: string, prefix: string): Promise<Upload[]> {
+async function csvUploads(dataDir: string, prefix: string): Promise<Upload[]> {
   const uploads: Upload[] = [];
   const entries = await readdir(dataDir, { withFileTypes: true });
   for (const entry of entries) {

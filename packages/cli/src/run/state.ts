@@ -7,7 +7,7 @@ import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { Target } from '../target';
 import { CliError } from '../errors';
 
-export interface TrackedResource {
+interface TrackedResource {
   readonly kind: string;
   readonly status: string;
   readonly failureReason?: string;

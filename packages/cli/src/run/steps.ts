@@ -6,7 +6,7 @@
 import type { ChainEvent } from '../demo/timeline';
 import { resourceOfArn } from '../demo/timeline';
 
-export interface RunStep {
+interface RunStep {
   readonly arn: string;
   readonly kind: string;
   /** `solution-version/x/abc` */
@@ -19,7 +19,7 @@ export interface RunStep {
   readonly failureReason?: string;
 }
 
-export interface RunMilestone {
+interface RunMilestone {
   readonly at: number;
   readonly detailType: string;
   readonly detail: Readonly<Record<string, unknown>>;
@@ -56,7 +56,7 @@ const MILESTONES = new Set([
  */
 const OCCURRED_FIELDS = ['observedAt', 'completedAt', 'failedAt', 'promotedAt', 'rejectedAt', 'deployedAt', 'readyAt', 'publishedAt', 'retryingAt', 'requestedAt', 'firedAt'];
 
-export function occurredAt(event: ChainEvent): number {
+function occurredAt(event: ChainEvent): number {
   for (const field of OCCURRED_FIELDS) {
     const value = event.detail[field];
     const at = typeof value === 'string' ? Date.parse(value) : Number.NaN;

@@ -217,7 +217,7 @@ function compileCondition(
     const negate = condition.operator === FilterOperator.notIn;
     return (id, scope) => {
       const have = lookup(id, field, scope);
-      const found = have !== undefined && have.some((v) => set.has(String(v)));
+      const found = have?.some((v) => set.has(String(v))) === true;
       return negate ? !found : found;
     };
   }

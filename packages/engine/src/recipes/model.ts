@@ -203,7 +203,7 @@ export class SimsModel extends Model {
 
   /** Related items of the query item (or of the user's most weighted recent item). */
   scores(q: ModelQuery): Float32Array | undefined {
-    let item = q.itemCode;
+    const item = q.itemCode;
     if (item === undefined) {
       // Without an item, relate to the user's history as a whole (summed neighbourhoods).
       if (q.history.size === 0) return undefined;

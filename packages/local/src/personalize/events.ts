@@ -4,7 +4,7 @@
  */
 import { EngineInputError, type InteractionEvent } from '@recops/engine';
 import { ResourceKind } from './arns';
-import { type ServiceContext } from './context';
+import type { ServiceContext } from './context';
 import { InvalidInputError, ResourceInUseError, ResourceNotFoundError } from './errors';
 import { type Json, checkArn, requireString } from './input';
 import { Status } from './lifecycle';

@@ -58,6 +58,7 @@ export function subStatus(member: string): StatusSlot {
 }
 
 /** Runs while the chain's next-to-last state is current; its result is applied with the final state. */
+// biome-ignore lint/suspicious/noConfusingVoidType: most work applies nothing and returns void
 export type ChainWork = (resource: Resource) => Promise<((resource: Resource) => void) | void>;
 
 export interface ChainSpec {
@@ -138,6 +139,8 @@ export class Lifecycle {
         const current = states[index] as string;
         const next = states[index + 1] as string;
         const isWorkStep = index === states.length - 2;
+        // biome-ignore lint/suspicious/noConfusingVoidType: what ChainWork resolves to
+        // biome-ignore lint/complexity/noUselessUndefinedInitialization: read after the loop even when no work ran
         let apply: ((resource: Resource) => void) | void = undefined;
         if (!(await this.step())) return;
         if (isWorkStep && spec.work !== undefined) {

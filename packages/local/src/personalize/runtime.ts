@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { EngineInputError, type FilterRef, type ScoredItem } from '@recops/engine';
 import { ResourceKind } from './arns';
-import { type ServiceContext } from './context';
+import type { ServiceContext } from './context';
 import { InvalidInputError, ResourceNotFoundError } from './errors';
 import { type Json, checkArn, optionalInteger, optionalString, optionalStringMap, requireString, requireStringList } from './input';
 import { Status } from './lifecycle';

@@ -34,7 +34,7 @@ const FIELDS: readonly FieldRule[] = [
   { name: 'Year', min: 1970, max: 2199, extras: '' },
 ];
 
-function valueOf(token: string, rule: FieldRule): number | undefined {
+function fieldValue(token: string, rule: FieldRule): number | undefined {
   const named = rule.names?.indexOf(token.toUpperCase()) ?? -1;
   if (named >= 0) return named + 1;
   if (!/^\d+$/.test(token)) return undefined;
@@ -55,23 +55,23 @@ function validateField(text: string, rule: FieldRule, expression: string): void 
     if (rule.extras.includes('L') && (item === 'L' || (rule.name === 'Day-of-month' && item === 'LW'))) continue;
     if (rule.extras.includes('L') && rule.name === 'Day-of-month' && /^L-\d+$/.test(item)) continue;
     if (rule.extras.includes('W') && /^\d+W$/.test(item)) {
-      if (valueOf(item.slice(0, -1), rule) === undefined) fail(`has an out-of-range day in ${item}`);
+      if (fieldValue(item.slice(0, -1), rule) === undefined) fail(`has an out-of-range day in ${item}`);
       continue;
     }
     if (rule.extras.includes('L') && rule.name === 'Day-of-week' && /^\w+L$/.test(item)) {
-      if (valueOf(item.slice(0, -1), rule) === undefined) fail(`has an invalid day in ${item}`);
+      if (fieldValue(item.slice(0, -1), rule) === undefined) fail(`has an invalid day in ${item}`);
       continue;
     }
     if (rule.extras.includes('#') && item.includes('#')) {
       const [day = '', nth = ''] = item.split('#');
-      if (valueOf(day, rule) === undefined || !/^[1-5]$/.test(nth)) fail(`needs <day>#<1-5>, got ${item}`);
+      if (fieldValue(day, rule) === undefined || !/^[1-5]$/.test(nth)) fail(`needs <day>#<1-5>, got ${item}`);
       continue;
     }
     const [range = '', step, extra] = item.split('/');
     if (extra !== undefined || (step !== undefined && !/^\d+$/.test(step)) || step === '0') fail(`has an invalid step in ${item}`);
     if (range === '*') continue;
     const [from = '', to, more] = range.split('-');
-    if (more !== undefined || valueOf(from, rule) === undefined || (to !== undefined && valueOf(to, rule) === undefined)) {
+    if (more !== undefined || fieldValue(from, rule) === undefined || (to !== undefined && fieldValue(to, rule) === undefined)) {
       fail(`must use values ${rule.min}-${rule.max}${rule.names ? ` or ${rule.names[0]}-${rule.names[rule.names.length - 1]}` : ''}, got ${item}`);
     }
   }

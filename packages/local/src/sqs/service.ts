@@ -21,6 +21,7 @@ const CONTENT_TYPE = 'application/x-amz-json-1.0';
 const BATCH_ID = /^[A-Za-z0-9_-]{1,80}$/;
 /** Characters SQS accepts in a message body (XML 1.0 character set). */
 // eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the characters SQS accepts in a body, tab/LF/CR included
 const INVALID_BODY_CHAR = /[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 
 type Json = Record<string, unknown>;

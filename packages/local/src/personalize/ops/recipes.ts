@@ -1,6 +1,6 @@
 /** ListRecipes / DescribeRecipe over the service-owned catalog. */
 import { recipeArn } from '../arns';
-import { type ServiceContext } from '../context';
+import type { ServiceContext } from '../context';
 import { ResourceNotFoundError } from '../errors';
 import { optionalEnum, requireArn, type Json } from '../input';
 import { paginate } from '../pagination';

@@ -1,5 +1,5 @@
 /** TagResource / UntagResource / ListTagsForResource, for every resource the store holds. */
-import { type ServiceContext } from '../context';
+import type { ServiceContext } from '../context';
 import { InvalidInputError, ResourceNotFoundError, TooManyTagKeysError, TooManyTagsError } from '../errors';
 import { MAX_TAGS, readTags, requireArn, type Json } from '../input';
 import type { Resource } from '../store';
