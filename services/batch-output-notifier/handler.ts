@@ -4,7 +4,7 @@
  * the job's output is complete; see notify.ts.
  */
 import type { Context, S3Event, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { batchInferenceJobStatusChanged, batchSegmentJobStatusChanged } from '@recops/events';
+import { notSubscribed, parseCatalogEvent } from '@recops/events';
 import { createHandler, createSqsHandler, type InvocationContext } from '@recops/core/runtime';
 import { onJobActive, onOutputObject, type NotifierDependencies, type OutputCheck } from './notify';
 
@@ -28,8 +28,11 @@ function log(ctx: InvocationContext, check: OutputCheck, where: Record<string, u
 const onStatusChanged = createSqsHandler({
   serviceName: 'batch-output-notifier',
   processRecord: async (record, ctx) => {
-    const definition = batchSegmentJobStatusChanged.matches(record) ? batchSegmentJobStatusChanged : batchInferenceJobStatusChanged;
-    const detail = definition.parse(record);
+    const event = parseCatalogEvent(record);
+    if (event.name !== 'batch-inference-job-status-changed' && event.name !== 'batch-segment-job-status-changed') {
+      throw notSubscribed(event, 'batch-output-notifier');
+    }
+    const { detail } = event;
     if (detail.status !== 'ACTIVE') return;
     log(ctx, await onJobActive(detail.resourceKind, detail.resourceArn, dependencies(ctx, record.messageId)), { messageId: record.messageId });
   },

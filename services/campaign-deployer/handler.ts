@@ -1,6 +1,6 @@
 /** campaign-deployer: Solution Version Promoted → create/update campaigns; Campaign Status Changed ACTIVE → Campaign Deployed. */
 import type { SQSRecord } from 'aws-lambda';
-import { campaignStatusChanged, solutionVersionPromoted } from '@recops/events';
+import { notSubscribed, parseCatalogEvent, type CatalogEvent } from '@recops/events';
 import { createSqsHandler, MetricUnit, type RecordContext } from '@recops/core/runtime';
 import { onCampaignActive, onPromoted, type DeployerDependencies, type DeployReport } from './deploy';
 
@@ -16,18 +16,23 @@ function dependencies(record: SQSRecord, ctx: RecordContext): DeployerDependenci
   };
 }
 
-async function route(record: SQSRecord, ctx: RecordContext): Promise<DeployReport | undefined> {
-  if (campaignStatusChanged.matches(record)) {
-    const detail = campaignStatusChanged.parse(record);
-    return detail.status === 'ACTIVE' ? onCampaignActive(detail, detail.resourceArn, detail.operation, dependencies(record, ctx)) : undefined;
+async function route(event: CatalogEvent, deps: DeployerDependencies): Promise<DeployReport | undefined> {
+  switch (event.name) {
+    case 'campaign-status-changed': {
+      const { detail } = event;
+      return detail.status === 'ACTIVE' ? onCampaignActive(detail, detail.resourceArn, detail.operation, deps) : undefined;
+    }
+    case 'solution-version-promoted':
+      return onPromoted(event.detail, deps);
+    default:
+      throw notSubscribed(event, 'campaign-deployer');
   }
-  return onPromoted(solutionVersionPromoted.parse(record), dependencies(record, ctx));
 }
 
 export const main = createSqsHandler({
   serviceName: 'campaign-deployer',
   processRecord: async (record, ctx) => {
-    const report = await route(record, ctx);
+    const report = await route(parseCatalogEvent(record), dependencies(record, ctx));
     if (report === undefined) return;
     ctx.metrics.addMetric('CampaignDeploymentsRequested', MetricUnit.Count, report.requested.length);
     ctx.metrics.addMetric('CampaignsDeployed', MetricUnit.Count, report.deployed.length);

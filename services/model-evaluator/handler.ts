@@ -1,5 +1,5 @@
 /** model-evaluator: Solution Version Status Changed ACTIVE → Solution Metrics Published (+ EMF), then Promoted or Rejected. */
-import { solutionVersionStatusChanged } from '@recops/events';
+import { notSubscribed, parseCatalogEvent } from '@recops/events';
 import { createSqsHandler, MetricUnit, STAGE_DIMENSION, type Metrics } from '@recops/core/runtime';
 import { onVersionActive } from './evaluate';
 
@@ -20,7 +20,9 @@ export function emitSolutionMetrics(metrics: Metrics, stage: string, datasetGrou
 export const main = createSqsHandler({
   serviceName: 'model-evaluator',
   processRecord: async (record, ctx) => {
-    const detail = solutionVersionStatusChanged.parse(record);
+    const event = parseCatalogEvent(record);
+    if (event.name !== 'solution-version-status-changed') throw notSubscribed(event, 'model-evaluator');
+    const { detail } = event;
     if (detail.status !== 'ACTIVE') return;
     const report = await onVersionActive(detail, detail.resourceArn, {
       personalize: ctx.clients.personalize,
