@@ -28,7 +28,7 @@ export function outputFolder(outputPath: string): S3Url {
 }
 
 /** Stable id of an output folder (a hash: folder URLs may be longer than a key segment allows). */
-export function outputId(folder: S3Url): string {
+function outputId(folder: S3Url): string {
   return createHash('sha256').update(`s3://${folder.bucket}/${folder.key}`).digest('hex').slice(0, 40);
 }
 

@@ -58,6 +58,7 @@ function isS3Event(event: SQSEvent | S3Event): event is S3Event {
   return (event.Records?.[0] as { eventSource?: string } | undefined)?.eventSource === 'aws:s3';
 }
 
+// biome-ignore lint/suspicious/noConfusingVoidType: the S3 door answers nothing, the queue door a batch response
 export async function main(event: SQSEvent | S3Event, context: Context): Promise<SQSBatchResponse | void> {
   if (isS3Event(event)) return onObjectCreated(event, context);
   return onStatusChanged(event as SQSEvent, context);

@@ -13,7 +13,7 @@ import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/clie
 import { batchOutputReady } from '@recops/events';
 import { describeBatchJob, type BatchJobKind } from '@recops/core/ops';
 import { claimKey, claimOnce, publish } from '@recops/core/runtime';
-import { baseName, inputObjects, listKeys, outputFolder, readBatchJobRecord, type BatchJobRecord, type S3Url } from '../batch-records';
+import { baseName, inputObjects, listKeys, outputFolder, readBatchJobRecord, type BatchJobRecord, } from '../batch-records';
 
 export interface NotifierDependencies {
   readonly personalize: PersonalizeClient;
@@ -27,8 +27,8 @@ export interface NotifierDependencies {
 }
 
 /** The marker and manifest names, beside the output objects. */
-export const CHECK_FILE = '_CHECK';
-export const MANIFEST_FILE = 'manifest.json';
+const CHECK_FILE = '_CHECK';
+const MANIFEST_FILE = 'manifest.json';
 
 export type OutputCheck =
   | { readonly outcome: 'ready'; readonly jobName: string; readonly check: string }
@@ -54,7 +54,7 @@ export async function onJobActive(kind: BatchJobKind, jobArn: string, deps: Noti
   return checkOutput(record, deps);
 }
 
-export async function checkOutput(record: BatchJobRecord, deps: NotifierDependencies): Promise<OutputCheck> {
+async function checkOutput(record: BatchJobRecord, deps: NotifierDependencies): Promise<OutputCheck> {
   const job = await describeBatchJob(deps.personalize, record.jobKind, record.jobArn);
   if (job.status !== 'ACTIVE') return { outcome: 'waiting', why: `job ${record.jobName} is ${job.status}` };
   const inputs = await inputObjects(deps.s3, record.input, record.output);
@@ -137,5 +137,3 @@ async function countLines(s3: S3Client, bucket: string, keys: readonly string[])
   }
   return { lines, errors };
 }
-
-export type { S3Url };

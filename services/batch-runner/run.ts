@@ -37,7 +37,7 @@ export interface BatchRunReport {
 const LABEL: Record<BatchJobKind, string> = { batchInferenceJob: 'batch inference job', batchSegmentJob: 'batch segment job' };
 
 /** One job to run: the plan's job with the name and output of this run. */
-export interface BatchJobRun {
+interface BatchJobRun {
   readonly kind: BatchJobKind;
   readonly job: BatchInferenceJobPlan | BatchSegmentJobPlan;
   readonly jobName: string;
@@ -58,7 +58,7 @@ export async function onGateDecided(run: RunRef, solutionName: string, solutionV
 }
 
 /** The solution's jobs with the names and outputs the plan resolved for its run. */
-export function jobsOf(solution: SolutionPlan): BatchJobRun[] {
+function jobsOf(solution: SolutionPlan): BatchJobRun[] {
   return [
     ...solution.batchInferenceJobs.map((job) => ({ kind: 'batchInferenceJob' as const, job, jobName: job.jobName, outputPath: job.outputPath })),
     ...solution.batchSegmentJobs.map((job) => ({ kind: 'batchSegmentJob' as const, job, jobName: job.jobName, outputPath: job.outputPath })),
@@ -66,7 +66,7 @@ export function jobsOf(solution: SolutionPlan): BatchJobRun[] {
 }
 
 /** Starts (or finds) one job; a failure that will not heal becomes Step Failed naming the job. */
-export async function runBatchJob(
+async function runBatchJob(
   run: RunRef,
   plan: Plan,
   solution: SolutionPlan,

@@ -2,14 +2,10 @@
  * `recops demo` (what `npm start` runs): the whole pipeline on the local cloud with the real
  * manifest, from a generated upload to Pipeline Completed, then metrics read back through the API.
  */
-import { access, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { access, rm } from 'node:fs/promises';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { validateParameterFile } from '../../../packages/core/src/parameter-file/validate';
-import { createClients } from '@recops/core/runtime';
-import { createLocalCloud } from '@recops/local';
 import { parseDemoArgs, runDemo, type DemoResult } from '../../../packages/cli/src/demo';
 import { generateDemoData } from '../../../packages/cli/src/demo/data';
 import { demoParameterFile } from '../../../packages/cli/src/demo/parameter-file';

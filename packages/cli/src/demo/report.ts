@@ -6,9 +6,7 @@
 import {
   DescribeSolutionVersionCommand,
   GetSolutionMetricsCommand,
-  ListCampaignsCommand,
   ListFiltersCommand,
-  ListSolutionsCommand,
   type PersonalizeClient,
 } from '@aws-sdk/client-personalize';
 import { GetRecommendationsCommand, type PersonalizeRuntimeClient } from '@aws-sdk/client-personalize-runtime';
@@ -79,17 +77,6 @@ export function formatMetricsTable(rows: readonly VersionMetrics[]): string[] {
     return `  ${row.solutionName.padEnd(nameWidth)}  ${row.recipe.padEnd(recipeWidth)}${values.join('')}`;
   });
   return [header, ...lines];
-}
-
-/** The first ACTIVE campaign of the dataset group's solutions, if any. */
-export async function findActiveCampaign(personalize: PersonalizeClient, datasetGroupArn: string): Promise<{ name: string; arn: string } | undefined> {
-  const { solutions } = await personalize.send(new ListSolutionsCommand({ datasetGroupArn, maxResults: 100 }));
-  for (const solution of solutions ?? []) {
-    const { campaigns } = await personalize.send(new ListCampaignsCommand({ solutionArn: solution.solutionArn, maxResults: 100 }));
-    const active = (campaigns ?? []).find((c) => c.status === 'ACTIVE' && c.campaignArn);
-    if (active?.campaignArn) return { name: active.name ?? '?', arn: active.campaignArn };
-  }
-  return undefined;
 }
 
 export async function recommendFor(
