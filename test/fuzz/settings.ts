@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 
-export const FULL = process.env.RECOPS_FUZZ === 'full';
+const FULL = process.env.RECOPS_FUZZ === 'full';
 /** Per-target time limit: a full count takes minutes on a shared 2-core machine. */
 export const FUZZ_TIMEOUT_MS = FULL ? 3_600_000 : 60_000;
 const SEED = process.env.RECOPS_FUZZ_SEED === undefined ? undefined : Number(process.env.RECOPS_FUZZ_SEED);

@@ -48,7 +48,7 @@ export class BodyTooLargeError extends Error {
 }
 
 /** The aws-chunked framing is broken. */
-export class ChunkedBodyError extends Error {
+class ChunkedBodyError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'ChunkedBodyError';
@@ -65,7 +65,7 @@ const MAX_CHUNK_HEADER = 8 * 1024;
  * Streaming decoder of `<hex size>[;chunk-signature=…]\r\n<bytes>\r\n … 0\r\n<trailers>\r\n\r\n`.
  * `trailers` holds the trailing headers (lower-cased) once the stream has ended.
  */
-export class AwsChunkedDecoder extends Transform {
+class AwsChunkedDecoder extends Transform {
   readonly trailers: Record<string, string> = {};
   private state: 'header' | 'data' | 'data-end' | 'trailers' | 'done' = 'header';
   private pending: Buffer = Buffer.alloc(0);
