@@ -56,4 +56,3 @@ async function earlierVersionsJobs(
 }
 
 export { beliefFromHistory };
-export type { HistoryQuery };

@@ -79,5 +79,5 @@ function watchPolicyFromEnv(env: Readonly<Record<string, string | undefined>> = 
   };
 }
 
-export { DEFAULT_WATCH_POLICY, WATCH_MAX_DELAY_ENV, watchPolicyFromEnv };
-export type { KindPolicy, WatchPolicy };
+export { DEFAULT_WATCH_POLICY, watchPolicyFromEnv };
+export type { WatchPolicy };

@@ -191,13 +191,12 @@ function expectedSeconds(belief: DurationBelief): number {
   return belief.shape === 'uniform' ? (belief.lowSeconds + belief.highSeconds) / 2 : belief.meanSeconds;
 }
 
-export {
-  MAX_HISTORY,
+export {   
   SQS_MAX_DELAY_SECONDS,
   expectedSeconds,
-  lambdaFor,
+  
   nextCheckDelay,
   predictDuration,
   windowOf,
 };
-export type { CheckBudget, DurationBelief, NormalBelief, PastJob, UniformBelief };
+export type { CheckBudget, DurationBelief, PastJob, UniformBelief };

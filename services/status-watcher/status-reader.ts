@@ -151,4 +151,4 @@ function createStatusReader(personalize: PersonalizeClient, options: ReaderOptio
 }
 
 export { createListCache, createStatusReader };
-export type { ListCache, StatusReader, StatusRequest };
+export type { ListCache, StatusReader, };
