@@ -139,7 +139,7 @@ export async function startRun(start: RunStart, clients: RunStartClients, settin
 function missingData(plan: Plan): EventIssue[] {
   return plan.datasets.flatMap((dataset) => {
     const job = dataset.importJob;
-    if (!job || job.dataLocation.present !== false) return [];
+    if (job?.dataLocation.present !== false) return [];
     const uri = job.dataLocation.uri;
     const where =
       job.dataLocation.kind === 'file' && uri.endsWith('.csv')
@@ -187,7 +187,7 @@ function safeJson(text: string): unknown {
  * The dataset group a broken file is about, for its Pipeline Failed: the file's own name when it
  * reads, else the folder under `train/` (the documented layout), else `unknown`.
  */
-export function datasetGroupNameHint(file: unknown, key: string): string {
+function datasetGroupNameHint(file: unknown, key: string): string {
   const named = (file as { datasetGroup?: { serviceConfig?: { name?: unknown } } } | undefined)?.datasetGroup?.serviceConfig?.name;
   const folder = key.split('/')[1];
   for (const candidate of [named, folder])

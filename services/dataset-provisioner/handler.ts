@@ -1,5 +1,4 @@
-import type { SQSRecord } from 'aws-lambda';
-import { datasetGroupStatusChanged, datasetStatusChanged, pipelineRequested } from '@recops/events';
+import { notSubscribed, parseCatalogEvent, type CatalogEvent } from '@recops/events';
 import { MetricUnit, createSqsHandler, type RecordContext } from '@recops/core/runtime';
 import {
   onDatasetActive,
@@ -23,32 +22,24 @@ function dependencies(ctx: RecordContext): ProvisionerDependencies {
   };
 }
 
-async function route(record: SQSRecord, ctx: RecordContext): Promise<ProvisionReport> {
-  const deps = dependencies(ctx);
-  if (pipelineRequested.matches(record)) {
-    const detail = pipelineRequested.parse(record);
-    return onPipelineRequested(detail, deps);
+/** Logic per subscribed event; the subscriptions ask for ACTIVE only (a failed resource is the run tracker's to report). */
+async function route(event: CatalogEvent, deps: ProvisionerDependencies): Promise<ProvisionReport> {
+  switch (event.name) {
+    case 'pipeline-requested':
+      return onPipelineRequested(event.detail, deps);
+    case 'dataset-group-status-changed':
+      return event.detail.status === 'ACTIVE' ? onDatasetGroupActive({ ...event.detail, datasetGroupArn: event.detail.resourceArn }, deps) : NOTHING;
+    case 'dataset-status-changed':
+      return event.detail.status === 'ACTIVE' ? onDatasetActive({ ...event.detail, datasetArn: event.detail.resourceArn }, deps) : NOTHING;
+    default:
+      throw notSubscribed(event, 'dataset-provisioner');
   }
-  if (datasetGroupStatusChanged.matches(record)) {
-    const detail = datasetGroupStatusChanged.parse(record);
-    // The subscription asks for ACTIVE only; a failed group is the run tracker's to report.
-    if (detail.status !== 'ACTIVE') return NOTHING;
-    return onDatasetGroupActive({ ...detail, datasetGroupArn: detail.resourceArn }, deps);
-  }
-  if (datasetStatusChanged.matches(record)) {
-    const detail = datasetStatusChanged.parse(record);
-    if (detail.status !== 'ACTIVE') return NOTHING;
-    return onDatasetActive({ ...detail, datasetArn: detail.resourceArn }, deps);
-  }
-  // Not one of the subscriptions: parsing as the main one names what is wrong with the record.
-  pipelineRequested.parse(record);
-  throw new Error(`unexpected record ${record.messageId}: it parses as Pipeline Requested but does not match it`);
 }
 
 export const main = createSqsHandler({
   serviceName: 'dataset-provisioner',
   processRecord: async (record, ctx) => {
-    const report = await route(record, ctx);
+    const report = await route(parseCatalogEvent(record), dependencies(ctx));
     ctx.metrics.addMetric('ResourcesCreated', MetricUnit.Count, report.created.length);
     ctx.metrics.addMetric('WatchesRequested', MetricUnit.Count, report.watched.length);
     ctx.logger.info('provisioned', { messageId: record.messageId, ...report });

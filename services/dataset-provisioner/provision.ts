@@ -258,5 +258,5 @@ async function failStep(
   return { ...report, failed: reason };
 }
 
-export { datasetTypeOf, onDatasetActive, onDatasetGroupActive, onPipelineRequested, startImport };
-export type { ProvisionReport, ProvisionerDependencies, RunRef };
+export {  onDatasetActive, onDatasetGroupActive, onPipelineRequested,  };
+export type { ProvisionReport, ProvisionerDependencies,  };

@@ -1,5 +1,5 @@
 /** run-starter: Schedule Fired → the run it starts (Pipeline Requested, or Pipeline Failed). */
-import { scheduleFired } from '@recops/events';
+import { notSubscribed, parseCatalogEvent } from '@recops/events';
 import { describeScope } from '@recops/core';
 import { MetricUnit, createSqsHandler } from '@recops/core/runtime';
 import { startScheduledRun } from './start';
@@ -7,7 +7,9 @@ import { startScheduledRun } from './start';
 export const main = createSqsHandler({
   serviceName: 'run-starter',
   processRecord: async (record, { clients, env, logger, metrics }) => {
-    const fired = scheduleFired.parse(record);
+    const event = parseCatalogEvent(record);
+    if (event.name !== 'schedule-fired') throw notSubscribed(event, 'run-starter');
+    const fired = event.detail;
     const outcome = await startScheduledRun(fired, clients, { busName: env.busName, stage: env.stage });
     const context = { messageId: record.messageId, scheduleName: fired.scheduleName, kind: fired.kind };
     if (outcome.kind === 'requested') {

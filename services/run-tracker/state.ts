@@ -43,7 +43,7 @@ export interface DecisionFact {
   readonly at: string;
 }
 
-export interface DeploymentFact {
+interface DeploymentFact {
   readonly campaignArn: string;
   readonly solutionName: string;
   readonly solutionVersionArn: string;
@@ -51,7 +51,7 @@ export interface DeploymentFact {
   readonly at: string;
 }
 
-export interface BatchOutputFact {
+interface BatchOutputFact {
   readonly jobArn: string;
   readonly jobKind: BatchJobKind;
   readonly jobName: string;
@@ -60,7 +60,7 @@ export interface BatchOutputFact {
   readonly at: string;
 }
 
-export interface ResourceFact {
+interface ResourceFact {
   readonly kind: ResourceKind;
   /** `IN_PROGRESS` while watched, then the terminal status. */
   readonly status: 'IN_PROGRESS' | TerminalStatus;
@@ -69,7 +69,7 @@ export interface ResourceFact {
   readonly observedAt?: string;
 }
 
-export interface RunOutcome {
+interface RunOutcome {
   readonly kind: 'completed' | 'failed';
   readonly decidedAt: string;
   readonly step?: PipelineStep;
@@ -167,6 +167,7 @@ function withFact(state: RunState, fact: RunFact, now: string): RunState {
         config: state.config ?? fact.config,
         trigger: state.trigger ?? fact.trigger,
         scope: state.scope ?? fact.scope,
+        // biome-ignore lint/complexity/useMathMinMax: ISO timestamps compare as strings
         startedAt: fact.at < state.startedAt ? fact.at : state.startedAt,
       };
     // First fact of each kind wins: a redelivery changes nothing.
@@ -232,7 +233,7 @@ function decideOutcome(state: RunState, fact: RunFact, now: string): RunOutcome 
 }
 
 /** Every goal met and nothing still in flight. */
-export function isComplete(state: RunState): boolean {
+function isComplete(state: RunState): boolean {
   if (!state.goals || state.goals.length === 0) return false;
   const resources = Object.entries(state.resources);
   if (resources.some(([, r]) => r.status === 'IN_PROGRESS')) return false;
@@ -259,12 +260,12 @@ function isMet(goal: Goal, state: RunState, resources: readonly [string, Resourc
 }
 
 /** Key of a batch output in the run state. */
-export function batchOutputKey(jobKind: BatchJobKind, jobNameBase: string): string {
+function batchOutputKey(jobKind: BatchJobKind, jobNameBase: string): string {
   return `${jobKind}/${jobNameBase}`;
 }
 
 /** The step of the flow a resource kind belongs to, for Pipeline Failed. */
-export function stepOf(kind: ResourceKind): PipelineStep {
+function stepOf(kind: ResourceKind): PipelineStep {
   switch (kind) {
     case 'datasetGroup':
     case 'dataset':

@@ -13,20 +13,7 @@
  */
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { S3Client } from '@aws-sdk/client-s3';
-import {
-  batchOutputReady,
-  campaignDeployed,
-  findDefinition,
-  solutionVersionPromoted,
-  solutionVersionRejected,
-  pipelineCompleted,
-  pipelineFailed,
-  pipelineRequested,
-  stepFailed,
-  watchRequested,
-  STATUS_CHANGED_EVENTS,
-  EventValidationError,
-} from '@recops/events';
+import { isStatusChanged, notSubscribed, pipelineCompleted, pipelineFailed, type CatalogEvent } from '@recops/events';
 import type { PlannedRun } from '@recops/core';
 import { loadPlannedRun } from '@recops/core/ops';
 import { publish, runStateKey, type Metrics } from '@recops/core/runtime';
@@ -59,11 +46,11 @@ export interface TrackResult {
 }
 
 /**
- * Folds one incoming event (EventBridge event or SQS record) into its run.
+ * Folds one parsed catalog event into its run.
  * @param deliveryId identifies this delivery across redeliveries (the SQS messageId).
  */
 export async function trackEvent(
-  event: unknown,
+  event: CatalogEvent,
   deliveryId: string,
   clients: TrackerClients,
   settings: TrackerSettings,
@@ -151,18 +138,17 @@ function sameFacts(a: RunState, b: RunState): boolean {
 export type RunDocumentLoader = (location: { readonly bucket: string; readonly key: string }) => Promise<PlannedRun>;
 
 /** Which run an event belongs to and what it says about it. */
-export async function factOf(event: unknown, loadRun: RunDocumentLoader): Promise<{ key: RunKey; fact: RunFact }> {
-  const definition = findDefinition(event);
-  if (definition === pipelineRequested) {
-    const detail = pipelineRequested.parse(event);
+export async function factOf(event: CatalogEvent, loadRun: RunDocumentLoader): Promise<{ key: RunKey; fact: RunFact }> {
+  if (event.name === 'pipeline-requested') {
+    const { detail } = event;
     const planned = await loadRun(detail.plan);
     return {
       key: detail,
       fact: { type: 'requested', at: detail.startedAt, goals: goalsOf(planned), config: detail.config, trigger: detail.trigger, scope: detail.scope },
     };
   }
-  if (definition === solutionVersionPromoted) {
-    const detail = solutionVersionPromoted.parse(event);
+  if (event.name === 'solution-version-promoted') {
+    const { detail } = event;
     const { gate } = detail;
     return {
       key: detail,
@@ -183,8 +169,8 @@ export async function factOf(event: unknown, loadRun: RunDocumentLoader): Promis
       },
     };
   }
-  if (definition === solutionVersionRejected) {
-    const detail = solutionVersionRejected.parse(event);
+  if (event.name === 'solution-version-rejected') {
+    const { detail } = event;
     const { gate } = detail;
     return {
       key: detail,
@@ -206,8 +192,8 @@ export async function factOf(event: unknown, loadRun: RunDocumentLoader): Promis
       },
     };
   }
-  if (definition === campaignDeployed) {
-    const detail = campaignDeployed.parse(event);
+  if (event.name === 'campaign-deployed') {
+    const { detail } = event;
     return {
       key: detail,
       fact: {
@@ -224,8 +210,8 @@ export async function factOf(event: unknown, loadRun: RunDocumentLoader): Promis
       },
     };
   }
-  if (definition === batchOutputReady) {
-    const detail = batchOutputReady.parse(event);
+  if (event.name === 'batch-output-ready') {
+    const { detail } = event;
     return {
       key: detail,
       fact: {
@@ -243,12 +229,12 @@ export async function factOf(event: unknown, loadRun: RunDocumentLoader): Promis
       },
     };
   }
-  if (definition === watchRequested) {
-    const detail = watchRequested.parse(event);
+  if (event.name === 'watch-requested') {
+    const { detail } = event;
     return { key: detail, fact: { type: 'watching', at: detail.requestedAt, kind: detail.resourceKind, arn: detail.resourceArn } };
   }
-  if (definition === stepFailed) {
-    const detail = stepFailed.parse(event);
+  if (event.name === 'step-failed') {
+    const { detail } = event;
     return {
       key: detail,
       fact: {
@@ -262,9 +248,8 @@ export async function factOf(event: unknown, loadRun: RunDocumentLoader): Promis
       },
     };
   }
-  const statusEvent = STATUS_CHANGED_EVENTS.find((d) => d === definition);
-  if (statusEvent) {
-    const detail = statusEvent.parse(event);
+  if (isStatusChanged(event)) {
+    const { detail } = event;
     return {
       key: detail,
       fact: {
@@ -278,9 +263,7 @@ export async function factOf(event: unknown, loadRun: RunDocumentLoader): Promis
       },
     };
   }
-  throw new EventValidationError('run-tracker input', [
-    { path: 'detail-type', message: 'is not an event the run tracker subscribes to' },
-  ]);
+  throw notSubscribed(event, 'the run tracker');
 }
 
 /** What the run deployed, rejected and wrote, for Pipeline Completed (sorted by name: stable output). */

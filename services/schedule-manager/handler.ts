@@ -1,12 +1,14 @@
 /** schedule-manager: Pipeline Requested → EventBridge Scheduler schedules for the file's workflowConfig. */
-import { pipelineRequested } from '@recops/events';
+import { notSubscribed, parseCatalogEvent } from '@recops/events';
 import { MetricUnit, createSqsHandler, requireSetting } from '@recops/core/runtime';
 import { onPipelineRequested } from './manage';
 
 export const main = createSqsHandler({
   serviceName: 'schedule-manager',
   processRecord: async (record, { clients, env, logger, metrics }) => {
-    const detail = pipelineRequested.parse(record);
+    const event = parseCatalogEvent(record);
+    if (event.name !== 'pipeline-requested') throw notSubscribed(event, 'schedule-manager');
+    const { detail } = event;
     // Only an upload changes what the file asks for; a scheduled run leaves the schedules as they are.
     if (detail.trigger !== 'upload') {
       logger.info('scheduled run: schedules unchanged', { messageId: record.messageId, runId: detail.runId });

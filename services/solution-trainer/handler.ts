@@ -1,5 +1,5 @@
 import type { SQSRecord } from 'aws-lambda';
-import { datasetGroupStatusChanged, datasetImportJobStatusChanged, pipelineRequested, solutionStatusChanged } from '@recops/events';
+import { notSubscribed, parseCatalogEvent, type CatalogEvent } from '@recops/events';
 import { MetricUnit, createSqsHandler, type RecordContext } from '@recops/core/runtime';
 import {
   onDatasetGroupActive,
@@ -24,28 +24,25 @@ function dependencies(record: SQSRecord, ctx: RecordContext): TrainerDependencie
 
 const NOTHING: TrainReport = { waitingFor: [], created: [], reused: [], watched: [], warnings: [] };
 
-async function route(record: SQSRecord, ctx: RecordContext): Promise<TrainReport> {
-  const deps = dependencies(record, ctx);
-  if (datasetImportJobStatusChanged.matches(record)) {
-    const detail = datasetImportJobStatusChanged.parse(record);
-    return detail.status === 'ACTIVE' ? onImportActive(detail, deps) : NOTHING;
+async function route(event: CatalogEvent, deps: TrainerDependencies): Promise<TrainReport> {
+  switch (event.name) {
+    case 'dataset-import-job-status-changed':
+      return event.detail.status === 'ACTIVE' ? onImportActive(event.detail, deps) : NOTHING;
+    case 'solution-status-changed':
+      return event.detail.status === 'ACTIVE' ? onSolutionActive({ ...event.detail, solutionArn: event.detail.resourceArn }, deps) : NOTHING;
+    case 'dataset-group-status-changed':
+      return event.detail.status === 'ACTIVE' ? onDatasetGroupActive({ ...event.detail, datasetGroupArn: event.detail.resourceArn }, deps) : NOTHING;
+    case 'pipeline-requested':
+      return event.detail.scope.kind === 'retrain' ? onRetrainRequested(event.detail, deps) : NOTHING;
+    default:
+      throw notSubscribed(event, 'solution-trainer');
   }
-  if (solutionStatusChanged.matches(record)) {
-    const detail = solutionStatusChanged.parse(record);
-    return detail.status === 'ACTIVE' ? onSolutionActive({ ...detail, solutionArn: detail.resourceArn }, deps) : NOTHING;
-  }
-  if (datasetGroupStatusChanged.matches(record)) {
-    const detail = datasetGroupStatusChanged.parse(record);
-    return detail.status === 'ACTIVE' ? onDatasetGroupActive({ ...detail, datasetGroupArn: detail.resourceArn }, deps) : NOTHING;
-  }
-  const detail = pipelineRequested.parse(record);
-  return detail.scope.kind === 'retrain' ? onRetrainRequested(detail, deps) : NOTHING;
 }
 
 export const main = createSqsHandler({
   serviceName: 'solution-trainer',
   processRecord: async (record, ctx) => {
-    const report = await route(record, ctx);
+    const report = await route(parseCatalogEvent(record), dependencies(record, ctx));
     for (const warning of report.warnings) ctx.logger.warn(warning, { messageId: record.messageId });
     ctx.metrics.addMetric('ResourcesCreated', MetricUnit.Count, report.created.length);
     ctx.metrics.addMetric('WatchesRequested', MetricUnit.Count, report.watched.length);

@@ -263,11 +263,10 @@ async function trainVersion(
   trainingMode: TrainingMode | undefined,
   deps: TrainerDependencies,
   report: TrainReport,
-  versionName?: string,
 ): Promise<void> {
   const version = solution.version;
   if (version === undefined) return;
-  const name = versionName ?? version.name;
+  const name = version.name;
   // Version names are not unique in Personalize: only the delivery holding the claim creates it.
   const key = claimKey(run.datasetGroupName, run.runId, `solution-version/${solution.name}/${name}`);
   const result = await ensureSolutionVersion(deps.personalize, {
@@ -312,5 +311,5 @@ async function guard(
   }
 }
 
-export { onDatasetGroupActive, onImportActive, onRetrainRequested, onSolutionActive, provisionSolution, trainVersion, guard };
-export type { RunRef, TrainReport, TrainerDependencies };
+export { onDatasetGroupActive, onImportActive, onRetrainRequested, onSolutionActive,    };
+export type {  TrainReport, TrainerDependencies };

@@ -68,8 +68,8 @@ describe('E2E: scheduled runs on the local cloud', () => {
       await pipeline.upload(CONFIG_KEY, await seedWithMargin(1));
       const [uploaded] = await outcomes(pipeline, 1);
       expect(uploaded?.detailType, JSON.stringify(uploaded?.detail)).toBe('Pipeline Completed');
-      const v1 = (uploaded?.detail.deployed as { solutionVersionArn: string }[])[0]?.solutionVersionArn;
-      const campaignArn = (uploaded?.detail.deployed as { campaignArn: string }[])[0]?.campaignArn;
+      const v1 = (uploaded!.detail.deployed as { solutionVersionArn: string }[])[0]?.solutionVersionArn;
+      const campaignArn = (uploaded!.detail.deployed as { campaignArn: string }[])[0]?.campaignArn;
       expect(v1).toBeDefined();
       const plan = resolvePlan(loadParameterFile(await seedExampleText()).file, { bucket: pipeline.bucket, configKey: CONFIG_KEY });
       const full = plan.schedules.find((s) => s.kind === 'full' && s.target.solutionName === SOLUTION);
@@ -85,7 +85,7 @@ describe('E2E: scheduled runs on the local cloud', () => {
       const scheduled = pipeline.published().filter((e) => e.detailType === 'Pipeline Requested')[1]!.detail;
       expect(scheduled).toMatchObject({ trigger: 'schedule', scheduleName: full.name, scope: { kind: 'retrain', solutionName: SOLUTION, trainingMode: 'FULL' } });
       expect(worse?.detail).toMatchObject({ runId: scheduled.runId, trigger: 'schedule', promoted: [], deployed: [] });
-      const [rejection] = worse?.detail.rejected as Record<string, unknown>[];
+      const [rejection] = worse!.detail.rejected as Record<string, unknown>[];
       expect(rejection).toMatchObject({ solutionName: SOLUTION, liveSolutionVersionArn: v1, candidate: expect.any(Number), baseline: expect.any(Number) });
       expect(rejection?.reason).toContain(' < ');
       const rejectedEvent = pipeline.published().find((e) => e.detailType === 'Solution Version Rejected' && e.detail.runId === scheduled.runId);
@@ -106,9 +106,9 @@ describe('E2E: scheduled runs on the local cloud', () => {
       // Assess 2: promoted, the campaign updated to the new version, one Pipeline Completed saying so.
       expect(better?.detailType, JSON.stringify(better?.detail)).toBe('Pipeline Completed');
       expect(better?.detail).toMatchObject({ trigger: 'schedule', rejected: [] });
-      const [deployed] = better?.detail.deployed as { solutionVersionArn: string; operation: string }[];
+      const [deployed] = better!.detail.deployed as { solutionVersionArn: string; operation: string }[];
       expect(deployed).toMatchObject({ operation: 'update' });
-      expect((better?.detail.promoted as { solutionVersionArn: string }[])[0]?.solutionVersionArn).toBe(deployed?.solutionVersionArn);
+      expect((better!.detail.promoted as { solutionVersionArn: string }[])[0]?.solutionVersionArn).toBe(deployed?.solutionVersionArn);
       expect(onlyOutcomesOf(pipeline, better?.detail.runId)).toEqual(['Pipeline Completed']);
       const serving = (await pipeline.clients.personalize.send(new DescribeCampaignCommand({ campaignArn }))).campaign;
       expect(serving).toMatchObject({ status: 'ACTIVE', solutionVersionArn: deployed?.solutionVersionArn });

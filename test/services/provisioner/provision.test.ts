@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client, GetObjectCommand } from '@aws-sdk/client-s3';
-import { CreateDatasetGroupCommand, CreateDatasetImportJobCommand, CreateSchemaCommand } from '@aws-sdk/client-personalize';
+import { CreateDatasetGroupCommand, CreateSchemaCommand } from '@aws-sdk/client-personalize';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadParameterFile, resolvePlan, type Plan } from '@recops/core';

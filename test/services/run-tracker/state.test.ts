@@ -6,11 +6,12 @@ import { applyFact, emptyRunState, goalNameOf, type RunFact, type RunState } fro
 import { seedExampleText } from '../../e2e/support/data';
 import { runDocument, seedPlan, successfulRun } from './run-events';
 import type { PlannedRun } from '@recops/core';
+import { parseCatalogEvent } from '@recops/events';
 
 /** Facts as the tracker derives them from each event (the run document read from `documents`). */
 async function factsOf(events: readonly Record<string, unknown>[], document: PlannedRun): Promise<Map<Record<string, unknown>, RunFact>> {
   const facts = new Map<Record<string, unknown>, RunFact>();
-  for (const event of events) facts.set(event, (await factOf(event, async () => document)).fact);
+  for (const event of events) facts.set(event, (await factOf(parseCatalogEvent(event), async () => document)).fact);
   return facts;
 }
 

@@ -2,7 +2,7 @@ import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from 
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { pipelineCompleted, pipelineFailed, parseCatalogEvent } from '@recops/events';
+import { pipelineCompleted, pipelineFailed, parseCatalogEvent, type CatalogEvent } from '@recops/events';
 import { createObservability, runStateKey } from '@recops/core/runtime';
 import { emptyRunState } from '../../../services/run-tracker/state';
 import { readRunState, writeRunState } from '../../../services/run-tracker/store';
@@ -142,7 +142,8 @@ describe('Service: run-tracker', () => {
   });
 
   it('rejects a catalog event it does not subscribe to, and an event outside the catalog', async () => {
-    const completed = parseCatalogEvent({ source: pipelineCompleted.source, 'detail-type': pipelineCompleted.detailType, detail: { runId: 'run-x', datasetGroupName: 'group', stage: 'test', resourceArn: 'arn:aws:personalize:us-east-1:000000000000:dataset-group/group', startedAt: '2026-01-01T00:00:00.000Z', completedAt: '2026-01-01T01:00:00.000Z', resources: [], schemaVersion: 1 } });
+    // The tracker's own output: a catalog event it publishes but does not subscribe to (routing only reads the name).
+    const completed = { name: 'pipeline-completed', id: undefined, time: undefined, detail: {} } as unknown as CatalogEvent;
     await expect(trackParsed(completed, 'm-x', { s3: test.clients.s3, eventBridge }, settings())).rejects.toThrow(
       'detail-type: is not an event the run tracker subscribes to',
     );
