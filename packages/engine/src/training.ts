@@ -100,7 +100,7 @@ const RANKING_DISTRACTORS = 100;
  * held-out items plus 100 other items not in their input (seeded, in item order so position says
  * nothing), and the metrics are computed on the model's order of that list.
  */
-export function evaluateRanking(model: Model, split: HoldoutSplit, catalogSize: number, seed: number): Record<string, number> {
+function evaluateRanking(model: Model, split: HoldoutSplit, catalogSize: number, seed: number): Record<string, number> {
   const rng = createRng(seed ^ 0x4a11);
   const cases: RankedCase[] = [];
   for (const t of split.testUsers) {
@@ -223,7 +223,7 @@ export async function trainSolutionVersion(group: DatasetGroup, input: TrainInpu
 const MAX_SEGMENT_ITEMS = 500;
 
 /** Segments of the top 1 % of users by affinity for held-out items (a seeded sample of at most 500). */
-export function evaluateSegments(model: FactorModel, split: SegmentSplit, seed: number): Record<string, number> {
+function evaluateSegments(model: FactorModel, split: SegmentSplit, seed: number): Record<string, number> {
   const items = [...split.usersByItem.keys()].filter((i) => i < model.nItems).sort((a, b) => a - b);
   const rng = createRng(seed ^ 0x5e9);
   for (let i = items.length - 1; i > 0; i--) {
@@ -299,7 +299,7 @@ const LAMBDA_FACTORS = [1, 0.25, 4, 0.0625, 16, 64];
  */
 const DEFAULT_LAMBDA_FACTORS = [1, 16];
 /** Recency decays tried for every λ (scoring only, no retraining). */
-export const DECAYS = [1, 0.95, 0.85, 0.7, 0.5, 0.3, 0.15];
+const DECAYS = [1, 0.95, 0.85, 0.7, 0.5, 0.3, 0.15];
 
 /**
  * What training compares on the validation split. Without performHPO: the given λ or two default

@@ -7,7 +7,7 @@
 import type { PersonalizeEngine } from '@recops/engine';
 import type { Interactions, TemporalSplit, TestCase } from './shapes';
 
-export const SPLIT_CSV_HEADER = 'USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE,EVENT_VALUE';
+const SPLIT_CSV_HEADER = 'USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE,EVENT_VALUE';
 
 /** The training rows as an Interactions CSV (ids u<code>, i<code>). */
 export function trainingCsv(log: Interactions, split: TemporalSplit): string {
@@ -29,7 +29,7 @@ export function ndcgAt10(ranked: readonly number[], targets: readonly number[]):
 }
 
 /** The top 10 of a score vector, excluding the input items. */
-export function top10(scores: ArrayLike<number>, exclude: ReadonlySet<number>): number[] {
+function top10(scores: ArrayLike<number>, exclude: ReadonlySet<number>): number[] {
   const order: number[] = [];
   for (let i = 0; i < scores.length; i++) if (!exclude.has(i)) order.push(i);
   order.sort((a, b) => scores[b]! - scores[a]! || a - b);

@@ -38,7 +38,7 @@ const SPAN = 180 * 86_400;
 function zipfSampler(items: readonly number[], exponent: number, rng: Rng): () => number {
   const cum = new Float64Array(items.length);
   let acc = 0;
-  for (let r = 0; r < items.length; r++) cum[r] = acc += 1 / Math.pow(r + 2, exponent);
+  for (let r = 0; r < items.length; r++) cum[r] = acc += 1 / (r + 2) ** exponent;
   return () => {
     const x = rng.next() * acc;
     let lo = 0;

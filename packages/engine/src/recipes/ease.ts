@@ -32,12 +32,12 @@ export interface EaseParams {
 /** Dense co-occurrence of 8192 items is 256 MiB of float32; beyond it the factor model trains. */
 export const EASE_MAX_ITEMS = 8192;
 
-export const DEFAULT_NEIGHBOURS = 64;
+const DEFAULT_NEIGHBOURS = 64;
 /** Without HPO the decay is chosen on the validation split unless given; this is its value before that. */
-export const DEFAULT_DECAY = 1;
+const DEFAULT_DECAY = 1;
 
 /** λ relative to the mean interactions per item: the penalty must grow with the counts in G. */
-export const DEFAULT_LAMBDA_PER_MEAN_COUNT = 1;
+const DEFAULT_LAMBDA_PER_MEAN_COUNT = 1;
 
 export function defaultEaseParams(interactions: number, nItems: number): EaseParams {
   const meanCount = interactions / Math.max(1, nItems);
@@ -234,7 +234,7 @@ export class EaseTrainer {
  * pay for them; its 128 largest weights carry the ranking (bench: no measurable NDCG change) and
  * bound a user's scoring cost by 128 per history item.
  */
-export const MAX_WEIGHTS_PER_SOURCE = 128;
+const MAX_WEIGHTS_PER_SOURCE = 128;
 
 /** Transposes target-major neighbourhood weights (n × size, -1 padded) to CSR by source item, keeping each source's largest weights. */
 function bySource(outIdx: Int32Array, outVal: Float32Array, n: number, size: number, cap = MAX_WEIGHTS_PER_SOURCE): ItemWeights {

@@ -8,7 +8,7 @@ import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 import type { AlsParams } from './als';
 import type { EaseParams } from './ease';
-import { EaseModel, FactorModel, Model, SimsModel, VectorModel } from './model';
+import { EaseModel, FactorModel, type Model, SimsModel, VectorModel } from './model';
 import type { ModelInfo } from './model';
 
 interface ModelHeader {

@@ -9,7 +9,7 @@ import { recencyWeights } from './ease';
 import type { EaseParams } from './ease';
 import type { EventSelection } from './interactions';
 
-export const ModelFamilies = ['factors', 'popularity', 'trending', 'sims', 'ease'] as const;
+const ModelFamilies = ['factors', 'popularity', 'trending', 'sims', 'ease'] as const;
 export type ModelFamily = (typeof ModelFamilies)[number];
 
 /** What the runtime knows about the request when it asks a model for scores. */
