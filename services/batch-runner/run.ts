@@ -66,7 +66,7 @@ function jobsOf(solution: SolutionPlan): BatchJobRun[] {
 }
 
 /** Starts (or finds) one job; a failure that will not heal becomes Step Failed naming the job. */
-async function runBatchJob(
+export async function runBatchJob(
   run: RunRef,
   plan: Plan,
   solution: SolutionPlan,
