@@ -58,9 +58,10 @@ const DEFINITIONS = [
 
 export const EVENT_CATALOG: readonly EventDefinition[] = DEFINITIONS as unknown as readonly EventDefinition[];
 
-type Parsed<D> = D extends EventDefinition<infer S, infer N>
-  ? { readonly name: N; readonly id: string | undefined; readonly time: string | undefined; readonly detail: Detail<S> }
-  : never;
+type Parsed<D> =
+  D extends EventDefinition<infer S, infer N>
+    ? { readonly name: N; readonly id: string | undefined; readonly time: string | undefined; readonly detail: Detail<S> }
+    : never;
 
 /** An incoming event of the catalog, validated: `name` says which event, `detail` is its detail. */
 export type CatalogEvent = Parsed<(typeof DEFINITIONS)[number]>;

@@ -160,7 +160,9 @@ export function unwrap(event: unknown, detailType: string): Envelope {
     value = parseJson(value.body, where, detailType);
   }
   if (!isRecord(value))
-    throw new EventValidationError(detailType, [{ path: where, message: `expected an EventBridge event object, received ${describe(value)}` }]);
+    throw new EventValidationError(detailType, [
+      { path: where, message: `expected an EventBridge event object, received ${describe(value)}` },
+    ]);
   return value as Envelope;
 }
 

@@ -29,7 +29,6 @@ function eventJsonSchema(definition: EventDefinition): Record<string, unknown> {
 /** File name → file content (pretty JSON with a trailing newline) for every event of the catalog. */
 export function catalogJsonSchemaFiles(): Map<string, string> {
   const files = new Map<string, string>();
-  for (const definition of EVENT_CATALOG)
-    files.set(`${definition.name}.json`, `${JSON.stringify(eventJsonSchema(definition), null, 2)}\n`);
+  for (const definition of EVENT_CATALOG) files.set(`${definition.name}.json`, `${JSON.stringify(eventJsonSchema(definition), null, 2)}\n`);
   return files;
 }

@@ -21,20 +21,18 @@ export const pipelineFailed = defineEvent({
   source: EVENT_SOURCE.pipeline,
   detailType: 'Pipeline Failed',
   version: 1,
-  description:
-    'A run ended in failure: an invalid parameter file (every error listed) or a resource that failed; published once per run.',
-  detail: z
-    .object({
-      ...baseDetail,
-      step: z.enum(Object.values(PIPELINE_STEP) as [PipelineStep, ...PipelineStep[]]),
-      /** The resource that failed, when one exists (an invalid file has none). */
-      resourceArn: personalizeArn.optional(),
-      resourceKind: z.enum(RESOURCE_KINDS).optional(),
-      /** One sentence a human can act on. */
-      reason: z.string().min(1),
-      /** Every individual error (all validation errors of a broken file), as `path: message`. */
-      errors: z.array(z.object({ path: z.string(), message: z.string().min(1) })),
-      config: s3Location.optional(),
-      failedAt: timestamp,
-    }),
+  description: 'A run ended in failure: an invalid parameter file (every error listed) or a resource that failed; published once per run.',
+  detail: z.object({
+    ...baseDetail,
+    step: z.enum(Object.values(PIPELINE_STEP) as [PipelineStep, ...PipelineStep[]]),
+    /** The resource that failed, when one exists (an invalid file has none). */
+    resourceArn: personalizeArn.optional(),
+    resourceKind: z.enum(RESOURCE_KINDS).optional(),
+    /** One sentence a human can act on. */
+    reason: z.string().min(1),
+    /** Every individual error (all validation errors of a broken file), as `path: message`. */
+    errors: z.array(z.object({ path: z.string(), message: z.string().min(1) })),
+    config: s3Location.optional(),
+    failedAt: timestamp,
+  }),
 });

@@ -27,8 +27,7 @@ export const scheduleFired = defineEvent({
   source: EVENT_SOURCE.schedule,
   detailType: 'Schedule Fired',
   version: 1,
-  description:
-    'A schedule from the parameter file fired (Scheduler puts it on the bus); runId is the Scheduler execution id.',
+  description: 'A schedule from the parameter file fired (Scheduler puts it on the bus); runId is the Scheduler execution id.',
   detail: z.object({
     ...baseDetail,
     kind: z.enum(Object.values(SCHEDULE_KIND) as [ScheduleKind, ...ScheduleKind[]]),

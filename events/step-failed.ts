@@ -15,7 +15,7 @@ export const stepFailed = defineEvent({
   source: EVENT_SOURCE.pipeline,
   detailType: 'Step Failed',
   version: 1,
-  description: 'A step of a run failed for good; the run tracker turns it into the run\'s single Pipeline Failed.',
+  description: "A step of a run failed for good; the run tracker turns it into the run's single Pipeline Failed.",
   detail: z.object({
     ...baseDetail,
     step: z.enum(Object.values(PIPELINE_STEP) as [PipelineStep, ...PipelineStep[]]),

@@ -9,8 +9,7 @@ export const watchRequested = defineEvent({
   source: EVENT_SOURCE.personalize,
   detailType: 'Watch Requested',
   version: 1,
-  description:
-    'Asks the status watcher to observe one Personalize resource until it is ACTIVE or failed (or its deadline passes).',
+  description: 'Asks the status watcher to observe one Personalize resource until it is ACTIVE or failed (or its deadline passes).',
   detail: z.object({
     ...baseDetail,
     resourceKind: z.enum(RESOURCE_KINDS),

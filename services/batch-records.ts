@@ -68,7 +68,9 @@ export async function listKeys(s3: S3Client, bucket: string, prefix: string): Pr
   const keys: string[] = [];
   let token: string | undefined;
   do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token !== undefined && { ContinuationToken: token }) }));
+    const page = await s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token !== undefined && { ContinuationToken: token }) }),
+    );
     for (const object of page.Contents ?? []) if (object.Key !== undefined) keys.push(object.Key);
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token !== undefined);
@@ -84,7 +86,10 @@ export async function inputObjects(s3: S3Client, input: S3Url, output?: S3Url): 
   if (keys.includes(input.key) && !input.key.endsWith('/')) return [input.key];
   const folder = input.key === '' || input.key.endsWith('/') ? input.key : `${input.key}/`;
   return keys.filter(
-    (key) => key.startsWith(folder) && !key.endsWith('/') && !(output !== undefined && output.bucket === input.bucket && key.startsWith(output.key)),
+    (key) =>
+      key.startsWith(folder) &&
+      !key.endsWith('/') &&
+      !(output !== undefined && output.bucket === input.bucket && key.startsWith(output.key)),
   );
 }
 

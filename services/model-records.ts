@@ -46,7 +46,12 @@ export async function loadPlanIfStored(s3: S3Client, bucket: string, run: RunRef
   }
 }
 
-export function readPromotedVersion(s3: S3Client, bucket: string, datasetGroupName: string, solutionName: string): Promise<PromotedVersion | undefined> {
+export function readPromotedVersion(
+  s3: S3Client,
+  bucket: string,
+  datasetGroupName: string,
+  solutionName: string,
+): Promise<PromotedVersion | undefined> {
   return readJson<PromotedVersion>(s3, bucket, promotedVersionKey(datasetGroupName, solutionName));
 }
 
@@ -54,10 +59,22 @@ export function readPromotedVersion(s3: S3Client, bucket: string, datasetGroupNa
  * Records `promoted` as the solution's last promoted version, unless a later promotion is already
  * recorded (an older version's decision arriving late must not turn the clock back).
  */
-export async function writePromotedVersion(s3: S3Client, bucket: string, datasetGroupName: string, solutionName: string, promoted: PromotedVersion): Promise<void> {
+export async function writePromotedVersion(
+  s3: S3Client,
+  bucket: string,
+  datasetGroupName: string,
+  solutionName: string,
+  promoted: PromotedVersion,
+): Promise<void> {
   const key = promotedVersionKey(datasetGroupName, solutionName);
   for (;;) {
-    const current = await readVersioned(s3, bucket, key, (text) => JSON.parse(text) as PromotedVersion, (reason) => new Error(`${key}: ${reason}`));
+    const current = await readVersioned(
+      s3,
+      bucket,
+      key,
+      (text) => JSON.parse(text) as PromotedVersion,
+      (reason) => new Error(`${key}: ${reason}`),
+    );
     if (current !== undefined && current.value.promotedAt > promoted.promotedAt) return;
     if (await putIfUnchanged(s3, bucket, key, JSON.stringify(promoted), current?.etag)) return;
   }

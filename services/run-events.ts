@@ -61,8 +61,7 @@ async function requestWatch(
 function permanentFailureOf(error: unknown): StepFailure {
   if (!(error instanceof OpsError) || error.retryable) throw error;
   const resourceArn = (error as { resourceArn?: unknown }).resourceArn;
-  const errors =
-    error instanceof ResourceConflictError ? error.differences.map((message) => ({ path: error.resourceName, message })) : [];
+  const errors = error instanceof ResourceConflictError ? error.differences.map((message) => ({ path: error.resourceName, message })) : [];
   return { ...(typeof resourceArn === 'string' && { resourceArn }), reason: error.message, errors };
 }
 

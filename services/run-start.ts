@@ -57,7 +57,13 @@ export type RunStartOutcome =
       readonly scope: RunScope;
       readonly warnings: readonly ParameterFileIssue[];
     }
-  | { readonly kind: 'rejected'; readonly runId: string; readonly datasetGroupName: string; readonly reason: string; readonly errors: readonly EventIssue[] }
+  | {
+      readonly kind: 'rejected';
+      readonly runId: string;
+      readonly datasetGroupName: string;
+      readonly reason: string;
+      readonly errors: readonly EventIssue[];
+    }
   /** An uploaded file deleted before it was read: no run. */
   | { readonly kind: 'gone' };
 
@@ -69,14 +75,27 @@ export async function startRun(start: RunStart, clients: RunStartClients, settin
 
   const reject = async (datasetGroupName: string, reason: string, errors: readonly EventIssue[]): Promise<RunStartOutcome> => {
     const entry = pipelineFailed.entry(
-      { runId, datasetGroupName, stage: settings.stage, step: 'intake', reason, errors: [...errors], config, failedAt: now().toISOString() },
+      {
+        runId,
+        datasetGroupName,
+        stage: settings.stage,
+        step: 'intake',
+        reason,
+        errors: [...errors],
+        config,
+        failedAt: now().toISOString(),
+      },
       settings.busName,
     );
     await publish(clients.eventBridge, [entry]);
     return { kind: 'rejected', runId, datasetGroupName, reason, errors };
   };
   const invalid = (datasetGroupName: string, errors: readonly EventIssue[]) =>
-    reject(datasetGroupName, `The parameter file ${where} is invalid (${errors.length} error${errors.length === 1 ? '' : 's'}); nothing was created`, errors);
+    reject(
+      datasetGroupName,
+      `The parameter file ${where} is invalid (${errors.length} error${errors.length === 1 ? '' : 's'}); nothing was created`,
+      errors,
+    );
 
   const text = await readText(clients.s3, config);
   if (text === undefined) {
@@ -97,7 +116,8 @@ export async function startRun(start: RunStart, clients: RunStartClients, settin
     scope = start.scopeOf(plan);
   } catch (error) {
     if (error instanceof ParameterFileError) return invalid(fileGroupName, error.issues);
-    if (error instanceof RunScopeError) return reject(fileGroupName, `${error.message}; nothing was run`, [{ path: where, message: error.message }]);
+    if (error instanceof RunScopeError)
+      return reject(fileGroupName, `${error.message}; nothing was run`, [{ path: where, message: error.message }]);
     throw error;
   }
   const missing = scopeImports(scope) ? missingData(plan) : [];
@@ -142,10 +162,13 @@ function missingData(plan: Plan): EventIssue[] {
     if (job?.dataLocation.present !== false) return [];
     const uri = job.dataLocation.uri;
     const where =
-      job.dataLocation.kind === 'file' && uri.endsWith('.csv')
-        ? `${uri} or the folder ${uri.slice(0, -'.csv'.length)}/ of CSV parts`
-        : uri;
-    return [{ path: job.sourcePath, message: `no ${dataset.type.toLowerCase()} data found at ${where}; upload the CSVs before the parameter file` }];
+      job.dataLocation.kind === 'file' && uri.endsWith('.csv') ? `${uri} or the folder ${uri.slice(0, -'.csv'.length)}/ of CSV parts` : uri;
+    return [
+      {
+        path: job.sourcePath,
+        message: `no ${dataset.type.toLowerCase()} data found at ${where}; upload the CSVs before the parameter file`,
+      },
+    ];
   });
 }
 

@@ -83,10 +83,22 @@ export const API_SURFACE: readonly ApiUse[] = [
   sst('sst.aws.Function(args).permissions[].conditions[].values', SST_FUNCTION, 'values: Input<Input<string>[]>;'),
   sst('sst.aws.Function(args).retries', SST_FUNCTION, 'retries?: Input<number>;'),
   sst('sst.aws.Function(args).transform', SST_FUNCTION, 'transform?: {'),
-  sst('sst.aws.Function(args).transform.eventInvokeConfig', SST_FUNCTION, 'eventInvokeConfig?: Transform<lambda.FunctionEventInvokeConfigArgs>;'),
-  pulumi('sst.aws.Function(args).transform.eventInvokeConfig.destinationConfig', ...INVOKE_CONFIG, 'destinationConfig?: pulumi.Input<inputs.lambda.FunctionEventInvokeConfigDestinationConfig>;'),
+  sst(
+    'sst.aws.Function(args).transform.eventInvokeConfig',
+    SST_FUNCTION,
+    'eventInvokeConfig?: Transform<lambda.FunctionEventInvokeConfigArgs>;',
+  ),
+  pulumi(
+    'sst.aws.Function(args).transform.eventInvokeConfig.destinationConfig',
+    ...INVOKE_CONFIG,
+    'destinationConfig?: pulumi.Input<inputs.lambda.FunctionEventInvokeConfigDestinationConfig>;',
+  ),
   pulumi('sst.aws.Function(args).transform.eventInvokeConfig.destinationConfig.onFailure', ...INVOKE_CONFIG, 'onFailure: {'),
-  pulumi('sst.aws.Function(args).transform.eventInvokeConfig.destinationConfig.onFailure.destination', ...INVOKE_CONFIG, 'destination: aws_sqs_queue.example.arn,'),
+  pulumi(
+    'sst.aws.Function(args).transform.eventInvokeConfig.destinationConfig.onFailure.destination',
+    ...INVOKE_CONFIG,
+    'destination: aws_sqs_queue.example.arn,',
+  ),
   sst('sst.aws.Function.arn', SST_FUNCTION, 'public get arn() {'),
 
   // sst.aws.Queue
@@ -96,7 +108,12 @@ export const API_SURFACE: readonly ApiUse[] = [
   sst('sst.aws.Queue(args).dlq.retry', SST_QUEUE, 'retry: Input<number>;'),
   sst('sst.aws.Queue(args).transform', SST_QUEUE, 'transform?: {'),
   sst('sst.aws.Queue(args).transform.queue', SST_QUEUE, 'queue?: Transform<sqs.QueueArgs>;'),
-  pulumi('sst.aws.Queue(args).transform.queue.messageRetentionSeconds', SQS_QUEUE[0], SQS_QUEUE[1], 'messageRetentionSeconds?: pulumi.Input<number>;'),
+  pulumi(
+    'sst.aws.Queue(args).transform.queue.messageRetentionSeconds',
+    SQS_QUEUE[0],
+    SQS_QUEUE[1],
+    'messageRetentionSeconds?: pulumi.Input<number>;',
+  ),
   sst('sst.aws.Queue.arn', SST_QUEUE, 'public get arn() {'),
   sst('sst.aws.Queue.url', SST_QUEUE, 'public get url() {'),
   sst('sst.aws.Queue.nodes.queue', SST_QUEUE, 'public get nodes() {'),
@@ -128,7 +145,11 @@ export const API_SURFACE: readonly ApiUse[] = [
   sst('sst.aws.Bucket(args).transform', SST_BUCKET, 'transform?: {'),
   sst('sst.aws.Bucket(args).transform.bucket', SST_BUCKET, 'bucket?: Transform<s3.BucketArgs>;'),
   sst('sst.aws.Bucket(args).transform.bucket.forceDestroy', SST_BUCKET, 'forceDestroy: true,'),
-  sst('sst.aws.Bucket(args).transform.publicAccessBlock', SST_BUCKET, 'publicAccessBlock?: Transform<s3.BucketPublicAccessBlockArgs> | false;'),
+  sst(
+    'sst.aws.Bucket(args).transform.publicAccessBlock',
+    SST_BUCKET,
+    'publicAccessBlock?: Transform<s3.BucketPublicAccessBlockArgs> | false;',
+  ),
   sst('sst.aws.Bucket(args).transform.publicAccessBlock.blockPublicAcls', SST_BUCKET, 'blockPublicAcls: true,'),
   sst('sst.aws.Bucket(args).transform.publicAccessBlock.blockPublicPolicy', SST_BUCKET, 'blockPublicPolicy: access.apply('),
   sst('sst.aws.Bucket(args).transform.publicAccessBlock.ignorePublicAcls', SST_BUCKET, 'ignorePublicAcls: true,'),
@@ -196,8 +217,16 @@ export const API_SURFACE: readonly ApiUse[] = [
   pulumi('aws.cloudwatch.MetricAlarm(args).threshold', ...METRIC_ALARM, 'readonly threshold?: pulumi.Input<number>;'),
   pulumi('aws.cloudwatch.MetricAlarm(args).comparisonOperator', ...METRIC_ALARM, 'readonly comparisonOperator: pulumi.Input<string>;'),
   pulumi('aws.cloudwatch.MetricAlarm(args).treatMissingData', ...METRIC_ALARM, 'readonly treatMissingData?: pulumi.Input<string>;'),
-  pulumi('aws.cloudwatch.MetricAlarm(args).alarmActions', ...METRIC_ALARM, 'readonly alarmActions?: pulumi.Input<pulumi.Input<string | Topic>[]>;'),
-  pulumi('aws.cloudwatch.MetricAlarm(args).okActions', ...METRIC_ALARM, 'readonly okActions?: pulumi.Input<pulumi.Input<string | Topic>[]>;'),
+  pulumi(
+    'aws.cloudwatch.MetricAlarm(args).alarmActions',
+    ...METRIC_ALARM,
+    'readonly alarmActions?: pulumi.Input<pulumi.Input<string | Topic>[]>;',
+  ),
+  pulumi(
+    'aws.cloudwatch.MetricAlarm(args).okActions',
+    ...METRIC_ALARM,
+    'readonly okActions?: pulumi.Input<pulumi.Input<string | Topic>[]>;',
+  ),
   pulumi('aws.schemas.Registry(args).name', ...SCHEMA_REGISTRY, 'name?: pulumi.Input<string>;'),
   pulumi('aws.schemas.Registry(args).description', ...SCHEMA_REGISTRY, 'description?: pulumi.Input<string>;'),
   pulumi('aws.schemas.Registry.name', ...SCHEMA_REGISTRY, 'public readonly name!: pulumi.Output<string>;'),
@@ -209,9 +238,21 @@ export const API_SURFACE: readonly ApiUse[] = [
   pulumi('aws.scheduler.ScheduleGroup(args).name', ...SCHEDULE_GROUP, 'name?: pulumi.Input<string>;'),
   pulumi('aws.scheduler.ScheduleGroup.name', ...SCHEDULE_GROUP, 'name?: pulumi.Input<string>;'),
   pulumi('aws.s3.BucketServerSideEncryptionConfiguration(args).bucket', ...SSE, 'bucket: pulumi.Input<string>;'),
-  pulumi('aws.s3.BucketServerSideEncryptionConfiguration(args).rules', ...SSE, 'rules: pulumi.Input<pulumi.Input<inputs.s3.BucketServerSideEncryptionConfigurationRule>[]>;'),
-  pulumi('aws.s3.BucketServerSideEncryptionConfiguration(args).rules[].applyServerSideEncryptionByDefault', ...SSE, 'applyServerSideEncryptionByDefault: {'),
-  pulumi('aws.s3.BucketServerSideEncryptionConfiguration(args).rules[].applyServerSideEncryptionByDefault.sseAlgorithm', ...SSE, 'sseAlgorithm: "aws:kms",'),
+  pulumi(
+    'aws.s3.BucketServerSideEncryptionConfiguration(args).rules',
+    ...SSE,
+    'rules: pulumi.Input<pulumi.Input<inputs.s3.BucketServerSideEncryptionConfigurationRule>[]>;',
+  ),
+  pulumi(
+    'aws.s3.BucketServerSideEncryptionConfiguration(args).rules[].applyServerSideEncryptionByDefault',
+    ...SSE,
+    'applyServerSideEncryptionByDefault: {',
+  ),
+  pulumi(
+    'aws.s3.BucketServerSideEncryptionConfiguration(args).rules[].applyServerSideEncryptionByDefault.sseAlgorithm',
+    ...SSE,
+    'sseAlgorithm: "aws:kms",',
+  ),
 ];
 
 /** `a.b[].c[]` → `a.b[].c`: a trailing array marker names the same property. */

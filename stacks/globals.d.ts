@@ -108,7 +108,11 @@ declare global {
         effect?: $util.Input<'allow' | 'deny'>;
         actions: $util.Input<$util.Input<string>[]>;
         principals: $util.Input<
-          '*' | $util.Input<{ type: $util.Input<'aws' | 'service' | 'federated' | 'canonical'>; identifiers: $util.Input<$util.Input<string>[]> }>[]
+          | '*'
+          | $util.Input<{
+              type: $util.Input<'aws' | 'service' | 'federated' | 'canonical'>;
+              identifiers: $util.Input<$util.Input<string>[]>;
+            }>[]
         >;
         paths?: $util.Input<$util.Input<string>[]>;
       }
@@ -207,10 +211,7 @@ declare global {
         readonly name: $util.Output<string>;
       }
       class EventTarget {
-        constructor(
-          name: string,
-          args: { rule: $util.Input<string>; arn: $util.Input<string>; eventBusName?: $util.Input<string> },
-        );
+        constructor(name: string, args: { rule: $util.Input<string>; arn: $util.Input<string>; eventBusName?: $util.Input<string> });
       }
       class MetricAlarm {
         constructor(

@@ -65,11 +65,7 @@ function checkActions(service: ServiceDefinition, permission: Permission): void 
   }
 }
 
-function statementsFor(
-  service: ServiceDefinition,
-  permission: Permission,
-  r: ScopeResources,
-): sst.aws.FunctionPermissionArgs[] {
+function statementsFor(service: ServiceDefinition, permission: Permission, r: ScopeResources): sst.aws.FunctionPermissionArgs[] {
   const actions = [...permission.actions];
   switch (permission.scope) {
     case 'personalize': {
@@ -96,9 +92,7 @@ function statementsFor(
         {
           actions,
           resources: [permission.scope === 'personalizeRole' ? r.personalizeRoleArn : r.schedulerRoleArn],
-          conditions: [
-            { test: 'StringEquals', variable: 'iam:PassedToService', values: [PASS_ROLE_SCOPES[permission.scope] as string] },
-          ],
+          conditions: [{ test: 'StringEquals', variable: 'iam:PassedToService', values: [PASS_ROLE_SCOPES[permission.scope] as string] }],
         },
       ];
     case 'bus':

@@ -69,11 +69,22 @@ function withCandidates(cases: readonly TestCase[], nItems: number, seed: number
   });
 }
 
-async function rankingNdcg(engine: PersonalizeEngine, arn: string, cases: readonly (TestCase & { candidates: number[] })[]): Promise<number> {
+async function rankingNdcg(
+  engine: PersonalizeEngine,
+  arn: string,
+  cases: readonly (TestCase & { candidates: number[] })[],
+): Promise<number> {
   let total = 0;
   for (const c of cases) {
-    const ranked = await engine.getPersonalizedRanking({ solutionVersionArn: arn, userId: `u${c.user}`, inputList: c.candidates.map((i) => `i${i}`) });
-    total += ndcgAt10(ranked.map((r) => Number(r.itemId.slice(1))), c.targets);
+    const ranked = await engine.getPersonalizedRanking({
+      solutionVersionArn: arn,
+      userId: `u${c.user}`,
+      inputList: c.candidates.map((i) => `i${i}`),
+    });
+    total += ndcgAt10(
+      ranked.map((r) => Number(r.itemId.slice(1))),
+      c.targets,
+    );
   }
   return total / cases.length;
 }
@@ -83,8 +94,15 @@ async function simsNdcg(engine: PersonalizeEngine, arn: string, cases: readonly 
   let total = 0;
   for (const c of cases) {
     const input = new Set(c.input);
-    const recs = await engine.getRecommendations({ solutionVersionArn: arn, itemId: `i${c.input.at(-1)}`, numResults: Math.min(500, 10 + input.size) });
-    total += ndcgAt10(recs.map((r) => Number(r.itemId.slice(1))).filter((i) => !input.has(i)), c.targets);
+    const recs = await engine.getRecommendations({
+      solutionVersionArn: arn,
+      itemId: `i${c.input.at(-1)}`,
+      numResults: Math.min(500, 10 + input.size),
+    });
+    total += ndcgAt10(
+      recs.map((r) => Number(r.itemId.slice(1))).filter((i) => !input.has(i)),
+      c.targets,
+    );
   }
   return total / cases.length;
 }
@@ -105,8 +123,12 @@ async function benchShape(shape: Shape, log: Interactions, dir: string): Promise
   await writeFile(join(dir, 'train.txt'), `${lines.join('\n')}\n`);
   await writeFile(join(dir, 'test.json'), JSON.stringify({ nUsers: log.nUsers, nItems: log.nItems, cases }));
   console.log(`${shape}: ${log.length} interactions, ${log.nUsers} users, ${log.nItems} items, ${cases.length} test users; numpy EASE …`);
-  const reference = JSON.parse(execFileSync('python3', [join(import.meta.dirname, 'ease_reference.py'), dir], { encoding: 'utf8', maxBuffer: 1 << 24 })) as Reference;
-  console.log(`  numpy EASE λ=${reference.lambda}: ndcg@10 ${reference.ndcg10.toFixed(4)}, fit ${reference.fit_seconds.toFixed(2)} s (cpu ${reference.fit_cpu_seconds.toFixed(2)} s), by λ on test ${JSON.stringify(reference.test_by_lambda)}`);
+  const reference = JSON.parse(
+    execFileSync('python3', [join(import.meta.dirname, 'ease_reference.py'), dir], { encoding: 'utf8', maxBuffer: 1 << 24 }),
+  ) as Reference;
+  console.log(
+    `  numpy EASE λ=${reference.lambda}: ndcg@10 ${reference.ndcg10.toFixed(4)}, fit ${reference.fit_seconds.toFixed(2)} s (cpu ${reference.fit_cpu_seconds.toFixed(2)} s), by λ on test ${JSON.stringify(reference.test_by_lambda)}`,
+  );
 
   const blobs = new MemoryBlobStore();
   blobs.put('bench', 'train.csv', trainingCsv(log, split));
@@ -122,17 +144,31 @@ async function benchShape(shape: Shape, log: Interactions, dir: string): Promise
   const rows: Row[] = [];
   const trainRecipe = (recipe: string, name: string, performHPO = false) =>
     timed(() =>
-      engine.trainSolutionVersion({ datasetGroupArn: DG, solutionVersionArn: version(name), recipeArn: `arn:aws:personalize:::recipe/${recipe}`, trainingMode: 'FULL', performHPO }),
+      engine.trainSolutionVersion({
+        datasetGroupArn: DG,
+        solutionVersionArn: version(name),
+        recipeArn: `arn:aws:personalize:::recipe/${recipe}`,
+        trainingMode: 'FULL',
+        performHPO,
+      }),
     );
   const add = (recipe: string, ndcg: number, reference: number, t: { seconds: number; cpu: number }, note: string): void => {
     rows.push({ recipe, ndcg, ratio: ndcg / reference, seconds: t.seconds, cpu: t.cpu, note });
-    console.log(`  ${recipe}: ndcg@10 ${ndcg.toFixed(4)} (${(ndcg / reference).toFixed(3)}× EASE), train ${t.seconds.toFixed(2)} s (cpu ${t.cpu.toFixed(2)} s) ${note}`);
+    console.log(
+      `  ${recipe}: ndcg@10 ${ndcg.toFixed(4)} (${(ndcg / reference).toFixed(3)}× EASE), train ${t.seconds.toFixed(2)} s (cpu ${t.cpu.toFixed(2)} s) ${note}`,
+    );
   };
 
   const up = await trainRecipe('aws-user-personalization', 'up');
   add('aws-user-personalization', await engineNdcg(engine, version('up'), cases), reference.ndcg10, up, '');
   const hpo = await trainRecipe('aws-user-personalization', 'up-hpo', true);
-  add('aws-user-personalization, performHPO', await engineNdcg(engine, version('up-hpo'), cases), reference.ndcg10, hpo, JSON.stringify(hpo.value.tunedHyperParameters ?? {}));
+  add(
+    'aws-user-personalization, performHPO',
+    await engineNdcg(engine, version('up-hpo'), cases),
+    reference.ndcg10,
+    hpo,
+    JSON.stringify(hpo.value.tunedHyperParameters ?? {}),
+  );
   const pr = await trainRecipe('aws-personalized-ranking', 'pr');
   add('aws-personalized-ranking (candidate lists)', await rankingNdcg(engine, version('pr'), cases), reference.ranking_ndcg10, pr, '');
   const pop = await trainRecipe('aws-popularity-count', 'pop');
@@ -148,7 +184,12 @@ async function benchShape(shape: Shape, log: Interactions, dir: string): Promise
     for (let u = 0; u < 1000; u++) input.push(JSON.stringify({ userId: `new-user-${u}` }));
     blobs.put('bench', 'batch/users.json', `${input.join('\n')}\n`);
     const t = await timed(() =>
-      engine.runBatchInference({ jobArn: 'job-up', solutionVersionArn: version('up'), inputPath: 's3://bench/batch/users.json', outputPath: 's3://bench/out/' }),
+      engine.runBatchInference({
+        jobArn: 'job-up',
+        solutionVersionArn: version('up'),
+        inputPath: 's3://bench/batch/users.json',
+        outputPath: 's3://bench/out/',
+      }),
     );
     batch = `batch inference, user-personalization: ${input.length} users in ${t.seconds.toFixed(2)} s = ${Math.round(input.length / t.seconds)} users/s (cpu ${t.cpu.toFixed(2)} s)`;
     console.log(`  ${batch}`);
@@ -163,8 +204,15 @@ async function main(): Promise<void> {
   const scaleAt = args.indexOf('--scale');
   const scale = scaleAt >= 0 ? Number(args.splice(scaleAt, 2)[1]) : 1;
   const shapes = (args.length > 0 ? args : [...SHAPES]) as Shape[];
-  console.log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-  const table: string[] = ['| shape | recipe | NDCG@10 | × EASE | train wall (cpu) | numpy EASE fit wall (cpu) |', '|---|---|---|---|---|---|'];
+  console.log(
+    `load average at start: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  const table: string[] = [
+    '| shape | recipe | NDCG@10 | × EASE | train wall (cpu) | numpy EASE fit wall (cpu) |',
+    '|---|---|---|---|---|---|',
+  ];
   const notes: string[] = [];
   for (const shape of shapes) {
     const dir = await mkdtemp(join(tmpdir(), `engine-accuracy-${shape}-`));
@@ -177,10 +225,17 @@ async function main(): Promise<void> {
         seed: 1,
       });
       const { reference, rows, batch } = await benchShape(shape, log, dir);
-      table.push(`| ${shape} | EASE (numpy, λ=${reference.lambda} chosen on validation) | ${reference.ndcg10.toFixed(4)} | 1.000 | — | ${reference.fit_seconds.toFixed(2)} s (${reference.fit_cpu_seconds.toFixed(2)} s) |`);
-      for (const r of rows) table.push(`| ${shape} | ${r.recipe} | ${r.ndcg.toFixed(4)} | ${r.ratio.toFixed(3)} | ${r.seconds.toFixed(2)} s (${r.cpu.toFixed(2)} s) | |`);
+      table.push(
+        `| ${shape} | EASE (numpy, λ=${reference.lambda} chosen on validation) | ${reference.ndcg10.toFixed(4)} | 1.000 | — | ${reference.fit_seconds.toFixed(2)} s (${reference.fit_cpu_seconds.toFixed(2)} s) |`,
+      );
+      for (const r of rows)
+        table.push(
+          `| ${shape} | ${r.recipe} | ${r.ndcg.toFixed(4)} | ${r.ratio.toFixed(3)} | ${r.seconds.toFixed(2)} s (${r.cpu.toFixed(2)} s) | |`,
+        );
       const bestOnTest = Math.max(...Object.values(reference.test_by_lambda));
-      notes.push(`${shape}: EASE with the best λ on the test cases themselves ${bestOnTest.toFixed(4)}; ranking-list EASE ${reference.ranking_ndcg10.toFixed(4)}`);
+      notes.push(
+        `${shape}: EASE with the best λ on the test cases themselves ${bestOnTest.toFixed(4)}; ranking-list EASE ${reference.ranking_ndcg10.toFixed(4)}`,
+      );
       if (batch !== undefined) notes.push(batch);
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -188,7 +243,11 @@ async function main(): Promise<void> {
   }
   const maxRss = process.resourceUsage().maxRSS * 1024;
   notes.push(`peak memory (max RSS of the engine process): ${(maxRss / 2 ** 20).toFixed(0)} MiB`);
-  notes.push(`load average at end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  notes.push(
+    `load average at end: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   console.log(`\n${table.join('\n')}\n\n${notes.map((n) => `- ${n}`).join('\n')}`);
 }
 

@@ -48,5 +48,7 @@ for (const n of [500, 1000, 1500]) {
   invert(a, n);
   const seconds = (performance.now() - t) / 1000;
   const projected = seconds * (target / n) ** 3;
-  console.log(`n=${n}: ${seconds.toFixed(2)} s; projected n=${target}: ${projected.toFixed(0)} s, matrix ${((target * target * 8) / 2 ** 20).toFixed(0)} MiB`);
+  console.log(
+    `n=${n}: ${seconds.toFixed(2)} s; projected n=${target}: ${projected.toFixed(0)} s, matrix ${((target * target * 8) / 2 ** 20).toFixed(0)} MiB`,
+  );
 }

@@ -27,7 +27,12 @@ function cpuSeconds(start: NodeJS.CpuUsage): number {
 }
 
 async function main(): Promise<void> {
-  console.log(`load average at start: ${(await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `load average at start: ${(await import('node:os'))
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   const sizeName = (process.argv[2] ?? '100k') as keyof typeof SIZES;
   const size = SIZES[sizeName];
   if (size === undefined) throw new Error(`size must be one of ${Object.keys(SIZES).join(', ')}`);

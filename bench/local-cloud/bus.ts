@@ -41,11 +41,16 @@ const manifest: ServiceDefinition[] = [
 ];
 
 const now = (): number => performance.timeOrigin + performance.now();
-const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const percentile = (sorted: readonly number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
 const dataDir = await mkdtemp(join(tmpdir(), 'recops-bench-bus-'));
 const cloud = await createLocalCloud({ dataDir, stage: 'bench', manifest });
-const client = new EventBridgeClient({ endpoint: cloud.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } });
+const client = new EventBridgeClient({
+  endpoint: cloud.endpoint,
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+});
 
 const sentAt = new Map<string, number>();
 const latencies: number[] = [];
@@ -76,7 +81,12 @@ async function putBatch(ids: readonly string[]): Promise<void> {
   for (const id of ids) sentAt.set(id, start);
   const result = await client.send(
     new PutEventsCommand({
-      Entries: ids.map((id) => ({ EventBusName: 'recops-bench', Source: 'bench', DetailType: 'Bench Event', Detail: JSON.stringify({ benchId: id }) })),
+      Entries: ids.map((id) => ({
+        EventBusName: 'recops-bench',
+        Source: 'bench',
+        DetailType: 'Bench Event',
+        Detail: JSON.stringify({ benchId: id }),
+      })),
     }),
   );
   if (result.FailedEntryCount) throw new Error(`PutEvents failed ${result.FailedEntryCount} entries`);
@@ -120,7 +130,9 @@ try {
 
   const fmt = (ms: number): string => `${ms.toFixed(1)} ms`;
   console.log(`node ${process.version}, ${EVENTS} events, ${CONCURRENCY} concurrent PutEvents of 10, ${SAMPLES} latency samples`);
-  console.log(`throughput: ${(EVENTS / ((finished - started) / 1000)).toFixed(0)} events/s end to end (PutEvents → rule → queue → handler); PutEvents alone ${(EVENTS / ((putDone - started) / 1000)).toFixed(0)} events/s`);
+  console.log(
+    `throughput: ${(EVENTS / ((finished - started) / 1000)).toFixed(0)} events/s end to end (PutEvents → rule → queue → handler); PutEvents alone ${(EVENTS / ((putDone - started) / 1000)).toFixed(0)} events/s`,
+  );
   console.log(`latency, one event at a time: p50 ${fmt(percentile(idle, 50))}, p99 ${fmt(percentile(idle, 99))}`);
   console.log(`latency under load:           p50 ${fmt(percentile(loaded, 50))}, p99 ${fmt(percentile(loaded, 99))}`);
 } finally {

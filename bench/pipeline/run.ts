@@ -37,7 +37,16 @@ const calls: Call[] = [];
 const send = PersonalizeClient.prototype.send;
 PersonalizeClient.prototype.send = function (this: PersonalizeClient, command: any, ...rest: any[]) {
   const queue = currentEnvironment().RECOPS_QUEUE_URL ?? '';
-  calls.push({ at: Date.now(), command: command.constructor.name.replace(/Command$/, ''), input: command.input ?? {}, service: queue.split('/').pop()?.replace(/^recops-[^-]+-/, '') || 'config-intake' });
+  calls.push({
+    at: Date.now(),
+    command: command.constructor.name.replace(/Command$/, ''),
+    input: command.input ?? {},
+    service:
+      queue
+        .split('/')
+        .pop()
+        ?.replace(/^recops-[^-]+-/, '') || 'config-intake',
+  });
   return (send as any).call(this, command, ...rest);
 } as typeof send;
 
@@ -60,7 +69,9 @@ function generateCsvs(): { users: string; interactions: string } {
   for (let u = 0; u < 60; u++) {
     users.push(`u${u},${18 + Math.floor(next() * 60)},${next() < 0.5 ? 'F' : 'M'}`);
     for (let i = 0; i < 20; i++)
-      interactions.push(`i${Math.floor(next() * 40)},u${u},${1_700_000_000 + u * 1000 + i * 60},${next() < 0.6 ? 'click' : 'stream'},${(1 + next() * 4).toFixed(1)}`);
+      interactions.push(
+        `i${Math.floor(next() * 40)},u${u},${1_700_000_000 + u * 1000 + i * 60},${next() < 0.6 ? 'click' : 'stream'},${(1 + next() * 4).toFixed(1)}`,
+      );
   }
   return { users: `${users.join('\n')}\n`, interactions: `${interactions.join('\n')}\n` };
 }
@@ -88,7 +99,9 @@ async function oneRun(): Promise<{ events: BusEvent[]; calls: Call[]; wallMs: nu
   const started = Date.now();
   await clients.s3.send(new PutObjectCommand({ Bucket: names.bucketName, Key: 'train/dsg/users.csv', Body: csv.users }));
   await clients.s3.send(new PutObjectCommand({ Bucket: names.bucketName, Key: 'train/dsg/interactions.csv', Body: csv.interactions }));
-  await clients.s3.send(new PutObjectCommand({ Bucket: names.bucketName, Key: 'train/dsg/config.json', Body: await readFile(SEED, 'utf8') }));
+  await clients.s3.send(
+    new PutObjectCommand({ Bucket: names.bucketName, Key: 'train/dsg/config.json', Body: await readFile(SEED, 'utf8') }),
+  );
   await done;
   const wallMs = Date.now() - started;
   const outcome = events.at(-1);
@@ -113,8 +126,10 @@ function handoffs(events: BusEvent[], allCalls: Call[]): { kind: string; ms: num
     const kind = event.detail.resourceKind as ResourceKind;
     let next: Call | undefined;
     if (kind === 'datasetGroup') next = firstAfter(event.at, (c) => c.command === 'CreateSchema' || c.command === 'CreateDataset');
-    else if (kind === 'dataset') next = firstAfter(event.at, (c) => c.command === 'CreateDatasetImportJob' && c.input.datasetArn === event.detail.resourceArn);
-    else if (kind === 'solution') next = firstAfter(event.at, (c) => c.command === 'CreateSolutionVersion' && c.input.solutionArn === event.detail.resourceArn);
+    else if (kind === 'dataset')
+      next = firstAfter(event.at, (c) => c.command === 'CreateDatasetImportJob' && c.input.datasetArn === event.detail.resourceArn);
+    else if (kind === 'solution')
+      next = firstAfter(event.at, (c) => c.command === 'CreateSolutionVersion' && c.input.solutionArn === event.detail.resourceArn);
     else if (kind === 'datasetImportJob') {
       const imports = active.filter((e) => e.detail.resourceKind === 'datasetImportJob');
       if (event !== imports.at(-1)) continue; // the join waits for the last import
@@ -138,11 +153,14 @@ const handoffMs = results.flatMap((r) => handoffs(r.events, r.calls));
 const byKind = new Map<string, number[]>();
 for (const h of handoffMs) byKind.set(h.kind, [...(byKind.get(h.kind) ?? []), h.ms]);
 
-console.log(`runs: ${runs}; wall per run (upload → Pipeline Completed): ${results.map((r) => (r.wallMs / 1000).toFixed(1)).join(', ')} s\n`);
+console.log(
+  `runs: ${runs}; wall per run (upload → Pipeline Completed): ${results.map((r) => (r.wallMs / 1000).toFixed(1)).join(', ')} s\n`,
+);
 const p99 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.max(0, Math.ceil(0.99 * values.length) - 1)]!;
 console.log('| handoff (status change on the bus → the Create call it unblocks) | n | median | p99 | max |');
 console.log('|---|---|---|---|---|');
-for (const [kind, values] of byKind) console.log(`| ${kind} ACTIVE → next call | ${values.length} | ${median(values)} ms | ${p99(values)} ms | ${Math.max(...values)} ms |`);
+for (const [kind, values] of byKind)
+  console.log(`| ${kind} ACTIVE → next call | ${values.length} | ${median(values)} ms | ${p99(values)} ms | ${Math.max(...values)} ms |`);
 const allMs = handoffMs.map((h) => h.ms);
 console.log(`| all | ${handoffMs.length} | ${median(allMs)} ms | ${p99(allMs)} ms | ${Math.max(...allMs)} ms |\n`);
 
@@ -162,12 +180,19 @@ const first = results[0]!;
 const watched = new Map<string, { kind: ResourceKind; seconds: number }>();
 for (const e of first.events)
   if (e.detailType.endsWith('Status Changed'))
-    watched.set(e.detail.resourceArn, { kind: e.detail.resourceKind, seconds: (Date.parse(e.detail.observedAt) - Date.parse(e.detail.requestedAt)) / 1000 });
-console.log(`| strategy | checks for this run's ${watched.size} watched resources (local durations) | checks per run at typical Personalize durations | mean detection delay at typical durations |`);
+    watched.set(e.detail.resourceArn, {
+      kind: e.detail.resourceKind,
+      seconds: (Date.parse(e.detail.observedAt) - Date.parse(e.detail.requestedAt)) / 1000,
+    });
+console.log(
+  `| strategy | checks for this run's ${watched.size} watched resources (local durations) | checks per run at typical Personalize durations | mean detection delay at typical durations |`,
+);
 console.log('|---|---|---|---|');
 for (const strategy of STRATEGIES) {
   const local = [...watched.values()].reduce((sum, w) => sum + checksFor(strategy, w.kind, w.seconds).checks, 0);
   const typical = runCost(strategy);
   const label = strategy.name.startsWith('recops') ? `${strategy.name} (model)` : strategy.name;
-  console.log(`| ${label} | ${strategy.name.startsWith('recops') ? `measured: ${median(results.map((r) => r.calls.filter((c) => isStatusCall(c) && c.service === 'status-watcher').length))}` : local} | ${typical.checks} | ${typical.meanLateSeconds.toFixed(0)} s |`);
+  console.log(
+    `| ${label} | ${strategy.name.startsWith('recops') ? `measured: ${median(results.map((r) => r.calls.filter((c) => isStatusCall(c) && c.service === 'status-watcher').length))}` : local} | ${typical.checks} | ${typical.meanLateSeconds.toFixed(0)} s |`,
+  );
 }

@@ -68,7 +68,12 @@ function percentile(sorted: readonly number[], p: number): number {
 function figures(delays: readonly number[], checks: number, jobs: number): Figures {
   const sorted = [...delays].sort((a, b) => a - b);
   const mean = sorted.reduce((a, b) => a + b, 0) / Math.max(1, sorted.length);
-  return { jobs, meanDelaySeconds: round(mean), p95DelaySeconds: round(percentile(sorted, 95)), checksPerJob: round(checks / Math.max(1, jobs)) };
+  return {
+    jobs,
+    meanDelaySeconds: round(mean),
+    p95DelaySeconds: round(percentile(sorted, 95)),
+    checksPerJob: round(checks / Math.max(1, jobs)),
+  };
 }
 
 function round(x: number): number {
@@ -95,7 +100,11 @@ function pollingReport(strategy: Strategy, jobs: readonly SimJob[]): Report {
 function assemble(byKind: Record<string, { delays: number[]; checks: number; jobs: number }>): Report {
   const all = Object.values(byKind);
   return {
-    overall: figures(all.flatMap((k) => k.delays), all.reduce((a, k) => a + k.checks, 0), all.reduce((a, k) => a + k.jobs, 0)),
+    overall: figures(
+      all.flatMap((k) => k.delays),
+      all.reduce((a, k) => a + k.checks, 0),
+      all.reduce((a, k) => a + k.jobs, 0),
+    ),
     byKind: Object.fromEntries(Object.entries(byKind).map(([kind, k]) => [kind, figures(k.delays, k.checks, k.jobs)])),
   };
 }

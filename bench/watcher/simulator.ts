@@ -160,7 +160,13 @@ export async function simulate(jobs: readonly SimJob[], options: SimOptions = {}
     const previous = job.previousDurationsSeconds ?? [];
     previous.forEach((seconds, k) => {
       const createdMs = startMs - (previous.length - k) * DAY_SECONDS * 1000;
-      timeline.add({ arn: jobArnFor(job.kind, job.parent, 0x10000000 + index * 16 + k), kind: job.kind, parentArn, createdMs, endMs: createdMs + seconds * 1000 });
+      timeline.add({
+        arn: jobArnFor(job.kind, job.parent, 0x10000000 + index * 16 + k),
+        kind: job.kind,
+        parentArn,
+        createdMs,
+        endMs: createdMs + seconds * 1000,
+      });
     });
     const arn = jobArnFor(job.kind, job.parent, index + 1);
     const endMs = startMs + Math.round(job.durationSeconds * 1000);
@@ -207,7 +213,9 @@ export async function simulate(jobs: readonly SimJob[], options: SimOptions = {}
     if (command instanceof ListDatasetImportJobsCommand) {
       const parent = command.input.datasetArn ?? '';
       count('ListDatasetImportJobs', parent);
-      return { datasetImportJobs: timeline.list('datasetImportJob', parent, nowMs).map(({ arn, ...s }) => ({ datasetImportJobArn: arn, ...s })) };
+      return {
+        datasetImportJobs: timeline.list('datasetImportJob', parent, nowMs).map(({ arn, ...s }) => ({ datasetImportJobArn: arn, ...s })),
+      };
     }
     if (command instanceof ListSolutionVersionsCommand) {
       const parent = command.input.solutionArn ?? '';
@@ -218,12 +226,16 @@ export async function simulate(jobs: readonly SimJob[], options: SimOptions = {}
     if (command instanceof ListBatchInferenceJobsCommand) {
       const parent = command.input.solutionVersionArn ?? '';
       count('ListBatchInferenceJobs', parent);
-      return { batchInferenceJobs: timeline.list('batchInferenceJob', parent, nowMs).map(({ arn, ...s }) => ({ batchInferenceJobArn: arn, ...s })) };
+      return {
+        batchInferenceJobs: timeline.list('batchInferenceJob', parent, nowMs).map(({ arn, ...s }) => ({ batchInferenceJobArn: arn, ...s })),
+      };
     }
     if (command instanceof ListBatchSegmentJobsCommand) {
       const parent = command.input.solutionVersionArn ?? '';
       count('ListBatchSegmentJobs', parent);
-      return { batchSegmentJobs: timeline.list('batchSegmentJob', parent, nowMs).map(({ arn, ...s }) => ({ batchSegmentJobArn: arn, ...s })) };
+      return {
+        batchSegmentJobs: timeline.list('batchSegmentJob', parent, nowMs).map(({ arn, ...s }) => ({ batchSegmentJobArn: arn, ...s })),
+      };
     }
     throw new Error(`the simulator does not answer ${(command as object).constructor.name}`);
   };
@@ -267,7 +279,14 @@ export async function simulate(jobs: readonly SimJob[], options: SimOptions = {}
       }),
       schemaVersion: 1,
     };
-    const event = { version: '0', id: arn, source: 'recops.personalize', 'detail-type': 'Watch Requested', time: requestedAt.toISOString(), detail };
+    const event = {
+      version: '0',
+      id: arn,
+      source: 'recops.personalize',
+      'detail-type': 'Watch Requested',
+      time: requestedAt.toISOString(),
+      detail,
+    };
     queue.push({ dueMs: requestedAt.getTime(), seq: seq++, body: JSON.stringify(event) });
   }
 

@@ -34,7 +34,9 @@ const onStatusChanged = createSqsHandler({
     }
     const { detail } = event;
     if (detail.status !== 'ACTIVE') return;
-    log(ctx, await onJobActive(detail.resourceKind, detail.resourceArn, dependencies(ctx, record.messageId)), { messageId: record.messageId });
+    log(ctx, await onJobActive(detail.resourceKind, detail.resourceArn, dependencies(ctx, record.messageId)), {
+      messageId: record.messageId,
+    });
   },
 });
 

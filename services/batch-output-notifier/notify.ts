@@ -13,7 +13,7 @@ import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/clie
 import { batchOutputReady } from '@recops/events';
 import { describeBatchJob, type BatchJobKind } from '@recops/core/ops';
 import { claimKey, claimOnce, publish } from '@recops/core/runtime';
-import { baseName, inputObjects, listKeys, outputFolder, readBatchJobRecord, type BatchJobRecord, } from '../batch-records';
+import { baseName, inputObjects, listKeys, outputFolder, readBatchJobRecord, type BatchJobRecord } from '../batch-records';
 
 export interface NotifierDependencies {
   readonly personalize: PersonalizeClient;
@@ -50,7 +50,8 @@ export async function onOutputObject(bucket: string, key: string, deps: Notifier
 export async function onJobActive(kind: BatchJobKind, jobArn: string, deps: NotifierDependencies): Promise<OutputCheck> {
   const job = await describeBatchJob(deps.personalize, kind, jobArn);
   const record = await readBatchJobRecord(deps.s3, deps.bucketName, outputFolder(job.outputPath));
-  if (record === undefined || record.jobArn !== jobArn) return { outcome: 'unknown', why: `${jobArn} was not started by batch-runner (no record for ${job.outputPath})` };
+  if (record === undefined || record.jobArn !== jobArn)
+    return { outcome: 'unknown', why: `${jobArn} was not started by batch-runner (no record for ${job.outputPath})` };
   return checkOutput(record, deps);
 }
 
@@ -62,9 +63,18 @@ async function checkOutput(record: BatchJobRecord, deps: NotifierDependencies): 
   const expected = inputs.map((key) => `${record.output.key}${baseName(key)}.out`);
   const missing = expected.filter((key) => !written.has(key));
   if (inputs.length === 0 || missing.length > 0) {
-    return { outcome: 'waiting', why: `job ${record.jobName} is ACTIVE but ${missing.length > 0 ? `${missing.join(', ')} not written yet` : 'its input lists no file'}` };
+    return {
+      outcome: 'waiting',
+      why: `job ${record.jobName} is ACTIVE but ${missing.length > 0 ? `${missing.join(', ')} not written yet` : 'its input lists no file'}`,
+    };
   }
-  const claim = await claimOnce(deps.s3, deps.bucketName, claimKey(record.datasetGroupName, record.runId, `batch-output/${record.jobName}`), deps.deliveryId, deps.now());
+  const claim = await claimOnce(
+    deps.s3,
+    deps.bucketName,
+    claimKey(record.datasetGroupName, record.runId, `batch-output/${record.jobName}`),
+    deps.deliveryId,
+    deps.now(),
+  );
   if (!claim.claimed) return { outcome: 'already', why: `output of ${record.jobName} already announced for run ${record.runId}` };
 
   const counts = await countLines(deps.s3, record.output.bucket, expected);

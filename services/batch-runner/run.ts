@@ -10,7 +10,15 @@ import { paginateListFilters, type FilterSummary, type PersonalizeClient } from 
 import type { S3Client } from '@aws-sdk/client-s3';
 import { PIPELINE_STEP } from '@recops/events';
 import type { BatchInferenceJobPlan, BatchSegmentJobPlan, Plan, SolutionPlan } from '@recops/core';
-import { ensureBatchJob, findDatasetGroup, OpsError, PermanentOpsError, ResourceNotReadyError, toOpsError, type BatchJobKind } from '@recops/core/ops';
+import {
+  ensureBatchJob,
+  findDatasetGroup,
+  OpsError,
+  PermanentOpsError,
+  ResourceNotReadyError,
+  toOpsError,
+  type BatchJobKind,
+} from '@recops/core/ops';
 import { inputObjects, outputFolder, parseS3Url, writeBatchJobRecord } from '../batch-records';
 import { loadPlanIfStored } from '../model-records';
 import { permanentFailureOf, publishStepFailed, requestWatch, type RunRef } from '../run-events';
@@ -45,7 +53,12 @@ interface BatchJobRun {
 }
 
 /** Promoted or Rejected: every batch job of the solution, on the version that serves after the decision. */
-export async function onGateDecided(run: RunRef, solutionName: string, solutionVersionArn: string, deps: BatchRunnerDependencies): Promise<BatchRunReport> {
+export async function onGateDecided(
+  run: RunRef,
+  solutionName: string,
+  solutionVersionArn: string,
+  deps: BatchRunnerDependencies,
+): Promise<BatchRunReport> {
   const report: BatchRunReport = { started: [], reused: [], watched: [], skipped: [], failed: [] };
   const plan = await loadPlanIfStored(deps.s3, deps.bucketName, run);
   const solution = plan?.solutions.find((s) => s.name === solutionName);
@@ -60,8 +73,18 @@ export async function onGateDecided(run: RunRef, solutionName: string, solutionV
 /** The solution's jobs with the names and outputs the plan resolved for its run. */
 function jobsOf(solution: SolutionPlan): BatchJobRun[] {
   return [
-    ...solution.batchInferenceJobs.map((job) => ({ kind: 'batchInferenceJob' as const, job, jobName: job.jobName, outputPath: job.outputPath })),
-    ...solution.batchSegmentJobs.map((job) => ({ kind: 'batchSegmentJob' as const, job, jobName: job.jobName, outputPath: job.outputPath })),
+    ...solution.batchInferenceJobs.map((job) => ({
+      kind: 'batchInferenceJob' as const,
+      job,
+      jobName: job.jobName,
+      outputPath: job.outputPath,
+    })),
+    ...solution.batchSegmentJobs.map((job) => ({
+      kind: 'batchSegmentJob' as const,
+      job,
+      jobName: job.jobName,
+      outputPath: job.outputPath,
+    })),
   ];
 }
 
@@ -91,7 +114,8 @@ export async function runBatchJob(
       roleArn: job.roleArn ?? deps.personalizeRoleArn,
       ...(job.numResults !== undefined && { numResults: job.numResults }),
       ...(filterArn !== undefined && { filterArn }),
-      ...('batchInferenceJobConfig' in job && job.batchInferenceJobConfig !== undefined && { batchInferenceJobConfig: job.batchInferenceJobConfig as never }),
+      ...('batchInferenceJobConfig' in job &&
+        job.batchInferenceJobConfig !== undefined && { batchInferenceJobConfig: job.batchInferenceJobConfig as never }),
       tags: job.tags,
     }).catch((error: unknown) => {
       // Name the job in a permanent failure (InvalidInput on a recipe, a role, a path), as Step Failed reports it.
@@ -124,22 +148,35 @@ export async function runBatchJob(
  * A job whose input is missing would only fail inside Personalize, later and with a vaguer reason:
  * checked first when the input is in recops' bucket (the only one recops may list).
  */
-async function requireInput(deps: BatchRunnerDependencies, input: { bucket: string; key: string }, what: string, inputPath: string): Promise<void> {
+async function requireInput(
+  deps: BatchRunnerDependencies,
+  input: { bucket: string; key: string },
+  what: string,
+  inputPath: string,
+): Promise<void> {
   if (input.bucket !== deps.bucketName) return;
   const found = await inputObjects(deps.s3, input).catch((error: unknown) => {
     throw toOpsError(error, `list the input of ${what}`);
   });
   if (found.length === 0) {
-    throw new PermanentOpsError(`${what}: input ${inputPath} is missing; upload the JSON Lines input there or set jobInput.s3DataSource.path`);
+    throw new PermanentOpsError(
+      `${what}: input ${inputPath} is missing; upload the JSON Lines input there or set jobInput.s3DataSource.path`,
+    );
   }
 }
 
 /** `filterArn` may name a filter of the file: its ARN is looked up in the dataset group. */
-async function resolveFilter(personalize: PersonalizeClient, plan: Plan, filter: string | undefined, what: string): Promise<string | undefined> {
+async function resolveFilter(
+  personalize: PersonalizeClient,
+  plan: Plan,
+  filter: string | undefined,
+  what: string,
+): Promise<string | undefined> {
   if (filter === undefined || filter.startsWith('arn:')) return filter;
   const group = await findDatasetGroup(personalize, plan.datasetGroup.name);
   const groupArn = group?.datasetGroupArn;
-  if (groupArn === undefined) throw new PermanentOpsError(`${what}: dataset group ${plan.datasetGroup.name} not found while looking up filter "${filter}"`);
+  if (groupArn === undefined)
+    throw new PermanentOpsError(`${what}: dataset group ${plan.datasetGroup.name} not found while looking up filter "${filter}"`);
   let found: FilterSummary | undefined;
   try {
     for await (const page of paginateListFilters({ client: personalize }, { datasetGroupArn: groupArn })) {
@@ -149,7 +186,8 @@ async function resolveFilter(personalize: PersonalizeClient, plan: Plan, filter:
   } catch (error) {
     throw toOpsError(error, `ListFilters ${groupArn}`);
   }
-  if (found?.filterArn === undefined) throw new PermanentOpsError(`${what}: filterArn "${filter}" names no filter of dataset group ${plan.datasetGroup.name}`);
+  if (found?.filterArn === undefined)
+    throw new PermanentOpsError(`${what}: filterArn "${filter}" names no filter of dataset group ${plan.datasetGroup.name}`);
   if (found.status !== 'ACTIVE') throw new ResourceNotReadyError(found.filterArn, found.status ?? 'UNKNOWN');
   return found.filterArn;
 }

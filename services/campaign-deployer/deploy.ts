@@ -56,7 +56,9 @@ export async function onPromoted(promoted: Promoted, deps: DeployerDependencies)
   for (const campaign of solution.campaigns) {
     const pinned = campaign.solutionVersionArn !== undefined;
     if (stale && !pinned) {
-      report.skipped.push(`campaign ${campaign.name}: ${promoted.resourceArn} is no longer the latest promoted version (${latest?.solutionVersionArn})`);
+      report.skipped.push(
+        `campaign ${campaign.name}: ${promoted.resourceArn} is no longer the latest promoted version (${latest?.solutionVersionArn})`,
+      );
       continue;
     }
     try {
@@ -70,7 +72,13 @@ export async function onPromoted(promoted: Promoted, deps: DeployerDependencies)
   return report;
 }
 
-async function deployOne(run: RunRef, campaign: CampaignPlan, solutionVersionArn: string, deps: DeployerDependencies, report: DeployReport): Promise<void> {
+async function deployOne(
+  run: RunRef,
+  campaign: CampaignPlan,
+  solutionVersionArn: string,
+  deps: DeployerDependencies,
+  report: DeployReport,
+): Promise<void> {
   const { solutionArn } = solutionOfVersion(solutionVersionArn);
   const result = await deployCampaign(deps.personalize, {
     solutionArn,
@@ -89,11 +97,20 @@ async function deployOne(run: RunRef, campaign: CampaignPlan, solutionVersionArn
 }
 
 /** Campaign Status Changed ACTIVE: the create or update the deployer asked for is done. */
-export async function onCampaignActive(run: RunRef, campaignArn: string, operation: 'create' | 'update', deps: DeployerDependencies): Promise<DeployReport> {
+export async function onCampaignActive(
+  run: RunRef,
+  campaignArn: string,
+  operation: 'create' | 'update',
+  deps: DeployerDependencies,
+): Promise<DeployReport> {
   const report = emptyReport();
   const campaign = await describeCampaign(deps.personalize, campaignArn);
   const update = campaign.latestCampaignUpdate;
-  if (campaign.status !== 'ACTIVE' || (update?.status !== undefined && update.status !== 'ACTIVE') || campaign.solutionVersionArn === undefined) {
+  if (
+    campaign.status !== 'ACTIVE' ||
+    (update?.status !== undefined && update.status !== 'ACTIVE') ||
+    campaign.solutionVersionArn === undefined
+  ) {
     report.skipped.push(`campaign ${campaignArn} is ${campaign.status ?? '?'} (update ${update?.status ?? 'none'}): not settled`);
     return report;
   }
@@ -121,7 +138,13 @@ async function publishDeployed(
   report: DeployReport,
   deployed: { campaignArn: string; campaign: CampaignPlan; solutionVersionArn: string; operation: 'create' | 'update' | 'unchanged' },
 ): Promise<void> {
-  const claim = await claimOnce(deps.s3, deps.bucketName, claimKey(run.datasetGroupName, run.runId, `campaign-deployed/${deployed.campaign.name}`), deps.deliveryId, deps.now());
+  const claim = await claimOnce(
+    deps.s3,
+    deps.bucketName,
+    claimKey(run.datasetGroupName, run.runId, `campaign-deployed/${deployed.campaign.name}`),
+    deps.deliveryId,
+    deps.now(),
+  );
   if (!claim.claimed) {
     report.skipped.push(`Campaign Deployed ${deployed.campaign.name}: already published for run ${run.runId}`);
     return;

@@ -11,7 +11,11 @@ export const main = createHandler<S3Event, void>({
     // records already taken in are idempotent (same runId, plan written once).
     for (const object of uploadedConfigs(event)) {
       const outcome = await takeInConfig(object, clients, { busName: env.busName, stage: env.stage });
-      metrics.addMetric(outcome.kind === 'requested' ? 'PipelinesRequested' : outcome.kind === 'rejected' ? 'ParameterFilesRejected' : 'ParameterFilesGone', MetricUnit.Count, 1);
+      metrics.addMetric(
+        outcome.kind === 'requested' ? 'PipelinesRequested' : outcome.kind === 'rejected' ? 'ParameterFilesRejected' : 'ParameterFilesGone',
+        MetricUnit.Count,
+        1,
+      );
       if (outcome.kind === 'rejected')
         logger.warn('parameter file rejected', { key: object.key, runId: outcome.runId, errors: outcome.errors });
       else if (outcome.kind === 'requested') {

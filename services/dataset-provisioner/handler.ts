@@ -28,7 +28,9 @@ async function route(event: CatalogEvent, deps: ProvisionerDependencies): Promis
     case 'pipeline-requested':
       return onPipelineRequested(event.detail, deps);
     case 'dataset-group-status-changed':
-      return event.detail.status === 'ACTIVE' ? onDatasetGroupActive({ ...event.detail, datasetGroupArn: event.detail.resourceArn }, deps) : NOTHING;
+      return event.detail.status === 'ACTIVE'
+        ? onDatasetGroupActive({ ...event.detail, datasetGroupArn: event.detail.resourceArn }, deps)
+        : NOTHING;
     case 'dataset-status-changed':
       return event.detail.status === 'ACTIVE' ? onDatasetActive({ ...event.detail, datasetArn: event.detail.resourceArn }, deps) : NOTHING;
     default:

@@ -69,7 +69,14 @@ async function onPipelineRequested(
     });
     note(report, result.created, `datasetGroup ${group.name}`);
     if (isFailedStatus(result.status)) {
-      return failStep(run, deps, report, 'datasetGroup', result.arn, `dataset group ${group.name} is ${result.status}: ${result.failureReason ?? 'no reason given'}`);
+      return failStep(
+        run,
+        deps,
+        report,
+        'datasetGroup',
+        result.arn,
+        `dataset group ${group.name} is ${result.status}: ${result.failureReason ?? 'no reason given'}`,
+      );
     }
     await requestWatch(run, deps, report, 'datasetGroup', result.arn);
     return report;
@@ -81,7 +88,12 @@ async function onPipelineRequested(
  * datasets, named with the run's stamp (a redelivered event reuses them). Nothing else is created:
  * the group and datasets come from an upload's run.
  */
-async function importIntoExisting(run: RunRef, plan: Plan, deps: ProvisionerDependencies, report: ProvisionReport): Promise<ProvisionReport> {
+async function importIntoExisting(
+  run: RunRef,
+  plan: Plan,
+  deps: ProvisionerDependencies,
+  report: ProvisionReport,
+): Promise<ProvisionReport> {
   const group = await findDatasetGroup(deps.personalize, plan.datasetGroup.name);
   if (group?.datasetGroupArn === undefined) {
     throw new PermanentOpsError(
@@ -92,7 +104,9 @@ async function importIntoExisting(run: RunRef, plan: Plan, deps: ProvisionerDepe
     if (dataset.importJob === undefined) continue;
     const found = await findDataset(deps.personalize, group.datasetGroupArn, dataset.type);
     if (found?.datasetArn === undefined) {
-      throw new PermanentOpsError(`dataset ${dataset.type} of "${plan.datasetGroup.name}" does not exist yet; upload the parameter file first`);
+      throw new PermanentOpsError(
+        `dataset ${dataset.type} of "${plan.datasetGroup.name}" does not exist yet; upload the parameter file first`,
+      );
     }
     // Datasets are ACTIVE long before a schedule fires; an update in flight clears by itself.
     if (found.status !== 'ACTIVE') throw new ResourceNotReadyError(found.datasetArn, found.status ?? 'UNKNOWN');
@@ -116,10 +130,7 @@ async function onDatasetGroupActive(
 }
 
 /** Dataset Status Changed ACTIVE (created or schema updated): that dataset's import job. */
-async function onDatasetActive(
-  run: RunRef & { readonly datasetArn: string },
-  deps: ProvisionerDependencies,
-): Promise<ProvisionReport> {
+async function onDatasetActive(run: RunRef & { readonly datasetArn: string }, deps: ProvisionerDependencies): Promise<ProvisionReport> {
   const report = emptyReport();
   return guard(run, deps, report, 'datasetImportJob', async () => {
     const { plan, scope } = await loadRunOf(deps.s3, deps.bucketName, run.datasetGroupName, run.runId);
@@ -258,5 +269,5 @@ async function failStep(
   return { ...report, failed: reason };
 }
 
-export {  onDatasetActive, onDatasetGroupActive, onPipelineRequested,  };
-export type { ProvisionReport, ProvisionerDependencies,  };
+export { onDatasetActive, onDatasetGroupActive, onPipelineRequested };
+export type { ProvisionReport, ProvisionerDependencies };

@@ -58,7 +58,8 @@ export async function onVersionActive(run: RunRef, versionArn: string, deps: Eva
     }
     const plan = await loadPlanIfStored(deps.s3, deps.bucketName, run);
     const solution = plan?.solutions.find((s) => s.name === solutionName);
-    if (solution === undefined) report.warnings.push(`no plan of run ${run.runId} names solution ${solutionName}: the gate uses its defaults`);
+    if (solution === undefined)
+      report.warnings.push(`no plan of run ${run.runId} names solution ${solutionName}: the gate uses its defaults`);
     const settings = gateSettings(solution, plan);
     const metrics = await solutionMetrics(deps.personalize, versionArn);
     const live = await liveVersion(run, solution, solutionArn, versionArn, deps);
@@ -66,7 +67,15 @@ export async function onVersionActive(run: RunRef, versionArn: string, deps: Eva
     if (decision.promoted && decision.warning !== undefined) report.warnings.push(decision.warning);
 
     const at = deps.now().toISOString();
-    const common = { runId: run.runId, datasetGroupName: run.datasetGroupName, stage: run.stage, resourceArn: versionArn, solutionArn, solutionName, metrics };
+    const common = {
+      runId: run.runId,
+      datasetGroupName: run.datasetGroupName,
+      stage: run.stage,
+      resourceArn: versionArn,
+      solutionArn,
+      solutionName,
+      metrics,
+    };
     const record: StoredDecision = {
       decidedAt: at,
       metricsDetail: { ...common, publishedAt: at },
@@ -144,7 +153,8 @@ async function solutionMetrics(personalize: PersonalizeClient, solutionVersionAr
     throw toOpsError(error, `GetSolutionMetrics ${solutionVersionArn}`);
   });
   const metrics: Record<string, number> = {};
-  for (const [name, value] of Object.entries(response.metrics ?? {})) if (typeof value === 'number' && Number.isFinite(value)) metrics[name] = value;
+  for (const [name, value] of Object.entries(response.metrics ?? {}))
+    if (typeof value === 'number' && Number.isFinite(value)) metrics[name] = value;
   return metrics;
 }
 
@@ -165,9 +175,18 @@ async function liveVersion(
     const found = await findCampaign(deps.personalize, solutionArn, campaign.name);
     const serving = found?.solutionVersionArn;
     if (serving === undefined || serving === candidateArn || found?.status !== 'ACTIVE') continue;
-    return { solutionVersionArn: serving, source: 'campaign', description: `served by campaign ${campaign.name}`, metrics: await metricsOrEmpty(deps, serving) };
+    return {
+      solutionVersionArn: serving,
+      source: 'campaign',
+      description: `served by campaign ${campaign.name}`,
+      metrics: await metricsOrEmpty(deps, serving),
+    };
   }
-  const promoted = await readJson<{ solutionVersionArn: string }>(deps.s3, deps.bucketName, promotedVersionKey(run.datasetGroupName, solution?.name ?? solutionOfVersion(candidateArn).solutionName));
+  const promoted = await readJson<{ solutionVersionArn: string }>(
+    deps.s3,
+    deps.bucketName,
+    promotedVersionKey(run.datasetGroupName, solution?.name ?? solutionOfVersion(candidateArn).solutionName),
+  );
   if (promoted === undefined || promoted.solutionVersionArn === candidateArn) return undefined;
   return {
     solutionVersionArn: promoted.solutionVersionArn,

@@ -31,7 +31,12 @@ export type GateDecision =
 
 const figure = (value: number): string => (Number.isInteger(value) ? String(value) : value.toFixed(4));
 
-export function decide(settings: GateSettings, candidateArn: string, candidateMetrics: Readonly<Record<string, number>>, live?: LiveVersion): GateDecision {
+export function decide(
+  settings: GateSettings,
+  candidateArn: string,
+  candidateMetrics: Readonly<Record<string, number>>,
+  live?: LiveVersion,
+): GateDecision {
   const { metric, margin } = settings;
   const candidate = candidateMetrics[metric];
   if (candidate === undefined) {

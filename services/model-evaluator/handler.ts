@@ -7,7 +7,13 @@ import { onVersionActive } from './evaluate';
 export const SOLUTION_METRIC_DIMENSIONS = { datasetGroup: 'datasetGroup', solution: 'solution' } as const;
 
 /** One EMF document per metric name, with the stage, dataset group and solution as dimensions. */
-export function emitSolutionMetrics(metrics: Metrics, stage: string, datasetGroupName: string, solutionName: string, values: Readonly<Record<string, number>>): void {
+export function emitSolutionMetrics(
+  metrics: Metrics,
+  stage: string,
+  datasetGroupName: string,
+  solutionName: string,
+  values: Readonly<Record<string, number>>,
+): void {
   for (const [name, value] of Object.entries(values)) {
     metrics
       .singleMetric()
@@ -33,7 +39,8 @@ export const main = createSqsHandler({
       now: () => new Date(),
     });
     for (const warning of report.warnings) ctx.logger.warn(warning, { messageId: record.messageId });
-    if (report.metrics !== undefined) emitSolutionMetrics(ctx.metrics, detail.stage, detail.datasetGroupName, report.solutionName, report.metrics);
+    if (report.metrics !== undefined)
+      emitSolutionMetrics(ctx.metrics, detail.stage, detail.datasetGroupName, report.solutionName, report.metrics);
     ctx.logger.info('evaluated', { messageId: record.messageId, versionArn: detail.resourceArn, ...report });
   },
 });

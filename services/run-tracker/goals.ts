@@ -44,7 +44,11 @@ function deployGoalsOf(solution: SolutionPlan): Goal[] {
   return [
     { kind: 'decision', name: solution.name },
     ...solution.campaigns.map((c): Goal => ({ kind: 'deployment', name: c.name, solution: solution.name })),
-    ...solution.batchInferenceJobs.map((j): Goal => ({ kind: 'batchOutput', name: j.jobNameBase, jobKind: 'batchInferenceJob', solution: solution.name })),
-    ...solution.batchSegmentJobs.map((j): Goal => ({ kind: 'batchOutput', name: j.jobNameBase, jobKind: 'batchSegmentJob', solution: solution.name })),
+    ...solution.batchInferenceJobs.map(
+      (j): Goal => ({ kind: 'batchOutput', name: j.jobNameBase, jobKind: 'batchInferenceJob', solution: solution.name }),
+    ),
+    ...solution.batchSegmentJobs.map(
+      (j): Goal => ({ kind: 'batchOutput', name: j.jobNameBase, jobKind: 'batchSegmentJob', solution: solution.name }),
+    ),
   ];
 }

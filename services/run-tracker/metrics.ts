@@ -17,5 +17,8 @@ export const STAGE_DIMENSION = 'stage';
 export function emitRunOutcome(metrics: Metrics, outcome: keyof typeof RUN_OUTCOME_METRIC, stage: string): void {
   // A default dimension, as the handler runtime sets the stage: replacing it there keeps one
   // `stage` key in the document (addDimension would add a second, colliding one).
-  metrics.singleMetric().setDefaultDimensions({ [STAGE_DIMENSION]: stage }).addMetric(RUN_OUTCOME_METRIC[outcome], MetricUnit.Count, 1);
+  metrics
+    .singleMetric()
+    .setDefaultDimensions({ [STAGE_DIMENSION]: stage })
+    .addMetric(RUN_OUTCOME_METRIC[outcome], MetricUnit.Count, 1);
 }

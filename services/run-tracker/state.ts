@@ -254,7 +254,9 @@ function isMet(goal: Goal, state: RunState, resources: readonly [string, Resourc
       return state.batchOutputs?.[batchOutputKey(goal.jobKind, goal.name)] !== undefined;
     default: {
       const kind = goal.kind;
-      return resources.some(([arn, r]) => r.kind === kind && r.status === 'ACTIVE' && (kind === 'eventTracker' || goalNameOf(kind, arn) === goal.name));
+      return resources.some(
+        ([arn, r]) => r.kind === kind && r.status === 'ACTIVE' && (kind === 'eventTracker' || goalNameOf(kind, arn) === goal.name),
+      );
     }
   }
 }

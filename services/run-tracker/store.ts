@@ -14,7 +14,13 @@ export interface StoredRunState {
 }
 
 export async function readRunState(s3: S3Client, bucket: string, key: string): Promise<StoredRunState | undefined> {
-  const stored = await readVersioned(s3, bucket, key, (text) => parseState(key, text), (reason) => new RunStateFormatError(key, reason));
+  const stored = await readVersioned(
+    s3,
+    bucket,
+    key,
+    (text) => parseState(key, text),
+    (reason) => new RunStateFormatError(key, reason),
+  );
   return stored && { state: stored.value, etag: stored.etag };
 }
 
@@ -31,7 +37,8 @@ function parseState(key: string, text: string): RunState {
     throw new RunStateFormatError(key, 'is not JSON');
   }
   const state = value as Partial<RunState>;
-  if (state.version !== RUN_STATE_VERSION) throw new RunStateFormatError(key, `version ${String(state.version)} is not ${RUN_STATE_VERSION}`);
+  if (state.version !== RUN_STATE_VERSION)
+    throw new RunStateFormatError(key, `version ${String(state.version)} is not ${RUN_STATE_VERSION}`);
   if (typeof state.runId !== 'string' || typeof state.resources !== 'object' || state.resources === null)
     throw new RunStateFormatError(key, 'runId and resources are required');
   return state as RunState;

@@ -71,9 +71,11 @@ function oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
   const previous = inFlight.get(key) ?? Promise.resolve();
   const next = previous.catch(() => undefined).then(work);
   inFlight.set(key, next);
-  void next.catch(() => undefined).finally(() => {
-    if (inFlight.get(key) === next) inFlight.delete(key);
-  });
+  void next
+    .catch(() => undefined)
+    .finally(() => {
+      if (inFlight.get(key) === next) inFlight.delete(key);
+    });
   return next;
 }
 
@@ -144,7 +146,14 @@ export async function factOf(event: CatalogEvent, loadRun: RunDocumentLoader): P
     const planned = await loadRun(detail.plan);
     return {
       key: detail,
-      fact: { type: 'requested', at: detail.startedAt, goals: goalsOf(planned), config: detail.config, trigger: detail.trigger, scope: detail.scope },
+      fact: {
+        type: 'requested',
+        at: detail.startedAt,
+        goals: goalsOf(planned),
+        config: detail.config,
+        trigger: detail.trigger,
+        scope: detail.scope,
+      },
     };
   }
   if (event.name === 'solution-version-promoted') {
@@ -290,7 +299,13 @@ function deployReport(state: RunState) {
       })),
     deployed: Object.entries(state.deployments ?? {})
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([campaignName, d]) => ({ campaignName, campaignArn: d.campaignArn, solutionName: d.solutionName, solutionVersionArn: d.solutionVersionArn, operation: d.operation })),
+      .map(([campaignName, d]) => ({
+        campaignName,
+        campaignArn: d.campaignArn,
+        solutionName: d.solutionName,
+        solutionVersionArn: d.solutionVersionArn,
+        operation: d.operation,
+      })),
     batchOutputs: Object.values(state.batchOutputs ?? {})
       .sort((a, b) => a.jobName.localeCompare(b.jobName))
       .map((o) => ({ jobKind: o.jobKind, jobName: o.jobName, jobArn: o.jobArn, solutionName: o.solutionName, output: o.output })),

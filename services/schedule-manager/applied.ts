@@ -53,7 +53,13 @@ export function isNewerRun(a: AppliedRun, b: AppliedRun): boolean {
 
 export async function readAppliedRun(s3: S3Client, bucket: string, datasetGroupName: string): Promise<StoredAppliedRun | undefined> {
   const key = appliedRunKey(datasetGroupName);
-  const stored = await readVersioned(s3, bucket, key, (text) => parseAppliedRun(key, text), (reason) => new AppliedRunFormatError(key, reason));
+  const stored = await readVersioned(
+    s3,
+    bucket,
+    key,
+    (text) => parseAppliedRun(key, text),
+    (reason) => new AppliedRunFormatError(key, reason),
+  );
   return stored && { run: stored.value, etag: stored.etag };
 }
 
@@ -82,6 +88,7 @@ function parseAppliedRun(key: string, text: string): AppliedRun {
   if (typeof run.config?.bucket !== 'string' || typeof run.config.key !== 'string') {
     throw new AppliedRunFormatError(key, 'config must be { bucket, key } strings');
   }
-  if (typeof run.plan?.bucket !== 'string' || typeof run.plan.key !== 'string') throw new AppliedRunFormatError(key, 'plan must be { bucket, key } strings');
+  if (typeof run.plan?.bucket !== 'string' || typeof run.plan.key !== 'string')
+    throw new AppliedRunFormatError(key, 'plan must be { bucket, key } strings');
   return run as AppliedRun;
 }

@@ -26,9 +26,19 @@ export const main = createSqsHandler({
     metrics.addMetric('SchedulesChanged', MetricUnit.Count, report.created.length + report.updated.length + report.deleted.length);
     if (report.supersededBy !== undefined) {
       // A late delivery for an older upload: the newer run's schedules stay, which is no failure.
-      logger.info('plan superseded by a newer run; its schedules stand', { messageId: record.messageId, runId: detail.runId, datasetGroupName: detail.datasetGroupName, ...report });
+      logger.info('plan superseded by a newer run; its schedules stand', {
+        messageId: record.messageId,
+        runId: detail.runId,
+        datasetGroupName: detail.datasetGroupName,
+        ...report,
+      });
       return;
     }
-    logger.info('schedules reconciled', { messageId: record.messageId, runId: detail.runId, datasetGroupName: detail.datasetGroupName, ...report });
+    logger.info('schedules reconciled', {
+      messageId: record.messageId,
+      runId: detail.runId,
+      datasetGroupName: detail.datasetGroupName,
+      ...report,
+    });
   },
 });

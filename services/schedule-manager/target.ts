@@ -44,7 +44,8 @@ const SAMPLE_CONTEXT = { executionId: 'd32c5kddcf5bb8c3', scheduledTime: '2022-0
  */
 export function busArnOf(busName: string, roleArn: string, region: string): string {
   const match = /^arn:([a-z0-9-]+):iam::(\d{12}):role\/.+$/.exec(roleArn);
-  if (!match) throw new ScheduleSettingsError(`scheduler role ARN "${roleArn}" is not an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)`);
+  if (!match)
+    throw new ScheduleSettingsError(`scheduler role ARN "${roleArn}" is not an IAM role ARN (arn:<partition>:iam::<account>:role/<name>)`);
   return `arn:${match[1]}:events:${region}:${match[2]}:event-bus/${busName}`;
 }
 
@@ -53,7 +54,9 @@ function scheduleFiredInput(schedule: SchedulePlan, config: { bucket: string; ke
   const { target } = schedule;
   const jobName = target.jobNameBase;
   if (jobName !== undefined && (jobName.length > 63 || !PERSONALIZE_NAME.test(jobName))) {
-    throw new ScheduleDefinitionError(`${schedule.sourcePath}: job name base "${jobName}" is not a Personalize name, so Schedule Fired cannot carry it`);
+    throw new ScheduleDefinitionError(
+      `${schedule.sourcePath}: job name base "${jobName}" is not a Personalize name, so Schedule Fired cannot carry it`,
+    );
   }
   return {
     runId: SCHEDULER_CONTEXT.executionId,
@@ -70,7 +73,11 @@ function scheduleFiredInput(schedule: SchedulePlan, config: { bucket: string; ke
 }
 
 /** Create/UpdateSchedule fields for one plan schedule; throws when its firing would not parse. */
-export function desiredSchedule(schedule: SchedulePlan, config: { bucket: string; key: string }, settings: ScheduleSettings): DesiredSchedule {
+export function desiredSchedule(
+  schedule: SchedulePlan,
+  config: { bucket: string; key: string },
+  settings: ScheduleSettings,
+): DesiredSchedule {
   const detail = scheduleFiredInput(schedule, config, settings.stage);
   const input = JSON.stringify(detail);
   // Check now what Scheduler will deliver, so a bad plan fails here and not at 3 a.m. on the bus.
@@ -80,7 +87,9 @@ export function desiredSchedule(schedule: SchedulePlan, config: { bucket: string
   const checked = scheduleFired.detailSchema.safeParse(JSON.parse(sample));
   if (!checked.success) {
     const issues = checked.error.issues.map((issue) => `${issue.path.join('.') || 'detail'}: ${issue.message}`).join('; ');
-    throw new ScheduleDefinitionError(`${schedule.sourcePath}: schedule "${schedule.name}" would fire an invalid Schedule Fired event (${issues})`);
+    throw new ScheduleDefinitionError(
+      `${schedule.sourcePath}: schedule "${schedule.name}" would fire an invalid Schedule Fired event (${issues})`,
+    );
   }
   const description = `recops ${schedule.kind} schedule of ${schedule.target.datasetGroupName} from s3://${config.bucket}/${config.key} (${schedule.sourcePath})`;
   return {

@@ -29,9 +29,13 @@ async function route(event: CatalogEvent, deps: TrainerDependencies): Promise<Tr
     case 'dataset-import-job-status-changed':
       return event.detail.status === 'ACTIVE' ? onImportActive(event.detail, deps) : NOTHING;
     case 'solution-status-changed':
-      return event.detail.status === 'ACTIVE' ? onSolutionActive({ ...event.detail, solutionArn: event.detail.resourceArn }, deps) : NOTHING;
+      return event.detail.status === 'ACTIVE'
+        ? onSolutionActive({ ...event.detail, solutionArn: event.detail.resourceArn }, deps)
+        : NOTHING;
     case 'dataset-group-status-changed':
-      return event.detail.status === 'ACTIVE' ? onDatasetGroupActive({ ...event.detail, datasetGroupArn: event.detail.resourceArn }, deps) : NOTHING;
+      return event.detail.status === 'ACTIVE'
+        ? onDatasetGroupActive({ ...event.detail, datasetGroupArn: event.detail.resourceArn }, deps)
+        : NOTHING;
     case 'pipeline-requested':
       return event.detail.scope.kind === 'retrain' ? onRetrainRequested(event.detail, deps) : NOTHING;
     default:

@@ -77,9 +77,7 @@ async function onImportActive(run: RunRef, deps: TrainerDependencies): Promise<T
         if (dataset.importJob === undefined) return;
         const found = await findDataset(deps.personalize, datasetGroupArn, dataset.type);
         const job =
-          found?.datasetArn === undefined
-            ? undefined
-            : await findImportJob(deps.personalize, found.datasetArn, dataset.importJob.jobName);
+          found?.datasetArn === undefined ? undefined : await findImportJob(deps.personalize, found.datasetArn, dataset.importJob.jobName);
         if (job?.status !== 'ACTIVE') report.waitingFor.push(`${dataset.importJob.jobName} ${job?.status ?? 'NOT FOUND'}`);
       }),
     );
@@ -115,14 +113,19 @@ async function onRetrainRequested(run: RunRef & { readonly plan: ObjectLocation 
     const { plan, scope } = planned;
     if (scope.kind !== 'retrain') return report;
     const solution = plan.solutions.find((s) => s.name === scope.solutionName);
-    if (solution === undefined) throw new PermanentOpsError(`the run retrains solution "${scope.solutionName}", which its plan does not define`);
+    if (solution === undefined)
+      throw new PermanentOpsError(`the run retrains solution "${scope.solutionName}", which its plan does not define`);
     const group = await findDatasetGroup(deps.personalize, plan.datasetGroup.name);
-    const existing = group?.datasetGroupArn === undefined ? undefined : await findSolution(deps.personalize, group.datasetGroupArn, solution.name);
+    const existing =
+      group?.datasetGroupArn === undefined ? undefined : await findSolution(deps.personalize, group.datasetGroupArn, solution.name);
     if (existing?.solutionArn === undefined) {
-      throw new PermanentOpsError(`solution "${solution.name}" does not exist yet; upload the parameter file to create it before its schedule fires`);
+      throw new PermanentOpsError(
+        `solution "${solution.name}" does not exist yet; upload the parameter file to create it before its schedule fires`,
+      );
     }
     // Solutions settle within minutes; the queue's backoff covers an update in flight.
-    if (existing.status !== 'ACTIVE') throw new RetryableOpsError(`solution "${solution.name}" is ${existing.status ?? 'UNKNOWN'}, not ACTIVE yet`);
+    if (existing.status !== 'ACTIVE')
+      throw new RetryableOpsError(`solution "${solution.name}" is ${existing.status ?? 'UNKNOWN'}, not ACTIVE yet`);
     await trainVersion(run, solution, existing.solutionArn, runStartOf(planned, deps), scope.trainingMode, deps, report);
     return report;
   });
@@ -161,7 +164,13 @@ async function requireInteractionsData(plan: Plan, datasetGroupArn: string, deps
   );
 }
 
-async function train(run: RunRef, planned: PlannedRun, datasetGroupArn: string, deps: TrainerDependencies, report: TrainReport): Promise<void> {
+async function train(
+  run: RunRef,
+  planned: PlannedRun,
+  datasetGroupArn: string,
+  deps: TrainerDependencies,
+  report: TrainReport,
+): Promise<void> {
   const { plan } = planned;
   await requireInteractionsData(plan, datasetGroupArn, deps);
   await Promise.all(
@@ -212,7 +221,9 @@ async function provisionSolution(
   report: TrainReport,
 ): Promise<string | undefined> {
   if (solution.recipeArn === undefined) {
-    throw new PermanentOpsError(`${solution.sourcePath}.serviceConfig.recipeArn is missing: recops needs an explicit recipe for solution "${solution.name}"`);
+    throw new PermanentOpsError(
+      `${solution.sourcePath}.serviceConfig.recipeArn is missing: recops needs an explicit recipe for solution "${solution.name}"`,
+    );
   }
   const solutionConfig = withoutAutoML(solution, report);
   const result = await ensureSolution(deps.personalize, {
@@ -311,5 +322,5 @@ async function guard(
   }
 }
 
-export { onDatasetGroupActive, onImportActive, onRetrainRequested, onSolutionActive,    };
-export type {  TrainReport, TrainerDependencies };
+export { onDatasetGroupActive, onImportActive, onRetrainRequested, onSolutionActive };
+export type { TrainReport, TrainerDependencies };

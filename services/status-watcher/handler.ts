@@ -38,19 +38,26 @@ export const main = createSqsHandler({
     const policy = watchPolicyFromEnv(currentEnvironment());
     let reader = readers.get(ctx.lambdaContext);
     if (reader === undefined) {
-      reader = createStatusReader(ctx.clients.personalize, { cache: listCacheFor(ctx.clients.personalize), tickSeconds: policy.budget.minIntervalSeconds });
+      reader = createStatusReader(ctx.clients.personalize, {
+        cache: listCacheFor(ctx.clients.personalize),
+        tickSeconds: policy.budget.minIntervalSeconds,
+      });
       readers.set(ctx.lambdaContext, reader);
     }
-    const result = await checkWatch(watch, {
-      reader,
-      sqs: ctx.clients.sqs,
-      eventBridge: ctx.clients.eventBridge,
-      busName: ctx.env.busName,
-      queueUrl: requireSetting(ctx.env, 'ownQueueUrl'),
-      policy,
-      now: () => new Date(),
-      claims: s3WatchClaims(ctx.clients.s3, ctx.env.bucketName),
-    }, record.messageId);
+    const result = await checkWatch(
+      watch,
+      {
+        reader,
+        sqs: ctx.clients.sqs,
+        eventBridge: ctx.clients.eventBridge,
+        busName: ctx.env.busName,
+        queueUrl: requireSetting(ctx.env, 'ownQueueUrl'),
+        policy,
+        now: () => new Date(),
+        claims: s3WatchClaims(ctx.clients.s3, ctx.env.bucketName),
+      },
+      record.messageId,
+    );
     if (result.outcome === 'duplicate') ctx.metrics.addMetric(WATCHER_METRIC.duplicates, MetricUnit.Count, 1);
     else {
       if (result.checks > 0) ctx.metrics.addMetric(WATCHER_METRIC.checks, MetricUnit.Count, result.checks);

@@ -113,12 +113,7 @@ function lambdaFor(belief: DurationBelief, checks: number): number {
  * wait for the window's start. Inside it: sqrt(2λ·S/f), at least `minIntervalSeconds`. Past it:
  * backoff. Never more than `maxDelaySeconds` (which may exceed 900 s: the caller relays).
  */
-function nextCheckDelay(
-  belief: DurationBelief,
-  budget: CheckBudget,
-  elapsedSeconds: number,
-  maxDelaySeconds: number,
-): number {
+function nextCheckDelay(belief: DurationBelief, budget: CheckBudget, elapsedSeconds: number, maxDelaySeconds: number): number {
   const { start, end } = windowOf(belief);
   const t = Math.max(0, elapsedSeconds);
   const floor = budget.minIntervalSeconds;
@@ -191,12 +186,5 @@ function expectedSeconds(belief: DurationBelief): number {
   return belief.shape === 'uniform' ? (belief.lowSeconds + belief.highSeconds) / 2 : belief.meanSeconds;
 }
 
-export {   
-  SQS_MAX_DELAY_SECONDS,
-  expectedSeconds,
-  
-  nextCheckDelay,
-  predictDuration,
-  windowOf,
-};
+export { SQS_MAX_DELAY_SECONDS, expectedSeconds, nextCheckDelay, predictDuration, windowOf };
 export type { CheckBudget, DurationBelief, PastJob, UniformBelief };

@@ -1,12 +1,5 @@
 import type { PersonalizeClient } from '@aws-sdk/client-personalize';
-import {
-  canList,
-  describeStatus,
-  listStatuses,
-  type ResourceKind,
-  type ResourceStatus,
-  type WatchOperation,
-} from '@recops/core/ops';
+import { canList, describeStatus, listStatuses, type ResourceKind, type ResourceStatus, type WatchOperation } from '@recops/core/ops';
 import { isJobKind, listJobs, type JobKind, type JobSummary } from './job-lists';
 
 interface StatusRequest {
@@ -88,16 +81,18 @@ function createStatusReader(personalize: PersonalizeClient, options: ReaderOptio
     return jobs;
   };
 
-  const describeOne = (p: Pending) =>
-    describeStatus(personalize, p.request.kind, p.request.arn).then(p.resolve, p.reject);
+  const describeOne = (p: Pending) => describeStatus(personalize, p.request.kind, p.request.arn).then(p.resolve, p.reject);
 
   const fromJobList = (p: Pending, kind: JobKind, parentArn: string) =>
-    jobsOf(kind, parentArn).then((jobs) => {
-      const job = jobs.find((j) => j.arn === p.request.arn);
-      // Not listed (yet): eventual consistency of List, or older than its first page.
-      if (job === undefined) return describeOne(p);
-      p.resolve(jobStatus(job, parentArn));
-    }, () => describeOne(p)); // A List that failed still leaves the job's own Describe.
+    jobsOf(kind, parentArn).then(
+      (jobs) => {
+        const job = jobs.find((j) => j.arn === p.request.arn);
+        // Not listed (yet): eventual consistency of List, or older than its first page.
+        if (job === undefined) return describeOne(p);
+        p.resolve(jobStatus(job, parentArn));
+      },
+      () => describeOne(p),
+    ); // A List that failed still leaves the job's own Describe.
 
   const flush = async () => {
     const batch = pending;
@@ -151,4 +146,4 @@ function createStatusReader(personalize: PersonalizeClient, options: ReaderOptio
 }
 
 export { createListCache, createStatusReader };
-export type { ListCache, StatusReader, };
+export type { ListCache, StatusReader };

@@ -1,12 +1,6 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import {
-  RESOURCE_KIND_LABEL,
-  TERMINAL_STATUS,
-  statusChanged,
-  type EventDefinition,
-  type TerminalStatus,
-} from '@recops/events';
+import { RESOURCE_KIND_LABEL, TERMINAL_STATUS, statusChanged, type EventDefinition, type TerminalStatus } from '@recops/events';
 import {
   effectiveStatus,
   isNotFound,
@@ -177,9 +171,7 @@ async function sendRecheck(next: Watch, deps: WatchDependencies, waitSeconds: nu
   // Rounded up: arriving just after the due time keeps the check inside its tick, where it shares
   // the List of the other watches of its parent due then.
   const delaySeconds = Math.max(0, Math.min(Math.ceil(waitSeconds), SQS_MAX_DELAY_SECONDS));
-  await deps.sqs.send(
-    new SendMessageCommand({ QueueUrl: deps.queueUrl, MessageBody: recheckMessage(next), DelaySeconds: delaySeconds }),
-  );
+  await deps.sqs.send(new SendMessageCommand({ QueueUrl: deps.queueUrl, MessageBody: recheckMessage(next), DelaySeconds: delaySeconds }));
   return delaySeconds;
 }
 

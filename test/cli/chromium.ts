@@ -71,7 +71,12 @@ export async function renderedTimeline(chromium: string, htmlFile: string, profi
     buffer += chunk.toString();
     let end: number;
     while ((end = buffer.indexOf('\0')) >= 0) {
-      const message = JSON.parse(buffer.slice(0, end)) as { id?: number; result?: Record<string, unknown>; error?: { message: string }; method?: string };
+      const message = JSON.parse(buffer.slice(0, end)) as {
+        id?: number;
+        result?: Record<string, unknown>;
+        error?: { message: string };
+        method?: string;
+      };
       buffer = buffer.slice(end + 1);
       if (message.id !== undefined) {
         const waiter = pending.get(message.id);
@@ -90,7 +95,9 @@ export async function renderedTimeline(chromium: string, htmlFile: string, profi
       pending.set(id, { resolve, reject });
       toBrowser.write(`${JSON.stringify({ id, method, params, ...(sessionId ? { sessionId } : {}) })}\0`);
     });
-  const exited = new Promise<never>((_, reject) => child.on('exit', (code) => reject(new Error(`chromium exited with ${code}: ${stderr.slice(-500)}`))));
+  const exited = new Promise<never>((_, reject) =>
+    child.on('exit', (code) => reject(new Error(`chromium exited with ${code}: ${stderr.slice(-500)}`))),
+  );
   try {
     return await Promise.race([
       exited,
@@ -101,7 +108,9 @@ export async function renderedTimeline(chromium: string, htmlFile: string, profi
         const load = new Promise<void>((resolve) => loaded.push(resolve));
         await send('Page.navigate', { url: pathToFileURL(htmlFile).href }, sessionId);
         await load;
-        const { result } = (await send('Runtime.evaluate', { expression: MEASURE, returnByValue: true }, sessionId)) as { result: { value: string } };
+        const { result } = (await send('Runtime.evaluate', { expression: MEASURE, returnByValue: true }, sessionId)) as {
+          result: { value: string };
+        };
         return JSON.parse(result.value) as RenderedBar[];
       })(),
     ]);

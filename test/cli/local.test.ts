@@ -23,7 +23,12 @@ describe('CLI: recops local', () => {
       const endpoint = /^ready (http:\/\/127\.0\.0\.1:\d+)\n/.exec(stdout)?.[1];
       if (!endpoint || asked) return;
       asked = true;
-      const s3 = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+      const s3 = new S3Client({
+        endpoint,
+        region: 'us-east-1',
+        forcePathStyle: true,
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      });
       s3.send(new ListBucketsCommand({}))
         .then((listed) => {
           served = (listed.Buckets ?? []).map((b) => b.Name ?? '');
@@ -39,7 +44,7 @@ describe('CLI: recops local', () => {
     expect(existsSync(join(dataDir, 'events.jsonl'))).toBe(true);
   });
 
-  it('prints one readable line per bus event, keeps the handlers\' JSON logs in the data directory, and announces itself in cloud.json', async () => {
+  it("prints one readable line per bus event, keeps the handlers' JSON logs in the data directory, and announces itself in cloud.json", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'recops-cli-'));
     dirs.push(dir);
     let uploaded = false;
@@ -48,18 +53,27 @@ describe('CLI: recops local', () => {
       const endpoint = /^ready (http:\/\/127\.0\.0\.1:\d+)\n/.exec(stdout)?.[1];
       if (endpoint && !uploaded) {
         uploaded = true;
-        const s3 = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+        const s3 = new S3Client({
+          endpoint,
+          region: 'us-east-1',
+          forcePathStyle: true,
+          credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+        });
         // An invalid parameter file: intake logs its rejection and publishes Pipeline Failed.
         void readFile(join(dir, 'cloud.json'), 'utf8')
           .then((text) => (cloudFile = JSON.parse(text)))
-          .then(() => s3.send(new PutObjectCommand({ Bucket: 'recops-lines-data', Key: 'train/shop/config.json', Body: '{"datasetGroup": {}}' })))
+          .then(() =>
+            s3.send(new PutObjectCommand({ Bucket: 'recops-lines-data', Key: 'train/shop/config.json', Body: '{"datasetGroup": {}}' })),
+          )
           .finally(() => s3.destroy());
       }
       if (/Pipeline Failed/.test(stdout)) kill();
     });
     expect(run.code, run.stderr).toBe(0);
     const lines = run.stdout.trim().split('\n');
-    expect(lines.find((line) => line.includes('Pipeline Failed'))).toMatch(/^\d\d:\d\d:\d\d {2}Pipeline Failed +step intake: The parameter file s3:\/\/recops-lines-data\/train\/shop\/config\.json is invalid .* run=\S+$/);
+    expect(lines.find((line) => line.includes('Pipeline Failed'))).toMatch(
+      /^\d\d:\d\d:\d\d {2}Pipeline Failed +step intake: The parameter file s3:\/\/recops-lines-data\/train\/shop\/config\.json is invalid .* run=\S+$/,
+    );
     expect(run.stdout).toMatch(/\n {10}datasetGroup\.serviceConfig: is required/);
     expect(lines.filter((line) => line.startsWith('{'))).toEqual([]);
     expect(run.stderr).toBe('');
@@ -73,7 +87,9 @@ describe('CLI: recops local', () => {
     const run = await runRecops(['demo-that-does-not-exist']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('unknown command "demo-that-does-not-exist"');
-    expect(run.stderr).toContain('Known commands: validate, run, status, report, recommend, put-events, prepare, sample, import-existing, cleanup, local, log, demo.');
+    expect(run.stderr).toContain(
+      'Known commands: validate, run, status, report, recommend, put-events, prepare, sample, import-existing, cleanup, local, log, demo.',
+    );
   });
 
   it('says which port is taken and exits 1 when it cannot listen', async () => {

@@ -20,7 +20,13 @@ describe('CLI: recops log', () => {
     await log.append('s3.object-created', {
       Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'recops-data' }, object: { key: 'train/shop/config.json' } } }],
     });
-    await log.append('delivery', { service: 'run-tracker', source: 'sqs', outcome: 'failed', error: 'Throttled', records: [{ runId: 'run-1' }] });
+    await log.append('delivery', {
+      service: 'run-tracker',
+      source: 'sqs',
+      outcome: 'failed',
+      error: 'Throttled',
+      records: [{ runId: 'run-1' }],
+    });
     await log.close();
   });
   afterEach(async () => {
@@ -30,7 +36,12 @@ describe('CLI: recops log', () => {
   it('prints bus events by default, oldest first', async () => {
     const run = await runRecops(['log', '--data-dir', dir]);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout.trim().split('\n').map((line) => line.split(/ +/)[1])).toEqual(['bus.event', 'bus.event']);
+    expect(
+      run.stdout
+        .trim()
+        .split('\n')
+        .map((line) => line.split(/ +/)[1]),
+    ).toEqual(['bus.event', 'bus.event']);
   });
 
   it('adds deliveries and S3 notifications on request', async () => {
@@ -45,7 +56,10 @@ describe('CLI: recops log', () => {
 
   it('shows one run and one kind as JSON lines', async () => {
     const run = await runRecops(['log', '--data-dir', dir, '--run', 'run-1', '--all', '--json']);
-    const entries = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { seq: number; kind: string });
+    const entries = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { seq: number; kind: string });
     expect(entries.map((e) => [e.seq, e.kind])).toEqual([
       [1, 'bus.event'],
       [4, 'delivery'],

@@ -18,10 +18,23 @@ const LAYOUTS: readonly Layout[] = [
   {
     name: 'ml-100k',
     files: {
-      'u.data': ['1\t10\t5\t881250949', '1\t20\t3\t881250950', '2\t10\t4\t881250951', 'garbage line', '2\t30\tfive\t881250952', '3\t20\t2\t881250953', ''].join('\n'),
+      'u.data': [
+        '1\t10\t5\t881250949',
+        '1\t20\t3\t881250950',
+        '2\t10\t4\t881250951',
+        'garbage line',
+        '2\t30\tfive\t881250952',
+        '3\t20\t2\t881250953',
+        '',
+      ].join('\n'),
       // Latin-1 title, as the real u.item is.
       'u.item': Buffer.from(
-        [`10|Caf\u00e9 (1995)|01-Jan-1995||http://x|${GENRE_FLAGS([1, 5])}`, `20|Toy Story (1995)|01-Jan-1995||http://x|${GENRE_FLAGS([3, 4, 5])}`, `30|No Genre|||http://x|${GENRE_FLAGS([0])}`, '40|short line'].join('\n'),
+        [
+          `10|Caf\u00e9 (1995)|01-Jan-1995||http://x|${GENRE_FLAGS([1, 5])}`,
+          `20|Toy Story (1995)|01-Jan-1995||http://x|${GENRE_FLAGS([3, 4, 5])}`,
+          `30|No Genre|||http://x|${GENRE_FLAGS([0])}`,
+          '40|short line',
+        ].join('\n'),
         'latin1',
       ),
     },
@@ -30,24 +43,50 @@ const LAYOUTS: readonly Layout[] = [
   {
     name: 'ml-1m',
     files: {
-      'ratings.dat': ['1::10::5::978300760', '1::20::4::978302109', '2::10::3.5::978301968', '2::20::1::978300275', '3::10::4', ''].join('\n'),
-      'movies.dat': ['10::Toy Story (1995)::Animation|Children\'s|Comedy', '20::Jumanji (1995)::Adventure|Fantasy', '30::broken'].join('\n'),
+      'ratings.dat': ['1::10::5::978300760', '1::20::4::978302109', '2::10::3.5::978301968', '2::20::1::978300275', '3::10::4', ''].join(
+        '\n',
+      ),
+      'movies.dat': ["10::Toy Story (1995)::Animation|Children's|Comedy", '20::Jumanji (1995)::Adventure|Fantasy', '30::broken'].join('\n'),
     },
     bad: ['ratings.dat:5', 'movies.dat:3'],
   },
   {
     name: 'ml-latest',
     files: {
-      'ratings.csv': ['userId,movieId,rating,timestamp', '1,10,4.0,964982703', '1,20,4.5,964981247', '2,10,3.0,964982224', '2,abc def,5.0,964983815', '3,20,2.5,'].join('\n'),
-      'movies.csv': ['movieId,title,genres', '10,Toy Story (1995),Adventure|Animation', '20,"American President, The (1995)",Comedy|Drama|Romance', '30,Unknown,(no genres listed)', '40,"unterminated'].join('\n'),
+      'ratings.csv': [
+        'userId,movieId,rating,timestamp',
+        '1,10,4.0,964982703',
+        '1,20,4.5,964981247',
+        '2,10,3.0,964982224',
+        '2,abc def,5.0,964983815',
+        '3,20,2.5,',
+      ].join('\n'),
+      'movies.csv': [
+        'movieId,title,genres',
+        '10,Toy Story (1995),Adventure|Animation',
+        '20,"American President, The (1995)",Comedy|Drama|Romance',
+        '30,Unknown,(no genres listed)',
+        '40,"unterminated',
+      ].join('\n'),
     },
     bad: ['ratings.csv:5', 'ratings.csv:6', 'movies.csv:5'],
   },
   {
     name: 'hetrec',
     files: {
-      'user_ratedmovies-timestamps.dat': ['userID\tmovieID\trating\ttimestamp', '75\t3\t1\t1162160236000', '75\t32\t4.5\t1162160624000', '78\t3\t4\t1162161000000', '78\t32\t5', ''].join('\n'),
-      'movies.dat': ['id\ttitle\timdbID\tspanishTitle\timdbPictureURL\tyear\trtID', '3\tGrumpier Old Men\t107050\tDos viejos\thttp://x\t1995\tgrumpier', '32\tTwelve Monkeys\t114746\tDoce monos\thttp://x\t1995\t12_monkeys'].join('\n'),
+      'user_ratedmovies-timestamps.dat': [
+        'userID\tmovieID\trating\ttimestamp',
+        '75\t3\t1\t1162160236000',
+        '75\t32\t4.5\t1162160624000',
+        '78\t3\t4\t1162161000000',
+        '78\t32\t5',
+        '',
+      ].join('\n'),
+      'movies.dat': [
+        'id\ttitle\timdbID\tspanishTitle\timdbPictureURL\tyear\trtID',
+        '3\tGrumpier Old Men\t107050\tDos viejos\thttp://x\t1995\tgrumpier',
+        '32\tTwelve Monkeys\t114746\tDoce monos\thttp://x\t1995\t12_monkeys',
+      ].join('\n'),
       'movie_genres.dat': ['movieID\tgenre', '3\tComedy', '3\tRomance', '32\tSci-Fi', '32'].join('\n'),
     },
     bad: ['user_ratedmovies-timestamps.dat:5', 'movie_genres.dat:5'],
@@ -73,7 +112,11 @@ describe('CLI: recops prepare movielens', () => {
     const run = await recops(['prepare', 'movielens', source, '--out', out, '--min-rating', '3.5', '--name', 'films', '--json']);
     // Assess
     expect(run.code, run.stderr).toBe(0);
-    const result = JSON.parse(run.stdout) as { badLines: { file: string; line: number; reason: string }[]; interactions: number; droppedBelowMinRating: number };
+    const result = JSON.parse(run.stdout) as {
+      badLines: { file: string; line: number; reason: string }[];
+      interactions: number;
+      droppedBelowMinRating: number;
+    };
     expect(result.badLines.map((b) => `${b.file.split('/').pop()}:${b.line}`).sort()).toEqual([...layout.bad].sort());
     const interactions = (await readFile(join(out, 'interactions.csv'), 'utf8')).trim().split('\n');
     expect(interactions[0]).toBe('USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE,EVENT_VALUE');
@@ -88,7 +131,10 @@ describe('CLI: recops prepare movielens', () => {
     expect(result.droppedBelowMinRating).toBeGreaterThan(0);
     const items = (await readFile(join(out, 'items.csv'), 'utf8')).trim().split('\n');
     expect(items[0]).toBe('ITEM_ID,GENRES,YEAR');
-    const users = (await readFile(join(out, 'batch/user-personalization/job_config.json'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { userId: string });
+    const users = (await readFile(join(out, 'batch/user-personalization/job_config.json'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { userId: string });
     expect(users.length).toBeGreaterThan(0);
     // The written parameter file passes validation as is.
     const validate = await recops(['validate', join(out, 'config.json')]);
@@ -145,7 +191,20 @@ describe('CLI: recops sample', () => {
   it('writes the demo data set, the batch users file and a valid parameter file; the same seed writes the same files', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'recops-sample-'));
     try {
-      const first = await recops(['sample', '--users', '30', '--items', '20', '--interactions', '600', '--seed', '7', '--out', join(dir, 'a'), '--json']);
+      const first = await recops([
+        'sample',
+        '--users',
+        '30',
+        '--items',
+        '20',
+        '--interactions',
+        '600',
+        '--seed',
+        '7',
+        '--out',
+        join(dir, 'a'),
+        '--json',
+      ]);
       expect(first.code, first.stderr).toBe(0);
       const summary = JSON.parse(first.stdout) as { users: number; items: number; files: string[] };
       expect(summary.users).toBe(30);
@@ -154,7 +213,9 @@ describe('CLI: recops sample', () => {
       for (const name of ['interactions.csv', 'items.csv', 'users.csv', 'batch/user-personalization-solution/job_config.json']) {
         expect(await readFile(join(dir, 'b', name), 'utf8')).toBe(await readFile(join(dir, 'a', name), 'utf8'));
       }
-      expect((await readFile(join(dir, 'a', 'batch/user-personalization-solution/job_config.json'), 'utf8')).trim().split('\n')).toHaveLength(30);
+      expect(
+        (await readFile(join(dir, 'a', 'batch/user-personalization-solution/job_config.json'), 'utf8')).trim().split('\n'),
+      ).toHaveLength(30);
       const validate = await recops(['validate', join(dir, 'a', 'config.json')]);
       expect(validate.code, validate.stdout).toBe(0);
       const bad = await recops(['sample', '--users', '0']);

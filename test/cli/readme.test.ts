@@ -27,7 +27,10 @@ describe('Docs: README', () => {
     for (const pattern of patterns) {
       const [source] = pattern.source as string[];
       const [detailType] = pattern['detail-type'] as string[];
-      expect(EVENT_CATALOG.some((d) => d.source === source && d.detailType === detailType), `${source} ${detailType}`).toBe(true);
+      expect(
+        EVENT_CATALOG.some((d) => d.source === source && d.detailType === detailType),
+        `${source} ${detailType}`,
+      ).toBe(true);
     }
     const example = blocks.find((b) => typeof b.source === 'string');
     expect(() => batchOutputReady.parse(example)).not.toThrow();

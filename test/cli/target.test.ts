@@ -11,8 +11,12 @@ describe('CLI: target rules', () => {
     expect(isProductionStage('dev')).toBe(false);
   });
 
-  it('names a local stage\'s bus, bucket and scheduler group as the local cloud creates them', () => {
+  it("names a local stage's bus, bucket and scheduler group as the local cloud creates them", () => {
     const names = runner.localNames('team-a');
-    expect(localStageNames('team-a')).toEqual({ busName: names.busName, bucketName: names.bucketName, schedulerGroupName: names.schedulerGroupName });
+    expect(localStageNames('team-a')).toEqual({
+      busName: names.busName,
+      bucketName: names.bucketName,
+      schedulerGroupName: names.schedulerGroupName,
+    });
   });
 });

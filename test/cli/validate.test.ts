@@ -17,7 +17,9 @@ describe('CLI: recops validate', () => {
   });
 
   it('accepts the published MPE examples and says so, exit 0', async () => {
-    const files = ['seed-examples/mpe-sample-full.json', 'seed-examples/mpe-tags-dataset-group-2.json', 'mpe/sample_config.json'].map((f) => join(FIXTURES, f));
+    const files = ['seed-examples/mpe-sample-full.json', 'seed-examples/mpe-tags-dataset-group-2.json', 'mpe/sample_config.json'].map((f) =>
+      join(FIXTURES, f),
+    );
     const run = await recops(['validate', ...files]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('mpe-sample-full.json: valid');
@@ -55,14 +57,21 @@ describe('CLI: recops validate', () => {
             schema: { serviceConfig: { name: 'x', schema: { type: 'record', name: 'Interactions', namespace: 'n', fields: [] } } },
           },
         },
-        solutions: [{ serviceConfig: { name: 'bad name!', recipeArn: 'arn:aws:personalize:::recipe/aws-sims' }, batchInferenceJobs: [{ serviceConfig: { jobOutput: { s3DataDestination: { path: 's3://S3_BUCKET_NAME/out/' } } } }] }],
+        solutions: [
+          {
+            serviceConfig: { name: 'bad name!', recipeArn: 'arn:aws:personalize:::recipe/aws-sims' },
+            batchInferenceJobs: [{ serviceConfig: { jobOutput: { s3DataDestination: { path: 's3://S3_BUCKET_NAME/out/' } } } }],
+          },
+        ],
         tags: [{ tagKey: 'owner', tagValue: 'arn:aws:iam::AWS_ACCOUNT_ID:root' }],
       }),
     );
     const run = await recops(['validate', file]);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/error {4}solutions\[0\]\.serviceConfig\.name: name /);
-    expect(run.stdout).toMatch(/error {4}solutions\[0\]\.batchInferenceJobs\[0\]\.serviceConfig\.jobOutput\.s3DataDestination\.path: placeholder S3_BUCKET_NAME/);
+    expect(run.stdout).toMatch(
+      /error {4}solutions\[0\]\.batchInferenceJobs\[0\]\.serviceConfig\.jobOutput\.s3DataDestination\.path: placeholder S3_BUCKET_NAME/,
+    );
     expect(run.stdout).toMatch(/error {4}tags\[0\]\.tagValue: placeholder AWS_ACCOUNT_ID/);
   });
 

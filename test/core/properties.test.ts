@@ -28,7 +28,11 @@ const optionalTags = fc.option(tags, { nil: undefined });
 const cron = fc
   .tuple(
     fc.integer({ min: 0, max: 59 }),
-    fc.oneof(fc.constant('*'), fc.integer({ min: 0, max: 23 }).map(String), fc.integer({ min: 1, max: 12 }).map((n) => `*/${n}`)),
+    fc.oneof(
+      fc.constant('*'),
+      fc.integer({ min: 0, max: 23 }).map(String),
+      fc.integer({ min: 1, max: 12 }).map((n) => `*/${n}`),
+    ),
     fc.boolean(),
     fc.constantFrom('*', '1', '1-6', 'JAN,JUL'),
     fc.constantFrom('1', 'MON-FRI', '2,4,6', '6L', 'SUN#2'),
@@ -66,9 +70,18 @@ const interactionsSchema = fc
       ...extra,
     ]),
   );
-const usersSchema = fc.constant(avro('Users', [{ name: 'USER_ID', type: 'string' }, { name: 'AGE', type: 'int' }]));
+const usersSchema = fc.constant(
+  avro('Users', [
+    { name: 'USER_ID', type: 'string' },
+    { name: 'AGE', type: 'int' },
+  ]),
+);
 const itemsSchema = fc.constant(
-  avro('Items', [{ name: 'ITEM_ID', type: 'string' }, { name: 'GENRES', type: 'string', categorical: true }, { name: 'CREATION_TIMESTAMP', type: 'long' }]),
+  avro('Items', [
+    { name: 'ITEM_ID', type: 'string' },
+    { name: 'GENRES', type: 'string', categorical: true },
+    { name: 'CREATION_TIMESTAMP', type: 'long' },
+  ]),
 );
 
 const RECIPES = {
@@ -112,9 +125,14 @@ const solution = (solutionName: string, campaignName: string) =>
         campaigns:
           kind === 'segment'
             ? fc.constant([])
-            : fc.array(fc.record({ serviceConfig: fc.record({ name: fc.constant(campaignName), minProvisionedTPS: fc.integer({ min: 1, max: 10 }) }) }), {
-                maxLength: 1,
-              }),
+            : fc.array(
+                fc.record({
+                  serviceConfig: fc.record({ name: fc.constant(campaignName), minProvisionedTPS: fc.integer({ min: 1, max: 10 }) }),
+                }),
+                {
+                  maxLength: 1,
+                },
+              ),
         batchInferenceJobs: kind === 'segment' ? fc.constant([]) : fc.array(batchJob, { maxLength: 2 }),
         batchSegmentJobs: kind === 'segment' ? fc.array(batchJob, { maxLength: 2 }) : fc.constant([]),
       },
@@ -140,7 +158,9 @@ const mpeFile = fc
           {
             serviceConfig: fc.record({ importMode: fc.constantFrom('FULL', 'INCREMENTAL'), tags }, { requiredKeys: [] }),
             interactions: fc.record({
-              dataset: fc.record({ serviceConfig: fc.record({ name: fc.constant(interactions as string), tags }, { requiredKeys: ['name'] }) }),
+              dataset: fc.record({
+                serviceConfig: fc.record({ name: fc.constant(interactions as string), tags }, { requiredKeys: ['name'] }),
+              }),
               schema: fc.record({ serviceConfig: fc.record({ name: fc.constant(xs as string), schema: interactionsSchema }) }),
             }),
             users: fc.record({
@@ -155,12 +175,16 @@ const mpeFile = fc
           { requiredKeys: ['interactions'] },
         ),
         eventTracker: fc.record({ serviceConfig: fc.record({ name: fc.constant(tracker as string), tags }, { requiredKeys: ['name'] }) }),
-        filters: fc.subarray(
-          [
-            { serviceConfig: { name: f1 as string, filterExpression: 'EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("click")' } },
-            { serviceConfig: { name: f2 as string, filterExpression: 'INCLUDE ItemID WHERE Items.GENRES IN ($GENRE)', tags: [{ tagKey: 'f', tagValue: 'x' }] } },
-          ],
-        ),
+        filters: fc.subarray([
+          { serviceConfig: { name: f1 as string, filterExpression: 'EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("click")' } },
+          {
+            serviceConfig: {
+              name: f2 as string,
+              filterExpression: 'INCLUDE ItemID WHERE Items.GENRES IN ($GENRE)',
+              tags: [{ tagKey: 'f', tagValue: 'x' }],
+            },
+          },
+        ]),
         solutions: fc.tuple(solution(s1 as string, c1 as string), solution(s2 as string, c2 as string)).chain((both) => fc.subarray(both)),
       },
       { requiredKeys: ['datasetGroup', 'datasets'] },
@@ -170,7 +194,12 @@ const mpeFile = fc
 /** Any JSON value, or a published file with one value somewhere replaced, removed or added. */
 const jsonValue = fc.jsonValue({ maxDepth: 4 });
 const mutatedFixture = fc
-  .tuple(fc.constantFrom(...fixtureNames()), fc.array(fc.nat(), { minLength: 1, maxLength: 8 }), fc.constantFrom('replace', 'delete', 'add'), jsonValue)
+  .tuple(
+    fc.constantFrom(...fixtureNames()),
+    fc.array(fc.nat(), { minLength: 1, maxLength: 8 }),
+    fc.constantFrom('replace', 'delete', 'add'),
+    jsonValue,
+  )
   .map(([fixtureName, steps, action, value]) => {
     const root = fixture(fixtureName);
     let node: any = root;
@@ -262,7 +291,10 @@ describe('Property: valid files round-trip through the resolver', () => {
         expect(plan.solutions.map((s) => s.name)).toEqual((file.solutions ?? []).map((s: any) => s.serviceConfig.name));
         expect(plan.filters.map((f) => f.name)).toEqual((file.filters ?? []).map((f: any) => f.serviceConfig.name));
         expect(plan.datasets.map((d) => d.type).sort()).toEqual(
-          Object.keys(file.datasets).filter((k) => k !== 'serviceConfig').map((k) => k.toUpperCase()).sort(),
+          Object.keys(file.datasets)
+            .filter((k) => k !== 'serviceConfig')
+            .map((k) => k.toUpperCase())
+            .sort(),
         );
 
         // every name is one Personalize accepts
@@ -320,12 +352,16 @@ describe('Property: names and schedules', () => {
 
   it('finds the next firing of every generated schedule after the start', () => {
     fc.assert(
-      fc.property(schedule, fc.date({ min: new Date('2026-01-01'), max: new Date('2040-01-01'), noInvalidDate: true }), (expression, from) => {
-        expect(scheduleExpressionProblem(expression)).toBeUndefined();
-        const next = nextFireTime(expression, from);
-        expect(next).not.toBeNull();
-        expect((next as Date).getTime()).toBeGreaterThan(from.getTime());
-      }),
+      fc.property(
+        schedule,
+        fc.date({ min: new Date('2026-01-01'), max: new Date('2040-01-01'), noInvalidDate: true }),
+        (expression, from) => {
+          expect(scheduleExpressionProblem(expression)).toBeUndefined();
+          const next = nextFireTime(expression, from);
+          expect(next).not.toBeNull();
+          expect((next as Date).getTime()).toBeGreaterThan(from.getTime());
+        },
+      ),
       RUNS,
     );
   });

@@ -54,7 +54,11 @@ describe('Function: validateParameterFile, names', () => {
   it('refuses two solutions with the same name', () => {
     const file = fixture('seed-examples/mpe-sample-full.json');
     file.solutions[2].serviceConfig.name = 'sims-solution';
-    expectRefused(file, 'solutions[2].serviceConfig.name', 'duplicate solution name "sims-solution" (also at solutions[0].serviceConfig.name)');
+    expectRefused(
+      file,
+      'solutions[2].serviceConfig.name',
+      'duplicate solution name "sims-solution" (also at solutions[0].serviceConfig.name)',
+    );
   });
 });
 
@@ -78,7 +82,11 @@ describe('Function: validateParameterFile, recipes', () => {
     file.solutions[2].batchSegmentJobs = [{ serviceConfig: {} }];
     file.solutions[0].batchInferenceJobs = [{ serviceConfig: {} }];
     expectRefused(file, 'solutions[2].batchSegmentJobs[0]', 'aws-sims (RELATED_ITEMS) does not support batch segment jobs');
-    expectRefused(file, 'solutions[0].batchInferenceJobs[0]', 'aws-item-affinity (USER_SEGMENTATION) does not support batch inference jobs');
+    expectRefused(
+      file,
+      'solutions[0].batchInferenceJobs[0]',
+      'aws-item-affinity (USER_SEGMENTATION) does not support batch inference jobs',
+    );
   });
 
   it('refuses an update schedule on a recipe without UPDATE training', () => {
@@ -119,19 +127,27 @@ describe('Function: validateParameterFile, schedules', () => {
     expectRefused(file, 'solutions[2].batchInferenceJobs[0].workflowConfig.schedule', 'exactly one of');
   });
 
-  it.each(['cron(0/15 * ? * MON-FRI *)', 'cron(0 0 L * ? *)', 'cron(0 0 ? * 6L 2026-2030)', 'cron(0 8 15W * ? *)', 'rate(1 day)', 'rate(12 hours)'])(
-    'accepts %s',
-    (expression) => {
-      const file = fixture('seed-examples/mpe-sample-full.json');
-      file.solutions[0].workflowConfig.schedules.full = expression;
-      expect(errorsOf(file)).toEqual([]);
-    },
-  );
+  it.each([
+    'cron(0/15 * ? * MON-FRI *)',
+    'cron(0 0 L * ? *)',
+    'cron(0 0 ? * 6L 2026-2030)',
+    'cron(0 8 15W * ? *)',
+    'rate(1 day)',
+    'rate(12 hours)',
+  ])('accepts %s', (expression) => {
+    const file = fixture('seed-examples/mpe-sample-full.json');
+    file.solutions[0].workflowConfig.schedules.full = expression;
+    expect(errorsOf(file)).toEqual([]);
+  });
 
   it('refuses an autoTrainingConfig period Personalize does not take', () => {
     const file = fixture('cdk/input_media_custom.json');
     file.solutions[0].serviceConfig.solutionConfig.autoTrainingConfig.schedulingExpression = 'rate(31 days)';
-    expectRefused(file, 'solutions[0].serviceConfig.solutionConfig.autoTrainingConfig.schedulingExpression', 'rate(N days) with N from 1 to 30');
+    expectRefused(
+      file,
+      'solutions[0].serviceConfig.solutionConfig.autoTrainingConfig.schedulingExpression',
+      'rate(N days) with N from 1 to 30',
+    );
   });
 });
 
@@ -163,13 +179,21 @@ describe('Function: validateParameterFile, Avro schemas', () => {
   it('refuses an interactions schema without USER_ID', () => {
     const file = minimalFile();
     interactionsFields(file).splice(0, 1);
-    expectRefused(file, 'datasets.interactions.schema.serviceConfig.schema.fields', 'an INTERACTIONS schema needs field USER_ID ("string")');
+    expectRefused(
+      file,
+      'datasets.interactions.schema.serviceConfig.schema.fields',
+      'an INTERACTIONS schema needs field USER_ID ("string")',
+    );
   });
 
   it('refuses a required field of the wrong type', () => {
     const file = minimalFile();
     interactionsFields(file)[2].type = 'string';
-    expectRefused(file, 'datasets.interactions.schema.serviceConfig.schema.fields[2].type', 'required field TIMESTAMP of an INTERACTIONS schema must be "long"');
+    expectRefused(
+      file,
+      'datasets.interactions.schema.serviceConfig.schema.fields[2].type',
+      'required field TIMESTAMP of an INTERACTIONS schema must be "long"',
+    );
   });
 
   it('refuses a nullable ID field', () => {
@@ -192,7 +216,10 @@ describe('Function: validateParameterFile, Avro schemas', () => {
 
   it('refuses a categorical number and a categorical EVENT_TYPE', () => {
     const file = minimalFile();
-    interactionsFields(file).push({ name: 'EVENT_TYPE', type: 'string', categorical: true }, { name: 'PRICE', type: 'float', categorical: true });
+    interactionsFields(file).push(
+      { name: 'EVENT_TYPE', type: 'string', categorical: true },
+      { name: 'PRICE', type: 'float', categorical: true },
+    );
     expectRefused(file, 'datasets.interactions.schema.serviceConfig.schema.fields[3].categorical', 'EVENT_TYPE must not be categorical');
     expectRefused(file, 'datasets.interactions.schema.serviceConfig.schema.fields[4].categorical', 'only string fields can be categorical');
   });
@@ -203,7 +230,11 @@ describe('Function: validateParameterFile, Avro schemas', () => {
       { name: 'BIO', type: 'string', textual: true },
       { name: 'USERID', type: 'string', categorical: true },
     );
-    expectRefused(file, 'datasetGroup.datasets[0].schema.serviceConfig.schema.fields[3].textual', 'textual fields are allowed only in ITEMS');
+    expectRefused(
+      file,
+      'datasetGroup.datasets[0].schema.serviceConfig.schema.fields[3].textual',
+      'textual fields are allowed only in ITEMS',
+    );
     expectRefused(file, 'datasetGroup.datasets[0].schema.serviceConfig.schema.fields[4].name', 'collides with fields[0]');
   });
 
@@ -233,7 +264,10 @@ describe('Function: validateParameterFile, keys and shapes', () => {
     file.datasetGroup.workflowConfig.schedule = { import: 'rate(1 day)' };
     file.extra = true;
     const errors = errorsOf(file);
-    expect(errors).toContainEqual({ path: 'solutions[2].campaigns[0].serviceConfig.minProvisionedTps', message: 'unknown key "minProvisionedTps"' });
+    expect(errors).toContainEqual({
+      path: 'solutions[2].campaigns[0].serviceConfig.minProvisionedTps',
+      message: 'unknown key "minProvisionedTps"',
+    });
     expect(errors).toContainEqual({ path: 'datasetGroup.workflowConfig.schedule', message: 'unknown key "schedule"' });
     expect(errors).toContainEqual({ path: 'extra', message: 'unknown key "extra"' });
   });
@@ -242,7 +276,10 @@ describe('Function: validateParameterFile, keys and shapes', () => {
     const file = fixture('seed-examples/mpe-sample-full.json');
     file.datasetGroup.serviceConfig.name = 'bad name';
     file.solutions[0].serviceConfig.recipeArn = 'arn:aws:personalize:::recipe/none';
-    file.filters[1].serviceConfig.tags = [{ tagKey: 'a', tagValue: '1' }, { tagKey: 'a', tagValue: '2' }];
+    file.filters[1].serviceConfig.tags = [
+      { tagKey: 'a', tagValue: '1' },
+      { tagKey: 'a', tagValue: '2' },
+    ];
     file.datasets.users.schema.serviceConfig.schema.fields[0].type = 'int';
     file.solutions[2].batchInferenceJobs[0].workflowConfig.schedule = 'cron(bad)';
     expect(errorsOf(file).map((e) => e.path)).toEqual([
@@ -320,6 +357,8 @@ describe('Function: validateParameterFile, recommenders', () => {
 
   it('warns about a recommender in a dataset group without a domain (mpe/sample_config_wtags.json)', () => {
     const result = validateParameterFile(fixture('mpe/sample_config_wtags.json'));
-    expect(result.ok ? result.warnings : []).toEqual([{ path: 'recommenders[0]', message: expect.stringContaining('domain dataset group') }]);
+    expect(result.ok ? result.warnings : []).toEqual([
+      { path: 'recommenders[0]', message: expect.stringContaining('domain dataset group') },
+    ]);
   });
 });

@@ -17,7 +17,11 @@ import { fixture, fixtureNames, fixtureText } from './helpers';
 
 function planOf(name: string): Plan {
   const text = fixtureText(name).replaceAll('<REPLACE_WITH_S3_BUCKET_NAME>', 'recops-data');
-  return resolvePlan(loadParameterFile(text).file, { bucket: 'recops-data', configKey: 'train/dsg/config.json', runStamp: '2026_11_25_10_00_00' });
+  return resolvePlan(loadParameterFile(text).file, {
+    bucket: 'recops-data',
+    configKey: 'train/dsg/config.json',
+    runStamp: '2026_11_25_10_00_00',
+  });
 }
 
 describe('Schema: planSchema', () => {
@@ -40,13 +44,21 @@ describe('Function: uploadRunIdentity, scheduledRunIdentity', () => {
   it('returns one id, stamp and start time per trigger, the same for its duplicates', () => {
     const write = { bucket: 'b', key: 'train/dsg/config.json', sequencer: '0A1B', eventTime: new Date('2026-11-25T10:00:00.250Z') };
     const upload = uploadRunIdentity(write);
-    expect(upload).toEqual({ id: expect.stringMatching(/^2026_11_25_10_00_00-[0-9a-f]{8}$/), stamp: '2026_11_25_10_00_00', startedAt: '2026-11-25T10:00:00.250Z' });
+    expect(upload).toEqual({
+      id: expect.stringMatching(/^2026_11_25_10_00_00-[0-9a-f]{8}$/),
+      stamp: '2026_11_25_10_00_00',
+      startedAt: '2026-11-25T10:00:00.250Z',
+    });
     expect(uploadRunIdentity({ ...write })).toEqual(upload);
     expect(uploadRunIdentity({ ...write, sequencer: '0A1C' }).id).not.toBe(upload.id);
 
     const firing = { scheduleName: 'dsg-full-sims', executionId: 'd32c5kddcf5bb8c3', firedAt: '2026-11-30T02:00:00Z' };
     const scheduled = scheduledRunIdentity(firing);
-    expect(scheduled).toEqual({ id: expect.stringMatching(/^2026_11_30_02_00_00-[0-9a-f]{8}$/), stamp: '2026_11_30_02_00_00', startedAt: '2026-11-30T02:00:00.000Z' });
+    expect(scheduled).toEqual({
+      id: expect.stringMatching(/^2026_11_30_02_00_00-[0-9a-f]{8}$/),
+      stamp: '2026_11_30_02_00_00',
+      startedAt: '2026-11-30T02:00:00.000Z',
+    });
     expect(scheduledRunIdentity({ ...firing })).toEqual(scheduled);
     expect(scheduledRunIdentity({ ...firing, scheduleName: 'dsg-full-other' }).id).not.toBe(scheduled.id);
   });
@@ -58,7 +70,11 @@ describe('Function: scopeOfSchedule', () => {
 
   it('returns the scope each schedule kind runs', () => {
     expect(scopeOfSchedule({ kind: 'import' }, plan)).toEqual({ kind: 'import' });
-    expect(scopeOfSchedule({ kind: 'full', solutionName: 'sims-solution' }, plan)).toEqual({ kind: 'retrain', solutionName: 'sims-solution', trainingMode: 'FULL' });
+    expect(scopeOfSchedule({ kind: 'full', solutionName: 'sims-solution' }, plan)).toEqual({
+      kind: 'retrain',
+      solutionName: 'sims-solution',
+      trainingMode: 'FULL',
+    });
     expect(scopeOfSchedule({ kind: 'update', solutionName: 'sims-solution' }, plan)).toMatchObject({ trainingMode: 'UPDATE' });
     const solution = withJob.solutions.find((s) => s.batchInferenceJobs.length > 0)!;
     const job = solution.batchInferenceJobs[0]!;
@@ -71,7 +87,7 @@ describe('Function: scopeOfSchedule', () => {
     });
   });
 
-  it('throws RunScopeError naming the file when the schedule\'s target is gone from it', () => {
+  it("throws RunScopeError naming the file when the schedule's target is gone from it", () => {
     expect(() => scopeOfSchedule({ kind: 'full', solutionName: 'removed' }, plan)).toThrow(
       new RunScopeError('the full schedule names solution "removed", which s3://recops-data/train/dsg/config.json does not define'),
     );

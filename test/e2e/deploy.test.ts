@@ -4,7 +4,12 @@
  * daily batch inference job's output gets manifest.json, _CHECK and Batch Output Ready; all of it
  * once, even when every event is delivered twice and shuffled.
  */
-import { DescribeBatchInferenceJobCommand, DescribeCampaignCommand, ListBatchInferenceJobsCommand, ListCampaignsCommand } from '@aws-sdk/client-personalize';
+import {
+  DescribeBatchInferenceJobCommand,
+  DescribeCampaignCommand,
+  ListBatchInferenceJobsCommand,
+  ListCampaignsCommand,
+} from '@aws-sdk/client-personalize';
 import { GetRecommendationsCommand } from '@aws-sdk/client-personalize-runtime';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -85,7 +90,11 @@ describe('E2E: promotion, campaign and batch output on the local cloud', () => {
       // The gate: metrics for each of the three versions, each promoted as a first version.
       const events = pipeline.published();
       const metrics = events.filter((e) => e.detailType === 'Solution Metrics Published');
-      expect(metrics.map((e) => e.detail.solutionName).sort()).toEqual(['popularity-count-solution', 'sims-solution', 'user-personalization-solution']);
+      expect(metrics.map((e) => e.detail.solutionName).sort()).toEqual([
+        'popularity-count-solution',
+        'sims-solution',
+        'user-personalization-solution',
+      ]);
       expect(metrics.every((e) => typeof e.detail.metrics.normalized_discounted_cumulative_gain_at_10 === 'number')).toBe(true);
       const promoted = events.filter((e) => e.detailType === 'Solution Version Promoted');
       expect(promoted).toHaveLength(3);
@@ -94,17 +103,29 @@ describe('E2E: promotion, campaign and batch output on the local cloud', () => {
 
       // The campaign serves the promoted user-personalization version and answers.
       const upPromoted = promoted.find((e) => e.detail.solutionName === 'user-personalization-solution');
-      expect(deployed?.detail).toMatchObject({ campaignName: 'user-personalization-campaign', operation: 'create', pinned: false, solutionVersionArn: upPromoted?.detail.resourceArn });
-      const campaign = (await pipeline.clients.personalize.send(new DescribeCampaignCommand({ campaignArn: deployed?.detail.resourceArn }))).campaign;
+      expect(deployed?.detail).toMatchObject({
+        campaignName: 'user-personalization-campaign',
+        operation: 'create',
+        pinned: false,
+        solutionVersionArn: upPromoted?.detail.resourceArn,
+      });
+      const campaign = (await pipeline.clients.personalize.send(new DescribeCampaignCommand({ campaignArn: deployed?.detail.resourceArn })))
+        .campaign;
       expect(campaign).toMatchObject({ status: 'ACTIVE', solutionVersionArn: upPromoted?.detail.resourceArn });
-      const answer = await pipeline.clients.personalizeRuntime.send(new GetRecommendationsCommand({ campaignArn: deployed?.detail.resourceArn, userId: 'u1', numResults: 10 }));
+      const answer = await pipeline.clients.personalizeRuntime.send(
+        new GetRecommendationsCommand({ campaignArn: deployed?.detail.resourceArn, userId: 'u1', numResults: 10 }),
+      );
       expect(answer.itemList).toHaveLength(10);
 
       // The batch output: under batch/<dsg>/<solution>/<solution>_<stamp>/, with manifest.json and _CHECK.
       const prefix = ready?.detail.output.prefix as string;
       expect(prefix).toMatch(new RegExp(`^batch/${DSG}/user-personalization-solution/user-personalization-solution_\\d{4}(_\\d{2}){5}/$`));
       const listed = await pipeline.clients.s3.send(new ListObjectsV2Command({ Bucket: pipeline.bucket, Prefix: prefix }));
-      expect((listed.Contents ?? []).map((o) => o.Key?.slice(prefix.length)).sort()).toEqual(['_CHECK', 'job_config.json.out', 'manifest.json']);
+      expect((listed.Contents ?? []).map((o) => o.Key?.slice(prefix.length)).sort()).toEqual([
+        '_CHECK',
+        'job_config.json.out',
+        'manifest.json',
+      ]);
       const manifest = JSON.parse(await objectText(pipeline, `${prefix}manifest.json`)) as Record<string, any>;
       expect(manifest).toMatchObject({
         jobArn: ready?.detail.resourceArn,
@@ -114,7 +135,12 @@ describe('E2E: promotion, campaign and batch output on the local cloud', () => {
         lineCount: 3,
         errorLineCount: 0,
       });
-      expect(ready?.detail).toMatchObject({ jobKind: 'batchInferenceJob', lineCount: 3, errorLineCount: 0, check: { key: `${prefix}_CHECK` } });
+      expect(ready?.detail).toMatchObject({
+        jobKind: 'batchInferenceJob',
+        lineCount: 3,
+        errorLineCount: 0,
+        check: { key: `${prefix}_CHECK` },
+      });
       const lines = (await objectText(pipeline, `${prefix}job_config.json.out`)).trim().split('\n');
       expect(lines.map((l) => JSON.parse(l).input.userId)).toEqual(['u1', 'u7', 'u33']);
 
@@ -139,7 +165,8 @@ describe('E2E: promotion, campaign and batch output on the local cloud', () => {
       const created: string[] = [];
       pipeline.cloud.eventLog.subscribe((entry) => {
         if (entry.kind !== 's3.object-created') return;
-        for (const record of (entry.data as { Records?: { s3: { object: { key: string } } }[] }).Records ?? []) created.push(record.s3.object.key);
+        for (const record of (entry.data as { Records?: { s3: { object: { key: string } } }[] }).Records ?? [])
+          created.push(record.s3.object.key);
       });
       pipeline.duplicateEvents(20261203, 400);
       await uploadSeedExample(pipeline);
@@ -179,7 +206,9 @@ describe('E2E: promotion, campaign and batch output on the local cloud', () => {
       const failed = await pipeline.waitFor(['Step Failed'], RUN_TIMEOUT_MS);
       expect(failed.detail).toMatchObject({ step: 'batch', resourceKind: 'batchInferenceJob' });
       expect(failed.detail.reason).toMatch(
-        new RegExp(`^batch inference job batch_user-personalization-solution_\\d{4}(_\\d{2}){5} \\(solutions\\[2\\]\\.batchInferenceJobs\\[0\\]\\): input s3://\\S+/${BATCH_INPUT_KEY} is missing`),
+        new RegExp(
+          `^batch inference job batch_user-personalization-solution_\\d{4}(_\\d{2}){5} \\(solutions\\[2\\]\\.batchInferenceJobs\\[0\\]\\): input s3://\\S+/${BATCH_INPUT_KEY} is missing`,
+        ),
       );
       // The run ends in Pipeline Failed naming the job and the reason.
       const outcome = await pipeline.waitFor(['Pipeline Failed', 'Pipeline Completed'], RUN_TIMEOUT_MS);
@@ -217,9 +246,14 @@ describe('E2E: promotion, campaign and batch output on the local cloud', () => {
       const secondBatch = await waitForEvent(pipeline, 'Batch Output Ready', (e) => runOf(e) === runOf(rejected));
       expect(secondBatch.detail.solutionVersionArn).toBe(v1);
       // The job's filterArn named a filter of the file: the job runs with that filter's ARN.
-      const job = (await pipeline.clients.personalize.send(new DescribeBatchInferenceJobCommand({ batchInferenceJobArn: secondBatch.detail.resourceArn }))).batchInferenceJob;
+      const job = (
+        await pipeline.clients.personalize.send(
+          new DescribeBatchInferenceJobCommand({ batchInferenceJobArn: secondBatch.detail.resourceArn }),
+        )
+      ).batchInferenceJob;
       expect(job?.filterArn).toMatch(/:filter\/clicked-or-streamed$/);
-      const kept = (await pipeline.clients.personalize.send(new DescribeCampaignCommand({ campaignArn: first.detail.resourceArn }))).campaign;
+      const kept = (await pipeline.clients.personalize.send(new DescribeCampaignCommand({ campaignArn: first.detail.resourceArn })))
+        .campaign;
       expect(kept?.solutionVersionArn).toBe(v1);
       expect(kept?.latestCampaignUpdate).toBeUndefined();
       expect(pipeline.events.filter((e) => e.detailType === 'Campaign Deployed')).toHaveLength(1);
@@ -230,8 +264,13 @@ describe('E2E: promotion, campaign and batch output on the local cloud', () => {
       expect(promoted.detail.previousSolutionVersionArn).toBe(v1);
       const updated = await waitForEvent(pipeline, 'Campaign Deployed', (e) => runOf(e) === runOf(promoted));
       expect(updated.detail).toMatchObject({ operation: 'update', solutionVersionArn: promoted.detail.resourceArn });
-      const serving = (await pipeline.clients.personalize.send(new DescribeCampaignCommand({ campaignArn: first.detail.resourceArn }))).campaign;
-      expect(serving).toMatchObject({ status: 'ACTIVE', solutionVersionArn: promoted.detail.resourceArn, latestCampaignUpdate: { status: 'ACTIVE' } });
+      const serving = (await pipeline.clients.personalize.send(new DescribeCampaignCommand({ campaignArn: first.detail.resourceArn })))
+        .campaign;
+      expect(serving).toMatchObject({
+        status: 'ACTIVE',
+        solutionVersionArn: promoted.detail.resourceArn,
+        latestCampaignUpdate: { status: 'ACTIVE' },
+      });
     },
     3 * RUN_TIMEOUT_MS,
   );

@@ -15,7 +15,13 @@ async function outcomes(pipeline: PipelineCloud, runs: number, timeoutMs = RUN_T
   for (;;) {
     const ended = pipeline.published().filter((e) => OUTCOMES.includes(e.detailType));
     if (ended.length >= runs) return ended;
-    if (Date.now() > deadline) throw new Error(`${ended.length} of ${runs} runs ended within ${timeoutMs} ms; bus: ${pipeline.published().map((e) => e.detailType).join(', ')}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `${ended.length} of ${runs} runs ended within ${timeoutMs} ms; bus: ${pipeline
+          .published()
+          .map((e) => e.detailType)
+          .join(', ')}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
@@ -38,7 +44,7 @@ describe('E2E: files that add to an existing dataset group', () => {
   });
 
   it(
-    'completes a file naming only the dataset group, and trains a file with solutions but no datasets on the group\'s data',
+    "completes a file naming only the dataset group, and trains a file with solutions but no datasets on the group's data",
     async () => {
       // Arrange: the group exists with its data.
       pipeline = await startPipelineCloud();
@@ -79,7 +85,9 @@ describe('E2E: files that add to an existing dataset group', () => {
       const [outcome] = await outcomes(pipeline, 1);
       expect(outcome?.detailType).toBe('Pipeline Failed');
       expect(outcome?.detail).toMatchObject({ step: 'training', datasetGroupName: 'empty-group' });
-      expect(outcome?.detail.reason).toMatch(/^dataset group "empty-group" has no INTERACTIONS dataset: the parameter file declares no datasets/);
+      expect(outcome?.detail.reason).toMatch(
+        /^dataset group "empty-group" has no INTERACTIONS dataset: the parameter file declares no datasets/,
+      );
       expect((await personalizeInventory(pipeline.clients.personalize)).solutions).toEqual([]);
     },
     RUN_TIMEOUT_MS,

@@ -6,7 +6,14 @@ import { ListSchedulesCommand } from '@aws-sdk/client-scheduler';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadParameterFile, resolvePlan } from '@recops/core';
 import { generateSeedData, seedBatchInput, seedBatchInputKey, seedExampleText } from './support/data';
-import { personalizeInventory, personalizeTimes, startPipelineCloud, type BusEvent, type Inventory, type PipelineCloud } from './support/pipeline';
+import {
+  personalizeInventory,
+  personalizeTimes,
+  startPipelineCloud,
+  type BusEvent,
+  type Inventory,
+  type PipelineCloud,
+} from './support/pipeline';
 
 const RUN_TIMEOUT_MS = 90_000;
 const CONFIG_KEY = 'train/dataset-group-name-1/config.json';
@@ -109,15 +116,23 @@ describe('E2E: seed example on the local cloud', () => {
       expect(completed).toBeGreaterThan(indexOf(events, (e) => e.detailType === 'Batch Output Ready'));
       expect(outcome.detail.promoted).toHaveLength(3);
       expect(outcome.detail.rejected).toEqual([]);
-      expect(outcome.detail.deployed).toEqual([expect.objectContaining({ solutionName: 'user-personalization-solution', operation: 'create' })]);
-      expect(outcome.detail.batchOutputs).toEqual([expect.objectContaining({ solutionName: 'user-personalization-solution', jobKind: 'batchInferenceJob' })]);
+      expect(outcome.detail.deployed).toEqual([
+        expect.objectContaining({ solutionName: 'user-personalization-solution', operation: 'create' }),
+      ]);
+      expect(outcome.detail.batchOutputs).toEqual([
+        expect.objectContaining({ solutionName: 'user-personalization-solution', jobKind: 'batchInferenceJob' }),
+      ]);
       const completedVersions = (outcome.detail.resources as { kind: string; arn: string }[]).filter((r) => r.kind === 'solutionVersion');
-      expect(completedVersions.map((r) => r.arn).sort()).toEqual([...new Set(versionsActive.map(({ e }) => e.detail.resourceArn as string))].sort());
+      expect(completedVersions.map((r) => r.arn).sort()).toEqual(
+        [...new Set(versionsActive.map(({ e }) => e.detail.resourceArn as string))].sort(),
+      );
 
       // The file's workflowConfig schedules are in the stage's Scheduler group (schedule-manager).
       const plan = resolvePlan(loadParameterFile(await seedExampleText()).file, { bucket: pipeline.bucket, configKey: CONFIG_KEY });
       expect(plan.schedules.length).toBeGreaterThan(0);
-      const listed = await pipeline.clients.scheduler.send(new ListSchedulesCommand({ GroupName: pipeline.cloud.runner!.names.schedulerGroupName }));
+      const listed = await pipeline.clients.scheduler.send(
+        new ListSchedulesCommand({ GroupName: pipeline.cloud.runner!.names.schedulerGroupName }),
+      );
       expect((listed.Schedules ?? []).map((s) => s.Name).sort()).toEqual(plan.schedules.map((s) => s.name).sort());
     },
     RUN_TIMEOUT_MS + 30_000,
@@ -154,7 +169,7 @@ describe('E2E: seed example on the local cloud', () => {
   );
 
   it(
-    'fails the run once, at the import step with Personalize\'s reason, when an import fails',
+    "fails the run once, at the import step with Personalize's reason, when an import fails",
     async () => {
       pipeline = await startPipelineCloud();
       // 30 users × 10 interactions: under Personalize's minimum of 1,000 interactions.

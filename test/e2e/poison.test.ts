@@ -26,12 +26,28 @@ const SHORT_QUEUES: ServiceDefinition[] = SERVICES.map((service) =>
 /** Events every consumer subscribes to, with a detail no handler can parse. */
 const POISON = [
   // Matches the subscriptions narrowed to uploads and runs of everything, yet lacks every other field.
-  { Source: 'recops.pipeline', DetailType: 'Pipeline Requested', Detail: JSON.stringify({ runId: 'poison-1', trigger: 'upload', scope: { kind: 'everything' } }) },
+  {
+    Source: 'recops.pipeline',
+    DetailType: 'Pipeline Requested',
+    Detail: JSON.stringify({ runId: 'poison-1', trigger: 'upload', scope: { kind: 'everything' } }),
+  },
   { Source: 'recops.personalize', DetailType: 'Watch Requested', Detail: JSON.stringify({ runId: 'poison-2' }) },
-  { Source: 'recops.personalize', DetailType: 'Dataset Import Job Status Changed', Detail: JSON.stringify({ runId: 'poison-3', status: 'ACTIVE' }) },
+  {
+    Source: 'recops.personalize',
+    DetailType: 'Dataset Import Job Status Changed',
+    Detail: JSON.stringify({ runId: 'poison-3', status: 'ACTIVE' }),
+  },
   { Source: 'recops.model', DetailType: 'Solution Version Promoted', Detail: JSON.stringify({ runId: 'poison-4' }) },
-  { Source: 'recops.personalize', DetailType: 'Solution Version Status Changed', Detail: JSON.stringify({ runId: 'poison-5', status: 'ACTIVE' }) },
-  { Source: 'recops.personalize', DetailType: 'Batch Inference Job Status Changed', Detail: JSON.stringify({ runId: 'poison-6', status: 'ACTIVE' }) },
+  {
+    Source: 'recops.personalize',
+    DetailType: 'Solution Version Status Changed',
+    Detail: JSON.stringify({ runId: 'poison-5', status: 'ACTIVE' }),
+  },
+  {
+    Source: 'recops.personalize',
+    DetailType: 'Batch Inference Job Status Changed',
+    Detail: JSON.stringify({ runId: 'poison-6', status: 'ACTIVE' }),
+  },
   { Source: 'recops.schedule', DetailType: 'Schedule Fired', Detail: JSON.stringify({ runId: 'poison-7' }) },
 ] as const;
 
@@ -76,19 +92,27 @@ describe('E2E: poison messages on the local cloud', () => {
 
   async function visibleCount(url: string): Promise<number> {
     const attributes = await clients.sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
+      new GetQueueAttributesCommand({
+        QueueUrl: url,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
     );
-    return Number(attributes.Attributes?.ApproximateNumberOfMessages ?? 0) + Number(attributes.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+    return (
+      Number(attributes.Attributes?.ApproximateNumberOfMessages ?? 0) +
+      Number(attributes.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
+    );
   }
 
-  it('moves each consumer\'s unparseable records to its own DLQ after maxReceiveCount, and empties its queue', async () => {
+  it("moves each consumer's unparseable records to its own DLQ after maxReceiveCount, and empties its queue", async () => {
     // Prepare
     const names = cloud.runner!.names;
     const consumers = SHORT_QUEUES.filter((s) => s.queue !== undefined).map((s) => s.name);
     expect(consumers.sort()).toEqual(Object.keys(EXPECTED_DEAD_LETTERS).sort());
 
     // Act
-    const put = await clients.eventBridge.send(new PutEventsCommand({ Entries: POISON.map((e) => ({ ...e, EventBusName: names.busName })) }));
+    const put = await clients.eventBridge.send(
+      new PutEventsCommand({ Entries: POISON.map((e) => ({ ...e, EventBusName: names.busName })) }),
+    );
     expect(put.FailedEntryCount).toBe(0);
 
     // Assess: every DLQ fills with exactly the poison its rules route to it.
@@ -97,11 +121,14 @@ describe('E2E: poison messages on the local cloud', () => {
       const dlqUrl = await queueUrl(names.deadLetterQueueName(service));
       const expected = EXPECTED_DEAD_LETTERS[service] ?? [];
       while ((await visibleCount(dlqUrl)) < expected.length) {
-        if (Date.now() > deadline) throw new Error(`${service}: DLQ holds ${await visibleCount(dlqUrl)} of ${expected.length} poison messages`);
+        if (Date.now() > deadline)
+          throw new Error(`${service}: DLQ holds ${await visibleCount(dlqUrl)} of ${expected.length} poison messages`);
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
       const received = await clients.sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10 }));
-      const runIds = (received.Messages ?? []).map((m) => (JSON.parse(m.Body ?? '{}') as { detail: { runId: string } }).detail.runId).sort();
+      const runIds = (received.Messages ?? [])
+        .map((m) => (JSON.parse(m.Body ?? '{}') as { detail: { runId: string } }).detail.runId)
+        .sort();
       expect(runIds, service).toEqual(expected);
       expect(await visibleCount(await queueUrl(names.queueName(service))), service).toBe(0);
     }

@@ -19,7 +19,13 @@ async function nthOutcome(pipeline: PipelineCloud, n: number): Promise<BusEvent>
   for (;;) {
     const ended = pipeline.published().filter((e) => OUTCOMES.includes(e.detailType));
     if (ended.length >= n) return ended[n - 1] as BusEvent;
-    if (Date.now() > deadline) throw new Error(`run ${n} did not end; bus: ${pipeline.published().map((e) => e.detailType).join(', ')}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `run ${n} did not end; bus: ${pipeline
+          .published()
+          .map((e) => e.detailType)
+          .join(', ')}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
@@ -42,7 +48,9 @@ describe('E2E: a scheduled batch job on the local cloud', () => {
       await pipeline.upload(CONFIG_KEY, await seedExampleText());
       const uploaded = await nthOutcome(pipeline, 1);
       expect(uploaded.detailType, JSON.stringify(uploaded.detail)).toBe('Pipeline Completed');
-      const promoted = pipeline.published().find((e) => e.detailType === 'Solution Version Promoted' && e.detail.solutionName === 'user-personalization-solution');
+      const promoted = pipeline
+        .published()
+        .find((e) => e.detailType === 'Solution Version Promoted' && e.detail.solutionName === 'user-personalization-solution');
       const firstOutput = pipeline.published().find((e) => e.detailType === 'Batch Output Ready');
 
       // Act: the batch schedule fires about a second from now (what Scheduler puts on the bus).
@@ -52,21 +60,38 @@ describe('E2E: a scheduled batch job on the local cloud', () => {
       const GroupName = pipeline.cloud.runner!.names.schedulerGroupName;
       const stored = await pipeline.clients.scheduler.send(new GetScheduleCommand({ Name: schedule.name, GroupName }));
       const at = `at(${new Date(Date.now() + 1500).toISOString().slice(0, 19)})`;
-      await pipeline.clients.scheduler.send(new UpdateScheduleCommand({ Name: schedule.name, GroupName, ScheduleExpression: at, FlexibleTimeWindow: { Mode: 'OFF' }, Target: stored.Target }));
+      await pipeline.clients.scheduler.send(
+        new UpdateScheduleCommand({
+          Name: schedule.name,
+          GroupName,
+          ScheduleExpression: at,
+          FlexibleTimeWindow: { Mode: 'OFF' },
+          Target: stored.Target,
+        }),
+      );
       const scheduled = await nthOutcome(pipeline, 2);
 
       // Assess: one run of scope batch, completed, its job on the promoted version, its own folder with _CHECK.
       expect(scheduled.detailType, JSON.stringify(scheduled.detail)).toBe('Pipeline Completed');
       const runId = scheduled.detail.runId;
       const requested = pipeline.published().find((e) => e.detailType === 'Pipeline Requested' && e.detail.runId === runId);
-      expect(requested?.detail).toMatchObject({ trigger: 'schedule', scope: { kind: 'batch', solutionName: 'user-personalization-solution', jobKind: 'batchInferenceJob' } });
+      expect(requested?.detail).toMatchObject({
+        trigger: 'schedule',
+        scope: { kind: 'batch', solutionName: 'user-personalization-solution', jobKind: 'batchInferenceJob' },
+      });
       const ready = pipeline.published().filter((e) => e.detailType === 'Batch Output Ready' && e.detail.runId === runId);
       expect(ready).toHaveLength(1);
       expect(ready[0]?.detail.solutionVersionArn).toBe(promoted?.detail.resourceArn);
       expect(ready[0]?.detail.jobName).toBe(`batch_user-personalization-solution_${requested?.detail.runStamp}`);
       expect(ready[0]?.detail.output.prefix).not.toBe(firstOutput?.detail.output.prefix);
-      const listed = await pipeline.clients.s3.send(new ListObjectsV2Command({ Bucket: pipeline.bucket, Prefix: ready[0]?.detail.output.prefix }));
-      expect((listed.Contents ?? []).map((o) => o.Key?.split('/').at(-1)).sort()).toEqual(['_CHECK', 'job_config.json.out', 'manifest.json']);
+      const listed = await pipeline.clients.s3.send(
+        new ListObjectsV2Command({ Bucket: pipeline.bucket, Prefix: ready[0]?.detail.output.prefix }),
+      );
+      expect((listed.Contents ?? []).map((o) => o.Key?.split('/').at(-1)).sort()).toEqual([
+        '_CHECK',
+        'job_config.json.out',
+        'manifest.json',
+      ]);
       // Nothing was retrained or redeployed by the batch run.
       expect(pipeline.published().filter((e) => e.detail.runId === runId && /Solution Version|Campaign/.test(e.detailType))).toEqual([]);
     },

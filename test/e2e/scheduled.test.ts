@@ -16,7 +16,9 @@ const SOLUTION = 'user-personalization-solution';
 
 /** The seed example with user-personalization's promotion gate asking for `margin` over the live version. */
 async function seedWithMargin(margin: number): Promise<string> {
-  const file = JSON.parse(await seedExampleText()) as { solutions: { serviceConfig: { name: string }; workflowConfig?: Record<string, unknown> }[] };
+  const file = JSON.parse(await seedExampleText()) as {
+    solutions: { serviceConfig: { name: string }; workflowConfig?: Record<string, unknown> }[];
+  };
   const solution = file.solutions.find((s) => s.serviceConfig.name === SOLUTION)!;
   solution.workflowConfig = { ...solution.workflowConfig, promotionGate: { margin } };
   return JSON.stringify(file, null, 2);
@@ -24,7 +26,10 @@ async function seedWithMargin(margin: number): Promise<string> {
 
 /** The outcome events the bus carries for one run. */
 function onlyOutcomesOf(pipeline: PipelineCloud, runId: unknown): string[] {
-  return pipeline.published().filter((e) => e.detail.runId === runId && OUTCOMES.includes(e.detailType)).map((e) => e.detailType);
+  return pipeline
+    .published()
+    .filter((e) => e.detail.runId === runId && OUTCOMES.includes(e.detailType))
+    .map((e) => e.detailType);
 }
 
 /** Resolves with the outcomes of `runs` runs once that many are on the bus. */
@@ -33,7 +38,13 @@ async function outcomes(pipeline: PipelineCloud, runs: number, timeoutMs = RUN_T
   for (;;) {
     const ended = pipeline.published().filter((e) => OUTCOMES.includes(e.detailType));
     if (ended.length >= runs) return ended;
-    if (Date.now() > deadline) throw new Error(`${ended.length} of ${runs} runs ended within ${timeoutMs} ms; bus: ${pipeline.published().map((e) => e.detailType).join(', ')}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `${ended.length} of ${runs} runs ended within ${timeoutMs} ms; bus: ${pipeline
+          .published()
+          .map((e) => e.detailType)
+          .join(', ')}`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
@@ -44,7 +55,13 @@ async function fireSoon(pipeline: PipelineCloud, schedule: SchedulePlan): Promis
   const stored = await pipeline.clients.scheduler.send(new GetScheduleCommand({ Name: schedule.name, GroupName }));
   const at = `at(${new Date(Date.now() + 1500).toISOString().slice(0, 19)})`;
   await pipeline.clients.scheduler.send(
-    new UpdateScheduleCommand({ Name: schedule.name, GroupName, ScheduleExpression: at, FlexibleTimeWindow: { Mode: 'OFF' }, Target: stored.Target }),
+    new UpdateScheduleCommand({
+      Name: schedule.name,
+      GroupName,
+      ScheduleExpression: at,
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: stored.Target,
+    }),
   );
 }
 
@@ -83,12 +100,23 @@ describe('E2E: scheduled runs on the local cloud', () => {
       // Assess 1: a run of its own, through the door, completed once with the rejection and both figures.
       expect(worse?.detailType, JSON.stringify(worse?.detail)).toBe('Pipeline Completed');
       const scheduled = pipeline.published().filter((e) => e.detailType === 'Pipeline Requested')[1]!.detail;
-      expect(scheduled).toMatchObject({ trigger: 'schedule', scheduleName: full.name, scope: { kind: 'retrain', solutionName: SOLUTION, trainingMode: 'FULL' } });
+      expect(scheduled).toMatchObject({
+        trigger: 'schedule',
+        scheduleName: full.name,
+        scope: { kind: 'retrain', solutionName: SOLUTION, trainingMode: 'FULL' },
+      });
       expect(worse?.detail).toMatchObject({ runId: scheduled.runId, trigger: 'schedule', promoted: [], deployed: [] });
       const [rejection] = worse!.detail.rejected as Record<string, unknown>[];
-      expect(rejection).toMatchObject({ solutionName: SOLUTION, liveSolutionVersionArn: v1, candidate: expect.any(Number), baseline: expect.any(Number) });
+      expect(rejection).toMatchObject({
+        solutionName: SOLUTION,
+        liveSolutionVersionArn: v1,
+        candidate: expect.any(Number),
+        baseline: expect.any(Number),
+      });
       expect(rejection?.reason).toContain(' < ');
-      const rejectedEvent = pipeline.published().find((e) => e.detailType === 'Solution Version Rejected' && e.detail.runId === scheduled.runId);
+      const rejectedEvent = pipeline
+        .published()
+        .find((e) => e.detailType === 'Solution Version Rejected' && e.detail.runId === scheduled.runId);
       expect(rejectedEvent?.detail.gate).toMatchObject({ candidate: rejection?.candidate, baseline: rejection?.baseline, margin: 1 });
       expect(onlyOutcomesOf(pipeline, scheduled.runId)).toEqual(['Pipeline Completed']);
       const kept = (await pipeline.clients.personalize.send(new DescribeCampaignCommand({ campaignArn }))).campaign;
@@ -118,14 +146,14 @@ describe('E2E: scheduled runs on the local cloud', () => {
   );
 
   it(
-    'imports the file\'s data again when its import schedule fires, training nothing, and ends that run in one Pipeline Completed',
+    "imports the file's data again when its import schedule fires, training nothing, and ends that run in one Pipeline Completed",
     async () => {
       pipeline = await startPipelineCloud();
       const data = generateSeedData();
       await pipeline.upload('train/dataset-group-name-1/users.csv', data.usersCsv);
       await pipeline.upload('train/dataset-group-name-1/interactions.csv', data.interactionsCsv);
       await pipeline.upload(seedBatchInputKey(), seedBatchInput());
-  await pipeline.upload(seedBatchInputKey(), seedBatchInput());
+      await pipeline.upload(seedBatchInputKey(), seedBatchInput());
       const fileText = await seedExampleText();
       await pipeline.upload(CONFIG_KEY, fileText);
       await outcomes(pipeline, 1);

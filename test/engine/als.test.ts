@@ -37,8 +37,17 @@ describe('Function: trainAls', () => {
       const m = buildMatrix(randomLog(200, 100, 5000));
       const f = await trainAls(m.byUser, m.byItem, { ...DEFAULT_ALS_PARAMS, iterations: 2 }, createRng(1), { workers: 2 });
       const info = {
-        family: 'factors' as const, recipe: 'aws-user-personalization', datasetGroupArn: 'dg', selection: {},
-        trainedRows: 5000, trainedItems: 100, trainedUsers: 200, tableRows: 5000, revision: 1, params: {}, metrics: { coverage: 0.5 },
+        family: 'factors' as const,
+        recipe: 'aws-user-personalization',
+        datasetGroupArn: 'dg',
+        selection: {},
+        trainedRows: 5000,
+        trainedItems: 100,
+        trainedUsers: 200,
+        tableRows: 5000,
+        revision: 1,
+        params: {},
+        metrics: { coverage: 0.5 },
       };
       await new ModelStore(dir).save('sv', new FactorModel(info, new Float32Array(100), f.k, f.users, f.items, DEFAULT_ALS_PARAMS));
       const loaded = await new ModelStore(dir).load('sv');

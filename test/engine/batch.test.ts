@@ -27,7 +27,12 @@ describe('Batch: inference and segment jobs', () => {
   it('writes <input>.out with recommendations per line and per-line errors', async () => {
     const { arn } = await train(fx.engine, 'aws-user-personalization');
     fx.blobs.put('in', 'jobs/users.json', ['{"userId":"u1"}', 'not json', '{"itemId":"i1"}', '', '{"userId":"stranger"}'].join('\n'));
-    await fx.engine.runBatchInference({ jobArn: 'job1', solutionVersionArn: arn, inputPath: 's3://in/jobs/users.json', outputPath: 's3://out/results/' });
+    await fx.engine.runBatchInference({
+      jobArn: 'job1',
+      solutionVersionArn: arn,
+      inputPath: 's3://in/jobs/users.json',
+      outputPath: 's3://out/results/',
+    });
     const lines = readOut(fx, 'results/users.json.out');
     expect(lines).toHaveLength(4);
     expect(lines[0]!.input).toEqual({ userId: 'u1' });
@@ -62,13 +67,23 @@ describe('Batch: inference and segment jobs', () => {
   it('handles related-items and ranking inputs', async () => {
     const sims = await train(fx.engine, 'aws-sims');
     fx.blobs.put('in', 'related.json', '{"itemId":"i5"}\n{"userId":"u1"}\n');
-    await fx.engine.runBatchInference({ jobArn: 'job3', solutionVersionArn: sims.arn, inputPath: 's3://in/related.json', outputPath: 's3://out/r/' });
+    await fx.engine.runBatchInference({
+      jobArn: 'job3',
+      solutionVersionArn: sims.arn,
+      inputPath: 's3://in/related.json',
+      outputPath: 's3://out/r/',
+    });
     const related = readOut(fx, 'r/related.json.out');
     expect(related[0]!.output!.recommendedItems).toHaveLength(25);
     expect(related[1]!.error).toMatch(/itemId is required/);
     const ranking = await train(fx.engine, 'aws-personalized-ranking');
     fx.blobs.put('in', 'rank.json', '{"userId":"u1","itemList":["i1","i2","i3"]}\n{"userId":"u1"}\n');
-    await fx.engine.runBatchInference({ jobArn: 'job4', solutionVersionArn: ranking.arn, inputPath: 's3://in/rank.json', outputPath: 's3://out/k/' });
+    await fx.engine.runBatchInference({
+      jobArn: 'job4',
+      solutionVersionArn: ranking.arn,
+      inputPath: 's3://in/rank.json',
+      outputPath: 's3://out/k/',
+    });
     const ranked = readOut(fx, 'k/rank.json.out');
     expect([...ranked[0]!.output!.recommendedItems!].sort()).toEqual(['i1', 'i2', 'i3']);
     expect(ranked[1]!.error).toMatch(/itemList is required/);
@@ -85,21 +100,37 @@ describe('Batch: inference and segment jobs', () => {
   it('writes recommendedUsers for item-affinity and item-attribute-affinity segments', async () => {
     const affinity = await train(fx.engine, 'aws-item-affinity');
     fx.blobs.put('in', 'seg/items.json', '{"itemId":"i2"}\n{"itemId":"unknown"}\n{"foo":1}\n');
-    await fx.engine.runBatchSegment({ jobArn: 's1', solutionVersionArn: affinity.arn, inputPath: 's3://in/seg/items.json', outputPath: 's3://out/seg/', numResults: 20 });
+    await fx.engine.runBatchSegment({
+      jobArn: 's1',
+      solutionVersionArn: affinity.arn,
+      inputPath: 's3://in/seg/items.json',
+      outputPath: 's3://out/seg/',
+      numResults: 20,
+    });
     const lines = readOut(fx, 'seg/items.json.out');
     expect(lines[0]!.output!.recommendedUsers).toHaveLength(20);
     // The segment for a genre-2 item is mostly users who favour genre 2.
-    const fans = lines[0]!.output!.recommendedUsers!.filter((u) => fx.data.favouritesOfUser(Number(u.slice(1))).includes(fx.data.genreOfItem(2)));
+    const fans = lines[0]!.output!.recommendedUsers!.filter((u) =>
+      fx.data.favouritesOfUser(Number(u.slice(1))).includes(fx.data.genreOfItem(2)),
+    );
     expect(fans.length).toBeGreaterThanOrEqual(15);
     expect(lines[1]!.output!.recommendedUsers).toEqual([]);
     expect(lines[2]!.error).toMatch(/itemId .* or itemAttributes/);
 
     const attribute = await train(fx.engine, 'aws-item-attribute-affinity');
     fx.blobs.put('in', 'seg/attrs.json', '{"itemAttributes":"ITEMS.GENRES = \\"g5\\""}\n{"itemAttributes":"ITEMS.NOPE = \\"g5\\""}\n');
-    await fx.engine.runBatchSegment({ jobArn: 's2', solutionVersionArn: attribute.arn, inputPath: 's3://in/seg/attrs.json', outputPath: 's3://out/seg2/' });
+    await fx.engine.runBatchSegment({
+      jobArn: 's2',
+      solutionVersionArn: attribute.arn,
+      inputPath: 's3://in/seg/attrs.json',
+      outputPath: 's3://out/seg2/',
+    });
     const [attr, unknownField] = readOut(fx, 'seg2/attrs.json.out');
     // A field outside the Items schema is reported on its line, not answered with an empty segment.
-    expect(unknownField).toMatchObject({ output: null, error: 'Invalid itemAttributes condition: NOPE is not a field of the Items dataset' });
+    expect(unknownField).toMatchObject({
+      output: null,
+      error: 'Invalid itemAttributes condition: NOPE is not a field of the Items dataset',
+    });
     expect(attr!.itemAttributes).toBe('ITEMS.GENRES = "g5"');
     expect(attr!.output!.recommendedUsers).toHaveLength(25);
     const genreFans = attr!.output!.recommendedUsers!.filter((u) => fx.data.favouritesOfUser(Number(u.slice(1))).includes(5));
@@ -123,7 +154,13 @@ describe('Batch: large inputs on worker threads', () => {
       // 1200 lines: large enough for the worker pool.
       const users = Array.from({ length: 1200 }, (_, n) => `u${n % 300}`);
       fx.blobs.put('in', 'big.json', `${users.map((u) => JSON.stringify({ userId: u })).join('\n')}\n`);
-      await fx.engine.runBatchInference({ jobArn: 'big', solutionVersionArn: arn, inputPath: 's3://in/big.json', outputPath: 's3://out/big/', numResults: 10 });
+      await fx.engine.runBatchInference({
+        jobArn: 'big',
+        solutionVersionArn: arn,
+        inputPath: 's3://in/big.json',
+        outputPath: 's3://out/big/',
+        numResults: 10,
+      });
       const lines = readOut(fx, 'big/big.json.out');
       expect(lines).toHaveLength(1200);
       for (const n of [0, 1, 299, 1199]) {
@@ -133,7 +170,14 @@ describe('Batch: large inputs on worker threads', () => {
         expect(lines[n]!.output!.scores).toEqual(direct.map((r) => r.score));
       }
       const filter = { filterArn: 'f', filterExpression: 'EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("click")' };
-      await fx.engine.runBatchInference({ jobArn: 'big2', solutionVersionArn: arn, inputPath: 's3://in/big.json', outputPath: 's3://out/big2/', numResults: 10, filter });
+      await fx.engine.runBatchInference({
+        jobArn: 'big2',
+        solutionVersionArn: arn,
+        inputPath: 's3://in/big.json',
+        outputPath: 's3://out/big2/',
+        numResults: 10,
+        filter,
+      });
       const filtered = readOut(fx, 'big2/big.json.out');
       for (const n of [3, 600]) {
         const direct = await fx.engine.getRecommendations({ solutionVersionArn: arn, userId: users[n]!, numResults: 10, filter });

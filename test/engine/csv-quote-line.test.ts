@@ -27,13 +27,25 @@ describe('Function: importDataset (unclosed quotes)', () => {
   const importFile = (text: string): Promise<string> => {
     blobs.put('b', 'q.csv', text);
     return engine
-      .importDataset({ datasetGroupArn: DG, datasetArn: datasetArn('INTERACTIONS'), datasetType: 'INTERACTIONS', schema: INTERACTIONS_SCHEMA, dataLocation: 's3://b/q.csv', importMode: 'FULL' })
-      .then(() => 'ok', (error: Error) => error.message);
+      .importDataset({
+        datasetGroupArn: DG,
+        datasetArn: datasetArn('INTERACTIONS'),
+        datasetType: 'INTERACTIONS',
+        schema: INTERACTIONS_SCHEMA,
+        dataLocation: 's3://b/q.csv',
+        importMode: 'FULL',
+      })
+      .then(
+        () => 'ok',
+        (error: Error) => error.message,
+      );
   };
 
   it('reports a quote opened on line 5 at line 5, not at the last line of the file', async () => {
     const lines = [header, row(1), row(2), row(3), 'u4,"i4,1700000004,click,1', ...Array.from({ length: 40 }, (_, k) => row(k + 5))];
-    expect(await importFile(`${lines.join('\n')}\n`)).toMatch(/s3:\/\/b\/q\.csv at line 5: malformed CSV: a quote opened on this line is never closed/);
+    expect(await importFile(`${lines.join('\n')}\n`)).toMatch(
+      /s3:\/\/b\/q\.csv at line 5: malformed CSV: a quote opened on this line is never closed/,
+    );
   });
 
   it('counts CRLF line ends, a BOM and closed multi-line quotes before the unclosed one', async () => {

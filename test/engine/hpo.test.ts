@@ -16,8 +16,17 @@ import { INTERACTIONS_SCHEMA } from './helpers/synthetic';
 
 const SEED = 42;
 const info = (): ModelInfo => ({
-  family: 'ease', recipe: 'aws-user-personalization', datasetGroupArn: DG, selection: {},
-  trainedRows: 0, trainedItems: 0, trainedUsers: 0, tableRows: 0, revision: 0, params: {}, metrics: {},
+  family: 'ease',
+  recipe: 'aws-user-personalization',
+  datasetGroupArn: DG,
+  selection: {},
+  trainedRows: 0,
+  trainedItems: 0,
+  trainedUsers: 0,
+  tableRows: 0,
+  revision: 0,
+  params: {},
+  metrics: {},
 });
 
 describe('HPO: performHPO chooses hyperparameters on a validation split', () => {
@@ -31,7 +40,14 @@ describe('HPO: performHPO chooses hyperparameters on a validation split', () => 
       const blobs = new MemoryBlobStore();
       blobs.put('data', 'train.csv', trainingCsv(log, all));
       const engine = createEngine({ dataDir, blobs });
-      await engine.importDataset({ datasetGroupArn: DG, datasetArn: datasetArn('INTERACTIONS'), datasetType: 'INTERACTIONS', schema: INTERACTIONS_SCHEMA, dataLocation: 's3://data/train.csv', importMode: 'FULL' });
+      await engine.importDataset({
+        datasetGroupArn: DG,
+        datasetArn: datasetArn('INTERACTIONS'),
+        datasetType: 'INTERACTIONS',
+        schema: INTERACTIONS_SCHEMA,
+        dataLocation: 's3://data/train.csv',
+        importMode: 'FULL',
+      });
       const result = await engine.trainSolutionVersion({
         datasetGroupArn: DG,
         solutionVersionArn: `${DG.replace('dataset-group', 'solution')}/hpo/1`,
@@ -57,7 +73,10 @@ describe('HPO: performHPO chooses hyperparameters on a validation split', () => 
       const validation = validationSplit(imported, evaluation, SEED);
       const fit = buildMatrix(imported, (k) => evaluation.isTarget[k] === 0 && validation.isTarget[k] === 0);
       const trainer = new EaseTrainer(fit.byUser, fit.byItem, { workers: 0 });
-      const grid = candidateGrid(defaults, undefined, { performHPO: true, solutionConfig: { hpoConfig: { hpoResourceConfig: { maxNumberOfTrainingJobs: '4' } } } });
+      const grid = candidateGrid(defaults, undefined, {
+        performHPO: true,
+        solutionConfig: { hpoConfig: { hpoResourceConfig: { maxNumberOfTrainingJobs: '4' } } },
+      });
       const search = await searchEaseParams(trainer, validation, defaults, grid, itemCounts(imported), () => info());
       await trainer.close();
       expect(search.best.lambda).toBe(Number(tuned.regularization));
@@ -77,10 +96,23 @@ describe('HPO: performHPO chooses hyperparameters on a validation split', () => 
       const blobs = new MemoryBlobStore();
       blobs.put('data', 'train.csv', trainingCsv(log, temporalSplit(log, 0, 1)));
       const engine = createEngine({ dataDir, blobs });
-      await engine.importDataset({ datasetGroupArn: DG, datasetArn: datasetArn('INTERACTIONS'), datasetType: 'INTERACTIONS', schema: INTERACTIONS_SCHEMA, dataLocation: 's3://data/train.csv', importMode: 'FULL' });
+      await engine.importDataset({
+        datasetGroupArn: DG,
+        datasetArn: datasetArn('INTERACTIONS'),
+        datasetType: 'INTERACTIONS',
+        schema: INTERACTIONS_SCHEMA,
+        dataLocation: 's3://data/train.csv',
+        importMode: 'FULL',
+      });
       const { metrics } = await train(engine, 'aws-user-personalization');
       expect(metrics.normalized_discounted_cumulative_gain_at_10).toBeGreaterThan(0);
-      const result = await engine.trainSolutionVersion({ datasetGroupArn: DG, solutionVersionArn: `${DG.replace('dataset-group', 'solution')}/plain/1`, recipeArn: 'arn:aws:personalize:::recipe/aws-user-personalization', trainingMode: 'FULL', performHPO: false });
+      const result = await engine.trainSolutionVersion({
+        datasetGroupArn: DG,
+        solutionVersionArn: `${DG.replace('dataset-group', 'solution')}/plain/1`,
+        recipeArn: 'arn:aws:personalize:::recipe/aws-user-personalization',
+        trainingMode: 'FULL',
+        performHPO: false,
+      });
       expect(result.tunedHyperParameters).toBeUndefined();
     } finally {
       await rm(dataDir, { recursive: true, force: true });

@@ -13,7 +13,10 @@ const header = 'USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE,EVENT_VALUE';
 
 /** `n` valid interaction rows over 50 users and 40 items. */
 function rows(n: number, offset = 0, itemPrefix = 'i'): string[] {
-  return Array.from({ length: n }, (_, k) => `u${(k + offset) % 50},${itemPrefix}${(k * 7 + offset) % 40},${1_700_000_000 + k},click,${k % 5}`);
+  return Array.from(
+    { length: n },
+    (_, k) => `u${(k + offset) % 50},${itemPrefix}${(k * 7 + offset) % 40},${1_700_000_000 + k},click,${k % 5}`,
+  );
 }
 
 describe('Function: importDataset', () => {
@@ -31,7 +34,14 @@ describe('Function: importDataset', () => {
   });
 
   const importInteractions = (location: string, importMode: 'FULL' | 'INCREMENTAL' = 'FULL') =>
-    engine.importDataset({ datasetGroupArn: DG, datasetArn: datasetArn('INTERACTIONS'), datasetType: 'INTERACTIONS', schema: INTERACTIONS_SCHEMA, dataLocation: location, importMode });
+    engine.importDataset({
+      datasetGroupArn: DG,
+      datasetArn: datasetArn('INTERACTIONS'),
+      datasetType: 'INTERACTIONS',
+      schema: INTERACTIONS_SCHEMA,
+      dataLocation: location,
+      importMode,
+    });
 
   /** Imports a file whose line `line` (1-based, header = 1) is replaced, expecting a failure. */
   async function failureFor(badRow: string, line = 500): Promise<string> {
@@ -94,10 +104,19 @@ describe('Function: importDataset', () => {
       ],
     });
     const run = (_body: string) =>
-      engine.importDataset({ datasetGroupArn: DG, datasetArn: datasetArn('ITEMS'), datasetType: 'ITEMS', schema, dataLocation: 's3://b/items.csv', importMode: 'FULL' }).then(
-        () => 'ok',
-        (e: Error) => e.message,
-      );
+      engine
+        .importDataset({
+          datasetGroupArn: DG,
+          datasetArn: datasetArn('ITEMS'),
+          datasetType: 'ITEMS',
+          schema,
+          dataLocation: 's3://b/items.csv',
+          importMode: 'FULL',
+        })
+        .then(
+          () => 'ok',
+          (e: Error) => e.message,
+        );
     blobs.put('b', 'items.csv', 'ITEM_ID,GENRES,IN_STOCK,PRICE\ni1,Comedy|Drama,true,9.5\ni2,Action,false,\n');
     expect(await run('')).toBe('ok');
     blobs.put('b', 'items.csv', 'ITEM_ID,GENRES,IN_STOCK,PRICE\ni1,Comedy,True,9.5\n');
@@ -113,7 +132,14 @@ describe('Function: importDataset', () => {
     blobs.put('b', 'x.csv', 'ITEM_ID\ni1\n');
     const schema = JSON.stringify({ type: 'record', name: 'Interactions', fields: [{ name: 'ITEM_ID', type: 'string' }] });
     await expect(
-      engine.importDataset({ datasetGroupArn: DG, datasetArn: datasetArn('INTERACTIONS'), datasetType: 'INTERACTIONS', schema, dataLocation: 's3://b/x.csv', importMode: 'FULL' }),
+      engine.importDataset({
+        datasetGroupArn: DG,
+        datasetArn: datasetArn('INTERACTIONS'),
+        datasetType: 'INTERACTIONS',
+        schema,
+        dataLocation: 's3://b/x.csv',
+        importMode: 'FULL',
+      }),
     ).rejects.toThrow(/INTERACTIONS requires field USER_ID/);
   });
 
@@ -158,7 +184,14 @@ describe('Function: importDataset', () => {
   it('keeps items imported with their metadata usable by filters', async () => {
     blobs.put('b', 'items.csv', 'ITEM_ID,GENRES,PRICE,CREATION_TIMESTAMP\ni1,g1|g2,3.5,1700000000\n');
     await expect(
-      engine.importDataset({ datasetGroupArn: DG, datasetArn: datasetArn('ITEMS'), datasetType: 'ITEMS', schema: ITEMS_SCHEMA, dataLocation: 's3://b/items.csv', importMode: 'FULL' }),
+      engine.importDataset({
+        datasetGroupArn: DG,
+        datasetArn: datasetArn('ITEMS'),
+        datasetType: 'ITEMS',
+        schema: ITEMS_SCHEMA,
+        dataLocation: 's3://b/items.csv',
+        importMode: 'FULL',
+      }),
     ).resolves.toEqual({ rowsImported: 1 });
   });
 });

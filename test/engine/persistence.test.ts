@@ -20,14 +20,38 @@ describe('Persistence: concurrent imports and puts', () => {
       const base = { datasetGroupArn: DG, importMode: 'FULL' as const };
       // Act: three imports and a stream of puts, all in flight together.
       await Promise.all([
-        engine.importDataset({ ...base, datasetArn: datasetArn('INTERACTIONS'), datasetType: 'INTERACTIONS', schema: INTERACTIONS_SCHEMA, dataLocation: 's3://d/i.csv' }),
-        engine.importDataset({ ...base, datasetArn: datasetArn('ITEMS'), datasetType: 'ITEMS', schema: ITEMS_SCHEMA, dataLocation: 's3://d/items.csv' }),
-        engine.importDataset({ ...base, datasetArn: datasetArn('USERS'), datasetType: 'USERS', schema: USERS_SCHEMA, dataLocation: 's3://d/users.csv' }),
+        engine.importDataset({
+          ...base,
+          datasetArn: datasetArn('INTERACTIONS'),
+          datasetType: 'INTERACTIONS',
+          schema: INTERACTIONS_SCHEMA,
+          dataLocation: 's3://d/i.csv',
+        }),
+        engine.importDataset({
+          ...base,
+          datasetArn: datasetArn('ITEMS'),
+          datasetType: 'ITEMS',
+          schema: ITEMS_SCHEMA,
+          dataLocation: 's3://d/items.csv',
+        }),
+        engine.importDataset({
+          ...base,
+          datasetArn: datasetArn('USERS'),
+          datasetType: 'USERS',
+          schema: USERS_SCHEMA,
+          dataLocation: 's3://d/users.csv',
+        }),
       ]);
       const puts = Array.from({ length: 20 }, (_, n) =>
         engine.putEvents(DG, [{ userId: 'late-user', sessionId: 's', itemId: `i${n}`, eventType: 'click', sentAt: 1_800_000_000 + n }]),
       );
-      const snapshot = engine.importDataset({ ...base, datasetArn: datasetArn('USERS'), datasetType: 'USERS', schema: USERS_SCHEMA, dataLocation: 's3://d/users.csv' });
+      const snapshot = engine.importDataset({
+        ...base,
+        datasetArn: datasetArn('USERS'),
+        datasetType: 'USERS',
+        schema: USERS_SCHEMA,
+        dataLocation: 's3://d/users.csv',
+      });
       await Promise.all([...puts, snapshot]);
       const { arn } = await train(engine, 'aws-sims');
       const before = await engine.getRecommendations({ solutionVersionArn: arn, itemId: 'i1', numResults: 10 });
@@ -35,7 +59,13 @@ describe('Persistence: concurrent imports and puts', () => {
       // Assess: a new engine over the same directory sees the same data, puts included.
       const restarted = createEngine({ dataDir, blobs });
       expect(await restarted.getRecommendations({ solutionVersionArn: arn, itemId: 'i1', numResults: 10 })).toEqual(before);
-      const late = await restarted.getRecommendations({ solutionVersionArn: arn, itemId: 'i150', userId: 'late-user', numResults: 50, filter: clicked });
+      const late = await restarted.getRecommendations({
+        solutionVersionArn: arn,
+        itemId: 'i150',
+        userId: 'late-user',
+        numResults: 50,
+        filter: clicked,
+      });
       expect(late.map((r) => r.itemId).sort()).toEqual(Array.from({ length: 20 }, (_, n) => `i${n}`).sort());
       await restarted.close();
     } finally {

@@ -35,7 +35,9 @@ describe('Recipes: training and recommending on planted preferences', () => {
   });
 
   it('recommends items of the user’s favourite genres', async () => {
-    const { arn } = await train(fx.engine, 'aws-user-personalization', { solutionVersionArn: `${'arn:aws:personalize:us-east-1:000000000000'}:solution/up/genre` });
+    const { arn } = await train(fx.engine, 'aws-user-personalization', {
+      solutionVersionArn: `${'arn:aws:personalize:us-east-1:000000000000'}:solution/up/genre`,
+    });
     let inGenre = 0;
     let total = 0;
     for (let u = 0; u < 40; u++) {
@@ -51,8 +53,14 @@ describe('Recipes: training and recommending on planted preferences', () => {
 
   it('is deterministic for a seed', async () => {
     const config = { algorithmHyperParameters: { seed: '7' } };
-    const a = await train(fx.engine, 'aws-user-personalization', { solutionVersionArn: 'arn:aws:personalize:us-east-1:000000000000:solution/d/a', solutionConfig: config });
-    const b = await train(fx.engine, 'aws-user-personalization', { solutionVersionArn: 'arn:aws:personalize:us-east-1:000000000000:solution/d/b', solutionConfig: config });
+    const a = await train(fx.engine, 'aws-user-personalization', {
+      solutionVersionArn: 'arn:aws:personalize:us-east-1:000000000000:solution/d/a',
+      solutionConfig: config,
+    });
+    const b = await train(fx.engine, 'aws-user-personalization', {
+      solutionVersionArn: 'arn:aws:personalize:us-east-1:000000000000:solution/d/b',
+      solutionConfig: config,
+    });
     expect(b.metrics).toEqual(a.metrics);
     const recsA = await fx.engine.getRecommendations({ solutionVersionArn: a.arn, userId: 'u5', numResults: 20 });
     const recsB = await fx.engine.getRecommendations({ solutionVersionArn: b.arn, userId: 'u5', numResults: 20 });
@@ -73,7 +81,9 @@ describe('Recipes: training and recommending on planted preferences', () => {
 
   it('requires itemId for related items and falls back to popular items for an unknown one', async () => {
     const { arn } = await train(fx.engine, 'aws-sims');
-    await expect(fx.engine.getRecommendations({ solutionVersionArn: arn, userId: 'u1', numResults: 5 })).rejects.toBeInstanceOf(EngineInputError);
+    await expect(fx.engine.getRecommendations({ solutionVersionArn: arn, userId: 'u1', numResults: 5 })).rejects.toBeInstanceOf(
+      EngineInputError,
+    );
     const recs = await fx.engine.getRecommendations({ solutionVersionArn: arn, itemId: 'never-seen', numResults: 5 });
     expect(recs).toHaveLength(5);
   });
@@ -89,7 +99,9 @@ describe('Recipes: training and recommending on planted preferences', () => {
   });
 
   it('moves a suddenly busy item to the top of trending-now after PutEvents', async () => {
-    const { arn } = await train(fx.engine, 'aws-trending-now', { solutionVersionArn: 'arn:aws:personalize:us-east-1:000000000000:solution/trend/1' });
+    const { arn } = await train(fx.engine, 'aws-trending-now', {
+      solutionVersionArn: 'arn:aws:personalize:us-east-1:000000000000:solution/trend/1',
+    });
     const before = await fx.engine.getRecommendations({ solutionVersionArn: arn, numResults: 5 });
     const quiet = 'i199';
     expect(before.map((r) => r.itemId)).not.toContain(quiet);
@@ -97,7 +109,13 @@ describe('Recipes: training and recommending on planted preferences', () => {
     const newest = 1_700_000_000 + 300 * 7 + 40 * 3600;
     await fx.engine.putEvents(
       'arn:aws:personalize:us-east-1:000000000000:dataset-group/shop',
-      Array.from({ length: 40 }, (_, n) => ({ userId: `u${n}`, sessionId: `s${n}`, itemId: quiet, eventType: 'click', sentAt: newest + n * 5 })),
+      Array.from({ length: 40 }, (_, n) => ({
+        userId: `u${n}`,
+        sessionId: `s${n}`,
+        itemId: quiet,
+        eventType: 'click',
+        sentAt: newest + n * 5,
+      })),
     );
     const after = await fx.engine.getRecommendations({ solutionVersionArn: arn, numResults: 5 });
     expect(after[0]?.itemId).toBe(quiet);
@@ -106,8 +124,12 @@ describe('Recipes: training and recommending on planted preferences', () => {
   it('re-ranks an item list for personalized-ranking, unknown items last', async () => {
     const { arn } = await train(fx.engine, 'aws-personalized-ranking-v2');
     const favourite = fx.data.favouritesOfUser(0)[0]!;
-    const inGenre = Array.from({ length: 200 }, (_, i) => i).filter((i) => fx.data.genreOfItem(i) === favourite).slice(0, 3);
-    const outGenre = Array.from({ length: 200 }, (_, i) => i).filter((i) => !fx.data.favouritesOfUser(0).includes(fx.data.genreOfItem(i))).slice(0, 3);
+    const inGenre = Array.from({ length: 200 }, (_, i) => i)
+      .filter((i) => fx.data.genreOfItem(i) === favourite)
+      .slice(0, 3);
+    const outGenre = Array.from({ length: 200 }, (_, i) => i)
+      .filter((i) => !fx.data.favouritesOfUser(0).includes(fx.data.genreOfItem(i)))
+      .slice(0, 3);
     const inputList = ['mystery', ...outGenre.map((i) => `i${i}`), ...inGenre.map((i) => `i${i}`)];
     const ranked = await fx.engine.getPersonalizedRanking({ solutionVersionArn: arn, userId: 'u0', inputList });
     expect(ranked.map((r) => r.itemId).sort()).toEqual([...inputList].sort());
@@ -124,7 +146,9 @@ describe('Recipes: training and recommending on planted preferences', () => {
   });
 
   it('trains only on events at or above the event value threshold', async () => {
-    const all = await train(fx.engine, 'aws-user-personalization', { solutionVersionArn: 'arn:aws:personalize:us-east-1:000000000000:solution/t/all' });
+    const all = await train(fx.engine, 'aws-user-personalization', {
+      solutionVersionArn: 'arn:aws:personalize:us-east-1:000000000000:solution/t/all',
+    });
     const high = await train(fx.engine, 'aws-user-personalization', {
       solutionVersionArn: 'arn:aws:personalize:us-east-1:000000000000:solution/t/high',
       solutionConfig: { eventValueThreshold: '3' },
@@ -134,9 +158,9 @@ describe('Recipes: training and recommending on planted preferences', () => {
   });
 
   it('fails with the service message when an event value threshold leaves too little data', async () => {
-    await expect(
-      train(fx.engine, 'aws-user-personalization', { solutionConfig: { eventValueThreshold: '100' } }),
-    ).rejects.toThrow('Create failed. Dataset has fewer than 1000 interactions.');
+    await expect(train(fx.engine, 'aws-user-personalization', { solutionConfig: { eventValueThreshold: '100' } })).rejects.toThrow(
+      'Create failed. Dataset has fewer than 1000 interactions.',
+    );
   });
 
   it('runs a bounded hyperparameter search', async () => {

@@ -22,7 +22,12 @@ describe('Runtime: recommendations, filters and live updates', () => {
   afterAll(async () => fx.cleanup());
 
   it('returns numResults items with descending scores', async () => {
-    const recs = await fx.engine.getRecommendations({ solutionVersionArn: up, userId: 'u1', numResults: 25, context: { DEVICE: 'mobile' } });
+    const recs = await fx.engine.getRecommendations({
+      solutionVersionArn: up,
+      userId: 'u1',
+      numResults: 25,
+      context: { DEVICE: 'mobile' },
+    });
     expect(recs).toHaveLength(25);
     expect(new Set(recs.map((r) => r.itemId)).size).toBe(25);
     const scores = recs.map((r) => r.score);
@@ -57,9 +62,13 @@ describe('Runtime: recommendations, filters and live updates', () => {
   });
 
   it('rejects numResults above 500 and a missing userId', async () => {
-    await expect(fx.engine.getRecommendations({ solutionVersionArn: up, userId: 'u1', numResults: 501 })).rejects.toBeInstanceOf(EngineInputError);
+    await expect(fx.engine.getRecommendations({ solutionVersionArn: up, userId: 'u1', numResults: 501 })).rejects.toBeInstanceOf(
+      EngineInputError,
+    );
     await expect(fx.engine.getRecommendations({ solutionVersionArn: up, numResults: 5 })).rejects.toThrow(/userId is required/);
-    await expect(fx.engine.getRecommendations({ solutionVersionArn: `${up}-missing`, userId: 'u1', numResults: 5 })).rejects.toBeInstanceOf(EngineInputError);
+    await expect(fx.engine.getRecommendations({ solutionVersionArn: `${up}-missing`, userId: 'u1', numResults: 5 })).rejects.toBeInstanceOf(
+      EngineInputError,
+    );
   });
 
   it('applies an INCLUDE filter with placeholder values', async () => {
@@ -92,9 +101,16 @@ describe('Runtime: recommendations, filters and live updates', () => {
       .split('\n')
       .filter((l) => l.startsWith('u4,') && l.includes(',click,'))
       .map((l) => l.split(',')[1]!);
-    const fresh = Array.from({ length: 200 }, (_, i) => `i${i}`).filter((id) => !clicked.includes(id)).slice(0, 3);
+    const fresh = Array.from({ length: 200 }, (_, i) => `i${i}`)
+      .filter((id) => !clicked.includes(id))
+      .slice(0, 3);
     const inputList = [clicked[0]!, fresh[0]!, 'not-in-catalog', fresh[1]!, clicked[1]!, fresh[2]!];
-    const ranked = await fx.engine.getPersonalizedRanking({ solutionVersionArn: ranking.arn, userId: 'u4', inputList, filter: NOT_CLICKED });
+    const ranked = await fx.engine.getPersonalizedRanking({
+      solutionVersionArn: ranking.arn,
+      userId: 'u4',
+      inputList,
+      filter: NOT_CLICKED,
+    });
     expect(ranked.map((r) => r.itemId).sort()).toEqual([...fresh, 'not-in-catalog'].sort());
     expect(ranked.at(-1)).toEqual({ itemId: 'not-in-catalog', score: 0 });
   });
@@ -108,7 +124,9 @@ describe('Runtime: recommendations, filters and live updates', () => {
     const before = await fx.engine.getRecommendations({ solutionVersionArn: up, userId: user, numResults: 10 });
     // The user suddenly binges a genre they never favoured.
     const other = [0, 1, 2, 3, 4, 5, 6, 7].find((g) => !fx.data.favouritesOfUser(7).includes(g))!;
-    const items = Array.from({ length: 200 }, (_, i) => i).filter((i) => fx.data.genreOfItem(i) === other).slice(0, 8);
+    const items = Array.from({ length: 200 }, (_, i) => i)
+      .filter((i) => fx.data.genreOfItem(i) === other)
+      .slice(0, 8);
     await fx.engine.putEvents(
       DG,
       items.map((i, n) => ({ userId: user, sessionId: 's1', itemId: `i${i}`, eventType: 'click', sentAt: 1_800_000_000 + n })),
@@ -130,23 +148,37 @@ describe('Runtime: recommendations, filters and live updates', () => {
   });
 
   it('uses PutItems metadata in the next filtered answer', async () => {
-    const before = await fx.engine.getRecommendations({ solutionVersionArn: up, userId: 'u3', numResults: 5, filter: { ...GENRE_FILTER, filterValues: { GENRE: '"special"' } } });
+    const before = await fx.engine.getRecommendations({
+      solutionVersionArn: up,
+      userId: 'u3',
+      numResults: 5,
+      filter: { ...GENRE_FILTER, filterValues: { GENRE: '"special"' } },
+    });
     expect(before).toHaveLength(0);
-    await fx.engine.putItems(datasetArn('ITEMS'), [{ itemId: 'i9', properties: { genres: 'special', price: 1, creationTimestamp: 1_700_000_000 } }]);
-    const after = await fx.engine.getRecommendations({ solutionVersionArn: up, userId: 'u3', numResults: 5, filter: { ...GENRE_FILTER, filterValues: { GENRE: '"special"' } } });
+    await fx.engine.putItems(datasetArn('ITEMS'), [
+      { itemId: 'i9', properties: { genres: 'special', price: 1, creationTimestamp: 1_700_000_000 } },
+    ]);
+    const after = await fx.engine.getRecommendations({
+      solutionVersionArn: up,
+      userId: 'u3',
+      numResults: 5,
+      filter: { ...GENRE_FILTER, filterValues: { GENRE: '"special"' } },
+    });
     expect(after.map((r) => r.itemId)).toEqual(['i9']);
   });
 
   it('uses PutUsers metadata in user filters and rejects bad property values', async () => {
     await fx.engine.putUsers(datasetArn('USERS'), [{ userId: 'u1', properties: { membership: 'platinum' } }]);
-    await expect(fx.engine.putItems(datasetArn('ITEMS'), [{ itemId: 'i1', properties: { genres: 'x', price: 'cheap', creationTimestamp: 1 } }])).rejects.toThrow(
-      /PRICE: expected a number/,
-    );
+    await expect(
+      fx.engine.putItems(datasetArn('ITEMS'), [{ itemId: 'i1', properties: { genres: 'x', price: 'cheap', creationTimestamp: 1 } }]),
+    ).rejects.toThrow(/PRICE: expected a number/);
   });
 
   it('rejects PutEvents properties that use reserved keys', async () => {
     await expect(
-      fx.engine.putEvents(DG, [{ userId: 'u1', sessionId: 's', itemId: 'i1', eventType: 'click', sentAt: 1_800_000_000, properties: { userId: 'u2' } }]),
+      fx.engine.putEvents(DG, [
+        { userId: 'u1', sessionId: 's', itemId: 'i1', eventType: 'click', sentAt: 1_800_000_000, properties: { userId: 'u2' } },
+      ]),
     ).rejects.toThrow(/must not contain the key userId/);
   });
 
@@ -155,7 +187,12 @@ describe('Runtime: recommendations, filters and live updates', () => {
     const a = await fx.engine.getRecommendations({ solutionVersionArn: up, userId: 'u7', numResults: 10 });
     const b = await restarted.getRecommendations({ solutionVersionArn: up, userId: 'u7', numResults: 10 });
     expect(b).toEqual(a);
-    const filtered = await restarted.getRecommendations({ solutionVersionArn: up, userId: 'u3', numResults: 5, filter: { ...GENRE_FILTER, filterValues: { GENRE: '"special"' } } });
+    const filtered = await restarted.getRecommendations({
+      solutionVersionArn: up,
+      userId: 'u3',
+      numResults: 5,
+      filter: { ...GENRE_FILTER, filterValues: { GENRE: '"special"' } },
+    });
     expect(filtered.map((r) => r.itemId)).toEqual(['i9']);
     await restarted.close();
   });
@@ -172,17 +209,28 @@ describe('Training: trainingMode UPDATE', () => {
           trainingMode: 'UPDATE',
           baseSolutionVersionArn: baseArn,
         });
-      await expect(update('same', base.arn)).rejects.toThrow('There should be updates to at least one dataset after last active solution version with training mode set to FULL');
+      await expect(update('same', base.arn)).rejects.toThrow(
+        'There should be updates to at least one dataset after last active solution version with training mode set to FULL',
+      );
       // A new item many users of genre 0 click.
       const fans = Array.from({ length: 300 }, (_, u) => u).filter((u) => fx.data.favouritesOfUser(u).includes(0));
-      await fx.engine.putEvents(DG, fans.slice(0, 30).map((u, n) => ({ userId: `u${u}`, sessionId: `s${u}`, itemId: 'new-hit', eventType: 'click', sentAt: 1_800_000_000 + n })));
+      await fx.engine.putEvents(
+        DG,
+        fans
+          .slice(0, 30)
+          .map((u, n) => ({ userId: `u${u}`, sessionId: `s${u}`, itemId: 'new-hit', eventType: 'click', sentAt: 1_800_000_000 + n })),
+      );
       // And a new catalogue item nobody has interacted with yet.
-      await fx.engine.putItems(datasetArn('ITEMS'), [{ itemId: 'fresh-g0', properties: { genres: 'g0', price: 3, creationTimestamp: 1_800_000_000 } }]);
+      await fx.engine.putItems(datasetArn('ITEMS'), [
+        { itemId: 'fresh-g0', properties: { genres: 'g0', price: 3, creationTimestamp: 1_800_000_000 } },
+      ]);
       const updated = await update('u1', base.arn);
       expect(updated.metrics).toEqual(base.metrics);
       const nonFan = Array.from({ length: 300 }, (_, u) => u).find((u) => !fx.data.favouritesOfUser(u).includes(0))!;
       const rankFor = async (user: number): Promise<number> =>
-        (await fx.engine.getRecommendations({ solutionVersionArn: updated.arn, userId: `u${user}`, numResults: 500 })).findIndex((r) => r.itemId === 'fresh-g0');
+        (await fx.engine.getRecommendations({ solutionVersionArn: updated.arn, userId: `u${user}`, numResults: 500 })).findIndex(
+          (r) => r.itemId === 'fresh-g0',
+        );
       const fanRank = await rankFor(fans[41]!);
       expect(fanRank).toBeGreaterThanOrEqual(0);
       expect(fanRank).toBeLessThan(await rankFor(nonFan));
@@ -201,9 +249,9 @@ describe('Training: trainingMode UPDATE', () => {
     const fx = await engineWithData();
     try {
       const base = await train(fx.engine, 'aws-sims');
-      await expect(train(fx.engine, 'aws-sims', { solutionVersionArn: `${base.arn}-u`, trainingMode: 'UPDATE', baseSolutionVersionArn: base.arn })).rejects.toThrow(
-        /only supported for User-Personalization/,
-      );
+      await expect(
+        train(fx.engine, 'aws-sims', { solutionVersionArn: `${base.arn}-u`, trainingMode: 'UPDATE', baseSolutionVersionArn: base.arn }),
+      ).rejects.toThrow(/only supported for User-Personalization/);
     } finally {
       await fx.cleanup();
     }
@@ -216,9 +264,13 @@ describe('Engine: deleteDatasetGroup', () => {
     try {
       const { arn } = await train(fx.engine, 'aws-popularity-count');
       await fx.engine.deleteDatasetGroup(DG);
-      await expect(fx.engine.getRecommendations({ solutionVersionArn: arn, userId: 'u1', numResults: 5 })).rejects.toBeInstanceOf(EngineInputError);
+      await expect(fx.engine.getRecommendations({ solutionVersionArn: arn, userId: 'u1', numResults: 5 })).rejects.toBeInstanceOf(
+        EngineInputError,
+      );
       const restarted = fx.reopen();
-      await expect(restarted.getRecommendations({ solutionVersionArn: arn, userId: 'u1', numResults: 5 })).rejects.toBeInstanceOf(EngineInputError);
+      await expect(restarted.getRecommendations({ solutionVersionArn: arn, userId: 'u1', numResults: 5 })).rejects.toBeInstanceOf(
+        EngineInputError,
+      );
       await expect(train(restarted, 'aws-popularity-count')).rejects.toThrow(/fewer than 1000 interactions/);
     } finally {
       await fx.cleanup();

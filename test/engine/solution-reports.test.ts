@@ -44,10 +44,18 @@ async function until<T>(read: () => Promise<T>, done: (v: T) => boolean): Promis
 const settled = (status: string | undefined): boolean => status === 'ACTIVE' || status?.includes('FAILED') === true;
 
 async function trainedVersion(name: string, recipe: string, performHPO = false): Promise<string> {
-  const { solutionArn } = await personalize.send(new CreateSolutionCommand({ name, datasetGroupArn, recipeArn: `arn:aws:personalize:::recipe/${recipe}`, performHPO }));
-  await until(() => personalize.send(new DescribeSolutionCommand({ solutionArn })), (r) => settled(r.solution?.status));
+  const { solutionArn } = await personalize.send(
+    new CreateSolutionCommand({ name, datasetGroupArn, recipeArn: `arn:aws:personalize:::recipe/${recipe}`, performHPO }),
+  );
+  await until(
+    () => personalize.send(new DescribeSolutionCommand({ solutionArn })),
+    (r) => settled(r.solution?.status),
+  );
   const { solutionVersionArn } = await personalize.send(new CreateSolutionVersionCommand({ solutionArn }));
-  const done = await until(() => personalize.send(new DescribeSolutionVersionCommand({ solutionVersionArn })), (r) => settled(r.solutionVersion?.status));
+  const done = await until(
+    () => personalize.send(new DescribeSolutionVersionCommand({ solutionVersionArn })),
+    (r) => settled(r.solutionVersion?.status),
+  );
   expect(done.solutionVersion?.status).toBe('ACTIVE');
   return solutionVersionArn!;
 }
@@ -62,10 +70,18 @@ beforeAll(async () => {
   const data = generateSynthetic({ users: 300, items: 200, interactions: 9000, genres: 8, seed: 3 });
   await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'interactions.csv', Body: data.interactionsCsv }));
   ({ datasetGroupArn = '' } = await personalize.send(new CreateDatasetGroupCommand({ name: 'reports' })));
-  await until(() => personalize.send(new DescribeDatasetGroupCommand({ datasetGroupArn })), (r) => settled(r.datasetGroup?.status));
+  await until(
+    () => personalize.send(new DescribeDatasetGroupCommand({ datasetGroupArn })),
+    (r) => settled(r.datasetGroup?.status),
+  );
   const { schemaArn } = await personalize.send(new CreateSchemaCommand({ name: 'reports-interactions', schema: INTERACTIONS_SCHEMA }));
-  const { datasetArn } = await personalize.send(new CreateDatasetCommand({ name: 'reports-interactions', datasetGroupArn, datasetType: 'Interactions', schemaArn }));
-  await until(() => personalize.send(new DescribeDatasetCommand({ datasetArn })), (r) => settled(r.dataset?.status));
+  const { datasetArn } = await personalize.send(
+    new CreateDatasetCommand({ name: 'reports-interactions', datasetGroupArn, datasetType: 'Interactions', schemaArn }),
+  );
+  await until(
+    () => personalize.send(new DescribeDatasetCommand({ datasetArn })),
+    (r) => settled(r.dataset?.status),
+  );
   const { datasetImportJobArn } = await personalize.send(
     new CreateDatasetImportJobCommand({
       jobName: 'reports-1',
@@ -74,7 +90,10 @@ beforeAll(async () => {
       roleArn: 'arn:aws:iam::000000000000:role/personalize',
     }),
   );
-  const job = await until(() => personalize.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn })), (r) => settled(r.datasetImportJob?.status));
+  const job = await until(
+    () => personalize.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn })),
+    (r) => settled(r.datasetImportJob?.status),
+  );
   expect(job.datasetImportJob?.status).toBe('ACTIVE');
 });
 
@@ -91,7 +110,9 @@ describe('Solution versions: what training reports', () => {
     const chosen = described.solutionVersion?.tunedHPOParams?.algorithmHyperParameters ?? {};
     expect(Object.keys(chosen).sort()).toEqual(['neighbours', 'recency_decay', 'regularization']);
     expect(Number(chosen.regularization)).toBeGreaterThan(0);
-    expect((await personalize.send(new DescribeSolutionVersionCommand({ solutionVersionArn: plain }))).solutionVersion?.tunedHPOParams).toBeUndefined();
+    expect(
+      (await personalize.send(new DescribeSolutionVersionCommand({ solutionVersionArn: plain }))).solutionVersion?.tunedHPOParams,
+    ).toBeUndefined();
   });
 
   it('computes each recipe’s metrics from its own model, named as its recipe type reports them', async () => {

@@ -116,7 +116,15 @@ describe('Method: entry', () => {
     const errors = Array.from({ length: 300 }, (_, i) => ({ path: `filters[${i}]`, message: 'x'.repeat(1024) }));
     const act = () =>
       pipelineFailed.entry(
-        { runId: 'run-1', datasetGroupName: 'dsg', stage: 'local', step: 'intake', reason: 'invalid', errors, failedAt: '2026-01-01T00:00:00Z' },
+        {
+          runId: 'run-1',
+          datasetGroupName: 'dsg',
+          stage: 'local',
+          step: 'intake',
+          reason: 'invalid',
+          errors,
+          failedAt: '2026-01-01T00:00:00Z',
+        },
         BUS,
       );
     expect(act).toThrow(EventTooLargeError);
@@ -202,7 +210,9 @@ describe('Function: parseCatalogEvent', () => {
 
   it('names the broken field of a known event, and says when no catalog event has the source and detail-type', () => {
     const { runId, datasetGroupName, stage, resourceArn, requestedAt } = statusDetail;
-    const event = delivered(watchRequested.entry({ runId, datasetGroupName, stage, resourceKind: 'solutionVersion', resourceArn, requestedAt }, BUS));
+    const event = delivered(
+      watchRequested.entry({ runId, datasetGroupName, stage, resourceKind: 'solutionVersion', resourceArn, requestedAt }, BUS),
+    );
     (event.detail as { resourceArn: string }).resourceArn = 'not-an-arn';
     expect(() => parseCatalogEvent(event)).toThrow(/Watch Requested.*detail\.resourceArn: /);
     expect(() => parseCatalogEvent({ source: 'aws.s3', 'detail-type': 'Object Created', detail: {} })).toThrow(
@@ -213,7 +223,7 @@ describe('Function: parseCatalogEvent', () => {
 });
 
 describe('Function: statusChangedEntry', () => {
-  it('returns the entry of the Status Changed event of the detail\'s resource kind', () => {
+  it("returns the entry of the Status Changed event of the detail's resource kind", () => {
     const arn = 'arn:aws:personalize:us-east-1:000000000000:campaign/c1';
     const entry = statusChangedEntry({ ...statusDetail, resourceKind: 'campaign', resourceArn: arn }, BUS);
     expect(entry.DetailType).toBe('Campaign Status Changed');

@@ -32,15 +32,26 @@ const badCell = fc.oneof(
   fc.string({ maxLength: 10 }).map((s) => `"${s.replace(/"/g, '""')}\n${s.replace(/"/g, '""')}"`),
 );
 
-const row = fc.tuple(...goodCell.map((cell) => fc.oneof({ weight: 6, arbitrary: cell }, { weight: 1, arbitrary: badCell }))).map((cells) => cells as string[]);
-const shortOrLongRow = fc.oneof({ weight: 9, arbitrary: row }, { weight: 1, arbitrary: row.map((cells) => cells.slice(0, 3)) }, { weight: 1, arbitrary: row.map((cells) => [...cells, 'extra']) });
+const row = fc
+  .tuple(...goodCell.map((cell) => fc.oneof({ weight: 6, arbitrary: cell }, { weight: 1, arbitrary: badCell })))
+  .map((cells) => cells as string[]);
+const shortOrLongRow = fc.oneof(
+  { weight: 9, arbitrary: row },
+  { weight: 1, arbitrary: row.map((cells) => cells.slice(0, 3)) },
+  { weight: 1, arbitrary: row.map((cells) => [...cells, 'extra']) },
+);
 
 const csvFile = fc
   .record({
     bom: fc.boolean(),
     crlf: fc.boolean(),
-    header: fc.oneof({ weight: 9, arbitrary: fc.constant(HEADER) }, { weight: 1, arbitrary: fc.shuffledSubarray(HEADER).map((h) => [...h, 'NOT_A_FIELD']) }),
-    rows: fc.array(fc.oneof({ weight: 9, arbitrary: shortOrLongRow }, { weight: 1, arbitrary: fc.constant<string[]>([]) }), { maxLength: 30 }),
+    header: fc.oneof(
+      { weight: 9, arbitrary: fc.constant(HEADER) },
+      { weight: 1, arbitrary: fc.shuffledSubarray(HEADER).map((h) => [...h, 'NOT_A_FIELD']) },
+    ),
+    rows: fc.array(fc.oneof({ weight: 9, arbitrary: shortOrLongRow }, { weight: 1, arbitrary: fc.constant<string[]>([]) }), {
+      maxLength: 30,
+    }),
     trailingNewline: fc.boolean(),
     empty: fc.integer({ min: 0, max: 19 }).map((n) => n === 0),
   })
@@ -86,48 +97,72 @@ describe('Fuzz: dataset import CSV', () => {
   const importText = async (text: string): Promise<unknown> => {
     blobs.put('b', 'f.csv', text);
     return engine
-      .importDataset({ datasetGroupArn: DG, datasetArn: datasetArn('INTERACTIONS'), datasetType: 'INTERACTIONS', schema: INTERACTIONS_SCHEMA, dataLocation: 's3://b/f.csv', importMode: 'FULL' })
-      .then(() => undefined, (error: unknown) => error);
+      .importDataset({
+        datasetGroupArn: DG,
+        datasetArn: datasetArn('INTERACTIONS'),
+        datasetType: 'INTERACTIONS',
+        schema: INTERACTIONS_SCHEMA,
+        dataLocation: 's3://b/f.csv',
+        importMode: 'FULL',
+      })
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
   };
 
-  it('imports or rejects every generated file with the line that broke a rule', async () => {
-    const parameters = fuzzParameters('csv-import', 3_000, 40);
-    let withLine = 0;
-    let tooSmall = 0;
-    await fc.assert(
-      fc.asyncProperty(csvFile, async (text) => {
-        const error = await importText(text);
-        if (error === undefined) return;
-        // A file with no broken line can still be too small for Personalize's minimum: a whole-file rule.
-        if (!(error instanceof ImportValidationError)) {
-          tooSmall += 1;
-          expect(error).toBeInstanceOf(EngineJobError);
-          expect((error as Error).message).toMatch(/^Input data must contain at least \d+ interactions; found \d+ in s3:\/\/b\/f\.csv\.$/);
-          return;
-        }
-        withLine += 1;
-        const { line } = error as ImportValidationError;
-        const lines = text.split('\n').length;
-        expect(line).toBeGreaterThanOrEqual(1);
-        expect(line).toBeLessThanOrEqual(lines);
-        expect((error as Error).message).toMatch(/^Invalid data in s3:\/\/b\/f\.csv at line \d+/);
-        expect((error as Error).message.length).toBeLessThan(2_000);
-      }),
-      parameters,
-    );
-    reportPassed('csv-import', parameters.numRuns ?? 0, `${withLine} rejected naming a line, ${tooSmall} well-formed but under the interaction minimum`);
-  }, FUZZ_TIMEOUT_MS);
+  it(
+    'imports or rejects every generated file with the line that broke a rule',
+    async () => {
+      const parameters = fuzzParameters('csv-import', 3_000, 40);
+      let withLine = 0;
+      let tooSmall = 0;
+      await fc.assert(
+        fc.asyncProperty(csvFile, async (text) => {
+          const error = await importText(text);
+          if (error === undefined) return;
+          // A file with no broken line can still be too small for Personalize's minimum: a whole-file rule.
+          if (!(error instanceof ImportValidationError)) {
+            tooSmall += 1;
+            expect(error).toBeInstanceOf(EngineJobError);
+            expect((error as Error).message).toMatch(
+              /^Input data must contain at least \d+ interactions; found \d+ in s3:\/\/b\/f\.csv\.$/,
+            );
+            return;
+          }
+          withLine += 1;
+          const { line } = error as ImportValidationError;
+          const lines = text.split('\n').length;
+          expect(line).toBeGreaterThanOrEqual(1);
+          expect(line).toBeLessThanOrEqual(lines);
+          expect((error as Error).message).toMatch(/^Invalid data in s3:\/\/b\/f\.csv at line \d+/);
+          expect((error as Error).message.length).toBeLessThan(2_000);
+        }),
+        parameters,
+      );
+      reportPassed(
+        'csv-import',
+        parameters.numRuns ?? 0,
+        `${withLine} rejected naming a line, ${tooSmall} well-formed but under the interaction minimum`,
+      );
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 
-  it('reports an unclosed quote at the line it opens on', async () => {
-    const parameters = fuzzParameters('csv-import (unclosed quote)', 1_000, 20);
-    await fc.assert(
-      fc.asyncProperty(unclosedQuoteFile, async ({ text, line }) => {
-        const error = await importText(text);
-        expect(error).toBeInstanceOf(ImportValidationError);
-        expect((error as ImportValidationError).line).toBe(line);
-      }),
-      parameters,
-    );
-    reportPassed('csv-import (unclosed quote)', parameters.numRuns ?? 0);
-  }, FUZZ_TIMEOUT_MS);
+  it(
+    'reports an unclosed quote at the line it opens on',
+    async () => {
+      const parameters = fuzzParameters('csv-import (unclosed quote)', 1_000, 20);
+      await fc.assert(
+        fc.asyncProperty(unclosedQuoteFile, async ({ text, line }) => {
+          const error = await importText(text);
+          expect(error).toBeInstanceOf(ImportValidationError);
+          expect((error as ImportValidationError).line).toBe(line);
+        }),
+        parameters,
+      );
+      reportPassed('csv-import (unclosed quote)', parameters.numRuns ?? 0);
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 });

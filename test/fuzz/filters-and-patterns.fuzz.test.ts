@@ -15,17 +15,62 @@ import { MemoryBlobStore } from '../engine/helpers/memory-blobs';
 import { FUZZ_TIMEOUT_MS, fuzzParameters, reportPassed, sometimesHuge } from './settings';
 
 const WORDS = [
-  'EXCLUDE', 'INCLUDE', 'ItemID', 'UserID', 'WHERE', 'Items.GENRES', 'Items.PRICE', 'Users.AGE', 'Interactions.EVENT_TYPE',
-  'Interactions.EVENT_VALUE', 'Items.CREATION_TIMESTAMP', 'CurrentItem.GENRES', 'IN', 'NOT', 'AND', 'OR', '|', '=', '<', '>', '<=',
-  '>=', '(', ')', ',', '"Comedy"', "'Drama'", '"a\\"b"', '$GENRE', '$', '"', "'", '25', '-1.5e3', 'NaN', 'Items.', '.', 'LIMIT', '\n', '\t',
+  'EXCLUDE',
+  'INCLUDE',
+  'ItemID',
+  'UserID',
+  'WHERE',
+  'Items.GENRES',
+  'Items.PRICE',
+  'Users.AGE',
+  'Interactions.EVENT_TYPE',
+  'Interactions.EVENT_VALUE',
+  'Items.CREATION_TIMESTAMP',
+  'CurrentItem.GENRES',
+  'IN',
+  'NOT',
+  'AND',
+  'OR',
+  '|',
+  '=',
+  '<',
+  '>',
+  '<=',
+  '>=',
+  '(',
+  ')',
+  ',',
+  '"Comedy"',
+  "'Drama'",
+  '"a\\"b"',
+  '$GENRE',
+  '$',
+  '"',
+  "'",
+  '25',
+  '-1.5e3',
+  'NaN',
+  'Items.',
+  '.',
+  'LIMIT',
+  '\n',
+  '\t',
 ];
 const token = fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...WORDS) }, { weight: 1, arbitrary: fc.string({ maxLength: 8 }) });
 const expression = fc.oneof(
   { weight: 6, arbitrary: fc.array(token, { maxLength: 25 }).map((tokens) => tokens.join(' ')) },
   { weight: 2, arbitrary: fc.array(token, { maxLength: 25 }).map((tokens) => tokens.join('')) },
   { weight: 1, arbitrary: sometimesHuge },
-  { weight: 1, arbitrary: fc.nat({ max: 3_000 }).map((depth) => `EXCLUDE ItemID WHERE ${'('.repeat(depth)}Items.GENRES IN ("a")${')'.repeat(depth)}`) },
-  { weight: 1, arbitrary: fc.nat({ max: 3_000 }).map((count) => `EXCLUDE ItemID WHERE ${Array.from({ length: count }, (_, i) => `Items.GENRES IN ("g${i}")`).join(' OR ')}`) },
+  {
+    weight: 1,
+    arbitrary: fc.nat({ max: 3_000 }).map((depth) => `EXCLUDE ItemID WHERE ${'('.repeat(depth)}Items.GENRES IN ("a")${')'.repeat(depth)}`),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .nat({ max: 3_000 })
+      .map((count) => `EXCLUDE ItemID WHERE ${Array.from({ length: count }, (_, i) => `Items.GENRES IN ("g${i}")`).join(' OR ')}`),
+  },
 );
 
 describe('Fuzz: filter expressions', () => {
@@ -40,23 +85,27 @@ describe('Fuzz: filter expressions', () => {
     await rm(dataDir, { recursive: true, force: true });
   }, FUZZ_TIMEOUT_MS);
 
-  it('accepts or rejects every expression with EngineInputError and a short message', () => {
-    const parameters = fuzzParameters('filter-expression', 10_000, 200);
-    let rejected = 0;
-    fc.assert(
-      fc.property(expression, (text) => {
-        try {
-          engine.validateFilterExpression(text);
-        } catch (error) {
-          rejected += 1;
-          expect(error).toBeInstanceOf(EngineInputError);
-          expect((error as Error).message.length).toBeLessThan(2_000);
-        }
-      }),
-      parameters,
-    );
-    reportPassed('filter-expression', parameters.numRuns ?? 0, `${rejected} rejected`);
-  }, FUZZ_TIMEOUT_MS);
+  it(
+    'accepts or rejects every expression with EngineInputError and a short message',
+    () => {
+      const parameters = fuzzParameters('filter-expression', 10_000, 200);
+      let rejected = 0;
+      fc.assert(
+        fc.property(expression, (text) => {
+          try {
+            engine.validateFilterExpression(text);
+          } catch (error) {
+            rejected += 1;
+            expect(error).toBeInstanceOf(EngineInputError);
+            expect((error as Error).message.length).toBeLessThan(2_000);
+          }
+        }),
+        parameters,
+      );
+      reportPassed('filter-expression', parameters.numRuns ?? 0, `${rejected} rejected`);
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 });
 
 const PATTERN_KEYS = ['source', 'detail-type', 'detail', 'account', 'region', 'resources', 'runId', 'status', '$or'];
@@ -95,24 +144,28 @@ const event = fc.record({
 });
 
 describe('Fuzz: event patterns', () => {
-  it('accepts or rejects every pattern with InvalidEventPatternError; matching never throws', () => {
-    const parameters = fuzzParameters('event-pattern', 10_000, 200);
-    let accepted = 0;
-    fc.assert(
-      fc.property(patternInput, fc.array(event, { maxLength: 3 }), (input, events) => {
-        let parsed: eventbridge.EventPattern;
-        try {
-          parsed = eventbridge.EventPattern.parse(input);
-        } catch (error) {
-          expect(error).toBeInstanceOf(eventbridge.InvalidEventPatternError);
-          expect((error as Error).message.length).toBeLessThan(2_000);
-          return;
-        }
-        accepted += 1;
-        for (const candidate of events) expect(typeof parsed.matches(candidate)).toBe('boolean');
-      }),
-      parameters,
-    );
-    reportPassed('event-pattern', parameters.numRuns ?? 0, `${accepted} accepted`);
-  }, FUZZ_TIMEOUT_MS);
+  it(
+    'accepts or rejects every pattern with InvalidEventPatternError; matching never throws',
+    () => {
+      const parameters = fuzzParameters('event-pattern', 10_000, 200);
+      let accepted = 0;
+      fc.assert(
+        fc.property(patternInput, fc.array(event, { maxLength: 3 }), (input, events) => {
+          let parsed: eventbridge.EventPattern;
+          try {
+            parsed = eventbridge.EventPattern.parse(input);
+          } catch (error) {
+            expect(error).toBeInstanceOf(eventbridge.InvalidEventPatternError);
+            expect((error as Error).message.length).toBeLessThan(2_000);
+            return;
+          }
+          accepted += 1;
+          for (const candidate of events) expect(typeof parsed.matches(candidate)).toBe('boolean');
+        }),
+        parameters,
+      );
+      reportPassed('event-pattern', parameters.numRuns ?? 0, `${accepted} accepted`);
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 });

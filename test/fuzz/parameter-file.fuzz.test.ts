@@ -24,7 +24,8 @@ const oddValue: fc.Arbitrary<Json> = fc.oneof(
 function pathsOf(value: Json, prefix: (string | number)[] = []): (string | number)[][] {
   const paths: (string | number)[][] = [prefix];
   if (Array.isArray(value)) value.forEach((item, index) => paths.push(...pathsOf(item, [...prefix, index])));
-  else if (value !== null && typeof value === 'object') for (const [key, item] of Object.entries(value)) paths.push(...pathsOf(item, [...prefix, key]));
+  else if (value !== null && typeof value === 'object')
+    for (const [key, item] of Object.entries(value)) paths.push(...pathsOf(item, [...prefix, key]));
   return paths;
 }
 
@@ -39,14 +40,19 @@ function mutate(root: Json, mutations: readonly Mutation[]): Json {
       tree = mutation.kind === 'wrap' ? [tree] : structuredClone(mutation.value);
       continue;
     }
-    const parent = path.slice(0, -1).reduce<Json>((node, key) => (node as Record<string, Json>)[key as string] as Json, tree) as Record<string, Json> | Json[];
+    const parent = path.slice(0, -1).reduce<Json>((node, key) => (node as Record<string, Json>)[key as string] as Json, tree) as
+      | Record<string, Json>
+      | Json[];
     const key = path[path.length - 1] as string | number;
     const current = (parent as Record<string | number, Json>)[key] as Json;
     if (mutation.kind === 'delete') {
       if (Array.isArray(parent)) parent.splice(key as number, 1);
       else delete parent[key as string];
     } else if (mutation.kind === 'replace') (parent as Record<string | number, Json>)[key] = mutation.value;
-    else if (mutation.kind === 'duplicate') (parent as Record<string | number, Json>)[key] = structuredClone(Array.isArray(current) ? [...current, ...current] : [current, current]);
+    else if (mutation.kind === 'duplicate')
+      (parent as Record<string | number, Json>)[key] = structuredClone(
+        Array.isArray(current) ? [...current, ...current] : [current, current],
+      );
     else (parent as Record<string | number, Json>)[key] = { value: current };
   }
   return tree;
@@ -77,33 +83,41 @@ function checkResult(result: ReturnType<typeof validateParameterFile>): void {
 }
 
 describe('Fuzz: parameter file', () => {
-  it('accepts or rejects every mutated fixture and JSON value with a path, never throws', () => {
-    const parameters = fuzzParameters('parameter-file (values)', 10_000, 150);
-    fc.assert(
-      fc.property(fc.oneof(mutatedFixture, oddValue), (value) => {
-        checkResult(validateParameterFile(value));
-      }),
-      parameters,
-    );
-    reportPassed('parameter-file (values)', parameters.numRuns ?? 0);
-  }, FUZZ_TIMEOUT_MS);
+  it(
+    'accepts or rejects every mutated fixture and JSON value with a path, never throws',
+    () => {
+      const parameters = fuzzParameters('parameter-file (values)', 10_000, 150);
+      fc.assert(
+        fc.property(fc.oneof(mutatedFixture, oddValue), (value) => {
+          checkResult(validateParameterFile(value));
+        }),
+        parameters,
+      );
+      reportPassed('parameter-file (values)', parameters.numRuns ?? 0);
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 
-  it('accepts or rejects any text; the throwing loader throws only ParameterFileError', () => {
-    const parameters = fuzzParameters('parameter-file (text)', 10_000, 150);
-    fc.assert(
-      fc.property(text, (source) => {
-        const result = parseParameterFileText(source);
-        checkResult(result);
-        try {
-          loadParameterFile(source);
-          expect(result.ok).toBe(true);
-        } catch (error) {
-          expect(error).toBeInstanceOf(ParameterFileError);
-          expect(result.ok).toBe(false);
-        }
-      }),
-      parameters,
-    );
-    reportPassed('parameter-file (text)', parameters.numRuns ?? 0);
-  }, FUZZ_TIMEOUT_MS);
+  it(
+    'accepts or rejects any text; the throwing loader throws only ParameterFileError',
+    () => {
+      const parameters = fuzzParameters('parameter-file (text)', 10_000, 150);
+      fc.assert(
+        fc.property(text, (source) => {
+          const result = parseParameterFileText(source);
+          checkResult(result);
+          try {
+            loadParameterFile(source);
+            expect(result.ok).toBe(true);
+          } catch (error) {
+            expect(error).toBeInstanceOf(ParameterFileError);
+            expect(result.ok).toBe(false);
+          }
+        }),
+        parameters,
+      );
+      reportPassed('parameter-file (text)', parameters.numRuns ?? 0);
+    },
+    FUZZ_TIMEOUT_MS,
+  );
 });

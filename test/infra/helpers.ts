@@ -25,11 +25,13 @@ function statementsOf(policy: unknown): Statement[] {
 
 /** Statements of every IAM role's inline policies (function roles and raw roles alike). */
 export function roleStatements(recording: Recording): OwnedStatement[] {
-  return recording.ofType('aws:iam/role:Role').flatMap((role) =>
-    ((role.inputs.inlinePolicies ?? []) as { policy: string }[]).flatMap((p) =>
-      statementsOf(p.policy).map((statement) => ({ owner: role.name, statement })),
-    ),
-  );
+  return recording
+    .ofType('aws:iam/role:Role')
+    .flatMap((role) =>
+      ((role.inputs.inlinePolicies ?? []) as { policy: string }[]).flatMap((p) =>
+        statementsOf(p.policy).map((statement) => ({ owner: role.name, statement })),
+      ),
+    );
 }
 
 /** Statements of resource policies (bucket and queue policies). */
@@ -54,7 +56,10 @@ export function physicalNames(recording: Recording): { resource: string; name: s
     if (r.type === 'aws:schemas/schema:Schema') continue;
     for (const key of ['name', 'bucket', 'policyName'] as const) {
       const value = r.inputs[key];
-      if (typeof value === 'string' && !(r.type === 'aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration' && key === 'bucket')) {
+      if (
+        typeof value === 'string' &&
+        !(r.type === 'aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration' && key === 'bucket')
+      ) {
         if (key === 'bucket' && r.type !== 'aws:s3/bucket:Bucket') continue;
         names.push({ resource: r.name, name: value });
       }

@@ -28,53 +28,56 @@ describe.each(['dev', 'prod'])('Infra: least privilege of each function for the 
       .map((q) => q.outputs.arn as string);
   }
 
-  it.each(SERVICES.map((s) => s.name))('grants %s events:PutEvents on the bus, S3 on the bucket, SQS on its own queues and Scheduler on its group only', (service) => {
-    // Prepare
-    const bucketArn = only(run.recording, 'aws:s3/bucket:Bucket').outputs.arn as string;
-    const ownQueues = ownQueueArns(service);
-    const group = run.outputs.schedulerGroupName as string;
-    const schedulerGroupArns = [
-      `arn:aws:scheduler:us-east-1:123456789012:schedule-group/${group}`,
-      `arn:aws:scheduler:us-east-1:123456789012:schedule/${group}/*`,
-    ];
-    const role = `${pascalCase(service)}FunctionRole`;
-    const statements = roleStatements(run.recording).filter((s) => s.owner === role);
-    expect(statements.length, role).toBeGreaterThan(0);
+  it.each(SERVICES.map((s) => s.name))(
+    'grants %s events:PutEvents on the bus, S3 on the bucket, SQS on its own queues and Scheduler on its group only',
+    (service) => {
+      // Prepare
+      const bucketArn = only(run.recording, 'aws:s3/bucket:Bucket').outputs.arn as string;
+      const ownQueues = ownQueueArns(service);
+      const group = run.outputs.schedulerGroupName as string;
+      const schedulerGroupArns = [
+        `arn:aws:scheduler:us-east-1:123456789012:schedule-group/${group}`,
+        `arn:aws:scheduler:us-east-1:123456789012:schedule/${group}/*`,
+      ];
+      const role = `${pascalCase(service)}FunctionRole`;
+      const statements = roleStatements(run.recording).filter((s) => s.owner === role);
+      expect(statements.length, role).toBeGreaterThan(0);
 
-    // Assess: every action of every statement, by service prefix.
-    for (const { statement } of statements) {
-      const resources = resourcesOf(statement);
-      for (const action of actionsOf(statement)) {
-        const [prefix] = action.split(':');
-        const where = `${role} ${action} on ${resources.join(', ')}`;
-        switch (prefix) {
-          case 'events':
-            expect(action, where).toBe('events:PutEvents');
-            expect(resources, where).toEqual([run.outputs.busArn]);
-            break;
-          case 's3':
-            expect(resources.length, where).toBeGreaterThan(0);
-            for (const resource of resources) expect([bucketArn, `${bucketArn}/*`], where).toContain(resource);
-            break;
-          case 'sqs':
-            expect(resources.length, where).toBeGreaterThan(0);
-            for (const resource of resources) expect(ownQueues, where).toContain(resource);
-            break;
-          case 'iam':
-            expect([[run.outputs.personalizeRoleArn], [run.outputs.schedulerRoleArn]], where).toContainEqual(resources);
-            break;
-          case 'scheduler':
-            // Schedules of recops' own group; List calls take "*" (stages.test.ts).
-            if (action.startsWith('scheduler:List')) expect(resources, where).toEqual(['*']);
-            else expect(resources, where).toEqual(schedulerGroupArns);
-            break;
-          case 'personalize':
-            for (const resource of resources) expect(resource, where).toMatch(PERSONALIZE_RESOURCE);
-            break;
-          default:
-            expect.unreachable(`unexpected grant: ${where}`);
+      // Assess: every action of every statement, by service prefix.
+      for (const { statement } of statements) {
+        const resources = resourcesOf(statement);
+        for (const action of actionsOf(statement)) {
+          const [prefix] = action.split(':');
+          const where = `${role} ${action} on ${resources.join(', ')}`;
+          switch (prefix) {
+            case 'events':
+              expect(action, where).toBe('events:PutEvents');
+              expect(resources, where).toEqual([run.outputs.busArn]);
+              break;
+            case 's3':
+              expect(resources.length, where).toBeGreaterThan(0);
+              for (const resource of resources) expect([bucketArn, `${bucketArn}/*`], where).toContain(resource);
+              break;
+            case 'sqs':
+              expect(resources.length, where).toBeGreaterThan(0);
+              for (const resource of resources) expect(ownQueues, where).toContain(resource);
+              break;
+            case 'iam':
+              expect([[run.outputs.personalizeRoleArn], [run.outputs.schedulerRoleArn]], where).toContainEqual(resources);
+              break;
+            case 'scheduler':
+              // Schedules of recops' own group; List calls take "*" (stages.test.ts).
+              if (action.startsWith('scheduler:List')) expect(resources, where).toEqual(['*']);
+              else expect(resources, where).toEqual(schedulerGroupArns);
+              break;
+            case 'personalize':
+              for (const resource of resources) expect(resource, where).toMatch(PERSONALIZE_RESOURCE);
+              break;
+            default:
+              expect.unreachable(`unexpected grant: ${where}`);
+          }
         }
       }
-    }
-  });
+    },
+  );
 });

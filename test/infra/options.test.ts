@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { METRICS_NAMESPACE as RUNTIME_NAMESPACE, RUNTIME_METRIC, STAGE_DIMENSION as RUNTIME_STAGE_DIMENSION } from '../../packages/core/src/runtime/observability';
+import {
+  METRICS_NAMESPACE as RUNTIME_NAMESPACE,
+  RUNTIME_METRIC,
+  STAGE_DIMENSION as RUNTIME_STAGE_DIMENSION,
+} from '../../packages/core/src/runtime/observability';
 import { SERVICES } from '@recops/services/manifest';
 import type { ServiceDefinition } from '@recops/platform';
 import { RUN_OUTCOME_METRIC, STAGE_DIMENSION as RUN_TRACKER_STAGE_DIMENSION } from '../../services/run-tracker/metrics';
@@ -71,9 +75,15 @@ describe('Infra: options from the deploy environment', () => {
 
     // Assess
     const subscriptions = run.recording.ofType('aws:sns/topicSubscription:TopicSubscription');
-    expect(subscriptions.map((s) => s.inputs)).toEqual([{ topic: run.outputs.alarmTopicArn, protocol: 'email', endpoint: 'ops@example.com' }]);
-    const kms = roleStatements(run.recording).filter((s) => s.owner === 'PersonalizeRole' && actionsOf(s.statement).some((a) => a.startsWith('kms:')));
-    expect(kms.map((s) => s.statement)).toEqual([{ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], Resource: [KEY] }]);
+    expect(subscriptions.map((s) => s.inputs)).toEqual([
+      { topic: run.outputs.alarmTopicArn, protocol: 'email', endpoint: 'ops@example.com' },
+    ]);
+    const kms = roleStatements(run.recording).filter(
+      (s) => s.owner === 'PersonalizeRole' && actionsOf(s.statement).some((a) => a.startsWith('kms:')),
+    );
+    expect(kms.map((s) => s.statement)).toEqual([
+      { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], Resource: [KEY] },
+    ]);
   });
 
   it('creates no e-mail subscription and no KMS grant when none is configured', async () => {
@@ -96,13 +106,33 @@ describe('Infra: stacks refuse a manifest AWS would reject or that breaks least 
   afterEach(() => uninstallStandIn());
 
   it.each<[string, ServiceDefinition[], string]>([
-    ['a wildcard action', [service({ permissions: [{ actions: ['personalize:*'], scope: 'personalize' }] })], 'worker asks for "personalize:*"'],
+    [
+      'a wildcard action',
+      [service({ permissions: [{ actions: ['personalize:*'], scope: 'personalize' }] })],
+      'worker asks for "personalize:*"',
+    ],
     ['a bare * action', [service({ permissions: [{ actions: ['*'], scope: 'bucket' }] })], 'worker asks for "*"'],
-    ['PassRole on the bucket', [service({ permissions: [{ actions: ['iam:PassRole'], scope: 'bucket' }] })], 'iam:PassRole must be alone in a personalizeRole or schedulerRole permission'],
-    ['other actions on the Personalize role', [service({ permissions: [{ actions: ['iam:GetRole'], scope: 'personalizeRole' }] })], 'iam:PassRole must be alone'],
-    ['a visibility timeout below the function timeout', [service({ timeoutSeconds: 300 })], 'visibilityTimeoutSeconds (180) must be at least timeoutSeconds (300)'],
+    [
+      'PassRole on the bucket',
+      [service({ permissions: [{ actions: ['iam:PassRole'], scope: 'bucket' }] })],
+      'iam:PassRole must be alone in a personalizeRole or schedulerRole permission',
+    ],
+    [
+      'other actions on the Personalize role',
+      [service({ permissions: [{ actions: ['iam:GetRole'], scope: 'personalizeRole' }] })],
+      'iam:PassRole must be alone',
+    ],
+    [
+      'a visibility timeout below the function timeout',
+      [service({ timeoutSeconds: 300 })],
+      'visibilityTimeoutSeconds (180) must be at least timeoutSeconds (300)',
+    ],
     ['subscriptions without a queue', [service({ queue: undefined })], 'subscribes to bus events but has no queue settings'],
-    ['its own queue without one', [service({ subscriptions: [], queue: undefined, permissions: [{ actions: ['sqs:SendMessage'], scope: 'ownQueue' }] })], 'uses its own queue but declares no queue settings'],
+    [
+      'its own queue without one',
+      [service({ subscriptions: [], queue: undefined, permissions: [{ actions: ['sqs:SendMessage'], scope: 'ownQueue' }] })],
+      'uses its own queue but declares no queue settings',
+    ],
     ['a duplicate service', [service(), service()], 'service "worker" is listed twice'],
     [
       'overlapping S3 triggers',
@@ -130,7 +160,9 @@ describe('Infra: stacks refuse a manifest AWS would reject or that breaks least 
     ]);
 
     // Assess
-    const statements = roleStatements(recording).filter((s) => s.owner === 'WorkerFunctionRole').map((s) => s.statement);
+    const statements = roleStatements(recording)
+      .filter((s) => s.owner === 'WorkerFunctionRole')
+      .map((s) => s.statement);
     expect(statements).toContainEqual({
       Effect: 'Allow',
       Action: ['iam:PassRole'],
@@ -148,7 +180,9 @@ describe('Infra: stacks refuse a manifest AWS would reject or that breaks least 
     const recording = deploy([
       service({ permissions: [{ actions: ['personalize:DescribeRecipe', 'personalize:ListRecipes'], scope: 'personalize' }] }),
     ]);
-    const statements = roleStatements(recording).filter((s) => s.owner === 'WorkerFunctionRole').map((s) => s.statement);
+    const statements = roleStatements(recording)
+      .filter((s) => s.owner === 'WorkerFunctionRole')
+      .map((s) => s.statement);
     expect(statements).toContainEqual({
       Effect: 'Allow',
       Action: ['personalize:DescribeRecipe'],

@@ -20,7 +20,7 @@ function keysDeep(value: unknown, into: Set<string> = new Set()): Set<string> {
 }
 
 describe('Infra: event schema registry', () => {
-  it.each(['dev', 'prod'])('registers every catalog event in the %s stage\'s own registry', async (stage) => {
+  it.each(['dev', 'prod'])("registers every catalog event in the %s stage's own registry", async (stage) => {
     // Act
     const { recording, outputs } = await runStage({ stage });
     // Assess
@@ -38,7 +38,11 @@ describe('Infra: event schema registry', () => {
       expect(String(schema?.inputs.description).length).toBeLessThanOrEqual(256);
       const content = JSON.parse(String(schema?.inputs.content)) as {
         $schema: string;
-        properties: { source: { enum: string[] }; 'detail-type': { enum: string[] }; detail: { required: string[]; properties: Record<string, unknown> } };
+        properties: {
+          source: { enum: string[] };
+          'detail-type': { enum: string[] };
+          detail: { required: string[]; properties: Record<string, unknown> };
+        };
       };
       expect(content.$schema).toBe('http://json-schema.org/draft-04/schema#');
       expect(content.properties.source.enum).toEqual([definition.source]);

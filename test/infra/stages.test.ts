@@ -76,7 +76,11 @@ describe.each(STAGES)('Infra: sst.config.ts run() for the $stage stage', ({ stag
       expect(queues.some((q) => q.outputs.arn === destination)).toBe(true);
       // Lambda delivers to the destination with the function's own role.
       const role = `${config.parent ?? ''}Role`;
-      expect(roleStatements(run.recording).filter((s) => s.owner === role).map((s) => s.statement)).toContainEqual({
+      expect(
+        roleStatements(run.recording)
+          .filter((s) => s.owner === role)
+          .map((s) => s.statement),
+      ).toContainEqual({
         Effect: 'Allow',
         Action: ['sqs:SendMessage'],
         Resource: [destination],
@@ -98,7 +102,10 @@ describe.each(STAGES)('Infra: sst.config.ts run() for the $stage stage', ({ stag
       for (const action of actionsOf(statement)) expect(action, owner).not.toMatch(/(^\*$|:\*$)/);
       if (resourcesOf(statement).includes('*')) {
         // Personalize and Scheduler List* calls support no resource-level permissions; AWS requires "*".
-        expect(actionsOf(statement).every((a) => a.startsWith('personalize:List') || a.startsWith('scheduler:List')), owner).toBe(true);
+        expect(
+          actionsOf(statement).every((a) => a.startsWith('personalize:List') || a.startsWith('scheduler:List')),
+          owner,
+        ).toBe(true);
       }
     }
     // Resource policies allow nothing to everyone: the only "*" principal is SST's TLS deny.
@@ -138,7 +145,10 @@ describe.each(STAGES)('Infra: sst.config.ts run() for the $stage stage', ({ stag
       restrictPublicBuckets: true,
     });
     const encryption = only(run.recording, 'aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration');
-    expect(encryption.inputs).toEqual({ bucket: bucket.inputs.bucket, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }] });
+    expect(encryption.inputs).toEqual({
+      bucket: bucket.inputs.bucket,
+      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
+    });
     const bucketArn = bucket.outputs.arn as string;
     const deny = resourcePolicyStatements(run.recording).find(({ statement }) => statement.Effect === 'Deny');
     expect(deny?.statement).toMatchObject({
@@ -156,7 +166,9 @@ describe.each(STAGES)('Infra: sst.config.ts run() for the $stage stage', ({ stag
     expect(role.map((s) => s.statement)).toEqual([
       { Effect: 'Allow', Action: ['s3:GetObject', 's3:ListBucket', 's3:PutObject'], Resource: [bucketArn, `${bucketArn}/*`] },
     ]);
-    const trust = JSON.parse(run.recording.named('PersonalizeRole').inputs.assumeRolePolicy as string) as { Statement: { Principal: unknown }[] };
+    const trust = JSON.parse(run.recording.named('PersonalizeRole').inputs.assumeRolePolicy as string) as {
+      Statement: { Principal: unknown }[];
+    };
     expect(trust.Statement.map((s) => s.Principal)).toEqual([{ Service: 'personalize.amazonaws.com' }]);
     const bucketPolicy = resourcePolicyStatements(run.recording).filter((s) => s.statement.Effect === 'Allow' && s.owner === 'DataPolicy');
     expect(bucketPolicy.map((s) => s.statement.Principal)).toEqual([{ Service: ['personalize.amazonaws.com'] }]);
@@ -173,7 +185,12 @@ describe.each(STAGES)('Infra: sst.config.ts run() for the $stage stage', ({ stag
     expect(functions).toHaveLength(SERVICES.length);
     for (const fn of functions) {
       const service = SERVICES.find((s) => s.handler === fn.inputs.handler);
-      expect(fn.inputs).toMatchObject({ runtime: 'nodejs22.x', architectures: ['arm64'], timeout: service?.timeoutSeconds, memorySize: service?.memoryMB });
+      expect(fn.inputs).toMatchObject({
+        runtime: 'nodejs22.x',
+        architectures: ['arm64'],
+        timeout: service?.timeoutSeconds,
+        memorySize: service?.memoryMB,
+      });
       expect((fn.inputs.environment as { variables: Record<string, string> }).variables.RECOPS_STAGE).toBe(stage);
     }
   });
@@ -182,30 +199,45 @@ describe.each(STAGES)('Infra: sst.config.ts run() for the $stage stage', ({ stag
     const archive = only(run.recording, 'aws:cloudwatch/eventArchive:EventArchive');
     expect(archive.inputs).toMatchObject({ eventSourceArn: run.outputs.busArn, retentionDays: production ? 365 : 30 });
     const schedulerRole = roleStatements(run.recording).filter((s) => s.owner === 'SchedulerRole');
-    expect(schedulerRole.map((s) => s.statement)).toEqual([{ Effect: 'Allow', Action: ['events:PutEvents'], Resource: [run.outputs.busArn] }]);
+    expect(schedulerRole.map((s) => s.statement)).toEqual([
+      { Effect: 'Allow', Action: ['events:PutEvents'], Resource: [run.outputs.busArn] },
+    ]);
     const alarms = run.recording.ofType('aws:cloudwatch/metricAlarm:MetricAlarm');
     const dlqNames = run.recording
       .ofType('aws:sqs/queue:Queue')
       .filter((q) => q.inputs.redrivePolicy === undefined)
       .map((q) => q.inputs.name);
-    const watched = alarms.filter((a) => a.inputs.namespace === 'AWS/SQS').map((a) => (a.inputs.dimensions as { QueueName: string }).QueueName);
+    const watched = alarms
+      .filter((a) => a.inputs.namespace === 'AWS/SQS')
+      .map((a) => (a.inputs.dimensions as { QueueName: string }).QueueName);
     expect(watched.sort()).toEqual([...dlqNames].sort());
     const topicArn = run.outputs.alarmTopicArn;
     for (const alarm of alarms) expect(alarm.inputs.alarmActions).toEqual([topicArn]);
-    expect(alarms.filter((a) => a.inputs.metricName === 'RecordsFailed')).toHaveLength(SERVICES.filter((s) => s.queue !== undefined).length);
+    expect(alarms.filter((a) => a.inputs.metricName === 'RecordsFailed')).toHaveLength(
+      SERVICES.filter((s) => s.queue !== undefined).length,
+    );
   });
 
-  it('alarms on failed records of this stage only: each queue consumer\'s RecordsFailed filtered on service and stage', () => {
-    const failedRecords = run.recording.ofType('aws:cloudwatch/metricAlarm:MetricAlarm').filter((a) => a.inputs.metricName === 'RecordsFailed');
+  it("alarms on failed records of this stage only: each queue consumer's RecordsFailed filtered on service and stage", () => {
+    const failedRecords = run.recording
+      .ofType('aws:cloudwatch/metricAlarm:MetricAlarm')
+      .filter((a) => a.inputs.metricName === 'RecordsFailed');
     const consumers = SERVICES.filter((s) => s.queue !== undefined).map((s) => s.name);
     expect(failedRecords.map((a) => a.inputs.dimensions)).toEqual(consumers.map((service) => ({ service, stage })));
     for (const alarm of failedRecords) {
-      expect(alarm.inputs).toMatchObject({ namespace: 'recops', statistic: 'Sum', threshold: 0, comparisonOperator: 'GreaterThanThreshold' });
+      expect(alarm.inputs).toMatchObject({
+        namespace: 'recops',
+        statistic: 'Sum',
+        threshold: 0,
+        comparisonOperator: 'GreaterThanThreshold',
+      });
     }
   });
 
   it('alarms on failed pipeline runs of this stage only, to the alarm topic', () => {
-    const failedRuns = run.recording.ofType('aws:cloudwatch/metricAlarm:MetricAlarm').filter((a) => a.inputs.metricName === 'PipelinesFailed');
+    const failedRuns = run.recording
+      .ofType('aws:cloudwatch/metricAlarm:MetricAlarm')
+      .filter((a) => a.inputs.metricName === 'PipelinesFailed');
     expect(failedRuns.map((a) => a.inputs)).toEqual([
       expect.objectContaining({
         name: `recops-${stage}-pipelines-failed`,
@@ -227,8 +259,14 @@ describe.each(STAGES)('Infra: sst.config.ts run() for the $stage stage', ({ stag
     const rule = run.recording.named('EventLogRule');
     expect(rule.inputs).toMatchObject({ eventBusName: run.outputs.busName, eventPattern: JSON.stringify({ source: [{ prefix: '' }] }) });
     const groupArn = `arn:aws:logs:us-east-1:123456789012:log-group:/aws/events/recops-${stage}-events`;
-    expect(run.recording.named('EventLogTarget').inputs).toEqual({ rule: rule.inputs.name, eventBusName: run.outputs.busName, arn: groupArn });
-    const policy = JSON.parse(only(run.recording, 'aws:cloudwatch/logResourcePolicy:LogResourcePolicy').inputs.policyDocument as string) as {
+    expect(run.recording.named('EventLogTarget').inputs).toEqual({
+      rule: rule.inputs.name,
+      eventBusName: run.outputs.busName,
+      arn: groupArn,
+    });
+    const policy = JSON.parse(
+      only(run.recording, 'aws:cloudwatch/logResourcePolicy:LogResourcePolicy').inputs.policyDocument as string,
+    ) as {
       Statement: { Resource: string[] }[];
     };
     expect(policy.Statement.map((s) => s.Resource)).toEqual([[`${groupArn}:*`]]);

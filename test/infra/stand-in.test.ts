@@ -31,6 +31,11 @@ describe('Class: SST stand-in', () => {
     queue.subscribe(fn.arn);
     expect(recording.named('WorkQueue').inputs).toMatchObject({ visibilityTimeoutSeconds: 30, redrivePolicy: undefined });
     expect(recording.named('WorkSubscriberEventSourceMapping').inputs).toMatchObject({ batchSize: 10, functionResponseTypes: [] });
-    expect(recording.named('FnFunction').inputs).toMatchObject({ runtime: 'nodejs24.x', architectures: ['x86_64'], timeout: 20, memorySize: 1024 });
+    expect(recording.named('FnFunction').inputs).toMatchObject({
+      runtime: 'nodejs24.x',
+      architectures: ['x86_64'],
+      timeout: 20,
+      memorySize: 1024,
+    });
   });
 });

@@ -61,7 +61,7 @@ describe('Manifest: services/manifest.ts', () => {
     expect(serviceNamed('config-intake').s3Triggers).toEqual([{ prefix: 'train/', suffix: '.json' }]);
   });
 
-  it('lets every queue consumer that retries with backoff change its own messages\' visibility', () => {
+  it("lets every queue consumer that retries with backoff change its own messages' visibility", () => {
     for (const service of SERVICES.filter((s) => s.queue))
       expect(
         service.permissions.some((p) => p.scope === 'ownQueue' && p.actions.includes('sqs:ChangeMessageVisibility')),

@@ -55,7 +55,9 @@ describe('Handler: every queue consumer of the manifest', () => {
   afterEach(() => vi.unstubAllEnvs());
 
   it('has queue consumers to check', () => {
-    expect(consumers.map((s) => s.name)).toEqual(expect.arrayContaining(['dataset-provisioner', 'status-watcher', 'solution-trainer', 'run-tracker']));
+    expect(consumers.map((s) => s.name)).toEqual(
+      expect.arrayContaining(['dataset-provisioner', 'status-watcher', 'solution-trainer', 'run-tracker']),
+    );
   });
 
   it.each(consumers.map((s) => [s.name, s.handler] as const))(
@@ -64,7 +66,16 @@ describe('Handler: every queue consumer of the manifest', () => {
       // Prepare: a body that is not JSON, and a bus event of a type no service subscribes to.
       const main = await handlerOf(handlerPath);
       const notJson = sqsRecord('{not json');
-      const unknown = sqsRecord(JSON.stringify({ version: '0', id: randomUUID(), source: 'elsewhere', 'detail-type': 'Nothing', time: new Date().toISOString(), detail: {} }));
+      const unknown = sqsRecord(
+        JSON.stringify({
+          version: '0',
+          id: randomUUID(),
+          source: 'elsewhere',
+          'detail-type': 'Nothing',
+          time: new Date().toISOString(),
+          detail: {},
+        }),
+      );
 
       // Act
       const response = await main({ Records: [notJson, unknown] }, CONTEXT);

@@ -34,9 +34,7 @@ describe('Function: createClients', () => {
 
 describe('Function: readRuntimeEnv', () => {
   it('throws naming the missing variable', () => {
-    expect(() => readRuntimeEnv({ RECOPS_STAGE: 'x', RECOPS_BUCKET_NAME: 'b' })).toThrow(
-      new RuntimeConfigError('RECOPS_BUS_NAME'),
-    );
+    expect(() => readRuntimeEnv({ RECOPS_STAGE: 'x', RECOPS_BUCKET_NAME: 'b' })).toThrow(new RuntimeConfigError('RECOPS_BUS_NAME'));
   });
 });
 
@@ -56,7 +54,10 @@ describe('Function: publish', () => {
 
   it('sends at most 10 entries per PutEvents call', async () => {
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [] });
-    await publish(new EventBridgeClient({}), Array.from({ length: 23 }, (_, i) => entry(i)));
+    await publish(
+      new EventBridgeClient({}),
+      Array.from({ length: 23 }, (_, i) => entry(i)),
+    );
     const sizes = eventBridge.commandCalls(PutEventsCommand).map((c) => c.args[0].input.Entries?.length);
     expect(sizes).toEqual([10, 10, 3]);
   });
@@ -122,7 +123,7 @@ describe('Function: createSqsHandler', () => {
     });
   });
 
-  it('reads each invocation\'s own environment under runWithEnvironment', async () => {
+  it("reads each invocation's own environment under runWithEnvironment", async () => {
     const seen: string[] = [];
     const handler = createSqsHandler({
       serviceName: 'test',
@@ -141,7 +142,7 @@ describe('Function: createSqsHandler', () => {
     expect(seen.sort()).toEqual(['a:http://q/a', 'b:http://q/b']);
   });
 
-  it('emits RecordsFailed with the service and the invocation\'s stage as dimensions', async () => {
+  it("emits RecordsFailed with the service and the invocation's stage as dimensions", async () => {
     vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'false');
     vi.stubEnv('RECOPS_STAGE', 'staging');
     const handler = createSqsHandler({

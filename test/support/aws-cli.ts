@@ -43,7 +43,12 @@ export interface AwsCliResult {
 }
 
 /** Runs `aws --endpoint-url <endpoint> …args` and resolves with its exit code and output, whatever the code. */
-export function runAwsCli(endpoint: string, env: NodeJS.ProcessEnv, args: readonly string[], options: { maxBuffer?: number } = {}): Promise<AwsCliResult> {
+export function runAwsCli(
+  endpoint: string,
+  env: NodeJS.ProcessEnv,
+  args: readonly string[],
+  options: { maxBuffer?: number } = {},
+): Promise<AwsCliResult> {
   return new Promise((resolve) => {
     execFile('aws', ['--endpoint-url', endpoint, ...args], { env, ...options }, (error, stdout, stderr) =>
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr, error }),

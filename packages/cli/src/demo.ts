@@ -221,11 +221,17 @@ async function showRecommendations(
     for (const [rank, itemId] of itemIds.entries()) {
       const movie = data.movies.get(itemId);
       const note = marked.has(itemId) ? '   (new)' : '';
-      write(out, `  ${String(rank + 1).padStart(2)}. ${itemId.padEnd(6)} ${movie ? `${movie.genres.join('|')} (${movie.year})` : ''}${note}`);
+      write(
+        out,
+        `  ${String(rank + 1).padStart(2)}. ${itemId.padEnd(6)} ${movie ? `${movie.genres.join('|')} (${movie.year})` : ''}${note}`,
+      );
     }
   };
   const before = await recommendFor(clients.personalizeRuntime, campaign, userId, RECOMMENDATION_COUNT);
-  write(out, `Top ${RECOMMENDATION_COUNT} from campaign ${campaign.name} for ${userId} (planted favourite genres: ${favourites.join(', ')}):`);
+  write(
+    out,
+    `Top ${RECOMMENDATION_COUNT} from campaign ${campaign.name} for ${userId} (planted favourite genres: ${favourites.join(', ')}):`,
+  );
   printItems(before.itemIds);
 
   const genre = [...data.movies.values()].flatMap((m) => m.genres).find((g) => !favourites.includes(g));
@@ -359,7 +365,9 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 
     if (ended === 'timeout' || ended === 'aborted') {
       const last = follower.events.at(-1);
-      const seen = last ? `the last event was ${last.detailType} (+${((Date.parse(last.time) - startedAt) / 1000).toFixed(1)}s)` : 'no event of the run arrived';
+      const seen = last
+        ? `the last event was ${last.detailType} (+${((Date.parse(last.time) - startedAt) / 1000).toFixed(1)}s)`
+        : 'no event of the run arrived';
       write(
         out,
         ended === 'timeout'
@@ -367,7 +375,14 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
           : `recops demo: interrupted; ${seen}.`,
       );
       if (!keep) write(out, 'Run again with --keep to inspect the event log and the dead-letter queues.');
-      return { ...base, outcome: ended === 'timeout' ? DEMO_OUTCOME.timedOut : DEMO_OUTCOME.interrupted, exitCode: 1, metrics: [], recommendations: [], eventsSent: [] };
+      return {
+        ...base,
+        outcome: ended === 'timeout' ? DEMO_OUTCOME.timedOut : DEMO_OUTCOME.interrupted,
+        exitCode: 1,
+        metrics: [],
+        recommendations: [],
+        eventsSent: [],
+      };
     }
 
     if (ended.detailType === OUTCOME.failed) {
@@ -383,7 +398,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
     const metrics = await readVersionMetrics(clients.personalize, versionArns);
     if (metrics.length > 0) {
       write(out);
-      write(out, 'Solution versions (offline metrics: each test user\'s newest 10 % of interactions held out):');
+      write(out, "Solution versions (offline metrics: each test user's newest 10 % of interactions held out):");
       for (const line of formatMetricsTable(metrics)) write(out, line);
     }
 
@@ -397,7 +412,10 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 
     write(out);
     if (typeof deployed === 'string' || deployed.detailType !== 'Campaign Deployed' || !completed.resourceArn) {
-      const reason = typeof deployed === 'string' ? `nothing arrived in time (${deployed})` : String(deployed.detail['reason'] ?? 'no Campaign Deployed');
+      const reason =
+        typeof deployed === 'string'
+          ? `nothing arrived in time (${deployed})`
+          : String(deployed.detail['reason'] ?? 'no Campaign Deployed');
       write(out, `No campaign was deployed in this run (${reason}), so there are no live recommendations to show.`);
       return { ...result, recommendations: [], eventsSent: [] };
     }

@@ -39,10 +39,16 @@ const COMMANDS: readonly Register[] = [
 
 /** Commands that parse their own arguments (the demo). */
 const OWN_PARSERS: Readonly<Record<string, { summary: string; run: (args: readonly string[]) => Promise<number> }>> = {
-  demo: { summary: 'run a whole pipeline on the local cloud with a generated data set (npm start)', run: async (args) => (await import('./demo')).runDemoCommand(args) },
+  demo: {
+    summary: 'run a whole pipeline on the local cloud with a generated data set (npm start)',
+    run: async (args) => (await import('./demo')).runDemoCommand(args),
+  },
 };
 
-export function buildProgram(setExit: (code: number) => void, write: { out: (text: string) => void; err: (text: string) => void }): Command {
+export function buildProgram(
+  setExit: (code: number) => void,
+  write: { out: (text: string) => void; err: (text: string) => void },
+): Command {
   const program = new Command('recops')
     .description('Event-driven MLOps for Amazon Personalize: validate, run, watch and clean up recops pipelines.')
     .usage('<command> [options]')

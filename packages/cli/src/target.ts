@@ -107,7 +107,8 @@ function checkedUrl(endpoint: string): string {
   } catch {
     throw new UsageError(`--endpoint must be a URL like http://127.0.0.1:4566, got ${JSON.stringify(endpoint)}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--endpoint must be an http(s) URL, got ${JSON.stringify(endpoint)}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`--endpoint must be an http(s) URL, got ${JSON.stringify(endpoint)}`);
   return endpoint.replace(/\/+$/, '');
 }
 
@@ -115,11 +116,15 @@ function checkedUrl(endpoint: string): string {
 async function stageTarget(stage: string, outputsPath: string): Promise<Target> {
   const outputs = await readJsonFile(resolve(outputsPath));
   if (outputs === undefined) {
-    throw new TargetError(`no outputs of stage ${stage}: ${outputsPath} does not exist (run "npx sst deploy --stage ${stage}" here, or pass --outputs FILE)`);
+    throw new TargetError(
+      `no outputs of stage ${stage}: ${outputsPath} does not exist (run "npx sst deploy --stage ${stage}" here, or pass --outputs FILE)`,
+    );
   }
   const record = (outputs ?? {}) as Record<string, unknown>;
   if (record['stage'] !== stage) {
-    throw new TargetError(`${outputsPath} holds the outputs of stage ${JSON.stringify(record['stage'] ?? '?')}, not ${stage} (run "npx sst deploy --stage ${stage}" to refresh them)`);
+    throw new TargetError(
+      `${outputsPath} holds the outputs of stage ${JSON.stringify(record['stage'] ?? '?')}, not ${stage} (run "npx sst deploy --stage ${stage}" to refresh them)`,
+    );
   }
   const bucketName = record['bucketName'];
   const busName = record['busName'];
@@ -127,7 +132,16 @@ async function stageTarget(stage: string, outputsPath: string): Promise<Target> 
     throw new TargetError(`${outputsPath} lacks bucketName or busName: is it the outputs of a recops deploy?`);
   }
   const schedulerGroupName = typeof record['schedulerGroupName'] === 'string' ? record['schedulerGroupName'] : undefined;
-  return { kind: 'stage', stage, description: `stage ${stage}`, bucketName, busName, ...(schedulerGroupName ? { schedulerGroupName } : {}), production: isProductionStage(stage), clients: await clients() };
+  return {
+    kind: 'stage',
+    stage,
+    description: `stage ${stage}`,
+    bucketName,
+    busName,
+    ...(schedulerGroupName ? { schedulerGroupName } : {}),
+    production: isProductionStage(stage),
+    clients: await clients(),
+  };
 }
 
 /** The local cloud at `endpoint`; its stage is found from the buckets it holds unless named. */
@@ -139,7 +153,10 @@ async function localTarget(endpoint: string, stage: string | undefined, origin: 
     buckets = (listed.Buckets ?? []).flatMap((b) => (b.Name ? [b.Name] : []));
   } catch (error) {
     const problem = networkProblem(error);
-    if (problem) throw new TargetError(`cannot reach the local cloud at ${endpoint}${origin} (${problem}); start it with "recops local"`, { cause: error });
+    if (problem)
+      throw new TargetError(`cannot reach the local cloud at ${endpoint}${origin} (${problem}); start it with "recops local"`, {
+        cause: error,
+      });
     throw error;
   }
   const stages = buckets.flatMap((name) => /^recops-(.+)-data$/.exec(name)?.[1] ?? []);
@@ -149,7 +166,9 @@ async function localTarget(endpoint: string, stage: string | undefined, origin: 
     if (stages.length > 1) throw new TargetError(`the local cloud at ${endpoint} runs stages ${stages.join(', ')}: pick one with --stage`);
     chosen = stages[0] as string;
   } else if (!stages.includes(chosen)) {
-    throw new TargetError(`the local cloud at ${endpoint} runs no stage ${chosen}${stages.length > 0 ? ` (it runs ${stages.join(', ')})` : ''}`);
+    throw new TargetError(
+      `the local cloud at ${endpoint} runs no stage ${chosen}${stages.length > 0 ? ` (it runs ${stages.join(', ')})` : ''}`,
+    );
   }
   const names = localStageNames(chosen);
   return {
@@ -176,7 +195,14 @@ export async function resolveTarget(options: TargetOptions, env: NodeJS.ProcessE
   const dataDir = dataDirOf(options, env);
   const cloud = (await readJsonFile(join(dataDir, CLOUD_FILE))) as Partial<CloudFile> | undefined;
   if (cloud === undefined || typeof cloud.endpoint !== 'string') {
-    throw new TargetError(`no local cloud is running from ${dataDir} (start one with "recops local"), and neither --endpoint URL nor --stage NAME was given`);
+    throw new TargetError(
+      `no local cloud is running from ${dataDir} (start one with "recops local"), and neither --endpoint URL nor --stage NAME was given`,
+    );
   }
-  return localTarget(cloud.endpoint, typeof cloud.stage === 'string' ? cloud.stage : undefined, ` (from ${join(dataDir, CLOUD_FILE)})`, dataDir);
+  return localTarget(
+    cloud.endpoint,
+    typeof cloud.stage === 'string' ? cloud.stage : undefined,
+    ` (from ${join(dataDir, CLOUD_FILE)})`,
+    dataDir,
+  );
 }

@@ -122,9 +122,7 @@ const AVRO_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Required fields and their types per dataset type, for documentation. */
 export function requiredFieldsOf(datasetType: DatasetType): Readonly<Record<string, string>> {
-  return Object.fromEntries(
-    Object.entries(RULES[datasetType].required).map(([name, rule]) => [name, describeRule(rule)]),
-  );
+  return Object.fromEntries(Object.entries(RULES[datasetType].required).map(([name, rule]) => [name, describeRule(rule)]));
 }
 
 /** Checks an Avro record schema against the rules of its dataset type. */
@@ -204,10 +202,16 @@ export function checkAvroSchema(schema: AvroRecordSchema, datasetType: DatasetTy
     }
   }
   if (rules.needsMetadata && schema.fields.every((f) => rules.required[f.name] !== undefined)) {
-    errors.push({ path: 'fields', message: `${withArticle(datasetType)} schema needs at least one field besides ${Object.keys(rules.required).join(', ')}` });
+    errors.push({
+      path: 'fields',
+      message: `${withArticle(datasetType)} schema needs at least one field besides ${Object.keys(rules.required).join(', ')}`,
+    });
   }
   if (metadataCount > rules.maxMetadata) {
-    errors.push({ path: 'fields', message: `${withArticle(datasetType)} schema allows at most ${rules.maxMetadata} metadata fields, has ${metadataCount}` });
+    errors.push({
+      path: 'fields',
+      message: `${withArticle(datasetType)} schema allows at most ${rules.maxMetadata} metadata fields, has ${metadataCount}`,
+    });
   }
   if (textualCount > 1) errors.push({ path: 'fields', message: 'at most one field can be textual' });
   if (JSON.stringify(schema).length > MAX_SCHEMA_LENGTH) {

@@ -233,7 +233,11 @@ export class LocalPersonalizeEngine implements PersonalizeEngine {
     if (rows.length > 0) await this.appendRows(group, 'INTERACTIONS', rows);
   }
 
-  private async putRecords(datasetArn: string, idField: 'ITEM_ID' | 'USER_ID', records: readonly { id: string; properties?: Record<string, unknown> }[]): Promise<void> {
+  private async putRecords(
+    datasetArn: string,
+    idField: 'ITEM_ID' | 'USER_ID',
+    records: readonly { id: string; properties?: Record<string, unknown> }[],
+  ): Promise<void> {
     const { group, type } = await this.datasetOwner(datasetArn);
     const expected = idField === 'ITEM_ID' ? 'ITEMS' : 'USERS';
     if (type !== expected) throw new EngineInputError(`${datasetArn} is not a${expected === 'ITEMS' ? 'n Items' : ' Users'} dataset`);
@@ -243,11 +247,19 @@ export class LocalPersonalizeEngine implements PersonalizeEngine {
   }
 
   async putItems(datasetArn: string, items: readonly { itemId: string; properties?: Record<string, unknown> }[]): Promise<void> {
-    await this.putRecords(datasetArn, 'ITEM_ID', items.map((i) => ({ id: i.itemId, ...(i.properties === undefined ? {} : { properties: i.properties }) })));
+    await this.putRecords(
+      datasetArn,
+      'ITEM_ID',
+      items.map((i) => ({ id: i.itemId, ...(i.properties === undefined ? {} : { properties: i.properties }) })),
+    );
   }
 
   async putUsers(datasetArn: string, users: readonly { userId: string; properties?: Record<string, unknown> }[]): Promise<void> {
-    await this.putRecords(datasetArn, 'USER_ID', users.map((u) => ({ id: u.userId, ...(u.properties === undefined ? {} : { properties: u.properties }) })));
+    await this.putRecords(
+      datasetArn,
+      'USER_ID',
+      users.map((u) => ({ id: u.userId, ...(u.properties === undefined ? {} : { properties: u.properties }) })),
+    );
   }
 
   private async runBatch(input: BatchJobInput, perLine: typeof inferenceLine): Promise<void> {
@@ -261,7 +273,8 @@ export class LocalPersonalizeEngine implements PersonalizeEngine {
     } catch (err) {
       throw new EngineJobError((err as Error).message);
     }
-    const pooled = perLine === inferenceLine && model instanceof FactorModel && recipeFor(model.info.recipe).recipeType === 'USER_PERSONALIZATION';
+    const pooled =
+      perLine === inferenceLine && model instanceof FactorModel && recipeFor(model.info.recipe).recipeType === 'USER_PERSONALIZATION';
     let pool: ScorePool | undefined;
     try {
       for (const file of await batchFiles(this.options.blobs, input.inputPath, input.outputPath)) {

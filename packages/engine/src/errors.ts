@@ -13,9 +13,7 @@ export class ImportValidationError extends EngineJobError {
     readonly field: string | undefined,
     readonly rule: string,
   ) {
-    super(
-      `Invalid data in ${file} at line ${line}${field === undefined ? '' : `, field ${field}`}: ${rule}`,
-    );
+    super(`Invalid data in ${file} at line ${line}${field === undefined ? '' : `, field ${field}`}: ${rule}`);
   }
 }
 

@@ -46,9 +46,7 @@ function conditionUses(condition: FilterCondition): FieldUse[] {
 }
 
 function fieldUses(expression: FilterExpression): FieldUse[] {
-  return expression.statements.flatMap((statement) =>
-    [...statement.where.flat(), ...(statement.when ?? [])].flatMap(conditionUses),
-  );
+  return expression.statements.flatMap((statement) => [...statement.where.flat(), ...(statement.when ?? [])].flatMap(conditionUses));
 }
 
 /** `Dataset.FIELD` keys counted towards the limits (Interactions.EVENT_TYPE included). */
@@ -93,7 +91,9 @@ export function checkFilterFields(expression: FilterExpression, context: FilterV
       throw new FilterFieldError(`${use.written} is not a field of the ${name} schema (fields: ${fields.map((f) => f.name).join(', ')}).`);
     }
     if (spec.kind === 'boolean') {
-      throw new FilterFieldError(`${use.written} is a boolean field; boolean fields cannot be used in filters (use a string or int field instead).`);
+      throw new FilterFieldError(
+        `${use.written} is a boolean field; boolean fields cannot be used in filters (use a string or int field instead).`,
+      );
     }
     if (spec.textual) {
       throw new FilterFieldError(`${use.written} is a textual field; textual fields cannot be used in filters.`);

@@ -59,7 +59,8 @@ export class GroupFilterView implements FilterDataView {
       const rows = this.group.userRows(userCode);
       for (let p = rows.length - 1; p >= 0; p--) {
         const row = rows[p]!;
-        const type = typeCol?.kind === 'code' && (typeCol.data[row] ?? -1) >= 0 ? typeCol.dict.decode(typeCol.data[row]!).toLowerCase() : '';
+        const type =
+          typeCol?.kind === 'code' && (typeCol.data[row] ?? -1) >= 0 ? typeCol.dict.decode(typeCol.data[row]!).toLowerCase() : '';
         if (wanted !== undefined && !wanted.has(type)) continue;
         const n = perType.get(type) ?? 0;
         if (n >= LATEST_PER_EVENT_TYPE) continue;

@@ -62,7 +62,9 @@ export function solutionMetrics(cases: readonly RankedCase[], catalogSize: numbe
  * (at most the segment size). Averaged over items. Key strings follow the developer guide's
  * "hits at 1%" and "recall at 1%" (their exact spelling is unverified).
  */
-export function segmentMetrics(segments: readonly { readonly segment: readonly number[]; readonly relevant: ReadonlySet<number> }[]): Record<string, number> {
+export function segmentMetrics(
+  segments: readonly { readonly segment: readonly number[]; readonly relevant: ReadonlySet<number> }[],
+): Record<string, number> {
   let hits = 0;
   let recall = 0;
   for (const { segment, relevant } of segments) {

@@ -41,7 +41,8 @@ export function userQuery(group: DatasetGroup, model: Model, userId: string | un
   // Popularity models ignore the history; factor models use the stored vector while the user has
   // no interactions newer than the model, so neither needs the history read.
   const unchangedSinceTraining = (t?.length ?? 0) === model.info.tableRows && userCode < model.info.trainedUsers;
-  const needsHistory = model.info.family === 'sims' || model.info.family === 'ease' || (model.info.family === 'factors' && !unchangedSinceTraining);
+  const needsHistory =
+    model.info.family === 'sims' || model.info.family === 'ease' || (model.info.family === 'factors' && !unchangedSinceTraining);
   const sequence: number[] = [];
   if (userCode >= 0 && t !== undefined && needsHistory) {
     const keep = rowSelector(group, model.info.selection);

@@ -62,8 +62,6 @@ export function topK(scores: ArrayLike<number>, k: number, opts: TopKOptions = {
       siftDown(0);
     }
   }
-  const order = Array.from({ length: size }, (_, i) => i).sort(
-    (a, b) => heapScores[b]! - heapScores[a]! || heapCodes[a]! - heapCodes[b]!,
-  );
+  const order = Array.from({ length: size }, (_, i) => i).sort((a, b) => heapScores[b]! - heapScores[a]! || heapCodes[a]! - heapCodes[b]!);
   return { codes: order.map((i) => heapCodes[i]!), scores: order.map((i) => heapScores[i]!) };
 }

@@ -80,12 +80,12 @@ function checkMinimums(log: InteractionLog, sel: EventSelection): void {
   }
 }
 
-
 /** Top-25 per test user, excluding their input items, as the metrics see it. */
 function evaluate(model: Model, split: HoldoutSplit, catalogSize: number): Record<string, number> {
   const cases: RankedCase[] = [];
   for (const t of split.testUsers) {
-    const scores = model.scores({ userCode: t.user, history: t.input, sequence: t.sequence, historyChanged: false }) ?? model.coldStartScores();
+    const scores =
+      model.scores({ userCode: t.user, history: t.input, sequence: t.sequence, historyChanged: false }) ?? model.coldStartScores();
     const recommended = topK(scores, 25, { exclude: t.input, limit: model.nItems }).codes;
     cases.push({ recommended, relevant: t.targets });
   }
@@ -104,7 +104,8 @@ function evaluateRanking(model: Model, split: HoldoutSplit, catalogSize: number,
   const rng = createRng(seed ^ 0x4a11);
   const cases: RankedCase[] = [];
   for (const t of split.testUsers) {
-    const scores = model.scores({ userCode: t.user, history: t.input, sequence: t.sequence, historyChanged: false }) ?? model.coldStartScores();
+    const scores =
+      model.scores({ userCode: t.user, history: t.input, sequence: t.sequence, historyChanged: false }) ?? model.coldStartScores();
     const list = new Set(t.targets);
     const wanted = Math.min(model.nItems - t.input.size, t.targets.size + RANKING_DISTRACTORS);
     for (let tries = 0; list.size < wanted && tries < 20 * RANKING_DISTRACTORS; tries++) {
@@ -119,7 +120,9 @@ function evaluateRanking(model: Model, split: HoldoutSplit, catalogSize: number,
 
 /** The held-out evaluation of a recipe's own model, the way that recipe is queried. */
 function evaluateRecipe(recipe: RecipeSpec, model: Model, split: HoldoutSplit, catalogSize: number, seed: number): Record<string, number> {
-  return recipe.recipeType === 'PERSONALIZED_RANKING' ? evaluateRanking(model, split, catalogSize, seed) : evaluate(model, split, catalogSize);
+  return recipe.recipeType === 'PERSONALIZED_RANKING'
+    ? evaluateRanking(model, split, catalogSize, seed)
+    : evaluate(model, split, catalogSize);
 }
 
 function hpoCandidates(base: AlsParams, maxJobs: number): AlsParams[] {
@@ -183,7 +186,8 @@ export async function trainSolutionVersion(group: DatasetGroup, input: TrainInpu
     }
     case 'ease':
     case 'factors': {
-      if (usesEase(recipe, log.nItems)) return trainEaseVersion(recipe, log, split, catalogSize, hyper, input, seed, popularityTrain, popularityAll, info);
+      if (usesEase(recipe, log.nItems))
+        return trainEaseVersion(recipe, log, split, catalogSize, hyper, input, seed, popularityTrain, popularityAll, info);
       // Item affinity is judged as Personalize splits USER_SEGMENTATION data: 80/20 within each user.
       const segments = recipe.recipeType === 'USER_SEGMENTATION' ? segmentSplit(log) : undefined;
       const heldOut = (k: number): boolean => (segments ?? split).isTarget[k] === 1;
@@ -208,12 +212,18 @@ export async function trainSolutionVersion(group: DatasetGroup, input: TrainInpu
         params = best.params;
       }
       const model = await trainFactorModel(info({}, {}), popularityFit, trainMatrix, params, createRng(seed));
-      const metrics = segments === undefined ? evaluateRecipe(recipe, model, split, catalogSize, seed) : evaluateSegments(model, segments, seed);
+      const metrics =
+        segments === undefined ? evaluateRecipe(recipe, model, split, catalogSize, seed) : evaluateSegments(model, segments, seed);
       const full = buildMatrix(log);
       refitOnAllData(model, full);
       giveColdItemsFactors(group, model, full.byItem);
       const served = new FactorModel(info({ ...params }, metrics), popularityAll, model.k, model.userFactors, model.itemFactors, params);
-      const tuned = { hidden_dimension: String(params.factors), regularization: String(params.regularization), alpha: String(params.alpha), iterations: String(params.iterations) };
+      const tuned = {
+        hidden_dimension: String(params.factors),
+        regularization: String(params.regularization),
+        alpha: String(params.alpha),
+        iterations: String(params.iterations),
+      };
       return { model: served, metrics, ...(input.performHPO ? { tunedHyperParameters: tuned } : {}) };
     }
   }
@@ -245,11 +255,20 @@ function usesEase(recipe: RecipeSpec, nItems: number): boolean {
 
 type InfoFor = (params: Record<string, number>, metrics: Record<string, number>) => ModelInfo;
 
-function easeModel(info: ModelInfo, popularity: Float32Array, w: { ptr: Int32Array; targets: Int32Array; weights: Float32Array }, p: EaseParams): EaseModel {
+function easeModel(
+  info: ModelInfo,
+  popularity: Float32Array,
+  w: { ptr: Int32Array; targets: Int32Array; weights: Float32Array },
+  p: EaseParams,
+): EaseModel {
   return new EaseModel({ ...info, family: 'ease' }, popularity, w.ptr, w.targets, w.weights, p);
 }
 
-const easeInfoParams = (p: EaseParams): Record<string, number> => ({ regularization: p.lambda, neighbours: p.neighbours, recency_decay: p.decay });
+const easeInfoParams = (p: EaseParams): Record<string, number> => ({
+  regularization: p.lambda,
+  neighbours: p.neighbours,
+  recency_decay: p.decay,
+});
 
 async function trainEaseVersion(
   recipe: RecipeSpec,
@@ -273,12 +292,33 @@ async function trainEaseVersion(
   const full = buildMatrix(log);
   const trainer = new EaseTrainer(fit.byUser, fit.byItem, { maxNeighbours: base.neighbours });
   try {
-    const search = await searchEaseParams(trainer, validation, base, candidateGrid(base, hyper, input), popularityTrain, info, (model, v) => evaluateRecipe(recipe, model, v, catalogSize, seed));
+    const search = await searchEaseParams(trainer, validation, base, candidateGrid(base, hyper, input), popularityTrain, info, (model, v) =>
+      evaluateRecipe(recipe, model, v, catalogSize, seed),
+    );
     const params = search.best;
-    await trainer.replaceUsers(validation.testUsers.map((t) => t.user), fit.byUser, trainMatrix.byUser);
-    const metrics = evaluateRecipe(recipe, easeModel(info({}, {}), popularityTrain, await trainer.solve(params.lambda, params.neighbours), params), split, catalogSize, seed);
-    await trainer.replaceUsers(split.testUsers.map((t) => t.user), trainMatrix.byUser, full.byUser);
-    const served = easeModel(info(easeInfoParams(params), metrics), popularityAll, await trainer.solve(params.lambda, params.neighbours), params);
+    await trainer.replaceUsers(
+      validation.testUsers.map((t) => t.user),
+      fit.byUser,
+      trainMatrix.byUser,
+    );
+    const metrics = evaluateRecipe(
+      recipe,
+      easeModel(info({}, {}), popularityTrain, await trainer.solve(params.lambda, params.neighbours), params),
+      split,
+      catalogSize,
+      seed,
+    );
+    await trainer.replaceUsers(
+      split.testUsers.map((t) => t.user),
+      trainMatrix.byUser,
+      full.byUser,
+    );
+    const served = easeModel(
+      info(easeInfoParams(params), metrics),
+      popularityAll,
+      await trainer.solve(params.lambda, params.neighbours),
+      params,
+    );
     return { model: served, metrics, ...(input.performHPO ? { tunedHyperParameters: easeParamsReport(params) } : {}) };
   } finally {
     await trainer.close();
@@ -307,11 +347,18 @@ const DECAYS = [1, 0.95, 0.85, 0.7, 0.5, 0.3, 0.15];
  * depends on the data (a drifting taste wants it, a stable one loses by it) and trying one costs
  * only a scoring pass. With performHPO λ over a wider range, up to maxNumberOfTrainingJobs values.
  */
-export function candidateGrid(base: EaseParams, hyper: Record<string, unknown> | undefined, input: Pick<TrainInput, 'performHPO' | 'solutionConfig'>): EaseCandidates {
+export function candidateGrid(
+  base: EaseParams,
+  hyper: Record<string, unknown> | undefined,
+  input: Pick<TrainInput, 'performHPO' | 'solutionConfig'>,
+): EaseCandidates {
   const decayGiven = hyper?.['recency_decay'] !== undefined;
   const lambdaGiven = hyper?.['regularization'] !== undefined || hyper?.['lambda'] !== undefined;
   if (!input.performHPO) {
-    return { lambdas: lambdaGiven ? [base.lambda] : DEFAULT_LAMBDA_FACTORS.map((f) => base.lambda * f), decays: decayGiven ? [base.decay] : DECAYS };
+    return {
+      lambdas: lambdaGiven ? [base.lambda] : DEFAULT_LAMBDA_FACTORS.map((f) => base.lambda * f),
+      decays: decayGiven ? [base.decay] : DECAYS,
+    };
   }
   const hpo = input.solutionConfig?.hpoConfig as { hpoResourceConfig?: { maxNumberOfTrainingJobs?: string } } | undefined;
   const maxJobs = Math.max(1, Math.min(LAMBDA_FACTORS.length, Number(hpo?.hpoResourceConfig?.maxNumberOfTrainingJobs ?? 4) || 4));
@@ -340,13 +387,15 @@ export async function searchEaseParams(
   /** The recipe's own evaluation (personalized ranking orders candidate lists); default: the catalogue top 25. */
   judge: (model: Model, validation: HoldoutSplit) => Record<string, number> = (model, v) => evaluate(model, v, popularity.length),
 ): Promise<EaseSearch> {
-  if (grid.lambdas.length * grid.decays.length === 1) return { best: { ...base, lambda: grid.lambdas[0]!, decay: grid.decays[0]! }, tried: [] };
+  if (grid.lambdas.length * grid.decays.length === 1)
+    return { best: { ...base, lambda: grid.lambdas[0]!, decay: grid.decays[0]! }, tried: [] };
   const tried: { params: EaseParams; score: number }[] = [];
   for (const lambda of grid.lambdas) {
     const weights = await trainer.solve(lambda, base.neighbours);
     for (const decay of grid.decays) {
       const params = { ...base, lambda, decay };
-      const score = judge(easeModel(info({}, {}), popularity, weights, params), validation).normalized_discounted_cumulative_gain_at_10 ?? 0;
+      const score =
+        judge(easeModel(info({}, {}), popularity, weights, params), validation).normalized_discounted_cumulative_gain_at_10 ?? 0;
       tried.push({ params, score });
     }
     await yieldToEventLoop();
@@ -395,7 +444,10 @@ async function updateVersion(
     const trainer = new EaseTrainer(matrix.byUser, matrix.byItem, { maxNeighbours: base.easeParams.neighbours });
     try {
       const weights = await trainer.solve(base.easeParams.lambda, base.easeParams.neighbours);
-      return { model: easeModel(info(base.info.params, base.info.metrics), itemCounts(log), weights, base.easeParams), metrics: base.info.metrics };
+      return {
+        model: easeModel(info(base.info.params, base.info.metrics), itemCounts(log), weights, base.easeParams),
+        metrics: base.info.metrics,
+      };
     } finally {
       await trainer.close();
     }

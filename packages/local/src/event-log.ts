@@ -138,7 +138,10 @@ export class EventLog {
       stream.once('open', () => resolve());
       stream.once('error', (error) => reject(new PersistError(`Could not open ${file}: ${error.message}`, file, { cause: error })));
     });
-    const bytes = await stat(file).then((info) => info.size, () => 0);
+    const bytes = await stat(file).then(
+      (info) => info.size,
+      () => 0,
+    );
     const rotation = { maxBytes: options.maxBytes ?? EVENT_LOG_ROTATION.maxBytes, keep: options.keep ?? EVENT_LOG_ROTATION.keep };
     return new EventLog(file, stream, seq, bytes, dataDir, rotation);
   }
@@ -271,11 +274,7 @@ export interface TailOptions {
  * Follows the event log of a data directory (possibly written by another process), calling
  * `onEntry` for each new entry. Resolves when `signal` aborts.
  */
-export async function tailEventLog(
-  dataDir: string,
-  onEntry: (entry: EventLogEntry) => void,
-  options: TailOptions = {},
-): Promise<void> {
+export async function tailEventLog(dataDir: string, onEntry: (entry: EventLogEntry) => void, options: TailOptions = {}): Promise<void> {
   const file = join(dataDir, EVENT_LOG_FILE);
   const interval = options.pollIntervalMs ?? 200;
   let offset = 0;
@@ -297,7 +296,10 @@ export async function tailEventLog(
     if (size < offset) {
       // Rotated (or the data directory was wiped): finish the renamed file, then start over.
       const rotated = eventLogFile(dataDir, 1);
-      const rotatedSize = await stat(rotated).then((info) => info.size, () => 0);
+      const rotatedSize = await stat(rotated).then(
+        (info) => info.size,
+        () => 0,
+      );
       if (rotatedSize > offset) {
         const handle = await open(rotated, 'r');
         try {

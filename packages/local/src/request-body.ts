@@ -83,7 +83,11 @@ class AwsChunkedDecoder extends Transform {
   override _flush(callback: TransformCallback): void {
     if (this.state === 'trailers' && this.pending.length > 0) this.trailerLine(this.pending.toString('latin1'));
     if (this.state === 'header' || this.state === 'data' || this.state === 'data-end') {
-      callback(new ChunkedBodyError(this.state === 'header' ? 'aws-chunked body ends inside a chunk header' : 'aws-chunked body is shorter than its chunk sizes'));
+      callback(
+        new ChunkedBodyError(
+          this.state === 'header' ? 'aws-chunked body ends inside a chunk header' : 'aws-chunked body is shorter than its chunk sizes',
+        ),
+      );
       return;
     }
     callback();
@@ -190,7 +194,11 @@ export function readRequestBody(req: IncomingMessage, options: ReadBodyOptions):
       const written = file;
       out?.destroy();
       if (written === undefined) rejectBody(error);
-      else rm(written, { force: true }).then(() => rejectBody(error), () => rejectBody(error));
+      else
+        rm(written, { force: true }).then(
+          () => rejectBody(error),
+          () => rejectBody(error),
+        );
     };
     const onData = (piece: Buffer): void => {
       size += piece.length;

@@ -16,7 +16,15 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ServerStartError, quote } from './errors';
-import { BodyTooLargeError, DEFAULT_BODY_LIMITS, prepareSpoolDir, readRequestBody, removeSpoolFile, type BodyLimits, type RequestBody } from './request-body';
+import {
+  BodyTooLargeError,
+  DEFAULT_BODY_LIMITS,
+  prepareSpoolDir,
+  readRequestBody,
+  removeSpoolFile,
+  type BodyLimits,
+  type RequestBody,
+} from './request-body';
 import type { WireRequest, WireResponse, WireService } from './wire';
 
 export interface LocalServerOptions {
@@ -186,7 +194,10 @@ function bodyTooLargeResponse(protocol: ErrorProtocol, error: BodyTooLargeError)
 }
 
 /** Builds the WireRequest, or the error response for a request that cannot be one. */
-async function parseRequest(req: IncomingMessage, settings: ParseSettings): Promise<{ request: WireRequest; body?: RequestBody } | WireResponse> {
+async function parseRequest(
+  req: IncomingMessage,
+  settings: ParseSettings,
+): Promise<{ request: WireRequest; body?: RequestBody } | WireResponse> {
   const url = req.url ?? '/';
   const queryStart = url.indexOf('?');
   const rawPath = queryStart < 0 ? url : url.slice(0, queryStart);
@@ -198,10 +209,18 @@ async function parseRequest(req: IncomingMessage, settings: ParseSettings): Prom
   if (!signature.ok) {
     req.resume();
     return signature.missing
-      ? protocolError(protocol, 403, protocol === 'xml' ? 'AccessDenied' : 'MissingAuthenticationTokenException',
-          'Request is missing a SigV4 Authorization header or X-Amz-Credential query parameter')
-      : protocolError(protocol, 400, protocol === 'xml' ? 'AuthorizationHeaderMalformed' : 'IncompleteSignatureException',
-          'Authorization must be AWS4-HMAC-SHA256 with Credential=<key>/<yyyymmdd>/<region>/<service>/aws4_request, SignedHeaders and Signature');
+      ? protocolError(
+          protocol,
+          403,
+          protocol === 'xml' ? 'AccessDenied' : 'MissingAuthenticationTokenException',
+          'Request is missing a SigV4 Authorization header or X-Amz-Credential query parameter',
+        )
+      : protocolError(
+          protocol,
+          400,
+          protocol === 'xml' ? 'AuthorizationHeaderMalformed' : 'IncompleteSignatureException',
+          'Authorization must be AWS4-HMAC-SHA256 with Credential=<key>/<yyyymmdd>/<region>/<service>/aws4_request, SignedHeaders and Signature',
+        );
   }
 
   let path: string;
@@ -210,13 +229,18 @@ async function parseRequest(req: IncomingMessage, settings: ParseSettings): Prom
     path = decodeURIComponent(rawPath);
   } catch {
     req.resume();
-    return protocolError(protocol, 400, protocol === 'xml' ? 'InvalidURI' : 'InvalidInputException', `Path ${quote(rawPath)} is not valid percent-encoding`);
+    return protocolError(
+      protocol,
+      400,
+      protocol === 'xml' ? 'InvalidURI' : 'InvalidInputException',
+      `Path ${quote(rawPath)} is not valid percent-encoding`,
+    );
   }
 
   const method = (req.method ?? 'GET').toUpperCase();
   const contentEncoding = headers['content-encoding'] ?? '';
-  const isChunked = contentEncoding.split(',').some((e) => e.trim() === 'aws-chunked') ||
-    (headers['x-amz-content-sha256'] ?? '').startsWith('STREAMING-');
+  const isChunked =
+    contentEncoding.split(',').some((e) => e.trim() === 'aws-chunked') || (headers['x-amz-content-sha256'] ?? '').startsWith('STREAMING-');
   const declared = headers['content-length'] === undefined ? undefined : Number(headers['content-length']);
   let read: RequestBody;
   try {
@@ -236,7 +260,10 @@ async function parseRequest(req: IncomingMessage, settings: ParseSettings): Prom
   }
   if (isChunked) {
     Object.assign(headers, read.trailers);
-    const remaining = contentEncoding.split(',').map((e) => e.trim()).filter((e) => e !== '' && e !== 'aws-chunked');
+    const remaining = contentEncoding
+      .split(',')
+      .map((e) => e.trim())
+      .filter((e) => e !== '' && e !== 'aws-chunked');
     if (remaining.length > 0) headers['content-encoding'] = remaining.join(', ');
     else delete headers['content-encoding'];
     headers['content-length'] = String(read.kind === 'file' ? read.size : read.body.length);
@@ -308,8 +335,12 @@ export async function startServer(options: LocalServerOptions = {}): Promise<Loc
     if (!ready) {
       req.resume();
       const protocol = errorProtocolOf(lowerCaseHeaders(req));
-      const refusal = protocolError(protocol, 503, protocol === 'xml' ? 'ServiceUnavailable' : 'ServiceUnavailableException',
-        'The local cloud is starting; retry shortly');
+      const refusal = protocolError(
+        protocol,
+        503,
+        protocol === 'xml' ? 'ServiceUnavailable' : 'ServiceUnavailableException',
+        'The local cloud is starting; retry shortly',
+      );
       await writeResponse(res, { ...refusal, headers: { ...refusal.headers, 'retry-after': '1' } }, req.method === 'HEAD');
       return;
     }
@@ -337,15 +368,23 @@ export async function startServer(options: LocalServerOptions = {}): Promise<Loc
     let response: WireResponse;
     const service = services.find((candidate) => candidate.matches(request));
     if (!service) {
-      response = protocolError(protocol, 400, protocol === 'xml' ? 'NotImplemented' : 'UnknownOperationException',
-        `No local service handles ${request.method} ${request.rawPath} signed for "${request.signingName}"${request.target ? ` (${request.target})` : ''}`);
+      response = protocolError(
+        protocol,
+        400,
+        protocol === 'xml' ? 'NotImplemented' : 'UnknownOperationException',
+        `No local service handles ${request.method} ${request.rawPath} signed for "${request.signingName}"${request.target ? ` (${request.target})` : ''}`,
+      );
     } else {
       try {
         response = await service.handle(request);
       } catch (error) {
         options.onError?.(error, request);
-        response = protocolError(protocol, 500, protocol === 'xml' ? 'InternalError' : 'InternalFailure',
-          `The local service failed: ${quote((error as Error).message ?? String(error), 512)}`);
+        response = protocolError(
+          protocol,
+          500,
+          protocol === 'xml' ? 'InternalError' : 'InternalFailure',
+          `The local service failed: ${quote((error as Error).message ?? String(error), 512)}`,
+        );
       }
     }
     await writeResponse(res, response, request.method === 'HEAD');
@@ -359,12 +398,14 @@ export async function startServer(options: LocalServerOptions = {}): Promise<Loc
 
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
-      reject(new ServerStartError(
-        error.code === 'EADDRINUSE'
-          ? `Port ${options.port ?? 0} on ${host} is already in use; pick another with --port`
-          : `Could not listen on ${host}:${options.port ?? 0}: ${error.message}`,
-        { cause: error },
-      ));
+      reject(
+        new ServerStartError(
+          error.code === 'EADDRINUSE'
+            ? `Port ${options.port ?? 0} on ${host} is already in use; pick another with --port`
+            : `Could not listen on ${host}:${options.port ?? 0}: ${error.message}`,
+          { cause: error },
+        ),
+      );
     };
     server.once('error', onError);
     server.listen(options.port ?? 0, host, () => {

@@ -70,9 +70,7 @@ function sortKeys(value: unknown): unknown {
 }
 
 export function sortTriggers(triggers: readonly S3TriggerTopology[]): S3TriggerTopology[] {
-  return [...triggers].sort(
-    (a, b) => a.prefix.localeCompare(b.prefix) || (a.suffix ?? '').localeCompare(b.suffix ?? ''),
-  );
+  return [...triggers].sort((a, b) => a.prefix.localeCompare(b.prefix) || (a.suffix ?? '').localeCompare(b.suffix ?? ''));
 }
 
 /** Sorts services by name so two readings compare with deep equality. */

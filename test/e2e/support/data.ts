@@ -26,7 +26,9 @@ export interface GeneratedData {
   readonly interactionsCsv: string;
 }
 
-export function generateSeedData(options: { users?: number; items?: number; interactionsPerUser?: number; seed?: number } = {}): GeneratedData {
+export function generateSeedData(
+  options: { users?: number; items?: number; interactionsPerUser?: number; seed?: number } = {},
+): GeneratedData {
   const users = options.users ?? 60;
   const items = options.items ?? 40;
   const perUser = options.interactionsPerUser ?? 20;

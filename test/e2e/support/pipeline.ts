@@ -109,7 +109,9 @@ export async function startPipelineCloud(): Promise<PipelineCloud> {
       const send = new Promise((resolve) => setTimeout(resolve, random() * maxDelayMs)).then(() =>
         clients.eventBridge.send(
           new PutEventsCommand({
-            Entries: [{ EventBusName: names.busName, Source: event.source, DetailType: event.detailType, Detail: JSON.stringify(event.detail) }],
+            Entries: [
+              { EventBusName: names.busName, Source: event.source, DetailType: event.detailType, Detail: JSON.stringify(event.detail) },
+            ],
           }),
         ),
       );
@@ -162,7 +164,15 @@ export interface Inventory {
 
 export async function personalizeInventory(personalize: PersonalizeClient): Promise<Inventory> {
   const groups = (await personalize.send(new ListDatasetGroupsCommand({ maxResults: 100 }))).datasetGroups ?? [];
-  const inventory = { datasetGroups: [], datasets: [], importJobs: [], eventTrackers: [], filters: [], solutions: [], solutionVersions: [] } as {
+  const inventory = {
+    datasetGroups: [],
+    datasets: [],
+    importJobs: [],
+    eventTrackers: [],
+    filters: [],
+    solutions: [],
+    solutionVersions: [],
+  } as {
     [K in keyof Inventory]: string[];
   };
   for (const group of groups) {
@@ -171,7 +181,9 @@ export async function personalizeInventory(personalize: PersonalizeClient): Prom
     const datasets = (await personalize.send(new ListDatasetsCommand({ datasetGroupArn, maxResults: 100 }))).datasets ?? [];
     for (const dataset of datasets) {
       inventory.datasets.push(dataset.name ?? '?');
-      const jobs = (await personalize.send(new ListDatasetImportJobsCommand({ datasetArn: dataset.datasetArn, maxResults: 100 }))).datasetImportJobs ?? [];
+      const jobs =
+        (await personalize.send(new ListDatasetImportJobsCommand({ datasetArn: dataset.datasetArn, maxResults: 100 }))).datasetImportJobs ??
+        [];
       inventory.importJobs.push(...jobs.map((j) => `${j.jobName}: ${j.status}`));
     }
     const trackers = (await personalize.send(new ListEventTrackersCommand({ datasetGroupArn, maxResults: 100 }))).eventTrackers ?? [];
@@ -181,7 +193,9 @@ export async function personalizeInventory(personalize: PersonalizeClient): Prom
     const solutions = (await personalize.send(new ListSolutionsCommand({ datasetGroupArn, maxResults: 100 }))).solutions ?? [];
     for (const solution of solutions) {
       inventory.solutions.push(solution.name ?? '?');
-      const versions = (await personalize.send(new ListSolutionVersionsCommand({ solutionArn: solution.solutionArn, maxResults: 100 }))).solutionVersions ?? [];
+      const versions =
+        (await personalize.send(new ListSolutionVersionsCommand({ solutionArn: solution.solutionArn, maxResults: 100 })))
+          .solutionVersions ?? [];
       inventory.solutionVersions.push(...versions.map((v) => `${solution.name}: ${v.status}`));
     }
   }
@@ -199,7 +213,8 @@ export async function personalizeTimes(
     const datasets = (await personalize.send(new ListDatasetsCommand({ datasetGroupArn, maxResults: 100 }))).datasets ?? [];
     for (const { datasetArn } of datasets) {
       const jobs = (await personalize.send(new ListDatasetImportJobsCommand({ datasetArn, maxResults: 100 }))).datasetImportJobs ?? [];
-      for (const job of jobs) if (job.status === 'ACTIVE') times.importJobsCompletedAt.push(job.lastUpdatedDateTime?.getTime() ?? Number.NaN);
+      for (const job of jobs)
+        if (job.status === 'ACTIVE') times.importJobsCompletedAt.push(job.lastUpdatedDateTime?.getTime() ?? Number.NaN);
     }
     const solutions = (await personalize.send(new ListSolutionsCommand({ datasetGroupArn, maxResults: 100 }))).solutions ?? [];
     for (const { solutionArn } of solutions) {

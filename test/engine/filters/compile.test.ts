@@ -41,9 +41,9 @@ const data: FilterDataView = {
   interactedItems: (userId, eventTypes) => {
     const wanted = eventTypes === '*' ? undefined : new Set(eventTypes.map((t) => t.toLowerCase()));
     return new Set(
-      INTERACTIONS.filter(
-        (e) => e.userId === userId && (wanted === undefined || wanted.has(e.eventType.toLowerCase())),
-      ).map((e) => e.itemId),
+      INTERACTIONS.filter((e) => e.userId === userId && (wanted === undefined || wanted.has(e.eventType.toLowerCase()))).map(
+        (e) => e.itemId,
+      ),
     );
   },
 };
@@ -86,9 +86,10 @@ describe('Function: compileFilter', () => {
   });
 
   it('applies AND before OR', () => {
-    expect(
-      allowedItems('INCLUDE ItemID WHERE Items.GENRE IN ("Horror") OR Items.GENRE IN ("Comedy") AND Items.PRICE > 20'),
-    ).toEqual(['i3', 'i4']);
+    expect(allowedItems('INCLUDE ItemID WHERE Items.GENRE IN ("Horror") OR Items.GENRE IN ("Comedy") AND Items.PRICE > 20')).toEqual([
+      'i3',
+      'i4',
+    ]);
   });
 
   it('returns INCLUDE union minus EXCLUDE union for | chained expressions, in any order', () => {
@@ -101,7 +102,12 @@ describe('Function: compileFilter', () => {
     expect(allowedItems('INCLUDE ItemID WHERE Items.GENRE IN ($G)', {}, { G: '"Action","Horror"' })).toEqual(['i2', 'i4']);
     expect(allowedItems('INCLUDE ItemID WHERE Items.STUDIO = $S', {}, { S: '"north"' })).toEqual(['i1', 'i3']);
     expect(allowedItems('INCLUDE ItemID WHERE Items.PRICE <= $P', {}, { P: '25' })).toEqual(['i1', 'i2', 'i4']);
-    expect(allowedItems('EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ($E)', { userId: 'u2' }, { E: '"STREAM"' })).toEqual(['i1', 'i2', 'i4', 'i5']);
+    expect(allowedItems('EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ($E)', { userId: 'u2' }, { E: '"STREAM"' })).toEqual([
+      'i1',
+      'i2',
+      'i4',
+      'i5',
+    ]);
   });
 
   it('drops an EXCLUDE condition whose placeholder value is omitted', () => {

@@ -67,7 +67,9 @@ describe('Function: parseFilterExpression', () => {
         action: 'EXCLUDE',
         target: 'ItemID',
         dataset: 'Interactions',
-        where: [[{ dataset: 'Interactions', field: 'EVENT_TYPE', operator: 'IN', operand: { kind: 'list', values: ['Purchase'] }, position: 22 }]],
+        where: [
+          [{ dataset: 'Interactions', field: 'EVENT_TYPE', operator: 'IN', operand: { kind: 'list', values: ['Purchase'] }, position: 22 }],
+        ],
       },
     ]);
   });
@@ -115,36 +117,120 @@ describe('Function: parseFilterExpression', () => {
     ['', 'Invalid filter expression: it must not be empty (1 to 2,500 characters)'],
     ['INCLUDE ItemID WHER Items.GENRE IN ("a")', 'Invalid filter expression at position 16 near "WHER": expected WHERE'],
     ['SELECT ItemID WHERE Items.GENRE IN ("a")', 'Invalid filter expression at position 1 near "SELECT": expected INCLUDE or EXCLUDE'],
-    ['INCLUDE Items WHERE Items.GENRE IN ("a")', 'Invalid filter expression at position 9 near "Items": expected ItemID, UserID or ActionID after INCLUDE'],
-    ['INCLUDE ItemID WHERE Genres.X IN ("a")', 'Invalid filter expression at position 22 near "Genres": expected a dataset: Items, Users, Interactions or Actions'],
-    ['INCLUDE ItemID WHERE Items GENRE IN ("a")', 'Invalid filter expression at position 28 near "GENRE": expected . and a field name after the dataset'],
-    ['INCLUDE ItemID WHERE Items.GENRE LIKE ("a")', 'Invalid filter expression at position 34 near "LIKE": expected an operator: IN, NOT IN, =, !=, <, <=, > or >='],
+    [
+      'INCLUDE Items WHERE Items.GENRE IN ("a")',
+      'Invalid filter expression at position 9 near "Items": expected ItemID, UserID or ActionID after INCLUDE',
+    ],
+    [
+      'INCLUDE ItemID WHERE Genres.X IN ("a")',
+      'Invalid filter expression at position 22 near "Genres": expected a dataset: Items, Users, Interactions or Actions',
+    ],
+    [
+      'INCLUDE ItemID WHERE Items GENRE IN ("a")',
+      'Invalid filter expression at position 28 near "GENRE": expected . and a field name after the dataset',
+    ],
+    [
+      'INCLUDE ItemID WHERE Items.GENRE LIKE ("a")',
+      'Invalid filter expression at position 34 near "LIKE": expected an operator: IN, NOT IN, =, !=, <, <=, > or >=',
+    ],
     ['INCLUDE ItemID WHERE Items.GENRE NOT ("a")', 'Invalid filter expression at position 38 near "(": expected IN after NOT'],
-    ['INCLUDE ItemID WHERE Items.GENRE IN "a"', 'Invalid filter expression at position 37 near ""a"": expected ( and a list of values, a $PLACEHOLDER or CurrentItem.FIELD after IN'],
-    ['INCLUDE ItemID WHERE Items.GENRE IN ("a" "b")', 'Invalid filter expression at position 42 near ""b"": expected , or ) in the list of values'],
-    ['INCLUDE ItemID WHERE Items.GENRE IN ("a", $B)', 'Invalid filter expression at position 43 near "$B": a placeholder stands alone in its list, e.g. IN ($GENRES)'],
-    ['INCLUDE ItemID WHERE Items.GENRE IN ("a)', 'Invalid filter expression at position 38 near ""a)": unterminated string (missing closing ")'],
-    ['INCLUDE ItemID WHERE Items.GENRE IN ("a") AND', 'Invalid filter expression at position 46 near the end of the expression: expected a dataset field such as Items.GENRE or Interactions.EVENT_TYPE'],
-    ['INCLUDE ItemID WHERE Items.GENRE IN ("a") ORDER BY x', 'Invalid filter expression at position 43 near "ORDER": expected AND, OR, IF, | or the end of the expression'],
-    ['INCLUDE ItemID WHERE Items.GENRE IN ("a") AND Interactions.EVENT_TYPE IN ("click")', 'Invalid filter expression at position 47 near "Interactions": conditions joined with AND/OR must use the first condition\'s dataset (Items); join other datasets with |'],
-    ['INCLUDE ItemID WHERE Users.AGE > 18', 'Invalid filter expression at position 22 near "Users": ItemID filters can use Items or Interactions, not Users'],
-    ['INCLUDE UserID WHERE Items.GENRE IN ("a")', 'Invalid filter expression at position 22 near "Items": UserID filters can use Users or Interactions, not Items'],
-    ['INCLUDE ItemID WHERE Interactions.EVENT_VALUE > 3', 'Invalid filter expression at position 35 near "EVENT_VALUE": Interactions can be filtered on EVENT_TYPE only'],
-    ['EXCLUDE ItemID WHERE Interactions.EVENT_TYPE NOT IN ("click")', 'Invalid filter expression at position 46 near "NOT": Interactions.EVENT_TYPE supports IN only'],
-    ['INCLUDE ItemID WHERE Items.GENRE IN ("*")', 'Invalid filter expression at position 34 near "IN": * may be used only with Interactions.EVENT_TYPE'],
-    ['INCLUDE ItemID WHERE Items.GENRE NOT IN ($G)', 'Invalid filter expression at position 41 near "(": a placeholder can be used only with IN, =, <, <=, > or >=, not NOT IN'],
-    ['INCLUDE ItemID WHERE Items.PRICE != $P', 'Invalid filter expression at position 37 near "$P": a placeholder can be used only with IN, =, <, <=, > or >=, not !='],
-    ['INCLUDE ItemID WHERE Items.PRICE < "cheap"', 'Invalid filter expression at position 36 near ""cheap"": < compares numbers; expected a number'],
-    ['INCLUDE ItemID WHERE Items.PRICE < CurrentUser.AGE', 'Invalid filter expression at position 36 near "CurrentUser": expected a value after <'],
-    ['INCLUDE ItemID WHERE CurrentUser.AGE > 18', 'Invalid filter expression at position 22 near "CurrentUser": CurrentUser may appear only in the IF condition at the end of the expression'],
-    ['INCLUDE ItemID WHERE CurrentItem.PRICE > 18', 'Invalid filter expression at position 22 near "CurrentItem": CurrentItem may appear only on the right of an operator, e.g. Items.PRICE < CurrentItem.PRICE'],
-    ['INCLUDE UserID WHERE Users.AGE < CurrentItem.AGE', 'Invalid filter expression at position 34 near "CurrentItem": CurrentItem can be compared only with an Items field of an ItemID filter'],
-    ['INCLUDE ItemID WHERE Items.A IN ("x") IF Items.B IN ("y")', 'Invalid filter expression at position 42 near "Items": expected CurrentUser.FIELD after IF'],
-    ['INCLUDE ItemID WHERE Items.A IN ("x") IF CurrentUser.B IN ("y") OR CurrentUser.C > 1', 'Invalid filter expression at position 65 near "OR": IF conditions can be joined with AND only'],
-    ['INCLUDE ItemID WHERE Items.A IN ("x") IF CurrentUser.B > 1 | EXCLUDE ItemID WHERE Items.C IN ("z")', 'Invalid filter expression at position 60 near "|": IF may appear only once, at the end of the expression'],
-    ['INCLUDE ItemID WHERE Items.A IN ("x") | EXCLUDE UserID WHERE Users.C IN ("z")', 'Invalid filter expression at position 49 near "UserID": every expression joined with | must filter the same element (ItemID)'],
+    [
+      'INCLUDE ItemID WHERE Items.GENRE IN "a"',
+      'Invalid filter expression at position 37 near ""a"": expected ( and a list of values, a $PLACEHOLDER or CurrentItem.FIELD after IN',
+    ],
+    [
+      'INCLUDE ItemID WHERE Items.GENRE IN ("a" "b")',
+      'Invalid filter expression at position 42 near ""b"": expected , or ) in the list of values',
+    ],
+    [
+      'INCLUDE ItemID WHERE Items.GENRE IN ("a", $B)',
+      'Invalid filter expression at position 43 near "$B": a placeholder stands alone in its list, e.g. IN ($GENRES)',
+    ],
+    [
+      'INCLUDE ItemID WHERE Items.GENRE IN ("a)',
+      'Invalid filter expression at position 38 near ""a)": unterminated string (missing closing ")',
+    ],
+    [
+      'INCLUDE ItemID WHERE Items.GENRE IN ("a") AND',
+      'Invalid filter expression at position 46 near the end of the expression: expected a dataset field such as Items.GENRE or Interactions.EVENT_TYPE',
+    ],
+    [
+      'INCLUDE ItemID WHERE Items.GENRE IN ("a") ORDER BY x',
+      'Invalid filter expression at position 43 near "ORDER": expected AND, OR, IF, | or the end of the expression',
+    ],
+    [
+      'INCLUDE ItemID WHERE Items.GENRE IN ("a") AND Interactions.EVENT_TYPE IN ("click")',
+      'Invalid filter expression at position 47 near "Interactions": conditions joined with AND/OR must use the first condition\'s dataset (Items); join other datasets with |',
+    ],
+    [
+      'INCLUDE ItemID WHERE Users.AGE > 18',
+      'Invalid filter expression at position 22 near "Users": ItemID filters can use Items or Interactions, not Users',
+    ],
+    [
+      'INCLUDE UserID WHERE Items.GENRE IN ("a")',
+      'Invalid filter expression at position 22 near "Items": UserID filters can use Users or Interactions, not Items',
+    ],
+    [
+      'INCLUDE ItemID WHERE Interactions.EVENT_VALUE > 3',
+      'Invalid filter expression at position 35 near "EVENT_VALUE": Interactions can be filtered on EVENT_TYPE only',
+    ],
+    [
+      'EXCLUDE ItemID WHERE Interactions.EVENT_TYPE NOT IN ("click")',
+      'Invalid filter expression at position 46 near "NOT": Interactions.EVENT_TYPE supports IN only',
+    ],
+    [
+      'INCLUDE ItemID WHERE Items.GENRE IN ("*")',
+      'Invalid filter expression at position 34 near "IN": * may be used only with Interactions.EVENT_TYPE',
+    ],
+    [
+      'INCLUDE ItemID WHERE Items.GENRE NOT IN ($G)',
+      'Invalid filter expression at position 41 near "(": a placeholder can be used only with IN, =, <, <=, > or >=, not NOT IN',
+    ],
+    [
+      'INCLUDE ItemID WHERE Items.PRICE != $P',
+      'Invalid filter expression at position 37 near "$P": a placeholder can be used only with IN, =, <, <=, > or >=, not !=',
+    ],
+    [
+      'INCLUDE ItemID WHERE Items.PRICE < "cheap"',
+      'Invalid filter expression at position 36 near ""cheap"": < compares numbers; expected a number',
+    ],
+    [
+      'INCLUDE ItemID WHERE Items.PRICE < CurrentUser.AGE',
+      'Invalid filter expression at position 36 near "CurrentUser": expected a value after <',
+    ],
+    [
+      'INCLUDE ItemID WHERE CurrentUser.AGE > 18',
+      'Invalid filter expression at position 22 near "CurrentUser": CurrentUser may appear only in the IF condition at the end of the expression',
+    ],
+    [
+      'INCLUDE ItemID WHERE CurrentItem.PRICE > 18',
+      'Invalid filter expression at position 22 near "CurrentItem": CurrentItem may appear only on the right of an operator, e.g. Items.PRICE < CurrentItem.PRICE',
+    ],
+    [
+      'INCLUDE UserID WHERE Users.AGE < CurrentItem.AGE',
+      'Invalid filter expression at position 34 near "CurrentItem": CurrentItem can be compared only with an Items field of an ItemID filter',
+    ],
+    [
+      'INCLUDE ItemID WHERE Items.A IN ("x") IF Items.B IN ("y")',
+      'Invalid filter expression at position 42 near "Items": expected CurrentUser.FIELD after IF',
+    ],
+    [
+      'INCLUDE ItemID WHERE Items.A IN ("x") IF CurrentUser.B IN ("y") OR CurrentUser.C > 1',
+      'Invalid filter expression at position 65 near "OR": IF conditions can be joined with AND only',
+    ],
+    [
+      'INCLUDE ItemID WHERE Items.A IN ("x") IF CurrentUser.B > 1 | EXCLUDE ItemID WHERE Items.C IN ("z")',
+      'Invalid filter expression at position 60 near "|": IF may appear only once, at the end of the expression',
+    ],
+    [
+      'INCLUDE ItemID WHERE Items.A IN ("x") | EXCLUDE UserID WHERE Users.C IN ("z")',
+      'Invalid filter expression at position 49 near "UserID": every expression joined with | must filter the same element (ItemID)',
+    ],
     ['INCLUDE ItemID WHERE Items.A IN ("x") ; DROP', 'Invalid filter expression at position 39 near ";": unexpected character'],
-    ['INCLUDE ItemID WHERE Items.A IN ($)', 'Invalid filter expression at position 34 near "$": a placeholder is $ followed by letters, digits or underscores'],
+    [
+      'INCLUDE ItemID WHERE Items.A IN ($)',
+      'Invalid filter expression at position 34 near "$": a placeholder is $ followed by letters, digits or underscores',
+    ],
   ];
 
   it.each(invalid)('rejects %j with the position and offending token', (expression, message) => {
@@ -163,9 +249,7 @@ describe('Function: parseFilterExpression', () => {
 
     // Act / Assess
     expect(parseFilterExpression(fill(2500)).expression.length).toBe(2500);
-    expect(() => parseFilterExpression(fill(2501))).toThrow(
-      'Invalid filter expression: it has 2501 characters; the maximum is 2,500',
-    );
+    expect(() => parseFilterExpression(fill(2501))).toThrow('Invalid filter expression: it has 2501 characters; the maximum is 2,500');
   });
 
   it('rejects a filter using more than 10 distinct fields', () => {

@@ -12,7 +12,8 @@ const SPLIT_CSV_HEADER = 'USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE,EVENT_VALUE';
 /** The training rows as an Interactions CSV (ids u<code>, i<code>). */
 export function trainingCsv(log: Interactions, split: TemporalSplit): string {
   const lines = [SPLIT_CSV_HEADER];
-  for (let k = 0; k < log.length; k++) if (split.train[k] === 1) lines.push(`u${log.users[k]},i${log.items[k]},${log.timestamps[k]},click,`);
+  for (let k = 0; k < log.length; k++)
+    if (split.train[k] === 1) lines.push(`u${log.users[k]},i${log.items[k]},${log.timestamps[k]},click,`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -35,9 +35,27 @@ export async function engineWithData(opts: SyntheticOptions = SMALL): Promise<En
   blobs.put('data', 'users.csv', data.usersCsv);
   const engine = createEngine({ dataDir, blobs });
   const base = { datasetGroupArn: DG, importMode: 'FULL' as const };
-  await engine.importDataset({ ...base, datasetArn: datasetArn('INTERACTIONS'), datasetType: 'INTERACTIONS', schema: INTERACTIONS_SCHEMA, dataLocation: 's3://data/interactions/' });
-  await engine.importDataset({ ...base, datasetArn: datasetArn('ITEMS'), datasetType: 'ITEMS', schema: ITEMS_SCHEMA, dataLocation: 's3://data/items.csv' });
-  await engine.importDataset({ ...base, datasetArn: datasetArn('USERS'), datasetType: 'USERS', schema: USERS_SCHEMA, dataLocation: 's3://data/users.csv' });
+  await engine.importDataset({
+    ...base,
+    datasetArn: datasetArn('INTERACTIONS'),
+    datasetType: 'INTERACTIONS',
+    schema: INTERACTIONS_SCHEMA,
+    dataLocation: 's3://data/interactions/',
+  });
+  await engine.importDataset({
+    ...base,
+    datasetArn: datasetArn('ITEMS'),
+    datasetType: 'ITEMS',
+    schema: ITEMS_SCHEMA,
+    dataLocation: 's3://data/items.csv',
+  });
+  await engine.importDataset({
+    ...base,
+    datasetArn: datasetArn('USERS'),
+    datasetType: 'USERS',
+    schema: USERS_SCHEMA,
+    dataLocation: 's3://data/users.csv',
+  });
   return {
     engine,
     blobs,
@@ -51,7 +69,14 @@ export async function engineWithData(opts: SyntheticOptions = SMALL): Promise<En
 export async function train(
   engine: PersonalizeEngine,
   recipe: string,
-  extra: { solutionVersionArn?: string; trainingMode?: 'FULL' | 'UPDATE'; eventType?: string; solutionConfig?: Record<string, unknown>; performHPO?: boolean; baseSolutionVersionArn?: string } = {},
+  extra: {
+    solutionVersionArn?: string;
+    trainingMode?: 'FULL' | 'UPDATE';
+    eventType?: string;
+    solutionConfig?: Record<string, unknown>;
+    performHPO?: boolean;
+    baseSolutionVersionArn?: string;
+  } = {},
 ): Promise<{ arn: string; metrics: Record<string, number> }> {
   const arn = extra.solutionVersionArn ?? versionArn(recipe);
   const { metrics } = await engine.trainSolutionVersion({

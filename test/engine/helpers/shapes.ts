@@ -98,14 +98,19 @@ function longtail(o: ShapeOptions): Interactions {
   const nGenres = 40;
   const genres = genresOf(o.items, nGenres);
   const pickIn = genres.map((g) => zipfSampler(g, 1.1, rng));
-  const all = zipfSampler(Array.from({ length: o.items }, (_, i) => i), 1.0, rng);
+  const all = zipfSampler(
+    Array.from({ length: o.items }, (_, i) => i),
+    1.0,
+    rng,
+  );
   const out = new Builder();
   historyLengths(o, rng).forEach((n, u) => {
     const favs = Array.from({ length: 1 + Math.floor(rng.next() * 3) }, () => Math.floor(rng.next() * nGenres));
     const seen = new Set<number>();
     for (const t of eventTimes(n, rng)) {
       let item = -1;
-      for (let a = 0; a < 5 && (item < 0 || seen.has(item)); a++) item = rng.next() < 0.8 ? pickIn[favs[Math.floor(rng.next() * favs.length)]!]!() : all();
+      for (let a = 0; a < 5 && (item < 0 || seen.has(item)); a++)
+        item = rng.next() < 0.8 ? pickIn[favs[Math.floor(rng.next() * favs.length)]!]!() : all();
       seen.add(item);
       out.add(u, item, t);
     }
@@ -163,7 +168,13 @@ function sequential(o: ShapeOptions): Interactions {
     for (const t of eventTimes(n, rng)) {
       let item = -1;
       const next = last + nGenres;
-      if (last >= 0 && next < o.items && Math.floor(next / nGenres / seriesLength) === Math.floor(last / nGenres / seriesLength) && !seen.has(next) && rng.next() < 0.7) {
+      if (
+        last >= 0 &&
+        next < o.items &&
+        Math.floor(next / nGenres / seriesLength) === Math.floor(last / nGenres / seriesLength) &&
+        !seen.has(next) &&
+        rng.next() < 0.7
+      ) {
         item = next;
       } else {
         for (let a = 0; a < 5 && (item < 0 || seen.has(item)); a++) item = pickStart[favs[Math.floor(rng.next() * 2)]!]!();
@@ -198,7 +209,10 @@ function coldstart(o: ShapeOptions): Interactions {
       let item = -1;
       for (let a = 0; a < 6 && (item < 0 || seen.has(item) || release[item]! > t); a++) {
         const newOnes = fresh[g]!.filter((i) => release[i]! <= t);
-        item = newOnes.length > 0 && rng.next() < 0.33 ? newOnes[Math.floor(rng.next() * newOnes.length)]! : pickIn[rng.next() < 0.85 ? g : Math.floor(rng.next() * nGenres)]!();
+        item =
+          newOnes.length > 0 && rng.next() < 0.33
+            ? newOnes[Math.floor(rng.next() * newOnes.length)]!
+            : pickIn[rng.next() < 0.85 ? g : Math.floor(rng.next() * nGenres)]!();
       }
       if (seen.has(item) || release[item]! > t) continue;
       seen.add(item);

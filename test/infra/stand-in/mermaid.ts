@@ -24,7 +24,9 @@ export function topologyToMermaid(topology: Topology): string {
     if (service.queue !== null) {
       const queue = nodeId(service.name, 'queue');
       const dlq = nodeId(service.name, 'dlq');
-      lines.push(`  ${queue}[["${service.name} queue<br/>batch ${service.queue.batchSize}, visibility ${service.queue.visibilityTimeoutSeconds} s"]]`);
+      lines.push(
+        `  ${queue}[["${service.name} queue<br/>batch ${service.queue.batchSize}, visibility ${service.queue.visibilityTimeoutSeconds} s"]]`,
+      );
       lines.push(`  ${dlq}[["${service.name} DLQ"]]`);
       for (const rule of service.busRules) lines.push(`  bus -->|"${ruleLabel(rule)}"| ${queue}`);
       lines.push(`  ${queue} -->|"partial batch responses"| ${fn}`);

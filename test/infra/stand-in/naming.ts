@@ -9,8 +9,7 @@ const PRETTY_CHARS = 'abcdefhkmnorstuvwxz';
 
 export function prefixName(app: string, stage: string, max: number, name: string): string {
   const clean = name.replace(/[^a-zA-Z0-9]/g, '');
-  const strategy =
-    clean.length + 1 >= max ? 'name' : clean.length + stage.length + 2 >= max ? 'stage+name' : 'app+stage+name';
+  const strategy = clean.length + 1 >= max ? 'name' : clean.length + stage.length + 2 >= max ? 'stage+name' : 'app+stage+name';
   if (strategy === 'name') return clean.substring(0, max);
   if (strategy === 'stage+name') return `${stage.substring(0, max - clean.length - 1)}-${clean}`;
   return `${app.substring(0, max - stage.length - clean.length - 2)}-${stage}-${clean}`;

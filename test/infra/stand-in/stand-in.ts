@@ -176,9 +176,7 @@ class StandInFunction {
         ...(p.conditions === undefined
           ? {}
           : {
-              Condition: Object.fromEntries(
-                p.conditions.map((c) => [c.test, { [c.variable]: c.values }]),
-              ),
+              Condition: Object.fromEntries(p.conditions.map((c) => [c.test, { [c.variable]: c.values }])),
             }),
       };
     });
@@ -192,7 +190,8 @@ class StandInFunction {
           Version: '2012-10-17',
           Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
         }),
-        inlinePolicies: statements.length > 0 ? [{ name: 'inline', policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }) }] : [],
+        inlinePolicies:
+          statements.length > 0 ? [{ name: 'inline', policy: JSON.stringify({ Version: '2012-10-17', Statement: statements }) }] : [],
         managedPolicyArns: [`arn:${ctx().partition}:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole`],
       },
       outputs: { arn: arn('iam', `role/${sstName(64, `${logicalName}Role`)}`, { global: true }) },
@@ -254,7 +253,12 @@ class StandInQueue {
     const a = resolved(args);
     this.physical = sstName(80, `${logicalName}Queue`);
     record({ type: 'sst:aws:Queue', name: logicalName, inputs: a, outputs: { arn: this.arnValue, url: this.urlValue } });
-    const dlq = a.dlq === undefined ? undefined : typeof a.dlq === 'string' ? { queue: a.dlq, retry: 3 } : (a.dlq as { queue: string; retry: number });
+    const dlq =
+      a.dlq === undefined
+        ? undefined
+        : typeof a.dlq === 'string'
+          ? { queue: a.dlq, retry: 3 }
+          : (a.dlq as { queue: string; retry: number });
     const transform = (a.transform as { queue?: unknown } | undefined)?.queue;
     record({
       type: 'aws:sqs/queue:Queue',
@@ -322,7 +326,12 @@ class StandInQueue {
     }
     const batch = resolved((resolved(args).batch as unknown) ?? {}) as { size?: number; window?: string; partialResponses?: boolean };
     const name = `${this.logicalName}Subscriber`;
-    record({ type: 'sst:aws:QueueLambdaSubscriber', name, inputs: { queue: { arn: this.arnValue }, subscriber: target, ...resolved(args) }, outputs: {} });
+    record({
+      type: 'sst:aws:QueueLambdaSubscriber',
+      name,
+      inputs: { queue: { arn: this.arnValue }, subscriber: target, ...resolved(args) },
+      outputs: {},
+    });
     record({
       type: 'aws:lambda/eventSourceMapping:EventSourceMapping',
       name: `${name}EventSourceMapping`,
@@ -351,7 +360,13 @@ class StandInBus {
     useArgs('sst.aws.Bus(args)', args);
     this.physical = sstName(256, `${logicalName}Bus`);
     record({ type: 'sst:aws:Bus', name: logicalName, inputs: resolved(args), outputs: { arn: this.arnValue, name: this.physical } });
-    record({ type: 'aws:cloudwatch/eventBus:EventBus', name: `${logicalName}Bus`, parent: logicalName, inputs: { name: this.physical }, outputs: { arn: this.arnValue } });
+    record({
+      type: 'aws:cloudwatch/eventBus:EventBus',
+      name: `${logicalName}Bus`,
+      parent: logicalName,
+      inputs: { name: this.physical },
+      outputs: { arn: this.arnValue },
+    });
   }
 
   private get arnValue(): string {
@@ -486,14 +501,17 @@ class StandInBucket {
       });
     }
     const typeNames: Record<string, string> = { aws: 'AWS', service: 'Service', federated: 'Federated', canonical: 'Canonical' };
-    for (const p of (a.policy ?? []) as { effect?: string; actions: string[]; principals: '*' | { type: string; identifiers: string[] }[]; paths?: string[] }[]) {
+    for (const p of (a.policy ?? []) as {
+      effect?: string;
+      actions: string[];
+      principals: '*' | { type: string; identifiers: string[] }[];
+      paths?: string[];
+    }[]) {
       const effect = p.effect ?? 'allow';
       statements.push({
         Effect: effect.charAt(0).toUpperCase() + effect.slice(1),
         Principal:
-          p.principals === '*'
-            ? '*'
-            : Object.fromEntries(p.principals.map((pr) => [typeNames[pr.type] ?? pr.type, pr.identifiers])),
+          p.principals === '*' ? '*' : Object.fromEntries(p.principals.map((pr) => [typeNames[pr.type] ?? pr.type, pr.identifiers])),
         Action: p.actions,
         Resource: (p.paths ?? ['', '*']).map((path) => (path === '' ? bucketArn : `${bucketArn}/${path.replace(/^\//, '')}`)),
       });
@@ -506,7 +524,13 @@ class StandInBucket {
       outputs: {},
     });
     if (a.cors !== false) {
-      record({ type: 'aws:s3/bucketCorsConfiguration:BucketCorsConfiguration', name: `${logicalName}Cors`, parent: logicalName, inputs: { bucket: this.physical }, outputs: {} });
+      record({
+        type: 'aws:s3/bucketCorsConfiguration:BucketCorsConfiguration',
+        name: `${logicalName}Cors`,
+        parent: logicalName,
+        inputs: { bucket: this.physical },
+        outputs: {},
+      });
     }
   }
 
@@ -528,7 +552,9 @@ class StandInBucket {
     use('sst.aws.Bucket#notify');
     useArgs('sst.aws.Bucket#notify(args)', args);
     if (this.notified) {
-      throw new Error(`Cannot call "notify" on the "${this.logicalName}" bucket multiple times. Calling it again will override previous notifications.`);
+      throw new Error(
+        `Cannot call "notify" on the "${this.logicalName}" bucket multiple times. Calling it again will override previous notifications.`,
+      );
     }
     this.notified = true;
     const component = `${this.logicalName}Notifications`;
@@ -740,8 +766,12 @@ export function installStandIn(app: StandInApp, options: StandInOptions = {}): R
     aws: buildAws(),
     $app: appGlobal,
     $dev: options.dev ?? false,
-    $interpolate: (literals: TemplateStringsArray, ...placeholders: unknown[]) => (use('$interpolate'), interpolate(literals, ...placeholders)),
-    $jsonStringify: (value: unknown, replacer?: undefined, space?: string | number) => (use('$jsonStringify'), jsonStringify(value, replacer, space)),
+    $interpolate: (literals: TemplateStringsArray, ...placeholders: unknown[]) => (
+      use('$interpolate'), interpolate(literals, ...placeholders)
+    ),
+    $jsonStringify: (value: unknown, replacer?: undefined, space?: string | number) => (
+      use('$jsonStringify'), jsonStringify(value, replacer, space)
+    ),
     $resolve: <T extends Record<string, unknown>>(value: T) => (use('$resolve'), resolve(value)),
     $config: (input: SstConfig) => input,
   });

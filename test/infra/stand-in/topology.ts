@@ -23,7 +23,9 @@ export function topologyFromRecording(recording: Recording): Topology {
   const rules = recording.ofType('aws:cloudwatch/eventRule:EventRule');
   const notifications = recording
     .ofType('aws:s3/bucketNotification:BucketNotification')
-    .flatMap((n) => n.inputs.lambdaFunctions as { lambdaFunctionArn: string; events: string[]; filterPrefix?: string; filterSuffix?: string }[]);
+    .flatMap(
+      (n) => n.inputs.lambdaFunctions as { lambdaFunctionArn: string; events: string[]; filterPrefix?: string; filterSuffix?: string }[],
+    );
 
   const services: ServiceTopology[] = recording.ofType('aws:lambda/function:Function').map((fn) => {
     const inputs = fn.inputs as unknown as LambdaFunctionInputs;

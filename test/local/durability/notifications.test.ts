@@ -48,9 +48,12 @@ describe('S3: journaled ObjectCreated notifications', () => {
     const first = await open(dir);
     const okFirst: S3Event[] = [];
     first.onObjectCreated((event) => void okFirst.push(event), { configurationId: 'ok' });
-    first.onObjectCreated(() => {
-      throw new Error('down');
-    }, { configurationId: 'flaky' });
+    first.onObjectCreated(
+      () => {
+        throw new Error('down');
+      },
+      { configurationId: 'flaky' },
+    );
     await first.startNotifications();
     await first.store.put('data', 'x.csv', Buffer.from('a'));
     await first.notificationsSettled();

@@ -107,7 +107,11 @@ describe('Local cloud: durability across kill -9', () => {
     const { dataDir, marker } = await setup();
     const first = start(dataDir, marker, true);
     const bus = new EventBridgeClient({ ...client, endpoint: await first.endpoint });
-    await bus.send(new PutEventsCommand({ Entries: [{ EventBusName: 'recops-test', Source: 'test.durability', DetailType: 'Work', Detail: '{"id":"w1"}' }] }));
+    await bus.send(
+      new PutEventsCommand({
+        Entries: [{ EventBusName: 'recops-test', Source: 'test.durability', DetailType: 'Work', Detail: '{"id":"w1"}' }],
+      }),
+    );
     bus.destroy();
     await waitForLine(marker, 'started work w1');
     await kill9(first);

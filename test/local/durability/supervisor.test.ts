@@ -31,14 +31,22 @@ describe('Function: superviseLocalCloud', () => {
       cwd: ROOT,
       env: { ...process.env, DURABILITY_MARKER_FILE: marker, DURABILITY_HOLD: '0' },
     });
-    cleanups.push(() => rm(dir, { recursive: true, force: true }), () => cloud.stop());
+    cleanups.push(
+      () => rm(dir, { recursive: true, force: true }),
+      () => cloud.stop(),
+    );
     return { cloud, marker };
   }
 
   it('restarts the cloud after kill -9 on the same endpoint and data directory, and an acknowledged upload still reaches its handler', async () => {
     const { cloud, marker } = await supervise();
     const firstPid = cloud.pid;
-    const s3 = new S3Client({ endpoint: cloud.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const s3 = new S3Client({
+      endpoint: cloud.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
     await s3.send(new PutObjectCommand({ Bucket: 'recops-test-data', Key: 'in/a.json', Body: '{}' }));
     await cloud.kill9AndRestart();
     expect(cloud.pid).not.toBe(firstPid);

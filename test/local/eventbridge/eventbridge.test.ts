@@ -79,14 +79,26 @@ describe('Service: local EventBridge (JSON 1.1, SDK v3)', () => {
         EventPattern: JSON.stringify({ source: ['recops'], 'detail-type': ['Pipeline Requested'], detail: { stage: [{ prefix: 'loc' }] } }),
       }),
     );
-    const put = await events.send(new PutTargetsCommand({ Rule: 'pipeline-requested', EventBusName: 'recops-local', Targets: [{ Id: 'intake', Arn: queue.arn }] }));
+    const put = await events.send(
+      new PutTargetsCommand({ Rule: 'pipeline-requested', EventBusName: 'recops-local', Targets: [{ Id: 'intake', Arn: queue.arn }] }),
+    );
     expect(put.FailedEntryCount).toBe(0);
 
     const result = await events.send(
       new PutEventsCommand({
         Entries: [
-          { EventBusName: 'recops-local', Source: 'recops', DetailType: 'Pipeline Requested', Detail: JSON.stringify({ runId: 'r1', stage: 'local' }) },
-          { EventBusName: 'recops-local', Source: 'recops', DetailType: 'Pipeline Requested', Detail: JSON.stringify({ runId: 'r2', stage: 'prod' }) },
+          {
+            EventBusName: 'recops-local',
+            Source: 'recops',
+            DetailType: 'Pipeline Requested',
+            Detail: JSON.stringify({ runId: 'r1', stage: 'local' }),
+          },
+          {
+            EventBusName: 'recops-local',
+            Source: 'recops',
+            DetailType: 'Pipeline Requested',
+            Detail: JSON.stringify({ runId: 'r2', stage: 'prod' }),
+          },
           { EventBusName: 'recops-local', Source: 'recops', DetailType: 'Other', Detail: '{}' },
         ],
       }),
@@ -138,7 +150,8 @@ describe('Service: local EventBridge (JSON 1.1, SDK v3)', () => {
       }),
     );
     await events.send(new PutEventsCommand({ Entries: [{ Source: 'shape', DetailType: 'x', Detail: '{"runId":"r9","n":3}' }] }));
-    const body = async (url: string): Promise<unknown> => JSON.parse((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages![0]!.Body!);
+    const body = async (url: string): Promise<unknown> =>
+      JSON.parse((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages![0]!.Body!);
     expect(await body(constant.url)).toEqual({ fixed: true });
     expect(await body(path.url)).toEqual({ runId: 'r9', n: 3 });
     expect(await body(transformed.url)).toEqual({ run: 'r9', n: 3 });
@@ -172,19 +185,33 @@ describe('Service: local EventBridge (JSON 1.1, SDK v3)', () => {
     ).rejects.toThrow(/less than or equal to 10/);
     const big = 'x'.repeat(200 * 1024);
     await expect(
-      events.send(new PutEventsCommand({ Entries: [{ Source: 's', DetailType: 'd', Detail: JSON.stringify({ big }) }, { Source: 's', DetailType: 'd', Detail: JSON.stringify({ big }) }] })),
+      events.send(
+        new PutEventsCommand({
+          Entries: [
+            { Source: 's', DetailType: 'd', Detail: JSON.stringify({ big }) },
+            { Source: 's', DetailType: 'd', Detail: JSON.stringify({ big }) },
+          ],
+        }),
+      ),
     ).rejects.toThrow(/Total size of the entries/);
   });
 
   it('accepts events for a bus that does not exist and logs the drop, as EventBridge does', async () => {
-    const result = await events.send(new PutEventsCommand({ Entries: [{ EventBusName: 'nowhere', Source: 's', DetailType: 'd', Detail: '{}' }] }));
+    const result = await events.send(
+      new PutEventsCommand({ Entries: [{ EventBusName: 'nowhere', Source: 's', DetailType: 'd', Detail: '{}' }] }),
+    );
     expect(result.FailedEntryCount).toBe(0);
-    expect(cloud.log).toContainEqual({ kind: 'bus.event', data: expect.objectContaining({ bus: 'nowhere', dropped: 'event bus nowhere does not exist' }) });
+    expect(cloud.log).toContainEqual({
+      kind: 'bus.event',
+      data: expect.objectContaining({ bus: 'nowhere', dropped: 'event bus nowhere does not exist' }),
+    });
   });
 
   it('describes, lists, disables, enables and deletes rules and targets', async () => {
     const queue = await queueWithArn('rules-q');
-    await events.send(new PutRuleCommand({ Name: 'r-one', EventBusName: 'recops-local', EventPattern: '{"source":["a"]}', Description: 'first' }));
+    await events.send(
+      new PutRuleCommand({ Name: 'r-one', EventBusName: 'recops-local', EventPattern: '{"source":["a"]}', Description: 'first' }),
+    );
     await events.send(new PutRuleCommand({ Name: 'r-two', EventBusName: 'recops-local', EventPattern: '{"source":["b"]}' }));
     const described = await events.send(new DescribeRuleCommand({ Name: 'r-one', EventBusName: 'recops-local' }));
     expect(described).toMatchObject({
@@ -201,8 +228,12 @@ describe('Service: local EventBridge (JSON 1.1, SDK v3)', () => {
     expect(rest.Rules?.map((rule) => rule.Name)).toEqual(['r-two']);
 
     await events.send(new PutTargetsCommand({ Rule: 'r-one', EventBusName: 'recops-local', Targets: [{ Id: 'q', Arn: queue.arn }] }));
-    expect((await events.send(new ListTargetsByRuleCommand({ Rule: 'r-one', EventBusName: 'recops-local' }))).Targets).toEqual([{ Id: 'q', Arn: queue.arn }]);
-    expect((await events.send(new ListRuleNamesByTargetCommand({ TargetArn: queue.arn, EventBusName: 'recops-local' }))).RuleNames).toEqual(['r-one']);
+    expect((await events.send(new ListTargetsByRuleCommand({ Rule: 'r-one', EventBusName: 'recops-local' }))).Targets).toEqual([
+      { Id: 'q', Arn: queue.arn },
+    ]);
+    expect((await events.send(new ListRuleNamesByTargetCommand({ TargetArn: queue.arn, EventBusName: 'recops-local' }))).RuleNames).toEqual(
+      ['r-one'],
+    );
 
     await events.send(new DisableRuleCommand({ Name: 'r-one', EventBusName: 'recops-local' }));
     await events.send(new PutEventsCommand({ Entries: [{ EventBusName: 'recops-local', Source: 'a', DetailType: 'd', Detail: '{}' }] }));
@@ -215,7 +246,9 @@ describe('Service: local EventBridge (JSON 1.1, SDK v3)', () => {
     const removed = await events.send(new RemoveTargetsCommand({ Rule: 'r-one', EventBusName: 'recops-local', Ids: ['q'] }));
     expect(removed.FailedEntryCount).toBe(0);
     await events.send(new DeleteRuleCommand({ Name: 'r-one', EventBusName: 'recops-local' }));
-    await expect(events.send(new DescribeRuleCommand({ Name: 'r-one', EventBusName: 'recops-local' }))).rejects.toBeInstanceOf(ResourceNotFoundException);
+    await expect(events.send(new DescribeRuleCommand({ Name: 'r-one', EventBusName: 'recops-local' }))).rejects.toBeInstanceOf(
+      ResourceNotFoundException,
+    );
   });
 
   it('refuses invalid patterns, unsupported targets and a sixth target', async () => {
@@ -228,8 +261,12 @@ describe('Service: local EventBridge (JSON 1.1, SDK v3)', () => {
     );
     expect(lambda.FailedEntries?.[0]).toMatchObject({ TargetId: 'fn', ErrorCode: 'ValidationException' });
     const queue = await queueWithArn('many-q');
-    await events.send(new PutTargetsCommand({ Rule: 'many', Targets: Array.from({ length: 5 }, (_, i) => ({ Id: `t${i}`, Arn: queue.arn })) }));
-    await expect(events.send(new PutTargetsCommand({ Rule: 'many', Targets: [{ Id: 't5', Arn: queue.arn }] }))).rejects.toBeInstanceOf(LimitExceededException);
+    await events.send(
+      new PutTargetsCommand({ Rule: 'many', Targets: Array.from({ length: 5 }, (_, i) => ({ Id: `t${i}`, Arn: queue.arn })) }),
+    );
+    await expect(events.send(new PutTargetsCommand({ Rule: 'many', Targets: [{ Id: 't5', Arn: queue.arn }] }))).rejects.toBeInstanceOf(
+      LimitExceededException,
+    );
   });
 
   it('tests patterns with TestEventPattern', async () => {
@@ -242,17 +279,33 @@ describe('Service: local EventBridge (JSON 1.1, SDK v3)', () => {
       'detail-type': 'Campaign Status Changed',
       detail: { status: 'ACTIVE', attempts: 3 },
     });
-    const yes = await events.send(new TestEventPatternCommand({ EventPattern: '{"detail":{"status":["ACTIVE"],"attempts":[{"numeric":[">",2]}]}}', Event: event }));
+    const yes = await events.send(
+      new TestEventPatternCommand({ EventPattern: '{"detail":{"status":["ACTIVE"],"attempts":[{"numeric":[">",2]}]}}', Event: event }),
+    );
     expect(yes.Result).toBe(true);
-    const no = await events.send(new TestEventPatternCommand({ EventPattern: '{"detail":{"status":[{"anything-but":"ACTIVE"}]}}', Event: event }));
+    const no = await events.send(
+      new TestEventPatternCommand({ EventPattern: '{"detail":{"status":[{"anything-but":"ACTIVE"}]}}', Event: event }),
+    );
     expect(no.Result).toBe(false);
-    await expect(events.send(new TestEventPatternCommand({ EventPattern: '{"source":[]}', Event: event }))).rejects.toBeInstanceOf(InvalidEventPatternException);
-    await expect(events.send(new TestEventPatternCommand({ EventPattern: '{"source":["x"]}', Event: '{"source":"x"}' }))).rejects.toThrow(/missing required field id/);
+    await expect(events.send(new TestEventPatternCommand({ EventPattern: '{"source":[]}', Event: event }))).rejects.toBeInstanceOf(
+      InvalidEventPatternException,
+    );
+    await expect(events.send(new TestEventPatternCommand({ EventPattern: '{"source":["x"]}', Event: '{"source":"x"}' }))).rejects.toThrow(
+      /missing required field id/,
+    );
   });
 
   it('tags buses and rules', async () => {
     const arn = 'arn:aws:events:us-east-1:000000000000:event-bus/recops-local';
-    await events.send(new TagResourceCommand({ ResourceARN: arn, Tags: [{ Key: 'team', Value: 'ml' }, { Key: 'x', Value: 'y' }] }));
+    await events.send(
+      new TagResourceCommand({
+        ResourceARN: arn,
+        Tags: [
+          { Key: 'team', Value: 'ml' },
+          { Key: 'x', Value: 'y' },
+        ],
+      }),
+    );
     await events.send(new UntagResourceCommand({ ResourceARN: arn, TagKeys: ['x'] }));
     expect((await events.send(new ListTagsForResourceCommand({ ResourceARN: arn }))).Tags).toEqual([{ Key: 'team', Value: 'ml' }]);
   });
@@ -266,7 +319,13 @@ describe('Service: local EventBridge (JSON 1.1, SDK v3)', () => {
       const url = (await queues.send(new CreateQueueCommand({ QueueName: 'after-restart' }))).QueueUrl!;
       await client.send(new CreateEventBusCommand({ Name: 'durable' }));
       await client.send(new PutRuleCommand({ Name: 'keep', EventBusName: 'durable', EventPattern: '{"source":["k"]}' }));
-      await client.send(new PutTargetsCommand({ Rule: 'keep', EventBusName: 'durable', Targets: [{ Id: 'q', Arn: 'arn:aws:sqs:us-east-1:000000000000:after-restart' }] }));
+      await client.send(
+        new PutTargetsCommand({
+          Rule: 'keep',
+          EventBusName: 'durable',
+          Targets: [{ Id: 'q', Arn: 'arn:aws:sqs:us-east-1:000000000000:after-restart' }],
+        }),
+      );
       client.destroy();
       queues.destroy();
       await local.close();
@@ -274,8 +333,12 @@ describe('Service: local EventBridge (JSON 1.1, SDK v3)', () => {
       local = await startBus(restartDir.dir);
       client = new EventBridgeClient(clientConfig(local.endpoint));
       queues = new SQSClient(clientConfig(local.endpoint));
-      await client.send(new PutEventsCommand({ Entries: [{ EventBusName: 'durable', Source: 'k', DetailType: 'd', Detail: '{"after":true}' }] }));
-      const received = await queues.send(new ReceiveMessageCommand({ QueueUrl: url.replace(/:\d+\//, `:${new URL(local.endpoint).port}/`) }));
+      await client.send(
+        new PutEventsCommand({ Entries: [{ EventBusName: 'durable', Source: 'k', DetailType: 'd', Detail: '{"after":true}' }] }),
+      );
+      const received = await queues.send(
+        new ReceiveMessageCommand({ QueueUrl: url.replace(/:\d+\//, `:${new URL(local.endpoint).port}/`) }),
+      );
       expect(JSON.parse(received.Messages![0]!.Body!).detail).toEqual({ after: true });
       client.destroy();
       queues.destroy();

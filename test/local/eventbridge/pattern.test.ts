@@ -74,7 +74,9 @@ describe('Pattern: EventBridge docs: eb-event-patterns-content-based-filtering.h
   it('suffix matching: {"FileName": [{"suffix": ".png"}]}, and with equals-ignore-case', () => {
     expect(matches({ detail: { FileName: [{ suffix: '.png' }] } }, countsEvent({ FileName: 'cat.png' }))).toBe(true);
     expect(matches({ detail: { FileName: [{ suffix: '.png' }] } }, countsEvent({ FileName: 'cat.PNG' }))).toBe(false);
-    expect(matches({ detail: { FileName: [{ suffix: { 'equals-ignore-case': '.png' } }] } }, countsEvent({ FileName: 'cat.PNG' }))).toBe(true);
+    expect(matches({ detail: { FileName: [{ suffix: { 'equals-ignore-case': '.png' } }] } }, countsEvent({ FileName: 'cat.PNG' }))).toBe(
+      true,
+    );
   });
 
   it('anything-but with a string and a number: "initializing" and 123', () => {
@@ -139,7 +141,12 @@ describe('Pattern: EventBridge docs: eb-event-patterns-content-based-filtering.h
     const pattern = { detail: { sourceIPAddress: [{ cidr: '10.0.0.0/24' }] } };
     expect(matches(pattern, countsEvent({ sourceIPAddress: '10.0.0.255' }))).toBe(true);
     expect(matches(pattern, countsEvent({ sourceIPAddress: '10.0.1.1' }))).toBe(false);
-    expect(matches({ detail: { sourceIPAddress: [{ cidr: 'bcde:6d6b:28de:9f3c::/64' }] } }, countsEvent({ sourceIPAddress: 'bcde:6d6b:28de:9f3c:1:2:3:4' }))).toBe(true);
+    expect(
+      matches(
+        { detail: { sourceIPAddress: [{ cidr: 'bcde:6d6b:28de:9f3c::/64' }] } },
+        countsEvent({ sourceIPAddress: 'bcde:6d6b:28de:9f3c:1:2:3:4' }),
+      ),
+    ).toBe(true);
   });
 
   it('exists matching: {"detail": {"state": [{"exists": true}]}} and exists false', () => {
@@ -180,13 +187,20 @@ describe('Pattern: EventBridge docs: eb-event-patterns-content-based-filtering.h
   it('$or matching: c-count or d-count or x-limit, and $or beside other fields', () => {
     const pattern = {
       detail: {
-        $or: [{ 'c-count': [{ numeric: ['>', 0, '<=', 5] }] }, { 'd-count': [{ numeric: ['<', 10] }] }, { 'x-limit': [{ numeric: ['=', 3.018e2] }] }],
+        $or: [
+          { 'c-count': [{ numeric: ['>', 0, '<=', 5] }] },
+          { 'd-count': [{ numeric: ['<', 10] }] },
+          { 'x-limit': [{ numeric: ['=', 3.018e2] }] },
+        ],
       },
     };
     expect(matches(pattern, countsEvent({ 'c-count': 50, 'd-count': 3 }))).toBe(true);
     expect(matches(pattern, countsEvent({ 'c-count': 50, 'd-count': 30, 'x-limit': 301.8 }))).toBe(true);
     expect(matches(pattern, countsEvent({ 'c-count': 50, 'd-count': 30, 'x-limit': 1 }))).toBe(false);
-    const mixed = { source: ['aws.cloudwatch'], $or: [{ metricName: ['CPUUtilization', 'ReadLatency'] }, { namespace: ['AWS/EC2', 'AWS/ES'] }] };
+    const mixed = {
+      source: ['aws.cloudwatch'],
+      $or: [{ metricName: ['CPUUtilization', 'ReadLatency'] }, { namespace: ['AWS/EC2', 'AWS/ES'] }],
+    };
     expect(matches(mixed, { source: 'aws.cloudwatch', namespace: 'AWS/ES' })).toBe(true);
     expect(matches(mixed, { source: 'aws.cloudwatch', metricName: 'NetworkIn', namespace: 'AWS/RDS' })).toBe(false);
     expect(matches(mixed, { source: 'aws.ec2', metricName: 'CPUUtilization' })).toBe(false);
@@ -214,9 +228,29 @@ describe('Pattern: EventBridge docs: eb-event-patterns-arrays.html (Arrays in ev
 
   it('matches a nested pattern against one element of an array of objects', () => {
     const pattern = { detail: { jobs: { name: ['train'], status: ['ACTIVE'] } } };
-    expect(matches(pattern, countsEvent({ jobs: [{ name: 'import', status: 'ACTIVE' }, { name: 'train', status: 'ACTIVE' }] }))).toBe(true);
+    expect(
+      matches(
+        pattern,
+        countsEvent({
+          jobs: [
+            { name: 'import', status: 'ACTIVE' },
+            { name: 'train', status: 'ACTIVE' },
+          ],
+        }),
+      ),
+    ).toBe(true);
     // Fields satisfied by different elements do not make a match.
-    expect(matches(pattern, countsEvent({ jobs: [{ name: 'train', status: 'FAILED' }, { name: 'import', status: 'ACTIVE' }] }))).toBe(false);
+    expect(
+      matches(
+        pattern,
+        countsEvent({
+          jobs: [
+            { name: 'train', status: 'FAILED' },
+            { name: 'import', status: 'ACTIVE' },
+          ],
+        }),
+      ),
+    ).toBe(false);
   });
 });
 

@@ -18,7 +18,8 @@ describe('Class: EventBridgeStore scheduled rules', () => {
       await events.putRule({ name: 'every-minute', bus: 'default', scheduleExpression: 'cron(* * * * ? *)' });
       await events.putTargets('every-minute', 'default', [{ Id: 'q', Arn: 'arn:aws:sqs:us-east-1:000000000000:ticks' }]);
       let [message] = await sqs.receive('ticks', { maxMessages: 1, waitTimeSeconds: 20 });
-      for (let wait = 0; message === undefined && wait < 3; wait++) [message] = await sqs.receive('ticks', { maxMessages: 1, waitTimeSeconds: 20 });
+      for (let wait = 0; message === undefined && wait < 3; wait++)
+        [message] = await sqs.receive('ticks', { maxMessages: 1, waitTimeSeconds: 20 });
       const event = JSON.parse(message!.body) as Record<string, unknown>;
       expect(event).toMatchObject({
         source: 'aws.events',
@@ -41,8 +42,12 @@ describe('Class: EventBridgeStore scheduled rules', () => {
     const events = await EventBridgeStore.open({ dataDir: dir.dir, sqs });
     try {
       await events.createBus('custom');
-      await expect(events.putRule({ name: 'r', bus: 'custom', scheduleExpression: 'rate(5 minutes)' })).rejects.toThrow(/only on the default event bus/);
-      await expect(events.putRule({ name: 'r', bus: 'default', scheduleExpression: 'at(2030-01-01T00:00:00)' })).rejects.toThrow(/cron\(\) and rate\(\) only/);
+      await expect(events.putRule({ name: 'r', bus: 'custom', scheduleExpression: 'rate(5 minutes)' })).rejects.toThrow(
+        /only on the default event bus/,
+      );
+      await expect(events.putRule({ name: 'r', bus: 'default', scheduleExpression: 'at(2030-01-01T00:00:00)' })).rejects.toThrow(
+        /cron\(\) and rate\(\) only/,
+      );
     } finally {
       await events.close();
       await sqs.close();

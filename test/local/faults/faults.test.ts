@@ -47,29 +47,57 @@ describe('Local cloud: fault injection', () => {
     delete process.env.DURABILITY_MARKER_FILE;
   });
 
-  async function start(faults: FaultOptions, extra: { faultExit?: () => void; manifest?: ServiceDefinition[] } = {}): Promise<{ cloud: LocalCloud; marker: string }> {
+  async function start(
+    faults: FaultOptions,
+    extra: { faultExit?: () => void; manifest?: ServiceDefinition[] } = {},
+  ): Promise<{ cloud: LocalCloud; marker: string }> {
     const { dir, remove } = await tempDir('recops-faults-');
     const marker = join(dir, 'marker.txt');
     process.env.DURABILITY_MARKER_FILE = marker;
-    const cloud = await createLocalCloud({ dataDir: join(dir, 'state'), stage: 'test', faults, manifest: extra.manifest ?? [workService], ...(extra.faultExit ? { faultExit: extra.faultExit } : {}) });
+    const cloud = await createLocalCloud({
+      dataDir: join(dir, 'state'),
+      stage: 'test',
+      faults,
+      manifest: extra.manifest ?? [workService],
+      ...(extra.faultExit ? { faultExit: extra.faultExit } : {}),
+    });
     cleanups.push(remove, () => cloud.close());
     return { cloud, marker };
   }
 
-  const lines = (marker: string): string[] => (existsSync(marker) ? readFileSync(marker, 'utf8').split('\n').filter((line) => line !== '') : []);
+  const lines = (marker: string): string[] =>
+    existsSync(marker)
+      ? readFileSync(marker, 'utf8')
+          .split('\n')
+          .filter((line) => line !== '')
+      : [];
   const faultsLogged = (cloud: LocalCloud, fault: string): Promise<number> =>
-    readEventLog(cloud.dataDir).then((entries) => entries.filter((entry) => entry.kind === 'fault.injected' && entry.data['fault'] === fault).length);
+    readEventLog(cloud.dataDir).then(
+      (entries) => entries.filter((entry) => entry.kind === 'fault.injected' && entry.data['fault'] === fault).length,
+    );
 
   async function putWork(cloud: LocalCloud, ids: readonly string[]): Promise<void> {
     const bus = new EventBridgeClient({ ...client, endpoint: cloud.endpoint });
-    await bus.send(new PutEventsCommand({ Entries: ids.map((id) => ({ EventBusName: 'recops-test', Source: 'test.faults', DetailType: 'Work', Detail: JSON.stringify({ id }) })) }));
+    await bus.send(
+      new PutEventsCommand({
+        Entries: ids.map((id) => ({
+          EventBusName: 'recops-test',
+          Source: 'test.faults',
+          DetailType: 'Work',
+          Detail: JSON.stringify({ id }),
+        })),
+      }),
+    );
     bus.destroy();
   }
 
   it('answers Personalize control-plane calls with ThrottlingException at rate 1 and logs each injected fault', async () => {
     const { cloud } = await start({ seed: 7, personalizeThrottleRate: 1 }, { manifest: [] });
     const once = new PersonalizeClient({ ...client, endpoint: cloud.endpoint, maxAttempts: 1 });
-    await expect(once.send(new ListDatasetGroupsCommand({}))).rejects.toMatchObject({ name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
+    await expect(once.send(new ListDatasetGroupsCommand({}))).rejects.toMatchObject({
+      name: 'ThrottlingException',
+      $metadata: { httpStatusCode: 400 },
+    });
     once.destroy();
     expect(await faultsLogged(cloud, 'personalize-throttled')).toBe(1);
   });
@@ -79,7 +107,9 @@ describe('Local cloud: fault injection', () => {
     const personalize = new PersonalizeClient({ ...client, endpoint: cloud.endpoint, maxAttempts: 12 });
     for (let call = 0; call < 10; call++) await personalize.send(new ListDatasetGroupsCommand({}));
     personalize.destroy();
-    expect((await faultsLogged(cloud, 'personalize-throttled')) + (await faultsLogged(cloud, 'personalize-server-error'))).toBeGreaterThan(0);
+    expect((await faultsLogged(cloud, 'personalize-throttled')) + (await faultsLogged(cloud, 'personalize-server-error'))).toBeGreaterThan(
+      0,
+    );
   });
 
   it('hands every successfully handled message to its handler a second time at duplicateRate 1', async () => {
@@ -134,7 +164,8 @@ describe('Local cloud: fault injection', () => {
   });
 
   it('shuffles batches under reordering with the same permutation for the same seed', () => {
-    const order = (seed: number): number[] => new FaultInjector({ faults: { seed, reorderMaxDelayMs: 10 } }).handlerFaults('work')?.order([...Array(10).keys()]) ?? [];
+    const order = (seed: number): number[] =>
+      new FaultInjector({ faults: { seed, reorderMaxDelayMs: 10 } }).handlerFaults('work')?.order([...Array(10).keys()]) ?? [];
     expect(order(42)).toEqual(order(42));
     expect(order(42)).not.toEqual([...Array(10).keys()]);
     expect([...order(42)].sort((a, b) => a - b)).toEqual([...Array(10).keys()]);

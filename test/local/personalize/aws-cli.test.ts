@@ -46,7 +46,12 @@ describe.skipIf(!hasAwsCli)('AWS CLI: personalize against the local cloud', () =
     const duplicate = await aws('personalize', 'create-dataset-group', '--name', 'cli-dsg');
     expect(duplicate.code).not.toBe(0);
     expect(duplicate.stderr).toContain('ResourceAlreadyExistsException');
-    const missing = await aws('personalize', 'describe-dataset-group', '--dataset-group-arn', 'arn:aws:personalize:us-east-1:000000000000:dataset-group/none');
+    const missing = await aws(
+      'personalize',
+      'describe-dataset-group',
+      '--dataset-group-arn',
+      'arn:aws:personalize:us-east-1:000000000000:dataset-group/none',
+    );
     expect(missing.stderr).toContain('ResourceNotFoundException');
   });
 });

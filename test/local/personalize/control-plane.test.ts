@@ -66,7 +66,9 @@ describe('Personalize control plane: dataset groups, schemas, datasets', () => {
     expect(await errorName(h.personalize.send(new DescribeDatasetGroupCommand({ datasetGroupArn: `${PREFIX}dataset-group/nope` })))).toBe(
       'ResourceNotFoundException',
     );
-    expect(await errorName(h.personalize.send(new DescribeDatasetGroupCommand({ datasetGroupArn: 'not-an-arn' })))).toBe('InvalidInputException');
+    expect(await errorName(h.personalize.send(new DescribeDatasetGroupCommand({ datasetGroupArn: 'not-an-arn' })))).toBe(
+      'InvalidInputException',
+    );
   });
 
   it('limits dataset groups to the quota with LimitExceededException', async () => {
@@ -79,8 +81,14 @@ describe('Personalize control plane: dataset groups, schemas, datasets', () => {
     expect(schemaArn).toBe(`${PREFIX}schema/inter`);
     const described = await h.personalize.send(new DescribeSchemaCommand({ schemaArn }));
     expect(described.schema).toMatchObject({ name: 'inter', schema: SCHEMAS.interactions });
-    expect(await errorName(h.personalize.send(new CreateSchemaCommand({ name: 'broken', schema: '{not json' })))).toBe('InvalidInputException');
-    const nested = JSON.stringify({ type: 'record', name: 'Items', fields: [{ name: 'ITEM_ID', type: { type: 'array', items: 'string' } }] });
+    expect(await errorName(h.personalize.send(new CreateSchemaCommand({ name: 'broken', schema: '{not json' })))).toBe(
+      'InvalidInputException',
+    );
+    const nested = JSON.stringify({
+      type: 'record',
+      name: 'Items',
+      fields: [{ name: 'ITEM_ID', type: { type: 'array', items: 'string' } }],
+    });
     expect(await errorName(h.personalize.send(new CreateSchemaCommand({ name: 'nested', schema: nested })))).toBe('InvalidInputException');
 
     const datasetGroupArn = await activeDatasetGroup(h.personalize, 'dsg');
@@ -95,19 +103,23 @@ describe('Personalize control plane: dataset groups, schemas, datasets', () => {
   it('names datasets by group and type, checks the schema fits the type, and allows one per type', async () => {
     const datasetGroupArn = await activeDatasetGroup(h.personalize, 'shop');
     const { schemaArn: itemsSchema } = await h.personalize.send(new CreateSchemaCommand({ name: 'items', schema: SCHEMAS.items }));
-    const error = h.personalize.send(new CreateDatasetCommand({ name: 'wrong', schemaArn: itemsSchema, datasetGroupArn, datasetType: 'Interactions' }));
+    const error = h.personalize.send(
+      new CreateDatasetCommand({ name: 'wrong', schemaArn: itemsSchema, datasetGroupArn, datasetType: 'Interactions' }),
+    );
     await expect(error).rejects.toThrow(/USER_ID/);
     const datasetArn = await activeDataset(h.personalize, datasetGroupArn, 'interactions');
     expect(datasetArn).toBe(`${PREFIX}dataset/shop/INTERACTIONS`);
     const described = await h.personalize.send(new DescribeDatasetCommand({ datasetArn }));
     expect(described.dataset).toMatchObject({ datasetType: 'INTERACTIONS', datasetGroupArn, status: 'ACTIVE' });
     const { schemaArn } = await h.personalize.send(new CreateSchemaCommand({ name: 'again', schema: SCHEMAS.interactions }));
-    expect(await errorName(h.personalize.send(new CreateDatasetCommand({ name: 'second', schemaArn, datasetGroupArn, datasetType: 'INTERACTIONS' })))).toBe(
-      'ResourceAlreadyExistsException',
-    );
-    expect(await errorName(h.personalize.send(new CreateDatasetCommand({ name: 'bad', schemaArn, datasetGroupArn, datasetType: 'Clicks' })))).toBe(
-      'InvalidInputException',
-    );
+    expect(
+      await errorName(
+        h.personalize.send(new CreateDatasetCommand({ name: 'second', schemaArn, datasetGroupArn, datasetType: 'INTERACTIONS' })),
+      ),
+    ).toBe('ResourceAlreadyExistsException');
+    expect(
+      await errorName(h.personalize.send(new CreateDatasetCommand({ name: 'bad', schemaArn, datasetGroupArn, datasetType: 'Clicks' }))),
+    ).toBe('InvalidInputException');
     const listed = await h.personalize.send(new ListDatasetsCommand({ datasetGroupArn }));
     expect(listed.datasets?.map((dataset) => dataset.datasetArn)).toEqual([datasetArn]);
   });
@@ -115,7 +127,10 @@ describe('Personalize control plane: dataset groups, schemas, datasets', () => {
   it('updates a dataset schema through latestDatasetUpdate', async () => {
     const datasetGroupArn = await activeDatasetGroup(h.personalize, 'upd');
     const datasetArn = await activeDataset(h.personalize, datasetGroupArn, 'items');
-    const wider = JSON.stringify({ ...JSON.parse(SCHEMAS.items), fields: [...JSON.parse(SCHEMAS.items).fields, { name: 'PRICE', type: 'float' }] });
+    const wider = JSON.stringify({
+      ...JSON.parse(SCHEMAS.items),
+      fields: [...JSON.parse(SCHEMAS.items).fields, { name: 'PRICE', type: 'float' }],
+    });
     const { schemaArn } = await h.personalize.send(new CreateSchemaCommand({ name: 'items-v2', schema: wider }));
     await h.personalize.send(new UpdateDatasetCommand({ datasetArn, schemaArn }));
     const updated = await waitFor(
@@ -160,11 +175,13 @@ describe('Personalize control plane: state preconditions', () => {
     const described = await h.personalize.send(new DescribeDatasetGroupCommand({ datasetGroupArn }));
     expect(described.datasetGroup?.status).toBe('CREATE PENDING');
     const { schemaArn } = await h.personalize.send(new CreateSchemaCommand({ name: 's', schema: SCHEMAS.interactions }));
-    expect(await errorName(h.personalize.send(new CreateDatasetCommand({ name: 'd', schemaArn, datasetGroupArn, datasetType: 'Interactions' })))).toBe(
-      'ResourceInUseException',
-    );
     expect(
-      await errorName(h.personalize.send(new CreateSolutionCommand({ name: 's', datasetGroupArn, recipeArn: 'arn:aws:personalize:::recipe/aws-sims' }))),
+      await errorName(h.personalize.send(new CreateDatasetCommand({ name: 'd', schemaArn, datasetGroupArn, datasetType: 'Interactions' }))),
+    ).toBe('ResourceInUseException');
+    expect(
+      await errorName(
+        h.personalize.send(new CreateSolutionCommand({ name: 's', datasetGroupArn, recipeArn: 'arn:aws:personalize:::recipe/aws-sims' })),
+      ),
     ).toBe('ResourceInUseException');
     expect(await errorName(h.personalize.send(new DeleteDatasetGroupCommand({ datasetGroupArn })))).toBe('ResourceInUseException');
   });
@@ -209,22 +226,36 @@ describe('Personalize control plane: solutions, filters, event trackers, recipes
 
   it('rejects unknown and domain recipes for solutions', async () => {
     expect(
-      await errorName(h.personalize.send(new CreateSolutionCommand({ name: 'x', datasetGroupArn, recipeArn: 'arn:aws:personalize:::recipe/aws-nope' }))),
+      await errorName(
+        h.personalize.send(new CreateSolutionCommand({ name: 'x', datasetGroupArn, recipeArn: 'arn:aws:personalize:::recipe/aws-nope' })),
+      ),
     ).toBe('ResourceNotFoundException');
     expect(
-      await errorName(h.personalize.send(new CreateSolutionCommand({ name: 'y', datasetGroupArn, recipeArn: 'arn:aws:personalize:::recipe/aws-vod-top-picks' }))),
+      await errorName(
+        h.personalize.send(
+          new CreateSolutionCommand({ name: 'y', datasetGroupArn, recipeArn: 'arn:aws:personalize:::recipe/aws-vod-top-picks' }),
+        ),
+      ),
     ).toBe('InvalidInputException');
     expect(await errorName(h.personalize.send(new CreateSolutionCommand({ name: 'z', datasetGroupArn })))).toBe('InvalidInputException');
   });
 
   it('validates filter expressions with the engine and lists filters under "Filters"', async () => {
     const expression = 'EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("click")';
-    const { filterArn } = await h.personalize.send(new CreateFilterCommand({ name: 'no-clicks', datasetGroupArn, filterExpression: expression }));
+    const { filterArn } = await h.personalize.send(
+      new CreateFilterCommand({ name: 'no-clicks', datasetGroupArn, filterExpression: expression }),
+    );
     expect(filterArn).toBe(`${PREFIX}filter/no-clicks`);
-    const active = await waitFor(() => h.personalize.send(new DescribeFilterCommand({ filterArn })), (out) => out.filter?.status === 'ACTIVE');
+    const active = await waitFor(
+      () => h.personalize.send(new DescribeFilterCommand({ filterArn })),
+      (out) => out.filter?.status === 'ACTIVE',
+    );
     expect(active.filter).toMatchObject({ filterExpression: expression, datasetGroupArn });
     const bad = h.personalize.send(new CreateFilterCommand({ name: 'bad', datasetGroupArn, filterExpression: 'EXCLUDE ItemID WHER x' }));
-    await expect(bad).rejects.toMatchObject({ name: 'InvalidInputException', message: expect.stringContaining('Could not create filter. Invalid filter expression') });
+    await expect(bad).rejects.toMatchObject({
+      name: 'InvalidInputException',
+      message: expect.stringContaining('Could not create filter. Invalid filter expression'),
+    });
     const listed = await h.personalize.send(new ListFiltersCommand({ datasetGroupArn }));
     expect(listed.Filters?.map((filter) => filter.name)).toEqual(['no-clicks']);
     await h.personalize.send(new DeleteFilterCommand({ filterArn }));
@@ -238,7 +269,9 @@ describe('Personalize control plane: solutions, filters, event trackers, recipes
     const datasetArn = await activeDataset(h.personalize, datasetGroupArn, 'interactions');
     const created = await h.personalize.send(new CreateEventTrackerCommand({ name: 'tracker', datasetGroupArn }));
     expect(created.trackingId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(await errorName(h.personalize.send(new CreateEventTrackerCommand({ name: 'second', datasetGroupArn })))).toBe('ResourceAlreadyExistsException');
+    expect(await errorName(h.personalize.send(new CreateEventTrackerCommand({ name: 'second', datasetGroupArn })))).toBe(
+      'ResourceAlreadyExistsException',
+    );
     const tracker = await waitFor(
       () => h.personalize.send(new DescribeEventTrackerCommand({ eventTrackerArn: created.eventTrackerArn })),
       (out) => out.eventTracker?.status === 'ACTIVE',
@@ -267,7 +300,9 @@ describe('Personalize control plane: solutions, filters, event trackers, recipes
     );
     const algorithm = await h.personalize.send(new DescribeAlgorithmCommand({ algorithmArn: sims.recipe?.algorithmArn }));
     expect(algorithm.algorithm?.name).toBe('aws-sims');
-    const transformation = await h.personalize.send(new DescribeFeatureTransformationCommand({ featureTransformationArn: sims.recipe?.featureTransformationArn }));
+    const transformation = await h.personalize.send(
+      new DescribeFeatureTransformationCommand({ featureTransformationArn: sims.recipe?.featureTransformationArn }),
+    );
     expect(transformation.featureTransformation?.status).toBe('ACTIVE');
   });
 });

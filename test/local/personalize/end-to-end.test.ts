@@ -50,16 +50,26 @@ describe('Personalize end to end: SDK clients against the local cloud with the r
   const data = generateSynthetic({ users: 200, items: 150, interactions: 6000, genres: GENRES, seed: 11 });
   const hasGenre = (itemId: string, genre: number): boolean => {
     const n = Number(itemId.slice(1));
-    return n % GENRES === genre || (n % 7 === 0 && (n % GENRES + 1) % GENRES === genre);
+    return n % GENRES === genre || (n % 7 === 0 && ((n % GENRES) + 1) % GENRES === genre);
   };
 
   async function importCsv(type: 'Interactions' | 'Items', schema: string, key: string, body: string): Promise<void> {
     const { schemaArn } = await personalize.send(new CreateSchemaCommand({ name: `e2e-${type.toLowerCase()}`, schema }));
-    const { datasetArn } = await personalize.send(new CreateDatasetCommand({ name: `e2e-${type.toLowerCase()}`, schemaArn, datasetGroupArn, datasetType: type }));
-    await waitFor(() => personalize.send(new DescribeDatasetCommand({ datasetArn })), (out) => out.dataset?.status === 'ACTIVE');
+    const { datasetArn } = await personalize.send(
+      new CreateDatasetCommand({ name: `e2e-${type.toLowerCase()}`, schemaArn, datasetGroupArn, datasetType: type }),
+    );
+    await waitFor(
+      () => personalize.send(new DescribeDatasetCommand({ datasetArn })),
+      (out) => out.dataset?.status === 'ACTIVE',
+    );
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
     const { datasetImportJobArn } = await personalize.send(
-      new CreateDatasetImportJobCommand({ jobName: `e2e-${type.toLowerCase()}`, datasetArn, dataSource: { dataLocation: `s3://${BUCKET}/${key}` }, roleArn: ROLE }),
+      new CreateDatasetImportJobCommand({
+        jobName: `e2e-${type.toLowerCase()}`,
+        datasetArn,
+        dataSource: { dataLocation: `s3://${BUCKET}/${key}` },
+        roleArn: ROLE,
+      }),
     );
     const job = await waitFor(
       () => personalize.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn })),
@@ -113,9 +123,17 @@ describe('Personalize end to end: SDK clients against the local cloud with the r
     const { filterArn } = await personalize.send(
       new CreateFilterCommand({ name: 'e2e-genre', datasetGroupArn, filterExpression: 'INCLUDE ItemID WHERE Items.GENRES IN ($GENRE)' }),
     );
-    await waitFor(() => personalize.send(new DescribeFilterCommand({ filterArn })), (out) => out.filter?.status === 'ACTIVE');
-    const invalid = personalize.send(new CreateFilterCommand({ name: 'e2e-bad', datasetGroupArn, filterExpression: 'INCLUDE ItemID WHER Items.GENRES IN ("g1")' }));
-    await expect(invalid).rejects.toMatchObject({ name: 'InvalidInputException', message: expect.stringMatching(/^Could not create filter\. .*WHER/) });
+    await waitFor(
+      () => personalize.send(new DescribeFilterCommand({ filterArn })),
+      (out) => out.filter?.status === 'ACTIVE',
+    );
+    const invalid = personalize.send(
+      new CreateFilterCommand({ name: 'e2e-bad', datasetGroupArn, filterExpression: 'INCLUDE ItemID WHER Items.GENRES IN ("g1")' }),
+    );
+    await expect(invalid).rejects.toMatchObject({
+      name: 'InvalidInputException',
+      message: expect.stringMatching(/^Could not create filter\. .*WHER/),
+    });
     const filtered = await runtime.send(
       new GetRecommendationsCommand({ campaignArn, userId: 'u1', numResults: 10, filterArn, filterValues: { GENRE: '"g3"' } }),
     );
@@ -148,33 +166,57 @@ describe('Personalize end to end: SDK clients against the local cloud with the r
       version: '1.0',
     });
     const { schemaArn } = await personalize.send(new CreateSchemaCommand({ name: 'e2e-filter-items', schema }));
-    const { datasetArn } = await personalize.send(new CreateDatasetCommand({ name: 'e2e-filter-items', schemaArn, datasetGroupArn: groupArn, datasetType: 'Items' }));
-    await waitFor(() => personalize.send(new DescribeDatasetCommand({ datasetArn })), (out) => out.dataset?.status === 'ACTIVE');
-    const create = (name: string, filterExpression: string) => personalize.send(new CreateFilterCommand({ name, datasetGroupArn: groupArn, filterExpression }));
+    const { datasetArn } = await personalize.send(
+      new CreateDatasetCommand({ name: 'e2e-filter-items', schemaArn, datasetGroupArn: groupArn, datasetType: 'Items' }),
+    );
+    await waitFor(
+      () => personalize.send(new DescribeDatasetCommand({ datasetArn })),
+      (out) => out.dataset?.status === 'ACTIVE',
+    );
+    const create = (name: string, filterExpression: string) =>
+      personalize.send(new CreateFilterCommand({ name, datasetGroupArn: groupArn, filterExpression }));
     const refused = (message: RegExp) => ({ name: 'InvalidInputException', message: expect.stringMatching(message) });
-    await expect(create('f-color', 'INCLUDE ItemID WHERE Items.COLOR IN ("red")')).rejects.toMatchObject(refused(/^Could not create filter\. Items\.COLOR is not a field of the Items schema/));
-    await expect(create('f-stock', 'EXCLUDE ItemID WHERE Items.IN_STOCK IN ("false")')).rejects.toMatchObject(refused(/Items\.IN_STOCK is a boolean field/));
-    await expect(create('f-text', 'INCLUDE ItemID WHERE Items.DESCRIPTION IN ("x")')).rejects.toMatchObject(refused(/Items\.DESCRIPTION is a textual field/));
-    await expect(create('f-users', 'INCLUDE ItemID WHERE Items.BRAND IN ("a") IF CurrentUser.AGE > 18')).rejects.toMatchObject(refused(/CurrentUser\.AGE refers to the Users dataset, which the dataset group does not have/));
+    await expect(create('f-color', 'INCLUDE ItemID WHERE Items.COLOR IN ("red")')).rejects.toMatchObject(
+      refused(/^Could not create filter\. Items\.COLOR is not a field of the Items schema/),
+    );
+    await expect(create('f-stock', 'EXCLUDE ItemID WHERE Items.IN_STOCK IN ("false")')).rejects.toMatchObject(
+      refused(/Items\.IN_STOCK is a boolean field/),
+    );
+    await expect(create('f-text', 'INCLUDE ItemID WHERE Items.DESCRIPTION IN ("x")')).rejects.toMatchObject(
+      refused(/Items\.DESCRIPTION is a textual field/),
+    );
+    await expect(create('f-users', 'INCLUDE ItemID WHERE Items.BRAND IN ("a") IF CurrentUser.AGE > 18')).rejects.toMatchObject(
+      refused(/CurrentUser\.AGE refers to the Users dataset, which the dataset group does not have/),
+    );
     const { filterArn } = await create('f-brand', 'INCLUDE ItemID WHERE Items.BRAND IN ($BRAND)');
-    await waitFor(() => personalize.send(new DescribeFilterCommand({ filterArn })), (out) => out.filter?.status === 'ACTIVE');
+    await waitFor(
+      () => personalize.send(new DescribeFilterCommand({ filterArn })),
+      (out) => out.filter?.status === 'ACTIVE',
+    );
   });
 
   it('changes the next answer after PutEvents', async () => {
     const { eventTrackerArn, trackingId } = await personalize.send(new CreateEventTrackerCommand({ name: 'e2e-tracker', datasetGroupArn }));
-    await waitFor(() => personalize.send(new DescribeEventTrackerCommand({ eventTrackerArn })), (out) => out.eventTracker?.status === 'ACTIVE');
+    await waitFor(
+      () => personalize.send(new DescribeEventTrackerCommand({ eventTrackerArn })),
+      (out) => out.eventTracker?.status === 'ACTIVE',
+    );
     const before = await runtime.send(new GetRecommendationsCommand({ campaignArn, userId: 'u5', numResults: 10 }));
     // u5 suddenly binges one genre it never favoured.
     const favourites = data.favouritesOfUser(5);
     const genre = Array.from({ length: GENRES }, (_, g) => g).find((g) => !favourites.includes(g)) as number;
-    const binge = Array.from({ length: 150 }, (_, n) => `i${n}`).filter((id) => Number(id.slice(1)) % GENRES === genre).slice(0, 10);
+    const binge = Array.from({ length: 150 }, (_, n) => `i${n}`)
+      .filter((id) => Number(id.slice(1)) % GENRES === genre)
+      .slice(0, 10);
     for (let start = 0; start < binge.length; start += 5) {
       await events.send(
         new PutEventsCommand({
           trackingId,
           sessionId: 'e2e-session',
           userId: 'u5',
-          eventList: binge.slice(start, start + 5).map((itemId, index) => ({ eventType: 'click', itemId, sentAt: new Date((T0 + 10_000_000 + start + index) * 1000) })),
+          eventList: binge
+            .slice(start, start + 5)
+            .map((itemId, index) => ({ eventType: 'click', itemId, sentAt: new Date((T0 + 10_000_000 + start + index) * 1000) })),
         }),
       );
     }
@@ -212,7 +254,13 @@ describe('Personalize end to end: SDK clients against the local cloud with the r
     const affinity = await activeSolution(personalize, datasetGroupArn, 'e2e-affinity', 'aws-item-affinity');
     const segmentVersion = await settledVersion(personalize, affinity);
     expect(segmentVersion.failureReason).toBeUndefined();
-    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'segment/in/items.json', Body: `${JSON.stringify({ itemId: 'i3' })}\n${JSON.stringify({ itemId: 'i4' })}\n` }));
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: 'segment/in/items.json',
+        Body: `${JSON.stringify({ itemId: 'i3' })}\n${JSON.stringify({ itemId: 'i4' })}\n`,
+      }),
+    );
     const { batchSegmentJobArn } = await personalize.send(
       new CreateBatchSegmentJobCommand({
         jobName: 'e2e-segment',

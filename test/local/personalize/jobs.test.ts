@@ -52,7 +52,13 @@ describe('Personalize jobs: dataset import', () => {
     const job = await settledImport(h.personalize, datasetArn, 'import-1');
     expect(job).toMatchObject({ status: 'ACTIVE', importMode: 'FULL', dataSource: { dataLocation: 's3://bucket/interactions.csv' } });
     const [call] = h.engine.callsOf('importDataset') as ImportDatasetInput[];
-    expect(call).toMatchObject({ datasetGroupArn, datasetArn, datasetType: 'INTERACTIONS', dataLocation: 's3://bucket/interactions.csv', importMode: 'FULL' });
+    expect(call).toMatchObject({
+      datasetGroupArn,
+      datasetArn,
+      datasetType: 'INTERACTIONS',
+      dataLocation: 's3://bucket/interactions.csv',
+      importMode: 'FULL',
+    });
     expect(JSON.parse(call!.schema).name).toBe('Interactions');
     const listed = await h.personalize.send(new ListDatasetImportJobsCommand({ datasetArn }));
     expect(listed.datasetImportJobs?.map((entry) => entry.jobName)).toEqual(['import-1']);
@@ -61,21 +67,47 @@ describe('Personalize jobs: dataset import', () => {
   it('goes to CREATE FAILED with the engine message as failureReason', async () => {
     h.engine.failures.importDataset = 'Import failed: s3://bucket/interactions.csv line 3: field TIMESTAMP is not a long';
     const job = await settledImport(h.personalize, datasetArn, 'import-bad');
-    expect(job).toMatchObject({ status: 'CREATE FAILED', failureReason: 'Import failed: s3://bucket/interactions.csv line 3: field TIMESTAMP is not a long' });
+    expect(job).toMatchObject({
+      status: 'CREATE FAILED',
+      failureReason: 'Import failed: s3://bucket/interactions.csv line 3: field TIMESTAMP is not a long',
+    });
   });
 
   it('refuses a sixth pending import with LimitExceededException and a non-S3 location with InvalidInputException', async () => {
     const release = h.engine.hold('importDataset');
     for (let index = 0; index < 5; index += 1) {
-      await h.personalize.send(new CreateDatasetImportJobCommand({ jobName: `held-${index}`, datasetArn, dataSource: { dataLocation: 's3://bucket/x.csv' }, roleArn: ROLE }));
+      await h.personalize.send(
+        new CreateDatasetImportJobCommand({
+          jobName: `held-${index}`,
+          datasetArn,
+          dataSource: { dataLocation: 's3://bucket/x.csv' },
+          roleArn: ROLE,
+        }),
+      );
     }
-    const sixth = h.personalize.send(new CreateDatasetImportJobCommand({ jobName: 'held-5', datasetArn, dataSource: { dataLocation: 's3://bucket/x.csv' }, roleArn: ROLE }));
-    await expect(sixth).rejects.toMatchObject({ name: 'LimitExceededException', message: 'More than 5 resources with PENDING or IN_PROGRESS status.' });
+    const sixth = h.personalize.send(
+      new CreateDatasetImportJobCommand({
+        jobName: 'held-5',
+        datasetArn,
+        dataSource: { dataLocation: 's3://bucket/x.csv' },
+        roleArn: ROLE,
+      }),
+    );
+    await expect(sixth).rejects.toMatchObject({
+      name: 'LimitExceededException',
+      message: 'More than 5 resources with PENDING or IN_PROGRESS status.',
+    });
     expect(
-      await errorName(h.personalize.send(new CreateDatasetImportJobCommand({ jobName: 'local', datasetArn, dataSource: { dataLocation: '/tmp/x.csv' } }))),
+      await errorName(
+        h.personalize.send(new CreateDatasetImportJobCommand({ jobName: 'local', datasetArn, dataSource: { dataLocation: '/tmp/x.csv' } })),
+      ),
     ).toBe('InvalidInputException');
     expect(
-      await errorName(h.personalize.send(new CreateDatasetImportJobCommand({ jobName: 'held-0', datasetArn, dataSource: { dataLocation: 's3://bucket/x.csv' } }))),
+      await errorName(
+        h.personalize.send(
+          new CreateDatasetImportJobCommand({ jobName: 'held-0', datasetArn, dataSource: { dataLocation: 's3://bucket/x.csv' } }),
+        ),
+      ),
     ).toBe('ResourceAlreadyExistsException');
     release();
   });
@@ -114,7 +146,9 @@ describe('Personalize jobs: solution versions and campaigns', () => {
   it('builds an UPDATE on the latest ACTIVE version and refuses UPDATE without one or for other recipes', async () => {
     const datasetGroupArn = await activeDatasetGroup(h.personalize, 'upd');
     const solutionArn = await activeSolution(h.personalize, datasetGroupArn, 'personal');
-    expect(await errorName(h.personalize.send(new CreateSolutionVersionCommand({ solutionArn, trainingMode: 'UPDATE' })))).toBe('InvalidInputException');
+    expect(await errorName(h.personalize.send(new CreateSolutionVersionCommand({ solutionArn, trainingMode: 'UPDATE' })))).toBe(
+      'InvalidInputException',
+    );
     const full = await settledVersion(h.personalize, solutionArn);
     const update = await settledVersion(h.personalize, solutionArn, 'UPDATE');
     expect(update.status).toBe('ACTIVE');
@@ -122,7 +156,9 @@ describe('Personalize jobs: solution versions and campaigns', () => {
     expect(calls[1]).toMatchObject({ trainingMode: 'UPDATE', baseSolutionVersionArn: full.solutionVersionArn });
     const sims = await activeSolution(h.personalize, datasetGroupArn, 'sims', 'aws-sims');
     await settledVersion(h.personalize, sims);
-    expect(await errorName(h.personalize.send(new CreateSolutionVersionCommand({ solutionArn: sims, trainingMode: 'UPDATE' })))).toBe('InvalidInputException');
+    expect(await errorName(h.personalize.send(new CreateSolutionVersionCommand({ solutionArn: sims, trainingMode: 'UPDATE' })))).toBe(
+      'InvalidInputException',
+    );
   });
 
   it('fails a version with the engine reason, and stops one in progress', async () => {
@@ -130,13 +166,21 @@ describe('Personalize jobs: solution versions and campaigns', () => {
     const solutionArn = await activeSolution(h.personalize, datasetGroupArn, 'sol');
     h.engine.failures.trainSolutionVersion = 'Create failed. Dataset has fewer than 25 users with at least 2 interactions each.';
     const failed = await settledVersion(h.personalize, solutionArn);
-    expect(failed).toMatchObject({ status: 'CREATE FAILED', failureReason: 'Create failed. Dataset has fewer than 25 users with at least 2 interactions each.' });
-    expect(await errorName(h.personalize.send(new GetSolutionMetricsCommand({ solutionVersionArn: failed.solutionVersionArn })))).toBe('ResourceInUseException');
+    expect(failed).toMatchObject({
+      status: 'CREATE FAILED',
+      failureReason: 'Create failed. Dataset has fewer than 25 users with at least 2 interactions each.',
+    });
+    expect(await errorName(h.personalize.send(new GetSolutionMetricsCommand({ solutionVersionArn: failed.solutionVersionArn })))).toBe(
+      'ResourceInUseException',
+    );
 
     delete h.engine.failures.trainSolutionVersion;
     const release = h.engine.hold('trainSolutionVersion');
     const { solutionVersionArn } = await h.personalize.send(new CreateSolutionVersionCommand({ solutionArn }));
-    await waitFor(() => Promise.resolve(h.engine.waitingCount('trainSolutionVersion')), (count) => count === 1);
+    await waitFor(
+      () => Promise.resolve(h.engine.waitingCount('trainSolutionVersion')),
+      (count) => count === 1,
+    );
     expect(await errorName(h.personalize.send(new DeleteSolutionCommand({ solutionArn })))).toBe('ResourceInUseException');
     await h.personalize.send(new StopSolutionVersionCreationCommand({ solutionVersionArn }));
     const stopping = await h.personalize.send(new DescribeSolutionVersionCommand({ solutionVersionArn }));
@@ -147,7 +191,9 @@ describe('Personalize jobs: solution versions and campaigns', () => {
       (out) => out.solutionVersion?.status === 'CREATE STOPPED',
     );
     expect(stopped.solutionVersion?.status).toBe('CREATE STOPPED');
-    expect(await errorName(h.personalize.send(new StopSolutionVersionCreationCommand({ solutionVersionArn })))).toBe('ResourceInUseException');
+    expect(await errorName(h.personalize.send(new StopSolutionVersionCreationCommand({ solutionVersionArn })))).toBe(
+      'ResourceInUseException',
+    );
   });
 
   it('deploys a version in a campaign, updates it through latestCampaignUpdate, and deletes it', async () => {
@@ -156,11 +202,15 @@ describe('Personalize jobs: solution versions and campaigns', () => {
     expect(campaignArn).toBe('arn:aws:personalize:us-east-1:000000000000:campaign/camp');
     const described = await h.personalize.send(new DescribeCampaignCommand({ campaignArn }));
     expect(described.campaign).toMatchObject({ name: 'camp', solutionVersionArn, minProvisionedTPS: 1, status: 'ACTIVE' });
-    expect(await errorName(h.personalize.send(new CreateCampaignCommand({ name: 'camp', solutionVersionArn })))).toBe('ResourceAlreadyExistsException');
+    expect(await errorName(h.personalize.send(new CreateCampaignCommand({ name: 'camp', solutionVersionArn })))).toBe(
+      'ResourceAlreadyExistsException',
+    );
     expect(await errorName(h.personalize.send(new DeleteSolutionCommand({ solutionArn })))).toBe('ResourceInUseException');
 
     const second = await settledVersion(h.personalize, solutionArn);
-    await h.personalize.send(new UpdateCampaignCommand({ campaignArn, solutionVersionArn: second.solutionVersionArn, minProvisionedTPS: 2 }));
+    await h.personalize.send(
+      new UpdateCampaignCommand({ campaignArn, solutionVersionArn: second.solutionVersionArn, minProvisionedTPS: 2 }),
+    );
     const during = await h.personalize.send(new DescribeCampaignCommand({ campaignArn }));
     expect(during.campaign?.status).toBe('ACTIVE');
     const updated = await waitFor(
@@ -184,9 +234,16 @@ describe('Personalize jobs: solution versions and campaigns', () => {
   it('resolves $LATEST and follows new versions with syncWithLatestSolutionVersion', async () => {
     const { solutionArn, solutionVersionArn } = await trainedVersion(h.personalize, 'sync');
     const { campaignArn } = await h.personalize.send(
-      new CreateCampaignCommand({ name: 'sync', solutionVersionArn: `${solutionArn}/$LATEST`, campaignConfig: { syncWithLatestSolutionVersion: true } }),
+      new CreateCampaignCommand({
+        name: 'sync',
+        solutionVersionArn: `${solutionArn}/$LATEST`,
+        campaignConfig: { syncWithLatestSolutionVersion: true },
+      }),
     );
-    const first = await waitFor(() => h.personalize.send(new DescribeCampaignCommand({ campaignArn })), (out) => out.campaign?.status === 'ACTIVE');
+    const first = await waitFor(
+      () => h.personalize.send(new DescribeCampaignCommand({ campaignArn })),
+      (out) => out.campaign?.status === 'ACTIVE',
+    );
     expect(first.campaign?.solutionVersionArn).toBe(solutionVersionArn);
     const next = await settledVersion(h.personalize, solutionArn);
     const synced = await waitFor(
@@ -201,7 +258,9 @@ describe('Personalize jobs: solution versions and campaigns', () => {
     const solutionArn = await activeSolution(h.personalize, datasetGroupArn, 'sol');
     const release = h.engine.hold('trainSolutionVersion');
     const { solutionVersionArn } = await h.personalize.send(new CreateSolutionVersionCommand({ solutionArn }));
-    expect(await errorName(h.personalize.send(new CreateCampaignCommand({ name: 'early', solutionVersionArn })))).toBe('ResourceInUseException');
+    expect(await errorName(h.personalize.send(new CreateCampaignCommand({ name: 'early', solutionVersionArn })))).toBe(
+      'ResourceInUseException',
+    );
     release();
   });
 });
@@ -222,7 +281,10 @@ describe('Personalize jobs: batch inference and batch segment', () => {
       new CreateFilterCommand({ name: 'f', datasetGroupArn, filterExpression: 'EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("buy")' }),
     );
     const { DescribeFilterCommand } = await import('@aws-sdk/client-personalize');
-    await waitFor(() => h.personalize.send(new DescribeFilterCommand({ filterArn })), (out) => out.filter?.status === 'ACTIVE');
+    await waitFor(
+      () => h.personalize.send(new DescribeFilterCommand({ filterArn })),
+      (out) => out.filter?.status === 'ACTIVE',
+    );
     const { batchInferenceJobArn } = await h.personalize.send(
       new CreateBatchInferenceJobCommand({
         jobName: 'bij',
@@ -283,9 +345,9 @@ describe('Personalize jobs: batch inference and batch segment', () => {
     expect(failed.batchSegmentJob?.failureReason).toBe('Line 2 of s3://bucket/seg/in.json is not JSON');
     const listed = await h.personalize.send(new ListBatchSegmentJobsCommand({}));
     expect(listed.batchSegmentJobs?.map((entry) => entry.jobName)).toEqual(['seg']);
-    expect(await errorName(h.personalize.send(new CreateCampaignCommand({ name: 'seg', solutionVersionArn: affinity.solutionVersionArn })))).toBe(
-      'InvalidInputException',
-    );
+    expect(
+      await errorName(h.personalize.send(new CreateCampaignCommand({ name: 'seg', solutionVersionArn: affinity.solutionVersionArn }))),
+    ).toBe('InvalidInputException');
   });
 });
 
@@ -302,17 +364,30 @@ describe('Personalize jobs: recommenders', () => {
     const datasetGroupArn = await activeDatasetGroup(h.personalize, 'vod', 'VIDEO_ON_DEMAND');
     const recipeArn = 'arn:aws:personalize:::recipe/aws-vod-top-picks';
     const { recommenderArn } = await h.personalize.send(new CreateRecommenderCommand({ name: 'top', datasetGroupArn, recipeArn }));
-    const active = await waitFor(() => h.personalize.send(new DescribeRecommenderCommand({ recommenderArn })), (out) => out.recommender?.status === 'ACTIVE');
+    const active = await waitFor(
+      () => h.personalize.send(new DescribeRecommenderCommand({ recommenderArn })),
+      (out) => out.recommender?.status === 'ACTIVE',
+    );
     expect(active.recommender).toMatchObject({ name: 'top', recipeArn, datasetGroupArn, modelMetrics: FAKE_METRICS });
-    expect(h.engine.callsOf('trainSolutionVersion')).toEqual([expect.objectContaining({ recipeArn, solutionVersionArn: recommenderArn, datasetGroupArn })]);
+    expect(h.engine.callsOf('trainSolutionVersion')).toEqual([
+      expect.objectContaining({ recipeArn, solutionVersionArn: recommenderArn, datasetGroupArn }),
+    ]);
 
     await h.personalize.send(new StopRecommenderCommand({ recommenderArn }));
-    await waitFor(() => h.personalize.send(new DescribeRecommenderCommand({ recommenderArn })), (out) => out.recommender?.status === 'INACTIVE');
+    await waitFor(
+      () => h.personalize.send(new DescribeRecommenderCommand({ recommenderArn })),
+      (out) => out.recommender?.status === 'INACTIVE',
+    );
     expect(await errorName(h.personalize.send(new StopRecommenderCommand({ recommenderArn })))).toBe('ResourceInUseException');
     await h.personalize.send(new StartRecommenderCommand({ recommenderArn }));
-    await waitFor(() => h.personalize.send(new DescribeRecommenderCommand({ recommenderArn })), (out) => out.recommender?.status === 'ACTIVE');
+    await waitFor(
+      () => h.personalize.send(new DescribeRecommenderCommand({ recommenderArn })),
+      (out) => out.recommender?.status === 'ACTIVE',
+    );
 
-    await h.personalize.send(new UpdateRecommenderCommand({ recommenderArn, recommenderConfig: { minRecommendationRequestsPerSecond: 3 } }));
+    await h.personalize.send(
+      new UpdateRecommenderCommand({ recommenderArn, recommenderConfig: { minRecommendationRequestsPerSecond: 3 } }),
+    );
     const updated = await waitFor(
       () => h.personalize.send(new DescribeRecommenderCommand({ recommenderArn })),
       (out) => out.recommender?.latestRecommenderUpdate?.status === 'ACTIVE',
@@ -332,11 +407,11 @@ describe('Personalize jobs: recommenders', () => {
     const plain = await activeDatasetGroup(h.personalize, 'plain');
     const shop = await activeDatasetGroup(h.personalize, 'shop', 'ECOMMERCE');
     const vodRecipe = 'arn:aws:personalize:::recipe/aws-vod-most-popular';
-    expect(await errorName(h.personalize.send(new CreateRecommenderCommand({ name: 'a', datasetGroupArn: plain, recipeArn: vodRecipe })))).toBe(
-      'InvalidInputException',
-    );
-    expect(await errorName(h.personalize.send(new CreateRecommenderCommand({ name: 'b', datasetGroupArn: shop, recipeArn: vodRecipe })))).toBe(
-      'InvalidInputException',
-    );
+    expect(
+      await errorName(h.personalize.send(new CreateRecommenderCommand({ name: 'a', datasetGroupArn: plain, recipeArn: vodRecipe }))),
+    ).toBe('InvalidInputException');
+    expect(
+      await errorName(h.personalize.send(new CreateRecommenderCommand({ name: 'b', datasetGroupArn: shop, recipeArn: vodRecipe }))),
+    ).toBe('InvalidInputException');
   });
 });

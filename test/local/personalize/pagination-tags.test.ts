@@ -55,7 +55,15 @@ describe('Personalize control plane: tags', () => {
     const { datasetGroupArn } = await h.personalize.send(
       new CreateDatasetGroupCommand({ name: 'tagged', tags: [{ tagKey: 'team', tagValue: 'recs' }] }),
     );
-    await h.personalize.send(new TagResourceCommand({ resourceArn: datasetGroupArn, tags: [{ tagKey: 'stage', tagValue: 'dev' }, { tagKey: 'team', tagValue: 'ml' }] }));
+    await h.personalize.send(
+      new TagResourceCommand({
+        resourceArn: datasetGroupArn,
+        tags: [
+          { tagKey: 'stage', tagValue: 'dev' },
+          { tagKey: 'team', tagValue: 'ml' },
+        ],
+      }),
+    );
     const tagged = await h.personalize.send(new ListTagsForResourceCommand({ resourceArn: datasetGroupArn }));
     expect(tagged.tags).toEqual([
       { tagKey: 'team', tagValue: 'ml' },
@@ -70,17 +78,25 @@ describe('Personalize control plane: tags', () => {
     const { datasetGroupArn } = await h.personalize.send(new CreateDatasetGroupCommand({ name: 'many' }));
     const fifty = Array.from({ length: 50 }, (_, index) => ({ tagKey: `k${index}`, tagValue: 'v' }));
     await h.personalize.send(new TagResourceCommand({ resourceArn: datasetGroupArn, tags: fifty }));
-    expect(await errorName(h.personalize.send(new TagResourceCommand({ resourceArn: datasetGroupArn, tags: [{ tagKey: 'one-more', tagValue: 'v' }] })))).toBe(
-      'TooManyTagsException',
-    );
-    const tooManyKeys = Array.from({ length: 51 }, (_, index) => `k${index}`);
-    expect(await errorName(h.personalize.send(new UntagResourceCommand({ resourceArn: datasetGroupArn, tagKeys: tooManyKeys })))).toBe('TooManyTagKeysException');
     expect(
-      await errorName(h.personalize.send(new CreateDatasetGroupCommand({ name: 'over', tags: [...fifty, { tagKey: 'extra', tagValue: 'v' }] }))),
+      await errorName(
+        h.personalize.send(new TagResourceCommand({ resourceArn: datasetGroupArn, tags: [{ tagKey: 'one-more', tagValue: 'v' }] })),
+      ),
     ).toBe('TooManyTagsException');
-    expect(await errorName(h.personalize.send(new TagResourceCommand({ resourceArn: datasetGroupArn, tags: [{ tagKey: 'aws:x', tagValue: 'v' }] })))).toBe(
-      'InvalidInputException',
+    const tooManyKeys = Array.from({ length: 51 }, (_, index) => `k${index}`);
+    expect(await errorName(h.personalize.send(new UntagResourceCommand({ resourceArn: datasetGroupArn, tagKeys: tooManyKeys })))).toBe(
+      'TooManyTagKeysException',
     );
+    expect(
+      await errorName(
+        h.personalize.send(new CreateDatasetGroupCommand({ name: 'over', tags: [...fifty, { tagKey: 'extra', tagValue: 'v' }] })),
+      ),
+    ).toBe('TooManyTagsException');
+    expect(
+      await errorName(
+        h.personalize.send(new TagResourceCommand({ resourceArn: datasetGroupArn, tags: [{ tagKey: 'aws:x', tagValue: 'v' }] })),
+      ),
+    ).toBe('InvalidInputException');
     const missing = 'arn:aws:personalize:us-east-1:000000000000:dataset-group/none';
     expect(await errorName(h.personalize.send(new ListTagsForResourceCommand({ resourceArn: missing })))).toBe('ResourceNotFoundException');
   });

@@ -24,7 +24,10 @@ describe('Personalize store: restart', () => {
       await first.personalize.send(new TagResourceCommand({ resourceArn: datasetGroupArn, tags: [{ tagKey: 'team', tagValue: 'recs' }] }));
       const solutionArn = await activeSolution(first.personalize, datasetGroupArn, 'sol');
       const { solutionVersionArn } = await first.personalize.send(new CreateSolutionVersionCommand({ solutionArn }));
-      await waitFor(() => first.personalize.send(new DescribeSolutionVersionCommand({ solutionVersionArn })), (out) => out.solutionVersion?.status === 'ACTIVE');
+      await waitFor(
+        () => first.personalize.send(new DescribeSolutionVersionCommand({ solutionVersionArn })),
+        (out) => out.solutionVersion?.status === 'ACTIVE',
+      );
       await first.stop();
 
       const second = await startHarness({ dataDir: first.dataDir });
@@ -55,7 +58,10 @@ describe('Personalize store: restart', () => {
       const { datasetImportJobArn } = await first.personalize.send(
         new CreateDatasetImportJobCommand({ jobName: 'interrupted', datasetArn, dataSource: { dataLocation: 's3://bucket/i.csv' } }),
       );
-      await waitFor(() => Promise.resolve(engine.waitingCount('importDataset')), (count) => count === 1);
+      await waitFor(
+        () => Promise.resolve(engine.waitingCount('importDataset')),
+        (count) => count === 1,
+      );
       const during = await first.personalize.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn }));
       expect(during.datasetImportJob?.status).toBe('CREATE IN_PROGRESS');
       await first.stop();

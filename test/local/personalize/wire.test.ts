@@ -41,9 +41,16 @@ describe('Personalize wire: routing and protocol shapes', () => {
   it('answers events operations with 200 and an empty body, and errors with x-amzn-errortype', async () => {
     const datasetGroupArn = await activeDatasetGroup(h.personalize, 'wire');
     const { eventTrackerArn, trackingId } = await h.personalize.send(new CreateEventTrackerCommand({ name: 'wire', datasetGroupArn }));
-    await waitFor(() => h.personalize.send(new DescribeEventTrackerCommand({ eventTrackerArn })), (out) => out.eventTracker?.status === 'ACTIVE');
+    await waitFor(
+      () => h.personalize.send(new DescribeEventTrackerCommand({ eventTrackerArn })),
+      (out) => out.eventTracker?.status === 'ACTIVE',
+    );
     const post = (body: unknown) =>
-      fetch(`${h.endpoint}/events`, { method: 'POST', headers: { ...signed('personalize'), 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${h.endpoint}/events`, {
+        method: 'POST',
+        headers: { ...signed('personalize'), 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const ok = await post({ trackingId, sessionId: 's', eventList: [{ eventType: 'click', sentAt: 1_700_000_000 }] });
     expect(ok.status).toBe(200);
     expect(await ok.text()).toBe('');
@@ -89,7 +96,9 @@ describe('Personalize wire: routing and protocol shapes', () => {
       await activeDataset(quota.personalize, datasetGroupArn, 'interactions');
       const filterExpression = 'EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("click")';
       await quota.personalize.send(new CreateFilterCommand({ name: 'one', datasetGroupArn, filterExpression }));
-      await expect(quota.personalize.send(new CreateFilterCommand({ name: 'two', datasetGroupArn, filterExpression }))).rejects.toMatchObject({
+      await expect(
+        quota.personalize.send(new CreateFilterCommand({ name: 'two', datasetGroupArn, filterExpression })),
+      ).rejects.toMatchObject({
         name: 'LimitExceededException',
         message: `Cannot create a filter. More than 1 filters exist in dataset group ${datasetGroupArn}.`,
       });
@@ -112,7 +121,9 @@ describe('Personalize wire: routing and protocol shapes', () => {
     const release = h.engine.hold('importDataset');
     const datasetGroupArn = await activeDatasetGroup(h.personalize, 'busy');
     const datasetArn = await activeDataset(h.personalize, datasetGroupArn, 'interactions');
-    await h.personalize.send(new CreateDatasetImportJobCommand({ jobName: 'busy', datasetArn, dataSource: { dataLocation: 's3://bucket/x.csv' } }));
+    await h.personalize.send(
+      new CreateDatasetImportJobCommand({ jobName: 'busy', datasetArn, dataSource: { dataLocation: 's3://bucket/x.csv' } }),
+    );
     expect(await errorName(h.personalize.send(new DeleteDatasetCommand({ datasetArn })))).toBe('ResourceInUseException');
     release();
   });

@@ -63,7 +63,9 @@ async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T |
 }
 
 const deliveriesOf = (entries: readonly EventLogEntry[], serviceName: string): Delivery[] =>
-  entries.filter((entry) => entry.kind === 'delivery' && entry.data.service === serviceName).map((entry) => entry.data as unknown as Delivery);
+  entries
+    .filter((entry) => entry.kind === 'delivery' && entry.data.service === serviceName)
+    .map((entry) => entry.data as unknown as Delivery);
 
 describe('Runner: services from the manifest in the local cloud', () => {
   let dir: Awaited<ReturnType<typeof tempDir>>;
@@ -98,19 +100,30 @@ describe('Runner: services from the manifest in the local cloud', () => {
   const put = (detailType: string, details: readonly Record<string, unknown>[]) =>
     events.send(
       new PutEventsCommand({
-        Entries: details.map((detail) => ({ EventBusName: BUS, Source: 'test.runner', DetailType: detailType, Detail: JSON.stringify(detail) })),
+        Entries: details.map((detail) => ({
+          EventBusName: BUS,
+          Source: 'test.runner',
+          DetailType: detailType,
+          Detail: JSON.stringify(detail),
+        })),
       }),
     );
 
   const readJson = async (key: string): Promise<Record<string, unknown>> =>
-    JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToString()) as Record<string, unknown>;
+    JSON.parse(await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToString()) as Record<
+      string,
+      unknown
+    >;
 
   it('builds the topology the manifest describes (queues, DLQs, rules, triggers, environment)', () => {
     expect(cloud.runner?.topology()).toEqual(topologyFromManifest(manifest));
   });
 
   it('returns only the failed record of a batch of 10, dead-letters it after maxReceiveCount, redelivers nothing else, and redrive brings it back', async () => {
-    const result = await put('Work', Array.from({ length: 10 }, (_, index) => ({ id: `w${index}`, fail: index === 3 })));
+    const result = await put(
+      'Work',
+      Array.from({ length: 10 }, (_, index) => ({ id: `w${index}`, fail: index === 3 })),
+    );
     expect(result.FailedEntryCount).toBe(0);
     const dlqUrl = (await sqs.send(new GetQueueUrlCommand({ QueueName: 'recops-test-partial-dlq' }))).QueueUrl!;
 
@@ -128,13 +141,24 @@ describe('Runner: services from the manifest in the local cloud', () => {
     expect(deliveries.slice(1).map((delivery) => delivery.messageIds)).toEqual([[poison]]);
     expect(deliveries.filter((delivery) => delivery.messageIds?.includes(poison))).toHaveLength(2);
     const attributes = async (url: string) =>
-      (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }))).Attributes;
+      (
+        await sqs.send(
+          new GetQueueAttributesCommand({
+            QueueUrl: url,
+            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+          }),
+        )
+      ).Attributes;
     expect(await attributes(dlqUrl)).toEqual({ ApproximateNumberOfMessages: '1', ApproximateNumberOfMessagesNotVisible: '0' });
-    expect(await attributes(cloud.runner!.queueUrl('partial')!)).toEqual({ ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '0' });
+    expect(await attributes(cloud.runner!.queueUrl('partial')!)).toEqual({
+      ApproximateNumberOfMessages: '0',
+      ApproximateNumberOfMessagesNotVisible: '0',
+    });
 
     // Fix the cause, redrive the DLQ: the record is delivered again and succeeds.
     process.env.RECOPS_TEST_HEAL = '1';
-    const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+    const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }))).Attributes!
+      .QueueArn!;
     await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn }));
     const redelivered = await waitFor('the redriven record delivered', () =>
       deliveriesOf(entries, 'partial').find((delivery) => delivery.outcome === 'succeeded' && delivery.messageIds?.includes(poison)),
@@ -145,10 +169,14 @@ describe('Runner: services from the manifest in the local cloud', () => {
 
   it('fails the whole batch on a timeout or on a batchItemFailures entry outside the batch', async () => {
     await put('Quirk', [{ sleepMs: 1500 }]);
-    const timedOut = await waitFor('a timed-out delivery', () => deliveriesOf(entries, 'quirks').find((delivery) => delivery.error?.includes('Task timed out')));
+    const timedOut = await waitFor('a timed-out delivery', () =>
+      deliveriesOf(entries, 'quirks').find((delivery) => delivery.error?.includes('Task timed out')),
+    );
     expect(timedOut).toMatchObject({ outcome: 'failed', error: 'Task timed out after 1.00 seconds' });
     await put('Quirk', [{ bogus: true }]);
-    const bogus = await waitFor('a bogus partial response', () => deliveriesOf(entries, 'quirks').find((delivery) => delivery.error?.includes('not-in-this-batch')));
+    const bogus = await waitFor('a bogus partial response', () =>
+      deliveriesOf(entries, 'quirks').find((delivery) => delivery.error?.includes('not-in-this-batch')),
+    );
     expect(bogus.outcome).toBe('failed');
     expect(bogus.failedMessageIds).toEqual(bogus.messageIds);
   });
@@ -179,12 +207,19 @@ describe('Runner: services from the manifest in the local cloud', () => {
     await cloud.s3.notificationsSettled();
     const outputs = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'out/' }));
     expect(outputs.Contents?.map((object) => object.Key)).toEqual(['out/in/config.json.json']);
-    expect(deliveriesOf(entries, 'uploads')).toEqual([expect.objectContaining({ source: 's3', outcome: 'succeeded', bucket: BUCKET, key: 'in/config.json' })]);
+    expect(deliveriesOf(entries, 'uploads')).toEqual([
+      expect.objectContaining({ source: 's3', outcome: 'succeeded', bucket: BUCKET, key: 'in/config.json' }),
+    ]);
   });
 
   it('retries a failing S3-triggered invocation twice, like an asynchronous Lambda invocation', async () => {
     const log: { kind: string; data: Record<string, unknown> }[] = [];
-    const flaky: ServiceDefinition = { ...manifest[3]!, name: 'flaky', handler: `${FIXTURES}.flakyUpload`, s3Triggers: [{ prefix: 'flaky/' }] };
+    const flaky: ServiceDefinition = {
+      ...manifest[3]!,
+      name: 'flaky',
+      handler: `${FIXTURES}.flakyUpload`,
+      s3Triggers: [{ prefix: 'flaky/' }],
+    };
     const runner = await startRunner({
       manifest: [flaky],
       endpoint: cloud.endpoint,
@@ -236,7 +271,9 @@ describe('Runner: manifest checks', () => {
       );
       const missing = service('ghost', 'doesNotExist', 'Work', fastQueue());
       await expect(createLocalCloud({ dataDir: dir.dir, stage: STAGE, manifest: [missing] })).rejects.toThrow(HandlerLoadError);
-      await expect(createLocalCloud({ dataDir: dir.dir, stage: STAGE, manifest: [missing] })).rejects.toThrow(/no exported function "doesNotExist"/);
+      await expect(createLocalCloud({ dataDir: dir.dir, stage: STAGE, manifest: [missing] })).rejects.toThrow(
+        /no exported function "doesNotExist"/,
+      );
     } finally {
       await dir.remove();
     }
@@ -253,17 +290,24 @@ describe('Runner: restart in the middle of a run', () => {
       const ids = Array.from({ length: 12 }, (_, index) => `r${index}`);
       await events.send(
         new PutEventsCommand({
-          Entries: ids.slice(0, 10).map((id) => ({ EventBusName: BUS, Source: 'test.runner', DetailType: 'Echo', Detail: JSON.stringify({ id, sleepMs: 100 }) })),
+          Entries: ids
+            .slice(0, 10)
+            .map((id) => ({ EventBusName: BUS, Source: 'test.runner', DetailType: 'Echo', Detail: JSON.stringify({ id, sleepMs: 100 }) })),
         }),
       );
       await events.send(
         new PutEventsCommand({
-          Entries: ids.slice(10).map((id) => ({ EventBusName: BUS, Source: 'test.runner', DetailType: 'Echo', Detail: JSON.stringify({ id, sleepMs: 100 }) })),
+          Entries: ids
+            .slice(10)
+            .map((id) => ({ EventBusName: BUS, Source: 'test.runner', DetailType: 'Echo', Detail: JSON.stringify({ id, sleepMs: 100 }) })),
         }),
       );
       const seen: EventLogEntry[] = [];
       cloud.eventLog.subscribe((entry) => seen.push(entry));
-      await waitFor('a few deliveries', () => deliveriesOf(seen, 'echo').filter((delivery) => delivery.outcome === 'succeeded').length >= 2 || undefined);
+      await waitFor(
+        'a few deliveries',
+        () => deliveriesOf(seen, 'echo').filter((delivery) => delivery.outcome === 'succeeded').length >= 2 || undefined,
+      );
       events.destroy();
       await cloud.close();
 

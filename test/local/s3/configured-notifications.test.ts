@@ -33,7 +33,14 @@ describe('S3: notification configurations set through the API', () => {
               Id: 'csv-uploads',
               QueueArn: 'arn:aws:sqs:us-east-1:000000000000:uploads',
               Events: ['s3:ObjectCreated:*'],
-              Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'in/' }, { Name: 'suffix', Value: '.csv' }] } },
+              Filter: {
+                Key: {
+                  FilterRules: [
+                    { Name: 'prefix', Value: 'in/' },
+                    { Name: 'suffix', Value: '.csv' },
+                  ],
+                },
+              },
             },
           ],
         },
@@ -71,7 +78,9 @@ describe('Function: queueNotifications', () => {
       '<NotificationConfiguration><QueueConfiguration><Queue>arn:aws:sqs:us-east-1:000000000000:q</Queue>' +
       '<Event>s3:ObjectCreated:Put</Event><Filter><S3Key><FilterRule><Name>Suffix</Name><Value>.csv</Value></FilterRule></S3Key></Filter>' +
       '</QueueConfiguration></NotificationConfiguration>';
-    expect(queueNotifications(xml)).toEqual([{ queueArn: 'arn:aws:sqs:us-east-1:000000000000:q', events: ['s3:ObjectCreated:Put'], suffix: '.csv' }]);
+    expect(queueNotifications(xml)).toEqual([
+      { queueArn: 'arn:aws:sqs:us-east-1:000000000000:q', events: ['s3:ObjectCreated:Put'], suffix: '.csv' },
+    ]);
   });
 
   it('matches s3:ObjectCreated:* against every ObjectCreated event and exact names only otherwise', () => {

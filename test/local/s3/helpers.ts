@@ -30,7 +30,13 @@ export interface RawReply {
 }
 
 /** Sends a request with exactly this path (no normalisation), signed-looking for S3. */
-export function rawS3(endpoint: string, method: string, path: string, body?: string, extraHeaders: Record<string, string> = {}): Promise<RawReply> {
+export function rawS3(
+  endpoint: string,
+  method: string,
+  path: string,
+  body?: string,
+  extraHeaders: Record<string, string> = {},
+): Promise<RawReply> {
   return new Promise((resolve, reject) => {
     const req = request(
       `${endpoint}/`,

@@ -116,7 +116,13 @@ describe('S3: buckets and objects against the local cloud', () => {
     it('returns what PutObject stored, with an MD5 ETag, content type and metadata', async () => {
       const body = 'user_id,item_id\n1,2\n';
       const put = await s3.send(
-        new PutObjectCommand({ Bucket: 'recops-data', Key: 'train/a b+c.csv', Body: body, ContentType: 'text/csv', Metadata: { owner: 'ops' } }),
+        new PutObjectCommand({
+          Bucket: 'recops-data',
+          Key: 'train/a b+c.csv',
+          Body: body,
+          ContentType: 'text/csv',
+          Metadata: { owner: 'ops' },
+        }),
       );
       expect(put.ETag).toBe(`"${md5(body)}"`);
       const got = await s3.send(new GetObjectCommand({ Bucket: 'recops-data', Key: 'train/a b+c.csv' }));
@@ -131,13 +137,22 @@ describe('S3: buckets and objects against the local cloud', () => {
 
     it('stores streamed bodies byte for byte', async () => {
       const bytes = Buffer.from(Array.from({ length: 70_000 }, (_, i) => i % 251));
-      await s3.send(new PutObjectCommand({ Bucket: 'recops-data', Key: 'bin/stream', Body: Readable.from([bytes.subarray(0, 30_000), bytes.subarray(30_000)]), ContentLength: bytes.length }));
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: 'recops-data',
+          Key: 'bin/stream',
+          Body: Readable.from([bytes.subarray(0, 30_000), bytes.subarray(30_000)]),
+          ContentLength: bytes.length,
+        }),
+      );
       const got = await s3.send(new GetObjectCommand({ Bucket: 'recops-data', Key: 'bin/stream' }));
       expect(Buffer.from(await got.Body!.transformToByteArray()).equals(bytes)).toBe(true);
     });
 
     it('answers BadDigest when Content-MD5 or a CRC32 checksum disagrees with the body, and stores nothing', async () => {
-      const wrongMd5 = await rawS3(cloud.endpoint, 'PUT', '/recops-data/digest/a', 'body', { 'content-md5': createHash('md5').update('other').digest('base64') });
+      const wrongMd5 = await rawS3(cloud.endpoint, 'PUT', '/recops-data/digest/a', 'body', {
+        'content-md5': createHash('md5').update('other').digest('base64'),
+      });
       expect(wrongMd5.status).toBe(400);
       expect(wrongMd5.body).toContain('<Code>BadDigest</Code>');
       const wrongCrc = await rawS3(cloud.endpoint, 'PUT', '/recops-data/digest/a', 'body', { 'x-amz-checksum-crc32': 'AAAAAA==' });
@@ -145,7 +160,9 @@ describe('S3: buckets and objects against the local cloud', () => {
       expect(wrongCrc.body).toContain('<Code>BadDigest</Code>');
       expect(await errorOf(s3.send(new HeadObjectCommand({ Bucket: 'recops-data', Key: 'digest/a' })))).toHaveProperty('name', 'NotFound');
       const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: 'recops-data', Key: 'digest/mpu' }));
-      const wrongPart = await rawS3(cloud.endpoint, 'PUT', `/recops-data/digest/mpu?partNumber=1&uploadId=${UploadId}`, 'part', { 'x-amz-checksum-crc32': 'AAAAAA==' });
+      const wrongPart = await rawS3(cloud.endpoint, 'PUT', `/recops-data/digest/mpu?partNumber=1&uploadId=${UploadId}`, 'part', {
+        'x-amz-checksum-crc32': 'AAAAAA==',
+      });
       expect(wrongPart.body).toContain('<Code>BadDigest</Code>');
       await s3.send(new AbortMultipartUploadCommand({ Bucket: 'recops-data', Key: 'digest/mpu', UploadId }));
     });
@@ -172,7 +189,9 @@ describe('S3: buckets and objects against the local cloud', () => {
       for (const key of ['del/1', 'del/2', 'del/3']) await s3.send(new PutObjectCommand({ Bucket: 'recops-data', Key: key, Body: key }));
       await s3.send(new DeleteObjectCommand({ Bucket: 'recops-data', Key: 'del/1' }));
       await s3.send(new DeleteObjectCommand({ Bucket: 'recops-data', Key: 'del/1' })); // deleting twice is fine, as in S3
-      const batch = await s3.send(new DeleteObjectsCommand({ Bucket: 'recops-data', Delete: { Objects: [{ Key: 'del/2' }, { Key: 'del/3' }] } }));
+      const batch = await s3.send(
+        new DeleteObjectsCommand({ Bucket: 'recops-data', Delete: { Objects: [{ Key: 'del/2' }, { Key: 'del/3' }] } }),
+      );
       expect(batch.Deleted?.map((d) => d.Key)).toEqual(['del/2', 'del/3']);
       const left = await s3.send(new ListObjectsV2Command({ Bucket: 'recops-data', Prefix: 'del/' }));
       expect(left.KeyCount).toBe(0);
@@ -180,22 +199,45 @@ describe('S3: buckets and objects against the local cloud', () => {
     });
 
     it('copies objects with their metadata, or replaces it', async () => {
-      await s3.send(new PutObjectCommand({ Bucket: 'recops-data', Key: 'copy/src.json', Body: '{"a":1}', ContentType: 'application/json', Metadata: { run: 'r1' } }));
-      const copied = await s3.send(new CopyObjectCommand({ Bucket: 'recops-data', Key: 'copy/dst.json', CopySource: 'recops-data/copy/src.json' }));
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: 'recops-data',
+          Key: 'copy/src.json',
+          Body: '{"a":1}',
+          ContentType: 'application/json',
+          Metadata: { run: 'r1' },
+        }),
+      );
+      const copied = await s3.send(
+        new CopyObjectCommand({ Bucket: 'recops-data', Key: 'copy/dst.json', CopySource: 'recops-data/copy/src.json' }),
+      );
       expect(copied.CopyObjectResult?.ETag).toBe(`"${md5('{"a":1}')}"`);
       const dst = await s3.send(new GetObjectCommand({ Bucket: 'recops-data', Key: 'copy/dst.json' }));
       expect(await dst.Body?.transformToString()).toBe('{"a":1}');
       expect(dst.Metadata).toEqual({ run: 'r1' });
       expect(dst.ContentType).toBe('application/json');
 
-      await s3.send(new CopyObjectCommand({ Bucket: 'recops-data', Key: 'copy/src.json', CopySource: 'recops-data/copy/src.json', MetadataDirective: 'REPLACE', Metadata: { run: 'r2' }, ContentType: 'text/plain' }));
+      await s3.send(
+        new CopyObjectCommand({
+          Bucket: 'recops-data',
+          Key: 'copy/src.json',
+          CopySource: 'recops-data/copy/src.json',
+          MetadataDirective: 'REPLACE',
+          Metadata: { run: 'r2' },
+          ContentType: 'text/plain',
+        }),
+      );
       const replaced = await s3.send(new HeadObjectCommand({ Bucket: 'recops-data', Key: 'copy/src.json' }));
       expect(replaced.Metadata).toEqual({ run: 'r2' });
       expect(replaced.ContentType).toBe('text/plain');
 
-      const missing = await errorOf(s3.send(new CopyObjectCommand({ Bucket: 'recops-data', Key: 'copy/x', CopySource: 'recops-data/copy/none' })));
+      const missing = await errorOf(
+        s3.send(new CopyObjectCommand({ Bucket: 'recops-data', Key: 'copy/x', CopySource: 'recops-data/copy/none' })),
+      );
       expect(missing).toBeInstanceOf(NoSuchKey);
-      const self = await errorOf(s3.send(new CopyObjectCommand({ Bucket: 'recops-data', Key: 'copy/dst.json', CopySource: 'recops-data/copy/dst.json' })));
+      const self = await errorOf(
+        s3.send(new CopyObjectCommand({ Bucket: 'recops-data', Key: 'copy/dst.json', CopySource: 'recops-data/copy/dst.json' })),
+      );
       expect(self.name).toBe('InvalidRequest');
     });
   });
@@ -226,7 +268,9 @@ describe('S3: buckets and objects against the local cloud', () => {
       let token: string | undefined;
       let pages = 0;
       do {
-        const page = await s3.send(new ListObjectsV2Command({ Bucket: 'recops-data', Prefix: 'list/', Delimiter: '/', MaxKeys: 2, ContinuationToken: token }));
+        const page = await s3.send(
+          new ListObjectsV2Command({ Bucket: 'recops-data', Prefix: 'list/', Delimiter: '/', MaxKeys: 2, ContinuationToken: token }),
+        );
         pages++;
         seen.push(...(page.Contents ?? []).map((c) => c.Key!), ...(page.CommonPrefixes ?? []).map((p) => p.Prefix!));
         expect(page.KeyCount).toBeLessThanOrEqual(2);
@@ -250,9 +294,19 @@ describe('S3: buckets and objects against the local cloud', () => {
     it('pages ListObjects (v1) with markers', async () => {
       const first = await s3.send(new ListObjectsCommand({ Bucket: 'recops-data', Prefix: 'list/', Delimiter: '/', MaxKeys: 3 }));
       expect(first.IsTruncated).toBe(true);
-      expect([...(first.Contents ?? []).map((c) => c.Key), ...(first.CommonPrefixes ?? []).map((p) => p.Prefix)].sort()).toEqual(['list/a.csv', 'list/b/', 'list/c.csv']);
-      const second = await s3.send(new ListObjectsCommand({ Bucket: 'recops-data', Prefix: 'list/', Delimiter: '/', Marker: first.NextMarker }));
-      expect([...(second.Contents ?? []).map((c) => c.Key), ...(second.CommonPrefixes ?? []).map((p) => p.Prefix)].sort()).toEqual(['list/d/', 'list/e.csv', 'list/f 1.csv']);
+      expect([...(first.Contents ?? []).map((c) => c.Key), ...(first.CommonPrefixes ?? []).map((p) => p.Prefix)].sort()).toEqual([
+        'list/a.csv',
+        'list/b/',
+        'list/c.csv',
+      ]);
+      const second = await s3.send(
+        new ListObjectsCommand({ Bucket: 'recops-data', Prefix: 'list/', Delimiter: '/', Marker: first.NextMarker }),
+      );
+      expect([...(second.Contents ?? []).map((c) => c.Key), ...(second.CommonPrefixes ?? []).map((p) => p.Prefix)].sort()).toEqual([
+        'list/d/',
+        'list/e.csv',
+        'list/f 1.csv',
+      ]);
     });
   });
 
@@ -261,12 +315,17 @@ describe('S3: buckets and objects against the local cloud', () => {
     const part2 = Buffer.from('tail of the object');
 
     it('joins parts into one object with the multipart ETag S3 computes', async () => {
-      const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: 'recops-data', Key: 'mpu/big.bin', ContentType: 'application/x-test' }));
+      const { UploadId } = await s3.send(
+        new CreateMultipartUploadCommand({ Bucket: 'recops-data', Key: 'mpu/big.bin', ContentType: 'application/x-test' }),
+      );
       const p1 = await s3.send(new UploadPartCommand({ Bucket: 'recops-data', Key: 'mpu/big.bin', UploadId, PartNumber: 1, Body: part1 }));
       const p2 = await s3.send(new UploadPartCommand({ Bucket: 'recops-data', Key: 'mpu/big.bin', UploadId, PartNumber: 2, Body: part2 }));
       expect(p1.ETag).toBe(`"${md5(part1)}"`);
       const parts = await s3.send(new ListPartsCommand({ Bucket: 'recops-data', Key: 'mpu/big.bin', UploadId }));
-      expect(parts.Parts?.map((p) => [p.PartNumber, p.Size])).toEqual([[1, part1.length], [2, part2.length]]);
+      expect(parts.Parts?.map((p) => [p.PartNumber, p.Size])).toEqual([
+        [1, part1.length],
+        [2, part2.length],
+      ]);
       const uploads = await s3.send(new ListMultipartUploadsCommand({ Bucket: 'recops-data' }));
       expect(uploads.Uploads?.map((u) => u.UploadId)).toContain(UploadId);
 
@@ -275,37 +334,75 @@ describe('S3: buckets and objects against the local cloud', () => {
           Bucket: 'recops-data',
           Key: 'mpu/big.bin',
           UploadId,
-          MultipartUpload: { Parts: [{ PartNumber: 1, ETag: p1.ETag }, { PartNumber: 2, ETag: p2.ETag }] },
+          MultipartUpload: {
+            Parts: [
+              { PartNumber: 1, ETag: p1.ETag },
+              { PartNumber: 2, ETag: p2.ETag },
+            ],
+          },
         }),
       );
-      const expected = createHash('md5').update(Buffer.concat([Buffer.from(md5(part1), 'hex'), Buffer.from(md5(part2), 'hex')])).digest('hex');
+      const expected = createHash('md5')
+        .update(Buffer.concat([Buffer.from(md5(part1), 'hex'), Buffer.from(md5(part2), 'hex')]))
+        .digest('hex');
       expect(done.ETag).toBe(`"${expected}-2"`);
       const got = await s3.send(new GetObjectCommand({ Bucket: 'recops-data', Key: 'mpu/big.bin' }));
       const bytes = Buffer.from(await got.Body!.transformToByteArray());
       expect(bytes.equals(Buffer.concat([part1, part2]))).toBe(true);
       expect(got.ContentType).toBe('application/x-test');
-      expect(await errorOf(s3.send(new ListPartsCommand({ Bucket: 'recops-data', Key: 'mpu/big.bin', UploadId })))).toBeInstanceOf(NoSuchUpload);
+      expect(await errorOf(s3.send(new ListPartsCommand({ Bucket: 'recops-data', Key: 'mpu/big.bin', UploadId })))).toBeInstanceOf(
+        NoSuchUpload,
+      );
     });
 
     it('rejects parts below 5 MiB (but the last), wrong ETags and aborted uploads', async () => {
       const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: 'recops-data', Key: 'mpu/small.bin' }));
-      const p1 = await s3.send(new UploadPartCommand({ Bucket: 'recops-data', Key: 'mpu/small.bin', UploadId, PartNumber: 1, Body: part2 }));
-      const p2 = await s3.send(new UploadPartCommand({ Bucket: 'recops-data', Key: 'mpu/small.bin', UploadId, PartNumber: 2, Body: part2 }));
+      const p1 = await s3.send(
+        new UploadPartCommand({ Bucket: 'recops-data', Key: 'mpu/small.bin', UploadId, PartNumber: 1, Body: part2 }),
+      );
+      const p2 = await s3.send(
+        new UploadPartCommand({ Bucket: 'recops-data', Key: 'mpu/small.bin', UploadId, PartNumber: 2, Body: part2 }),
+      );
       const complete = (parts: { PartNumber: number; ETag?: string }[]): Promise<unknown> =>
-        s3.send(new CompleteMultipartUploadCommand({ Bucket: 'recops-data', Key: 'mpu/small.bin', UploadId, MultipartUpload: { Parts: parts } }));
-      expect((await errorOf(complete([{ PartNumber: 1, ETag: p1.ETag }, { PartNumber: 2, ETag: p2.ETag }]))).name).toBe('EntityTooSmall');
+        s3.send(
+          new CompleteMultipartUploadCommand({ Bucket: 'recops-data', Key: 'mpu/small.bin', UploadId, MultipartUpload: { Parts: parts } }),
+        );
+      expect(
+        (
+          await errorOf(
+            complete([
+              { PartNumber: 1, ETag: p1.ETag },
+              { PartNumber: 2, ETag: p2.ETag },
+            ]),
+          )
+        ).name,
+      ).toBe('EntityTooSmall');
       expect((await errorOf(complete([{ PartNumber: 1, ETag: '"0000"' }]))).name).toBe('InvalidPart');
-      expect((await errorOf(complete([{ PartNumber: 2, ETag: p2.ETag }, { PartNumber: 1, ETag: p1.ETag }]))).name).toBe('InvalidPartOrder');
+      expect(
+        (
+          await errorOf(
+            complete([
+              { PartNumber: 2, ETag: p2.ETag },
+              { PartNumber: 1, ETag: p1.ETag },
+            ]),
+          )
+        ).name,
+      ).toBe('InvalidPartOrder');
       await s3.send(new AbortMultipartUploadCommand({ Bucket: 'recops-data', Key: 'mpu/small.bin', UploadId }));
       expect(await errorOf(complete([{ PartNumber: 1, ETag: p1.ETag }]))).toBeInstanceOf(NoSuchUpload);
-      expect(await errorOf(s3.send(new HeadObjectCommand({ Bucket: 'recops-data', Key: 'mpu/small.bin' })))).toHaveProperty('name', 'NotFound');
+      expect(await errorOf(s3.send(new HeadObjectCommand({ Bucket: 'recops-data', Key: 'mpu/small.bin' })))).toHaveProperty(
+        'name',
+        'NotFound',
+      );
     });
   });
 
   describe('Operation: conditional writes', () => {
     it('answers 412 PreconditionFailed to If-None-Match: * when the key exists', async () => {
       await s3.send(new PutObjectCommand({ Bucket: 'recops-data', Key: 'runs/r1.json', Body: '{"v":1}', IfNoneMatch: '*' }));
-      const error = await errorOf(s3.send(new PutObjectCommand({ Bucket: 'recops-data', Key: 'runs/r1.json', Body: '{"v":2}', IfNoneMatch: '*' })));
+      const error = await errorOf(
+        s3.send(new PutObjectCommand({ Bucket: 'recops-data', Key: 'runs/r1.json', Body: '{"v":2}', IfNoneMatch: '*' })),
+      );
       expect(error.name).toBe('PreconditionFailed');
       expect(error.$metadata.httpStatusCode).toBe(412);
       const got = await s3.send(new GetObjectCommand({ Bucket: 'recops-data', Key: 'runs/r1.json' }));
@@ -315,21 +412,29 @@ describe('S3: buckets and objects against the local cloud', () => {
     it('writes with If-Match only when the ETag is current', async () => {
       const first = await s3.send(new PutObjectCommand({ Bucket: 'recops-data', Key: 'runs/r2.json', Body: 'a' }));
       const second = await s3.send(new PutObjectCommand({ Bucket: 'recops-data', Key: 'runs/r2.json', Body: 'b', IfMatch: first.ETag }));
-      const stale = await errorOf(s3.send(new PutObjectCommand({ Bucket: 'recops-data', Key: 'runs/r2.json', Body: 'c', IfMatch: first.ETag })));
+      const stale = await errorOf(
+        s3.send(new PutObjectCommand({ Bucket: 'recops-data', Key: 'runs/r2.json', Body: 'c', IfMatch: first.ETag })),
+      );
       expect(stale.$metadata.httpStatusCode).toBe(412);
       const got = await s3.send(new GetObjectCommand({ Bucket: 'recops-data', Key: 'runs/r2.json' }));
       expect(got.ETag).toBe(second.ETag);
       // S3 answers If-Match on a key that does not exist with 404 NoSuchKey.
-      const missing = await errorOf(s3.send(new PutObjectCommand({ Bucket: 'recops-data', Key: 'runs/none.json', Body: 'x', IfMatch: first.ETag })));
+      const missing = await errorOf(
+        s3.send(new PutObjectCommand({ Bucket: 'recops-data', Key: 'runs/none.json', Body: 'x', IfMatch: first.ETag })),
+      );
       expect(missing).toBeInstanceOf(NoSuchKey);
     });
 
     it('lets exactly one of many concurrent If-None-Match writers win', async () => {
       const results = await Promise.allSettled(
-        Array.from({ length: 8 }, (_, i) => s3.send(new PutObjectCommand({ Bucket: 'recops-data', Key: 'runs/race.json', Body: `writer ${i}`, IfNoneMatch: '*' }))),
+        Array.from({ length: 8 }, (_, i) =>
+          s3.send(new PutObjectCommand({ Bucket: 'recops-data', Key: 'runs/race.json', Body: `writer ${i}`, IfNoneMatch: '*' })),
+        ),
       );
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-      expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.$metadata.httpStatusCode)).toEqual(Array(7).fill(412));
+      expect(
+        results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason.$metadata.httpStatusCode),
+      ).toEqual(Array(7).fill(412));
     });
 
     it('answers conditional reads with 304 and 412', async () => {
@@ -385,11 +490,17 @@ describe('S3: buckets and objects against the local cloud', () => {
   describe('Operation: notifications', () => {
     it('delivers ObjectCreated records in the S3 event shape to listeners whose prefix and suffix match', async () => {
       const received: S3Event[] = [];
-      const stop = cloud.s3.onObjectCreated((event) => void received.push(event), { bucket: 'recops-data', prefix: 'batch/', suffix: '.out' });
+      const stop = cloud.s3.onObjectCreated((event) => void received.push(event), {
+        bucket: 'recops-data',
+        prefix: 'batch/',
+        suffix: '.out',
+      });
       await s3.send(new PutObjectCommand({ Bucket: 'recops-data', Key: 'batch/job 1/input.json.out', Body: '{"x":1}\n' }));
       await s3.send(new PutObjectCommand({ Bucket: 'recops-data', Key: 'batch/job 1/input.json', Body: 'skip' }));
       await s3.send(new PutObjectCommand({ Bucket: 'recops-data', Key: 'train/other.out', Body: 'skip' }));
-      await s3.send(new CopyObjectCommand({ Bucket: 'recops-data', Key: 'batch/copy.out', CopySource: 'recops-data/batch/job 1/input.json.out' }));
+      await s3.send(
+        new CopyObjectCommand({ Bucket: 'recops-data', Key: 'batch/copy.out', CopySource: 'recops-data/batch/job 1/input.json.out' }),
+      );
       await cloud.s3.notificationsSettled();
       stop();
       expect(received).toHaveLength(2);
@@ -411,10 +522,22 @@ describe('S3: buckets and objects against the local cloud', () => {
 
     it('notifies when a multipart upload completes and when the engine writes through the BlobStore', async () => {
       const names: string[] = [];
-      const stop = cloud.s3.onObjectCreated((event) => void names.push(`${event.Records[0]!.eventName} ${event.Records[0]!.s3.object.key}`), { prefix: 'notify/' });
+      const stop = cloud.s3.onObjectCreated(
+        (event) => void names.push(`${event.Records[0]!.eventName} ${event.Records[0]!.s3.object.key}`),
+        { prefix: 'notify/' },
+      );
       const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: 'recops-data', Key: 'notify/mpu' }));
-      const p = await s3.send(new UploadPartCommand({ Bucket: 'recops-data', Key: 'notify/mpu', UploadId, PartNumber: 1, Body: 'only part' }));
-      await s3.send(new CompleteMultipartUploadCommand({ Bucket: 'recops-data', Key: 'notify/mpu', UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: p.ETag }] } }));
+      const p = await s3.send(
+        new UploadPartCommand({ Bucket: 'recops-data', Key: 'notify/mpu', UploadId, PartNumber: 1, Body: 'only part' }),
+      );
+      await s3.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: 'recops-data',
+          Key: 'notify/mpu',
+          UploadId,
+          MultipartUpload: { Parts: [{ PartNumber: 1, ETag: p.ETag }] },
+        }),
+      );
       await cloud.s3.blobs.write('recops-data', 'notify/engine.out', Readable.from(['line 1\n', 'line 2\n']));
       await cloud.s3.notificationsSettled();
       stop();
@@ -424,9 +547,12 @@ describe('S3: buckets and objects against the local cloud', () => {
     });
 
     it('keeps a listener failure away from the writer', async () => {
-      const stop = cloud.s3.onObjectCreated(() => {
-        throw new Error('listener down');
-      }, { prefix: 'fail/' });
+      const stop = cloud.s3.onObjectCreated(
+        () => {
+          throw new Error('listener down');
+        },
+        { prefix: 'fail/' },
+      );
       const put = await s3.send(new PutObjectCommand({ Bucket: 'recops-data', Key: 'fail/x', Body: 'x' }));
       expect(put.ETag).toBe(`"${md5('x')}"`);
       await cloud.s3.notificationsSettled();
@@ -443,7 +569,14 @@ describe('S3: buckets and objects against the local cloud', () => {
                 Id: 'intake',
                 LambdaFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:config-intake',
                 Events: ['s3:ObjectCreated:*'],
-                Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'train/' }, { Name: 'suffix', Value: '.json' }] } },
+                Filter: {
+                  Key: {
+                    FilterRules: [
+                      { Name: 'prefix', Value: 'train/' },
+                      { Name: 'suffix', Value: '.json' },
+                    ],
+                  },
+                },
               },
             ],
           },
@@ -451,7 +584,10 @@ describe('S3: buckets and objects against the local cloud', () => {
       );
       const got = await s3.send(new GetBucketNotificationConfigurationCommand({ Bucket: 'recops-data' }));
       expect(got.LambdaFunctionConfigurations?.[0]).toMatchObject({ Id: 'intake', Events: ['s3:ObjectCreated:*'] });
-      expect(got.LambdaFunctionConfigurations?.[0]?.Filter?.Key?.FilterRules).toEqual([{ Name: 'prefix', Value: 'train/' }, { Name: 'suffix', Value: '.json' }]);
+      expect(got.LambdaFunctionConfigurations?.[0]?.Filter?.Key?.FilterRules).toEqual([
+        { Name: 'prefix', Value: 'train/' },
+        { Name: 'suffix', Value: '.json' },
+      ]);
     });
   });
 
@@ -494,7 +630,14 @@ describe('S3: persistence across restarts', () => {
       expect(await got.Body?.transformToString()).toBe('one again');
       const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'keep-me' }));
       expect(listed.Contents?.map((c) => c.Key)).toEqual(['a/1.txt']);
-      await s3.send(new CompleteMultipartUploadCommand({ Bucket: 'keep-me', Key: 'c/mpu', UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] } }));
+      await s3.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: 'keep-me',
+          Key: 'c/mpu',
+          UploadId,
+          MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag }] },
+        }),
+      );
       const mpu = await s3.send(new GetObjectCommand({ Bucket: 'keep-me', Key: 'c/mpu' }));
       expect(await mpu.Body?.transformToString()).toBe('part');
       // Only live objects' bytes remain on disk: overwritten and deleted data was removed.

@@ -43,9 +43,15 @@ describe('Service: local EventBridge Scheduler (REST-JSON, SDK v3)', () => {
     sqs = new SQSClient(clientConfig(cloud.endpoint));
     await events.send(new CreateEventBusCommand({ Name: 'recops-sched' }));
     queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'fired' }))).QueueUrl!;
-    await events.send(new PutRuleCommand({ Name: 'schedule-fired', EventBusName: 'recops-sched', EventPattern: '{"detail-type":["Schedule Fired"]}' }));
     await events.send(
-      new PutTargetsCommand({ Rule: 'schedule-fired', EventBusName: 'recops-sched', Targets: [{ Id: 'q', Arn: 'arn:aws:sqs:us-east-1:000000000000:fired' }] }),
+      new PutRuleCommand({ Name: 'schedule-fired', EventBusName: 'recops-sched', EventPattern: '{"detail-type":["Schedule Fired"]}' }),
+    );
+    await events.send(
+      new PutTargetsCommand({
+        Rule: 'schedule-fired',
+        EventBusName: 'recops-sched',
+        Targets: [{ Id: 'q', Arn: 'arn:aws:sqs:us-east-1:000000000000:fired' }],
+      }),
     );
   });
 
@@ -84,12 +90,23 @@ describe('Service: local EventBridge Scheduler (REST-JSON, SDK v3)', () => {
     expect(created.ScheduleArn).toBe('arn:aws:scheduler:us-east-1:000000000000:schedule/recops/nightly-retrain');
     await expect(
       scheduler.send(
-        new CreateScheduleCommand({ Name: 'nightly-retrain', GroupName: 'recops', ScheduleExpression: 'rate(1 day)', FlexibleTimeWindow: { Mode: 'OFF' }, Target: busTarget({}) }),
+        new CreateScheduleCommand({
+          Name: 'nightly-retrain',
+          GroupName: 'recops',
+          ScheduleExpression: 'rate(1 day)',
+          FlexibleTimeWindow: { Mode: 'OFF' },
+          Target: busTarget({}),
+        }),
       ),
     ).rejects.toBeInstanceOf(ConflictException);
 
     const got = await scheduler.send(new GetScheduleCommand({ Name: 'nightly-retrain', GroupName: 'recops' }));
-    expect(got).toMatchObject({ Name: 'nightly-retrain', GroupName: 'recops', State: 'ENABLED', ScheduleExpressionTimezone: 'Europe/Paris' });
+    expect(got).toMatchObject({
+      Name: 'nightly-retrain',
+      GroupName: 'recops',
+      State: 'ENABLED',
+      ScheduleExpressionTimezone: 'Europe/Paris',
+    });
     expect(got.Target?.EventBridgeParameters).toEqual({ Source: 'recops.scheduler', DetailType: 'Schedule Fired' });
     expect(got.CreationDate).toBeInstanceOf(Date);
 
@@ -104,14 +121,22 @@ describe('Service: local EventBridge Scheduler (REST-JSON, SDK v3)', () => {
       }),
     );
     const updated = await scheduler.send(new GetScheduleCommand({ Name: 'nightly-retrain', GroupName: 'recops' }));
-    expect(updated).toMatchObject({ ScheduleExpression: 'rate(12 hours)', State: 'DISABLED', FlexibleTimeWindow: { Mode: 'FLEXIBLE', MaximumWindowInMinutes: 15 } });
+    expect(updated).toMatchObject({
+      ScheduleExpression: 'rate(12 hours)',
+      State: 'DISABLED',
+      FlexibleTimeWindow: { Mode: 'FLEXIBLE', MaximumWindowInMinutes: 15 },
+    });
 
     const listed = await scheduler.send(new ListSchedulesCommand({ GroupName: 'recops' }));
-    expect(listed.Schedules?.map((schedule) => [schedule.Name, schedule.State, schedule.Target?.Arn])).toEqual([['nightly-retrain', 'DISABLED', BUS_ARN]]);
+    expect(listed.Schedules?.map((schedule) => [schedule.Name, schedule.State, schedule.Target?.Arn])).toEqual([
+      ['nightly-retrain', 'DISABLED', BUS_ARN],
+    ]);
     expect((await scheduler.send(new ListSchedulesCommand({ State: 'ENABLED', NamePrefix: 'nightly' }))).Schedules).toEqual([]);
 
     await scheduler.send(new DeleteScheduleCommand({ Name: 'nightly-retrain', GroupName: 'recops' }));
-    await expect(scheduler.send(new GetScheduleCommand({ Name: 'nightly-retrain', GroupName: 'recops' }))).rejects.toBeInstanceOf(ResourceNotFoundException);
+    await expect(scheduler.send(new GetScheduleCommand({ Name: 'nightly-retrain', GroupName: 'recops' }))).rejects.toBeInstanceOf(
+      ResourceNotFoundException,
+    );
   });
 
   it('tags schedule groups and deletes a group with its schedules', async () => {
@@ -120,7 +145,13 @@ describe('Service: local EventBridge Scheduler (REST-JSON, SDK v3)', () => {
     await scheduler.send(new UntagResourceCommand({ ResourceArn: arn, TagKeys: ['team'] }));
     expect((await scheduler.send(new ListTagsForResourceCommand({ ResourceArn: arn }))).Tags).toEqual([{ Key: 'stage', Value: 'local' }]);
     await scheduler.send(
-      new CreateScheduleCommand({ Name: 'doomed', GroupName: 'recops', ScheduleExpression: 'rate(5 minutes)', FlexibleTimeWindow: { Mode: 'OFF' }, Target: busTarget({}) }),
+      new CreateScheduleCommand({
+        Name: 'doomed',
+        GroupName: 'recops',
+        ScheduleExpression: 'rate(5 minutes)',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        Target: busTarget({}),
+      }),
     );
     await scheduler.send(new DeleteScheduleGroupCommand({ Name: 'recops' }));
     await expect(scheduler.send(new GetScheduleGroupCommand({ Name: 'recops' }))).rejects.toBeInstanceOf(ResourceNotFoundException);
@@ -132,7 +163,11 @@ describe('Service: local EventBridge Scheduler (REST-JSON, SDK v3)', () => {
     ['a missing flexible window mode', { FlexibleTimeWindow: {} }, /FlexibleTimeWindow.Mode/],
     ['a bus target without EventBridgeParameters', { Target: { Arn: BUS_ARN, RoleArn: ROLE } }, /EventBridgeParameters/],
     ['a non-object Input for a bus', { Target: { ...busTarget({}), Input: '"text"' } }, /Input must be a JSON object/],
-    ['an unsupported target', { Target: { Arn: 'arn:aws:lambda:us-east-1:000000000000:function:f', RoleArn: ROLE } }, /event bus and SQS queue targets only/],
+    [
+      'an unsupported target',
+      { Target: { Arn: 'arn:aws:lambda:us-east-1:000000000000:function:f', RoleArn: ROLE } },
+      /event bus and SQS queue targets only/,
+    ],
   ])('rejects %s with a ValidationException naming the field', async (_label, override, message) => {
     const error = await scheduler
       .send(
@@ -167,16 +202,25 @@ describe('Service: local EventBridge Scheduler (REST-JSON, SDK v3)', () => {
       detail: { kind: 'import', datasetGroupName: 'shop' },
       resources: ['arn:aws:scheduler:us-east-1:000000000000:schedule/default/soon'],
     });
-    expect(cloud.log).toContainEqual({ kind: 'scheduler.fired', data: expect.objectContaining({ schedule: 'arn:aws:scheduler:us-east-1:000000000000:schedule/default/soon', ok: true }) });
+    expect(cloud.log).toContainEqual({
+      kind: 'scheduler.fired',
+      data: expect.objectContaining({ schedule: 'arn:aws:scheduler:us-east-1:000000000000:schedule/default/soon', ok: true }),
+    });
     // ActionAfterCompletion DELETE removes the one-time schedule after it ran.
     await expect(scheduler.send(new GetScheduleCommand({ Name: 'soon' }))).rejects.toBeInstanceOf(ResourceNotFoundException);
   });
 
   it('replaces context attributes in Input per firing: schedule ARN, scheduled time, a fresh execution id, attempt 1', async () => {
     const contextUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'fired-context' }))).QueueUrl!;
-    await events.send(new PutRuleCommand({ Name: 'schedule-context', EventBusName: 'recops-sched', EventPattern: '{"detail-type":["Schedule Context"]}' }));
     await events.send(
-      new PutTargetsCommand({ Rule: 'schedule-context', EventBusName: 'recops-sched', Targets: [{ Id: 'q', Arn: 'arn:aws:sqs:us-east-1:000000000000:fired-context' }] }),
+      new PutRuleCommand({ Name: 'schedule-context', EventBusName: 'recops-sched', EventPattern: '{"detail-type":["Schedule Context"]}' }),
+    );
+    await events.send(
+      new PutTargetsCommand({
+        Rule: 'schedule-context',
+        EventBusName: 'recops-sched',
+        Targets: [{ Id: 'q', Arn: 'arn:aws:sqs:us-east-1:000000000000:fired-context' }],
+      }),
     );
     const target = {
       ...busTarget({
@@ -195,7 +239,9 @@ describe('Service: local EventBridge Scheduler (REST-JSON, SDK v3)', () => {
     const arn = 'arn:aws:scheduler:us-east-1:000000000000:schedule/default/with-context';
 
     const firstAt = atIn(1200);
-    await scheduler.send(new CreateScheduleCommand({ Name: 'with-context', ScheduleExpression: firstAt, FlexibleTimeWindow: { Mode: 'OFF' }, Target: target }));
+    await scheduler.send(
+      new CreateScheduleCommand({ Name: 'with-context', ScheduleExpression: firstAt, FlexibleTimeWindow: { Mode: 'OFF' }, Target: target }),
+    );
     const first = await receiveDetail();
     expect(first).toEqual({
       runId: expect.stringMatching(/^[a-z0-9]{16}$/),
@@ -207,13 +253,22 @@ describe('Service: local EventBridge Scheduler (REST-JSON, SDK v3)', () => {
 
     // The same schedule, moved to a later time, fires again with its own execution id.
     const secondAt = atIn(1200);
-    await scheduler.send(new UpdateScheduleCommand({ Name: 'with-context', ScheduleExpression: secondAt, FlexibleTimeWindow: { Mode: 'OFF' }, Target: target }));
+    await scheduler.send(
+      new UpdateScheduleCommand({
+        Name: 'with-context',
+        ScheduleExpression: secondAt,
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        Target: target,
+      }),
+    );
     const second = await receiveDetail();
     expect(second).toMatchObject({ firedAt: `${secondAt.slice(3, -1)}Z`, schedule: arn, attempt: '1' });
     expect(second.runId).toMatch(/^[a-z0-9]{16}$/);
     expect(second.runId).not.toBe(first.runId);
     // The stored target keeps the keywords; only the delivered input carries values.
-    expect((await scheduler.send(new GetScheduleCommand({ Name: 'with-context' }))).Target?.Input).toContain('<aws.scheduler.execution-id>');
+    expect((await scheduler.send(new GetScheduleCommand({ Name: 'with-context' }))).Target?.Input).toContain(
+      '<aws.scheduler.execution-id>',
+    );
     await scheduler.send(new DeleteScheduleCommand({ Name: 'with-context' }));
   });
 
@@ -250,7 +305,9 @@ describe('Service: local EventBridge Scheduler (REST-JSON, SDK v3)', () => {
       await local.close();
       local = await startBus(restartDir.dir);
       queues = new SQSClient(clientConfig(local.endpoint));
-      const again = await queues.send(new ReceiveMessageCommand({ QueueUrl: `${local.endpoint}${new URL(url).pathname}`, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
+      const again = await queues.send(
+        new ReceiveMessageCommand({ QueueUrl: `${local.endpoint}${new URL(url).pathname}`, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+      );
       expect(again.Messages?.map((message) => message.Body)).toEqual(['{"hello":"queue"}']);
       queues.destroy();
       await local.close();

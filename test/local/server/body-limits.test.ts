@@ -14,21 +14,30 @@ const client = { region: 'us-east-1', credentials: { accessKeyId: 'test', secret
 const md5 = (data: Buffer): string => createHash('md5').update(data).digest('hex');
 
 /** A raw request with a JSON-protocol target header and a body of `size` bytes, sent in chunks. */
-function rawJson(endpoint: string, target: string, size: number, declareLength: boolean): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+function rawJson(
+  endpoint: string,
+  target: string,
+  size: number,
+  declareLength: boolean,
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
-    const req = request(`${endpoint}/`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-amz-json-1.0',
-        'x-amz-target': target,
-        authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=abc',
-        ...(declareLength ? { 'content-length': String(size) } : {}),
+    const req = request(
+      `${endpoint}/`,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amz-target': target,
+          authorization: 'AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=abc',
+          ...(declareLength ? { 'content-length': String(size) } : {}),
+        },
       },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
-    });
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers }));
+      },
+    );
     // The server may answer and close before the whole body is written.
     req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
     const chunk = Buffer.alloc(64 * 1024, 0x20);
@@ -97,7 +106,12 @@ describe('Server: request body limits', () => {
     const s3 = s3Client(cloud);
     await s3.send(new CreateBucketCommand({ Bucket: 'xml-limit' }));
     s3.destroy();
-    const reply = await rawS3(cloud.endpoint, 'PUT', '/xml-limit?notification', `<NotificationConfiguration>${' '.repeat(2 * MIB)}</NotificationConfiguration>`);
+    const reply = await rawS3(
+      cloud.endpoint,
+      'PUT',
+      '/xml-limit?notification',
+      `<NotificationConfiguration>${' '.repeat(2 * MIB)}</NotificationConfiguration>`,
+    );
     expect(reply.status).toBe(400);
     expect(reply.body).toContain('<Code>MaxMessageLengthExceeded</Code>');
   });
@@ -140,7 +154,12 @@ describe('Server: readiness', () => {
   it('answers 503 with Retry-After until marked ready, then serves', async () => {
     const server = await startServer({
       ready: false,
-      services: [{ matches: (r) => r.signingName === 'sqs', handle: async () => ({ status: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: '{"QueueUrls":[]}' }) }],
+      services: [
+        {
+          matches: (r) => r.signingName === 'sqs',
+          handle: async () => ({ status: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: '{"QueueUrls":[]}' }),
+        },
+      ],
     });
     try {
       const early = await rawJson(server.endpoint, 'AmazonSQS.ListQueues', 2, true);

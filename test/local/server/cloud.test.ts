@@ -21,7 +21,12 @@ describe('Cloud: createLocalCloud', () => {
     expect(cloud.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(cloud).toMatchObject({ region: 'us-east-1', accountId: '000000000000', stage: 'local' });
     await cloud.s3.ensureBucket('recops-local');
-    const s3 = new S3Client({ endpoint: cloud.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    const s3 = new S3Client({
+      endpoint: cloud.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    });
     const listed = await s3.send(new ListBucketsCommand({}));
     s3.destroy();
     expect(listed.Buckets?.map((b) => b.Name)).toEqual(['recops-local']);

@@ -15,7 +15,10 @@ describe('Class: EventLog (rotation)', () => {
     return path;
   }
 
-  const files = (path: string): string[] => readdirSync(path).filter((name) => name.startsWith('events')).sort();
+  const files = (path: string): string[] =>
+    readdirSync(path)
+      .filter((name) => name.startsWith('events'))
+      .sort();
 
   it('rotates past maxBytes, keeps at most `keep` old files, and reads back the kept entries in order', async () => {
     const path = await dir();

@@ -58,7 +58,13 @@ describe('Server: local cloud HTTP front door', () => {
   });
 
   it('routes by the SigV4 signing name and streams the response body', async () => {
-    const reply = await send(server, 'POST', '/a%20b/..%2Fc?x=1&y=two', { authorization: AUTH('echo'), 'x-amz-target': 'Echo.Op' }, 'payload');
+    const reply = await send(
+      server,
+      'POST',
+      '/a%20b/..%2Fc?x=1&y=two',
+      { authorization: AUTH('echo'), 'x-amz-target': 'Echo.Op' },
+      'payload',
+    );
     expect(reply.status).toBe(200);
     expect(reply.body).toBe('streamed payload');
     const last = seen.at(-1)!;
@@ -79,11 +85,17 @@ describe('Server: local cloud HTTP front door', () => {
 
   it('decodes aws-chunked bodies and exposes trailing checksums as headers', async () => {
     const body = '5;chunk-signature=aa\r\nhello\r\n6\r\n world\r\n0\r\nx-amz-checksum-crc32:AAAAAA==\r\n\r\n';
-    const reply = await send(server, 'PUT', '/k', {
-      authorization: AUTH('echo'),
-      'content-encoding': 'aws-chunked',
-      'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
-    }, body);
+    const reply = await send(
+      server,
+      'PUT',
+      '/k',
+      {
+        authorization: AUTH('echo'),
+        'content-encoding': 'aws-chunked',
+        'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
+      },
+      body,
+    );
     expect(reply.body).toBe('streamed hello world');
     expect(seen.at(-1)!.headers['x-amz-checksum-crc32']).toBe('AAAAAA==');
     expect(seen.at(-1)!.headers['content-encoding']).toBeUndefined();
@@ -96,7 +108,13 @@ describe('Server: local cloud HTTP front door', () => {
   });
 
   it('rejects unsigned JSON-protocol requests with MissingAuthenticationTokenException', async () => {
-    const reply = await send(server, 'POST', '/', { 'x-amz-target': 'AmazonSQS.ListQueues', 'content-type': 'application/x-amz-json-1.0' }, '{}');
+    const reply = await send(
+      server,
+      'POST',
+      '/',
+      { 'x-amz-target': 'AmazonSQS.ListQueues', 'content-type': 'application/x-amz-json-1.0' },
+      '{}',
+    );
     expect(reply.status).toBe(403);
     expect(JSON.parse(reply.body).__type).toBe('MissingAuthenticationTokenException');
   });

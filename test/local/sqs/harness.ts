@@ -57,4 +57,3 @@ export async function startBus(dataDir: string): Promise<BusHarness> {
     close: () => cloud.close(),
   };
 }
-

@@ -11,9 +11,13 @@ const message = (id: string, receiveCount = 0) => ({ id, body: id, md5OfBody: 'x
 
 async function reopen(dir: string): Promise<{ queues: QueueState[]; journal: QueueJournal }> {
   let queues: QueueState[] = [];
-  const journal = await QueueJournal.open(dir, () => queues, (loaded) => {
-    queues = loaded;
-  });
+  const journal = await QueueJournal.open(
+    dir,
+    () => queues,
+    (loaded) => {
+      queues = loaded;
+    },
+  );
   return { queues, journal };
 }
 
@@ -47,7 +51,11 @@ describe('Class: QueueJournal', () => {
     const dir = await tempDir('recops-journal-compact-');
     try {
       const state = new Map<string, QueueState>();
-      let journal: QueueJournal = await QueueJournal.open(dir.dir, () => [...state.values()], () => undefined);
+      let journal: QueueJournal = await QueueJournal.open(
+        dir.dir,
+        () => [...state.values()],
+        () => undefined,
+      );
       state.set('q', { ...meta('q'), messages: [] });
       await journal.record([{ t: 'queue', q: meta('q') }]);
       const pending: Promise<void>[] = [];
@@ -61,9 +69,13 @@ describe('Class: QueueJournal', () => {
       await journal.close();
 
       let loaded: QueueState[] = [];
-      journal = await QueueJournal.open(dir.dir, () => loaded, (queues) => {
-        loaded = queues;
-      });
+      journal = await QueueJournal.open(
+        dir.dir,
+        () => loaded,
+        (queues) => {
+          loaded = queues;
+        },
+      );
       expect(loaded[0]?.messages.map((m) => m.id)).toEqual(Array.from({ length: 50 }, (_, index) => `m${index}`));
       await journal.close();
       expect((await readdir(dir.dir)).filter((name) => name.startsWith('journal-')).length).toBeLessThanOrEqual(1);
@@ -77,7 +89,9 @@ describe('Class: QueueJournal', () => {
     try {
       let store = await SqsStore.open({ dataDir: dir.dir });
       store.createQueue('dlq', {});
-      await store.createQueue('main', { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:dlq', maxReceiveCount: 1 }) }).written;
+      await store.createQueue('main', {
+        RedrivePolicy: JSON.stringify({ deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:dlq', maxReceiveCount: 1 }),
+      }).written;
       await store.send('main', [{ body: 'keep' }, { body: 'drop' }, { body: 'poison' }]);
       const [keep, drop, poison] = await store.receive('main', { maxMessages: 3, visibilityTimeoutSeconds: 0 });
       await store.deleteMessages('main', [drop!.receiptHandle!]);
@@ -87,8 +101,15 @@ describe('Class: QueueJournal', () => {
 
       store = await SqsStore.open({ dataDir: dir.dir });
       expect(store.getQueue('main').state.messages).toEqual([]);
-      expect(store.getQueue('dlq').state.messages.map((m) => m.body).sort()).toEqual([keep!.body, poison!.body].sort());
-      expect(store.getQueue('dlq').state.messages.every((m) => m.deadLetterSourceArn === 'arn:aws:sqs:us-east-1:000000000000:main')).toBe(true);
+      expect(
+        store
+          .getQueue('dlq')
+          .state.messages.map((m) => m.body)
+          .sort(),
+      ).toEqual([keep!.body, poison!.body].sort());
+      expect(store.getQueue('dlq').state.messages.every((m) => m.deadLetterSourceArn === 'arn:aws:sqs:us-east-1:000000000000:main')).toBe(
+        true,
+      );
 
       // A redrive task and its outcome survive a restart too.
       const task = store.startMoveTask('arn:aws:sqs:us-east-1:000000000000:dlq');

@@ -119,28 +119,41 @@ describe('Service: local SQS (JSON 1.0, SDK v3)', () => {
     expect(attributes.Attributes?.ApproximateNumberOfMessagesNotVisible).toBe('1');
     expect(attributes.Attributes?.QueueArn).toBe('arn:aws:sqs:us-east-1:000000000000:visibility');
     // Making it visible again returns it with a higher receive count.
-    await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: first.Messages![0]!.ReceiptHandle!, VisibilityTimeout: 0 }));
+    await sqs.send(
+      new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: first.Messages![0]!.ReceiptHandle!, VisibilityTimeout: 0 }),
+    );
     const second = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }));
     expect(second.Messages?.[0]?.Attributes?.ApproximateReceiveCount).toBe('2');
     // The stale handle no longer controls the message.
     await expect(
-      sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: first.Messages![0]!.ReceiptHandle!, VisibilityTimeout: 0 })),
+      sqs.send(
+        new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: first.Messages![0]!.ReceiptHandle!, VisibilityTimeout: 0 }),
+      ),
     ).rejects.toBeInstanceOf(MessageNotInflight);
     await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: second.Messages![0]!.ReceiptHandle! }));
-    const after = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+    const after = await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: url,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
     expect(after.Attributes).toEqual({ ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '0' });
   });
 
   it('rejects a malformed receipt handle', async () => {
     const url = await createQueue('handles');
-    await expect(sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: 'garbage' }))).rejects.toBeInstanceOf(ReceiptHandleIsInvalid);
+    await expect(sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: 'garbage' }))).rejects.toBeInstanceOf(
+      ReceiptHandleIsInvalid,
+    );
   });
 
   it('delays messages per message and reports them as delayed', async () => {
     const url = await createQueue('delayed');
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'later', DelaySeconds: 900 }));
     expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages ?? []).toHaveLength(0);
-    const attributes = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessagesDelayed'] }));
+    const attributes = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessagesDelayed'] }),
+    );
     expect(attributes.Attributes?.ApproximateNumberOfMessagesDelayed).toBe('1');
     await expect(sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x', DelaySeconds: 901 }))).rejects.toThrow(/DelaySeconds/);
   });
@@ -172,23 +185,40 @@ describe('Service: local SQS (JSON 1.0, SDK v3)', () => {
     const visibility = await sqs.send(
       new ChangeMessageVisibilityBatchCommand({
         QueueUrl: url,
-        Entries: received.Messages!.map((message, index) => ({ Id: `m${index}`, ReceiptHandle: message.ReceiptHandle!, VisibilityTimeout: 60 })),
+        Entries: received.Messages!.map((message, index) => ({
+          Id: `m${index}`,
+          ReceiptHandle: message.ReceiptHandle!,
+          VisibilityTimeout: 60,
+        })),
       }),
     );
     expect(visibility.Successful).toHaveLength(2);
     const deleted = await sqs.send(
       new DeleteMessageBatchCommand({
         QueueUrl: url,
-        Entries: [...received.Messages!.map((message, index) => ({ Id: `d${index}`, ReceiptHandle: message.ReceiptHandle! })), { Id: 'junk', ReceiptHandle: 'junk' }],
+        Entries: [
+          ...received.Messages!.map((message, index) => ({ Id: `d${index}`, ReceiptHandle: message.ReceiptHandle! })),
+          { Id: 'junk', ReceiptHandle: 'junk' },
+        ],
       }),
     );
     expect(deleted.Successful?.map((entry) => entry.Id)).toEqual(['d0', 'd1']);
     expect(deleted.Failed?.[0]).toMatchObject({ Id: 'junk', Code: 'ReceiptHandleIsInvalid' });
     await expect(
-      sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: Array.from({ length: 11 }, (_, i) => ({ Id: `e${i}`, MessageBody: 'x' })) })),
+      sqs.send(
+        new SendMessageBatchCommand({ QueueUrl: url, Entries: Array.from({ length: 11 }, (_, i) => ({ Id: `e${i}`, MessageBody: 'x' })) }),
+      ),
     ).rejects.toBeInstanceOf(TooManyEntriesInBatchRequest);
     await expect(
-      sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: [{ Id: 'same', MessageBody: 'a' }, { Id: 'same', MessageBody: 'b' }] })),
+      sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: url,
+          Entries: [
+            { Id: 'same', MessageBody: 'a' },
+            { Id: 'same', MessageBody: 'b' },
+          ],
+        }),
+      ),
     ).rejects.toBeInstanceOf(BatchEntryIdsNotDistinct);
   });
 
@@ -202,10 +232,14 @@ describe('Service: local SQS (JSON 1.0, SDK v3)', () => {
 
   it('moves a message to the DLQ after maxReceiveCount and redrives it back with StartMessageMoveTask', async () => {
     const dlqUrl = await createQueue('work-dlq');
-    const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+    const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }))).Attributes!
+      .QueueArn!;
     const url = await createQueue('work');
     await sqs.send(
-      new SetQueueAttributesCommand({ QueueUrl: url, Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 2 }) } }),
+      new SetQueueAttributesCommand({
+        QueueUrl: url,
+        Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 2 }) },
+      }),
     );
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'poison' }));
     for (let attempt = 0; attempt < 2; attempt++) {
@@ -214,7 +248,9 @@ describe('Service: local SQS (JSON 1.0, SDK v3)', () => {
     }
     // The third receive would exceed maxReceiveCount: the message moves instead.
     expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages ?? []).toHaveLength(0);
-    const inDlq = await sqs.send(new ReceiveMessageCommand({ QueueUrl: dlqUrl, VisibilityTimeout: 0, MessageSystemAttributeNames: ['All'] }));
+    const inDlq = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: dlqUrl, VisibilityTimeout: 0, MessageSystemAttributeNames: ['All'] }),
+    );
     expect(inDlq.Messages?.[0]?.Body).toBe('poison');
     expect(inDlq.Messages?.[0]?.Attributes?.DeadLetterQueueSourceArn).toBe('arn:aws:sqs:us-east-1:000000000000:work');
     const sources = await sqs.send(new ListDeadLetterSourceQueuesCommand({ QueueUrl: dlqUrl }));
@@ -232,12 +268,16 @@ describe('Service: local SQS (JSON 1.0, SDK v3)', () => {
     expect(back.Messages?.[0]?.Body).toBe('poison');
     expect(back.Messages?.[0]?.Attributes?.ApproximateReceiveCount).toBe('1');
     await expect(sqs.send(new CancelMessageMoveTaskCommand({ TaskHandle: TaskHandle! }))).rejects.toThrow(/cannot be cancelled/);
-    await expect(sqs.send(new StartMessageMoveTaskCommand({ SourceArn: 'arn:aws:sqs:us-east-1:000000000000:missing' }))).rejects.toBeInstanceOf(
-      ResourceNotFoundException,
-    );
-    await expect(sqs.send(new StartMessageMoveTaskCommand({ SourceArn: (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn! }))).rejects.toThrow(
-      /dead-letter queue/,
-    );
+    await expect(
+      sqs.send(new StartMessageMoveTaskCommand({ SourceArn: 'arn:aws:sqs:us-east-1:000000000000:missing' })),
+    ).rejects.toBeInstanceOf(ResourceNotFoundException);
+    await expect(
+      sqs.send(
+        new StartMessageMoveTaskCommand({
+          SourceArn: (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!,
+        }),
+      ),
+    ).rejects.toThrow(/dead-letter queue/);
   });
 
   it('refuses a RedrivePolicy whose dead-letter queue does not exist', async () => {
@@ -246,7 +286,9 @@ describe('Service: local SQS (JSON 1.0, SDK v3)', () => {
       sqs.send(
         new SetQueueAttributesCommand({
           QueueUrl: url,
-          Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:ghost', maxReceiveCount: 3 }) },
+          Attributes: {
+            RedrivePolicy: JSON.stringify({ deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:ghost', maxReceiveCount: 3 }),
+          },
         }),
       ),
     ).rejects.toThrow(/Dead letter target does not exist/);
@@ -264,7 +306,12 @@ describe('Service: local SQS (JSON 1.0, SDK v3)', () => {
       });
       return { status: response.status, xml: new XMLParser().parse(await response.text()) as Record<string, any> };
     };
-    const created = await query({ Action: 'CreateQueue', QueueName: 'query-proto', 'Attribute.1.Name': 'DelaySeconds', 'Attribute.1.Value': '0' });
+    const created = await query({
+      Action: 'CreateQueue',
+      QueueName: 'query-proto',
+      'Attribute.1.Name': 'DelaySeconds',
+      'Attribute.1.Value': '0',
+    });
     const url = created.xml.CreateQueueResponse.CreateQueueResult.QueueUrl as string;
     expect(url).toBe(`${cloud.endpoint}/000000000000/query-proto`);
     await query({
@@ -278,7 +325,13 @@ describe('Service: local SQS (JSON 1.0, SDK v3)', () => {
       'SendMessageBatchRequestEntry.2.MessageAttribute.1.Value.DataType': 'String',
       'SendMessageBatchRequestEntry.2.MessageAttribute.1.Value.StringValue': 'tagged',
     });
-    const received = await query({ Action: 'ReceiveMessage', QueueUrl: url, MaxNumberOfMessages: '10', 'MessageAttributeName.1': 'All', 'AttributeName.1': 'ApproximateReceiveCount' });
+    const received = await query({
+      Action: 'ReceiveMessage',
+      QueueUrl: url,
+      MaxNumberOfMessages: '10',
+      'MessageAttributeName.1': 'All',
+      'AttributeName.1': 'ApproximateReceiveCount',
+    });
     const messages = received.xml.ReceiveMessageResponse.ReceiveMessageResult.Message as Record<string, any>[];
     expect(messages.map((message) => message.Body)).toEqual(['first', 'second']);
     expect(messages[0]?.Attribute).toEqual({ Name: 'ApproximateReceiveCount', Value: 1 });
@@ -305,7 +358,15 @@ describe('Service: local SQS persistence', () => {
       let cloud = await startBus(dir.dir);
       let sqs = new SQSClient(clientConfig(cloud.endpoint));
       const url = (await sqs.send(new CreateQueueCommand({ QueueName: 'durable' }))).QueueUrl!;
-      await sqs.send(new SendMessageBatchCommand({ QueueUrl: url, Entries: [{ Id: 'a', MessageBody: 'a' }, { Id: 'b', MessageBody: 'b' }] }));
+      await sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: url,
+          Entries: [
+            { Id: 'a', MessageBody: 'a' },
+            { Id: 'b', MessageBody: 'b' },
+          ],
+        }),
+      );
       const inFlight = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, VisibilityTimeout: 1 }));
       expect(inFlight.Messages).toHaveLength(1);
       sqs.destroy();
@@ -318,7 +379,12 @@ describe('Service: local SQS persistence', () => {
       const counts: string[] = [];
       for (let poll = 0; poll < 10 && bodies.length < 2; poll++) {
         const received = await sqs.send(
-          new ReceiveMessageCommand({ QueueUrl: url2, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }),
+          new ReceiveMessageCommand({
+            QueueUrl: url2,
+            MaxNumberOfMessages: 10,
+            WaitTimeSeconds: 1,
+            MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+          }),
         );
         for (const message of received.Messages ?? []) {
           bodies.push(message.Body!);

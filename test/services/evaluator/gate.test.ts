@@ -14,7 +14,12 @@ const settings = (overrides: Partial<GateSettings> = {}): GateSettings => ({
   sourcePath: 'solutions[0].workflowConfig.promotionGate',
   ...overrides,
 });
-const live = (value: number): LiveVersion => ({ solutionVersionArn: LIVE_ARN, source: 'campaign', description: 'served by campaign c', metrics: { [NDCG]: value } });
+const live = (value: number): LiveVersion => ({
+  solutionVersionArn: LIVE_ARN,
+  source: 'campaign',
+  description: 'served by campaign c',
+  metrics: { [NDCG]: value },
+});
 
 describe('Function: decide (promotion gate)', () => {
   it('promotes a first version without comparison', () => {
@@ -37,7 +42,10 @@ describe('Function: decide (promotion gate)', () => {
   it('rejects a worse version, saying why with both figures', () => {
     const decision = decide(settings(), CANDIDATE, { [NDCG]: 0.25 }, live(0.3));
     expect(decision.promoted).toBe(false);
-    expect(decision).toMatchObject({ reason: `${NDCG} 0.2500 < 0.3000 + 0 (live version, served by campaign c)`, gate: { candidate: 0.25, baseline: 0.3 } });
+    expect(decision).toMatchObject({
+      reason: `${NDCG} 0.2500 < 0.3000 + 0 (live version, served by campaign c)`,
+      gate: { candidate: 0.25, baseline: 0.3 },
+    });
   });
 
   it('promotes every version when the gate is off', () => {
@@ -47,11 +55,16 @@ describe('Function: decide (promotion gate)', () => {
   });
 
   it('fails naming the setting when a chosen metric is not reported, and warns when the default is not', () => {
-    expect(() => decide(settings({ metric: 'precision_at_7', metricChosen: true }), CANDIDATE, { [NDCG]: 0.2, coverage: 0.5 }, live(0.1))).toThrow(
+    expect(() =>
+      decide(settings({ metric: 'precision_at_7', metricChosen: true }), CANDIDATE, { [NDCG]: 0.2, coverage: 0.5 }, live(0.1)),
+    ).toThrow(
       /solutions\[0\]\.workflowConfig\.promotionGate\.metric: .* reports no "precision_at_7" \(it reports: coverage, normalized_discounted_cumulative_gain_at_10\)/,
     );
     const decision = decide(settings(), CANDIDATE, { hits_at_1_percent: 0.2 }, live(0.1));
-    expect(decision).toMatchObject({ promoted: true, warning: expect.stringMatching(/no normalized_discounted_cumulative_gain_at_10 reported/) });
+    expect(decision).toMatchObject({
+      promoted: true,
+      warning: expect.stringMatching(/no normalized_discounted_cumulative_gain_at_10 reported/),
+    });
   });
 });
 
@@ -64,12 +77,26 @@ describe('Parameter file: workflowConfig.promotionGate (recops extension)', () =
         schema: {
           serviceConfig: {
             name: 'interactions-schema',
-            schema: { type: 'record', name: 'Interactions', namespace: 'com.amazonaws.personalize.schema', fields: [{ name: 'USER_ID', type: 'string' }, { name: 'ITEM_ID', type: 'string' }, { name: 'TIMESTAMP', type: 'long' }] },
+            schema: {
+              type: 'record',
+              name: 'Interactions',
+              namespace: 'com.amazonaws.personalize.schema',
+              fields: [
+                { name: 'USER_ID', type: 'string' },
+                { name: 'ITEM_ID', type: 'string' },
+                { name: 'TIMESTAMP', type: 'long' },
+              ],
+            },
           },
         },
       },
     },
-    solutions: [{ serviceConfig: { name: 'sol', recipeArn: 'arn:aws:personalize:::recipe/aws-user-personalization' }, workflowConfig: { promotionGate: gate } }],
+    solutions: [
+      {
+        serviceConfig: { name: 'sol', recipeArn: 'arn:aws:personalize:::recipe/aws-user-personalization' },
+        workflowConfig: { promotionGate: gate },
+      },
+    ],
   });
   const withBatchFilter = (filterArn: string) => ({
     ...file({}),
@@ -88,14 +115,28 @@ describe('Parameter file: workflowConfig.promotionGate (recops extension)', () =
     const result = validateParameterFile(withBatchFilter('recnet'));
     expect(result.ok).toBe(false);
     expect((result as { errors: readonly { path: string; message: string }[] }).errors).toEqual([
-      { path: 'solutions[0].batchInferenceJobs[0].serviceConfig.filterArn', message: '"recnet" is neither a filter ARN nor the name of a filter in this file\'s filters' },
+      {
+        path: 'solutions[0].batchInferenceJobs[0].serviceConfig.filterArn',
+        message: '"recnet" is neither a filter ARN nor the name of a filter in this file\'s filters',
+      },
     ]);
   });
 
-  it('resolves the gate with defaults and the file\'s settings', () => {
-    const plan = resolvePlan(loadParameterFile(JSON.stringify(file({ margin: 0.02 }))).file, { bucket: 'b', configKey: 'train/dsg/config.json' });
-    expect(plan.solutions[0]?.promotionGate).toEqual({ sourcePath: 'solutions[0].workflowConfig.promotionGate', metric: NDCG, margin: 0.02, enabled: true });
-    const off = resolvePlan(loadParameterFile(JSON.stringify(file({ off: true, metric: 'coverage' }))).file, { bucket: 'b', configKey: 'k.json' });
+  it("resolves the gate with defaults and the file's settings", () => {
+    const plan = resolvePlan(loadParameterFile(JSON.stringify(file({ margin: 0.02 }))).file, {
+      bucket: 'b',
+      configKey: 'train/dsg/config.json',
+    });
+    expect(plan.solutions[0]?.promotionGate).toEqual({
+      sourcePath: 'solutions[0].workflowConfig.promotionGate',
+      metric: NDCG,
+      margin: 0.02,
+      enabled: true,
+    });
+    const off = resolvePlan(loadParameterFile(JSON.stringify(file({ off: true, metric: 'coverage' }))).file, {
+      bucket: 'b',
+      configKey: 'k.json',
+    });
     expect(off.solutions[0]?.promotionGate).toMatchObject({ metric: 'coverage', enabled: false });
   });
 
@@ -103,6 +144,8 @@ describe('Parameter file: workflowConfig.promotionGate (recops extension)', () =
     const result = validateParameterFile(file({ metric: 'NDCG@10', threshold: 1 }));
     expect(result.ok).toBe(false);
     const paths = (result as { errors: readonly { path: string }[] }).errors.map((e) => e.path);
-    expect(paths).toEqual(expect.arrayContaining(['solutions[0].workflowConfig.promotionGate.metric', 'solutions[0].workflowConfig.promotionGate.threshold']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['solutions[0].workflowConfig.promotionGate.metric', 'solutions[0].workflowConfig.promotionGate.threshold']),
+    );
   });
 });

@@ -51,13 +51,26 @@ describe('Service: config-intake', () => {
     expect(outcome.kind).toBe('requested');
     const entries = published();
     expect(entries).toHaveLength(1);
-    const detail = pipelineRequested.parse({ source: entries[0]?.Source, 'detail-type': entries[0]?.DetailType, detail: JSON.parse(entries[0]?.Detail ?? '') });
-    expect(detail).toMatchObject({ datasetGroupName: 'dataset-group-name-1', stage: 'test', trigger: 'upload', config: { bucket: test.bucket, key: 'train/dsg-a/config.json' } });
+    const detail = pipelineRequested.parse({
+      source: entries[0]?.Source,
+      'detail-type': entries[0]?.DetailType,
+      detail: JSON.parse(entries[0]?.Detail ?? ''),
+    });
+    expect(detail).toMatchObject({
+      datasetGroupName: 'dataset-group-name-1',
+      stage: 'test',
+      trigger: 'upload',
+      config: { bucket: test.bucket, key: 'train/dsg-a/config.json' },
+    });
     expect(detail.runId).toMatch(/^2026_01_02_03_04_05-[0-9a-f]{8}$/);
     expect(detail).toMatchObject({ runStamp: '2026_01_02_03_04_05', startedAt: '2026-01-02T03:04:05.000Z', scope: { kind: 'everything' } });
     expect(detail.plan).toEqual({ bucket: test.bucket, key: `runs/dataset-group-name-1/${detail.runId}/plan.json` });
     const run = await loadPlannedRun(test.clients.s3, detail.plan);
-    expect(run).toMatchObject({ run: { id: detail.runId, stamp: detail.runStamp, startedAt: detail.startedAt }, trigger: 'upload', scope: { kind: 'everything' } });
+    expect(run).toMatchObject({
+      run: { id: detail.runId, stamp: detail.runStamp, startedAt: detail.startedAt },
+      trigger: 'upload',
+      scope: { kind: 'everything' },
+    });
     const plan = run.plan;
     expect(plan.solutions.map((s) => s.name)).toEqual(['sims-solution', 'popularity-count-solution', 'user-personalization-solution']);
     expect(plan.datasets.map((d) => d.importJob?.dataLocation.uri).sort()).toEqual([
@@ -107,7 +120,11 @@ describe('Service: config-intake', () => {
     expect(outcome.kind).toBe('rejected');
     const entries = published();
     expect(entries).toHaveLength(1);
-    const detail = pipelineFailed.parse({ source: entries[0]?.Source, 'detail-type': entries[0]?.DetailType, detail: JSON.parse(entries[0]?.Detail ?? '') });
+    const detail = pipelineFailed.parse({
+      source: entries[0]?.Source,
+      'detail-type': entries[0]?.DetailType,
+      detail: JSON.parse(entries[0]?.Detail ?? ''),
+    });
     expect(detail).toMatchObject({ step: 'intake', datasetGroupName: 'dataset-group-name-1' });
     const paths = detail.errors.map((e) => e.path);
     expect(paths).toEqual(
@@ -143,7 +160,10 @@ describe('Service: config-intake', () => {
 
   it('takes in a CDK-format file with the import locations it names', async () => {
     // Arrange: the CDK sample with its placeholder bucket replaced, and its CSVs in place.
-    const text = (await readFile(`${import.meta.dirname}/../../core/fixtures/cdk/input_media.json`, 'utf8')).replaceAll('<REPLACE_WITH_S3_BUCKET_NAME>', `${test.bucket}/train/cdk`);
+    const text = (await readFile(`${import.meta.dirname}/../../core/fixtures/cdk/input_media.json`, 'utf8')).replaceAll(
+      '<REPLACE_WITH_S3_BUCKET_NAME>',
+      `${test.bucket}/train/cdk`,
+    );
     for (const name of ['users.csv', 'item-meta.csv', 'interactions.csv']) await upload(`train/cdk/${name}`, 'X\n');
     const object = await upload('train/cdk/config.json', text);
     // Act

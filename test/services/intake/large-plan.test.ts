@@ -26,7 +26,7 @@ describe('Service: config-intake, a plan too large for an event', () => {
   });
   afterAll(async () => test.close());
 
-  it('publishes Pipeline Requested with the plan\'s S3 location, where the whole plan is stored', async () => {
+  it("publishes Pipeline Requested with the plan's S3 location, where the whole plan is stored", async () => {
     // Arrange: the seed example plus 24 filters carrying 50 tags of 256 characters each (~350 KB of plan).
     const file = JSON.parse(await seedExampleText()) as Record<string, any>;
     const expression = file.filters[0].serviceConfig.filterExpression as string;
@@ -42,7 +42,13 @@ describe('Service: config-intake, a plan too large for an event', () => {
 
     // Act
     const outcome = await takeInConfig(
-      { bucket: test.bucket, key: 'train/large/config.json', eTag: config.ETag, sequencer: config.ETag, eventTime: new Date('2026-01-02T03:04:05Z') },
+      {
+        bucket: test.bucket,
+        key: 'train/large/config.json',
+        eTag: config.ETag,
+        sequencer: config.ETag,
+        eventTime: new Date('2026-01-02T03:04:05Z'),
+      },
       { s3: test.clients.s3, eventBridge },
       { busName: 'recops-bus', stage: 'test', now: () => new Date('2026-01-02T03:04:05Z') },
     );
@@ -53,7 +59,11 @@ describe('Service: config-intake, a plan too large for an event', () => {
     expect(entries).toHaveLength(1);
     const entry = entries[0] as PutEventsRequestEntry;
     expect(Buffer.byteLength(`${entry.Source}${entry.DetailType}${entry.Detail}`)).toBeLessThan(PUT_EVENTS_LIMIT_BYTES);
-    const detail = pipelineRequested.parse({ source: entry.Source, 'detail-type': entry.DetailType, detail: JSON.parse(entry.Detail ?? '') });
+    const detail = pipelineRequested.parse({
+      source: entry.Source,
+      'detail-type': entry.DetailType,
+      detail: JSON.parse(entry.Detail ?? ''),
+    });
     expect(detail.plan).toEqual({ bucket: test.bucket, key: `runs/dataset-group-name-1/${detail.runId}/plan.json` });
     const { plan } = await loadPlannedRun(test.clients.s3, detail.plan);
     expect(plan.filters).toHaveLength(26);

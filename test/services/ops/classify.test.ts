@@ -11,7 +11,10 @@ const meta = { $metadata: {} };
 
 describe('Function: classifyError', () => {
   it.each([
-    ['LimitExceededException', new LimitExceededException({ message: 'More than 5 resources with PENDING or IN_PROGRESS status.', ...meta })],
+    [
+      'LimitExceededException',
+      new LimitExceededException({ message: 'More than 5 resources with PENDING or IN_PROGRESS status.', ...meta }),
+    ],
     ['ResourceInUseException', new ResourceInUseException({ message: 'busy', ...meta })],
     ['ThrottlingException', Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' })],
     ['a 503 response', Object.assign(new Error('unavailable'), { name: 'Unknown', $metadata: { httpStatusCode: 503 } })],

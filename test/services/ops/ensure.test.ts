@@ -44,7 +44,9 @@ afterEach(() => personalize.reset());
 describe('Operation: ensureDatasetGroup', () => {
   it('creates the group when none of that name exists', async () => {
     // Prepare
-    personalize.on(ListDatasetGroupsCommand).resolves({ datasetGroups: [{ name: 'other', datasetGroupArn: `${ARN}:dataset-group/other` }] });
+    personalize
+      .on(ListDatasetGroupsCommand)
+      .resolves({ datasetGroups: [{ name: 'other', datasetGroupArn: `${ARN}:dataset-group/other` }] });
     personalize.on(CreateDatasetGroupCommand).resolves({ datasetGroupArn: `${ARN}:dataset-group/g1` });
 
     // Act
@@ -76,9 +78,7 @@ describe('Operation: ensureDatasetGroup', () => {
       .on(ListDatasetGroupsCommand)
       .resolvesOnce({ datasetGroups: [] })
       .resolves({ datasetGroups: [{ name: 'g1', datasetGroupArn: `${ARN}:dataset-group/g1`, status: 'CREATE PENDING' }] });
-    personalize
-      .on(CreateDatasetGroupCommand)
-      .rejects(new ResourceAlreadyExistsException({ message: 'exists', $metadata: {} }));
+    personalize.on(CreateDatasetGroupCommand).rejects(new ResourceAlreadyExistsException({ message: 'exists', $metadata: {} }));
 
     const result = await ensureDatasetGroup(client, { name: 'g1' });
 
@@ -140,7 +140,13 @@ describe('Operation: ensureSchema', () => {
   it('explains which field changed when the change is not an optional addition', async () => {
     personalize.on(ListSchemasCommand).resolves(listed);
     personalize.on(DescribeSchemaCommand).resolves({ schema: { schema: JSON.stringify(usersSchema) } });
-    const desired = { ...usersSchema, fields: [{ name: 'USER_ID', type: 'string' }, { name: 'GENDER', type: 'int' }] };
+    const desired = {
+      ...usersSchema,
+      fields: [
+        { name: 'USER_ID', type: 'string' },
+        { name: 'GENDER', type: 'int' },
+      ],
+    };
 
     const error = await ensureSchema(client, { name: 'users-schema', schema: desired }).catch((e: unknown) => e);
 
@@ -175,7 +181,11 @@ describe('Operation: ensureDataset', () => {
     const result = await ensureDataset(client, spec);
 
     // Assess
-    expect(result.schemaUpdate).toEqual({ fromSchemaArn: `${ARN}:schema/users-schema`, toSchemaArn: spec.schemaArn, addedFields: ['CITY'] });
+    expect(result.schemaUpdate).toEqual({
+      fromSchemaArn: `${ARN}:schema/users-schema`,
+      toSchemaArn: spec.schemaArn,
+      addedFields: ['CITY'],
+    });
     expect(personalize.commandCalls(UpdateDatasetCommand)[0]?.args[0].input).toEqual({
       datasetArn: `${ARN}:dataset/g1/USERS`,
       schemaArn: spec.schemaArn,
@@ -200,7 +210,9 @@ describe('Operation: ensureDataset', () => {
   });
 
   it('creates the dataset when the group has none of that type', async () => {
-    personalize.on(ListDatasetsCommand).resolves({ datasets: [{ datasetType: 'Interactions', datasetArn: `${ARN}:dataset/g1/INTERACTIONS` }] });
+    personalize
+      .on(ListDatasetsCommand)
+      .resolves({ datasets: [{ datasetType: 'Interactions', datasetArn: `${ARN}:dataset/g1/INTERACTIONS` }] });
     personalize.on(CreateDatasetCommand).resolves({ datasetArn: `${ARN}:dataset/g1/USERS` });
 
     const result = await ensureDataset(client, spec);
@@ -213,7 +225,12 @@ describe('Operation: ensureImportJob', () => {
   it('reuses the job of the same name with its final status and reason', async () => {
     personalize.on(ListDatasetImportJobsCommand).resolves({
       datasetImportJobs: [
-        { jobName: 'run-1-users-0', datasetImportJobArn: `${ARN}:dataset-import-job/run-1-users-0`, status: 'CREATE FAILED', failureReason: 'bad row 3' },
+        {
+          jobName: 'run-1-users-0',
+          datasetImportJobArn: `${ARN}:dataset-import-job/run-1-users-0`,
+          status: 'CREATE FAILED',
+          failureReason: 'bad row 3',
+        },
       ],
     });
 
@@ -260,14 +277,18 @@ describe('Operation: ensureFilter', () => {
     personalize.on(DescribeFilterCommand).resolves({ filter: { filterExpression: 'EXCLUDE ItemID WHERE Items.X IN ("a")' } });
 
     await expect(
-      ensureFilter(client, { datasetGroupArn: `${ARN}:dataset-group/g1`, name: 'f', filterExpression: 'INCLUDE ItemID WHERE Items.X IN ("a")' }),
+      ensureFilter(client, {
+        datasetGroupArn: `${ARN}:dataset-group/g1`,
+        name: 'f',
+        filterExpression: 'INCLUDE ItemID WHERE Items.X IN ("a")',
+      }),
     ).rejects.toThrow(/filter "f" already exists with a different definition: filterExpression/);
     expect(personalize.commandCalls(CreateFilterCommand)).toHaveLength(0);
   });
 });
 
 describe('Operation: ensureEventTracker', () => {
-  it('reuses the group\'s one tracker whatever its name, with its trackingId', async () => {
+  it("reuses the group's one tracker whatever its name, with its trackingId", async () => {
     personalize.on(ListEventTrackersCommand).resolves({
       eventTrackers: [{ name: 'older-name', eventTrackerArn: `${ARN}:event-tracker/older`, status: 'ACTIVE' }],
     });

@@ -136,7 +136,9 @@ function fakePersonalize() {
     return { datasetGroupArn: arn };
   });
   mock.on(ListDatasetGroupsCommand).callsFake(() => ({ datasetGroups: all('datasetGroup').map((r) => summary(r, 'datasetGroupArn')) }));
-  mock.on(DescribeDatasetGroupCommand).callsFake((input) => ({ datasetGroup: summary(get('datasetGroup', input.datasetGroupArn), 'datasetGroupArn') }));
+  mock
+    .on(DescribeDatasetGroupCommand)
+    .callsFake((input) => ({ datasetGroup: summary(get('datasetGroup', input.datasetGroupArn), 'datasetGroupArn') }));
 
   mock.on(CreateSchemaCommand).callsFake((input) => {
     if (byName('schema', input.name)) throw exists(input.name);
@@ -162,7 +164,12 @@ function fakePersonalize() {
     return { datasetArn: arn };
   });
   mock.on(ListDatasetsCommand).callsFake((input) => ({
-    datasets: all('dataset', input.datasetGroupArn).map((r) => ({ name: r.name, datasetArn: r.arn, datasetType: r.fields.datasetType, status: r.status })),
+    datasets: all('dataset', input.datasetGroupArn).map((r) => ({
+      name: r.name,
+      datasetArn: r.arn,
+      datasetType: r.fields.datasetType,
+      status: r.status,
+    })),
   }));
   mock.on(DescribeDatasetCommand).callsFake((input) => {
     const r = get('dataset', input.datasetArn);
@@ -179,7 +186,9 @@ function fakePersonalize() {
   mock.on(ListEventTrackersCommand).callsFake((input) => ({
     eventTrackers: all('eventTracker', input.datasetGroupArn).map((r) => ({ name: r.name, eventTrackerArn: r.arn, status: r.status })),
   }));
-  mock.on(DescribeEventTrackerCommand).callsFake((input) => ({ eventTracker: summary(get('eventTracker', input.eventTrackerArn), 'eventTrackerArn') }));
+  mock
+    .on(DescribeEventTrackerCommand)
+    .callsFake((input) => ({ eventTracker: summary(get('eventTracker', input.eventTrackerArn), 'eventTrackerArn') }));
 
   mock.on(CreateDatasetImportJobCommand).callsFake((input) => {
     requireActive(input.datasetArn);
@@ -225,7 +234,12 @@ function fakePersonalize() {
     return { solutionArn: arn };
   });
   mock.on(ListSolutionsCommand).callsFake((input) => ({
-    solutions: all('solution', input.datasetGroupArn).map((r) => ({ name: r.name, solutionArn: r.arn, status: r.status, recipeArn: r.fields.recipeArn })),
+    solutions: all('solution', input.datasetGroupArn).map((r) => ({
+      name: r.name,
+      solutionArn: r.arn,
+      status: r.status,
+      recipeArn: r.fields.recipeArn,
+    })),
   }));
   mock.on(DescribeSolutionCommand).callsFake((input) => ({ solution: summary(get('solution', input.solutionArn), 'solutionArn') }));
 
@@ -256,7 +270,12 @@ function fakePersonalize() {
     return { recommenderArn: arn };
   });
   mock.on(ListRecommendersCommand).callsFake((input) => ({
-    recommenders: all('recommender', input.datasetGroupArn).map((r) => ({ name: r.name, recommenderArn: r.arn, status: r.status, recipeArn: r.fields.recipeArn })),
+    recommenders: all('recommender', input.datasetGroupArn).map((r) => ({
+      name: r.name,
+      recommenderArn: r.arn,
+      status: r.status,
+      recipeArn: r.fields.recipeArn,
+    })),
   }));
 
   return {

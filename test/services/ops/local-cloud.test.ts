@@ -219,7 +219,13 @@ describe('Operations: against the local cloud', () => {
     });
     expect(dataset.schemaUpdate).toMatchObject({ toSchemaArn: revision.arn, addedFields: ['CITY'] });
 
-    const changed = { ...usersSchema, fields: [{ name: 'USER_ID', type: 'string' }, { name: 'GENDER', type: 'int' }] };
+    const changed = {
+      ...usersSchema,
+      fields: [
+        { name: 'USER_ID', type: 'string' },
+        { name: 'GENDER', type: 'int' },
+      ],
+    };
     await expect(ensureSchema(personalize, { name: 'ops-local-users', schema: changed })).rejects.toBeInstanceOf(ResourceConflictError);
   });
 });

@@ -34,12 +34,16 @@ describe('Function: compareSchemas (properties)', () => {
 
   it('names every removed field as incompatible', () => {
     fc.assert(
-      fc.property(fields.filter((list) => list.length > 1), fc.nat(), (list, index) => {
-        const removed = list[index % list.length];
-        if (removed === undefined) return;
-        const result = compareSchemas(record(list), record(list.filter((f) => f !== removed)));
-        expect(result).toEqual({ kind: 'incompatible', differences: [`field ${removed.name} was removed`] });
-      }),
+      fc.property(
+        fields.filter((list) => list.length > 1),
+        fc.nat(),
+        (list, index) => {
+          const removed = list[index % list.length];
+          if (removed === undefined) return;
+          const result = compareSchemas(record(list), record(list.filter((f) => f !== removed)));
+          expect(result).toEqual({ kind: 'incompatible', differences: [`field ${removed.name} was removed`] });
+        },
+      ),
     );
   });
 });

@@ -6,15 +6,7 @@ import {
 } from '@aws-sdk/client-personalize';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import {
-  ResourceKind,
-  StatusPhase,
-  describeStatus,
-  effectiveStatus,
-  listStatuses,
-  parentArnOf,
-  statusPhase,
-} from '@recops/core/ops';
+import { ResourceKind, StatusPhase, describeStatus, effectiveStatus, listStatuses, parentArnOf, statusPhase } from '@recops/core/ops';
 
 const ARN = 'arn:aws:personalize:us-east-1:000000000000';
 const personalize = mockClient(PersonalizeClient);
@@ -36,7 +28,7 @@ describe('Function: statusPhase', () => {
 });
 
 describe('Function: describeStatus', () => {
-  it('returns an import job\'s status and failure reason', async () => {
+  it("returns an import job's status and failure reason", async () => {
     personalize.on(DescribeDatasetImportJobCommand).resolves({
       datasetImportJob: { status: 'CREATE FAILED', failureReason: 'Input CSV is missing column TIMESTAMP' },
     });
@@ -50,7 +42,7 @@ describe('Function: describeStatus', () => {
     });
   });
 
-  it('reports a dataset\'s schema update while it runs, for a watch of the update only', async () => {
+  it("reports a dataset's schema update while it runs, for a watch of the update only", async () => {
     personalize.on(DescribeDatasetCommand).resolves({
       dataset: {
         status: 'ACTIVE',
@@ -84,7 +76,7 @@ describe('Function: listStatuses', () => {
 });
 
 describe('Function: parentArnOf', () => {
-  it('derives a version\'s solution and a dataset\'s group from their ARNs', () => {
+  it("derives a version's solution and a dataset's group from their ARNs", () => {
     expect(parentArnOf(ResourceKind.solutionVersion, `${ARN}:solution/sims/1a2b3c4d`)).toBe(`${ARN}:solution/sims`);
     expect(parentArnOf(ResourceKind.dataset, `${ARN}:dataset/g1/INTERACTIONS`)).toBe(`${ARN}:dataset-group/g1`);
     expect(parentArnOf(ResourceKind.datasetImportJob, `${ARN}:dataset-import-job/j`)).toBeUndefined();

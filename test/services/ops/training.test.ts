@@ -12,13 +12,7 @@ import {
 } from '@aws-sdk/client-personalize';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import {
-  ResourceFailedError,
-  ResourceNotReadyError,
-  ensureRecommender,
-  ensureSolution,
-  ensureSolutionVersion,
-} from '@recops/core/ops';
+import { ResourceFailedError, ResourceNotReadyError, ensureRecommender, ensureSolution, ensureSolutionVersion } from '@recops/core/ops';
 
 const ARN = 'arn:aws:personalize:us-east-1:000000000000';
 const SOLUTION = `${ARN}:solution/sims`;
@@ -99,11 +93,21 @@ describe('Operation: ensureSolutionVersion', () => {
     personalize
       .on(DescribeSolutionVersionCommand, { solutionVersionArn: `${SOLUTION}/aaaa0001` })
       .resolves({
-        solutionVersion: { solutionVersionArn: `${SOLUTION}/aaaa0001`, name: 'run-7f3a', status: 'CREATE PENDING', creationDateTime: new Date(1000) },
+        solutionVersion: {
+          solutionVersionArn: `${SOLUTION}/aaaa0001`,
+          name: 'run-7f3a',
+          status: 'CREATE PENDING',
+          creationDateTime: new Date(1000),
+        },
       })
       .on(DescribeSolutionVersionCommand, { solutionVersionArn: `${SOLUTION}/bbbb0002` })
       .resolves({
-        solutionVersion: { solutionVersionArn: `${SOLUTION}/bbbb0002`, name: 'run-7f3a', status: 'CREATE PENDING', creationDateTime: new Date(2000) },
+        solutionVersion: {
+          solutionVersionArn: `${SOLUTION}/bbbb0002`,
+          name: 'run-7f3a',
+          status: 'CREATE PENDING',
+          creationDateTime: new Date(2000),
+        },
       });
     personalize.on(StopSolutionVersionCreationCommand).resolves({});
 
@@ -146,10 +150,12 @@ describe('Operation: ensureSolution', () => {
         name: 'sims',
         recipeArn: 'arn:aws:personalize:::recipe/aws-similar-items',
       }),
-    ).rejects.toThrow('solution "sims" already exists with a different definition: recipeArn "arn:aws:personalize:::recipe/aws-sims" differs from "arn:aws:personalize:::recipe/aws-similar-items"');
+    ).rejects.toThrow(
+      'solution "sims" already exists with a different definition: recipeArn "arn:aws:personalize:::recipe/aws-sims" differs from "arn:aws:personalize:::recipe/aws-similar-items"',
+    );
   });
 
-  it('creates the solution with the file\'s settings', async () => {
+  it("creates the solution with the file's settings", async () => {
     personalize.on(ListSolutionsCommand).resolves({ solutions: [] });
     personalize.on(CreateSolutionCommand).resolves({ solutionArn: SOLUTION });
 
@@ -168,7 +174,14 @@ describe('Operation: ensureSolution', () => {
 describe('Operation: ensureRecommender', () => {
   it('reuses the recommender of the same name and recipe', async () => {
     personalize.on(ListRecommendersCommand).resolves({
-      recommenders: [{ name: 'top-picks', recommenderArn: `${ARN}:recommender/top-picks`, recipeArn: 'arn:aws:personalize:::recipe/aws-vod-top-picks', status: 'ACTIVE' }],
+      recommenders: [
+        {
+          name: 'top-picks',
+          recommenderArn: `${ARN}:recommender/top-picks`,
+          recipeArn: 'arn:aws:personalize:::recipe/aws-vod-top-picks',
+          status: 'ACTIVE',
+        },
+      ],
     });
 
     const result = await ensureRecommender(client, {

@@ -22,11 +22,14 @@ const s3Mock = mockClient(S3Client);
 const sqsMock = mockClient(SQSClient);
 const eventsMock = mockClient(EventBridgeClient);
 
-const plan = resolvePlan(loadParameterFile(readFileSync(`${import.meta.dirname}/../../core/fixtures/seed-examples/mpe-sample-full.json`, 'utf8')).file, {
-  bucket: 'recops-data',
-  configKey: 'train/dataset-group-name-1/config.json',
-  runStamp: '2026_11_25_10_00_00',
-});
+const plan = resolvePlan(
+  loadParameterFile(readFileSync(`${import.meta.dirname}/../../core/fixtures/seed-examples/mpe-sample-full.json`, 'utf8')).file,
+  {
+    bucket: 'recops-data',
+    configKey: 'train/dataset-group-name-1/config.json',
+    runStamp: '2026_11_25_10_00_00',
+  },
+);
 
 const document = plannedRunOf(plan, { runId: '2026_11_25_10_00_00-abcd1234' });
 

@@ -16,7 +16,12 @@ const eventsMock = mockClient(EventBridgeClient);
 const FIXTURE = `${import.meta.dirname}/../../core/fixtures/seed-examples/mpe-sample-full.json`;
 const CONFIG = { bucket: 'recops-data', key: 'train/dataset-group-name-1/config.json' };
 const RUN_ID = '2026_11_25_18_00_00-0badcafe';
-const RUN = { runId: RUN_ID, datasetGroupName: 'dataset-group-name-1', stage: 'test', plan: { bucket: 'recops-data', key: `runs/dataset-group-name-1/${RUN_ID}/plan.json` } };
+const RUN = {
+  runId: RUN_ID,
+  datasetGroupName: 'dataset-group-name-1',
+  stage: 'test',
+  plan: { bucket: 'recops-data', key: `runs/dataset-group-name-1/${RUN_ID}/plan.json` },
+};
 
 function deps(): ProvisionerDependencies {
   return provisionerDeps('2026-11-25T18:00:02.000Z');
@@ -35,11 +40,16 @@ beforeEach(() => {
     keys: [CONFIG.key, 'train/dataset-group-name-1/users.csv', 'train/dataset-group-name-1/interactions/part-0001.csv'],
     runStamp: '2026_11_25_18_00_00',
   });
-  const document = plannedRunOf(plan, { runId: RUN_ID, trigger: 'schedule', scope: { kind: 'import' }, scheduleName: 'dataset-group-name-1-import' });
+  const document = plannedRunOf(plan, {
+    runId: RUN_ID,
+    trigger: 'schedule',
+    scope: { kind: 'import' },
+    scheduleName: 'dataset-group-name-1-import',
+  });
   s3Mock.on(GetObjectCommand).callsFake(() => ({ Body: { transformToString: async () => JSON.stringify(document) } as never }));
 });
 
-describe('Logic: onPipelineRequested, a run of the file\'s imports', () => {
+describe("Logic: onPipelineRequested, a run of the file's imports", () => {
   it('imports into the existing datasets with jobs named after the run, found where the layout says, once', async () => {
     // Prepare
     const group = fake.seed('datasetGroup', 'dataset-group-name-1');

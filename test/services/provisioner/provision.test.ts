@@ -41,8 +41,10 @@ function deps(): ProvisionerDependencies {
 
 /** Every event published so far, as `detail-type` plus detail. */
 function published(): { type: string; detail: Record<string, unknown> }[] {
-  return putEventsEntries(eventsMock)
-    .map((e) => ({ type: e.DetailType ?? '', detail: JSON.parse(e.Detail ?? '{}') as Record<string, unknown> }));
+  return putEventsEntries(eventsMock).map((e) => ({
+    type: e.DetailType ?? '',
+    detail: JSON.parse(e.Detail ?? '{}') as Record<string, unknown>,
+  }));
 }
 
 function watches(): string[] {
@@ -60,7 +62,9 @@ beforeEach(() => {
   acceptPutEvents(eventsMock);
   plan = samplePlan();
   // Only transformToString is read from the body.
-  s3Mock.on(GetObjectCommand).callsFake(() => ({ Body: { transformToString: async () => JSON.stringify(plannedRunOf(plan, { runId: RUN.runId })) } as never }));
+  s3Mock
+    .on(GetObjectCommand)
+    .callsFake(() => ({ Body: { transformToString: async () => JSON.stringify(plannedRunOf(plan, { runId: RUN.runId })) } as never }));
 });
 
 describe('Logic: onPipelineRequested', () => {
@@ -92,7 +96,9 @@ describe('Logic: onPipelineRequested', () => {
       { kind: 'retrain', solutionName: 'sims-solution', trainingMode: 'FULL' },
       { kind: 'batch', solutionName: 'sims-solution', jobKind: 'batchInferenceJob', jobIndex: 0, jobNameBase: 'batch_sims' },
     ] as const) {
-      s3Mock.on(GetObjectCommand).callsFake(() => ({ Body: { transformToString: async () => JSON.stringify(plannedRunOf(plan, { runId: RUN.runId, scope })) } as never }));
+      s3Mock.on(GetObjectCommand).callsFake(() => ({
+        Body: { transformToString: async () => JSON.stringify(plannedRunOf(plan, { runId: RUN.runId, scope })) } as never,
+      }));
       const report = await onPipelineRequested({ ...RUN, plan: PLAN_LOCATION }, deps());
       expect(report).toEqual({ created: [], reused: [], watched: [] });
     }
@@ -103,9 +109,7 @@ describe('Logic: onPipelineRequested', () => {
   it('throws a retryable error when Personalize throttles, so the record returns to the queue', async () => {
     fake.mock.on(CreateDatasetGroupCommand).rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
 
-    await expect(onPipelineRequested({ ...RUN, plan: PLAN_LOCATION }, deps())).rejects.toBeInstanceOf(
-      RetryableOpsError,
-    );
+    await expect(onPipelineRequested({ ...RUN, plan: PLAN_LOCATION }, deps())).rejects.toBeInstanceOf(RetryableOpsError);
     expect(published()).toEqual([]);
   });
 });
@@ -129,9 +133,11 @@ describe('Logic: onDatasetGroupActive', () => {
       dataSource: { dataLocation: 's3://recops-data/train/dataset-group-name-1/users.csv' },
       roleArn: 'arn:aws:iam::000000000000:role/personalize',
     });
-    expect(watches().filter((w) => w.startsWith('datasetImportJob')).sort()).toEqual(
-      jobs.map((j) => `datasetImportJob dataset-import-job/${j.name}`).sort(),
-    );
+    expect(
+      watches()
+        .filter((w) => w.startsWith('datasetImportJob'))
+        .sort(),
+    ).toEqual(jobs.map((j) => `datasetImportJob dataset-import-job/${j.name}`).sort());
     expect(s3Mock.commandCalls(GetObjectCommand)[0]?.args[0].input).toEqual({
       Bucket: 'recops-data',
       Key: `runs/dataset-group-name-1/${RUN.runId}/plan.json`,
@@ -187,7 +193,11 @@ describe('Logic: onDatasetGroupActive', () => {
     const { file } = loadParameterFile(readFileSync(FIXTURE, 'utf8'));
     const users = file as unknown as { datasets: { users: { schema: { serviceConfig: { schema: { fields: unknown[] } } } } } };
     users.datasets.users.schema.serviceConfig.schema.fields.push({ name: 'CITY', type: ['null', 'string'], categorical: true });
-    plan = resolvePlan(file, { bucket: 'recops-data', configKey: 'train/dataset-group-name-1/config.json', runStamp: '2026_11_25_10_00_00' });
+    plan = resolvePlan(file, {
+      bucket: 'recops-data',
+      configKey: 'train/dataset-group-name-1/config.json',
+      runStamp: '2026_11_25_10_00_00',
+    });
     const group = fake.seed('datasetGroup', 'dataset-group-name-1');
     const original = samplePlan().datasets.find((d) => d.type === 'USERS')?.schema.schema ?? '';
     const oldSchema = fake.seed('schema', 'users-schema', { schema: original });
@@ -203,7 +213,10 @@ describe('Logic: onDatasetGroupActive', () => {
 
     // Assess
     expect(updates).toEqual([
-      { datasetArn: `${FAKE_ARN_PREFIX}dataset/dataset-group-name-1/USERS`, schemaArn: expect.stringMatching(/schema\/users-schema-[0-9a-f]{8}$/) },
+      {
+        datasetArn: `${FAKE_ARN_PREFIX}dataset/dataset-group-name-1/USERS`,
+        schemaArn: expect.stringMatching(/schema\/users-schema-[0-9a-f]{8}$/),
+      },
     ]);
     const watch = published().find((e) => e.type === 'Watch Requested' && e.detail.operation === 'update');
     expect(watch?.detail).toMatchObject({ operation: 'update', resourceArn: `${FAKE_ARN_PREFIX}dataset/dataset-group-name-1/USERS` });
@@ -211,7 +224,7 @@ describe('Logic: onDatasetGroupActive', () => {
 });
 
 describe('Logic: onDatasetActive', () => {
-  it('creates that dataset\'s import job and asks the watcher for it, also on a repeated event', async () => {
+  it("creates that dataset's import job and asks the watcher for it, also on a repeated event", async () => {
     // Prepare
     const group = fake.seed('datasetGroup', 'dataset-group-name-1');
     const dataset = fake.seed('dataset', 'dataset-group-name-1/INTERACTIONS', { datasetType: 'INTERACTIONS' }, group);

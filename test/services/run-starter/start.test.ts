@@ -71,22 +71,35 @@ describe('Service: run-starter', () => {
     const run = await loadPlannedRun(test.clients.s3, detail.plan);
     expect(run.run).toEqual({ id: detail.runId, stamp: '2026_11_30_02_00_00', startedAt: '2026-11-30T02:00:00.000Z' });
     expect(run.plan.solutions.find((s) => s.name === 'sims-solution')?.version?.name).toBe('sims-solution_2026_11_30_02_00_00');
-    const stored = await test.clients.s3.send(new ListObjectsV2Command({ Bucket: test.bucket, Prefix: `runs/dataset-group-name-1/${detail.runId}/` }));
+    const stored = await test.clients.s3.send(
+      new ListObjectsV2Command({ Bucket: test.bucket, Prefix: `runs/dataset-group-name-1/${detail.runId}/` }),
+    );
     expect(stored.Contents?.map((o) => o.Key)).toEqual([`runs/dataset-group-name-1/${detail.runId}/plan.json`]);
   });
 
-  it('starts a run of the file\'s imports for an import schedule, reading the data where it is now', async () => {
+  it("starts a run of the file's imports for an import schedule, reading the data where it is now", async () => {
     const config = await uploadSeed('sched-b');
-    const outcome = await startScheduledRun(fired(config, { kind: 'import', solutionName: undefined, scheduleName: 'dataset-group-name-1-import' }), { s3: test.clients.s3, eventBridge }, SETTINGS);
+    const outcome = await startScheduledRun(
+      fired(config, { kind: 'import', solutionName: undefined, scheduleName: 'dataset-group-name-1-import' }),
+      { s3: test.clients.s3, eventBridge },
+      SETTINGS,
+    );
     expect(outcome).toMatchObject({ kind: 'requested', scope: { kind: 'import' } });
     const detail = pipelineRequested.parse(published()[0]);
     const { plan } = await loadPlannedRun(test.clients.s3, detail.plan);
-    expect(plan.datasets.map((d) => d.importJob?.jobName).sort()).toEqual(['interactions-data_2026_11_30_02_00_00', 'users-data_2026_11_30_02_00_00']);
+    expect(plan.datasets.map((d) => d.importJob?.jobName).sort()).toEqual([
+      'interactions-data_2026_11_30_02_00_00',
+      'users-data_2026_11_30_02_00_00',
+    ]);
   });
 
   it('ends the run in one Pipeline Failed when the schedule names a solution the file no longer defines', async () => {
     const config = await uploadSeed('sched-c');
-    const outcome = await startScheduledRun(fired(config, { solutionName: 'retired-solution' }), { s3: test.clients.s3, eventBridge }, SETTINGS);
+    const outcome = await startScheduledRun(
+      fired(config, { solutionName: 'retired-solution' }),
+      { s3: test.clients.s3, eventBridge },
+      SETTINGS,
+    );
     expect(outcome.kind).toBe('rejected');
     const events = published();
     expect(events).toHaveLength(1);
@@ -102,7 +115,9 @@ describe('Service: run-starter', () => {
     const outcome = await startScheduledRun(fired(config), { s3: test.clients.s3, eventBridge }, SETTINGS);
     expect(outcome.kind).toBe('rejected');
     const detail = pipelineFailed.parse(published()[0]);
-    expect(detail.reason).toBe(`The parameter file s3://${test.bucket}/train/deleted/config.json no longer exists; upload it again or delete its schedules`);
+    expect(detail.reason).toBe(
+      `The parameter file s3://${test.bucket}/train/deleted/config.json no longer exists; upload it again or delete its schedules`,
+    );
     expect(detail.datasetGroupName).toBe('dataset-group-name-1');
   });
 });

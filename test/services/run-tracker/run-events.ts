@@ -59,7 +59,11 @@ export async function storeRunDocument(s3: S3Client, plan: Plan, runId: string, 
  * then the deploy half: each version promoted (or the one named rejected), each campaign of a
  * promoted solution deployed, each batch job's output ready.
  */
-export function successfulRun(plan: Plan, runId: string, options: { failImportOf?: string; rejectSolution?: string } = {}): Record<string, unknown>[] {
+export function successfulRun(
+  plan: Plan,
+  runId: string,
+  options: { failImportOf?: string; rejectSolution?: string } = {},
+): Record<string, unknown>[] {
   const key = { runId, datasetGroupName: plan.datasetGroup.name, stage: 'test' };
   const resources: { kind: ResourceKind; arn: string }[] = [
     { kind: 'datasetGroup', arn: `${ARN_PREFIX}dataset-group/${plan.datasetGroup.name}` },
@@ -71,7 +75,9 @@ export function successfulRun(plan: Plan, runId: string, options: { failImportOf
     ...plan.solutions
       .filter((s) => s.name !== options.rejectSolution)
       .flatMap((s) => s.campaigns.map((c) => ({ kind: 'campaign' as const, arn: `${ARN_PREFIX}campaign/${c.name}` }))),
-    ...plan.solutions.flatMap((s) => s.batchInferenceJobs.map((j) => ({ kind: 'batchInferenceJob' as const, arn: `${ARN_PREFIX}batch-inference-job/${j.jobName}` }))),
+    ...plan.solutions.flatMap((s) =>
+      s.batchInferenceJobs.map((j) => ({ kind: 'batchInferenceJob' as const, arn: `${ARN_PREFIX}batch-inference-job/${j.jobName}` })),
+    ),
   ];
   const entries: PutEventsRequestEntry[] = [
     pipelineRequested.entry({ ...pipelineRequestedDetail(runDocument(plan, runId)), requestedAt: at(0) } as never, BUS),
@@ -95,26 +101,63 @@ export function successfulRun(plan: Plan, runId: string, options: { failImportOf
     );
   });
   for (const [n, solution] of plan.solutions.entries()) {
-    const version = { ...key, resourceArn: versionArn(solution.name), solutionArn: `${ARN_PREFIX}solution/${solution.name}`, solutionName: solution.name, metrics: { coverage: 0.5 } };
+    const version = {
+      ...key,
+      resourceArn: versionArn(solution.name),
+      solutionArn: `${ARN_PREFIX}solution/${solution.name}`,
+      solutionName: solution.name,
+      metrics: { coverage: 0.5 },
+    };
     const metric = 'normalized_discounted_cumulative_gain_at_10';
     if (solution.name === options.rejectSolution) {
       const live = `${ARN_PREFIX}solution/${solution.name}/0000live`;
       const rule = `${metric} 0.2500 < 0.2980 + 0 (live version ${live})`;
       entries.push(
         solutionVersionRejected.entry(
-          { ...version, liveSolutionVersionArn: live, gate: { metric, margin: 0, enabled: true, candidate: 0.25, baseline: 0.298, baselineSolutionVersionArn: live, baselineSource: 'campaign', rule }, reason: rule, rejectedAt: at(40 + n) },
+          {
+            ...version,
+            liveSolutionVersionArn: live,
+            gate: {
+              metric,
+              margin: 0,
+              enabled: true,
+              candidate: 0.25,
+              baseline: 0.298,
+              baselineSolutionVersionArn: live,
+              baselineSource: 'campaign',
+              rule,
+            },
+            reason: rule,
+            rejectedAt: at(40 + n),
+          },
           BUS,
         ),
       );
       continue;
     }
     entries.push(
-      solutionVersionPromoted.entry({ ...version, gate: { metric, margin: 0, enabled: true, candidate: 0.31, rule: `first version of ${solution.name}: promoted` }, promotedAt: at(40 + n) }, BUS),
+      solutionVersionPromoted.entry(
+        {
+          ...version,
+          gate: { metric, margin: 0, enabled: true, candidate: 0.31, rule: `first version of ${solution.name}: promoted` },
+          promotedAt: at(40 + n),
+        },
+        BUS,
+      ),
     );
     for (const campaign of solution.campaigns)
       entries.push(
         campaignDeployed.entry(
-          { ...key, resourceArn: `${ARN_PREFIX}campaign/${campaign.name}`, campaignName: campaign.name, solutionName: solution.name, solutionVersionArn: versionArn(solution.name), operation: 'create', pinned: false, deployedAt: at(45 + n) },
+          {
+            ...key,
+            resourceArn: `${ARN_PREFIX}campaign/${campaign.name}`,
+            campaignName: campaign.name,
+            solutionName: solution.name,
+            solutionVersionArn: versionArn(solution.name),
+            operation: 'create',
+            pinned: false,
+            deployedAt: at(45 + n),
+          },
           BUS,
         ),
       );

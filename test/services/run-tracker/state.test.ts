@@ -15,7 +15,10 @@ async function factsOf(events: readonly Record<string, unknown>[], document: Pla
   return facts;
 }
 
-function fold(events: readonly Record<string, unknown>[], facts: Map<Record<string, unknown>, RunFact>): { state: RunState; decisions: number } {
+function fold(
+  events: readonly Record<string, unknown>[],
+  facts: Map<Record<string, unknown>, RunFact>,
+): { state: RunState; decisions: number } {
   let state = emptyRunState({ runId: 'run-1', datasetGroupName: 'dataset-group-name-1', stage: 'test' }, '2026-01-02T03:04:05.000Z');
   let decisions = 0;
   for (const event of events) {
@@ -86,12 +89,15 @@ describe('Function: applyFact, the deploy half', () => {
     expect(state.deployments).toBeUndefined();
   });
 
-  it('does not complete while a promoted solution\'s campaign is not deployed or a batch output is not ready', async () => {
+  it("does not complete while a promoted solution's campaign is not deployed or a batch output is not ready", async () => {
     const plan = seedPlan(await seedExampleText(), 'recops-data');
     const events = successfulRun(plan, 'run-1');
     const facts = await factsOf(events, runDocument(plan, 'run-1'));
     for (const missing of ['Campaign Deployed', 'Batch Output Ready', 'Solution Version Promoted']) {
-      const { state } = fold(events.filter((e) => e['detail-type'] !== missing), facts);
+      const { state } = fold(
+        events.filter((e) => e['detail-type'] !== missing),
+        facts,
+      );
       expect(state.outcome, missing).toBeUndefined();
     }
   });
@@ -102,14 +108,24 @@ describe('Function: applyFact, the deploy half', () => {
     expect(goalsOf(runDocument(plan, 'r', { kind: 'import' }))).toEqual(
       plan.datasets.map((d) => ({ kind: 'datasetImportJob', name: d.importJob!.jobName })),
     );
-    expect(goalsOf(runDocument(plan, 'r', { kind: 'retrain', solutionName: 'user-personalization-solution', trainingMode: 'UPDATE' }))).toEqual([
+    expect(
+      goalsOf(runDocument(plan, 'r', { kind: 'retrain', solutionName: 'user-personalization-solution', trainingMode: 'UPDATE' })),
+    ).toEqual([
       { kind: 'solutionVersion', name: 'user-personalization-solution' },
       { kind: 'decision', name: 'user-personalization-solution' },
       { kind: 'deployment', name: plan.solutions[2]!.campaigns[0]!.name, solution: 'user-personalization-solution' },
       { kind: 'batchOutput', name: job.jobNameBase, jobKind: 'batchInferenceJob', solution: 'user-personalization-solution' },
     ]);
     expect(
-      goalsOf(runDocument(plan, 'r', { kind: 'batch', solutionName: 'user-personalization-solution', jobKind: 'batchInferenceJob', jobIndex: 0, jobNameBase: job.jobNameBase })),
+      goalsOf(
+        runDocument(plan, 'r', {
+          kind: 'batch',
+          solutionName: 'user-personalization-solution',
+          jobKind: 'batchInferenceJob',
+          jobIndex: 0,
+          jobNameBase: job.jobNameBase,
+        }),
+      ),
     ).toEqual([{ kind: 'batchOutput', name: job.jobNameBase, jobKind: 'batchInferenceJob', solution: 'user-personalization-solution' }]);
     const groupOnly = { ...plan, datasets: [], eventTracker: undefined, filters: [], solutions: [], recommenders: [] };
     expect(goalsOf(runDocument(groupOnly, 'r'))).toEqual([{ kind: 'datasetGroup', name: 'dataset-group-name-1' }]);

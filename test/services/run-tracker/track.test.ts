@@ -14,14 +14,18 @@ import { seedPlan, stepFailedEvent, storeRunDocument, successfulRun } from './ru
 import { acceptPutEvents, putEventsEntries } from '../bus-mock';
 
 const outcomeMetric = (name: string) => ({
-  _aws: { Timestamp: expect.any(Number), CloudWatchMetrics: [{ Namespace: 'recops', Dimensions: [['service', 'stage']], Metrics: [{ Name: name, Unit: 'Count' }] }] },
+  _aws: {
+    Timestamp: expect.any(Number),
+    CloudWatchMetrics: [{ Namespace: 'recops', Dimensions: [['service', 'stage']], Metrics: [{ Name: name, Unit: 'Count' }] }],
+  },
   service: 'run-tracker',
   stage: 'test',
   [name]: 1,
 });
 
 /** The handler's path: one parse of the raw event, then the logic. */
-const trackEvent = (event: unknown, ...rest: Parameters<typeof trackParsed> extends [unknown, ...infer R] ? R : never) => trackParsed(parseCatalogEvent(event), ...rest);
+const trackEvent = (event: unknown, ...rest: Parameters<typeof trackParsed> extends [unknown, ...infer R] ? R : never) =>
+  trackParsed(parseCatalogEvent(event), ...rest);
 
 describe('Service: run-tracker', () => {
   let test: TestCloud;
@@ -45,28 +49,51 @@ describe('Service: run-tracker', () => {
     const events = successfulRun(plan, 'run-ok');
     await storeRunDocument(test.clients.s3, plan, 'run-ok');
     const deliveries = [...events, ...events].map((event, i) => ({ event, id: `m-${i}` }));
-    deliveries.sort((a, b) => ((a.id.length * 7919 + Number(a.id.slice(2)) * 104729) % 97) - ((b.id.length * 7919 + Number(b.id.slice(2)) * 104729) % 97));
+    deliveries.sort(
+      (a, b) => ((a.id.length * 7919 + Number(a.id.slice(2)) * 104729) % 97) - ((b.id.length * 7919 + Number(b.id.slice(2)) * 104729) % 97),
+    );
     const { metrics } = createObservability('run-tracker');
     // Act
     const emitted = await emfDocuments(async () => {
       for (let i = 0; i < deliveries.length; i += 4)
-        await Promise.all(deliveries.slice(i, i + 4).map((d) => trackEvent(d.event, d.id, { s3: test.clients.s3, eventBridge }, { ...settings(), metrics })));
+        await Promise.all(
+          deliveries
+            .slice(i, i + 4)
+            .map((d) => trackEvent(d.event, d.id, { s3: test.clients.s3, eventBridge }, { ...settings(), metrics })),
+        );
     });
     // Assess
     const entries = published();
     expect(entries.map((e) => e.DetailType)).toEqual(['Pipeline Completed']);
     expect(emitted).toEqual([outcomeMetric('PipelinesCompleted')]);
-    const detail = pipelineCompleted.parse({ source: entries[0]?.Source, 'detail-type': entries[0]?.DetailType, detail: JSON.parse(entries[0]?.Detail ?? '') });
+    const detail = pipelineCompleted.parse({
+      source: entries[0]?.Source,
+      'detail-type': entries[0]?.DetailType,
+      detail: JSON.parse(entries[0]?.Detail ?? ''),
+    });
     expect(detail.resources.filter((r) => r.kind === 'solutionVersion')).toHaveLength(3);
     expect(detail).toMatchObject({ trigger: 'upload', scope: { kind: 'everything' }, rejected: [] });
-    expect(detail.promoted.map((p) => p.solutionName)).toEqual(['popularity-count-solution', 'sims-solution', 'user-personalization-solution']);
+    expect(detail.promoted.map((p) => p.solutionName)).toEqual([
+      'popularity-count-solution',
+      'sims-solution',
+      'user-personalization-solution',
+    ]);
     expect(detail.deployed).toEqual([
-      expect.objectContaining({ campaignName: plan.solutions[2]!.campaigns[0]!.name, solutionName: 'user-personalization-solution', operation: 'create' }),
+      expect.objectContaining({
+        campaignName: plan.solutions[2]!.campaigns[0]!.name,
+        solutionName: 'user-personalization-solution',
+        operation: 'create',
+      }),
     ]);
     expect(detail.batchOutputs.map((o) => o.jobName)).toEqual([plan.solutions[2]!.batchInferenceJobs[0]!.jobName]);
     expect(detail.resourceArn).toBe('arn:aws:personalize:us-east-1:000000000000:dataset-group/dataset-group-name-1');
-    const stored = await test.clients.s3.send(new GetObjectCommand({ Bucket: test.bucket, Key: runStateKey('dataset-group-name-1', 'run-ok') }));
-    const state = JSON.parse((await stored.Body?.transformToString()) ?? '{}') as { resources: Record<string, unknown>; outcome: { publishedAt?: string } };
+    const stored = await test.clients.s3.send(
+      new GetObjectCommand({ Bucket: test.bucket, Key: runStateKey('dataset-group-name-1', 'run-ok') }),
+    );
+    const state = JSON.parse((await stored.Body?.transformToString()) ?? '{}') as {
+      resources: Record<string, unknown>;
+      outcome: { publishedAt?: string };
+    };
     // group, event tracker, 2 imports, 2 filters, 3 solutions, 3 versions, the campaign, the batch job
     expect(Object.keys(state.resources)).toHaveLength(1 + 1 + 2 + 2 + 3 + 3 + 1 + 1);
     expect(state.outcome.publishedAt).toBeDefined();
@@ -84,7 +111,11 @@ describe('Service: run-tracker', () => {
     for (const [i, event] of rest.entries()) await trackEvent(event, `m-${i + 10}`, clients, settings());
     const entries = published();
     expect(entries.map((e) => e.DetailType)).toEqual(['Pipeline Failed']);
-    const detail = pipelineFailed.parse({ source: entries[0]?.Source, 'detail-type': entries[0]?.DetailType, detail: JSON.parse(entries[0]?.Detail ?? '') });
+    const detail = pipelineFailed.parse({
+      source: entries[0]?.Source,
+      'detail-type': entries[0]?.DetailType,
+      detail: JSON.parse(entries[0]?.Detail ?? ''),
+    });
     expect(detail).toMatchObject({
       step: 'provisioning',
       reason: 'Schema users-schema changed incompatibly: AGE changed type from int to string',

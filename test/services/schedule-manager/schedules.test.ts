@@ -14,7 +14,11 @@ import { pipelineRequested, scheduleFired } from '@recops/events';
 import { loadParameterFile, resolvePlan, type Plan } from '@recops/core';
 import { runWithEnvironment } from '@recops/core/runtime';
 import { main } from '../../../services/schedule-manager/handler';
-import { onPipelineRequested as applyRun, type RequestedRun, type ScheduleManagerDependencies } from '../../../services/schedule-manager/manage';
+import {
+  onPipelineRequested as applyRun,
+  type RequestedRun,
+  type ScheduleManagerDependencies,
+} from '../../../services/schedule-manager/manage';
 import { pipelineRequestedDetail, plannedRunKey, plannedRunOf } from '../../support/planned-run';
 import { clientConfig, startBus, tempDir, type BusHarness } from '../../local/sqs/harness';
 import { RUNTIME_TEST_ENV, busRecord, lambdaContext } from '../watcher/helpers';
@@ -37,7 +41,10 @@ const plan = resolvePlan(loadParameterFile(fixture).file, { bucket: CONFIG.bucke
 const neighbourFile = JSON.parse(fixture) as { datasetGroup: { serviceConfig: { name: string } } };
 neighbourFile.datasetGroup.serviceConfig.name = 'unit_test_new_datasetgroup-eu';
 const neighbourConfig = { bucket: BUCKET, key: 'train/unit_test_new_datasetgroup-eu/config.json' };
-const neighbourPlan = resolvePlan(loadParameterFile(JSON.stringify(neighbourFile)).file, { bucket: BUCKET, configKey: neighbourConfig.key });
+const neighbourPlan = resolvePlan(loadParameterFile(JSON.stringify(neighbourFile)).file, {
+  bucket: BUCKET,
+  configKey: neighbourConfig.key,
+});
 
 /** runIds as config-intake forms them: the upload's run stamp, then a hash of the write. */
 const RUN_1 = '2026_11_25_10_00_00-aaaaaaaa';
@@ -138,7 +145,7 @@ describe('Service: schedule-manager against the local Scheduler (SDK v3)', () =>
     expect(after.LastModificationDate).toEqual(before.LastModificationDate);
   });
 
-  it('returns a changed expression updated and dropped schedules deleted, leaving another dataset group\'s alone', async () => {
+  it("returns a changed expression updated and dropped schedules deleted, leaving another dataset group's alone", async () => {
     // Prepare: a neighbour whose schedule names start with this group's name.
     await onPipelineRequested(inline(neighbourPlan, neighbourConfig), deps);
     const [changed, ...rest] = plan.schedules.filter((s) => s.kind === 'full');
@@ -153,19 +160,27 @@ describe('Service: schedule-manager against the local Scheduler (SDK v3)', () =>
     expect(report.updated).toEqual([changed!.name]);
     expect(report.unchanged).toEqual(kept.map((s) => s.name));
     expect(report.deleted.sort()).toEqual(dropped.sort());
-    expect((await scheduler.send(new GetScheduleCommand({ Name: changed!.name, GroupName: GROUP }))).ScheduleExpression).toBe('rate(2 days)');
+    expect((await scheduler.send(new GetScheduleCommand({ Name: changed!.name, GroupName: GROUP }))).ScheduleExpression).toBe(
+      'rate(2 days)',
+    );
     expect(await namesIn(`${neighbourPlan.datasetGroup.name}-`)).toEqual(neighbourPlan.schedules.map((s) => s.name).sort());
     expect(await namesIn(plan.datasetGroup.name)).toEqual(
       [...edited.schedules.map((s) => s.name), ...neighbourPlan.schedules.map((s) => s.name)].sort(),
     );
   });
 
-  it('returns a firing schedule\'s Schedule Fired event on the bus, parsed by the catalog with a fresh runId and the fire time', async () => {
+  it("returns a firing schedule's Schedule Fired event on the bus, parsed by the catalog with a fresh runId and the fire time", async () => {
     // Prepare: route Schedule Fired to a queue; move the import schedule of the neighbour to a moment from now.
     const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'schedule-fired' }))).QueueUrl!;
-    await events.send(new PutRuleCommand({ Name: 'schedule-fired', EventBusName: BUS, EventPattern: JSON.stringify(scheduleFired.pattern()) }));
     await events.send(
-      new PutTargetsCommand({ Rule: 'schedule-fired', EventBusName: BUS, Targets: [{ Id: 'q', Arn: 'arn:aws:sqs:us-east-1:000000000000:schedule-fired' }] }),
+      new PutRuleCommand({ Name: 'schedule-fired', EventBusName: BUS, EventPattern: JSON.stringify(scheduleFired.pattern()) }),
+    );
+    await events.send(
+      new PutTargetsCommand({
+        Rule: 'schedule-fired',
+        EventBusName: BUS,
+        Targets: [{ Id: 'q', Arn: 'arn:aws:sqs:us-east-1:000000000000:schedule-fired' }],
+      }),
     );
     const importSchedule = neighbourPlan.schedules.find((s) => s.kind === 'import')!;
     const stored = await scheduler.send(new GetScheduleCommand({ Name: importSchedule.name, GroupName: GROUP }));
@@ -173,7 +188,13 @@ describe('Service: schedule-manager against the local Scheduler (SDK v3)', () =>
 
     // Act
     await scheduler.send(
-      new UpdateScheduleCommand({ Name: importSchedule.name, GroupName: GROUP, ScheduleExpression: at, FlexibleTimeWindow: { Mode: 'OFF' }, Target: stored.Target }),
+      new UpdateScheduleCommand({
+        Name: importSchedule.name,
+        GroupName: GROUP,
+        ScheduleExpression: at,
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        Target: stored.Target,
+      }),
     );
     const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 10 }));
 
@@ -197,7 +218,10 @@ describe('Service: schedule-manager against the local Scheduler (SDK v3)', () =>
     // Prepare
     const file = JSON.parse(fixture) as { datasetGroup: { serviceConfig: { name: string } } };
     file.datasetGroup.serviceConfig.name = 'handler_group';
-    const handlerPlan = resolvePlan(loadParameterFile(JSON.stringify(file)).file, { bucket: BUCKET, configKey: 'train/handler_group/config.json' });
+    const handlerPlan = resolvePlan(loadParameterFile(JSON.stringify(file)).file, {
+      bucket: BUCKET,
+      configKey: 'train/handler_group/config.json',
+    });
     const document = plannedRunOf(handlerPlan, { runId: '2026_11_25_10_00_00-0000aaaa' });
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: plannedRunKey(document), Body: JSON.stringify(document) }));
     const record = busRecord(pipelineRequested.source, pipelineRequested.detailType, pipelineRequestedDetail(document));
@@ -221,11 +245,14 @@ describe('Service: schedule-manager against the local Scheduler (SDK v3)', () =>
     expect(unconfigured).toEqual({ batchItemFailures: [{ itemIdentifier: record.messageId }] });
   });
 
-  it('leaves the schedules alone for a scheduled run, whose file the upload\'s run already applied', async () => {
+  it("leaves the schedules alone for a scheduled run, whose file the upload's run already applied", async () => {
     // Prepare: a retrain run of a group whose file asks for schedules, none of them applied.
     const file = JSON.parse(fixture) as { datasetGroup: { serviceConfig: { name: string } } };
     file.datasetGroup.serviceConfig.name = 'scheduled_group';
-    const scheduledPlan = resolvePlan(loadParameterFile(JSON.stringify(file)).file, { bucket: BUCKET, configKey: 'train/scheduled_group/config.json' });
+    const scheduledPlan = resolvePlan(loadParameterFile(JSON.stringify(file)).file, {
+      bucket: BUCKET,
+      configKey: 'train/scheduled_group/config.json',
+    });
     const solutionName = scheduledPlan.solutions[0]!.name;
     const document = plannedRunOf(scheduledPlan, {
       runId: '2026_11_25_12_00_00-0000bbbb',
@@ -274,7 +301,9 @@ describe('Service: schedule-manager against the local Scheduler (SDK v3)', () =>
     const older = resolvePlan(loadParameterFile(JSON.stringify(file)).file, { bucket: BUCKET, configKey: config.key });
     const newer: Plan = {
       ...older,
-      schedules: older.schedules.filter((s) => s.kind !== 'import').map((s) => (s.kind === 'full' ? { ...s, expression: 'rate(2 days)' } : s)),
+      schedules: older.schedules
+        .filter((s) => s.kind !== 'import')
+        .map((s) => (s.kind === 'full' ? { ...s, expression: 'rate(2 days)' } : s)),
     };
     return {
       older: inline(older, config, '2026_11_25_15_09_37-fa3cb0b6'),
@@ -341,7 +370,10 @@ describe('Service: schedule-manager against the local Scheduler (SDK v3)', () =>
     let newerDone: Promise<unknown> | undefined;
     slowScheduler.middlewareStack.add(
       (next, context) => async (args) => {
-        if (newerDone === undefined && (context.commandName === 'CreateScheduleCommand' || context.commandName === 'UpdateScheduleCommand')) {
+        if (
+          newerDone === undefined &&
+          (context.commandName === 'CreateScheduleCommand' || context.commandName === 'UpdateScheduleCommand')
+        ) {
           newerDone = onPipelineRequested(uploads.newer, deps);
           await newerDone;
         }

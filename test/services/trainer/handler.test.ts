@@ -24,11 +24,14 @@ const s3Mock = mockClient(S3Client);
 const eventsMock = mockClient(EventBridgeClient);
 const sqsMock = mockClient(SQSClient);
 
-const plan = resolvePlan(loadParameterFile(readFileSync(`${import.meta.dirname}/../../core/fixtures/seed-examples/mpe-sample-full.json`, 'utf8')).file, {
-  bucket: 'recops-data',
-  configKey: 'train/dataset-group-name-1/config.json',
-  runStamp: '2026_11_25_10_00_00',
-});
+const plan = resolvePlan(
+  loadParameterFile(readFileSync(`${import.meta.dirname}/../../core/fixtures/seed-examples/mpe-sample-full.json`, 'utf8')).file,
+  {
+    bucket: 'recops-data',
+    configKey: 'train/dataset-group-name-1/config.json',
+    runStamp: '2026_11_25_10_00_00',
+  },
+);
 
 function solutionStatusChanged(solutionArn: string, status: string, extra: Record<string, unknown> = {}) {
   return busRecord('recops.personalize', 'Solution Status Changed', {
@@ -53,7 +56,9 @@ beforeEach(() => {
   sqsMock.reset();
   sqsMock.on(ChangeMessageVisibilityCommand).resolves({});
   acceptPutEvents(eventsMock);
-  s3Mock.on(GetObjectCommand).callsFake(() => ({ Body: { transformToString: async () => JSON.stringify(plannedRunOf(plan, { runId: RUN_ID })) } as never }));
+  s3Mock
+    .on(GetObjectCommand)
+    .callsFake(() => ({ Body: { transformToString: async () => JSON.stringify(plannedRunOf(plan, { runId: RUN_ID })) } as never }));
 });
 afterEach(() => vi.unstubAllEnvs());
 
@@ -79,7 +84,7 @@ describe('Handler: solution-trainer', () => {
     expect(fake.mock.commandCalls(CreateSolutionVersionCommand)).toHaveLength(1);
   });
 
-  it('returns the record to the queue, creating nothing, when another delivery holds the version\'s claim', async () => {
+  it("returns the record to the queue, creating nothing, when another delivery holds the version's claim", async () => {
     // Prepare: the claim object exists and names another message.
     const group = fake.seed('datasetGroup', 'dataset-group-name-1');
     const solution = fake.seed('solution', 'sims-solution', { recipeArn: 'arn:aws:personalize:::recipe/aws-sims' }, group);
@@ -90,7 +95,9 @@ describe('Handler: solution-trainer', () => {
       }),
     );
     s3Mock.on(GetObjectCommand).callsFake((input) => {
-      const body = input.Key.includes('/claims/') ? JSON.stringify({ owner: 'another-message' }) : JSON.stringify(plannedRunOf(plan, { runId: RUN_ID }));
+      const body = input.Key.includes('/claims/')
+        ? JSON.stringify({ owner: 'another-message' })
+        : JSON.stringify(plannedRunOf(plan, { runId: RUN_ID }));
       return { Body: { transformToString: async () => body } as never };
     });
     const record = solutionStatusChanged(solution, 'ACTIVE');

@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { CreateRecommenderCommand, CreateSolutionCommand, CreateSolutionVersionCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
+import {
+  CreateRecommenderCommand,
+  CreateSolutionCommand,
+  CreateSolutionVersionCommand,
+  PersonalizeClient,
+} from '@aws-sdk/client-personalize';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -143,7 +148,12 @@ describe('Logic: onImportActive', () => {
 
     // Assess
     expect(fake.mock.commandCalls(CreateSolutionCommand)).toHaveLength(3);
-    expect(fake.resources('solutionVersion').map((v) => v.name).sort()).toEqual([
+    expect(
+      fake
+        .resources('solutionVersion')
+        .map((v) => v.name)
+        .sort(),
+    ).toEqual([
       'popularity-count-solution_2026_11_25_10_00_00',
       'sims-solution_2026_11_25_10_00_00',
       'user-personalization-solution_2026_11_25_10_00_00',
@@ -187,13 +197,15 @@ describe('Logic: onImportActive', () => {
     await onImportActive(RUN, deps('message-2'));
 
     // Assess
-    expect(fake.resources('recommender').map((r) => [r.name, r.fields.recipeArn])).toEqual([['top-picks', 'arn:aws:personalize:::recipe/aws-vod-top-picks']]);
+    expect(fake.resources('recommender').map((r) => [r.name, r.fields.recipeArn])).toEqual([
+      ['top-picks', 'arn:aws:personalize:::recipe/aws-vod-top-picks'],
+    ]);
     const created = fake.mock.commandCalls(CreateRecommenderCommand).map((c) => c.args[0].input);
     expect(created).toEqual([expect.objectContaining({ name: 'top-picks', recommenderConfig: { minRecommendationRequestsPerSecond: 1 } })]);
     expect(watches()).toContain('recommender recommender/top-picks');
   });
 
-  it('trains nothing for a run of the file\'s imports only (an import schedule)', async () => {
+  it("trains nothing for a run of the file's imports only (an import schedule)", async () => {
     provisioned({ users: 'ACTIVE', interactions: 'ACTIVE' });
     scope = { kind: 'import' };
 
@@ -210,7 +222,7 @@ describe('Logic: onDatasetGroupActive, a file without datasets', () => {
     return { ...plan, datasets: [], eventTracker: undefined };
   }
 
-  it('trains on the group\'s existing interactions data once the group is ACTIVE', async () => {
+  it("trains on the group's existing interactions data once the group is ACTIVE", async () => {
     // Prepare: an earlier run imported interactions into the group.
     const group = provisioned({ users: 'ACTIVE', interactions: 'ACTIVE' });
     plan = withoutDatasets();
@@ -220,7 +232,11 @@ describe('Logic: onDatasetGroupActive, a file without datasets', () => {
 
     // Assess
     expect(report.failed).toBeUndefined();
-    expect(fake.resources('solution').map((r) => r.name)).toEqual(['sims-solution', 'popularity-count-solution', 'user-personalization-solution']);
+    expect(fake.resources('solution').map((r) => r.name)).toEqual([
+      'sims-solution',
+      'popularity-count-solution',
+      'user-personalization-solution',
+    ]);
   });
 
   it('fails the run with a clear reason when the group has no interactions data', async () => {
@@ -259,7 +275,7 @@ describe('Logic: onDatasetGroupActive, a file without datasets', () => {
 });
 
 describe('Logic: onSolutionActive', () => {
-  it('trains one version of the run with the file\'s training mode, also when the event repeats', async () => {
+  it("trains one version of the run with the file's training mode, also when the event repeats", async () => {
     // Prepare
     const group = provisioned({ users: 'ACTIVE', interactions: 'ACTIVE' });
     const solution = fake.seed('solution', 'sims-solution', { recipeArn: 'arn:aws:personalize:::recipe/aws-sims' }, group);
@@ -271,11 +287,12 @@ describe('Logic: onSolutionActive', () => {
     // Assess
     const calls = fake.mock.commandCalls(CreateSolutionVersionCommand);
     expect(calls).toHaveLength(1);
-    expect(calls[0]?.args[0].input).toMatchObject({ solutionArn: solution, name: 'sims-solution_2026_11_25_10_00_00', trainingMode: 'FULL' });
-    expect(watches()).toEqual([
-      'solutionVersion solution/sims-solution/00000001',
-      'solutionVersion solution/sims-solution/00000001',
-    ]);
+    expect(calls[0]?.args[0].input).toMatchObject({
+      solutionArn: solution,
+      name: 'sims-solution_2026_11_25_10_00_00',
+      trainingMode: 'FULL',
+    });
+    expect(watches()).toEqual(['solutionVersion solution/sims-solution/00000001', 'solutionVersion solution/sims-solution/00000001']);
   });
 });
 
@@ -303,7 +320,7 @@ describe('Logic: the claim on a solution version', () => {
     expect(watches()).toEqual([]);
   });
 
-  it('reuses and watches the claim holder\'s version once it is listed, creating nothing', async () => {
+  it("reuses and watches the claim holder's version once it is listed, creating nothing", async () => {
     const solution = simsSolution();
     claims.set(SIMS_VERSION_CLAIM, JSON.stringify({ owner: 'message-2', claimedAt: '2026-11-25T10:29:59.000Z' }));
     const theirs = fake.seed('solutionVersion', 'sims-solution_2026_11_25_10_00_00', {}, solution);
@@ -378,7 +395,9 @@ describe('Logic: onRetrainRequested', () => {
 
     const report = await onRetrainRequested(REQUESTED, deps());
 
-    expect(report.failed).toBe('solution "sims-solution" does not exist yet; upload the parameter file to create it before its schedule fires');
+    expect(report.failed).toBe(
+      'solution "sims-solution" does not exist yet; upload the parameter file to create it before its schedule fires',
+    );
     const types = putEventsEntries(eventsMock).map((e) => e.DetailType);
     expect(types).toEqual(['Step Failed']);
   });

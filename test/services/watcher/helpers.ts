@@ -8,7 +8,10 @@ export const ARN = 'arn:aws:personalize:us-east-1:000000000000';
 
 /** An SQS record whose body is an EventBridge event, as a bus rule delivers it to a queue. */
 export function busRecord(source: string, detailType: string, detail: unknown, receiveCount = 1): SQSRecord {
-  return sqsRecord(JSON.stringify({ version: '0', id: randomUUID(), source, 'detail-type': detailType, time: new Date().toISOString(), detail }), receiveCount);
+  return sqsRecord(
+    JSON.stringify({ version: '0', id: randomUUID(), source, 'detail-type': detailType, time: new Date().toISOString(), detail }),
+    receiveCount,
+  );
 }
 
 export function lambdaContext(): Context {

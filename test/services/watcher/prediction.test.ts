@@ -21,7 +21,7 @@ function past(durationSeconds: number, daysAgo: number, mode?: string): PastJob 
 }
 
 describe('Function: predictDuration', () => {
-  it('uses the kind\'s prior when Personalize lists no earlier job', () => {
+  it("uses the kind's prior when Personalize lists no earlier job", () => {
     expect(predictDuration('solutionVersion', [], undefined, priors)).toEqual({ shape: 'uniform', lowSeconds: 300, highSeconds: 3600 });
   });
 

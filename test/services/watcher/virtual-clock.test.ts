@@ -26,7 +26,13 @@ describe('Status watcher on a virtual clock', () => {
 
   it('spends its checks around the end predicted from earlier versions of the solution', async () => {
     // Earlier versions trained 38–42 min; this one takes 40 min.
-    const job: SimJob = { kind: 'solutionVersion', parent: 's', startSeconds: 0, durationSeconds: 2400, previousDurationsSeconds: [2280, 2520, 2400] };
+    const job: SimJob = {
+      kind: 'solutionVersion',
+      parent: 's',
+      startSeconds: 0,
+      durationSeconds: 2400,
+      previousDurationsSeconds: [2280, 2520, 2400],
+    };
 
     const result = await simulate([job]);
 
@@ -40,7 +46,13 @@ describe('Status watcher on a virtual clock', () => {
 
   it('still finds a job far longer than predicted, backing off instead of checking densely', async () => {
     // History says 10 minutes; this import takes 6 hours.
-    const job: SimJob = { kind: 'datasetImportJob', parent: 'd', startSeconds: 0, durationSeconds: 6 * HOUR, previousDurationsSeconds: [600, 620] };
+    const job: SimJob = {
+      kind: 'datasetImportJob',
+      parent: 'd',
+      startSeconds: 0,
+      durationSeconds: 6 * HOUR,
+      previousDurationsSeconds: [600, 620],
+    };
 
     const result = await simulate([job]);
 
@@ -56,7 +68,13 @@ describe('Status watcher on a virtual clock', () => {
   });
 
   it('reports DEADLINE EXCEEDED at the deadline for a job that never ends within it', async () => {
-    const job: SimJob = { kind: 'solutionVersion', parent: 's', startSeconds: 0, durationSeconds: 10 * HOUR, previousDurationsSeconds: [1200, 1300] };
+    const job: SimJob = {
+      kind: 'solutionVersion',
+      parent: 's',
+      startSeconds: 0,
+      durationSeconds: 10 * HOUR,
+      previousDurationsSeconds: [1200, 1300],
+    };
 
     const result = await simulate([job], { deadlineSeconds: 2 * HOUR });
 

@@ -53,8 +53,7 @@ function deps(now = '2026-11-25T10:01:00.000Z'): WatchDependencies {
 }
 
 function publishedDetails(): Record<string, unknown>[] {
-  return putEventsEntries(eventsMock)
-    .map((e) => JSON.parse(e.Detail ?? '{}') as Record<string, unknown>);
+  return putEventsEntries(eventsMock).map((e) => JSON.parse(e.Detail ?? '{}') as Record<string, unknown>);
 }
 
 beforeEach(() => {
@@ -88,7 +87,7 @@ describe('Logic: checkWatch', () => {
     expect(sqsMock.commandCalls(SendMessageCommand)).toHaveLength(0);
   });
 
-  it('publishes CREATE FAILED with Personalize\'s failure reason', async () => {
+  it("publishes CREATE FAILED with Personalize's failure reason", async () => {
     personalizeMock.on(DescribeDatasetImportJobCommand).resolves({
       datasetImportJob: { status: 'CREATE FAILED', failureReason: 'Input CSV is missing column TIMESTAMP' },
     });
@@ -125,7 +124,7 @@ describe('Logic: checkWatch', () => {
     expect(eventsMock.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
 
-  it('waits for a dataset\'s schema update, not its creation, when asked to watch the update', async () => {
+  it("waits for a dataset's schema update, not its creation, when asked to watch the update", async () => {
     // Prepare: the dataset itself is ACTIVE; its schema update is still running, then fails.
     const dataset = `${ARN}:dataset/g1/USERS`;
     personalizeMock

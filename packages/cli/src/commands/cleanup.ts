@@ -25,7 +25,7 @@ export function registerCleanup(program: Command, setExit: (code: number) => voi
       .command('cleanup')
       .summary("delete a dataset group's resources on a non-production stage")
       .description(
-        'Deletes, in dependency order, recops\' schedules of the dataset group, its campaigns, recommenders, filters, event tracker, ' +
+        "Deletes, in dependency order, recops' schedules of the dataset group, its campaigns, recommenders, filters, event tracker, " +
           'solutions (with their versions), datasets, their schemas and the group itself; or only the campaigns. Shows the plan first; ' +
           'asks before deleting unless --yes (and without a terminal deletes nothing unless --yes). Refuses production stages.',
       )
@@ -34,9 +34,14 @@ export function registerCleanup(program: Command, setExit: (code: number) => voi
       .option('-y, --yes', 'delete without asking')
       .option('--json', 'print the plan and what was deleted as JSON'),
   ).action(async (opts: TargetOptions & { datasetGroup: string; campaignsOnly?: boolean; yes?: boolean; json?: boolean }) => {
-    const [{ resolveTarget }, cleanup, { findDatasetGroup }] = await Promise.all([import('../target'), import('../personalize/cleanup'), import('../personalize/lookup')]);
+    const [{ resolveTarget }, cleanup, { findDatasetGroup }] = await Promise.all([
+      import('../target'),
+      import('../personalize/cleanup'),
+      import('../personalize/lookup'),
+    ]);
     const target = await resolveTarget(targetOptionsOf(opts));
-    if (target.production) throw new CliError(`refusing to clean up stage ${target.stage}: it is a production stage, whose resources recops keeps`);
+    if (target.production)
+      throw new CliError(`refusing to clean up stage ${target.stage}: it is a production stage, whose resources recops keeps`);
     const group = await findDatasetGroup(target, opts.datasetGroup);
     const plan = await cleanup.planCleanup(target, group, opts.campaignsOnly === true);
     const progress = createProgress(opts.json ? { write: () => true } : process.stdout);
@@ -63,7 +68,10 @@ export function registerCleanup(program: Command, setExit: (code: number) => voi
     });
     progress.done();
     if (opts.json) printJson({ plan: plan.levels.flat(), ...report });
-    else progress.line(`Deleted ${report.deleted.length} resource${report.deleted.length === 1 ? '' : 's'}${report.kept.length > 0 ? `, kept ${report.kept.length}` : ''}.`);
+    else
+      progress.line(
+        `Deleted ${report.deleted.length} resource${report.deleted.length === 1 ? '' : 's'}${report.kept.length > 0 ? `, kept ${report.kept.length}` : ''}.`,
+      );
     setExit(0);
   });
 }

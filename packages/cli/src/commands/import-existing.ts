@@ -11,7 +11,7 @@ export function registerImportExisting(program: Command, setExit: (code: number)
       .command('import-existing')
       .summary("write a parameter file describing a dataset group's existing resources")
       .description(
-        'Reads the dataset group\'s schemas, datasets, solutions, campaigns, filters, event tracker and recommenders and writes the ' +
+        "Reads the dataset group's schemas, datasets, solutions, campaigns, filters, event tracker and recommenders and writes the " +
           'parameter file that describes them, so recops manages them from then on. --schedule adds schedules: import=EXPR (re-import), ' +
           'full=EXPR or update=EXPR (every solution), full:<solution>=EXPR (one solution); EXPR is cron(...) or rate(...).',
       )

@@ -29,7 +29,8 @@ function parsePort(text: string): number {
 }
 
 function checkStageName(stage: string): string {
-  if (!/^[A-Za-z0-9-]{1,32}$/.test(stage)) throw new UsageError(`--stage must be 1-32 letters, digits or hyphens, got ${JSON.stringify(stage)}`);
+  if (!/^[A-Za-z0-9-]{1,32}$/.test(stage))
+    throw new UsageError(`--stage must be 1-32 letters, digits or hyphens, got ${JSON.stringify(stage)}`);
   return stage;
 }
 
@@ -68,7 +69,10 @@ function localLine(entry: EventLogEntry): string | undefined {
   if (event) {
     const runId = typeof event.detail['runId'] === 'string' ? `  run=${event.detail['runId']}` : '';
     // A failed run lists every error (an invalid file's broken rules) under its line.
-    const errors = event.detailType === 'Pipeline Failed' && Array.isArray(event.detail['errors']) ? (event.detail['errors'] as { path?: unknown; message?: unknown }[]) : [];
+    const errors =
+      event.detailType === 'Pipeline Failed' && Array.isArray(event.detail['errors'])
+        ? (event.detail['errors'] as { path?: unknown; message?: unknown }[])
+        : [];
     const details = errors.map((e) => `\n          ${String(e.path ?? '$')}: ${String(e.message ?? '')}`).join('');
     return `${clock}  ${event.detailType.padEnd(34)} ${describeEvent(event)}${runId}${details}`;
   }
@@ -133,14 +137,22 @@ async function runLocal(options: LocalOptions): Promise<number> {
   let cloud;
   try {
     // Loaded here, not at the top: every other command starts without the local cloud and the services.
-    const [{ createLocalCloud, ServerStartError }, { SERVICES }] = await Promise.all([import('@recops/local'), import('@recops/services/manifest')]);
+    const [{ createLocalCloud, ServerStartError }, { SERVICES }] = await Promise.all([
+      import('@recops/local'),
+      import('@recops/services/manifest'),
+    ]);
     try {
       cloud = await createLocalCloud({ dataDir: options.dataDir, port: options.port, stage: options.stage, manifest: SERVICES });
     } catch (error) {
       if (error instanceof ServerStartError) throw new CliError(error.message, { cause: error });
       throw error;
     }
-    await writeCloudFile(cloud.dataDir, { endpoint: cloud.endpoint, stage: cloud.stage, pid: process.pid, startedAt: new Date().toISOString() });
+    await writeCloudFile(cloud.dataDir, {
+      endpoint: cloud.endpoint,
+      stage: cloud.stage,
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+    });
     print(`ready ${cloud.endpoint}\n`);
     if (!options.verbose) print(`handler logs: ${join(cloud.dataDir, HANDLER_LOG_FILE)} (--verbose prints them here)\n`);
     const unsubscribe = cloud.eventLog.subscribe((entry) => {

@@ -67,11 +67,15 @@ function summarize(entry: EventLogEntry): string {
   const busEvent = chainEventOf(entry);
   if (busEvent) return `${busEvent.detailType}  ${describeEvent(busEvent)}`;
   const records = data['Records'];
-  const first = Array.isArray(records) ? (records[0] as { eventName?: string; s3?: { bucket?: { name?: string }; object?: { key?: string } } } | undefined) : undefined;
+  const first = Array.isArray(records)
+    ? (records[0] as { eventName?: string; s3?: { bucket?: { name?: string }; object?: { key?: string } } } | undefined)
+    : undefined;
   if (typeof data['detail-type'] === 'string') return `${String(data['source'] ?? '')} ${data['detail-type']}`.trim();
-  if (first?.s3) return `${first.eventName ?? 'ObjectCreated'} s3://${first.s3.bucket?.name ?? '?'}/${decodeURIComponent((first.s3.object?.key ?? '').replace(/\+/g, ' '))}`;
+  if (first?.s3)
+    return `${first.eventName ?? 'ObjectCreated'} s3://${first.s3.bucket?.name ?? '?'}/${decodeURIComponent((first.s3.object?.key ?? '').replace(/\+/g, ' '))}`;
   // A rule delivering a bus event to a service's queue, or a queue/S3 delivery to a handler.
-  if (typeof data['rule'] === 'string' && typeof data['targetId'] === 'string') return `${String(data['rule'])} → ${String(data['targetId'])}`;
+  if (typeof data['rule'] === 'string' && typeof data['targetId'] === 'string')
+    return `${String(data['rule'])} → ${String(data['targetId'])}`;
   if (typeof data['service'] === 'string' && typeof data['outcome'] === 'string') {
     const error = typeof data['error'] === 'string' ? `: ${data['error']}` : '';
     return `${String(data['service'])} ← ${String(data['source'] ?? '?')} ${String(data['outcome'])}${error}`;
@@ -89,7 +93,9 @@ function formatEntry(entry: EventLogEntry): string {
 async function runLog(options: LogOptions, out: NodeJS.WritableStream = process.stdout): Promise<number> {
   const { readEventLog, tailEventLog } = await import('@recops/local');
   if (!existsSync(options.dataDir)) {
-    throw new CliError(`no local cloud data directory at ${options.dataDir} ("recops local --data-dir DIR" creates one; --data-dir names another)`);
+    throw new CliError(
+      `no local cloud data directory at ${options.dataDir} ("recops local --data-dir DIR" creates one; --data-dir names another)`,
+    );
   }
   const print = (entry: EventLogEntry): void => {
     if (options.kinds !== undefined && !options.kinds.includes(entry.kind)) return;
@@ -129,16 +135,27 @@ export function registerLog(program: Command, setExit: (code: number) => void): 
     .option('--kind <kind...>', 'only entries of these kinds (bus.event, delivery, s3.object-created, ...)')
     .option('-f, --follow', 'keep printing new entries until interrupted')
     .option('--json', 'one JSON object per line instead of the timeline')
-    .action(async (opts: { dataDir?: string; run?: string; deliveries?: boolean; s3?: boolean; all?: boolean; kind?: string[]; follow?: boolean; json?: boolean }) => {
-      const kinds = kindsOf(opts);
-      setExit(
-        await runLog({
-          dataDir: dataDirOf(opts),
-          ...(opts.run !== undefined ? { run: opts.run } : {}),
-          ...(kinds !== undefined ? { kinds } : {}),
-          follow: opts.follow === true,
-          json: opts.json === true,
-        }),
-      );
-    });
+    .action(
+      async (opts: {
+        dataDir?: string;
+        run?: string;
+        deliveries?: boolean;
+        s3?: boolean;
+        all?: boolean;
+        kind?: string[];
+        follow?: boolean;
+        json?: boolean;
+      }) => {
+        const kinds = kindsOf(opts);
+        setExit(
+          await runLog({
+            dataDir: dataDirOf(opts),
+            ...(opts.run !== undefined ? { run: opts.run } : {}),
+            ...(kinds !== undefined ? { kinds } : {}),
+            follow: opts.follow === true,
+            json: opts.json === true,
+          }),
+        );
+      },
+    );
 }

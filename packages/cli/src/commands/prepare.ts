@@ -20,8 +20,12 @@ export function registerPrepare(program: Command, setExit: (code: number) => voi
     .option('--json', 'print the summary as JSON')
     .action(async (path: string, opts: { minRating: string; out: string; name: string; json?: boolean }) => {
       const minRating = Number(opts.minRating);
-      if (opts.minRating.trim() === '' || !Number.isFinite(minRating)) throw new UsageError(`--min-rating must be a number, got ${JSON.stringify(opts.minRating)}`);
-      const [{ nameProblem }, { formatPrepareResult, prepareMovieLens }] = await Promise.all([import('@recops/core'), import('../prepare/prepare')]);
+      if (opts.minRating.trim() === '' || !Number.isFinite(minRating))
+        throw new UsageError(`--min-rating must be a number, got ${JSON.stringify(opts.minRating)}`);
+      const [{ nameProblem }, { formatPrepareResult, prepareMovieLens }] = await Promise.all([
+        import('@recops/core'),
+        import('../prepare/prepare'),
+      ]);
       const problem = nameProblem(opts.name);
       if (problem) throw new UsageError(`--name ${JSON.stringify(opts.name)}: name ${problem}`);
       const result = await prepareMovieLens({ path, out: opts.out, minRating, datasetGroupName: opts.name });

@@ -17,8 +17,8 @@ export function registerReport(program: Command, setExit: (code: number) => void
       .summary('write an HTML report of a run: timeline, models against the live one, batch output')
       .description(
         'Writes one self-contained HTML page (inline SVG, nothing loaded from the network) about the run: its steps as a Gantt ' +
-          'timeline, each solution version\'s metrics against the version its campaign serves with the promotion gate\'s decision, ' +
-          'and a summary of the batch jobs\' output. Without RUN_ID, the newest run.',
+          "timeline, each solution version's metrics against the version its campaign serves with the promotion gate's decision, " +
+          "and a summary of the batch jobs' output. Without RUN_ID, the newest run.",
       )
       .argument('[runId]', 'the run (default: the newest)')
       .option('--out <file>', 'where to write the page (default recops-report-<run>.html)')
@@ -41,7 +41,9 @@ export function registerReport(program: Command, setExit: (code: number) => void
     } else {
       const out = opts.out ?? join(process.cwd(), `recops-report-${run.runId}.html`);
       await writeFile(out, renderReport(report));
-      process.stdout.write(`Wrote ${out}: run ${run.runId}, ${report.steps.length} steps, ${report.versions.length} solution versions, ${report.batchJobs.length} batch jobs.\n`);
+      process.stdout.write(
+        `Wrote ${out}: run ${run.runId}, ${report.steps.length} steps, ${report.versions.length} solution versions, ${report.batchJobs.length} batch jobs.\n`,
+      );
     }
     setExit(0);
   });

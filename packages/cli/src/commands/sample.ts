@@ -9,7 +9,8 @@ const DEMO_DATASET_GROUP = 'movies-demo';
 
 function wholeNumber(option: string, text: string, min: number): number {
   const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min) throw new UsageError(`${option} must be a whole number of at least ${min}, got ${JSON.stringify(text)}`);
+  if (!/^\d+$/.test(text) || value < min)
+    throw new UsageError(`${option} must be a whole number of at least ${min}, got ${JSON.stringify(text)}`);
   return value;
 }
 
@@ -29,24 +30,26 @@ export function registerSample(program: Command, setExit: (code: number) => void
     .option('--out <dir>', 'where to write the files', 'recops-sample')
     .option('--name <datasetGroup>', 'dataset group name of the parameter file', DEMO_DATASET_GROUP)
     .option('--json', 'print the summary as JSON')
-    .action(async (opts: { users: string; items: string; interactions: string; seed: string; out: string; name: string; json?: boolean }) => {
-      const [{ nameProblem }, { writeSample }] = await Promise.all([import('@recops/core'), import('../prepare/sample')]);
-      const problem = nameProblem(opts.name);
-      if (problem) throw new UsageError(`--name ${JSON.stringify(opts.name)}: name ${problem}`);
-      const result = await writeSample({
-        users: wholeNumber('--users', opts.users, 1),
-        items: wholeNumber('--items', opts.items, 2),
-        interactions: wholeNumber('--interactions', opts.interactions, 2),
-        seed: wholeNumber('--seed', opts.seed, 0),
-        out: opts.out,
-        name: opts.name,
-      });
-      if (opts.json) printJson(result);
-      else {
-        process.stdout.write(`${result.users} users, ${result.items} movies, ${result.interactions} interactions:\n`);
-        for (const file of result.files) process.stdout.write(`  ${file}\n`);
-        process.stdout.write(`Next: recops run ${join(result.out, 'config.json')}\n`);
-      }
-      setExit(0);
-    });
+    .action(
+      async (opts: { users: string; items: string; interactions: string; seed: string; out: string; name: string; json?: boolean }) => {
+        const [{ nameProblem }, { writeSample }] = await Promise.all([import('@recops/core'), import('../prepare/sample')]);
+        const problem = nameProblem(opts.name);
+        if (problem) throw new UsageError(`--name ${JSON.stringify(opts.name)}: name ${problem}`);
+        const result = await writeSample({
+          users: wholeNumber('--users', opts.users, 1),
+          items: wholeNumber('--items', opts.items, 2),
+          interactions: wholeNumber('--interactions', opts.interactions, 2),
+          seed: wholeNumber('--seed', opts.seed, 0),
+          out: opts.out,
+          name: opts.name,
+        });
+        if (opts.json) printJson(result);
+        else {
+          process.stdout.write(`${result.users} users, ${result.items} movies, ${result.interactions} interactions:\n`);
+          for (const file of result.files) process.stdout.write(`  ${file}\n`);
+          process.stdout.write(`Next: recops run ${join(result.out, 'config.json')}\n`);
+        }
+        setExit(0);
+      },
+    );
 }

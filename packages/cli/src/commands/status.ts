@@ -12,13 +12,19 @@ export function registerStatus(program: Command, setExit: (code: number) => void
     program
       .command('status')
       .summary("list a stage's runs, or show one run's steps")
-      .description('Without RUN_ID: the runs of the stage, newest first, with dataset group, start, duration, outcome and trigger. With RUN_ID: that run\'s steps.')
+      .description(
+        "Without RUN_ID: the runs of the stage, newest first, with dataset group, start, duration, outcome and trigger. With RUN_ID: that run's steps.",
+      )
       .argument('[runId]', 'one run')
       .option('--dataset-group <name>', 'only runs of this dataset group')
       .option('--limit <n>', 'at most this many runs', String(DEFAULT_LIMIT))
       .option('--json', 'print the run records as JSON'),
   ).action(async (runId: string | undefined, opts: TargetOptions & { datasetGroup?: string; limit: string; json?: boolean }) => {
-    const [{ resolveTarget }, { findRun, listRunKeys, readRun }, { formatRun, formatRuns }] = await Promise.all([import('../target'), import('../run/state'), import('../run/status')]);
+    const [{ resolveTarget }, { findRun, listRunKeys, readRun }, { formatRun, formatRuns }] = await Promise.all([
+      import('../target'),
+      import('../run/state'),
+      import('../run/status'),
+    ]);
     const target = await resolveTarget(targetOptionsOf(opts));
     if (runId !== undefined) {
       const run = await findRun(target, runId);

@@ -107,7 +107,8 @@ function plural(n: number, word: string): string {
 function formatReport(report: FileReport): string[] {
   const errors = report.issues.filter((i) => i.severity === 'error').length;
   const warnings = report.issues.length - errors;
-  const head = report.issues.length === 0 ? `${report.file}: valid` : `${report.file}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
+  const head =
+    report.issues.length === 0 ? `${report.file}: valid` : `${report.file}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
   return [head, ...report.issues.map((i) => `  ${i.severity.padEnd(7)}  ${i.path}: ${i.message}`)];
 }
 

@@ -83,7 +83,8 @@ function cumulativeOf(weights: readonly number[]): number[] {
 }
 
 function checkPositiveInteger(name: string, value: number, min: number): void {
-  if (!Number.isInteger(value) || value < min) throw new RangeError(`demo data: ${name} must be an integer of at least ${min}, got ${value}`);
+  if (!Number.isInteger(value) || value < min)
+    throw new RangeError(`demo data: ${name} must be an integer of at least ${min}, got ${value}`);
 }
 
 export function generateDemoData(options: DemoDataOptions = {}): DemoData {

@@ -28,7 +28,11 @@ export interface Recommendations {
 }
 
 /** A filter of the dataset group, by name, if it exists and is ACTIVE. */
-export async function findActiveFilter(personalize: PersonalizeClient, datasetGroupArn: string, name: string): Promise<{ name: string; arn: string } | undefined> {
+export async function findActiveFilter(
+  personalize: PersonalizeClient,
+  datasetGroupArn: string,
+  name: string,
+): Promise<{ name: string; arn: string } | undefined> {
   const { Filters } = await personalize.send(new ListFiltersCommand({ datasetGroupArn, maxResults: 100 }));
   const filter = (Filters ?? []).find((f) => f.name === name && f.status === 'ACTIVE' && f.filterArn);
   return filter?.filterArn ? { name, arn: filter.filterArn } : undefined;
@@ -48,7 +52,10 @@ const SHOWN_METRICS = [
 ] as const;
 
 /** Metrics of every solution version in `solutionVersionArns` (Pipeline Completed's resources). */
-export async function readVersionMetrics(personalize: PersonalizeClient, solutionVersionArns: readonly string[]): Promise<VersionMetrics[]> {
+export async function readVersionMetrics(
+  personalize: PersonalizeClient,
+  solutionVersionArns: readonly string[],
+): Promise<VersionMetrics[]> {
   const rows: VersionMetrics[] = [];
   for (const solutionVersionArn of solutionVersionArns) {
     const { solutionVersion } = await personalize.send(new DescribeSolutionVersionCommand({ solutionVersionArn }));

@@ -69,7 +69,9 @@ export function describeEvent(event: ChainEvent): string {
     default: {
       const status = text(detail, 'status');
       const operation = text(detail, 'operation');
-      const suffix = status ? ` ${status}${status !== 'ACTIVE' && text(detail, 'failureReason') ? ` (${text(detail, 'failureReason')})` : ''}` : '';
+      const suffix = status
+        ? ` ${status}${status !== 'ACTIVE' && text(detail, 'failureReason') ? ` (${text(detail, 'failureReason')})` : ''}`
+        : '';
       return `${resource}${operation === 'update' ? ' (update)' : ''}${suffix}`;
     }
   }

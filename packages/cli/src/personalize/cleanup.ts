@@ -29,7 +29,17 @@ import { CliError } from '../errors';
 import type { Target } from '../target';
 import { listAll, listCampaigns, listEventTrackers, listFilters, listSolutions, type Named } from './lookup';
 
-const CLEANUP_KINDS = ['schedule', 'campaign', 'recommender', 'filter', 'eventTracker', 'solution', 'dataset', 'schema', 'datasetGroup'] as const;
+const CLEANUP_KINDS = [
+  'schedule',
+  'campaign',
+  'recommender',
+  'filter',
+  'eventTracker',
+  'solution',
+  'dataset',
+  'schema',
+  'datasetGroup',
+] as const;
 type CleanupKind = (typeof CLEANUP_KINDS)[number];
 
 interface CleanupItem {
@@ -101,28 +111,35 @@ export async function planCleanup(target: Target, datasetGroup: Named, campaigns
   const named = (kind: CleanupKind, list: readonly Named[]): CleanupItem[] => list.map((n) => ({ kind, name: n.name, arn: n.arn }));
   const recommenders = await listAll(async (nextToken) => {
     const page = await personalize.send(new ListRecommendersCommand({ datasetGroupArn: datasetGroup.arn, maxResults: 100, nextToken }));
-    return { items: (page.recommenders ?? []).flatMap((r) => (r.name && r.recommenderArn ? [{ name: r.name, arn: r.recommenderArn }] : [])), nextToken: page.nextToken };
+    return {
+      items: (page.recommenders ?? []).flatMap((r) => (r.name && r.recommenderArn ? [{ name: r.name, arn: r.recommenderArn }] : [])),
+      nextToken: page.nextToken,
+    };
   });
   const datasets = await listAll(async (nextToken) => {
     const page = await personalize.send(new ListDatasetsCommand({ datasetGroupArn: datasetGroup.arn, maxResults: 100, nextToken }));
-    return { items: (page.datasets ?? []).flatMap((d) => (d.name && d.datasetArn ? [{ name: d.name, arn: d.datasetArn }] : [])), nextToken: page.nextToken };
+    return {
+      items: (page.datasets ?? []).flatMap((d) => (d.name && d.datasetArn ? [{ name: d.name, arn: d.datasetArn }] : [])),
+      nextToken: page.nextToken,
+    };
   });
   const schemas = new Map<string, CleanupItem>();
   for (const dataset of datasets) {
     const { dataset: described } = await personalize.send(new DescribeDatasetCommand({ datasetArn: dataset.arn }));
     const schemaArn = described?.schemaArn;
-    if (schemaArn && !schemas.has(schemaArn)) schemas.set(schemaArn, { kind: 'schema', name: schemaArn.split('/').pop() ?? schemaArn, arn: schemaArn });
+    if (schemaArn && !schemas.has(schemaArn))
+      schemas.set(schemaArn, { kind: 'schema', name: schemaArn.split('/').pop() ?? schemaArn, arn: schemaArn });
   }
   const levels: CleanupItem[][] = [
-      await groupSchedules(target, datasetGroup.name),
-      campaigns,
-      named('recommender', recommenders),
-      named('filter', await listFilters(personalize, datasetGroup.arn)),
-      named('eventTracker', await listEventTrackers(personalize, datasetGroup.arn)),
-      named('solution', solutions),
-      named('dataset', datasets),
-      [...schemas.values()],
-      [{ kind: 'datasetGroup', name: datasetGroup.name, arn: datasetGroup.arn }],
+    await groupSchedules(target, datasetGroup.name),
+    campaigns,
+    named('recommender', recommenders),
+    named('filter', await listFilters(personalize, datasetGroup.arn)),
+    named('eventTracker', await listEventTrackers(personalize, datasetGroup.arn)),
+    named('solution', solutions),
+    named('dataset', datasets),
+    [...schemas.values()],
+    [{ kind: 'datasetGroup', name: datasetGroup.name, arn: datasetGroup.arn }],
   ];
   return { datasetGroup, levels: levels.filter((level) => level.length > 0) };
 }
@@ -248,9 +265,13 @@ export async function executeCleanup(target: Target, plan: CleanupPlan, options:
       }
       if (pending.length === 0) break;
       if (Date.now() - started > options.timeoutMs) {
-        throw new CliError(`still deleting after ${Math.round(options.timeoutMs / 1000)} s: ${pending.map((i) => `${labelOf(i.kind)} ${i.name}`).join(', ')}; run cleanup again later`);
+        throw new CliError(
+          `still deleting after ${Math.round(options.timeoutMs / 1000)} s: ${pending.map((i) => `${labelOf(i.kind)} ${i.name}`).join(', ')}; run cleanup again later`,
+        );
       }
-      options.onStatus(`  waiting for ${pending.length} ${labelOf(pending[0]?.kind ?? 'campaign')} delete${pending.length === 1 ? '' : 's'} … ${((Date.now() - started) / 1000).toFixed(0)}s`);
+      options.onStatus(
+        `  waiting for ${pending.length} ${labelOf(pending[0]?.kind ?? 'campaign')} delete${pending.length === 1 ? '' : 's'} … ${((Date.now() - started) / 1000).toFixed(0)}s`,
+      );
       await new Promise((resolve) => setTimeout(resolve, options.pollMs));
     }
   }
@@ -259,7 +280,9 @@ export async function executeCleanup(target: Target, plan: CleanupPlan, options:
 
 export function formatPlan(plan: CleanupPlan, target: Target): string[] {
   const count = plan.levels.reduce((n, level) => n + level.length, 0);
-  const lines = [`Cleanup of dataset group ${plan.datasetGroup.name} on ${target.description} (stage ${target.stage}): ${count} resource${count === 1 ? '' : 's'}, in this order:`];
+  const lines = [
+    `Cleanup of dataset group ${plan.datasetGroup.name} on ${target.description} (stage ${target.stage}): ${count} resource${count === 1 ? '' : 's'}, in this order:`,
+  ];
   let step = 0;
   for (const level of plan.levels) {
     for (const item of level) lines.push(`  ${String((step += 1)).padStart(3)}. ${labelOf(item.kind).padEnd(27)} ${item.name}`);

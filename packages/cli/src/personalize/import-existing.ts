@@ -38,9 +38,11 @@ export interface ScheduleRequest {
 
 export function parseScheduleRequest(text: string): ScheduleRequest {
   const match = /^(import|full|update)(?::([^=]+))?=(.+)$/.exec(text.trim());
-  if (!match) throw new UsageError(`--schedule must be import=EXPR, full=EXPR, update=EXPR or full:<solution>=EXPR, got ${JSON.stringify(text)}`);
+  if (!match)
+    throw new UsageError(`--schedule must be import=EXPR, full=EXPR, update=EXPR or full:<solution>=EXPR, got ${JSON.stringify(text)}`);
   const [, kind, solution, expression] = match;
-  if (kind === 'import' && solution) throw new UsageError(`--schedule import applies to the dataset group, not a solution: ${JSON.stringify(text)}`);
+  if (kind === 'import' && solution)
+    throw new UsageError(`--schedule import applies to the dataset group, not a solution: ${JSON.stringify(text)}`);
   return { kind: kind as ScheduleRequest['kind'], ...(solution ? { solution } : {}), expression: expression as string };
 }
 
@@ -60,7 +62,12 @@ export async function importExisting(target: Target, group: Named, schedules: re
   const { datasetGroup } = await p.send(new DescribeDatasetGroupCommand({ datasetGroupArn: group.arn }));
   const file: Record<string, unknown> = {
     datasetGroup: {
-      serviceConfig: definedOnly({ name: group.name, domain: datasetGroup?.domain, kmsKeyArn: datasetGroup?.kmsKeyArn, roleArn: datasetGroup?.roleArn }),
+      serviceConfig: definedOnly({
+        name: group.name,
+        domain: datasetGroup?.domain,
+        kmsKeyArn: datasetGroup?.kmsKeyArn,
+        roleArn: datasetGroup?.roleArn,
+      }),
     },
   };
 
@@ -74,13 +81,17 @@ export async function importExisting(target: Target, group: Named, schedules: re
     const { dataset } = await p.send(new DescribeDatasetCommand({ datasetArn: summary.datasetArn }));
     const key = DATASET_KEY[dataset?.datasetType?.toUpperCase() ?? ''];
     if (!dataset?.name || !dataset.schemaArn || !key) {
-      notes.push(`dataset ${summary.name ?? summary.datasetArn}: type ${dataset?.datasetType ?? '?'} is not one the parameter file holds; left out`);
+      notes.push(
+        `dataset ${summary.name ?? summary.datasetArn}: type ${dataset?.datasetType ?? '?'} is not one the parameter file holds; left out`,
+      );
       continue;
     }
     const { schema } = await p.send(new DescribeSchemaCommand({ schemaArn: dataset.schemaArn }));
     datasets[key] = {
       dataset: { serviceConfig: { name: dataset.name } },
-      schema: { serviceConfig: { name: schema?.name ?? dataset.schemaArn.split('/').pop(), schema: JSON.parse(schema?.schema ?? '{}') as unknown } },
+      schema: {
+        serviceConfig: { name: schema?.name ?? dataset.schemaArn.split('/').pop(), schema: JSON.parse(schema?.schema ?? '{}') as unknown },
+      },
     };
   }
   if (Object.keys(datasets).length > 0) file['datasets'] = datasets;
@@ -111,7 +122,9 @@ export async function importExisting(target: Target, group: Named, schedules: re
       }),
     };
     const solutionSchedules = Object.fromEntries(
-      schedules.filter((s) => s.kind !== 'import' && (s.solution === undefined || s.solution === summary.name)).map((s) => [s.kind, s.expression]),
+      schedules
+        .filter((s) => s.kind !== 'import' && (s.solution === undefined || s.solution === summary.name))
+        .map((s) => [s.kind, s.expression]),
     );
     if (Object.keys(solutionSchedules).length > 0) entry['workflowConfig'] = { schedules: solutionSchedules };
     if (campaigns.length > 0) entry['campaigns'] = campaigns;
@@ -119,13 +132,16 @@ export async function importExisting(target: Target, group: Named, schedules: re
   }
   for (const request of schedules) {
     if (request.solution && !solutions.some((s) => (s['serviceConfig'] as { name?: string }).name === request.solution)) {
-      throw new UsageError(`--schedule ${request.kind}:${request.solution}: dataset group ${group.name} has no solution ${request.solution}`);
+      throw new UsageError(
+        `--schedule ${request.kind}:${request.solution}: dataset group ${group.name} has no solution ${request.solution}`,
+      );
     }
   }
   if (solutions.length > 0) file['solutions'] = solutions;
 
   const importSchedule = schedules.find((s) => s.kind === 'import');
-  if (importSchedule) (file['datasetGroup'] as Record<string, unknown>)['workflowConfig'] = { schedules: { import: importSchedule.expression } };
+  if (importSchedule)
+    (file['datasetGroup'] as Record<string, unknown>)['workflowConfig'] = { schedules: { import: importSchedule.expression } };
 
   const [tracker] = await listEventTrackers(p, group.arn);
   if (tracker) file['eventTracker'] = { serviceConfig: { name: tracker.name } };
@@ -147,7 +163,11 @@ export async function importExisting(target: Target, group: Named, schedules: re
     const { recommender } = await p.send(new DescribeRecommenderCommand({ recommenderArn: summary.recommenderArn }));
     const config = recommender?.recommenderConfig ? definedOnly(recommender.recommenderConfig as Record<string, unknown>) : undefined;
     recommenders.push({
-      serviceConfig: definedOnly({ name: recommender?.name ?? summary.name, recipeArn: recommender?.recipeArn, recommenderConfig: config && Object.keys(config).length > 0 ? config : undefined }),
+      serviceConfig: definedOnly({
+        name: recommender?.name ?? summary.name,
+        recipeArn: recommender?.recipeArn,
+        recommenderConfig: config && Object.keys(config).length > 0 ? config : undefined,
+      }),
     });
   }
   if (recommenders.length > 0) file['recommenders'] = recommenders;
@@ -155,8 +175,12 @@ export async function importExisting(target: Target, group: Named, schedules: re
   // The file must pass the upload's own checks; a setting it cannot hold is a bug to report, not to write.
   const result = parseParameterFileText(JSON.stringify(file));
   if (!result.ok) {
-    throw new CliError(`the parameter file describing ${group.name} would not pass validation:\n${result.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`);
+    throw new CliError(
+      `the parameter file describing ${group.name} would not pass validation:\n${result.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`,
+    );
   }
-  notes.push('datasets import from train/<dataset group>/<type>.csv of the stage bucket on each run: put the CSVs there before uploading this file');
+  notes.push(
+    'datasets import from train/<dataset group>/<type>.csv of the stage bucket on each run: put the CSVs there before uploading this file',
+  );
   return { parameterFile: file, notes };
 }

@@ -14,7 +14,9 @@ import { CliError } from '../errors';
 import type { Target } from '../target';
 
 /** Every page of a Personalize List call. */
-export async function listAll<T>(fetch: (nextToken: string | undefined) => Promise<{ items: readonly T[] | undefined; nextToken: string | undefined }>): Promise<T[]> {
+export async function listAll<T>(
+  fetch: (nextToken: string | undefined) => Promise<{ items: readonly T[] | undefined; nextToken: string | undefined }>,
+): Promise<T[]> {
   const all: T[] = [];
   let token: string | undefined;
   do {
@@ -40,7 +42,9 @@ function pickNamed<T extends Named>(target: Target, what: string, name: string, 
   const match = wanted.map((n) => found.find((f) => f.name === n)).find((f) => f !== undefined);
   if (!match) {
     const known = found.map((f) => f.name).sort();
-    throw new CliError(`no ${what} ${name} on ${target.description}${where}${known.length > 0 ? ` (there: ${known.slice(0, 10).join(', ')}${known.length > 10 ? ', …' : ''})` : ''}`);
+    throw new CliError(
+      `no ${what} ${name} on ${target.description}${where}${known.length > 0 ? ` (there: ${known.slice(0, 10).join(', ')}${known.length > 10 ? ', …' : ''})` : ''}`,
+    );
   }
   return match;
 }
@@ -49,7 +53,9 @@ async function listDatasetGroups(personalize: PersonalizeClient): Promise<Named[
   return listAll(async (nextToken) => {
     const page = await personalize.send(new ListDatasetGroupsCommand({ maxResults: 100, nextToken }));
     return {
-      items: (page.datasetGroups ?? []).flatMap((g) => (g.name && g.datasetGroupArn ? [{ name: g.name, arn: g.datasetGroupArn, ...(g.status ? { status: g.status } : {}) }] : [])),
+      items: (page.datasetGroups ?? []).flatMap((g) =>
+        g.name && g.datasetGroupArn ? [{ name: g.name, arn: g.datasetGroupArn, ...(g.status ? { status: g.status } : {}) }] : [],
+      ),
       nextToken: page.nextToken,
     };
   });
@@ -62,14 +68,24 @@ export async function findDatasetGroup(target: Target, name: string): Promise<Na
 export async function listSolutions(personalize: PersonalizeClient, datasetGroupArn: string): Promise<Named[]> {
   return listAll(async (nextToken) => {
     const page = await personalize.send(new ListSolutionsCommand({ datasetGroupArn, maxResults: 100, nextToken }));
-    return { items: (page.solutions ?? []).flatMap((s) => (s.name && s.solutionArn ? [{ name: s.name, arn: s.solutionArn, ...(s.status ? { status: s.status } : {}) }] : [])), nextToken: page.nextToken };
+    return {
+      items: (page.solutions ?? []).flatMap((s) =>
+        s.name && s.solutionArn ? [{ name: s.name, arn: s.solutionArn, ...(s.status ? { status: s.status } : {}) }] : [],
+      ),
+      nextToken: page.nextToken,
+    };
   });
 }
 
 export async function listCampaigns(personalize: PersonalizeClient, solutionArn?: string): Promise<Named[]> {
   return listAll(async (nextToken) => {
     const page = await personalize.send(new ListCampaignsCommand({ ...(solutionArn ? { solutionArn } : {}), maxResults: 100, nextToken }));
-    return { items: (page.campaigns ?? []).flatMap((c) => (c.name && c.campaignArn ? [{ name: c.name, arn: c.campaignArn, ...(c.status ? { status: c.status } : {}) }] : [])), nextToken: page.nextToken };
+    return {
+      items: (page.campaigns ?? []).flatMap((c) =>
+        c.name && c.campaignArn ? [{ name: c.name, arn: c.campaignArn, ...(c.status ? { status: c.status } : {}) }] : [],
+      ),
+      nextToken: page.nextToken,
+    };
   });
 }
 
@@ -80,7 +96,12 @@ export async function findCampaign(target: Target, name: string): Promise<Named>
 export async function listFilters(personalize: PersonalizeClient, datasetGroupArn: string): Promise<Named[]> {
   return listAll(async (nextToken) => {
     const page = await personalize.send(new ListFiltersCommand({ datasetGroupArn, maxResults: 100, nextToken }));
-    return { items: (page.Filters ?? []).flatMap((f) => (f.name && f.filterArn ? [{ name: f.name, arn: f.filterArn, ...(f.status ? { status: f.status } : {}) }] : [])), nextToken: page.nextToken };
+    return {
+      items: (page.Filters ?? []).flatMap((f) =>
+        f.name && f.filterArn ? [{ name: f.name, arn: f.filterArn, ...(f.status ? { status: f.status } : {}) }] : [],
+      ),
+      nextToken: page.nextToken,
+    };
   });
 }
 
@@ -91,6 +112,11 @@ export async function findFilter(target: Target, datasetGroupArn: string, name: 
 export async function listEventTrackers(personalize: PersonalizeClient, datasetGroupArn: string): Promise<Named[]> {
   return listAll(async (nextToken) => {
     const page = await personalize.send(new ListEventTrackersCommand({ datasetGroupArn, maxResults: 100, nextToken }));
-    return { items: (page.eventTrackers ?? []).flatMap((t) => (t.name && t.eventTrackerArn ? [{ name: t.name, arn: t.eventTrackerArn, ...(t.status ? { status: t.status } : {}) }] : [])), nextToken: page.nextToken };
+    return {
+      items: (page.eventTrackers ?? []).flatMap((t) =>
+        t.name && t.eventTrackerArn ? [{ name: t.name, arn: t.eventTrackerArn, ...(t.status ? { status: t.status } : {}) }] : [],
+      ),
+      nextToken: page.nextToken,
+    };
   });
 }

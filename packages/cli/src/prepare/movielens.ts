@@ -52,8 +52,25 @@ interface LayoutFiles {
 
 /** The ML-100K genre columns of u.item, in order (used when u.genre is absent). */
 const ML100K_GENRES = [
-  'unknown', 'Action', 'Adventure', 'Animation', "Children's", 'Comedy', 'Crime', 'Documentary', 'Drama', 'Fantasy',
-  'Film-Noir', 'Horror', 'Musical', 'Mystery', 'Romance', 'Sci-Fi', 'Thriller', 'War', 'Western',
+  'unknown',
+  'Action',
+  'Adventure',
+  'Animation',
+  "Children's",
+  'Comedy',
+  'Crime',
+  'Documentary',
+  'Drama',
+  'Fantasy',
+  'Film-Noir',
+  'Horror',
+  'Musical',
+  'Mystery',
+  'Romance',
+  'Sci-Fi',
+  'Thriller',
+  'War',
+  'Western',
 ] as const;
 
 /** Which layout `path` (a folder, or a ratings file in one) holds. */
@@ -65,7 +82,12 @@ export function detectLayout(path: string): LayoutFiles {
     for (const name of [movies, ...(genres && layout === 'hetrec' ? [genres] : [])]) {
       if (!has(name)) throw new CliError(`${join(dir, name)} is missing: the ${MOVIELENS_LAYOUT[layout]} layout needs it for the items`);
     }
-    return { layout, ratings: join(dir, ratings), movies: join(dir, movies), ...(genres && has(genres) ? { genres: join(dir, genres) } : {}) };
+    return {
+      layout,
+      ratings: join(dir, ratings),
+      movies: join(dir, movies),
+      ...(genres && has(genres) ? { genres: join(dir, genres) } : {}),
+    };
   };
   const named = statSync(path).isDirectory() ? undefined : basename(path);
   const pick = (name: string): boolean => (named === undefined ? has(name) : named === name);
@@ -95,7 +117,8 @@ function parseRating(fields: readonly string[], millis: boolean): Rating | strin
   if (!ID.test(userId)) return `user id ${JSON.stringify(userId)} is not an id`;
   if (!ID.test(itemId)) return `item id ${JSON.stringify(itemId)} is not an id`;
   const rating = Number(ratingText);
-  if (ratingText === '' || !Number.isFinite(rating) || rating < 0 || rating > 10) return `rating ${JSON.stringify(ratingText)} is not a number from 0 to 10`;
+  if (ratingText === '' || !Number.isFinite(rating) || rating < 0 || rating > 10)
+    return `rating ${JSON.stringify(ratingText)} is not a number from 0 to 10`;
   const time = Number(timeText);
   if (!/^\d+$/.test(timeText)) return `timestamp ${JSON.stringify(timeText)} is not a whole number`;
   return { userId, itemId, rating, timestamp: millis ? Math.floor(time / 1000) : time };
@@ -115,7 +138,12 @@ export async function readRatings(files: LayoutFiles, onRating: (rating: Rating)
     line += 1;
     if (text.trim() === '') continue;
     if (hasHeader && line === 1) continue;
-    const fields = files.layout === 'ml100k' || files.layout === 'hetrec' ? text.split('\t') : files.layout === 'mlDat' ? text.split('::') : text.split(',');
+    const fields =
+      files.layout === 'ml100k' || files.layout === 'hetrec'
+        ? text.split('\t')
+        : files.layout === 'mlDat'
+          ? text.split('::')
+          : text.split(',');
     const parsed = parseRating(fields, files.layout === 'hetrec');
     if (typeof parsed === 'string') bad.push({ file, line, reason: parsed });
     else onRating(parsed);

@@ -77,7 +77,9 @@ export async function prepareMovieLens(options: PrepareOptions): Promise<Prepare
     if (rating.rating < options.minRating) return;
     kept += 1;
     users.add(rating.userId);
-    const ok = interactions.write(`${cell(rating.userId)},${cell(rating.itemId)},${rating.timestamp},${RATING_EVENT_TYPE},${rating.rating}\n`);
+    const ok = interactions.write(
+      `${cell(rating.userId)},${cell(rating.itemId)},${rating.timestamp},${RATING_EVENT_TYPE},${rating.rating}\n`,
+    );
     if (!ok) pending = once(interactions, 'drain');
   });
   await pending;
@@ -86,8 +88,12 @@ export async function prepareMovieLens(options: PrepareOptions): Promise<Prepare
 
   const itemLines = [...movies.values()].map((m) => `${cell(m.itemId)},${cell(m.genres.join('|'))},${m.year ?? ''}`);
   await writeLines(itemsPath, ITEMS_HEADER, itemLines);
-  const byNumber = (a: string, b: string): number => (Number(a) - Number(b)) || a.localeCompare(b);
-  await writeLines(usersPath, undefined, [...users].sort(byNumber).map((userId) => JSON.stringify({ userId })));
+  const byNumber = (a: string, b: string): number => Number(a) - Number(b) || a.localeCompare(b);
+  await writeLines(
+    usersPath,
+    undefined,
+    [...users].sort(byNumber).map((userId) => JSON.stringify({ userId })),
+  );
   await writeFile(parameterFilePath, `${JSON.stringify(preparedParameterFile(options.datasetGroupName), null, 2)}\n`);
 
   return {

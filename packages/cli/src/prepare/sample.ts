@@ -21,7 +21,14 @@ export interface SampleResult {
   readonly files: readonly string[];
 }
 
-export async function writeSample(options: { users: number; items: number; interactions: number; seed: number; out: string; name: string }): Promise<SampleResult> {
+export async function writeSample(options: {
+  users: number;
+  items: number;
+  interactions: number;
+  seed: number;
+  out: string;
+  name: string;
+}): Promise<SampleResult> {
   const data = generateDemoData({
     users: options.users,
     items: options.items,

@@ -54,11 +54,18 @@ async function versionRows(target: Target, run: TrackedRun, events: readonly Cha
     const solutionArn = solutionVersion?.solutionArn ?? '';
     const solutionName = solutionArn.split('/').pop() ?? arn.split('/').at(-2) ?? '?';
     const metrics = await metricsOf(target, arn);
-    const decision = events.find((e) => (e.detailType === 'Solution Version Promoted' || e.detailType === 'Solution Version Rejected') && e.detail['resourceArn'] === arn);
+    const decision = events.find(
+      (e) =>
+        (e.detailType === 'Solution Version Promoted' || e.detailType === 'Solution Version Rejected') && e.detail['resourceArn'] === arn,
+    );
     const gate = decision?.detail['gate'] as { rule?: unknown } | undefined;
     const liveArn = solutionArn ? await liveVersionOf(target, solutionArn) : undefined;
     let verdict: string;
-    if (decision) verdict = decision.detailType === 'Solution Version Promoted' ? 'promoted' : `rejected${typeof decision.detail['reason'] === 'string' ? `: ${decision.detail['reason']}` : ''}`;
+    if (decision)
+      verdict =
+        decision.detailType === 'Solution Version Promoted'
+          ? 'promoted'
+          : `rejected${typeof decision.detail['reason'] === 'string' ? `: ${decision.detail['reason']}` : ''}`;
     else if (liveArn === arn) verdict = 'live (a campaign serves it)';
     else if (liveArn) verdict = 'not serving (no gate decision recorded)';
     else verdict = 'no campaign (no gate decision recorded)';
@@ -76,7 +83,10 @@ async function versionRows(target: Target, run: TrackedRun, events: readonly Cha
 }
 
 /** Counts the output files of a batch job and their lines; lines carrying `"error"` are error lines. */
-async function outputSummary(target: Target, outputPath: string | undefined): Promise<{ files: number; lines: number; errorLines: number }> {
+async function outputSummary(
+  target: Target,
+  outputPath: string | undefined,
+): Promise<{ files: number; lines: number; errorLines: number }> {
   const match = outputPath ? /^s3:\/\/([^/]+)\/(.*)$/.exec(outputPath) : null;
   if (!match) return { files: 0, lines: 0, errorLines: 0 };
   const [, bucket, prefix] = match as unknown as [string, string, string];
@@ -105,13 +115,29 @@ async function batchRows(target: Target, run: TrackedRun): Promise<ReportBatchJo
   const rows: ReportBatchJob[] = [];
   for (const [arn, resource] of Object.entries(run.resources)) {
     if (resource.kind === 'batchInferenceJob') {
-      const { batchInferenceJob: job } = await target.clients.personalize.send(new DescribeBatchInferenceJobCommand({ batchInferenceJobArn: arn }));
+      const { batchInferenceJob: job } = await target.clients.personalize.send(
+        new DescribeBatchInferenceJobCommand({ batchInferenceJobArn: arn }),
+      );
       const output = job?.jobOutput?.s3DataDestination?.path;
-      rows.push({ jobName: job?.jobName ?? resourceOfArn(arn), kind: 'batch inference', status: job?.status ?? resource.status, ...(output ? { output } : {}), ...(await outputSummary(target, output)) });
+      rows.push({
+        jobName: job?.jobName ?? resourceOfArn(arn),
+        kind: 'batch inference',
+        status: job?.status ?? resource.status,
+        ...(output ? { output } : {}),
+        ...(await outputSummary(target, output)),
+      });
     } else if (resource.kind === 'batchSegmentJob') {
-      const { batchSegmentJob: job } = await target.clients.personalize.send(new DescribeBatchSegmentJobCommand({ batchSegmentJobArn: arn }));
+      const { batchSegmentJob: job } = await target.clients.personalize.send(
+        new DescribeBatchSegmentJobCommand({ batchSegmentJobArn: arn }),
+      );
       const output = job?.jobOutput?.s3DataDestination?.path;
-      rows.push({ jobName: job?.jobName ?? resourceOfArn(arn), kind: 'batch segment', status: job?.status ?? resource.status, ...(output ? { output } : {}), ...(await outputSummary(target, output)) });
+      rows.push({
+        jobName: job?.jobName ?? resourceOfArn(arn),
+        kind: 'batch segment',
+        status: job?.status ?? resource.status,
+        ...(output ? { output } : {}),
+        ...(await outputSummary(target, output)),
+      });
     }
   }
   return rows;
@@ -153,7 +179,7 @@ export async function gatherReport(target: Target, run: TrackedRun, events: read
     datasetGroupName: run.datasetGroupName,
     stage: target.stage,
     target: target.description,
-    ...(run.trigger ?? fromEvents?.trigger ? { trigger: (run.trigger ?? fromEvents?.trigger) as string } : {}),
+    ...((run.trigger ?? fromEvents?.trigger) ? { trigger: (run.trigger ?? fromEvents?.trigger) as string } : {}),
     startedAt: origin,
     ...(endedAt !== undefined ? { endedAt } : {}),
     outcome,

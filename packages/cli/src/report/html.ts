@@ -90,7 +90,12 @@ function ganttSvg(report: RunReport): string {
   const chartWidth = 620;
   const top = 28;
   const origin = report.startedAt;
-  const lastEnd = Math.max(origin + 1000, report.endedAt ?? 0, ...report.steps.map((s) => s.end ?? s.start), ...report.milestones.map((m) => m.at));
+  const lastEnd = Math.max(
+    origin + 1000,
+    report.endedAt ?? 0,
+    ...report.steps.map((s) => s.end ?? s.start),
+    ...report.milestones.map((m) => m.at),
+  );
   const span = lastEnd - origin;
   const x = (at: number): number => labelWidth + ((at - origin) / span) * chartWidth;
   const height = top + report.steps.length * rowHeight + 16;
@@ -168,7 +173,10 @@ svg.gantt .grid{stroke:#eee}svg.gantt .mark{stroke:#1565c0;stroke-dasharray:3 3}
 export function renderReport(report: RunReport): string {
   const duration = report.endedAt === undefined ? 'still running' : secondsText(report.endedAt - report.startedAt);
   const events = report.milestones
-    .map((m) => `<li><code>+${escapeHtml(secondsText(m.at - report.startedAt))}</code> <b>${escapeHtml(m.detailType)}</b> ${escapeHtml(m.text)}</li>`)
+    .map(
+      (m) =>
+        `<li><code>+${escapeHtml(secondsText(m.at - report.startedAt))}</code> <b>${escapeHtml(m.detailType)}</b> ${escapeHtml(m.text)}</li>`,
+    )
     .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>recops run ${escapeHtml(report.runId)}</title>

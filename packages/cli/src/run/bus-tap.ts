@@ -42,7 +42,12 @@ export class BusTap {
       const queueArn = Attributes?.QueueArn;
       if (!queueArn) throw new Error('GetQueueAttributes returned no QueueArn');
       const { RuleArn } = await eventBridge.send(
-        new PutRuleCommand({ Name: name, EventBusName: target.busName, EventPattern: JSON.stringify(RECOPS_EVENTS), Description: 'recops CLI follows a run' }),
+        new PutRuleCommand({
+          Name: name,
+          EventBusName: target.busName,
+          EventPattern: JSON.stringify(RECOPS_EVENTS),
+          Description: 'recops CLI follows a run',
+        }),
       );
       // EventBridge may send to the queue only for this rule (what AWS requires of an SQS target).
       const policy = {
@@ -91,7 +96,8 @@ export class BusTap {
       }
     }
     const entries = (Messages ?? []).flatMap((m, i) => (m.ReceiptHandle ? [{ Id: String(i), ReceiptHandle: m.ReceiptHandle }] : []));
-    if (entries.length > 0) await this.target.clients.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }));
+    if (entries.length > 0)
+      await this.target.clients.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: entries }));
     return events;
   }
 
@@ -100,7 +106,9 @@ export class BusTap {
     if (this.closed) return;
     this.closed = true;
     const { sqs, eventBridge } = this.target.clients;
-    await eventBridge.send(new RemoveTargetsCommand({ Rule: this.ruleName, EventBusName: this.target.busName, Ids: [TARGET_ID] })).catch(() => undefined);
+    await eventBridge
+      .send(new RemoveTargetsCommand({ Rule: this.ruleName, EventBusName: this.target.busName, Ids: [TARGET_ID] }))
+      .catch(() => undefined);
     await eventBridge.send(new DeleteRuleCommand({ Name: this.ruleName, EventBusName: this.target.busName })).catch(() => undefined);
     await sqs.send(new DeleteQueueCommand({ QueueUrl: this.queueUrl })).catch(() => undefined);
   }

@@ -31,10 +31,12 @@ async function csvUploads(dataDir: string, prefix: string): Promise<Upload[]> {
   const uploads: Upload[] = [];
   const entries = await readdir(dataDir, { withFileTypes: true });
   for (const entry of entries) {
-    if (entry.isFile() && entry.name.toLowerCase().endsWith('.csv')) uploads.push({ local: join(dataDir, entry.name), key: `${prefix}${entry.name}` });
+    if (entry.isFile() && entry.name.toLowerCase().endsWith('.csv'))
+      uploads.push({ local: join(dataDir, entry.name), key: `${prefix}${entry.name}` });
     if (entry.isDirectory() && CSV_FOLDERS.includes(entry.name)) {
       for (const part of await readdir(join(dataDir, entry.name), { withFileTypes: true })) {
-        if (part.isFile() && part.name.toLowerCase().endsWith('.csv')) uploads.push({ local: join(dataDir, entry.name, part.name), key: `${prefix}${entry.name}/${part.name}` });
+        if (part.isFile() && part.name.toLowerCase().endsWith('.csv'))
+          uploads.push({ local: join(dataDir, entry.name, part.name), key: `${prefix}${entry.name}/${part.name}` });
       }
     }
   }
@@ -80,7 +82,9 @@ export async function runPipeline(target: Target, options: RunOptions): Promise<
   if (!validation.ok || placeholders.length > 0) {
     const errors = [...(validation.ok ? [] : validation.errors), ...placeholders];
     const lines = errors.map((e) => `  ${e.path}: ${e.message}`);
-    throw new CliError(`${options.file} is invalid (${errors.length} error${errors.length === 1 ? '' : 's'}); nothing was uploaded:\n${lines.join('\n')}`);
+    throw new CliError(
+      `${options.file} is invalid (${errors.length} error${errors.length === 1 ? '' : 's'}); nothing was uploaded:\n${lines.join('\n')}`,
+    );
   }
   const datasetGroupName = validation.file.datasetGroup.serviceConfig.name;
   const prefix = `train/${datasetGroupName}/`;
@@ -107,12 +111,16 @@ export async function runPipeline(target: Target, options: RunOptions): Promise<
   try {
     for (const upload of uploads) {
       progress.status(`uploading ${upload.local}`);
-      await target.clients.s3.send(new PutObjectCommand({ Bucket: target.bucketName, Key: upload.key, Body: await readFile(upload.local) }));
+      await target.clients.s3.send(
+        new PutObjectCommand({ Bucket: target.bucketName, Key: upload.key, Body: await readFile(upload.local) }),
+      );
       say(`  uploaded ${upload.local} → s3://${target.bucketName}/${upload.key}`);
     }
     for (const input of missing) say(`  warning: batch input ${input} was not uploaded; the job fails unless it is in the bucket already`);
     const startedAt = Date.now();
-    await target.clients.s3.send(new PutObjectCommand({ Bucket: target.bucketName, Key: configKey, Body: text, ContentType: 'application/json' }));
+    await target.clients.s3.send(
+      new PutObjectCommand({ Bucket: target.bucketName, Key: configKey, Body: text, ContentType: 'application/json' }),
+    );
     say(`  uploaded ${options.file} → s3://${target.bucketName}/${configKey} (this starts the run)`);
     const uploaded = [...uploads.map((u) => u.key), configKey];
     if (!tap) return { outcome: 'completed', configKey, uploaded, events: [] };
@@ -136,7 +144,8 @@ export async function runPipeline(target: Target, options: RunOptions): Promise<
         events.push(event);
         say(`${`+${seconds(Date.now() - startedAt)}`.padStart(8)}  ${event.detailType.padEnd(34)} ${describeEvent(event)}`);
         if (event.detailType === 'Pipeline Failed') {
-          for (const error of (event.detail['errors'] as { path?: string; message?: string }[] | undefined) ?? []) say(`            ${error.path ?? '$'}: ${error.message ?? ''}`);
+          for (const error of (event.detail['errors'] as { path?: string; message?: string }[] | undefined) ?? [])
+            say(`            ${error.path ?? '$'}: ${error.message ?? ''}`);
         }
         if (event.detailType === 'Pipeline Completed' || event.detailType === 'Pipeline Failed') {
           progress.done();
@@ -156,7 +165,9 @@ export async function runPipeline(target: Target, options: RunOptions): Promise<
       }
     }
     progress.done();
-    say(`recops run: the run did not end within ${options.timeoutSeconds} s${runId ? ` (run ${runId}; "recops status ${runId}" shows where it stands)` : ': no event of it arrived'}`);
+    say(
+      `recops run: the run did not end within ${options.timeoutSeconds} s${runId ? ` (run ${runId}; "recops status ${runId}" shows where it stands)` : ': no event of it arrived'}`,
+    );
     return { ...(runId ? { runId } : {}), outcome: 'timed-out', configKey, uploaded, events };
   } finally {
     progress.done();

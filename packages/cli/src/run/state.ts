@@ -36,12 +36,19 @@ export interface TrackedRun {
 const STATE_KEY = /^runs\/([^/]+)\/([^/]+)\/state\.json$/;
 
 /** Every run's state key in the bucket, newest run first (run ids start with their UTC stamp). */
-export async function listRunKeys(target: Target, datasetGroupName?: string): Promise<{ key: string; runId: string; datasetGroupName: string }[]> {
+export async function listRunKeys(
+  target: Target,
+  datasetGroupName?: string,
+): Promise<{ key: string; runId: string; datasetGroupName: string }[]> {
   const found: { key: string; runId: string; datasetGroupName: string }[] = [];
   let token: string | undefined;
   do {
     const page = await target.clients.s3.send(
-      new ListObjectsV2Command({ Bucket: target.bucketName, Prefix: datasetGroupName ? `runs/${datasetGroupName}/` : 'runs/', ContinuationToken: token }),
+      new ListObjectsV2Command({
+        Bucket: target.bucketName,
+        Prefix: datasetGroupName ? `runs/${datasetGroupName}/` : 'runs/',
+        ContinuationToken: token,
+      }),
     );
     for (const object of page.Contents ?? []) {
       const match = STATE_KEY.exec(object.Key ?? '');

@@ -19,7 +19,14 @@ export function formatRuns(runs: readonly TrackedRun[]): string[] {
   if (runs.length === 0) return ['No runs yet.'];
   return table([
     ['RUN', 'DATASET GROUP', 'STARTED', 'DURATION', 'OUTCOME', 'TRIGGER'],
-    ...runs.map((run) => [run.runId, run.datasetGroupName, run.startedAt.replace('T', ' ').slice(0, 19), seconds(durationMs(run)), outcomeOf(run), triggerOf(run)]),
+    ...runs.map((run) => [
+      run.runId,
+      run.datasetGroupName,
+      run.startedAt.replace('T', ' ').slice(0, 19),
+      seconds(durationMs(run)),
+      outcomeOf(run),
+      triggerOf(run),
+    ]),
   ]);
 }
 

@@ -54,7 +54,19 @@ const MILESTONES = new Set([
  * When the event happened, to the millisecond: the detail's own timestamp (EventBridge's `time` has
  * whole seconds). Status changes carry both their watch's `requestedAt` and `observedAt`.
  */
-const OCCURRED_FIELDS = ['observedAt', 'completedAt', 'failedAt', 'promotedAt', 'rejectedAt', 'deployedAt', 'readyAt', 'publishedAt', 'retryingAt', 'requestedAt', 'firedAt'];
+const OCCURRED_FIELDS = [
+  'observedAt',
+  'completedAt',
+  'failedAt',
+  'promotedAt',
+  'rejectedAt',
+  'deployedAt',
+  'readyAt',
+  'publishedAt',
+  'retryingAt',
+  'requestedAt',
+  'firedAt',
+];
 
 function occurredAt(event: ChainEvent): number {
   for (const field of OCCURRED_FIELDS) {
@@ -73,7 +85,15 @@ function text(detail: Readonly<Record<string, unknown>>, field: string): string 
 export function summarizeRun(events: readonly ChainEvent[]): RunSummary {
   const steps = new Map<string, RunStep>();
   const milestones: RunMilestone[] = [];
-  let summary: { runId?: string; datasetGroupName?: string; trigger?: string; start?: number; end?: number; outcome: RunSummary['outcome']; reason?: string } = { outcome: 'running' };
+  let summary: {
+    runId?: string;
+    datasetGroupName?: string;
+    trigger?: string;
+    start?: number;
+    end?: number;
+    outcome: RunSummary['outcome'];
+    reason?: string;
+  } = { outcome: 'running' };
   for (const event of [...events].sort((a, b) => occurredAt(a) - occurredAt(b) || a.seq - b.seq)) {
     const at = occurredAt(event);
     const detail = event.detail;
@@ -100,7 +120,8 @@ export function summarizeRun(events: readonly ChainEvent[]): RunSummary {
     if (MILESTONES.has(event.detailType)) milestones.push({ at, detailType: event.detailType, detail });
     if (event.detailType === 'Pipeline Requested') summary.trigger = text(detail, 'trigger');
     if (event.detailType === 'Pipeline Completed') summary = { ...summary, outcome: 'completed', end: at };
-    if (event.detailType === 'Pipeline Failed') summary = { ...summary, outcome: 'failed', end: at, ...(text(detail, 'reason') ? { reason: text(detail, 'reason') } : {}) };
+    if (event.detailType === 'Pipeline Failed')
+      summary = { ...summary, outcome: 'failed', end: at, ...(text(detail, 'reason') ? { reason: text(detail, 'reason') } : {}) };
   }
   return { ...summary, steps: [...steps.values()].sort((a, b) => a.start - b.start), milestones };
 }
@@ -112,7 +133,9 @@ export function formatSteps(summary: RunSummary): string[] {
   const lines = [`  ${'step'.padEnd(width)}  ${'start'.padStart(8)}  ${'took'.padStart(8)}  status`];
   for (const step of summary.steps) {
     const took = step.end === undefined ? '…' : `${((step.end - step.start) / 1000).toFixed(1)}s`;
-    lines.push(`  ${step.resource.padEnd(width)}  ${`+${((step.start - origin) / 1000).toFixed(1)}s`.padStart(8)}  ${took.padStart(8)}  ${step.status}${step.failureReason ? ` (${step.failureReason})` : ''}`);
+    lines.push(
+      `  ${step.resource.padEnd(width)}  ${`+${((step.start - origin) / 1000).toFixed(1)}s`.padStart(8)}  ${took.padStart(8)}  ${step.status}${step.failureReason ? ` (${step.failureReason})` : ''}`,
+    );
   }
   return lines;
 }

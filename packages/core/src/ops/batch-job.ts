@@ -39,10 +39,19 @@ interface BatchJobSummaryLike {
   readonly batchSegmentJobArn?: string;
 }
 
-function findJob(client: PersonalizeClient, kind: BatchJobKind, jobName: string, solutionVersionArn?: string): Promise<BatchJobSummaryLike | undefined> {
+function findJob(
+  client: PersonalizeClient,
+  kind: BatchJobKind,
+  jobName: string,
+  solutionVersionArn?: string,
+): Promise<BatchJobSummaryLike | undefined> {
   const filter = solutionVersionArn === undefined ? {} : { solutionVersionArn };
   return kind === 'batchInferenceJob'
-    ? findInPages<BatchJobSummaryLike>(paginateListBatchInferenceJobs({ client }, filter), 'batchInferenceJobs', (j) => j.jobName === jobName)
+    ? findInPages<BatchJobSummaryLike>(
+        paginateListBatchInferenceJobs({ client }, filter),
+        'batchInferenceJobs',
+        (j) => j.jobName === jobName,
+      )
     : findInPages<BatchJobSummaryLike>(paginateListBatchSegmentJobs({ client }, filter), 'batchSegmentJobs', (j) => j.jobName === jobName);
 }
 
@@ -109,8 +118,13 @@ interface BatchJobDescription {
 async function describeBatchJob(client: PersonalizeClient, kind: BatchJobKind, arn: string): Promise<BatchJobDescription> {
   const job =
     kind === 'batchInferenceJob'
-      ? (await call(`DescribeBatchInferenceJob ${arn}`, () => client.send(new DescribeBatchInferenceJobCommand({ batchInferenceJobArn: arn })))).batchInferenceJob
-      : (await call(`DescribeBatchSegmentJob ${arn}`, () => client.send(new DescribeBatchSegmentJobCommand({ batchSegmentJobArn: arn })))).batchSegmentJob;
+      ? (
+          await call(`DescribeBatchInferenceJob ${arn}`, () =>
+            client.send(new DescribeBatchInferenceJobCommand({ batchInferenceJobArn: arn })),
+          )
+        ).batchInferenceJob
+      : (await call(`DescribeBatchSegmentJob ${arn}`, () => client.send(new DescribeBatchSegmentJobCommand({ batchSegmentJobArn: arn }))))
+          .batchSegmentJob;
   if (job === undefined) throw new RetryableOpsError(`Describe ${kind} ${arn}: no job in the response`);
   return {
     arn,

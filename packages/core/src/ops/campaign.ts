@@ -85,7 +85,9 @@ async function deployCampaign(client: PersonalizeClient, spec: CampaignSpec): Pr
   }
   if (update?.status !== undefined && IN_FLIGHT.has(update.status)) {
     if (update.solutionVersionArn === spec.solutionVersionArn) return { arn, operation: 'update', requested: false };
-    throw new RetryableOpsError(`${attempted}: campaign ${arn} is updating to ${update.solutionVersionArn ?? 'another version'}; retrying after it`);
+    throw new RetryableOpsError(
+      `${attempted}: campaign ${arn} is updating to ${update.solutionVersionArn ?? 'another version'}; retrying after it`,
+    );
   }
   if (status !== STATUS_ACTIVE && !isFailedStatus(status)) throw new ResourceNotReadyError(arn, status);
   const serves = existing.solutionVersionArn === spec.solutionVersionArn;

@@ -29,14 +29,7 @@ const RETRYABLE_NAMES: ReadonlySet<string> = new Set([
 ]);
 
 /** Node socket errors: the endpoint (or the local cloud) is briefly unreachable. */
-const RETRYABLE_CODES: ReadonlySet<string> = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-  'ENOTFOUND',
-]);
+const RETRYABLE_CODES: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENOTFOUND']);
 
 interface ErrorLike {
   name?: unknown;

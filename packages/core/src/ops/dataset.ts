@@ -26,11 +26,7 @@ interface DatasetResult extends EnsureResult {
   readonly schemaUpdate?: { readonly fromSchemaArn: string; readonly toSchemaArn: string; readonly addedFields: readonly string[] };
 }
 
-function findDataset(
-  client: PersonalizeClient,
-  datasetGroupArn: string,
-  datasetType: string,
-): Promise<DatasetSummary | undefined> {
+function findDataset(client: PersonalizeClient, datasetGroupArn: string, datasetType: string): Promise<DatasetSummary | undefined> {
   const wanted = datasetType.toLowerCase();
   return findInPages<DatasetSummary>(
     paginateListDatasets({ client }, { datasetGroupArn }),
@@ -52,9 +48,7 @@ async function ensureDataset(client: PersonalizeClient, spec: DatasetSpec): Prom
     find: () => findDataset(client, spec.datasetGroupArn, spec.datasetType),
     reuse: async (found) => {
       const datasetArn = requireArn(found.datasetArn, 'ListDatasets');
-      const { dataset } = await call(`DescribeDataset ${datasetArn}`, () =>
-        client.send(new DescribeDatasetCommand({ datasetArn })),
-      );
+      const { dataset } = await call(`DescribeDataset ${datasetArn}`, () => client.send(new DescribeDatasetCommand({ datasetArn })));
       const current = dataset?.schemaArn;
       const status = dataset?.status ?? found.status;
       if (current !== undefined && current !== spec.schemaArn) {
@@ -105,9 +99,7 @@ async function moveToSchema(
   // A repeated delivery finds the update already requested: do not ask twice.
   if (pendingSchemaArn === spec.schemaArn) return update;
   if (status !== STATUS_ACTIVE) throw new ResourceNotReadyError(datasetArn, status ?? 'UNKNOWN');
-  await call(`UpdateDataset ${datasetArn}`, () =>
-    client.send(new UpdateDatasetCommand({ datasetArn, schemaArn: spec.schemaArn })),
-  );
+  await call(`UpdateDataset ${datasetArn}`, () => client.send(new UpdateDatasetCommand({ datasetArn, schemaArn: spec.schemaArn })));
   return update;
 }
 

@@ -79,11 +79,4 @@ class ResourceFailedError extends PermanentOpsError {
   }
 }
 
-export {
-  OpsError,
-  RetryableOpsError,
-  ResourceNotReadyError,
-  PermanentOpsError,
-  ResourceConflictError,
-  ResourceFailedError,
-};
+export { OpsError, RetryableOpsError, ResourceNotReadyError, PermanentOpsError, ResourceConflictError, ResourceFailedError };

@@ -29,9 +29,7 @@ async function ensureFilter(client: PersonalizeClient, spec: FilterSpec): Promis
       ),
     reuse: async (found) => {
       const filterArn = requireArn(found.filterArn, 'ListFilters');
-      const { filter } = await call(`DescribeFilter ${filterArn}`, () =>
-        client.send(new DescribeFilterCommand({ filterArn })),
-      );
+      const { filter } = await call(`DescribeFilter ${filterArn}`, () => client.send(new DescribeFilterCommand({ filterArn })));
       if (filter?.filterExpression !== undefined && filter.filterExpression !== spec.filterExpression) {
         throw new ResourceConflictError('filter', spec.name, [
           `filterExpression ${JSON.stringify(filter.filterExpression)} differs from ${JSON.stringify(spec.filterExpression)}`,

@@ -20,11 +20,7 @@ interface ImportJobSpec {
 }
 
 /** The job named `jobName` on the dataset, if Personalize lists it. */
-function findImportJob(
-  client: PersonalizeClient,
-  datasetArn: string,
-  jobName: string,
-): Promise<DatasetImportJobSummary | undefined> {
+function findImportJob(client: PersonalizeClient, datasetArn: string, jobName: string): Promise<DatasetImportJobSummary | undefined> {
   return findInPages<DatasetImportJobSummary>(
     paginateListDatasetImportJobs({ client }, { datasetArn }),
     'datasetImportJobs',

@@ -54,7 +54,9 @@ function loadRunOf(s3: S3Client, bucket: string, datasetGroupName: string, runId
  * delivery wrote it (the plan of a run never changes).
  */
 async function storePlannedRun(s3: S3Client, location: ObjectLocation, run: PlannedRun): Promise<void> {
-  await call(`PutObject s3://${location.bucket}/${location.key}`, () => putIfUnchanged(s3, location.bucket, location.key, JSON.stringify(run), undefined));
+  await call(`PutObject s3://${location.bucket}/${location.key}`, () =>
+    putIfUnchanged(s3, location.bucket, location.key, JSON.stringify(run), undefined),
+  );
 }
 
 /**

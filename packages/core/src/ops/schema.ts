@@ -49,9 +49,7 @@ function findSchema(client: PersonalizeClient, name: string): Promise<DatasetSch
 }
 
 async function describeSchemaText(client: PersonalizeClient, schemaArn: string): Promise<string> {
-  const response = await call(`DescribeSchema ${schemaArn}`, () =>
-    client.send(new DescribeSchemaCommand({ schemaArn })),
-  );
+  const response = await call(`DescribeSchema ${schemaArn}`, () => client.send(new DescribeSchemaCommand({ schemaArn })));
   return response.schema?.schema ?? '';
 }
 
@@ -98,9 +96,11 @@ async function ensureSchema(client: PersonalizeClient, spec: SchemaSpec): Promis
   if (revision.existingText !== undefined) {
     const check = compareSchemas(revision.existingText, spec.schema);
     if (check.kind !== 'same') {
-      throw new ResourceConflictError('schema', revisionName, check.kind === 'incompatible' ? check.differences : [
-        `revision lacks ${check.addedFields.join(', ')}`,
-      ]);
+      throw new ResourceConflictError(
+        'schema',
+        revisionName,
+        check.kind === 'incompatible' ? check.differences : [`revision lacks ${check.addedFields.join(', ')}`],
+      );
     }
   }
   return {

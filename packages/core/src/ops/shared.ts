@@ -82,11 +82,7 @@ async function call<T>(attempted: string, fn: () => Promise<T>): Promise<T> {
 }
 
 /** Walks a paginated list until `match` finds an entry. */
-async function findInPages<Item>(
-  pages: AsyncIterable<object>,
-  key: string,
-  match: (item: Item) => boolean,
-): Promise<Item | undefined> {
+async function findInPages<Item>(pages: AsyncIterable<object>, key: string, match: (item: Item) => boolean): Promise<Item | undefined> {
   for await (const page of pages) {
     const items = ((page as Record<string, unknown>)[key] ?? []) as readonly Item[];
     const found = items.find(match);
@@ -96,10 +92,7 @@ async function findInPages<Item>(
 }
 
 /** Collects every entry of a paginated list. */
-async function collectPages<Item>(
-  pages: AsyncIterable<object>,
-  key: string,
-): Promise<Item[]> {
+async function collectPages<Item>(pages: AsyncIterable<object>, key: string): Promise<Item[]> {
   const all: Item[] = [];
   for await (const page of pages) all.push(...(((page as Record<string, unknown>)[key] ?? []) as readonly Item[]));
   return all;

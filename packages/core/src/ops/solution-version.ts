@@ -39,15 +39,9 @@ interface SolutionVersionSpec {
 /** Creation times are compared with this slack: clocks of recops and Personalize differ a little. */
 const CLOCK_SLACK_MS = 5 * 60 * 1000;
 
-async function findNamedVersions(
-  client: PersonalizeClient,
-  spec: SolutionVersionSpec,
-): Promise<SolutionVersion[]> {
+async function findNamedVersions(client: PersonalizeClient, spec: SolutionVersionSpec): Promise<SolutionVersion[]> {
   const summaries = await call(`ListSolutionVersions ${spec.solutionArn}`, () =>
-    collectPages<SolutionVersionSummary>(
-      paginateListSolutionVersions({ client }, { solutionArn: spec.solutionArn }),
-      'solutionVersions',
-    ),
+    collectPages<SolutionVersionSummary>(paginateListSolutionVersions({ client }, { solutionArn: spec.solutionArn }), 'solutionVersions'),
   );
   const since = spec.createdAfter === undefined ? undefined : spec.createdAfter.getTime() - CLOCK_SLACK_MS;
   const candidates = summaries.filter(

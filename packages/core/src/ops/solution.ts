@@ -37,18 +37,14 @@ async function ensureSolution(client: PersonalizeClient, spec: SolutionSpec): Pr
     find: () => findSolution(client, spec.datasetGroupArn, spec.name),
     reuse: async (found) => {
       const solutionArn = requireArn(found.solutionArn, 'ListSolutions');
-      const { solution } = await call(`DescribeSolution ${solutionArn}`, () =>
-        client.send(new DescribeSolutionCommand({ solutionArn })),
-      );
+      const { solution } = await call(`DescribeSolution ${solutionArn}`, () => client.send(new DescribeSolutionCommand({ solutionArn })));
       const differences: string[] = [];
       const recipeArn = solution?.recipeArn ?? found.recipeArn;
       if (recipeArn !== undefined && recipeArn !== spec.recipeArn) {
         differences.push(`recipeArn ${JSON.stringify(recipeArn)} differs from ${JSON.stringify(spec.recipeArn)}`);
       }
       if ((solution?.eventType ?? undefined) !== (spec.eventType ?? undefined) && solution !== undefined) {
-        differences.push(
-          `eventType ${JSON.stringify(solution.eventType ?? null)} differs from ${JSON.stringify(spec.eventType ?? null)}`,
-        );
+        differences.push(`eventType ${JSON.stringify(solution.eventType ?? null)} differs from ${JSON.stringify(spec.eventType ?? null)}`);
       }
       if (solution?.performHPO !== undefined && solution.performHPO !== (spec.performHPO ?? false)) {
         differences.push(`performHPO ${solution.performHPO} differs from ${spec.performHPO ?? false}`);

@@ -110,9 +110,7 @@ async function describeStatus(client: PersonalizeClient, kind: ResourceKind, arn
       return toStatus(arn, { status: r.dataset?.status }, r.dataset?.datasetGroupArn, r.dataset?.latestDatasetUpdate);
     }
     case ResourceKind.datasetImportJob: {
-      const r = await call(attempted, () =>
-        client.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn: arn })),
-      );
+      const r = await call(attempted, () => client.send(new DescribeDatasetImportJobCommand({ datasetImportJobArn: arn })));
       return toStatus(arn, r.datasetImportJob, r.datasetImportJob?.datasetArn);
     }
     case ResourceKind.eventTracker: {
@@ -128,9 +126,7 @@ async function describeStatus(client: PersonalizeClient, kind: ResourceKind, arn
       return toStatus(arn, { status: r.solution?.status }, r.solution?.datasetGroupArn, r.solution?.latestSolutionUpdate);
     }
     case ResourceKind.solutionVersion: {
-      const r = await call(attempted, () =>
-        client.send(new DescribeSolutionVersionCommand({ solutionVersionArn: arn })),
-      );
+      const r = await call(attempted, () => client.send(new DescribeSolutionVersionCommand({ solutionVersionArn: arn })));
       return toStatus(arn, r.solutionVersion, r.solutionVersion?.solutionArn ?? parentArnOf(kind, arn));
     }
     case ResourceKind.recommender: {
@@ -144,15 +140,11 @@ async function describeStatus(client: PersonalizeClient, kind: ResourceKind, arn
       return toStatus(arn, r.campaign, solutionArn, r.campaign?.latestCampaignUpdate);
     }
     case ResourceKind.batchInferenceJob: {
-      const r = await call(attempted, () =>
-        client.send(new DescribeBatchInferenceJobCommand({ batchInferenceJobArn: arn })),
-      );
+      const r = await call(attempted, () => client.send(new DescribeBatchInferenceJobCommand({ batchInferenceJobArn: arn })));
       return toStatus(arn, r.batchInferenceJob, r.batchInferenceJob?.solutionVersionArn);
     }
     case ResourceKind.batchSegmentJob: {
-      const r = await call(attempted, () =>
-        client.send(new DescribeBatchSegmentJobCommand({ batchSegmentJobArn: arn })),
-      );
+      const r = await call(attempted, () => client.send(new DescribeBatchSegmentJobCommand({ batchSegmentJobArn: arn })));
       return toStatus(arn, r.batchSegmentJob, r.batchSegmentJob?.solutionVersionArn);
     }
   }
@@ -202,11 +194,7 @@ interface StatusSummary {
  * way to check several in-flight resources of one kind at once. List summaries carry status and
  * (for jobs and versions) failureReason.
  */
-async function listStatuses(
-  client: PersonalizeClient,
-  kind: ResourceKind,
-  parentArn: string,
-): Promise<Map<string, ResourceStatus>> {
+async function listStatuses(client: PersonalizeClient, kind: ResourceKind, parentArn: string): Promise<Map<string, ResourceStatus>> {
   const attempted = `List ${kind} under ${parentArn}`;
   const collect = (pages: AsyncIterable<object>, key: string, arnKey: string) =>
     call(attempted, async () => {
@@ -236,7 +224,11 @@ async function listStatuses(
     case ResourceKind.campaign:
       return collect(paginateListCampaigns({ client }, { solutionArn: parentArn }), 'campaigns', 'campaignArn');
     case ResourceKind.batchInferenceJob:
-      return collect(paginateListBatchInferenceJobs({ client }, { solutionVersionArn: parentArn }), 'batchInferenceJobs', 'batchInferenceJobArn');
+      return collect(
+        paginateListBatchInferenceJobs({ client }, { solutionVersionArn: parentArn }),
+        'batchInferenceJobs',
+        'batchInferenceJobArn',
+      );
     case ResourceKind.batchSegmentJob:
       return collect(paginateListBatchSegmentJobs({ client }, { solutionVersionArn: parentArn }), 'batchSegmentJobs', 'batchSegmentJobArn');
     default:

@@ -51,9 +51,7 @@ const s3Uri = (what: string) =>
     .regex(/^s3:\/\/[^/]+(\/.*)?$/, `${what} must be an s3://bucket/key URI`)
     .describe(`${what} (\`s3://bucket/key\`).`);
 
-const maxAge = z
-  .union([z.string(), z.number()])
-  .describe('Accepted for compatibility with the MPE format and passed through to the plan.');
+const maxAge = z.union([z.string(), z.number()]).describe('Accepted for compatibility with the MPE format and passed through to the plan.');
 
 const TagSchema = z
   .strictObject({
@@ -100,7 +98,9 @@ const recipeArn = (what: 'solution' | 'recommender') =>
         ctx.addIssue({ code: 'custom', message: `recipe "${value}" is not a domain recipe: use it in solutions[], not recommenders[]` });
       }
     })
-    .describe(`Recipe ARN (\`${RECIPE_ARN_PREFIX}…\`), one Personalize offers for ${what === 'solution' ? 'custom solutions' : 'domain recommenders'}.`);
+    .describe(
+      `Recipe ARN (\`${RECIPE_ARN_PREFIX}…\`), one Personalize offers for ${what === 'solution' ? 'custom solutions' : 'domain recommenders'}.`,
+    );
 
 // ---------------------------------------------------------------------------------------------
 // Avro schemas
@@ -156,9 +156,7 @@ function addAvroIssues(
 /** `fields[2].type` → ['fields', 2, 'type']. */
 function pathSegments(path: string): (string | number)[] {
   if (path === '') return [];
-  return path
-    .split(/\.|(?=\[)/)
-    .map((segment) => (segment.startsWith('[') ? Number(segment.slice(1, -1)) : segment));
+  return path.split(/\.|(?=\[)/).map((segment) => (segment.startsWith('[') ? Number(segment.slice(1, -1)) : segment));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -174,7 +172,9 @@ const mpeDatasetEntry = (datasetType: DatasetType) =>
       dataset: z.strictObject({ serviceConfig: DatasetServiceConfigSchema }).describe('The dataset.'),
       schema: z.strictObject({ serviceConfig: schemaServiceConfig(datasetType) }).describe('Its schema.'),
     })
-    .describe(`The ${datasetType} dataset and its schema. Data: \`${datasetType.toLowerCase()}.csv\` or a folder \`${datasetType.toLowerCase()}/\` of CSV parts beside the parameter file.`);
+    .describe(
+      `The ${datasetType} dataset and its schema. Data: \`${datasetType.toLowerCase()}.csv\` or a folder \`${datasetType.toLowerCase()}/\` of CSV parts beside the parameter file.`,
+    );
 
 const MpeDatasetsSchema = z
   .strictObject({
@@ -215,9 +215,7 @@ const CdkDatasetSchema = z
         serviceConfig: z
           .strictObject({
             jobName: resourceName('import job (a per-run stamp is appended)'),
-            dataSource: z
-              .strictObject({ dataLocation: s3Uri('CSV file or folder to import') })
-              .describe('Where the data is.'),
+            dataSource: z.strictObject({ dataLocation: s3Uri('CSV file or folder to import') }).describe('Where the data is.'),
             roleArn: arn('IAM role Personalize assumes to read the data').optional(),
             importMode: z.enum(['FULL', 'INCREMENTAL']).optional().describe('Import mode (default FULL).'),
             tags: TagsSchema.optional(),
@@ -255,15 +253,21 @@ const DatasetGroupSchema = z
           .strictObject({
             metric: z
               .string()
-              .regex(/^[a-z][a-z0-9_]*$/, 'metric must be a metric name as GetSolutionMetrics reports it, e.g. normalized_discounted_cumulative_gain_at_10')
+              .regex(
+                /^[a-z][a-z0-9_]*$/,
+                'metric must be a metric name as GetSolutionMetrics reports it, e.g. normalized_discounted_cumulative_gain_at_10',
+              )
               .optional()
               .describe('Metric compared (default `normalized_discounted_cumulative_gain_at_10`).'),
-            margin: z.number().optional().describe('Required improvement over the live version (default 0; may be negative to tolerate a small loss).'),
+            margin: z
+              .number()
+              .optional()
+              .describe('Required improvement over the live version (default 0; may be negative to tolerate a small loss).'),
             off: z.boolean().optional().describe('Promote every trained version without comparing (default false).'),
           })
           .optional()
           .describe(
-            'recops extension: the promotion gate. A new version is promoted (deployed to the campaigns, used by batch jobs) only if `metric` is at least the live version\'s plus `margin`; a first version is always promoted.',
+            "recops extension: the promotion gate. A new version is promoted (deployed to the campaigns, used by batch jobs) only if `metric` is at least the live version's plus `margin`; a first version is always promoted.",
           ),
       })
       .optional()
@@ -289,7 +293,10 @@ const SolutionConfigSchema = z
     hpoConfig: z.record(z.string(), z.unknown()).optional().describe('HPO settings, as CreateSolution takes them.'),
     algorithmHyperParameters: z.record(z.string(), z.string()).optional().describe('Hyperparameters, values as strings.'),
     featureTransformationParameters: z.record(z.string(), z.string()).optional().describe('Feature transformation parameters.'),
-    autoMLConfig: z.record(z.string(), z.unknown()).optional().describe('Deprecated with performAutoML: accepted and dropped with a warning.'),
+    autoMLConfig: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe('Deprecated with performAutoML: accepted and dropped with a warning.'),
     eventsConfig: z.record(z.string(), z.unknown()).optional().describe('Event weights, as CreateSolution takes them.'),
     optimizationObjective: z
       .strictObject({
@@ -353,14 +360,17 @@ const batchCommon = {
     .superRefine((value, ctx) => {
       if (value.startsWith('arn:')) {
         if (!/^arn:[a-z0-9-]+:personalize:[a-z0-9-]*:[0-9]*:filter\/.+$/.test(value) || value.length > 256)
-          ctx.addIssue({ code: 'custom', message: 'filterArn must be a filter ARN (arn:…:personalize:…:filter/NAME) or the name of a filter of this file' });
+          ctx.addIssue({
+            code: 'custom',
+            message: 'filterArn must be a filter ARN (arn:…:personalize:…:filter/NAME) or the name of a filter of this file',
+          });
         return;
       }
       const problem = nameProblem(value);
       if (problem) ctx.addIssue({ code: 'custom', message: `filterArn names a filter, whose name ${problem}` });
     })
     .optional()
-    .describe('Filter applied to the results: its ARN, or the name of a filter in this file\'s `filters` (recops looks up its ARN).'),
+    .describe("Filter applied to the results: its ARN, or the name of a filter in this file's `filters` (recops looks up its ARN)."),
   tags: TagsSchema.optional(),
 };
 
@@ -408,7 +418,10 @@ const CampaignSchema = z
     createCampaign: z.boolean().optional().describe('CDK format: create or update the campaign (default true).'),
     solutionversion: z
       .string()
-      .regex(/^$|^arn:[a-z0-9-]+:personalize:[a-z0-9-]*:[0-9]*:solution\/.+\/.+$/, 'solutionversion must be empty or a solution version ARN')
+      .regex(
+        /^$|^arn:[a-z0-9-]+:personalize:[a-z0-9-]*:[0-9]*:solution\/.+\/.+$/,
+        'solutionversion must be empty or a solution version ARN',
+      )
       .optional()
       .describe('CDK format: a solution version ARN to deploy; empty means the version this run trains.'),
   })
@@ -451,15 +464,21 @@ const SolutionSchema = z
           .strictObject({
             metric: z
               .string()
-              .regex(/^[a-z][a-z0-9_]*$/, 'metric must be a metric name as GetSolutionMetrics reports it, e.g. normalized_discounted_cumulative_gain_at_10')
+              .regex(
+                /^[a-z][a-z0-9_]*$/,
+                'metric must be a metric name as GetSolutionMetrics reports it, e.g. normalized_discounted_cumulative_gain_at_10',
+              )
               .optional()
               .describe('Metric compared (default `normalized_discounted_cumulative_gain_at_10`).'),
-            margin: z.number().optional().describe('Required improvement over the live version (default 0; may be negative to tolerate a small loss).'),
+            margin: z
+              .number()
+              .optional()
+              .describe('Required improvement over the live version (default 0; may be negative to tolerate a small loss).'),
             off: z.boolean().optional().describe('Promote every trained version without comparing (default false).'),
           })
           .optional()
           .describe(
-            'recops extension: the promotion gate. A new version is promoted (deployed to the campaigns, used by batch jobs) only if `metric` is at least the live version\'s plus `margin`; a first version is always promoted.',
+            "recops extension: the promotion gate. A new version is promoted (deployed to the campaigns, used by batch jobs) only if `metric` is at least the live version's plus `margin`; a first version is always promoted.",
           ),
       })
       .optional()
@@ -482,11 +501,12 @@ const SolutionSchema = z
       solution.workflowConfig?.schedules?.update !== undefined ||
       (solution.serviceConfig.solutionVersion ?? solution.solutionVersion?.serviceConfig)?.trainingMode === 'UPDATE';
     if (wantsUpdate && !recipe.updateTraining) {
-      const path = solution.workflowConfig?.schedules?.update !== undefined
-        ? ['workflowConfig', 'schedules', 'update']
-        : solution.serviceConfig.solutionVersion
-          ? ['serviceConfig', 'solutionVersion', 'trainingMode']
-          : ['solutionVersion', 'serviceConfig', 'trainingMode'];
+      const path =
+        solution.workflowConfig?.schedules?.update !== undefined
+          ? ['workflowConfig', 'schedules', 'update']
+          : solution.serviceConfig.solutionVersion
+            ? ['serviceConfig', 'solutionVersion', 'trainingMode']
+            : ['solutionVersion', 'serviceConfig', 'trainingMode'];
       ctx.addIssue({
         code: 'custom',
         path,
@@ -564,17 +584,18 @@ const PreprocessingSchema = z
   })
   .describe('CDK format: a preprocessing job, passed through to the plan (recops runs none itself).');
 
-const ParameterFileObjectSchema = z
-  .strictObject({
-    tags: TagsSchema.optional().describe('Tags for every resource that has none of its own (import jobs first fall back to `datasets.serviceConfig.tags`).'),
-    datasetGroup: DatasetGroupSchema,
-    datasets: MpeDatasetsSchema.optional(),
-    eventTracker: EventTrackerSchema.optional(),
-    filters: z.array(FilterSchema).optional().describe('Filters.'),
-    solutions: z.array(SolutionSchema).optional().describe('Solutions.'),
-    recommenders: z.array(RecommenderSchema).optional().describe('Recommenders.'),
-    preprocessing: PreprocessingSchema.optional(),
-  });
+const ParameterFileObjectSchema = z.strictObject({
+  tags: TagsSchema.optional().describe(
+    'Tags for every resource that has none of its own (import jobs first fall back to `datasets.serviceConfig.tags`).',
+  ),
+  datasetGroup: DatasetGroupSchema,
+  datasets: MpeDatasetsSchema.optional(),
+  eventTracker: EventTrackerSchema.optional(),
+  filters: z.array(FilterSchema).optional().describe('Filters.'),
+  solutions: z.array(SolutionSchema).optional().describe('Solutions.'),
+  recommenders: z.array(RecommenderSchema).optional().describe('Recommenders.'),
+  preprocessing: PreprocessingSchema.optional(),
+});
 
 export type ParameterFile = z.infer<typeof ParameterFileObjectSchema>;
 
@@ -624,7 +645,11 @@ function checkWholeFile(file: ParameterFile, ctx: z.RefinementCtx): void {
     });
   }
   if (typesAt.has('ACTION_INTERACTIONS') && !typesAt.has('ACTIONS')) {
-    ctx.addIssue({ code: 'custom', path: typesAt.get('ACTION_INTERACTIONS') ?? [], message: 'an ACTION_INTERACTIONS dataset needs an ACTIONS dataset' });
+    ctx.addIssue({
+      code: 'custom',
+      path: typesAt.get('ACTION_INTERACTIONS') ?? [],
+      message: 'an ACTION_INTERACTIONS dataset needs an ACTIONS dataset',
+    });
   }
 
   const domain = file.datasetGroup.serviceConfig.domain;
@@ -639,14 +664,29 @@ function checkWholeFile(file: ParameterFile, ctx: z.RefinementCtx): void {
     }
   });
 
-  uniqueNames(ctx, 'solution', (file.solutions ?? []).map((s, i) => [s.serviceConfig.name, ['solutions', i, 'serviceConfig', 'name']]));
-  uniqueNames(ctx, 'filter', (file.filters ?? []).map((f, i) => [f.serviceConfig.name, ['filters', i, 'serviceConfig', 'name']]));
-  uniqueNames(ctx, 'recommender', (file.recommenders ?? []).map((r, i) => [r.serviceConfig.name, ['recommenders', i, 'serviceConfig', 'name']]));
+  uniqueNames(
+    ctx,
+    'solution',
+    (file.solutions ?? []).map((s, i) => [s.serviceConfig.name, ['solutions', i, 'serviceConfig', 'name']]),
+  );
+  uniqueNames(
+    ctx,
+    'filter',
+    (file.filters ?? []).map((f, i) => [f.serviceConfig.name, ['filters', i, 'serviceConfig', 'name']]),
+  );
+  uniqueNames(
+    ctx,
+    'recommender',
+    (file.recommenders ?? []).map((r, i) => [r.serviceConfig.name, ['recommenders', i, 'serviceConfig', 'name']]),
+  );
   uniqueNames(
     ctx,
     'campaign',
     (file.solutions ?? []).flatMap((s, i) =>
-      (s.campaigns ?? []).map((c, j): [string, (string | number)[]] => [c.serviceConfig.name, ['solutions', i, 'campaigns', j, 'serviceConfig', 'name']]),
+      (s.campaigns ?? []).map((c, j): [string, (string | number)[]] => [
+        c.serviceConfig.name,
+        ['solutions', i, 'campaigns', j, 'serviceConfig', 'name'],
+      ]),
     ),
   );
   const filterNames = new Set((file.filters ?? []).map((f) => f.serviceConfig.name));
@@ -677,7 +717,12 @@ function checkWholeFile(file: ParameterFile, ctx: z.RefinementCtx): void {
     const path = ['datasetGroup', 'datasets', index, 'schema', 'serviceConfig', 'name'];
     schemaNames.push([finalName, path]);
     const problem = nameProblem(finalName);
-    if (problem) ctx.addIssue({ code: 'custom', path, message: `schema name "${finalName}" (as created: <datasetGroup>-<name>-<schemaVersion>) ${problem}` });
+    if (problem)
+      ctx.addIssue({
+        code: 'custom',
+        path,
+        message: `schema name "${finalName}" (as created: <datasetGroup>-<name>-<schemaVersion>) ${problem}`,
+      });
   });
   uniqueNames(ctx, 'dataset', datasetNames);
   uniqueNames(ctx, 'schema', schemaNames);

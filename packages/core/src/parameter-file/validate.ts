@@ -133,7 +133,10 @@ function issuesOf(error: z.ZodError): ParameterFileIssue[] {
  * its start and its length, so a huge bad value never makes a huge error.
  */
 function boundQuotes(message: string): string {
-  return message.replace(/"((?:[^"\\]|\\.){65,}?)"(?=[\s,:;.)]|$)/gs, (_match, inner: string) => `"${inner.slice(0, 64)}…" (${inner.length} characters)`);
+  return message.replace(
+    /"((?:[^"\\]|\\.){65,}?)"(?=[\s,:;.)]|$)/gs,
+    (_match, inner: string) => `"${inner.slice(0, 64)}…" (${inner.length} characters)`,
+  );
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
@@ -161,7 +164,9 @@ function truncate(text: string): string {
 
 /** Removes deprecated AutoML settings, which Personalize no longer offers. */
 function dropDeprecated(file: ParameterFile, warnings: ParameterFileIssue[]): ParameterFile {
-  if (!file.solutions?.some((s) => s.serviceConfig.performAutoML !== undefined || s.serviceConfig.solutionConfig?.autoMLConfig !== undefined)) {
+  if (
+    !file.solutions?.some((s) => s.serviceConfig.performAutoML !== undefined || s.serviceConfig.solutionConfig?.autoMLConfig !== undefined)
+  ) {
     return file;
   }
   const solutions = file.solutions.map((solution, index) => {
@@ -208,7 +213,11 @@ function softWarnings(file: ParameterFile): ParameterFileIssue[] {
   const declaresDatasets =
     Object.keys(MPE_DATASET_KEYS).some((key) => file.datasets?.[key as keyof typeof MPE_DATASET_KEYS] !== undefined) ||
     (file.datasetGroup.datasets ?? []).length > 0;
-  const buildsOnData = (file.solutions ?? []).length > 0 || file.eventTracker !== undefined || (file.filters ?? []).length > 0 || (file.recommenders ?? []).length > 0;
+  const buildsOnData =
+    (file.solutions ?? []).length > 0 ||
+    file.eventTracker !== undefined ||
+    (file.filters ?? []).length > 0 ||
+    (file.recommenders ?? []).length > 0;
   if (!declaresDatasets && buildsOnData) {
     warnings.push({
       path: 'datasets',

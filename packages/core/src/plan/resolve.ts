@@ -334,7 +334,12 @@ function resolveSchedules(file: ParameterFile, solutions: readonly SolutionPlan[
     ] as const;
     for (const [kind, jobs, sources] of batchKinds) {
       // Plan lists leave out disabled jobs (CDK `create…: false`); match them back by source path.
-      const maxAgeByPath = new Map(sources.map((s, i) => [`solutions[${index}].${kind === 'batch' ? 'batchInferenceJobs' : 'batchSegmentJobs'}[${i}]`, s.workflowConfig?.maxAge]));
+      const maxAgeByPath = new Map(
+        sources.map((s, i) => [
+          `solutions[${index}].${kind === 'batch' ? 'batchInferenceJobs' : 'batchSegmentJobs'}[${i}]`,
+          s.workflowConfig?.maxAge,
+        ]),
+      );
       jobs.forEach((job, jobIndex) => {
         if (!job.schedule) return;
         schedules.push({
@@ -379,13 +384,15 @@ function explicitDataLocation(uri: string, bucket: string, configDir: string, ke
 }
 
 function usesCdkSolutions(file: ParameterFile): boolean {
-  return (file.solutions ?? []).some(
-    (s) =>
-      s.solutionVersion !== undefined ||
-      (s.campaigns ?? []).some((c) => c.createCampaign !== undefined || c.solutionversion !== undefined) ||
-      (s.batchInferenceJobs ?? []).some((j) => j.createBatchInferenceJob !== undefined) ||
-      (s.batchSegmentJobs ?? []).some((j) => j.createBatchSegmentJob !== undefined),
-  ) || (file.recommenders ?? []).some((r) => r.createRecommender !== undefined);
+  return (
+    (file.solutions ?? []).some(
+      (s) =>
+        s.solutionVersion !== undefined ||
+        (s.campaigns ?? []).some((c) => c.createCampaign !== undefined || c.solutionversion !== undefined) ||
+        (s.batchInferenceJobs ?? []).some((j) => j.createBatchInferenceJob !== undefined) ||
+        (s.batchSegmentJobs ?? []).some((j) => j.createBatchSegmentJob !== undefined),
+    ) || (file.recommenders ?? []).some((r) => r.createRecommender !== undefined)
+  );
 }
 
 function checkOptions(options: ResolvePlanOptions): void {

@@ -38,7 +38,9 @@ export function scopeOfSchedule(request: ScheduleRequest, plan: Plan): RunScope 
     throw new RunScopeError(`the ${request.kind} schedule names solution "${request.solutionName ?? ''}", which ${where} does not define`);
   if (request.kind === 'full' || request.kind === 'update') {
     if (solution.version === undefined)
-      throw new RunScopeError(`the ${request.kind} schedule retrains solution "${solution.name}", but ${where} says not to train it (createNewSolutionVersion: false)`);
+      throw new RunScopeError(
+        `the ${request.kind} schedule retrains solution "${solution.name}", but ${where} says not to train it (createNewSolutionVersion: false)`,
+      );
     return { kind: RUN_SCOPE_KIND.retrain, solutionName: solution.name, trainingMode: request.kind === 'full' ? 'FULL' : 'UPDATE' };
   }
   const jobs = request.kind === 'batch' ? solution.batchInferenceJobs : solution.batchSegmentJobs;
@@ -46,7 +48,9 @@ export function scopeOfSchedule(request: ScheduleRequest, plan: Plan): RunScope 
   const job = jobs[jobIndex];
   if (job === undefined) {
     const what = request.kind === 'batch' ? 'batch inference job' : 'batch segment job';
-    throw new RunScopeError(`the ${request.kind} schedule names ${what} "${request.jobName ?? ''}" of solution "${solution.name}", which ${where} does not define`);
+    throw new RunScopeError(
+      `the ${request.kind} schedule names ${what} "${request.jobName ?? ''}" of solution "${solution.name}", which ${where} does not define`,
+    );
   }
   return {
     kind: RUN_SCOPE_KIND.batch,

@@ -69,8 +69,6 @@ export async function returnToQueueLater(
   options: BackoffOptions = {},
 ): Promise<number> {
   const delay = backoffSeconds(receiveCount(record), options);
-  await sqs.send(
-    new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: record.receiptHandle, VisibilityTimeout: delay }),
-  );
+  await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: record.receiptHandle, VisibilityTimeout: delay }));
   return delay;
 }

@@ -41,9 +41,7 @@ export function clientConfig(options: ClientOptions = {}) {
     options.region ?? (env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || (endpoint ? LOCAL_DEFAULT_REGION : undefined));
   // The local cloud ignores signatures; without any credentials the SDK would refuse to sign at all.
   const credentials =
-    endpoint && !env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE
-      ? { accessKeyId: 'local', secretAccessKey: 'local' }
-      : undefined;
+    endpoint && !env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE ? { accessKeyId: 'local', secretAccessKey: 'local' } : undefined;
   return {
     ...(endpoint ? { endpoint } : {}),
     ...(region ? { region } : {}),

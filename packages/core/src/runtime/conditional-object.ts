@@ -9,7 +9,12 @@ import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/clie
 /** 412 PreconditionFailed, or 409 ConditionalRequestConflict (two conditional writes at once). */
 export function isConditionFailure(error: unknown): boolean {
   const { name, $metadata } = error as { name?: unknown; $metadata?: { httpStatusCode?: unknown } };
-  return name === 'PreconditionFailed' || name === 'ConditionalRequestConflict' || $metadata?.httpStatusCode === 412 || $metadata?.httpStatusCode === 409;
+  return (
+    name === 'PreconditionFailed' ||
+    name === 'ConditionalRequestConflict' ||
+    $metadata?.httpStatusCode === 412 ||
+    $metadata?.httpStatusCode === 409
+  );
 }
 
 export interface VersionedObject<T> {

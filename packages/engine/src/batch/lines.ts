@@ -55,8 +55,16 @@ export function inferenceLine(
       if (!Array.isArray(input.itemList) || !input.itemList.every((i) => typeof i === 'string')) {
         return fail(input, 'itemList is required and must be an array of strings');
       }
-      const ranked = rank(group, model, filters, { userId: input.userId, inputList: input.itemList as string[], ...(f === undefined ? {} : { filter: f }) });
-      return JSON.stringify({ input, output: { recommendedItems: ranked.map((r) => r.itemId), scores: ranked.map((r) => r.score) }, error: null });
+      const ranked = rank(group, model, filters, {
+        userId: input.userId,
+        inputList: input.itemList as string[],
+        ...(f === undefined ? {} : { filter: f }),
+      });
+      return JSON.stringify({
+        input,
+        output: { recommendedItems: ranked.map((r) => r.itemId), scores: ranked.map((r) => r.score) },
+        error: null,
+      });
     }
     const idKey = type === 'RELATED_ITEMS' ? 'itemId' : 'userId';
     if (typeof input[idKey] !== 'string') return fail(input, `${idKey} is required and must be a string`);
@@ -65,7 +73,11 @@ export function inferenceLine(
       numResults,
       ...(f === undefined ? {} : { filter: f }),
     });
-    return JSON.stringify({ input, output: { recommendedItems: recs.map((r) => r.itemId), scores: recs.map((r) => r.score) }, error: null });
+    return JSON.stringify({
+      input,
+      output: { recommendedItems: recs.map((r) => r.itemId), scores: recs.map((r) => r.score) },
+      error: null,
+    });
   } catch (err) {
     return fail(input, (err as Error).message);
   }

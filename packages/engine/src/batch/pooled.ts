@@ -52,13 +52,21 @@ export async function pooledInferenceLines(
       out[index] = inferenceLine(group, model, filters, line, numResults, filter); // cold start
       return;
     }
-    const lineFilter = filter === undefined ? undefined : obj.filterValues === undefined ? filter : { ...filter, filterValues: obj.filterValues as Record<string, string> };
+    const lineFilter =
+      filter === undefined
+        ? undefined
+        : obj.filterValues === undefined
+          ? filter
+          : { ...filter, filterValues: obj.filterValues as Record<string, string> };
     pending.push({ index, input: obj, userId: obj.userId, vector: Float32Array.from(vector), filter: lineFilter });
   });
   if (pending.length === 0) return out;
   const filtered = pending.some((p) => p.filter !== undefined);
   const topN = Math.min(model.nItems, filtered ? numResults * 4 + 50 : numResults);
-  const candidates = await pool.topCandidates(pending.map((p) => p.vector), topN);
+  const candidates = await pool.topCandidates(
+    pending.map((p) => p.vector),
+    topN,
+  );
   pending.forEach((p, i) => {
     const c = candidates[i]!;
     const items: string[] = [];

@@ -33,7 +33,12 @@ export class ScorePool {
       new Float32Array(sab).set(a);
       return sab;
     };
-    const workerData = { itemFactors: share(model.itemFactors), tieBreak: share(model.popularityTieBreak()), k: model.k, nItems: model.nItems };
+    const workerData = {
+      itemFactors: share(model.itemFactors),
+      tieBreak: share(model.popularityTieBreak()),
+      k: model.k,
+      nItems: model.nItems,
+    };
     this.workers = Array.from({ length: size }, () => {
       // Plain JavaScript: no TypeScript loader flags from the parent (they cost a second per worker).
       const w = new Worker(new URL('./score-worker.mjs', import.meta.url), { workerData, execArgv: [] });

@@ -53,9 +53,12 @@ function scoreTop(x, topN, outCodes, outScores, base) {
       while (c > 0) {
         const p = (c - 1) >> 1;
         if (heapS[p] <= heapS[c]) break;
-        const tc = heapC[c]; const ts = heapS[c];
-        heapC[c] = heapC[p]; heapS[c] = heapS[p];
-        heapC[p] = tc; heapS[p] = ts;
+        const tc = heapC[c];
+        const ts = heapS[c];
+        heapC[c] = heapC[p];
+        heapS[c] = heapS[p];
+        heapC[p] = tc;
+        heapS[p] = ts;
         c = p;
       }
     } else {
@@ -69,9 +72,12 @@ function scoreTop(x, topN, outCodes, outScores, base) {
         if (l < size && heapS[l] < heapS[m]) m = l;
         if (r < size && heapS[r] < heapS[m]) m = r;
         if (m === c) break;
-        const tc = heapC[c]; const ts = heapS[c];
-        heapC[c] = heapC[m]; heapS[c] = heapS[m];
-        heapC[m] = tc; heapS[m] = ts;
+        const tc = heapC[c];
+        const ts = heapS[c];
+        heapC[c] = heapC[m];
+        heapS[c] = heapS[m];
+        heapC[m] = tc;
+        heapS[m] = ts;
         c = m;
       }
     }

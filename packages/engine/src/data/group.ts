@@ -63,9 +63,9 @@ export class DatasetGroup {
     if (t === undefined) {
       const fields =
         this.datasets.get(type)?.fields ??
-        (type === 'INTERACTIONS' ? DEFAULT_INTERACTION_FIELDS : [
-          { name: type === 'USERS' ? 'USER_ID' : 'ITEM_ID', kind: 'string', nullable: false, categorical: false, textual: false },
-        ]);
+        (type === 'INTERACTIONS'
+          ? DEFAULT_INTERACTION_FIELDS
+          : [{ name: type === 'USERS' ? 'USER_ID' : 'ITEM_ID', kind: 'string', nullable: false, categorical: false, textual: false }]);
       t = this.newTable(type, fields);
       this.tables.set(type, t);
     }

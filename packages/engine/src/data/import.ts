@@ -53,9 +53,12 @@ export function convertCell(field: FieldSpec, raw: string | undefined): { value:
     case 'int':
     case 'long': {
       if (!/^-?\d+$/.test(text)) {
-        return { error: upper === 'TIMESTAMP' || upper === 'CREATION_TIMESTAMP'
-          ? `expected a timestamp in epoch seconds (${field.kind}), got "${shown(text)}"`
-          : `expected an integer (${field.kind}), got "${shown(text)}"` };
+        return {
+          error:
+            upper === 'TIMESTAMP' || upper === 'CREATION_TIMESTAMP'
+              ? `expected a timestamp in epoch seconds (${field.kind}), got "${shown(text)}"`
+              : `expected an integer (${field.kind}), got "${shown(text)}"`,
+        };
       }
       const n = Number(text);
       if ((upper === 'TIMESTAMP' || upper === 'CREATION_TIMESTAMP') && Math.abs(n) > MAX_EPOCH_SECONDS) {
@@ -152,13 +155,7 @@ async function lineOfRecordStart(blobs: BlobStore, bucket: string, key: string, 
   return content && index === recordIndex ? startLine : undefined;
 }
 
-async function importObject(
-  blobs: BlobStore,
-  bucket: string,
-  key: string,
-  fields: readonly FieldSpec[],
-  table: Table,
-): Promise<void> {
+async function importObject(blobs: BlobStore, bucket: string, key: string, fields: readonly FieldSpec[], table: Table): Promise<void> {
   const file = `s3://${bucket}/${key}`;
   const stream = await blobs.read(bucket, key).catch((err: unknown) => {
     throw new EngineJobError(`Cannot read ${file}: ${(err as Error).message}`);

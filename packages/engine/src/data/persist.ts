@@ -58,7 +58,10 @@ export class GroupPersistence {
 
   private serial<T>(arn: string, task: () => Promise<T>): Promise<T> {
     const run = (this.queues.get(arn) ?? Promise.resolve()).then(task, task);
-    this.queues.set(arn, run.catch(() => undefined));
+    this.queues.set(
+      arn,
+      run.catch(() => undefined),
+    );
     return run;
   }
 

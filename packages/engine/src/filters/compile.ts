@@ -11,14 +11,7 @@
  * Values match as exact strings for IN / NOT IN and string `=`; numbers compare numerically.
  * Event types match case-insensitively (done by `FilterDataView.interactedItems`).
  */
-import {
-  FilterDataset,
-  FilterOperator,
-  FilterTarget,
-  type FilterCondition,
-  type FilterExpression,
-  type FilterStatement,
-} from './ast';
+import { FilterDataset, FilterOperator, FilterTarget, type FilterCondition, type FilterExpression, type FilterStatement } from './ast';
 import { FilterSyntaxError } from './errors';
 import { parseFilterValues } from './values';
 
@@ -87,9 +80,7 @@ export function compileFilter(expression: FilterExpression, filterValues?: Recor
   }
   const includes = statements.filter((s) => s.action === 'INCLUDE');
   const excludes = statements.filter((s) => s.action === 'EXCLUDE');
-  const usesCurrentItem = expression.statements.some((s) =>
-    s.where.some((group) => group.some((c) => c.operand.kind === 'currentItem')),
-  );
+  const usesCurrentItem = expression.statements.some((s) => s.where.some((group) => group.some((c) => c.operand.kind === 'currentItem')));
 
   const bind = (context: FilterContext): ((candidateId: string) => boolean) => {
     const scope = new RequestScope(context);
@@ -97,8 +88,7 @@ export function compileFilter(expression: FilterExpression, filterValues?: Recor
     const applicable = (s: CompiledStatement): boolean => s.when.every((check) => check('', scope));
     const activeIncludes = includes.filter(applicable);
     const activeExcludes = excludes.filter(applicable);
-    const matches = (s: CompiledStatement, id: string): boolean =>
-      s.where.some((group) => group.every((check) => check(id, scope)));
+    const matches = (s: CompiledStatement, id: string): boolean => s.where.some((group) => group.every((check) => check(id, scope)));
     return (candidateId) => {
       if (activeIncludes.length > 0 && !activeIncludes.some((s) => matches(s, candidateId))) return false;
       return !activeExcludes.some((s) => matches(s, candidateId));
@@ -113,10 +103,7 @@ export function compileFilter(expression: FilterExpression, filterValues?: Recor
   };
 }
 
-function compileStatement(
-  statement: FilterStatement,
-  values: ReadonlyMap<string, string[]>,
-): CompiledStatement | undefined {
+function compileStatement(statement: FilterStatement, values: ReadonlyMap<string, string[]>): CompiledStatement | undefined {
   const where: Check[][] = [];
   for (const group of statement.where) {
     const checks: Check[] = [];
@@ -169,9 +156,7 @@ function compileCondition(
         break;
       }
       if (given.length !== 1) {
-        throw new FilterSyntaxError(
-          `Invalid filterValues.${operand.name}: ${condition.operator} takes one value, got ${given.length}`,
-        );
+        throw new FilterSyntaxError(`Invalid filterValues.${operand.name}: ${condition.operator} takes one value, got ${given.length}`);
       }
       const single = given[0] as string;
       if (condition.operator !== FilterOperator.eq) {
@@ -242,11 +227,7 @@ function fieldLookup(condition: FilterCondition): Lookup {
 }
 
 /** True when some value on the left relates to some value on the right by `operator`. */
-function compareWithValues(
-  operator: FilterOperator,
-  left: readonly FilterValue[] | undefined,
-  right: readonly FilterValue[],
-): boolean {
+function compareWithValues(operator: FilterOperator, left: readonly FilterValue[] | undefined, right: readonly FilterValue[]): boolean {
   if (operator === FilterOperator.notIn) {
     if (left === undefined) return true;
     const set = new Set(right.map(String));

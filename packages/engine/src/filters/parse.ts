@@ -69,9 +69,7 @@ export function parseFilterExpression(expression: string): FilterExpression {
     throw new FilterSyntaxError('Invalid filter expression: it must not be empty (1 to 2,500 characters)');
   }
   if (expression.length > FILTER_EXPRESSION_MAX_LENGTH) {
-    throw new FilterSyntaxError(
-      `Invalid filter expression: it has ${expression.length} characters; the maximum is 2,500`,
-    );
+    throw new FilterSyntaxError(`Invalid filter expression: it has ${expression.length} characters; the maximum is 2,500`);
   }
   return new Parser(expression, tokenize(expression)).parse();
 }
@@ -170,10 +168,7 @@ class Parser {
       throw this.errorAt(datasetToken, 'expected a dataset: Items, Users, Interactions or Actions');
     }
     if (!DATASETS_BY_TARGET[target].includes(dataset)) {
-      throw this.errorAt(
-        datasetToken,
-        `${target} filters can use ${DATASETS_BY_TARGET[target].join(' or ')}, not ${dataset}`,
-      );
+      throw this.errorAt(datasetToken, `${target} filters can use ${DATASETS_BY_TARGET[target].join(' or ')}, not ${dataset}`);
     }
     if (requiredDataset !== undefined && dataset !== requiredDataset) {
       throw this.errorAt(

@@ -133,10 +133,7 @@ class SweepPool {
   private nextId = 0;
   private readonly waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
 
-  constructor(
-    workerData: Record<string, unknown>,
-    size: number,
-  ) {
+  constructor(workerData: Record<string, unknown>, size: number) {
     this.workers = Array.from({ length: size }, () => {
       const w = new Worker(new URL('./als-worker.mjs', import.meta.url), { workerData, execArgv: [] });
       w.on('message', ({ id }: { id: number }) => {

@@ -42,7 +42,9 @@ export function assignColdItemFactors(
   let assigned = 0;
   for (const code of coldItems) {
     if (code >= nItems) continue;
-    const matches = valuesOf(code).map((key) => sums.get(key)).filter((a) => a !== undefined);
+    const matches = valuesOf(code)
+      .map((key) => sums.get(key))
+      .filter((a) => a !== undefined);
     if (matches.length === 0) continue;
     for (let f = 0; f < k; f++) {
       let v = 0;

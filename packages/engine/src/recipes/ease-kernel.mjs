@@ -47,8 +47,12 @@ export function solveTargets(g, n, lambda, size, from, to, outIdx, outVal, s) {
         while (c > 0) {
           const p = (c - 1) >> 1;
           if (heapVal[p] <= heapVal[c]) break;
-          const ti = heapIdx[c]; heapIdx[c] = heapIdx[p]; heapIdx[p] = ti;
-          const tv = heapVal[c]; heapVal[c] = heapVal[p]; heapVal[p] = tv;
+          const ti = heapIdx[c];
+          heapIdx[c] = heapIdx[p];
+          heapIdx[p] = ti;
+          const tv = heapVal[c];
+          heapVal[c] = heapVal[p];
+          heapVal[p] = tv;
           c = p;
         }
       } else if (v > heapVal[0]) {
@@ -62,8 +66,12 @@ export function solveTargets(g, n, lambda, size, from, to, outIdx, outVal, s) {
           if (l < m && heapVal[l] < heapVal[k]) k = l;
           if (r < m && heapVal[r] < heapVal[k]) k = r;
           if (k === c) break;
-          const ti = heapIdx[c]; heapIdx[c] = heapIdx[k]; heapIdx[k] = ti;
-          const tv = heapVal[c]; heapVal[c] = heapVal[k]; heapVal[k] = tv;
+          const ti = heapIdx[c];
+          heapIdx[c] = heapIdx[k];
+          heapIdx[k] = ti;
+          const tv = heapVal[c];
+          heapVal[c] = heapVal[k];
+          heapVal[k] = tv;
           c = k;
         }
       }

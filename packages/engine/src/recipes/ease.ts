@@ -41,7 +41,11 @@ const DEFAULT_LAMBDA_PER_MEAN_COUNT = 1;
 
 export function defaultEaseParams(interactions: number, nItems: number): EaseParams {
   const meanCount = interactions / Math.max(1, nItems);
-  return { lambda: Math.max(1, Math.round(meanCount * DEFAULT_LAMBDA_PER_MEAN_COUNT)), neighbours: DEFAULT_NEIGHBOURS, decay: DEFAULT_DECAY };
+  return {
+    lambda: Math.max(1, Math.round(meanCount * DEFAULT_LAMBDA_PER_MEAN_COUNT)),
+    neighbours: DEFAULT_NEIGHBOURS,
+    decay: DEFAULT_DECAY,
+  };
 }
 
 /** Reads algorithmHyperParameters (string values, as the service passes them). */
@@ -123,11 +127,7 @@ export class EaseTrainer {
   private readonly waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   private ready: Promise<void>;
 
-  constructor(
-    byUser: Csr,
-    byItem: Csr,
-    options: EaseTrainerOptions = {},
-  ) {
+  constructor(byUser: Csr, byItem: Csr, options: EaseTrainerOptions = {}) {
     const n = byItem.nRows;
     this.n = n;
     this.maxNeighbours = Math.max(options.maxNeighbours ?? DEFAULT_NEIGHBOURS, 1);
@@ -197,7 +197,12 @@ export class EaseTrainer {
     if (this.workers.length === 0) {
       solveTargets(this.g, n, lambda, m, 0, n, this.outIdx, this.outVal, createEaseScratch(m));
     } else {
-      this.ready = this.run('solve', ranges(n, this.workers.length, () => 1), lambda, m);
+      this.ready = this.run(
+        'solve',
+        ranges(n, this.workers.length, () => 1),
+        lambda,
+        m,
+      );
       await this.ready;
     }
     return bySource(this.outIdx, this.outVal, n, m);
@@ -260,7 +265,11 @@ function bySource(outIdx: Int32Array, outVal: Float32Array, n: number, size: num
     const from = count[i]!;
     const to = count[i + 1]!;
     let keep = Array.from({ length: to - from }, (_, q) => from + q);
-    if (keep.length > cap) keep = keep.sort((a, b) => Math.abs(allWeights[b]!) - Math.abs(allWeights[a]!) || a - b).slice(0, cap).sort((a, b) => a - b);
+    if (keep.length > cap)
+      keep = keep
+        .sort((a, b) => Math.abs(allWeights[b]!) - Math.abs(allWeights[a]!) || a - b)
+        .slice(0, cap)
+        .sort((a, b) => a - b);
     for (const q of keep) {
       targets.push(allTargets[q]!);
       weights.push(allWeights[q]!);

@@ -46,7 +46,14 @@ export function rowSelector(group: DatasetGroup, sel: EventSelection): (row: num
 export function selectInteractions(group: DatasetGroup, sel: EventSelection): InteractionLog {
   const t = group.table('INTERACTIONS');
   if (t === undefined) {
-    return { users: new Int32Array(0), items: new Int32Array(0), timestamps: new Float64Array(0), length: 0, nUsers: group.users.size, nItems: group.items.size };
+    return {
+      users: new Int32Array(0),
+      items: new Int32Array(0),
+      timestamps: new Float64Array(0),
+      length: 0,
+      nUsers: group.users.size,
+      nItems: group.items.size,
+    };
   }
   const keep = rowSelector(group, sel);
   const u = t.codes('USER_ID');

@@ -16,7 +16,8 @@ export function readJsonPath(value: unknown, path: string): unknown {
   if (!path.startsWith('$')) throw new EventBridgeError('ValidationException', `JSON path ${clip(path)} must start with $`);
   const steps = [...path.slice(1).matchAll(/\.([^.[\]]+)|\[(\d+)\]|\['([^']+)'\]|\["([^"]+)"\]/g)];
   const consumed = steps.reduce((length, step) => length + step[0].length, 0);
-  if (consumed !== path.length - 1) throw new EventBridgeError('ValidationException', `JSON path ${clip(path)} is not a supported path ($.a.b, $.a[0])`);
+  if (consumed !== path.length - 1)
+    throw new EventBridgeError('ValidationException', `JSON path ${clip(path)} is not a supported path ($.a.b, $.a[0])`);
   let current: unknown = value;
   for (const step of steps) {
     if (current === null || typeof current !== 'object') return undefined;
@@ -28,7 +29,8 @@ export function readJsonPath(value: unknown, path: string): unknown {
 
 export function validateTargetInput(settings: TargetInputSettings): void {
   const given = [settings.Input, settings.InputPath, settings.InputTransformer].filter((item) => item !== undefined).length;
-  if (given > 1) throw new EventBridgeError('ValidationException', 'Only one of Input, InputPath and InputTransformer may be set on a target.');
+  if (given > 1)
+    throw new EventBridgeError('ValidationException', 'Only one of Input, InputPath and InputTransformer may be set on a target.');
   if (settings.Input !== undefined) {
     try {
       JSON.parse(settings.Input);

@@ -106,7 +106,9 @@ function parseLeafArray(values: readonly unknown[], path: string): FieldNode {
       if (parsed === 'absent') matchesAbsent = true;
       else matchers.push(parsed);
     } else {
-      throw new InvalidEventPatternError(`Match value at "${clip(path)}" must be a string, number, true, false, null or an operator object; got ${describe(value)}`);
+      throw new InvalidEventPatternError(
+        `Match value at "${clip(path)}" must be a string, number, true, false, null or an operator object; got ${describe(value)}`,
+      );
     }
   }
   return { type: 'leaf', matchers, matchesAbsent };
@@ -117,7 +119,8 @@ function exactMatcher(expected: Leaf): LeafMatcher {
 }
 
 function requireString(value: unknown, operator: string, path: string, allowEmpty = true): string {
-  if (typeof value !== 'string') throw new InvalidEventPatternError(`"${operator}" at "${clip(path)}" must be a string; got ${describe(value)}`);
+  if (typeof value !== 'string')
+    throw new InvalidEventPatternError(`"${operator}" at "${clip(path)}" must be a string; got ${describe(value)}`);
   if (!allowEmpty && value === '') throw new InvalidEventPatternError(`"${operator}" at "${clip(path)}" must not be an empty string`);
   return value;
 }
@@ -129,7 +132,9 @@ function affixMatcher(operator: 'prefix' | 'suffix', argument: unknown, path: st
   if (isPlainObject(argument)) {
     const keys = Object.keys(argument);
     if (keys.length !== 1 || keys[0] !== 'equals-ignore-case') {
-      throw new InvalidEventPatternError(`"${operator}" at "${clip(path)}" accepts a string or {"equals-ignore-case": string}; got ${describe(argument)}`);
+      throw new InvalidEventPatternError(
+        `"${operator}" at "${clip(path)}" accepts a string or {"equals-ignore-case": string}; got ${describe(argument)}`,
+      );
     }
     expected = requireString(argument['equals-ignore-case'], `${operator}.equals-ignore-case`, path, allowEmpty).toLowerCase();
     ignoreCase = true;
@@ -145,7 +150,9 @@ function affixMatcher(operator: 'prefix' | 'suffix', argument: unknown, path: st
 function stringOrStrings(argument: unknown, operator: string, path: string): string[] {
   if (typeof argument === 'string') return [argument];
   if (Array.isArray(argument) && argument.length > 0 && argument.every((item) => typeof item === 'string')) return argument as string[];
-  throw new InvalidEventPatternError(`"${operator}" at "${clip(path)}" must be a string or a non-empty array of strings; got ${describe(argument)}`);
+  throw new InvalidEventPatternError(
+    `"${operator}" at "${clip(path)}" must be a string or a non-empty array of strings; got ${describe(argument)}`,
+  );
 }
 
 function onlyStrings(test: (value: string) => boolean): LeafMatcher {
@@ -173,7 +180,8 @@ function parseOperator(operator: Record<string, unknown>, path: string): LeafMat
       return onlyStrings((value) => regex.test(value));
     }
     case 'exists':
-      if (typeof argument !== 'boolean') throw new InvalidEventPatternError(`"exists" at "${clip(path)}" must be true or false; got ${describe(argument)}`);
+      if (typeof argument !== 'boolean')
+        throw new InvalidEventPatternError(`"exists" at "${clip(path)}" must be true or false; got ${describe(argument)}`);
       return argument ? () => true : 'absent';
     case 'numeric':
       return numericMatcher(argument, path);
@@ -196,11 +204,13 @@ function wildcardRegex(pattern: string, path: string): RegExp {
     const char = pattern[index] as string;
     if (char === '\\') {
       const next = pattern[index + 1];
-      if (next !== '*' && next !== '\\') throw new InvalidEventPatternError(`Invalid escape character at pos ${index + 1} in wildcard at "${clip(path)}"`);
+      if (next !== '*' && next !== '\\')
+        throw new InvalidEventPatternError(`Invalid escape character at pos ${index + 1} in wildcard at "${clip(path)}"`);
       source += `\\${next}`;
       index += 1;
     } else if (char === '*') {
-      if (pattern[index + 1] === '*') throw new InvalidEventPatternError(`Consecutive wildcard characters at pos ${index + 1} in wildcard at "${clip(path)}"`);
+      if (pattern[index + 1] === '*')
+        throw new InvalidEventPatternError(`Consecutive wildcard characters at pos ${index + 1} in wildcard at "${clip(path)}"`);
       source += '[\\s\\S]*';
     } else {
       source += char.replace(/[.+?^${}()|[\]]/g, '\\$&');
@@ -281,7 +291,9 @@ function cidrMatcher(argument: unknown, path: string): LeafMatcher {
   const width = family === 4 ? 32 : 128;
   const prefix = prefixText === undefined ? width : Number(prefixText);
   if (family === 0 || !Number.isInteger(prefix) || prefix < 0 || prefix > width) {
-    throw new InvalidEventPatternError(`"cidr" at "${clip(path)}" must be an IPv4 or IPv6 address or CIDR block; got ${describe(argument)}`);
+    throw new InvalidEventPatternError(
+      `"cidr" at "${clip(path)}" must be an IPv4 or IPv6 address or CIDR block; got ${describe(argument)}`,
+    );
   }
   const toBig = family === 4 ? ipv4ToBigInt : ipv6ToBigInt;
   const shift = BigInt(width - prefix);
@@ -301,13 +313,17 @@ function anythingButMatcher(argument: unknown, path: string): LeafMatcher {
       const excluded = argument as number[];
       return (value) => typeof value === 'number' && !excluded.includes(value);
     }
-    throw new InvalidEventPatternError(`"anything-but" list at "${clip(path)}" must be a non-empty list of only strings or only numbers; got ${describe(argument)}`);
+    throw new InvalidEventPatternError(
+      `"anything-but" list at "${clip(path)}" must be a non-empty list of only strings or only numbers; got ${describe(argument)}`,
+    );
   }
   if (isPlainObject(argument)) {
     const keys = Object.keys(argument);
     const inner = keys[0];
     if (keys.length !== 1 || inner === undefined) {
-      throw new InvalidEventPatternError(`"anything-but" object at "${clip(path)}" must have exactly one of prefix, suffix, equals-ignore-case, wildcard`);
+      throw new InvalidEventPatternError(
+        `"anything-but" object at "${clip(path)}" must have exactly one of prefix, suffix, equals-ignore-case, wildcard`,
+      );
     }
     const value = argument[inner];
     switch (inner) {
@@ -328,7 +344,9 @@ function anythingButMatcher(argument: unknown, path: string): LeafMatcher {
         throw new InvalidEventPatternError(`Unsupported anything-but pattern ${inner} at "${clip(path)}"`);
     }
   }
-  throw new InvalidEventPatternError(`"anything-but" at "${clip(path)}" must be a string, number, list or operator object; got ${describe(argument)}`);
+  throw new InvalidEventPatternError(
+    `"anything-but" at "${clip(path)}" must be a string, number, list or operator object; got ${describe(argument)}`,
+  );
 }
 
 // ---------------------------------------------------------------- matching

@@ -18,12 +18,15 @@ const seconds = (ms: number): number => Math.floor(ms / 1000);
 function requireString(body: Json, field: string): string {
   const value = body[field];
   if (typeof value !== 'string' || value === '') {
-    throw validationError(`1 validation error detected: Value null at '${field.charAt(0).toLowerCase()}${field.slice(1)}' failed to satisfy constraint: Member must not be null`);
+    throw validationError(
+      `1 validation error detected: Value null at '${field.charAt(0).toLowerCase()}${field.slice(1)}' failed to satisfy constraint: Member must not be null`,
+    );
   }
   return value;
 }
 
-const optionalString = (body: Json, field: string): string | undefined => (typeof body[field] === 'string' ? (body[field] as string) : undefined);
+const optionalString = (body: Json, field: string): string | undefined =>
+  typeof body[field] === 'string' ? (body[field] as string) : undefined;
 
 function tagsFromList(list: unknown): Record<string, string> {
   const tags: Record<string, string> = {};
@@ -100,7 +103,10 @@ export class EventBridgeService implements WireService {
     const store = this.store;
     switch (operation) {
       case 'PutEvents': {
-        if (!Array.isArray(body.Entries)) throw validationError("1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null");
+        if (!Array.isArray(body.Entries))
+          throw validationError(
+            "1 validation error detected: Value null at 'entries' failed to satisfy constraint: Member must not be null",
+          );
         return store.putEvents(body.Entries as PutEventsEntry[]);
       }
       case 'CreateEventBus': {
@@ -121,7 +127,9 @@ export class EventBridgeService implements WireService {
           name: requireString(body, 'Name'),
           bus: optionalString(body, 'EventBusName') ?? 'default',
           ...(optionalString(body, 'EventPattern') !== undefined ? { eventPattern: optionalString(body, 'EventPattern') } : {}),
-          ...(optionalString(body, 'ScheduleExpression') !== undefined ? { scheduleExpression: optionalString(body, 'ScheduleExpression') } : {}),
+          ...(optionalString(body, 'ScheduleExpression') !== undefined
+            ? { scheduleExpression: optionalString(body, 'ScheduleExpression') }
+            : {}),
           ...(optionalString(body, 'State') !== undefined ? { state: optionalString(body, 'State') } : {}),
           ...(optionalString(body, 'Description') !== undefined ? { description: optionalString(body, 'Description') } : {}),
           ...(optionalString(body, 'RoleArn') !== undefined ? { roleArn: optionalString(body, 'RoleArn') } : {}),
@@ -130,21 +138,35 @@ export class EventBridgeService implements WireService {
         return { RuleArn: ruleArn(rule.bus, rule.name) };
       }
       case 'DescribeRule':
-        return { ...describeRule(store.getRule(requireString(body, 'Name'), optionalString(body, 'EventBusName'))), CreatedBy: '000000000000' };
+        return {
+          ...describeRule(store.getRule(requireString(body, 'Name'), optionalString(body, 'EventBusName'))),
+          CreatedBy: '000000000000',
+        };
       case 'DeleteRule':
         await store.deleteRule(requireString(body, 'Name'), optionalString(body, 'EventBusName'), body.Force === true);
         return {};
       case 'EnableRule':
       case 'DisableRule':
-        await store.setRuleState(requireString(body, 'Name'), optionalString(body, 'EventBusName'), operation === 'EnableRule' ? 'ENABLED' : 'DISABLED');
+        await store.setRuleState(
+          requireString(body, 'Name'),
+          optionalString(body, 'EventBusName'),
+          operation === 'EnableRule' ? 'ENABLED' : 'DISABLED',
+        );
         return {};
       case 'ListRules': {
         const { page, next } = paginate(store.listRules(optionalString(body, 'EventBusName'), optionalString(body, 'NamePrefix')), body);
         return { Rules: page.map(describeRule), ...(next ? { NextToken: next } : {}) };
       }
       case 'PutTargets': {
-        if (!Array.isArray(body.Targets)) throw validationError("1 validation error detected: Value null at 'targets' failed to satisfy constraint: Member must not be null");
-        const failed = await store.putTargets(requireString(body, 'Rule'), optionalString(body, 'EventBusName'), body.Targets as TargetState[]);
+        if (!Array.isArray(body.Targets))
+          throw validationError(
+            "1 validation error detected: Value null at 'targets' failed to satisfy constraint: Member must not be null",
+          );
+        const failed = await store.putTargets(
+          requireString(body, 'Rule'),
+          optionalString(body, 'EventBusName'),
+          body.Targets as TargetState[],
+        );
         return { FailedEntryCount: failed.length, FailedEntries: failed };
       }
       case 'RemoveTargets': {
@@ -158,7 +180,10 @@ export class EventBridgeService implements WireService {
         return { Targets: page, ...(next ? { NextToken: next } : {}) };
       }
       case 'ListRuleNamesByTarget': {
-        const { page, next } = paginate(store.ruleNamesByTarget(requireString(body, 'TargetArn'), optionalString(body, 'EventBusName')), body);
+        const { page, next } = paginate(
+          store.ruleNamesByTarget(requireString(body, 'TargetArn'), optionalString(body, 'EventBusName')),
+          body,
+        );
         return { RuleNames: page, ...(next ? { NextToken: next } : {}) };
       }
       case 'TestEventPattern': {
@@ -170,9 +195,11 @@ export class EventBridgeService implements WireService {
           if (error instanceof EventBridgeError) throw error;
           throw validationError('Parameter Event is not valid. Reason: Event is not valid JSON.');
         }
-        if (event === null || typeof event !== 'object' || Array.isArray(event)) throw validationError('Parameter Event is not valid. Reason: Event must be a JSON object.');
+        if (event === null || typeof event !== 'object' || Array.isArray(event))
+          throw validationError('Parameter Event is not valid. Reason: Event must be a JSON object.');
         for (const field of REQUIRED_EVENT_FIELDS) {
-          if (!(field in event)) throw validationError(`Parameter Event is not valid. Reason: Provided Event is missing required field ${field}.`);
+          if (!(field in event))
+            throw validationError(`Parameter Event is not valid. Reason: Provided Event is missing required field ${field}.`);
         }
         return { Result: pattern.matches(event) };
       }
@@ -185,7 +212,10 @@ export class EventBridgeService implements WireService {
       case 'ListTagsForResource':
         return { Tags: tagsToList(store.tagsOf(requireString(body, 'ResourceARN'))) };
       default:
-        throw new EventBridgeError('UnknownOperationException', `Operation ${operation || '(none)'} is not supported by the local EventBridge.`);
+        throw new EventBridgeError(
+          'UnknownOperationException',
+          `Operation ${operation || '(none)'} is not supported by the local EventBridge.`,
+        );
     }
   }
 }

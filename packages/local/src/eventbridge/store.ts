@@ -186,7 +186,9 @@ export class EventBridgeStore {
 
   async createBus(name: string, description?: string, tags: Record<string, string> = {}): Promise<BusState> {
     if (!BUS_NAME.test(name) || name.startsWith('aws.')) {
-      throw validationError(`Event bus name ${quote(name)} is invalid: use 1-256 characters from A-Z, a-z, 0-9, /, ., -, _ (not starting with aws.).`);
+      throw validationError(
+        `Event bus name ${quote(name)} is invalid: use 1-256 characters from A-Z, a-z, 0-9, /, ., -, _ (not starting with aws.).`,
+      );
     }
     if (this.buses.has(name)) throw new EventBridgeError('ResourceAlreadyExistsException', `Event bus ${clip(name)} already exists.`);
     const now = this.now();
@@ -272,7 +274,9 @@ export class EventBridgeStore {
 
   listRules(busNameOrArn?: string, prefix = ''): RuleState[] {
     const bus = this.getBus(busNameOrArn).name;
-    return [...this.rules.values()].filter((rule) => rule.bus === bus && rule.name.startsWith(prefix)).sort((a, b) => a.name.localeCompare(b.name));
+    return [...this.rules.values()]
+      .filter((rule) => rule.bus === bus && rule.name.startsWith(prefix))
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   async deleteRule(name: string, busNameOrArn?: string, force = false): Promise<void> {
@@ -297,7 +301,9 @@ export class EventBridgeStore {
   async putTargets(name: string, busNameOrArn: string | undefined, targets: readonly TargetState[]): Promise<PutEventsFailure[]> {
     const rule = this.getRule(name, busNameOrArn);
     if (targets.length === 0 || targets.length > 10) {
-      throw validationError(`1 validation error detected: Value at 'targets' failed to satisfy constraint: Member must have length between 1 and 10`);
+      throw validationError(
+        `1 validation error detected: Value at 'targets' failed to satisfy constraint: Member must have length between 1 and 10`,
+      );
     }
     const failed: PutEventsFailure[] = [];
     for (const target of targets) {
@@ -308,7 +314,10 @@ export class EventBridgeStore {
       }
       const index = rule.targets.findIndex((existing) => existing.Id === target.Id);
       if (index < 0 && rule.targets.length >= MAX_TARGETS_PER_RULE) {
-        throw new EventBridgeError('LimitExceededException', `The requested resource exceeds the maximum number allowed: a rule has at most ${MAX_TARGETS_PER_RULE} targets.`);
+        throw new EventBridgeError(
+          'LimitExceededException',
+          `The requested resource exceeds the maximum number allowed: a rule has at most ${MAX_TARGETS_PER_RULE} targets.`,
+        );
       }
       if (index >= 0) rule.targets[index] = { ...target };
       else rule.targets.push({ ...target });
@@ -318,7 +327,8 @@ export class EventBridgeStore {
   }
 
   private checkTarget(target: TargetState): string | undefined {
-    if (typeof target.Id !== 'string' || !TARGET_ID.test(target.Id)) return `Target Id ${JSON.stringify(target.Id)} is invalid: use 1-64 characters from A-Z, a-z, 0-9, ., -, _.`;
+    if (typeof target.Id !== 'string' || !TARGET_ID.test(target.Id))
+      return `Target Id ${JSON.stringify(target.Id)} is invalid: use 1-64 characters from A-Z, a-z, 0-9, ., -, _.`;
     if (typeof target.Arn !== 'string') return 'Target Arn is required.';
     if (queueNameFromArn(target.Arn) === undefined && !target.Arn.includes(':event-bus/')) {
       return `The local cloud delivers to SQS queues and event buses; ${target.Arn} is neither.`;
@@ -336,7 +346,12 @@ export class EventBridgeStore {
     const failed: PutEventsFailure[] = [];
     for (const id of ids) {
       const index = rule.targets.findIndex((target) => target.Id === id);
-      if (index < 0) failed.push({ TargetId: id, ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Target ${clip(id)} is not on rule ${clip(name)}.` });
+      if (index < 0)
+        failed.push({
+          TargetId: id,
+          ErrorCode: 'ResourceNotFoundException',
+          ErrorMessage: `Target ${clip(id)} is not on rule ${clip(name)}.`,
+        });
       else rule.targets.splice(index, 1);
     }
     await this.save();
@@ -391,7 +406,8 @@ export class EventBridgeStore {
         (entry.Resources ?? []).reduce((total, resource) => total + Buffer.byteLength(resource), 0),
       0,
     );
-    if (size > PUT_EVENTS_MAX_BYTES) throw validationError(`Total size of the entries in the request is over the limit (${size} > ${PUT_EVENTS_MAX_BYTES} bytes).`);
+    if (size > PUT_EVENTS_MAX_BYTES)
+      throw validationError(`Total size of the entries in the request is over the limit (${size} > ${PUT_EVENTS_MAX_BYTES} bytes).`);
 
     const results: PutEventsResultEntry[] = [];
     const deliveries: Promise<void>[] = [];
@@ -430,14 +446,16 @@ export class EventBridgeStore {
     if (entry.Detail === undefined || entry.Detail === '') return invalid('Detail', 'Detail is a required argument.');
     if (entry.Source.length > 256) return invalid('Source', 'Source must be at most 256 characters.');
     if (entry.DetailType.length > 128) return invalid('DetailType', 'DetailType must be at most 128 characters.');
-    if (entry.Source.startsWith('aws.')) return { ErrorCode: 'NotAuthorizedForSourceException', ErrorMessage: 'Not authorized for the source.' };
+    if (entry.Source.startsWith('aws.'))
+      return { ErrorCode: 'NotAuthorizedForSourceException', ErrorMessage: 'Not authorized for the source.' };
     let detail: unknown;
     try {
       detail = JSON.parse(entry.Detail);
     } catch {
       return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
     }
-    if (detail === null || typeof detail !== 'object' || Array.isArray(detail)) return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
+    if (detail === null || typeof detail !== 'object' || Array.isArray(detail))
+      return { ErrorCode: 'MalformedDetail', ErrorMessage: 'Detail is malformed.' };
     return undefined;
   }
 
@@ -449,7 +467,8 @@ export class EventBridgeStore {
     const bus = this.buses.get(busName);
     const matched = bus
       ? [...this.rules.values()].filter(
-          (rule) => rule.bus === busName && rule.state !== 'DISABLED' && this.patterns.get(`${rule.bus}/${rule.name}`)?.matches(event) === true,
+          (rule) =>
+            rule.bus === busName && rule.state !== 'DISABLED' && this.patterns.get(`${rule.bus}/${rule.name}`)?.matches(event) === true,
         )
       : [];
     this.options.onLog?.(EVENT_LOG_KIND.busEvent, {
@@ -508,7 +527,9 @@ export class EventBridgeStore {
         detail: {},
       };
       this.options.onLog?.(EVENT_LOG_KIND.busEvent, { bus: current.bus, event, rules: [current.name], scheduled: true });
-      void Promise.all(current.targets.map((target) => this.deliver(current, target, event, 0))).finally(() => this.armScheduledRule(current));
+      void Promise.all(current.targets.map((target) => this.deliver(current, target, event, 0))).finally(() =>
+        this.armScheduledRule(current),
+      );
     });
   }
 

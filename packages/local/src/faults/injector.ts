@@ -52,7 +52,7 @@ export class FaultInjector {
 
   constructor(private readonly options: FaultInjectorOptions) {
     this.faults = options.faults;
-    this.random = faultRandom(options.faults.seed ?? (Date.now() % 2_147_483_647));
+    this.random = faultRandom(options.faults.seed ?? Date.now() % 2_147_483_647);
   }
 
   get seed(): number {

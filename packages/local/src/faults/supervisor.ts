@@ -74,7 +74,10 @@ export async function superviseLocalCloud(options: SupervisorOptions): Promise<S
     let stdout = '';
     let stderr = '';
     readiness = new Promise<void>((resolveReady, rejectReady) => {
-      const timer = setTimeout(() => rejectReady(new SupervisorError(`The local cloud was not ready within ${timeoutMs} ms: ${stderr.slice(-2000)}`)), timeoutMs);
+      const timer = setTimeout(
+        () => rejectReady(new SupervisorError(`The local cloud was not ready within ${timeoutMs} ms: ${stderr.slice(-2000)}`)),
+        timeoutMs,
+      );
       current.stdout?.on('data', (chunk: Buffer) => {
         const text = chunk.toString();
         options.onOutput?.('stdout', text);

@@ -124,7 +124,13 @@ export function requireBelow(count: number, limit: number, message: string): voi
 }
 
 /** A per-dataset-group quota: creating one more `noun` is refused once the group holds `limit`. */
-export function requireRoomInDatasetGroup(ctx: ServiceContext, kind: ResourceKind, datasetGroupArn: string, limit: number, noun: string): void {
+export function requireRoomInDatasetGroup(
+  ctx: ServiceContext,
+  kind: ResourceKind,
+  datasetGroupArn: string,
+  limit: number,
+  noun: string,
+): void {
   requireBelow(
     ctx.store.list(kind, (resource) => resource.fields['datasetGroupArn'] === datasetGroupArn).length,
     limit,
@@ -142,5 +148,7 @@ export function isPending(resource: Resource): boolean {
 
 /** Latest ACTIVE version of a solution: the base of an UPDATE and the target of `$LATEST`. */
 export function latestActiveVersion(ctx: ServiceContext, solutionArn: string): Resource | undefined {
-  return ctx.store.list(ResourceKind.solutionVersion, (version) => version.fields['solutionArn'] === solutionArn && version.status === Status.active).pop();
+  return ctx.store
+    .list(ResourceKind.solutionVersion, (version) => version.fields['solutionArn'] === solutionArn && version.status === Status.active)
+    .pop();
 }

@@ -17,8 +17,15 @@ const FORBIDDEN_EVENT_PROPERTIES = new Set(['userId', 'sessionId', 'eventType', 
 
 function recordList(input: Json, member: string): Json[] {
   const value = input[member];
-  if (!Array.isArray(value) || value.length < 1 || value.length > 10 || value.some((entry) => entry === null || typeof entry !== 'object')) {
-    throw new InvalidInputError(`1 validation error detected: Value at '${member}' failed to satisfy constraint: Member must have length between 1 and 10`);
+  if (
+    !Array.isArray(value) ||
+    value.length < 1 ||
+    value.length > 10 ||
+    value.some((entry) => entry === null || typeof entry !== 'object')
+  ) {
+    throw new InvalidInputError(
+      `1 validation error detected: Value at '${member}' failed to satisfy constraint: Member must have length between 1 and 10`,
+    );
   }
   return value as Json[];
 }
@@ -27,21 +34,24 @@ function recordList(input: Json, member: string): Json[] {
 function parseProperties(value: unknown, where: string, maxLength: number): Record<string, unknown> | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw new InvalidInputError(`${where}.properties must be a JSON string.`);
-  if (value.length > maxLength) throw new InvalidInputError(`${where}.properties has ${value.length} characters; at most ${maxLength} are allowed.`);
+  if (value.length > maxLength)
+    throw new InvalidInputError(`${where}.properties has ${value.length} characters; at most ${maxLength} are allowed.`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(value);
   } catch {
     throw new InvalidInputError(`${where}.properties is not valid JSON.`);
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InvalidInputError(`${where}.properties must be a JSON object.`);
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new InvalidInputError(`${where}.properties must be a JSON object.`);
   return parsed as Record<string, unknown>;
 }
 
 function readEvent(entry: Json, index: number, session: { sessionId: string; userId?: string }): InteractionEvent {
   const where = `eventList[${index}]`;
   const eventType = entry['eventType'];
-  if (typeof eventType !== 'string' || eventType.length < 1 || eventType.length > 256) throw new InvalidInputError(`${where}.eventType is required (1-256 characters).`);
+  if (typeof eventType !== 'string' || eventType.length < 1 || eventType.length > 256)
+    throw new InvalidInputError(`${where}.eventType is required (1-256 characters).`);
   const sentAt = typeof entry['sentAt'] === 'string' ? Number(entry['sentAt']) : entry['sentAt'];
   if (typeof sentAt !== 'number' || !Number.isFinite(sentAt)) throw new InvalidInputError(`${where}.sentAt is required (epoch seconds).`);
   const itemId = entry['itemId'];
@@ -49,18 +59,23 @@ function readEvent(entry: Json, index: number, session: { sessionId: string; use
     throw new InvalidInputError(`${where}.itemId must be 1-256 characters.`);
   }
   const eventValue = entry['eventValue'];
-  if (eventValue !== undefined && (typeof eventValue !== 'number' || !Number.isFinite(eventValue))) throw new InvalidInputError(`${where}.eventValue must be a number.`);
+  if (eventValue !== undefined && (typeof eventValue !== 'number' || !Number.isFinite(eventValue)))
+    throw new InvalidInputError(`${where}.eventValue must be a number.`);
   const recommendationId = entry['recommendationId'];
   if (recommendationId !== undefined && (typeof recommendationId !== 'string' || recommendationId.length > 40)) {
     throw new InvalidInputError(`${where}.recommendationId must be at most 40 characters.`);
   }
   const impression = entry['impression'];
-  if (impression !== undefined && (!Array.isArray(impression) || impression.length < 1 || impression.length > 25 || impression.some((id) => typeof id !== 'string'))) {
+  if (
+    impression !== undefined &&
+    (!Array.isArray(impression) || impression.length < 1 || impression.length > 25 || impression.some((id) => typeof id !== 'string'))
+  ) {
     throw new InvalidInputError(`${where}.impression must list 1-25 item IDs.`);
   }
   const properties = parseProperties(entry['properties'], where, 1024);
   for (const key of Object.keys(properties ?? {})) {
-    if (FORBIDDEN_EVENT_PROPERTIES.has(key)) throw new InvalidInputError(`${where}.properties must not contain the reserved key "${clip(key)}".`);
+    if (FORBIDDEN_EVENT_PROPERTIES.has(key))
+      throw new InvalidInputError(`${where}.properties must not contain the reserved key "${clip(key)}".`);
   }
   return {
     sessionId: session.sessionId,
@@ -89,12 +104,14 @@ async function putEvents(ctx: ServiceContext, input: Json): Promise<Json> {
   const sessionId = requireString(input, 'sessionId');
   if (sessionId.length > 256) throw new InvalidInputError('sessionId must be 1-256 characters.');
   const userId = input['userId'];
-  if (userId !== undefined && (typeof userId !== 'string' || userId.length < 1 || userId.length > 256)) throw new InvalidInputError('userId must be 1-256 characters.');
+  if (userId !== undefined && (typeof userId !== 'string' || userId.length < 1 || userId.length > 256))
+    throw new InvalidInputError('userId must be 1-256 characters.');
   const session = { sessionId, ...(typeof userId === 'string' ? { userId } : {}) };
   const events = recordList(input, 'eventList').map((entry, index) => readEvent(entry, index, session));
   const tracker = trackerByTrackingId(ctx, trackingId);
   if (tracker === undefined) throw new ResourceNotFoundError(`No event tracker has trackingId ${trackingId}.`);
-  if (tracker.status !== Status.active) throw new ResourceInUseError(`Event tracker ${tracker.arn} is not ACTIVE (status ${tracker.status ?? 'unknown'}).`);
+  if (tracker.status !== Status.active)
+    throw new ResourceInUseError(`Event tracker ${tracker.arn} is not ACTIVE (status ${tracker.status ?? 'unknown'}).`);
   await callEngine(() => ctx.engine.putEvents(tracker.fields['datasetGroupArn'] as string, events));
   return {};
 }
@@ -102,16 +119,25 @@ async function putEvents(ctx: ServiceContext, input: Json): Promise<Json> {
 function targetDataset(ctx: ServiceContext, input: Json, datasetType: string): Resource {
   const arn = checkArn(requireString(input, 'datasetArn'), 'datasetArn');
   const dataset = ctx.store.get(arn);
-  if (dataset === undefined || dataset.kind !== ResourceKind.dataset) throw new ResourceNotFoundError(`Dataset ${clip(arn)} does not exist.`);
-  if (dataset.fields['datasetType'] !== datasetType) throw new InvalidInputError(`Dataset ${clip(arn)} is a ${String(dataset.fields['datasetType'])} dataset, not ${datasetType}.`);
-  if (dataset.status !== Status.active) throw new ResourceInUseError(`Dataset ${clip(arn)} is not ACTIVE (status ${dataset.status ?? 'unknown'}).`);
+  if (dataset === undefined || dataset.kind !== ResourceKind.dataset)
+    throw new ResourceNotFoundError(`Dataset ${clip(arn)} does not exist.`);
+  if (dataset.fields['datasetType'] !== datasetType)
+    throw new InvalidInputError(`Dataset ${clip(arn)} is a ${String(dataset.fields['datasetType'])} dataset, not ${datasetType}.`);
+  if (dataset.status !== Status.active)
+    throw new ResourceInUseError(`Dataset ${clip(arn)} is not ACTIVE (status ${dataset.status ?? 'unknown'}).`);
   return dataset;
 }
 
-function readRecords(input: Json, member: string, idMember: string, maxProperties: number): { id: string; properties?: Record<string, unknown> }[] {
+function readRecords(
+  input: Json,
+  member: string,
+  idMember: string,
+  maxProperties: number,
+): { id: string; properties?: Record<string, unknown> }[] {
   return recordList(input, member).map((entry, index) => {
     const id = entry[idMember];
-    if (typeof id !== 'string' || id.length < 1 || id.length > 256) throw new InvalidInputError(`${member}[${index}].${idMember} is required (1-256 characters).`);
+    if (typeof id !== 'string' || id.length < 1 || id.length > 256)
+      throw new InvalidInputError(`${member}[${index}].${idMember} is required (1-256 characters).`);
     const properties = parseProperties(entry['properties'], `${member}[${index}]`, maxProperties);
     return properties === undefined ? { id } : { id, properties };
   });
@@ -119,14 +145,18 @@ function readRecords(input: Json, member: string, idMember: string, maxPropertie
 
 async function putItems(ctx: ServiceContext, input: Json): Promise<Json> {
   const dataset = targetDataset(ctx, input, 'ITEMS');
-  const items = readRecords(input, 'items', 'itemId', 32_000).map(({ id, properties }) => (properties ? { itemId: id, properties } : { itemId: id }));
+  const items = readRecords(input, 'items', 'itemId', 32_000).map(({ id, properties }) =>
+    properties ? { itemId: id, properties } : { itemId: id },
+  );
   await callEngine(() => ctx.engine.putItems(dataset.arn, items));
   return {};
 }
 
 async function putUsers(ctx: ServiceContext, input: Json): Promise<Json> {
   const dataset = targetDataset(ctx, input, 'USERS');
-  const users = readRecords(input, 'users', 'userId', 24_000).map(({ id, properties }) => (properties ? { userId: id, properties } : { userId: id }));
+  const users = readRecords(input, 'users', 'userId', 24_000).map(({ id, properties }) =>
+    properties ? { userId: id, properties } : { userId: id },
+  );
   await callEngine(() => ctx.engine.putUsers(dataset.arn, users));
   return {};
 }

@@ -35,7 +35,9 @@ export function optionalString(input: Json, member: string): string | undefined 
 export function requireString(input: Json, member: string): string {
   const value = optionalString(input, member);
   if (value === undefined || value === '') {
-    throw new InvalidInputError(`1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`);
+    throw new InvalidInputError(
+      `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`,
+    );
   }
   return value;
 }
@@ -107,7 +109,9 @@ export function optionalObject(input: Json, member: string): Json | undefined {
 export function requireObject(input: Json, member: string): Json {
   const value = optionalObject(input, member);
   if (value === undefined) {
-    throw new InvalidInputError(`1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`);
+    throw new InvalidInputError(
+      `1 validation error detected: Value null at '${member}' failed to satisfy constraint: Member must not be null`,
+    );
   }
   return value;
 }

@@ -115,7 +115,13 @@ export class Lifecycle {
   }
 
   /** Moves `arn` from `from` to `to` if nothing else moved it meanwhile. */
-  private move(arn: string, slot: StatusSlot, from: string, to: string, extra?: { failureReason?: string; apply?: (resource: Resource) => void }): boolean {
+  private move(
+    arn: string,
+    slot: StatusSlot,
+    from: string,
+    to: string,
+    extra?: { failureReason?: string; apply?: (resource: Resource) => void },
+  ): boolean {
     if (this.closed) return false;
     const resource = this.store.get(arn);
     if (resource === undefined || slot.read(resource) !== from) return false;

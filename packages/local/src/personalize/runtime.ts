@@ -20,12 +20,18 @@ interface Served {
 
 function servedByCampaign(ctx: ServiceContext, campaignArn: string): Served {
   const campaign = ctx.store.get(checkArn(campaignArn, 'campaignArn'));
-  if (campaign === undefined || campaign.kind !== ResourceKind.campaign) throw new ResourceNotFoundError(`Campaign ${campaignArn} does not exist.`);
-  if (campaign.status !== Status.active) throw new ResourceNotFoundError(`Campaign ${campaignArn} is not ACTIVE (status ${campaign.status ?? 'unknown'}).`);
+  if (campaign === undefined || campaign.kind !== ResourceKind.campaign)
+    throw new ResourceNotFoundError(`Campaign ${campaignArn} does not exist.`);
+  if (campaign.status !== Status.active)
+    throw new ResourceNotFoundError(`Campaign ${campaignArn} is not ACTIVE (status ${campaign.status ?? 'unknown'}).`);
   const modelArn = campaign.fields['solutionVersionArn'] as string;
   const version = ctx.store.get(modelArn);
   const recipeArn = version?.fields['recipeArn'] as string | undefined;
-  return { modelArn, datasetGroupArn: campaign.hidden['datasetGroupArn'] as string, recipeType: recipeArn === undefined ? undefined : findRecipe(recipeArn)?.recipeType };
+  return {
+    modelArn,
+    datasetGroupArn: campaign.hidden['datasetGroupArn'] as string,
+    recipeType: recipeArn === undefined ? undefined : findRecipe(recipeArn)?.recipeType,
+  };
 }
 
 function servedByRecommender(ctx: ServiceContext, recommenderArn: string): Served {
@@ -52,7 +58,8 @@ function readFilter(ctx: ServiceContext, input: Json, served: Served): FilterRef
   }
   const filter = ctx.store.get(checkArn(filterArn, 'filterArn'));
   if (filter === undefined || filter.kind !== ResourceKind.filter) throw new ResourceNotFoundError(`Filter ${filterArn} does not exist.`);
-  if (filter.status !== Status.active) throw new InvalidInputError(`Filter ${filterArn} is not ACTIVE (status ${filter.status ?? 'unknown'}).`);
+  if (filter.status !== Status.active)
+    throw new InvalidInputError(`Filter ${filterArn} is not ACTIVE (status ${filter.status ?? 'unknown'}).`);
   if (filter.fields['datasetGroupArn'] !== served.datasetGroupArn) {
     throw new InvalidInputError(`Filter ${filterArn} belongs to another dataset group than the campaign or recommender.`);
   }
@@ -92,10 +99,13 @@ async function getRecommendations(ctx: ServiceContext, input: Json): Promise<Jso
   const itemId = optionalString(input, 'itemId');
   const numResults = optionalInteger(input, 'numResults', 1, 500) ?? 25;
   const context = optionalStringMap(input, 'context', 150);
-  if (served.recipeType === 'PERSONALIZED_RANKING') throw new InvalidInputError('This campaign ranks items: call GetPersonalizedRanking instead.');
+  if (served.recipeType === 'PERSONALIZED_RANKING')
+    throw new InvalidInputError('This campaign ranks items: call GetPersonalizedRanking instead.');
   if (served.recipeType === 'USER_SEGMENTATION') throw new InvalidInputError('User segmentation recipes serve batch segment jobs only.');
-  if (served.recipeType === 'RELATED_ITEMS' && itemId === undefined) throw new InvalidInputError('itemId is required for a RELATED_ITEMS recipe.');
-  if (served.recipeType === 'USER_PERSONALIZATION' && userId === undefined) throw new InvalidInputError('userId is required for a USER_PERSONALIZATION recipe.');
+  if (served.recipeType === 'RELATED_ITEMS' && itemId === undefined)
+    throw new InvalidInputError('itemId is required for a RELATED_ITEMS recipe.');
+  if (served.recipeType === 'USER_PERSONALIZATION' && userId === undefined)
+    throw new InvalidInputError('userId is required for a USER_PERSONALIZATION recipe.');
   const filter = readFilter(ctx, input, served);
   const items = await callEngine(() =>
     ctx.engine.getRecommendations({

@@ -79,7 +79,9 @@ export function parseSchema(text: string): SchemaField[] {
     const key = entry.name.replace(/[^A-Za-z0-9]/g, '').toLowerCase();
     const clash = seen.get(key);
     if (clash !== undefined) {
-      throw new InvalidInputError(`Invalid schema: field names "${clash}" and "${entry.name}" are the same when compared alphanumerically.`);
+      throw new InvalidInputError(
+        `Invalid schema: field names "${clash}" and "${entry.name}" are the same when compared alphanumerically.`,
+      );
     }
     seen.set(key, entry.name);
     return { name: entry.name, types: fieldTypes(entry.type, entry.name) };
@@ -101,7 +103,9 @@ export function checkSchemaForDatasetType(text: string, datasetType: DatasetType
     }
   }
   if (NEEDS_METADATA.has(datasetType) && fields.length < 2) {
-    throw new InvalidInputError(`Schema is not valid for dataset type ${datasetType}: it needs at least one metadata field besides the id.`);
+    throw new InvalidInputError(
+      `Schema is not valid for dataset type ${datasetType}: it needs at least one metadata field besides the id.`,
+    );
   }
 }
 
@@ -109,7 +113,9 @@ export function checkSchemaForDatasetType(text: string, datasetType: DatasetType
 export function normalizeDatasetType(value: string): DatasetTypeName {
   const upper = value.toUpperCase() as DatasetTypeName;
   if (!DATASET_TYPES.includes(upper)) {
-    throw new InvalidInputError(`datasetType "${clip(value)}" is not valid; use one of Interactions, Items, Users, Actions, Action_Interactions.`);
+    throw new InvalidInputError(
+      `datasetType "${clip(value)}" is not valid; use one of Interactions, Items, Users, Actions, Action_Interactions.`,
+    );
   }
   return upper;
 }

@@ -47,17 +47,25 @@ function jsonResponse(status: number, body: Json | undefined, contentType: strin
 
 /** `__type` for JSON 1.1 clients and botocore; `x-amzn-errortype` for REST clients, which read it first. */
 function errorResponse(error: PersonalizeServiceError, contentType: string): WireResponse {
-  return jsonResponse(error.status, { __type: error.errorType, message: error.message }, contentType, { 'x-amzn-errortype': error.errorType });
+  return jsonResponse(error.status, { __type: error.errorType, message: error.message }, contentType, {
+    'x-amzn-errortype': error.errorType,
+  });
 }
 
 export async function createLocalPersonalize(options: LocalPersonalizeOptions): Promise<LocalPersonalize> {
   const store = await ResourceStore.open(options.dataDir);
-  const onError = options.onError ?? ((error: unknown) => process.stderr.write(`local personalize: ${(error as Error).stack ?? String(error)}\n`));
+  const onError =
+    options.onError ?? ((error: unknown) => process.stderr.write(`local personalize: ${(error as Error).stack ?? String(error)}\n`));
   const lifecycle = new Lifecycle(store, options.stepDelayMs ?? DEFAULT_STEP_DELAY_MS, onError);
   const ctx: ServiceContext = { store, lifecycle, engine: options.engine, quotas: { ...DEFAULT_QUOTAS, ...options.quotas } };
   resumeAll(ctx);
 
-  async function run(operation: (ctx: ServiceContext, input: Json) => Promise<Json> | Json, body: Buffer, contentType: string, emptyBody: boolean): Promise<WireResponse> {
+  async function run(
+    operation: (ctx: ServiceContext, input: Json) => Promise<Json> | Json,
+    body: Buffer,
+    contentType: string,
+    emptyBody: boolean,
+  ): Promise<WireResponse> {
     try {
       const output = await operation(ctx, parseBody(body));
       await store.flush();

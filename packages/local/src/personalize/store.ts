@@ -105,7 +105,10 @@ export class ResourceStore {
     return [...this.resources.values()].sort((a, b) => a.seq - b.seq);
   }
 
-  insert(init: Omit<Resource, 'seq' | 'creationDateTime' | 'lastUpdatedDateTime' | 'hidden' | 'tags'> & Partial<Pick<Resource, 'hidden' | 'tags'>>): Resource {
+  insert(
+    init: Omit<Resource, 'seq' | 'creationDateTime' | 'lastUpdatedDateTime' | 'hidden' | 'tags'> &
+      Partial<Pick<Resource, 'hidden' | 'tags'>>,
+  ): Resource {
     const now = nowSeconds();
     this.seq += 1;
     const resource: Resource = {

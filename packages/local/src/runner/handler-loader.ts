@@ -43,7 +43,9 @@ export async function loadHandler(rootDir: string, handler: string): Promise<Lam
   }
   const exported = module[exportName];
   if (typeof exported !== 'function') {
-    throw new HandlerLoadError(`Handler "${handler}": ${file} has no exported function "${exportName}" (exports: ${Object.keys(module).join(', ') || 'none'})`);
+    throw new HandlerLoadError(
+      `Handler "${handler}": ${file} has no exported function "${exportName}" (exports: ${Object.keys(module).join(', ') || 'none'})`,
+    );
   }
   return exported as LambdaHandler;
 }

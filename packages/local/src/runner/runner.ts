@@ -141,7 +141,8 @@ function checkManifest(manifest: readonly ServiceDefinition[]): void {
         `Service ${service.name}: queue visibility timeout ${queue.visibilityTimeoutSeconds}s is less than the function timeout ${service.timeoutSeconds}s`,
       );
     }
-    if (queue.batchSize < 1 || queue.batchSize > 10_000) throw new ManifestError(`Service ${service.name}: batchSize must be 1-10000, got ${queue.batchSize}`);
+    if (queue.batchSize < 1 || queue.batchSize > 10_000)
+      throw new ManifestError(`Service ${service.name}: batchSize must be 1-10000, got ${queue.batchSize}`);
     if (queue.batchSize > 10 && queue.batchingWindowSeconds < 1) {
       throw new ManifestError(`Service ${service.name}: batchSize above 10 needs a batching window of at least 1 second`);
     }
@@ -165,7 +166,9 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
   const faultsOf = (service: string): HandlerFaults | undefined => handlerFaults.get(service);
   // Queue URLs are known before the queues exist, so a handler module sees its own at import time.
   const queueUrls = new Map(
-    manifest.filter((service) => service.queue).map((service) => [service.name, `${endpoint}/${ACCOUNT_ID}/${names.queueName(service.name)}`]),
+    manifest
+      .filter((service) => service.queue)
+      .map((service) => [service.name, `${endpoint}/${ACCOUNT_ID}/${names.queueName(service.name)}`]),
   );
   const environmentOf = (service: ServiceDefinition): Record<string, string> => {
     const url = queueUrls.get(service.name);
@@ -200,7 +203,10 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
   try {
     if (!eventBridge.listBuses(names.busName).some((bus) => bus.name === names.busName)) await eventBridge.createBus(names.busName);
     await options.s3?.ensureBucket(names.bucketName);
-    if (options.scheduler && !options.scheduler.listGroups(names.schedulerGroupName).some((group) => group.name === names.schedulerGroupName)) {
+    if (
+      options.scheduler &&
+      !options.scheduler.listGroups(names.schedulerGroupName).some((group) => group.name === names.schedulerGroupName)
+    ) {
       await options.scheduler.createGroup(names.schedulerGroupName);
     }
   } catch (error) {
@@ -241,7 +247,11 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
         }
         // Rules left over from an earlier manifest (a removed subscription) stop routing.
         for (const stale of eventBridge.listRules(names.busName, `${names.queueName(service.name)}-`)) {
-          if (!ruleNames.includes(stale.name) && /-\d+$/.test(stale.name) && stale.name.slice(0, stale.name.lastIndexOf('-')) === names.queueName(service.name)) {
+          if (
+            !ruleNames.includes(stale.name) &&
+            /-\d+$/.test(stale.name) &&
+            stale.name.slice(0, stale.name.lastIndexOf('-')) === names.queueName(service.name)
+          ) {
             await eventBridge.deleteRule(stale.name, names.busName, true);
           }
         }
@@ -266,7 +276,10 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
 
       if (service.s3Triggers.length > 0) {
         if (!options.s3) throw new ManifestError(`Service ${service.name} has S3 triggers but the local cloud has no S3`);
-        s3Triggers.set(service.name, service.s3Triggers.map((trigger) => ({ prefix: trigger.prefix, suffix: trigger.suffix ?? null })));
+        s3Triggers.set(
+          service.name,
+          service.s3Triggers.map((trigger) => ({ prefix: trigger.prefix, suffix: trigger.suffix ?? null })),
+        );
         for (const [index, trigger] of service.s3Triggers.entries()) {
           const invokeS3 = async (event: import('aws-lambda').S3Event): Promise<void> => {
             const record = event.Records[0];
@@ -276,7 +289,15 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
                 const context = lambdaContext(service.name, service.memoryMB, started + service.timeoutSeconds * 1000);
                 faultsOf(service.name)?.beforeInvoke();
                 await invokeWithin(service)(() => withTimeout(Promise.resolve(handler(event, context)), service.timeoutSeconds));
-                onDelivery({ service: service.name, source: 's3', outcome: DELIVERY_OUTCOME.succeeded, durationMs: Date.now() - started, bucket: record?.s3.bucket.name, key: record?.s3.object.key, attempt: attempt + 1 });
+                onDelivery({
+                  service: service.name,
+                  source: 's3',
+                  outcome: DELIVERY_OUTCOME.succeeded,
+                  durationMs: Date.now() - started,
+                  bucket: record?.s3.bucket.name,
+                  key: record?.s3.object.key,
+                  attempt: attempt + 1,
+                });
                 return;
               } catch (error) {
                 onDelivery({
@@ -304,7 +325,9 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
             }
             // Stopped before the handler succeeded or ran out of retries: the notification stays
             // journaled and is delivered again on the next start.
-            throw new Error(`The local cloud stopped before ${service.name} handled s3://${record?.s3.bucket.name}/${record?.s3.object.key}`);
+            throw new Error(
+              `The local cloud stopped before ${service.name} handled s3://${record?.s3.bucket.name}/${record?.s3.object.key}`,
+            );
           };
           unsubscribers.push(
             options.s3.onObjectCreated(
@@ -373,7 +396,10 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
       for (const unsubscribe of unsubscribers) unsubscribe();
       const running = Promise.allSettled([...sources.map((source) => source.stop()), ...s3Invocations]);
       let grace: NodeJS.Timeout | undefined;
-      await Promise.race([running, new Promise<void>((resolveGrace) => (grace = setTimeout(resolveGrace, options.shutdownGraceMs ?? 5_000)))]);
+      await Promise.race([
+        running,
+        new Promise<void>((resolveGrace) => (grace = setTimeout(resolveGrace, options.shutdownGraceMs ?? 5_000))),
+      ]);
       clearTimeout(grace);
       restoreEnvironment();
     },

@@ -61,7 +61,10 @@ const RUNNER_HOLDER = 'runner';
 export async function withTimeout<T>(promise: Promise<T>, timeoutSeconds: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new HandlerTimeoutError(`Task timed out after ${timeoutSeconds.toFixed(2)} seconds`)), timeoutSeconds * 1000);
+    timer = setTimeout(
+      () => reject(new HandlerTimeoutError(`Task timed out after ${timeoutSeconds.toFixed(2)} seconds`)),
+      timeoutSeconds * 1000,
+    );
   });
   try {
     return await Promise.race([promise, timeout]);
@@ -106,7 +109,8 @@ export class SqsEventSource {
         batch = await this.collect();
       } catch (error) {
         // The queue was deleted or the store closed: stop this poller.
-        if (!this.stopped) this.options.onDelivery(this.report([], DELIVERY_OUTCOME.failed, 0, [], `polling stopped: ${(error as Error).message}`));
+        if (!this.stopped)
+          this.options.onDelivery(this.report([], DELIVERY_OUTCOME.failed, 0, [], `polling stopped: ${(error as Error).message}`));
         return;
       }
       if (batch.length === 0) continue;
@@ -123,7 +127,12 @@ export class SqsEventSource {
   private async collect(): Promise<StoredMessage[]> {
     const { sqs, queueName, settings } = this.options;
     const signal = this.abort.signal;
-    const records = await sqs.receive(queueName, { maxMessages: Math.min(10, settings.batchSize), waitTimeSeconds: 20, signal, holder: RUNNER_HOLDER });
+    const records = await sqs.receive(queueName, {
+      maxMessages: Math.min(10, settings.batchSize),
+      waitTimeSeconds: 20,
+      signal,
+      holder: RUNNER_HOLDER,
+    });
     if (records.length === 0 || settings.batchingWindowSeconds <= 0) return records;
     const windowEnds = Date.now() + settings.batchingWindowSeconds * 1000;
     while (records.length < settings.batchSize && !this.stopped) {
@@ -169,9 +178,19 @@ export class SqsEventSource {
     // An injected crash between the handler's return and the delete: the batch stays in flight.
     if (this.options.faults?.exitBeforeDelete()) return;
     if (succeeded.length > 0) {
-      await sqs.deleteMessages(queueName, succeeded.map((message) => message.receiptHandle ?? '')).catch(() => undefined);
+      await sqs
+        .deleteMessages(
+          queueName,
+          succeeded.map((message) => message.receiptHandle ?? ''),
+        )
+        .catch(() => undefined);
     }
-    const outcome = failedIds.length === 0 ? DELIVERY_OUTCOME.succeeded : failedIds.length === ids.length ? DELIVERY_OUTCOME.failed : DELIVERY_OUTCOME.partial;
+    const outcome =
+      failedIds.length === 0
+        ? DELIVERY_OUTCOME.succeeded
+        : failedIds.length === ids.length
+          ? DELIVERY_OUTCOME.failed
+          : DELIVERY_OUTCOME.partial;
     this.options.onDelivery(this.report(ids, outcome, Date.now() - started, failedIds, error, batch));
     const again = this.options.faults?.duplicates(succeeded) ?? [];
     if (again.length > 0) await this.deliverDuplicate(again);
@@ -193,7 +212,12 @@ export class SqsEventSource {
       failedIds = ids;
       error = (caught as Error)?.message ?? String(caught);
     }
-    const outcome = failedIds.length === 0 ? DELIVERY_OUTCOME.succeeded : failedIds.length === ids.length ? DELIVERY_OUTCOME.failed : DELIVERY_OUTCOME.partial;
+    const outcome =
+      failedIds.length === 0
+        ? DELIVERY_OUTCOME.succeeded
+        : failedIds.length === ids.length
+          ? DELIVERY_OUTCOME.failed
+          : DELIVERY_OUTCOME.partial;
     this.options.onDelivery({ ...this.report(ids, outcome, Date.now() - started, failedIds, error, batch), duplicate: true });
   }
 

@@ -28,8 +28,10 @@ const parser = new XMLParser({
   isArray: (name) => ['QueueConfiguration', 'Event', 'FilterRule'].includes(name),
 });
 
-const asRecord = (value: unknown): Record<string, unknown> => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {});
-const asStrings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
+const asRecord = (value: unknown): Record<string, unknown> =>
+  typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+const asStrings = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 
 /** The queue destinations of a stored NotificationConfiguration document. */
 export function queueNotifications(xml: string | undefined): QueueNotification[] {

@@ -22,7 +22,12 @@ export const noSuchBucket = (bucket: string): S3Error =>
   new S3Error('NoSuchBucket', 404, 'The specified bucket does not exist', { BucketName: bucket });
 export const noSuchKey = (key: string): S3Error => new S3Error('NoSuchKey', 404, 'The specified key does not exist.', { Key: key });
 export const noSuchUpload = (uploadId: string): S3Error =>
-  new S3Error('NoSuchUpload', 404, 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.', { UploadId: uploadId });
+  new S3Error(
+    'NoSuchUpload',
+    404,
+    'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
+    { UploadId: uploadId },
+  );
 export const preconditionFailed = (condition: string): S3Error =>
   new S3Error('PreconditionFailed', 412, 'At least one of the pre-conditions you specified did not hold', { Condition: condition });
 export const invalidArgument = (message: string, name?: string, value?: string): S3Error =>

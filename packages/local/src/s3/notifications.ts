@@ -165,14 +165,18 @@ export class S3Notifier {
     const { object } = notification;
     const delivered = new Set(notification.delivered);
     const targets = [...this.listeners].filter(
-      ({ filter }) => matchesFilter(filter, object.bucket, object.key) && (filter.configurationId === undefined || !delivered.has(filter.configurationId)),
+      ({ filter }) =>
+        matchesFilter(filter, object.bucket, object.key) &&
+        (filter.configurationId === undefined || !delivered.has(filter.configurationId)),
     );
     let failed = false;
     let writes: Promise<void> = Promise.resolve();
     const journal = this.options.journalDir;
     const save = (): Promise<void> => {
       if (journal === undefined) return Promise.resolve();
-      writes = writes.then(() => writeJsonAtomic(this.file(notification.id), { ...notification, delivered: [...delivered] })).catch(() => undefined);
+      writes = writes
+        .then(() => writeJsonAtomic(this.file(notification.id), { ...notification, delivered: [...delivered] }))
+        .catch(() => undefined);
       return writes;
     };
     const deliveries = targets.map(({ filter, listener }) => {

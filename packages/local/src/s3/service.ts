@@ -18,10 +18,34 @@ const CHECKSUM_ALGORITHMS = ['crc32', 'crc32c', 'crc64nvme', 'sha1', 'sha256'] a
 
 /** Subresources S3 has that the local cloud does not implement: answered with NotImplemented. */
 const UNSUPPORTED_SUBRESOURCES = [
-  'acl', 'analytics', 'accelerate', 'cors', 'encryption', 'intelligent-tiering', 'inventory', 'lifecycle', 'logging',
-  'metrics', 'object-lock', 'ownershipControls', 'policy', 'policyStatus', 'publicAccessBlock', 'replication',
-  'requestPayment', 'restore', 'retention', 'legal-hold', 'select', 'tagging', 'torrent', 'website', 'attributes',
-  'versions', 'renameObject', 'metadataConfiguration',
+  'acl',
+  'analytics',
+  'accelerate',
+  'cors',
+  'encryption',
+  'intelligent-tiering',
+  'inventory',
+  'lifecycle',
+  'logging',
+  'metrics',
+  'object-lock',
+  'ownershipControls',
+  'policy',
+  'policyStatus',
+  'publicAccessBlock',
+  'replication',
+  'requestPayment',
+  'restore',
+  'retention',
+  'legal-hold',
+  'select',
+  'tagging',
+  'torrent',
+  'website',
+  'attributes',
+  'versions',
+  'renameObject',
+  'metadataConfiguration',
 ] as const;
 
 interface Target {
@@ -34,15 +58,25 @@ function httpDate(iso: string): string {
 }
 
 function xmlResponse(status: number, body: string, requestId: string, headers: Record<string, string> = {}): WireResponse {
-  return { status, headers: { 'content-type': 'application/xml', 'x-amz-request-id': requestId, 'x-amz-id-2': requestId, ...headers }, body };
+  return {
+    status,
+    headers: { 'content-type': 'application/xml', 'x-amz-request-id': requestId, 'x-amz-id-2': requestId, ...headers },
+    body,
+  };
 }
 
 function errorResponse(error: S3Error, requestId: string, resource: string): WireResponse {
-  const details = Object.entries(error.details).map(([name, value]) => element(name, value)).join('');
+  const details = Object.entries(error.details)
+    .map(([name, value]) => element(name, value))
+    .join('');
   const body =
     `<?xml version="1.0" encoding="UTF-8"?>\n<Error>${element('Code', error.code)}${element('Message', error.message)}` +
     `${details}${element('Resource', resource)}${element('RequestId', requestId)}${element('HostId', requestId)}</Error>`;
-  return { status: error.status, headers: { 'content-type': 'application/xml', 'x-amz-request-id': requestId, 'x-amz-id-2': requestId }, body };
+  return {
+    status: error.status,
+    headers: { 'content-type': 'application/xml', 'x-amz-request-id': requestId, 'x-amz-id-2': requestId },
+    body,
+  };
 }
 
 /** An object's bytes: streamed from the spool file when the server spooled a large body. */
@@ -66,11 +100,17 @@ function targetOf(request: WireRequest): Target {
   const slash = raw.indexOf('/');
   if (slash < 0) return { bucket: decodeURIComponent(raw) };
   const key = raw.slice(slash + 1);
-  return key === '' ? { bucket: decodeURIComponent(raw.slice(0, slash)) } : { bucket: decodeURIComponent(raw.slice(0, slash)), key: decodeURIComponent(key) };
+  return key === ''
+    ? { bucket: decodeURIComponent(raw.slice(0, slash)) }
+    : { bucket: decodeURIComponent(raw.slice(0, slash)), key: decodeURIComponent(key) };
 }
 
 /** Content-Type, stored system headers and `x-amz-meta-*` from a request. */
-function attributesOf(headers: Readonly<Record<string, string>>): { contentType?: string; headers: Record<string, string>; metadata: Record<string, string> } {
+function attributesOf(headers: Readonly<Record<string, string>>): {
+  contentType?: string;
+  headers: Record<string, string>;
+  metadata: Record<string, string>;
+} {
   const stored: Record<string, string> = {};
   for (const name of STORED_HEADERS) {
     const value = headers[name];
@@ -123,7 +163,10 @@ function rangeOf(header: string | undefined, size: number): { start: number; end
     end = match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1);
   }
   if (start >= size || start > end) {
-    throw new S3Error('InvalidRange', 416, 'The requested range is not satisfiable', { RangeRequested: header, ActualObjectSize: String(size) });
+    throw new S3Error('InvalidRange', 416, 'The requested range is not satisfiable', {
+      RangeRequested: header,
+      ActualObjectSize: String(size),
+    });
   }
   return { start, end };
 }
@@ -142,9 +185,14 @@ function checkReadConditions(headers: Readonly<Record<string, string>>, record: 
   const ifMatch = headers['if-match'];
   const ifUnmodifiedSince = since(headers['if-unmodified-since']);
   if (ifMatch !== undefined) {
-    if (!matches(ifMatch)) throw new S3Error('PreconditionFailed', 412, 'At least one of the pre-conditions you specified did not hold', { Condition: 'If-Match' });
+    if (!matches(ifMatch))
+      throw new S3Error('PreconditionFailed', 412, 'At least one of the pre-conditions you specified did not hold', {
+        Condition: 'If-Match',
+      });
   } else if (ifUnmodifiedSince !== undefined && modified > ifUnmodifiedSince) {
-    throw new S3Error('PreconditionFailed', 412, 'At least one of the pre-conditions you specified did not hold', { Condition: 'If-Unmodified-Since' });
+    throw new S3Error('PreconditionFailed', 412, 'At least one of the pre-conditions you specified did not hold', {
+      Condition: 'If-Unmodified-Since',
+    });
   }
   const ifNoneMatch = headers['if-none-match'];
   const ifModifiedSince = since(headers['if-modified-since']);
@@ -168,10 +216,11 @@ function encodeListValue(value: string, encoding: string | null): string {
 
 function contentsXml(objects: readonly ObjectRecord[], encoding: string | null, withOwner: boolean): string {
   return objects
-    .map((object) =>
-      `<Contents>${element('Key', encodeListValue(object.key, encoding))}${element('LastModified', object.lastModified)}` +
-      `${element('ETag', object.etag)}${object.checksum ? element('ChecksumAlgorithm', object.checksum.algorithm.toUpperCase()) : ''}` +
-      `${element('Size', object.size)}${withOwner ? OWNER : ''}${element('StorageClass', 'STANDARD')}</Contents>`,
+    .map(
+      (object) =>
+        `<Contents>${element('Key', encodeListValue(object.key, encoding))}${element('LastModified', object.lastModified)}` +
+        `${element('ETag', object.etag)}${object.checksum ? element('ChecksumAlgorithm', object.checksum.algorithm.toUpperCase()) : ''}` +
+        `${element('Size', object.size)}${withOwner ? OWNER : ''}${element('StorageClass', 'STANDARD')}</Contents>`,
     )
     .join('');
 }
@@ -188,7 +237,8 @@ function encodeToken(last: NonNullable<ListPage['last']>): string {
 function decodeToken(token: string): { value: string; isPrefix: boolean } {
   try {
     const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(parsed) && typeof parsed[0] === 'string' && typeof parsed[1] === 'boolean') return { value: parsed[0], isPrefix: parsed[1] };
+    if (Array.isArray(parsed) && typeof parsed[0] === 'string' && typeof parsed[1] === 'boolean')
+      return { value: parsed[0], isPrefix: parsed[1] };
   } catch {
     // fall through
   }
@@ -223,11 +273,17 @@ export class S3WireService implements WireService {
     const q = request.query;
     const method = request.method;
     for (const name of UNSUPPORTED_SUBRESOURCES) {
-      if (q.has(name)) throw new S3Error('NotImplemented', 501, `The ${clip(name)} subresource is not implemented by the local cloud`, { Subresource: name });
+      if (q.has(name))
+        throw new S3Error('NotImplemented', 501, `The ${clip(name)} subresource is not implemented by the local cloud`, {
+          Subresource: name,
+        });
     }
     if (bucket === undefined) {
       if (method === 'GET') return this.listBuckets(requestId);
-      throw new S3Error('MethodNotAllowed', 405, 'The specified method is not allowed against this resource.', { Method: method, ResourceType: 'SERVICE' });
+      throw new S3Error('MethodNotAllowed', 405, 'The specified method is not allowed against this resource.', {
+        Method: method,
+        ResourceType: 'SERVICE',
+      });
     }
     if (key === undefined) {
       switch (method) {
@@ -246,7 +302,11 @@ export class S3WireService implements WireService {
           if (q.has('location')) {
             this.store.bucketRecord(bucket);
             // us-east-1 is reported as an empty LocationConstraint.
-            return xmlResponse(200, `<?xml version="1.0" encoding="UTF-8"?>\n<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/"/>`, requestId);
+            return xmlResponse(
+              200,
+              `<?xml version="1.0" encoding="UTF-8"?>\n<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/"/>`,
+              requestId,
+            );
           }
           if (q.has('notification')) return this.getNotification(bucket, requestId);
           if (q.has('uploads')) return this.listUploads(bucket, requestId);
@@ -254,15 +314,22 @@ export class S3WireService implements WireService {
             this.store.bucketRecord(bucket);
             return xmlResponse(200, document('VersioningConfiguration', ''), requestId);
           }
-          return q.get('list-type') === '2' ? this.listObjectsV2(request, bucket, requestId) : this.listObjectsV1(request, bucket, requestId);
+          return q.get('list-type') === '2'
+            ? this.listObjectsV2(request, bucket, requestId)
+            : this.listObjectsV1(request, bucket, requestId);
       }
-      throw new S3Error('MethodNotAllowed', 405, 'The specified method is not allowed against this resource.', { Method: method, ResourceType: 'BUCKET' });
+      throw new S3Error('MethodNotAllowed', 405, 'The specified method is not allowed against this resource.', {
+        Method: method,
+        ResourceType: 'BUCKET',
+      });
     }
     switch (method) {
       case 'PUT':
         if (q.has('uploadId') || q.has('partNumber')) {
           if (request.headers['x-amz-copy-source'] !== undefined) {
-            throw new S3Error('NotImplemented', 501, 'UploadPartCopy is not implemented by the local cloud', { Header: 'x-amz-copy-source' });
+            throw new S3Error('NotImplemented', 501, 'UploadPartCopy is not implemented by the local cloud', {
+              Header: 'x-amz-copy-source',
+            });
           }
           return this.uploadPart(request, bucket, key, requestId);
         }
@@ -285,7 +352,10 @@ export class S3WireService implements WireService {
         if (q.has('uploadId')) return this.completeUpload(request, bucket, key, q.get('uploadId') ?? '', requestId);
         break;
     }
-    throw new S3Error('MethodNotAllowed', 405, 'The specified method is not allowed against this resource.', { Method: method, ResourceType: 'OBJECT' });
+    throw new S3Error('MethodNotAllowed', 405, 'The specified method is not allowed against this resource.', {
+      Method: method,
+      ResourceType: 'OBJECT',
+    });
   }
 
   // ---- buckets ----
@@ -293,7 +363,10 @@ export class S3WireService implements WireService {
   private listBuckets(requestId: string): WireResponse {
     const buckets = this.store
       .listBuckets()
-      .map((bucket) => `<Bucket>${element('Name', bucket.name)}${element('CreationDate', bucket.creationDate)}${element('BucketRegion', REGION)}</Bucket>`)
+      .map(
+        (bucket) =>
+          `<Bucket>${element('Name', bucket.name)}${element('CreationDate', bucket.creationDate)}${element('BucketRegion', REGION)}</Bucket>`,
+      )
       .join('');
     return xmlResponse(200, document('ListAllMyBucketsResult', `${OWNER}<Buckets>${buckets}</Buckets>`), requestId);
   }
@@ -312,7 +385,12 @@ export class S3WireService implements WireService {
     const authorization = request.headers['authorization'] ?? request.query.get('X-Amz-Credential') ?? '';
     const signedRegion = /\/\d{8}\/([^/]+)\/s3\/aws4_request/.exec(authorization)?.[1];
     if (!created && (locationConstraint || (signedRegion !== undefined && signedRegion !== REGION))) {
-      throw new S3Error('BucketAlreadyOwnedByYou', 409, 'Your previous request to create the named bucket succeeded and you already own it.', { BucketName: bucket });
+      throw new S3Error(
+        'BucketAlreadyOwnedByYou',
+        409,
+        'Your previous request to create the named bucket succeeded and you already own it.',
+        { BucketName: bucket },
+      );
     }
     return { status: 200, headers: { location: `/${bucket}`, 'x-amz-request-id': requestId } };
   }
@@ -443,7 +521,11 @@ export class S3WireService implements WireService {
     if (range) {
       return {
         status: 206,
-        headers: { ...finalHeaders, 'content-length': String(range.end - range.start + 1), 'content-range': `bytes ${range.start}-${range.end}/${current.size}` },
+        headers: {
+          ...finalHeaders,
+          'content-length': String(range.end - range.start + 1),
+          'content-range': `bytes ${range.start}-${range.end}/${current.size}`,
+        },
         body: opened.stream,
       };
     }
@@ -466,7 +548,11 @@ export class S3WireService implements WireService {
       ...(h['if-match'] !== undefined ? { ifMatch: h['if-match'] } : {}),
       requestId,
     });
-    return xmlResponse(200, document('CopyObjectResult', element('ETag', record.etag) + element('LastModified', record.lastModified)), requestId);
+    return xmlResponse(
+      200,
+      document('CopyObjectResult', element('ETag', record.etag) + element('LastModified', record.lastModified)),
+      requestId,
+    );
   }
 
   /** `x-amz-copy-source`: `[/]bucket/key[?versionId=…]`, URL-encoded. */
@@ -490,7 +576,11 @@ export class S3WireService implements WireService {
 
   private async createUpload(request: WireRequest, bucket: string, key: string, requestId: string): Promise<WireResponse> {
     const upload = await this.store.createUpload(bucket, key, attributesOf(request.headers));
-    return xmlResponse(200, document('InitiateMultipartUploadResult', element('Bucket', bucket) + element('Key', key) + element('UploadId', upload.uploadId)), requestId);
+    return xmlResponse(
+      200,
+      document('InitiateMultipartUploadResult', element('Bucket', bucket) + element('Key', key) + element('UploadId', upload.uploadId)),
+      requestId,
+    );
   }
 
   private async uploadPart(request: WireRequest, bucket: string, key: string, requestId: string): Promise<WireResponse> {
@@ -508,7 +598,13 @@ export class S3WireService implements WireService {
     return { status: 200, headers };
   }
 
-  private async completeUpload(request: WireRequest, bucket: string, key: string, uploadId: string, requestId: string): Promise<WireResponse> {
+  private async completeUpload(
+    request: WireRequest,
+    bucket: string,
+    key: string,
+    uploadId: string,
+    requestId: string,
+  ): Promise<WireResponse> {
     const parsed = parseXml(documentBody(request), 'CompleteMultipartUpload');
     const parts = ((parsed['Part'] as unknown[] | undefined) ?? []).map((part) => {
       const fields = part as Record<string, unknown>;
@@ -526,7 +622,10 @@ export class S3WireService implements WireService {
     const location = `http://${request.headers['host'] ?? 'localhost'}/${encodeURIComponent(bucket)}/${key.split('/').map(encodeURIComponent).join('/')}`;
     return xmlResponse(
       200,
-      document('CompleteMultipartUploadResult', element('Location', location) + element('Bucket', bucket) + element('Key', key) + element('ETag', record.etag)),
+      document(
+        'CompleteMultipartUploadResult',
+        element('Location', location) + element('Bucket', bucket) + element('Key', key) + element('ETag', record.etag),
+      ),
       requestId,
     );
   }
@@ -542,7 +641,10 @@ export class S3WireService implements WireService {
       element('MaxParts', 1000) +
       element('IsTruncated', false) +
       parts
-        .map((part) => `<Part>${element('PartNumber', part.partNumber)}${element('LastModified', part.lastModified)}${element('ETag', part.etag)}${element('Size', part.size)}</Part>`)
+        .map(
+          (part) =>
+            `<Part>${element('PartNumber', part.partNumber)}${element('LastModified', part.lastModified)}${element('ETag', part.etag)}${element('Size', part.size)}</Part>`,
+        )
         .join('') +
       OWNER +
       element('StorageClass', 'STANDARD');
@@ -558,7 +660,10 @@ export class S3WireService implements WireService {
       element('MaxUploads', 1000) +
       element('IsTruncated', false) +
       uploads
-        .map((upload) => `<Upload>${element('Key', upload.key)}${element('UploadId', upload.uploadId)}${OWNER}${element('StorageClass', 'STANDARD')}${element('Initiated', upload.initiated)}</Upload>`)
+        .map(
+          (upload) =>
+            `<Upload>${element('Key', upload.key)}${element('UploadId', upload.uploadId)}${OWNER}${element('StorageClass', 'STANDARD')}${element('Initiated', upload.initiated)}</Upload>`,
+        )
         .join('');
     return xmlResponse(200, document('ListMultipartUploadsResult', inner), requestId);
   }

@@ -181,7 +181,11 @@ function verifyIntegrity(md5: Buffer, digest: DigestStream, expected: { contentM
   }
   const computed = digest.checksumValue();
   if (expected.checksum && computed !== undefined && computed !== expected.checksum.value) {
-    throw new S3Error('BadDigest', 400, `The ${expected.checksum.algorithm.toUpperCase()} you specified did not match the calculated checksum.`);
+    throw new S3Error(
+      'BadDigest',
+      400,
+      `The ${expected.checksum.algorithm.toUpperCase()} you specified did not match the calculated checksum.`,
+    );
   }
 }
 
@@ -604,16 +608,23 @@ export class S3Store {
     let previous = 0;
     for (const item of requested) {
       if (item.partNumber <= previous) {
-        throw new S3Error('InvalidPartOrder', 400, 'The list of parts was not in ascending order. Parts must be ordered by part number.', { UploadId: uploadId });
+        throw new S3Error('InvalidPartOrder', 400, 'The list of parts was not in ascending order. Parts must be ordered by part number.', {
+          UploadId: uploadId,
+        });
       }
       previous = item.partNumber;
       const part = byNumber.get(item.partNumber);
       if (!part || unquote(part.etag) !== unquote(item.etag)) {
-        throw new S3Error('InvalidPart', 400, "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.", {
-          UploadId: uploadId,
-          PartNumber: String(item.partNumber),
-          ETag: item.etag,
-        });
+        throw new S3Error(
+          'InvalidPart',
+          400,
+          "One or more of the specified parts could not be found. The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
+          {
+            UploadId: uploadId,
+            PartNumber: String(item.partNumber),
+            ETag: item.etag,
+          },
+        );
       }
       chosen.push(part);
     }
@@ -679,7 +690,11 @@ export class S3Store {
   // ---- internals ----
 
   /** Streams a body into a fresh, fsynced data file of the bucket. */
-  private async writeData(state: BucketState, body: Buffer | Readable, algorithm: string | undefined): Promise<{ dataFile: string; digest: DigestStream }> {
+  private async writeData(
+    state: BucketState,
+    body: Buffer | Readable,
+    algorithm: string | undefined,
+  ): Promise<{ dataFile: string; digest: DigestStream }> {
     const dataFile = randomUUID();
     const target = join(state.dir, 'data', dataFile);
     const digest = new DigestStream(algorithm);

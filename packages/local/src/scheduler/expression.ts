@@ -72,7 +72,9 @@ function validateField(text: string, rule: FieldRule, expression: string): void 
     if (range === '*') continue;
     const [from = '', to, more] = range.split('-');
     if (more !== undefined || fieldValue(from, rule) === undefined || (to !== undefined && fieldValue(to, rule) === undefined)) {
-      fail(`must use values ${rule.min}-${rule.max}${rule.names ? ` or ${rule.names[0]}-${rule.names[rule.names.length - 1]}` : ''}, got ${item}`);
+      fail(
+        `must use values ${rule.min}-${rule.max}${rule.names ? ` or ${rule.names[0]}-${rule.names[rule.names.length - 1]}` : ''}, got ${item}`,
+      );
     }
   }
 }
@@ -118,7 +120,9 @@ export function parseScheduleExpression(text: string, timezone = 'UTC', allowAt 
     const unit = rate[2] as string;
     if (value < 1) throw new ScheduleExpressionError(`Invalid Schedule Expression ${text}: the rate value must be a positive integer.`);
     if ((value === 1) !== !unit.endsWith('s')) {
-      throw new ScheduleExpressionError(`Invalid Schedule Expression ${text}: use the singular unit for 1 (rate(1 minute)) and the plural otherwise (rate(5 minutes)).`);
+      throw new ScheduleExpressionError(
+        `Invalid Schedule Expression ${text}: use the singular unit for 1 (rate(1 minute)) and the plural otherwise (rate(5 minutes)).`,
+      );
     }
     const unitMs = unit.startsWith('minute') ? 60_000 : unit.startsWith('hour') ? 3_600_000 : 86_400_000;
     return { kind: 'rate', text, periodMs: value * unitMs };
@@ -138,7 +142,9 @@ export function parseScheduleExpression(text: string, timezone = 'UTC', allowAt 
   if (cron) {
     const fields = (cron[1] as string).trim().split(/\s+/);
     if (fields.length !== 6) {
-      throw new ScheduleExpressionError(`Invalid Schedule Expression ${text}: cron() needs 6 fields (minutes hours day-of-month month day-of-week year), got ${fields.length}.`);
+      throw new ScheduleExpressionError(
+        `Invalid Schedule Expression ${text}: cron() needs 6 fields (minutes hours day-of-month month day-of-week year), got ${fields.length}.`,
+      );
     }
     fields.forEach((field, index) => validateField(field, FIELDS[index] as FieldRule, text));
     const dayOfMonth = fields[2] as string;
@@ -148,7 +154,9 @@ export function parseScheduleExpression(text: string, timezone = 'UTC', allowAt 
     }
     return { kind: 'cron', text, timezone, parsed: awsCronParser.parse(cron[1] as string) };
   }
-  throw new ScheduleExpressionError(`Invalid Schedule Expression ${text}: use cron(...), rate(value unit)${allowAt ? ' or at(yyyy-mm-ddThh:mm:ss)' : ''}.`);
+  throw new ScheduleExpressionError(
+    `Invalid Schedule Expression ${text}: use cron(...), rate(value unit)${allowAt ? ' or at(yyyy-mm-ddThh:mm:ss)' : ''}.`,
+  );
 }
 
 /**

@@ -1,4 +1,10 @@
-export { SCHEDULER_CONTEXT_ATTRIBUTE, newExecutionId, scheduledTimeText, substituteContextAttributes, type InvocationContext } from './context';
+export {
+  SCHEDULER_CONTEXT_ATTRIBUTE,
+  newExecutionId,
+  scheduledTimeText,
+  substituteContextAttributes,
+  type InvocationContext,
+} from './context';
 export { SchedulerError, ScheduleExpressionError } from './errors';
 export { nextFireTime, parseScheduleExpression, type ScheduleExpression } from './expression';
 export { FireTimers } from './timer';

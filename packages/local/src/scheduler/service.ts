@@ -6,7 +6,14 @@
 import { randomUUID } from 'node:crypto';
 import type { WireRequest, WireResponse, WireService } from '../wire';
 import { SchedulerError, schedulerValidation } from './errors';
-import { scheduleArn, scheduleGroupArn, type ScheduleGroupState, type ScheduleInput, type ScheduleState, type SchedulerStore } from './store';
+import {
+  scheduleArn,
+  scheduleGroupArn,
+  type ScheduleGroupState,
+  type ScheduleInput,
+  type ScheduleState,
+  type SchedulerStore,
+} from './store';
 
 type Json = Record<string, unknown>;
 
@@ -92,7 +99,11 @@ export class SchedulerService implements WireService {
         }
       }
       const result = await this.route(request, body ?? {});
-      return { status: 200, headers: { 'content-type': 'application/json', 'x-amzn-requestid': randomUUID() }, body: JSON.stringify(result) };
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/json', 'x-amzn-requestid': randomUUID() },
+        body: JSON.stringify(result),
+      };
     } catch (error) {
       if (!(error instanceof SchedulerError)) throw error;
       return {

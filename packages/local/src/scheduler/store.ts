@@ -144,7 +144,8 @@ export class SchedulerStore {
   // ---- groups ----
 
   async createGroup(name: string, tags: Record<string, string> = {}): Promise<ScheduleGroupState> {
-    if (!NAME.test(name)) throw schedulerValidation(`Schedule group name ${quote(name)} is invalid: use 1-64 characters from 0-9, a-z, A-Z, -, _, .`);
+    if (!NAME.test(name))
+      throw schedulerValidation(`Schedule group name ${quote(name)} is invalid: use 1-64 characters from 0-9, a-z, A-Z, -, _, .`);
     if (this.groups.has(name)) throw schedulerConflict(`Schedule group ${clip(name)} already exists.`);
     const now = this.now();
     const group: ScheduleGroupState = { name, createdAt: now, modifiedAt: now, tags: { ...tags } };
@@ -254,21 +255,32 @@ export class SchedulerStore {
     this.expressions.delete(key);
   }
 
-  private validate(input: ScheduleInput, groupName: string, createdAt: number, now: number): { state: ScheduleState; expression: ScheduleExpression } {
-    if (!NAME.test(input.name)) throw schedulerValidation(`Schedule name ${quote(input.name)} is invalid: use 1-64 characters from 0-9, a-z, A-Z, -, _, .`);
+  private validate(
+    input: ScheduleInput,
+    groupName: string,
+    createdAt: number,
+    now: number,
+  ): { state: ScheduleState; expression: ScheduleExpression } {
+    if (!NAME.test(input.name))
+      throw schedulerValidation(`Schedule name ${quote(input.name)} is invalid: use 1-64 characters from 0-9, a-z, A-Z, -, _, .`);
     if (typeof input.scheduleExpression !== 'string') throw schedulerValidation('ScheduleExpression is required.');
     const timezone = typeof input.scheduleExpressionTimezone === 'string' ? input.scheduleExpressionTimezone : undefined;
     const expression = parseScheduleExpression(input.scheduleExpression, timezone ?? 'UTC');
 
     const window = input.flexibleTimeWindow as { Mode?: unknown; MaximumWindowInMinutes?: unknown } | undefined;
-    if (!window || (window.Mode !== 'OFF' && window.Mode !== 'FLEXIBLE')) throw schedulerValidation('FlexibleTimeWindow.Mode is required and must be OFF or FLEXIBLE.');
+    if (!window || (window.Mode !== 'OFF' && window.Mode !== 'FLEXIBLE'))
+      throw schedulerValidation('FlexibleTimeWindow.Mode is required and must be OFF or FLEXIBLE.');
     const maxWindow = window.MaximumWindowInMinutes;
-    if (window.Mode === 'FLEXIBLE' && (typeof maxWindow !== 'number' || !Number.isInteger(maxWindow) || maxWindow < 1 || maxWindow > 1440)) {
+    if (
+      window.Mode === 'FLEXIBLE' &&
+      (typeof maxWindow !== 'number' || !Number.isInteger(maxWindow) || maxWindow < 1 || maxWindow > 1440)
+    ) {
       throw schedulerValidation('FlexibleTimeWindow.MaximumWindowInMinutes must be an integer from 1 to 1440 when Mode is FLEXIBLE.');
     }
 
     const target = input.target as ScheduleTarget | undefined;
-    if (!target || typeof target.Arn !== 'string' || typeof target.RoleArn !== 'string') throw schedulerValidation('Target.Arn and Target.RoleArn are required.');
+    if (!target || typeof target.Arn !== 'string' || typeof target.RoleArn !== 'string')
+      throw schedulerValidation('Target.Arn and Target.RoleArn are required.');
     if (target.Arn.includes(':event-bus/')) {
       const parameters = target.EventBridgeParameters;
       if (!parameters || typeof parameters.Source !== 'string' || typeof parameters.DetailType !== 'string') {
@@ -295,7 +307,8 @@ export class SchedulerStore {
     if (action !== 'NONE' && action !== 'DELETE') throw schedulerValidation('ActionAfterCompletion must be NONE or DELETE.');
     const startDate = toMs(input.startDate, 'StartDate');
     const endDate = toMs(input.endDate, 'EndDate');
-    if (startDate !== undefined && endDate !== undefined && endDate <= startDate) throw schedulerValidation('EndDate must be after StartDate.');
+    if (startDate !== undefined && endDate !== undefined && endDate <= startDate)
+      throw schedulerValidation('EndDate must be after StartDate.');
     return {
       expression,
       state: {
@@ -303,7 +316,8 @@ export class SchedulerStore {
         groupName,
         scheduleExpression: input.scheduleExpression,
         ...(timezone !== undefined ? { scheduleExpressionTimezone: timezone } : {}),
-        flexibleTimeWindow: window.Mode === 'FLEXIBLE' ? { Mode: 'FLEXIBLE', MaximumWindowInMinutes: maxWindow as number } : { Mode: 'OFF' },
+        flexibleTimeWindow:
+          window.Mode === 'FLEXIBLE' ? { Mode: 'FLEXIBLE', MaximumWindowInMinutes: maxWindow as number } : { Mode: 'OFF' },
         target: { ...target },
         state,
         ...(typeof input.description === 'string' ? { description: input.description } : {}),
@@ -337,7 +351,8 @@ export class SchedulerStore {
     if (next === undefined || (schedule.endDate !== undefined && next > schedule.endDate)) return;
     const occurrence = expression.kind === 'at' ? expression.at : next;
     // A flexible window fires at a random point within the window, as Scheduler does.
-    const windowMs = schedule.flexibleTimeWindow.Mode === 'FLEXIBLE' ? (schedule.flexibleTimeWindow.MaximumWindowInMinutes ?? 0) * 60_000 : 0;
+    const windowMs =
+      schedule.flexibleTimeWindow.Mode === 'FLEXIBLE' ? (schedule.flexibleTimeWindow.MaximumWindowInMinutes ?? 0) * 60_000 : 0;
     const fireAt = next + Math.floor(Math.random() * windowMs);
     this.timers.set(key, fireAt, () => void this.fire(key, occurrence));
   }
@@ -348,7 +363,12 @@ export class SchedulerStore {
     const arn = scheduleArn(schedule.groupName, schedule.name);
     const target = schedule.target;
     const executionId = newExecutionId();
-    const input = substituteContextAttributes(target.Input ?? '{}', { scheduleArn: arn, scheduledTime: occurrence, executionId, attemptNumber: 1 });
+    const input = substituteContextAttributes(target.Input ?? '{}', {
+      scheduleArn: arn,
+      scheduledTime: occurrence,
+      executionId,
+      attemptNumber: 1,
+    });
     try {
       const queueName = queueNameFromArn(target.Arn);
       if (queueName !== undefined) {
@@ -368,9 +388,22 @@ export class SchedulerStore {
           detail: JSON.parse(input) as unknown,
         });
       }
-      this.options.onLog?.(SCHEDULER_LOG_KIND.fired, { schedule: arn, scheduledTime: new Date(occurrence).toISOString(), executionId, target: target.Arn, ok: true });
+      this.options.onLog?.(SCHEDULER_LOG_KIND.fired, {
+        schedule: arn,
+        scheduledTime: new Date(occurrence).toISOString(),
+        executionId,
+        target: target.Arn,
+        ok: true,
+      });
     } catch (error) {
-      this.options.onLog?.(SCHEDULER_LOG_KIND.fired, { schedule: arn, scheduledTime: new Date(occurrence).toISOString(), executionId, target: target.Arn, ok: false, error: (error as Error).message });
+      this.options.onLog?.(SCHEDULER_LOG_KIND.fired, {
+        schedule: arn,
+        scheduledTime: new Date(occurrence).toISOString(),
+        executionId,
+        target: target.Arn,
+        ok: false,
+        error: (error as Error).message,
+      });
     }
     schedule.lastFiredFor = occurrence;
     const expression = this.expressions.get(key);

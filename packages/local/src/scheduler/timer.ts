@@ -22,10 +22,13 @@ export class FireTimers {
       }
       this.timers.set(
         key,
-        setTimeout(() => {
-          this.timers.delete(key);
-          fire();
-        }, Math.max(0, delay)),
+        setTimeout(
+          () => {
+            this.timers.delete(key);
+            fire();
+          },
+          Math.max(0, delay),
+        ),
       );
     };
     arm();

@@ -61,7 +61,12 @@ export function validateQueueAttributes(
       result[name] = String(value);
     } else if (name === 'RedrivePolicy') {
       result[name] = raw === '' ? '' : validateRedrivePolicy(raw, queueExists);
-    } else if (name === 'FifoQueue' || name === 'ContentBasedDeduplication' || name === 'DeduplicationScope' || name === 'FifoThroughputLimit') {
+    } else if (
+      name === 'FifoQueue' ||
+      name === 'ContentBasedDeduplication' ||
+      name === 'DeduplicationScope' ||
+      name === 'FifoThroughputLimit'
+    ) {
       if (name === 'FifoQueue' && raw === 'false') continue;
       throw new SqsError(
         'UnsupportedOperation',
@@ -91,7 +96,10 @@ function validateRedrivePolicy(raw: string, queueExists: (arn: string) => boolea
   }
   const count = Number(policy.maxReceiveCount);
   if (!Number.isInteger(count) || count < 1 || count > 1000) {
-    throw invalidAttributeValue('RedrivePolicy', `maxReceiveCount must be an integer from 1 to 1000, got ${JSON.stringify(policy.maxReceiveCount)}.`);
+    throw invalidAttributeValue(
+      'RedrivePolicy',
+      `maxReceiveCount must be an integer from 1 to 1000, got ${JSON.stringify(policy.maxReceiveCount)}.`,
+    );
   }
   if (!queueExists(policy.deadLetterTargetArn)) {
     throw invalidAttributeValue('RedrivePolicy', `Dead letter target does not exist: ${policy.deadLetterTargetArn}.`);

@@ -23,11 +23,7 @@ export class SqsError extends Error {
 }
 
 export const queueDoesNotExist = (name: string): SqsError =>
-  new SqsError(
-    'QueueDoesNotExist',
-    `The specified queue ${clip(name)} does not exist.`,
-    'AWS.SimpleQueueService.NonExistentQueue',
-  );
+  new SqsError('QueueDoesNotExist', `The specified queue ${clip(name)} does not exist.`, 'AWS.SimpleQueueService.NonExistentQueue');
 
 /** Parameter validation failures: SQS answers with coral's ValidationException / InvalidParameterValue. */
 export const invalidParameter = (message: string): SqsError =>

@@ -15,7 +15,14 @@ type Json = Record<string, unknown>;
 
 const XMLNS = 'http://queue.amazonaws.com/doc/2012-11-05/';
 
-const INTEGER_PARAMS = new Set(['DelaySeconds', 'MaxNumberOfMessages', 'VisibilityTimeout', 'WaitTimeSeconds', 'MaxResults', 'MaxNumberOfMessagesPerSecond']);
+const INTEGER_PARAMS = new Set([
+  'DelaySeconds',
+  'MaxNumberOfMessages',
+  'VisibilityTimeout',
+  'WaitTimeSeconds',
+  'MaxResults',
+  'MaxNumberOfMessagesPerSecond',
+]);
 
 const BATCH_ENTRY_PREFIXES = ['SendMessageBatchRequestEntry', 'DeleteMessageBatchRequestEntry', 'ChangeMessageVisibilityBatchRequestEntry'];
 
@@ -85,8 +92,10 @@ function toJson(tree: Tree, action: string): Json {
     if (key === 'Action' || key === 'Version') continue;
     if (key === 'Attribute') body.Attributes = nameValueMap(node, 'Name', 'Value');
     else if (key === 'AttributeName') body.AttributeNames = indexed(node).filter((item): item is string => typeof item === 'string');
-    else if (key === 'MessageSystemAttributeName') body.MessageSystemAttributeNames = indexed(node).filter((item): item is string => typeof item === 'string');
-    else if (key === 'MessageAttributeName') body.MessageAttributeNames = indexed(node).filter((item): item is string => typeof item === 'string');
+    else if (key === 'MessageSystemAttributeName')
+      body.MessageSystemAttributeNames = indexed(node).filter((item): item is string => typeof item === 'string');
+    else if (key === 'MessageAttributeName')
+      body.MessageAttributeNames = indexed(node).filter((item): item is string => typeof item === 'string');
     else if (key === 'MessageAttribute') body.MessageAttributes = messageAttributes(node);
     else if (key === 'Tag') body[action === 'CreateQueue' ? 'tags' : 'Tags'] = nameValueMap(node, 'Key', 'Value');
     else if (key === 'TagKey') body.TagKeys = indexed(node).filter((item): item is string => typeof item === 'string');
@@ -115,7 +124,10 @@ export function parseQueryRequest(query: URLSearchParams, body: Buffer, path: st
 }
 
 const escapeXml = (value: string): string =>
-  value.replace(/[&<>"'\r]/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\r': '&#xD;' })[char] as string);
+  value.replace(
+    /[&<>"'\r]/g,
+    (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;', '\r': '&#xD;' })[char] as string,
+  );
 
 /** Element names of flattened lists in results. */
 function listElement(action: string, key: string): string {
@@ -144,11 +156,20 @@ function renderValue(action: string, key: string, value: unknown): string {
   }
   if (typeof value === 'object') {
     const record = value as Json;
-    if (key === 'Attributes') return Object.entries(record).map(([name, v]) => `<Attribute><Name>${escapeXml(name)}</Name><Value>${escapeXml(String(v))}</Value></Attribute>`).join('');
-    if (key === 'Tags') return Object.entries(record).map(([name, v]) => `<Tag><Key>${escapeXml(name)}</Key><Value>${escapeXml(String(v))}</Value></Tag>`).join('');
+    if (key === 'Attributes')
+      return Object.entries(record)
+        .map(([name, v]) => `<Attribute><Name>${escapeXml(name)}</Name><Value>${escapeXml(String(v))}</Value></Attribute>`)
+        .join('');
+    if (key === 'Tags')
+      return Object.entries(record)
+        .map(([name, v]) => `<Tag><Key>${escapeXml(name)}</Key><Value>${escapeXml(String(v))}</Value></Tag>`)
+        .join('');
     if (key === 'MessageAttributes') {
       return Object.entries(record)
-        .map(([name, v]) => `<MessageAttribute><Name>${escapeXml(name)}</Name><Value>${renderFields(action, v as Json)}</Value></MessageAttribute>`)
+        .map(
+          ([name, v]) =>
+            `<MessageAttribute><Name>${escapeXml(name)}</Name><Value>${renderFields(action, v as Json)}</Value></MessageAttribute>`,
+        )
         .join('');
     }
     return `<${key}>${renderFields(action, record)}</${key}>`;

@@ -81,7 +81,12 @@ const encodeReceiptHandle = (queueName: string, messageId: string): string =>
 function decodeReceiptHandle(handle: string): { queueName: string; messageId: string } {
   const parts = Buffer.from(handle, 'base64url').toString('utf8').split('\n');
   if (parts.length !== 3 || !parts[0] || !parts[1]) {
-    throw new SqsError('ReceiptHandleIsInvalid', `The input receipt handle "${handle}" is not a valid receipt handle.`, 'ReceiptHandleIsInvalid', 404);
+    throw new SqsError(
+      'ReceiptHandleIsInvalid',
+      `The input receipt handle "${handle}" is not a valid receipt handle.`,
+      'ReceiptHandleIsInvalid',
+      404,
+    );
   }
   return { queueName: parts[0], messageId: parts[1] };
 }
@@ -181,7 +186,11 @@ export class SqsQueue {
     const { messageId } = decodeReceiptHandle(receiptHandle);
     const message = this.state.messages.find((candidate) => candidate.id === messageId);
     if (!message || message.receiptHandle !== receiptHandle || message.availableAt <= now) {
-      throw new SqsError('MessageNotInflight', `Message with receipt handle ${receiptHandle} is not in flight.`, 'AWS.SimpleQueueService.MessageNotInflight');
+      throw new SqsError(
+        'MessageNotInflight',
+        `Message with receipt handle ${receiptHandle} is not in flight.`,
+        'AWS.SimpleQueueService.MessageNotInflight',
+      );
     }
     message.availableAt = now + visibilityTimeoutSeconds * 1000;
     return message;

@@ -61,7 +61,8 @@ function integerParam(body: Json, field: string, min: number, max: number): numb
 function stringList(body: Json, field: string): string[] {
   const value = body[field];
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) throw invalidParameter(`${field} must be a list of strings.`);
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string'))
+    throw invalidParameter(`${field} must be a list of strings.`);
   return value as string[];
 }
 
@@ -69,22 +70,28 @@ function validateMessageAttributes(raw: unknown, where: string): Record<string, 
   if (raw === undefined || raw === null) return undefined;
   if (typeof raw !== 'object') throw invalidParameter(`${where}MessageAttributes must be a map.`);
   const entries = Object.entries(raw as Record<string, Json>);
-  if (entries.length > 10) throw invalidParameter(`${where}Number of message attributes [${entries.length}] exceeds the allowed maximum [10].`);
+  if (entries.length > 10)
+    throw invalidParameter(`${where}Number of message attributes [${entries.length}] exceeds the allowed maximum [10].`);
   const result: Record<string, MessageAttributeValue> = {};
   for (const [name, value] of entries) {
     const dataType = value?.DataType;
     if (typeof dataType !== 'string' || !/^(String|Number|Binary)(\..+)?$/.test(dataType)) {
-      throw invalidParameter(`${where}Message attribute ${clip(name)} must have a DataType of String, Number or Binary (optionally with a custom label).`);
+      throw invalidParameter(
+        `${where}Message attribute ${clip(name)} must have a DataType of String, Number or Binary (optionally with a custom label).`,
+      );
     }
     if (dataType.startsWith('Binary')) {
-      if (typeof value.BinaryValue !== 'string') throw invalidParameter(`${where}Message attribute ${clip(name)} of type Binary must have a BinaryValue.`);
+      if (typeof value.BinaryValue !== 'string')
+        throw invalidParameter(`${where}Message attribute ${clip(name)} of type Binary must have a BinaryValue.`);
       result[name] = { DataType: dataType, BinaryValue: value.BinaryValue };
     } else {
       if (typeof value.StringValue !== 'string' || value.StringValue === '') {
         throw invalidParameter(`${where}Message attribute ${clip(name)} must have a non-empty StringValue.`);
       }
       if (dataType.startsWith('Number') && !Number.isFinite(Number(value.StringValue))) {
-        throw invalidParameter(`${where}Message attribute ${clip(name)} of type Number has the non-numeric value ${quote(value.StringValue)}.`);
+        throw invalidParameter(
+          `${where}Message attribute ${clip(name)} of type Number has the non-numeric value ${quote(value.StringValue)}.`,
+        );
       }
       result[name] = { DataType: dataType, StringValue: value.StringValue };
     }
@@ -104,10 +111,13 @@ function sendInput(entry: Json, maxSize: number, where = ''): SendInput {
     );
   }
   const messageAttributes = validateMessageAttributes(entry.MessageAttributes, where);
-  const size = Buffer.byteLength(body) + Object.entries(messageAttributes ?? {}).reduce(
-    (sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value.DataType) + Buffer.byteLength(value.StringValue ?? value.BinaryValue ?? ''),
-    0,
-  );
+  const size =
+    Buffer.byteLength(body) +
+    Object.entries(messageAttributes ?? {}).reduce(
+      (sum, [name, value]) =>
+        sum + Buffer.byteLength(name) + Buffer.byteLength(value.DataType) + Buffer.byteLength(value.StringValue ?? value.BinaryValue ?? ''),
+      0,
+    );
   if (size > maxSize) {
     throw invalidParameter(`${where}One or more parameters are invalid. Reason: Message must be shorter than ${maxSize} bytes.`);
   }
@@ -122,7 +132,11 @@ function sendInput(entry: Json, maxSize: number, where = ''): SendInput {
 
 function checkBatch(entries: unknown, maxEntries = 10): Json[] {
   if (!Array.isArray(entries) || entries.length === 0) {
-    throw new SqsError('EmptyBatchRequest', 'There should be at least one entry in the request.', 'AWS.SimpleQueueService.EmptyBatchRequest');
+    throw new SqsError(
+      'EmptyBatchRequest',
+      'There should be at least one entry in the request.',
+      'AWS.SimpleQueueService.EmptyBatchRequest',
+    );
   }
   if (entries.length > maxEntries) {
     throw new SqsError(
@@ -141,7 +155,8 @@ function checkBatch(entries: unknown, maxEntries = 10): Json[] {
         'AWS.SimpleQueueService.InvalidBatchEntryId',
       );
     }
-    if (seen.has(id)) throw new SqsError('BatchEntryIdsNotDistinct', `Id ${clip(id)} repeated.`, 'AWS.SimpleQueueService.BatchEntryIdsNotDistinct');
+    if (seen.has(id))
+      throw new SqsError('BatchEntryIdsNotDistinct', `Id ${clip(id)} repeated.`, 'AWS.SimpleQueueService.BatchEntryIdsNotDistinct');
     seen.add(id);
   }
   return entries as Json[];
@@ -184,8 +199,9 @@ function selectMessageAttributes(message: StoredMessage, wanted: readonly string
   if (!message.messageAttributes || wanted.length === 0) return undefined;
   const selected: Record<string, MessageAttributeValue> = {};
   for (const [name, value] of Object.entries(message.messageAttributes)) {
-    const match = wanted.some((pattern) =>
-      pattern === 'All' || pattern === '.*' || pattern === name || (pattern.endsWith('.*') && name.startsWith(pattern.slice(0, -1))),
+    const match = wanted.some(
+      (pattern) =>
+        pattern === 'All' || pattern === '.*' || pattern === name || (pattern.endsWith('.*') && name.startsWith(pattern.slice(0, -1))),
     );
     if (match) selected[name] = value;
   }
@@ -221,10 +237,18 @@ export class SqsService implements WireService {
     try {
       const { action, input } = parseQueryRequest(request.query, request.body, request.path, host);
       const result = await this.dispatch(action, input, host);
-      return { status: 200, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': randomUUID() }, body: renderQueryResponse(action, result) };
+      return {
+        status: 200,
+        headers: { 'content-type': 'text/xml', 'x-amzn-requestid': randomUUID() },
+        body: renderQueryResponse(action, result),
+      };
     } catch (error) {
       if (!(error instanceof SqsError)) throw error;
-      return { status: error.status, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': randomUUID() }, body: renderQueryError(error) };
+      return {
+        status: error.status,
+        headers: { 'content-type': 'text/xml', 'x-amzn-requestid': randomUUID() },
+        body: renderQueryError(error),
+      };
     }
   }
 
@@ -236,7 +260,13 @@ export class SqsService implements WireService {
       try {
         body = request.body.length === 0 ? {} : (JSON.parse(request.body.toString('utf8')) as Json);
       } catch {
-        throw new SqsError('SerializationException', 'The request body is not valid JSON.', 'SerializationException', 400, 'com.amazon.coral.service#SerializationException');
+        throw new SqsError(
+          'SerializationException',
+          'The request body is not valid JSON.',
+          'SerializationException',
+          400,
+          'com.amazon.coral.service#SerializationException',
+        );
       }
       const result = await this.dispatch(operation, body ?? {}, host);
       return { status: 200, headers: { 'content-type': CONTENT_TYPE, 'x-amzn-requestid': randomUUID() }, body: JSON.stringify(result) };
@@ -325,7 +355,10 @@ export class SqsService implements WireService {
             failed.push(batchFailure(entry.Id as string, error));
           }
         }
-        const sent = await store.send(name, accepted.map((entry) => entry.input));
+        const sent = await store.send(
+          name,
+          accepted.map((entry) => entry.input),
+        );
         return {
           Successful: sent.map((message, index) => ({
             Id: accepted[index]?.id,
@@ -359,7 +392,9 @@ export class SqsService implements WireService {
               MD5OfBody: message.md5OfBody,
               Body: message.body,
               ...(attributes ? { Attributes: attributes } : {}),
-              ...(messageAttributes ? { MessageAttributes: messageAttributes, MD5OfMessageAttributes: message.md5OfMessageAttributes } : {}),
+              ...(messageAttributes
+                ? { MessageAttributes: messageAttributes, MD5OfMessageAttributes: message.md5OfMessageAttributes }
+                : {}),
             };
           }),
         };
@@ -381,7 +416,10 @@ export class SqsService implements WireService {
           if (typeof entry.ReceiptHandle !== 'string') failed.push(batchFailure(entry.Id as string, missingParameter('ReceiptHandle')));
           else handled.push({ id: entry.Id as string, handle: entry.ReceiptHandle });
         }
-        const results = await store.deleteMessages(name, handled.map((entry) => entry.handle));
+        const results = await store.deleteMessages(
+          name,
+          handled.map((entry) => entry.handle),
+        );
         handled.forEach((entry, index) => {
           const error = results[index];
           if (error) failed.push(batchFailure(entry.id, error));
@@ -467,5 +505,3 @@ export class SqsService implements WireService {
     }
   }
 }
-
-

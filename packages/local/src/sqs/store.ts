@@ -119,7 +119,11 @@ export class SqsStore {
 
   // ---- queues ----
 
-  createQueue(name: string, attributes: Record<string, string>, tags: Record<string, string> = {}): { queue: SqsQueue; written: Promise<void> } {
+  createQueue(
+    name: string,
+    attributes: Record<string, string>,
+    tags: Record<string, string> = {},
+  ): { queue: SqsQueue; written: Promise<void> } {
     if (!QUEUE_NAME.test(name)) {
       throw new SqsError(
         'InvalidParameterValue',
@@ -134,7 +138,11 @@ export class SqsStore {
       for (const [key, value] of Object.entries(attributes)) {
         const current = existing.state.attributes[key] ?? QUEUE_DEFAULTS[key as keyof typeof QUEUE_DEFAULTS];
         if (current !== value) {
-          throw new SqsError('QueueNameExists', `A queue already exists with the same name and a different value for attribute ${clip(key)}`, 'QueueAlreadyExists');
+          throw new SqsError(
+            'QueueNameExists',
+            `A queue already exists with the same name and a different value for attribute ${clip(key)}`,
+            'QueueAlreadyExists',
+          );
         }
       }
       return { queue: existing, written: Promise.resolve() };
@@ -222,13 +230,24 @@ export class SqsStore {
       const visibility = options.visibilityTimeoutSeconds ?? queue.attribute('VisibilityTimeout');
       const policy = queue.redrivePolicy();
       const dlq = policy ? this.queueByArn(policy.deadLetterTargetArn) : undefined;
-      const { received, exhausted } = queue.receive(now, options.maxMessages, visibility, dlq ? policy?.maxReceiveCount : undefined, options.holder);
+      const { received, exhausted } = queue.receive(
+        now,
+        options.maxMessages,
+        visibility,
+        dlq ? policy?.maxReceiveCount : undefined,
+        options.holder,
+      );
       const ops: JournalOp[] = received.map((message) => ({ t: 'msg', q: name, m: message }));
       if (dlq && exhausted.length > 0) {
         ops.push({ t: 'del', q: name, ids: exhausted.map((message) => message.id) });
         for (const message of exhausted) {
           ops.push({ t: 'msg', q: dlq.name, m: dlq.adopt(message, now, queue.arn) });
-          this.options.onEvent?.(SQS_LOG_KIND.deadLettered, { queue: queue.name, deadLetterQueue: dlq.name, messageId: message.id, receiveCount: message.receiveCount });
+          this.options.onEvent?.(SQS_LOG_KIND.deadLettered, {
+            queue: queue.name,
+            deadLetterQueue: dlq.name,
+            messageId: message.id,
+            receiveCount: message.receiveCount,
+          });
         }
       }
       if (ops.length > 0) await this.record(ops);
@@ -237,7 +256,11 @@ export class SqsStore {
       const remaining = deadline - this.now();
       if (remaining <= 0 || this.isClosed || options.signal?.aborted) return [];
       const nextAvailable = queue.nextAvailableAt(this.now());
-      await this.waitForChange(name, Math.min(remaining, nextAvailable === undefined ? remaining : Math.max(1, nextAvailable - this.now())), options.signal);
+      await this.waitForChange(
+        name,
+        Math.min(remaining, nextAvailable === undefined ? remaining : Math.max(1, nextAvailable - this.now())),
+        options.signal,
+      );
     }
   }
 
@@ -284,7 +307,8 @@ export class SqsStore {
 
   startMoveTask(sourceArn: string, destinationArn?: string, maxPerSecond?: number): MoveTask {
     const source = this.queueByArn(sourceArn);
-    if (!source) throw new SqsError('ResourceNotFoundException', `The resource ${sourceArn} does not exist.`, 'ResourceNotFoundException', 404);
+    if (!source)
+      throw new SqsError('ResourceNotFoundException', `The resource ${sourceArn} does not exist.`, 'ResourceNotFoundException', 404);
     if (this.deadLetterSources(source.name).length === 0) {
       throw new SqsError(
         'InvalidParameterValue',
@@ -298,7 +322,11 @@ export class SqsStore {
       throw new SqsError('ResourceNotFoundException', `The resource ${destinationArn} does not exist.`, 'ResourceNotFoundException', 404);
     }
     if (this.moveTasks.some((task) => task.sourceArn === sourceArn && task.status === MOVE_TASK_STATUS.running)) {
-      throw new SqsError('UnsupportedOperation', `A message move task is already running for ${sourceArn}.`, 'AWS.SimpleQueueService.UnsupportedOperation');
+      throw new SqsError(
+        'UnsupportedOperation',
+        `A message move task is already running for ${sourceArn}.`,
+        'AWS.SimpleQueueService.UnsupportedOperation',
+      );
     }
     const now = this.now();
     const task: MoveTask = {
@@ -318,15 +346,23 @@ export class SqsStore {
   }
 
   listMoveTasks(sourceArn: string, max = 1): MoveTask[] {
-    if (!this.queueByArn(sourceArn)) throw new SqsError('ResourceNotFoundException', `The resource ${sourceArn} does not exist.`, 'ResourceNotFoundException', 404);
-    return this.moveTasks.filter((task) => task.sourceArn === sourceArn).reverse().slice(0, max);
+    if (!this.queueByArn(sourceArn))
+      throw new SqsError('ResourceNotFoundException', `The resource ${sourceArn} does not exist.`, 'ResourceNotFoundException', 404);
+    return this.moveTasks
+      .filter((task) => task.sourceArn === sourceArn)
+      .reverse()
+      .slice(0, max);
   }
 
   cancelMoveTask(taskHandle: string): MoveTask {
     const task = this.moveTasks.find((candidate) => candidate.taskHandle === taskHandle);
     if (!task) throw new SqsError('ResourceNotFoundException', `Task ${taskHandle} does not exist.`, 'ResourceNotFoundException', 404);
     if (task.status !== MOVE_TASK_STATUS.running) {
-      throw new SqsError('UnsupportedOperation', `Task ${taskHandle} is ${task.status} and cannot be cancelled.`, 'AWS.SimpleQueueService.UnsupportedOperation');
+      throw new SqsError(
+        'UnsupportedOperation',
+        `Task ${taskHandle} is ${task.status} and cannot be cancelled.`,
+        'AWS.SimpleQueueService.UnsupportedOperation',
+      );
     }
     task.status = MOVE_TASK_STATUS.cancelled;
     void this.saveMoveTasks().catch(() => undefined);
@@ -344,7 +380,9 @@ export class SqsStore {
         const batch = source.takeAvailable(
           now,
           Math.min(left, task.maxNumberOfMessagesPerSecond ?? left),
-          (message) => task.destinationArn !== undefined || (message.deadLetterSourceArn !== undefined && this.queueByArn(message.deadLetterSourceArn) !== undefined),
+          (message) =>
+            task.destinationArn !== undefined ||
+            (message.deadLetterSourceArn !== undefined && this.queueByArn(message.deadLetterSourceArn) !== undefined),
         );
         if (batch.length === 0) break;
         const touched = new Set<string>();
@@ -359,7 +397,10 @@ export class SqsStore {
         task.approximateNumberOfMessagesMoved += batch.length;
         await this.record(ops);
         for (const name of touched) this.wake(name);
-        if (task.maxNumberOfMessagesPerSecond !== undefined && task.approximateNumberOfMessagesMoved < task.approximateNumberOfMessagesToMove) {
+        if (
+          task.maxNumberOfMessagesPerSecond !== undefined &&
+          task.approximateNumberOfMessagesMoved < task.approximateNumberOfMessagesToMove
+        ) {
           await this.sleep(1000);
         }
       }
@@ -413,7 +454,8 @@ export class SqsStore {
   /** Journals operations (resolving once durable) and folds a large journal into a snapshot. */
   private record(ops: readonly JournalOp[]): Promise<void> {
     const written = this.journal.record(ops);
-    if (this.journal.needsCompaction) void this.journal.compact(() => [...this.queues.values()].map((queue) => queue.state)).catch(() => undefined);
+    if (this.journal.needsCompaction)
+      void this.journal.compact(() => [...this.queues.values()].map((queue) => queue.state)).catch(() => undefined);
     return written;
   }
 

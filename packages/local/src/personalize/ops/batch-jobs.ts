@@ -1,9 +1,30 @@
 /** BatchInferenceJob and BatchSegmentJob: Create / Describe / List. The work runs in the engine. */
 import type { BatchJobInput, FilterRef } from '@recops/engine';
 import { ResourceKind, resourceArn } from '../arns';
-import { describe, ensureAbsent, findResource, isPending, pendingLimitMessage, requireBelow, requireStatus, type ServiceContext } from '../context';
+import {
+  describe,
+  ensureAbsent,
+  findResource,
+  isPending,
+  pendingLimitMessage,
+  requireBelow,
+  requireStatus,
+  type ServiceContext,
+} from '../context';
 import { InvalidInputError } from '../errors';
-import { optionalArn, optionalEnum, optionalInteger, optionalObject, readTags, requireArn, requireName, requireObject, requireRoleArn, requireString, type Json } from '../input';
+import {
+  optionalArn,
+  optionalEnum,
+  optionalInteger,
+  optionalObject,
+  readTags,
+  requireArn,
+  requireName,
+  requireObject,
+  requireRoleArn,
+  requireString,
+  type Json,
+} from '../input';
 import { type ChainWork, Status } from '../lifecycle';
 import { findRecipe } from '../recipes';
 import type { Resource } from '../store';
@@ -55,14 +76,17 @@ function createBatchJob(ctx: ServiceContext, input: Json, kind: BatchKind): Json
   const outputPath = readS3Path(input, 'jobOutput', 's3DataDestination');
   const roleArn = requireRoleArn(input);
   const tags = readTags(input);
-  if (inputPath === outputPath) throw new InvalidInputError('jobOutput.s3DataDestination.path must differ from jobInput.s3DataSource.path.');
+  if (inputPath === outputPath)
+    throw new InvalidInputError('jobOutput.s3DataDestination.path must differ from jobInput.s3DataSource.path.');
   const arn = resourceArn(kind, jobName);
   ensureAbsent(ctx, kind, arn);
   const version = findResource(ctx, ResourceKind.solutionVersion, solutionVersionArn);
   requireStatus(version, [Status.active], 'running a batch job with it');
   const recipeType = findRecipe(version.fields['recipeArn'] as string)?.recipeType;
   if (segment && recipeType !== 'USER_SEGMENTATION') {
-    throw new InvalidInputError(`Batch segment jobs need a USER_SEGMENTATION recipe (aws-item-affinity, aws-item-attribute-affinity); ${solutionVersionArn} uses ${String(version.fields['recipeArn'])}.`);
+    throw new InvalidInputError(
+      `Batch segment jobs need a USER_SEGMENTATION recipe (aws-item-affinity, aws-item-attribute-affinity); ${solutionVersionArn} uses ${String(version.fields['recipeArn'])}.`,
+    );
   }
   if (!segment && (recipeType === 'USER_SEGMENTATION' || recipeType === 'POPULAR_ITEMS' || recipeType === 'PERSONALIZED_ACTIONS')) {
     throw new InvalidInputError(`Recipe ${String(version.fields['recipeArn'])} does not support batch inference jobs.`);
@@ -84,7 +108,8 @@ function createBatchJob(ctx: ServiceContext, input: Json, kind: BatchKind): Json
   if (!segment) {
     const config = optionalObject(input, 'batchInferenceJobConfig');
     if (config !== undefined) fields['batchInferenceJobConfig'] = config;
-    fields['batchInferenceJobMode'] = optionalEnum(input, 'batchInferenceJobMode', ['BATCH_INFERENCE', 'THEME_GENERATION'] as const) ?? 'BATCH_INFERENCE';
+    fields['batchInferenceJobMode'] =
+      optionalEnum(input, 'batchInferenceJobMode', ['BATCH_INFERENCE', 'THEME_GENERATION'] as const) ?? 'BATCH_INFERENCE';
     if (fields['batchInferenceJobMode'] === 'THEME_GENERATION') {
       throw new InvalidInputError('batchInferenceJobMode THEME_GENERATION is not available in the local engine.');
     }

@@ -119,7 +119,8 @@ export function syncCampaigns(ctx: ServiceContext, version: Resource): void {
     ResourceKind.campaign,
     (campaign) =>
       campaign.hidden['solutionArn'] === version.fields['solutionArn'] &&
-      (campaign.fields['campaignConfig'] as { syncWithLatestSolutionVersion?: boolean } | undefined)?.syncWithLatestSolutionVersion === true &&
+      (campaign.fields['campaignConfig'] as { syncWithLatestSolutionVersion?: boolean } | undefined)?.syncWithLatestSolutionVersion ===
+        true &&
       campaign.fields['solutionVersionArn'] !== version.arn &&
       campaign.status === Status.active,
   );

@@ -15,7 +15,14 @@ export type Operations = Readonly<Record<string, Operation>>;
 /** Inserts a resource in CREATE PENDING and drives it to ACTIVE, running `work` while IN_PROGRESS. */
 export function startCreate(
   ctx: ServiceContext,
-  init: { kind: ResourceKind; arn: string; name: string; fields: Record<string, unknown>; tags?: Record<string, string>; hidden?: Record<string, unknown> },
+  init: {
+    kind: ResourceKind;
+    arn: string;
+    name: string;
+    fields: Record<string, unknown>;
+    tags?: Record<string, string>;
+    hidden?: Record<string, unknown>;
+  },
   options: CreateOptions = {},
 ): Resource {
   const resource = ctx.store.insert({ ...init, status: Status.createPending });

@@ -77,11 +77,18 @@ export function resumeDatasetUpdate(ctx: ServiceContext, arn: string): void {
 
 function deleteDataset(ctx: ServiceContext, input: Json): Json {
   const dataset = findResource(ctx, ResourceKind.dataset, requireArn(input, 'datasetArn'));
-  const pendingImport = ctx.store.list(ResourceKind.datasetImportJob, (job) => job.fields['datasetArn'] === dataset.arn && isPending(job))[0];
+  const pendingImport = ctx.store.list(
+    ResourceKind.datasetImportJob,
+    (job) => job.fields['datasetArn'] === dataset.arn && isPending(job),
+  )[0];
   if (pendingImport !== undefined) throw new ResourceInUseError(`Dataset ${dataset.arn} has a pending import job ${pendingImport.arn}.`);
   const groupArn = dataset.fields['datasetGroupArn'];
-  const pendingVersion = ctx.store.list(ResourceKind.solutionVersion, (version) => version.fields['datasetGroupArn'] === groupArn && isPending(version))[0];
-  if (pendingVersion !== undefined) throw new ResourceInUseError(`Solution version ${pendingVersion.arn} is training on dataset ${dataset.arn}.`);
+  const pendingVersion = ctx.store.list(
+    ResourceKind.solutionVersion,
+    (version) => version.fields['datasetGroupArn'] === groupArn && isPending(version),
+  )[0];
+  if (pendingVersion !== undefined)
+    throw new ResourceInUseError(`Solution version ${pendingVersion.arn} is training on dataset ${dataset.arn}.`);
   startDelete(ctx, dataset, removeDataset(ctx));
   return {};
 }

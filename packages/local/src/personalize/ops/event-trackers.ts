@@ -9,7 +9,10 @@ import type { Resource } from '../store';
 import { byParent, listPage, type Operations, startCreate, startDelete, TIMES } from './common';
 
 function interactionsDataset(ctx: ServiceContext, datasetGroupArn: string): Resource | undefined {
-  return ctx.store.list(ResourceKind.dataset, (dataset) => dataset.fields['datasetGroupArn'] === datasetGroupArn && dataset.fields['datasetType'] === 'INTERACTIONS')[0];
+  return ctx.store.list(
+    ResourceKind.dataset,
+    (dataset) => dataset.fields['datasetGroupArn'] === datasetGroupArn && dataset.fields['datasetType'] === 'INTERACTIONS',
+  )[0];
 }
 
 function createEventTracker(ctx: ServiceContext, input: Json): Json {
@@ -22,7 +25,9 @@ function createEventTracker(ctx: ServiceContext, input: Json): Json {
   requireStatus(group, [Status.active], 'creating an event tracker');
   const existing = ctx.store.list(ResourceKind.eventTracker, (tracker) => tracker.fields['datasetGroupArn'] === datasetGroupArn)[0];
   if (existing !== undefined) {
-    throw new ResourceAlreadyExistsError(`Dataset group ${datasetGroupArn} already has event tracker ${existing.arn}; only one is allowed.`);
+    throw new ResourceAlreadyExistsError(
+      `Dataset group ${datasetGroupArn} already has event tracker ${existing.arn}; only one is allowed.`,
+    );
   }
   const trackingId = randomUUID();
   startCreate(ctx, { kind: ResourceKind.eventTracker, arn, name, fields: { accountId: ACCOUNT_ID, trackingId, datasetGroupArn }, tags });

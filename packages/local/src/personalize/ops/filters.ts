@@ -1,7 +1,15 @@
 /** Filter: Create / Describe / List / Delete. The expression is checked by the engine's parser. */
 import { EngineInputError, type DatasetType, type FilterValidationContext } from '@recops/engine';
 import { ResourceKind, resourceArn } from '../arns';
-import { DELETING_STATUSES, describe, ensureAbsent, findResource, requireRoomInDatasetGroup, requireStatus, type ServiceContext } from '../context';
+import {
+  DELETING_STATUSES,
+  describe,
+  ensureAbsent,
+  findResource,
+  requireRoomInDatasetGroup,
+  requireStatus,
+  type ServiceContext,
+} from '../context';
 import { InvalidInputError } from '../errors';
 import { readTags, requireArn, requireName, requireString, type Json } from '../input';
 import { Status } from '../lifecycle';
@@ -9,7 +17,8 @@ import { byParent, listPage, type Operations, startCreate, startDelete, TIMES } 
 
 const MAX_EXPRESSION_LENGTH = 2500;
 
-const isLive = (status: string | undefined): boolean => status === undefined || (!DELETING_STATUSES.has(status) && status !== Status.createFailed);
+const isLive = (status: string | undefined): boolean =>
+  status === undefined || (!DELETING_STATUSES.has(status) && status !== Status.createFailed);
 
 /** The group's dataset schemas and other filters, so the engine can check fields and the group-wide limit. */
 function groupContext(ctx: ServiceContext, datasetGroupArn: string): FilterValidationContext {
@@ -26,7 +35,9 @@ function groupContext(ctx: ServiceContext, datasetGroupArn: string): FilterValid
 
 async function validateExpression(ctx: ServiceContext, expression: string, context: FilterValidationContext): Promise<void> {
   if (expression.length > MAX_EXPRESSION_LENGTH) {
-    throw new InvalidInputError(`Could not create filter. filterExpression has ${expression.length} characters; at most ${MAX_EXPRESSION_LENGTH} are allowed.`);
+    throw new InvalidInputError(
+      `Could not create filter. filterExpression has ${expression.length} characters; at most ${MAX_EXPRESSION_LENGTH} are allowed.`,
+    );
   }
   try {
     // The port documents a rejection, its signature a throw: accept either.

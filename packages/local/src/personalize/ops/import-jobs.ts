@@ -1,9 +1,28 @@
 /** DatasetImportJob: Create / Describe / List. The import itself runs in the engine. */
 import type { DatasetType, ImportMode } from '@recops/engine';
 import { ResourceKind, resourceArn } from '../arns';
-import { describe, ensureAbsent, findResource, isPending, pendingLimitMessage, requireBelow, requireStatus, type ServiceContext } from '../context';
+import {
+  describe,
+  ensureAbsent,
+  findResource,
+  isPending,
+  pendingLimitMessage,
+  requireBelow,
+  requireStatus,
+  type ServiceContext,
+} from '../context';
 import { InvalidInputError } from '../errors';
-import { optionalBoolean, optionalRoleArn, optionalEnum, readTags, requireArn, requireName, requireObject, requireString, type Json } from '../input';
+import {
+  optionalBoolean,
+  optionalRoleArn,
+  optionalEnum,
+  readTags,
+  requireArn,
+  requireName,
+  requireObject,
+  requireString,
+  type Json,
+} from '../input';
 import { Status } from '../lifecycle';
 import type { Resource } from '../store';
 import { byParent, listPage, type Operations, resumeCreate, startCreate, TIMES } from './common';
@@ -48,7 +67,11 @@ function createDatasetImportJob(ctx: ServiceContext, input: Json): Json {
   ensureAbsent(ctx, ResourceKind.datasetImportJob, arn);
   const dataset = findResource(ctx, ResourceKind.dataset, datasetArn);
   requireStatus(dataset, [Status.active], 'importing into it');
-  requireBelow(ctx.store.list(ResourceKind.datasetImportJob, isPending).length, ctx.quotas.pendingImportJobs, pendingLimitMessage(ctx.quotas.pendingImportJobs));
+  requireBelow(
+    ctx.store.list(ResourceKind.datasetImportJob, isPending).length,
+    ctx.quotas.pendingImportJobs,
+    pendingLimitMessage(ctx.quotas.pendingImportJobs),
+  );
   const fields: Record<string, unknown> = { datasetArn, dataSource: { dataLocation }, importMode };
   if (roleArn !== undefined) fields['roleArn'] = roleArn;
   if (publishAttributionMetricsToS3 !== undefined) fields['publishAttributionMetricsToS3'] = publishAttributionMetricsToS3;

@@ -46,7 +46,8 @@ function listRecipes(_ctx: ServiceContext, input: Json): Json {
 function recipeBehind(arn: string, kind: 'algorithm' | 'feature-transformation'): RecipeInfo {
   const prefix = `arn:aws:personalize:::${kind}/`;
   const recipe = arn.startsWith(prefix) ? findRecipe(recipeArn(arn.slice(prefix.length))) : undefined;
-  if (recipe === undefined) throw new ResourceNotFoundError(`${kind === 'algorithm' ? 'Algorithm' : 'Feature transformation'} ${clip(arn)} does not exist.`);
+  if (recipe === undefined)
+    throw new ResourceNotFoundError(`${kind === 'algorithm' ? 'Algorithm' : 'Feature transformation'} ${clip(arn)} does not exist.`);
   return recipe;
 }
 

@@ -34,7 +34,8 @@ export function resumeRecommender(ctx: ServiceContext, recommender: Resource): v
   const status = recommender.status ?? '';
   if (status === Status.createPending || status === Status.createInProgress) resumeCreate(ctx, recommender.arn, { work: trainWork(ctx) });
   else if (status === Status.stopPending || status === Status.stopInProgress) ctx.lifecycle.chain(recommender.arn, { states: STOP_CHAIN });
-  else if (status === Status.startPending || status === Status.startInProgress) ctx.lifecycle.chain(recommender.arn, { states: START_CHAIN });
+  else if (status === Status.startPending || status === Status.startInProgress)
+    ctx.lifecycle.chain(recommender.arn, { states: START_CHAIN });
   const update = (recommender.fields['latestRecommenderUpdate'] as { status?: string } | undefined)?.status;
   if (update === Status.createPending || update === Status.createInProgress) resumeRecommenderUpdate(ctx, recommender.arn);
 }
@@ -55,12 +56,17 @@ function createRecommender(ctx: ServiceContext, input: Json): Json {
   const recipe = findRecipe(recipeArn);
   if (recipe === undefined) throw new ResourceNotFoundError(`Recipe ${recipeArn} does not exist.`);
   const domain = group.fields['domain'] as string | undefined;
-  if (domain === undefined) throw new InvalidInputError(`Dataset group ${datasetGroupArn} has no domain; recommenders need a domain dataset group.`);
+  if (domain === undefined)
+    throw new InvalidInputError(`Dataset group ${datasetGroupArn} has no domain; recommenders need a domain dataset group.`);
   if (recipe.domain !== domain) {
     throw new InvalidInputError(`Recipe ${recipeArn} is not a ${domain} use case; choose a recipe of the dataset group's domain.`);
   }
   requireRoomInDatasetGroup(ctx, ResourceKind.recommender, datasetGroupArn, ctx.quotas.recommendersPerDatasetGroup, 'recommender');
-  startCreate(ctx, { kind: ResourceKind.recommender, arn, name, fields: { datasetGroupArn, recipeArn, recommenderConfig }, tags }, { work: trainWork(ctx) });
+  startCreate(
+    ctx,
+    { kind: ResourceKind.recommender, arn, name, fields: { datasetGroupArn, recipeArn, recommenderConfig }, tags },
+    { work: trainWork(ctx) },
+  );
   return { recommenderArn: arn };
 }
 
@@ -74,7 +80,12 @@ function updateRecommender(ctx: ServiceContext, input: Json): Json {
   }
   const now = nowSeconds();
   ctx.store.update(recommender.arn, (target) => {
-    target.fields['latestRecommenderUpdate'] = { recommenderConfig, status: Status.createPending, creationDateTime: now, lastUpdatedDateTime: now };
+    target.fields['latestRecommenderUpdate'] = {
+      recommenderConfig,
+      status: Status.createPending,
+      creationDateTime: now,
+      lastUpdatedDateTime: now,
+    };
   });
   resumeRecommenderUpdate(ctx, recommender.arn);
   return { recommenderArn: recommender.arn };

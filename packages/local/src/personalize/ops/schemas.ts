@@ -13,7 +13,11 @@ function createSchema(ctx: ServiceContext, input: Json): Json {
   parseSchema(schema);
   const arn = resourceArn(ResourceKind.schema, name);
   ensureAbsent(ctx, ResourceKind.schema, arn);
-  requireBelow(ctx.store.list(ResourceKind.schema).length, ctx.quotas.schemas, `Cannot create a schema. More than ${ctx.quotas.schemas} schemas exist.`);
+  requireBelow(
+    ctx.store.list(ResourceKind.schema).length,
+    ctx.quotas.schemas,
+    `Cannot create a schema. More than ${ctx.quotas.schemas} schemas exist.`,
+  );
   ctx.store.insert({ kind: ResourceKind.schema, arn, name, fields: domain === undefined ? { schema } : { schema, domain } });
   return { schemaArn: arn };
 }
@@ -30,6 +34,11 @@ export const schemaOperations: Operations = {
   CreateSchema: createSchema,
   DescribeSchema: (ctx, input) => ({ schema: describe(findResource(ctx, ResourceKind.schema, requireArn(input, 'schemaArn'))) }),
   ListSchemas: (ctx, input) =>
-    listPage(ctx, input, { kind: ResourceKind.schema, key: 'schemas', members: ['name', 'schemaArn', ...TIMES, 'domain'], scope: 'ListSchemas' }),
+    listPage(ctx, input, {
+      kind: ResourceKind.schema,
+      key: 'schemas',
+      members: ['name', 'schemaArn', ...TIMES, 'domain'],
+      scope: 'ListSchemas',
+    }),
   DeleteSchema: deleteSchema,
 };

@@ -1,7 +1,16 @@
 /** SolutionVersion: Create / Describe / List / Stop, and GetSolutionMetrics. Training runs in the engine. */
 import type { TrainingMode } from '@recops/engine';
 import { ResourceKind, solutionVersionArn } from '../arns';
-import { describe, findResource, latestActiveVersion, isPending, pendingLimitMessage, requireBelow, requireStatus, type ServiceContext } from '../context';
+import {
+  describe,
+  findResource,
+  latestActiveVersion,
+  isPending,
+  pendingLimitMessage,
+  requireBelow,
+  requireStatus,
+  type ServiceContext,
+} from '../context';
 import { InvalidInputError } from '../errors';
 import { optionalEnum, optionalString, readTags, requireArn, type Json } from '../input';
 import { type ChainWork, Status } from '../lifecycle';
@@ -14,7 +23,6 @@ import { clip } from '../../errors';
 
 const STOPPED = { from: Status.createStopping, to: Status.createStopped } as const;
 const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9\-_]*$/;
-
 
 function trainWork(ctx: ServiceContext): ChainWork {
   return async (version) => {
@@ -35,14 +43,19 @@ function trainWork(ctx: ServiceContext): ChainWork {
     });
     return (target) => {
       target.hidden['metrics'] = result.metrics;
-      if (result.tunedHyperParameters !== undefined) target.fields['tunedHPOParams'] = { algorithmHyperParameters: result.tunedHyperParameters };
+      if (result.tunedHyperParameters !== undefined)
+        target.fields['tunedHPOParams'] = { algorithmHyperParameters: result.tunedHyperParameters };
       target.fields['trainingHours'] = (Date.now() - started) / 3_600_000;
     };
   };
 }
 
 function versionChain(ctx: ServiceContext): CreateOptions {
-  return { work: trainWork(ctx), interrupted: STOPPED, onDone: (version) => version.status === Status.active && syncCampaigns(ctx, version) };
+  return {
+    work: trainWork(ctx),
+    interrupted: STOPPED,
+    onDone: (version) => version.status === Status.active && syncCampaigns(ctx, version),
+  };
 }
 
 export function resumeSolutionVersion(ctx: ServiceContext, version: Resource): void {
@@ -68,10 +81,14 @@ function createSolutionVersion(ctx: ServiceContext, input: Json): Json {
   const recipe = findRecipe(solution.fields['recipeArn'] as string);
   if (trainingMode === 'UPDATE') {
     if (recipe?.supportsUpdate !== true) {
-      throw new InvalidInputError(`trainingMode UPDATE is not supported for recipe ${String(solution.fields['recipeArn'])}; only User-Personalization recipes support it.`);
+      throw new InvalidInputError(
+        `trainingMode UPDATE is not supported for recipe ${String(solution.fields['recipeArn'])}; only User-Personalization recipes support it.`,
+      );
     }
     if (latestActiveVersion(ctx, solution.arn) === undefined) {
-      throw new InvalidInputError(`Solution ${solution.arn} has no ACTIVE solution version to update; create one with trainingMode FULL first.`);
+      throw new InvalidInputError(
+        `Solution ${solution.arn} has no ACTIVE solution version to update; create one with trainingMode FULL first.`,
+      );
     }
   }
   requireBelow(

@@ -1,6 +1,16 @@
 /** Solution: Create / Describe / List / Update / Delete. */
 import { ResourceKind, recipeArn, resourceArn } from '../arns';
-import { DELETING_STATUSES, describe, ensureAbsent, findResource, isPending, requireRoomInDatasetGroup, requireStatus, summarize, type ServiceContext } from '../context';
+import {
+  DELETING_STATUSES,
+  describe,
+  ensureAbsent,
+  findResource,
+  isPending,
+  requireRoomInDatasetGroup,
+  requireStatus,
+  summarize,
+  type ServiceContext,
+} from '../context';
 import { InvalidInputError, ResourceInUseError, ResourceNotFoundError } from '../errors';
 import { optionalArn, optionalBoolean, optionalObject, optionalString, readTags, requireArn, requireName, type Json } from '../input';
 import { CREATE_CHAIN, Status, subStatus } from '../lifecycle';
@@ -17,15 +27,21 @@ function chooseRecipe(input: Json, performAutoML: boolean): RecipeInfo {
   if (arn === undefined) {
     if (!performAutoML) throw new InvalidInputError('recipeArn is required unless performAutoML is true.');
     const autoML = optionalObject(optionalObject(input, 'solutionConfig') ?? {}, 'autoMLConfig');
-    const candidates = Array.isArray(autoML?.['recipeList']) ? (autoML['recipeList'] as unknown[]) : [recipeArn('aws-user-personalization')];
-    const chosen = candidates.map((candidate) => (typeof candidate === 'string' ? findRecipe(candidate) : undefined)).find((recipe) => recipe !== undefined);
+    const candidates = Array.isArray(autoML?.['recipeList'])
+      ? (autoML['recipeList'] as unknown[])
+      : [recipeArn('aws-user-personalization')];
+    const chosen = candidates
+      .map((candidate) => (typeof candidate === 'string' ? findRecipe(candidate) : undefined))
+      .find((recipe) => recipe !== undefined);
     if (chosen === undefined) throw new InvalidInputError('solutionConfig.autoMLConfig.recipeList names no known recipe.');
     return chosen;
   }
   const recipe = findRecipe(arn);
   if (recipe === undefined) throw new ResourceNotFoundError(`Recipe ${clip(arn)} does not exist.`);
   if (recipe.domain !== undefined) {
-    throw new InvalidInputError(`Recipe ${clip(arn)} is a ${recipe.domain} domain recipe; use it with CreateRecommender, not CreateSolution.`);
+    throw new InvalidInputError(
+      `Recipe ${clip(arn)} is a ${recipe.domain} domain recipe; use it with CreateRecommender, not CreateSolution.`,
+    );
   }
   return recipe;
 }
@@ -100,10 +116,14 @@ export function resumeSolutionUpdate(ctx: ServiceContext, arn: string): void {
       const update = resource.fields['latestSolutionUpdate'] as Record<string, unknown>;
       return (target) => {
         if (update['performAutoTraining'] !== undefined) target.fields['performAutoTraining'] = update['performAutoTraining'];
-        if (update['performIncrementalUpdate'] !== undefined) target.fields['performIncrementalUpdate'] = update['performIncrementalUpdate'];
+        if (update['performIncrementalUpdate'] !== undefined)
+          target.fields['performIncrementalUpdate'] = update['performIncrementalUpdate'];
         const config = update['solutionUpdateConfig'] as Record<string, unknown> | undefined;
         if (config !== undefined) {
-          target.fields['solutionConfig'] = { ...((target.fields['solutionConfig'] as Record<string, unknown> | undefined) ?? {}), ...config };
+          target.fields['solutionConfig'] = {
+            ...((target.fields['solutionConfig'] as Record<string, unknown> | undefined) ?? {}),
+            ...config,
+          };
         }
       };
     },
@@ -114,13 +134,15 @@ function deleteSolution(ctx: ServiceContext, input: Json): Json {
   const solution = findResource(ctx, ResourceKind.solution, requireArn(input, 'solutionArn'));
   const versions = ctx.store.list(ResourceKind.solutionVersion, (version) => version.fields['solutionArn'] === solution.arn);
   const pending = versions.find(isPending);
-  if (pending !== undefined) throw new ResourceInUseError(`Solution ${solution.arn} has a solution version in ${pending.status}: ${pending.arn}.`);
+  if (pending !== undefined)
+    throw new ResourceInUseError(`Solution ${solution.arn} has a solution version in ${pending.status}: ${pending.arn}.`);
   const versionArns = new Set(versions.map((version) => version.arn));
   const campaign = ctx.store.list(
     ResourceKind.campaign,
     (candidate) => versionArns.has(candidate.fields['solutionVersionArn'] as string) && !DELETING_STATUSES.has(candidate.status ?? ''),
   )[0];
-  if (campaign !== undefined) throw new ResourceInUseError(`Solution ${solution.arn} is deployed by campaign ${campaign.arn}; delete the campaign first.`);
+  if (campaign !== undefined)
+    throw new ResourceInUseError(`Solution ${solution.arn} is deployed by campaign ${campaign.arn}; delete the campaign first.`);
   startDelete(ctx, solution, removeSolution(ctx));
   return {};
 }

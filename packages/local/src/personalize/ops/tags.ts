@@ -15,15 +15,20 @@ function taggable(ctx: ServiceContext, input: Json): Resource {
 
 function tagResource(ctx: ServiceContext, input: Json): Json {
   const resource = taggable(ctx, input);
-  if (!Array.isArray(input['tags'])) throw new InvalidInputError("1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null");
+  if (!Array.isArray(input['tags']))
+    throw new InvalidInputError("1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null");
   const tags = readTags(input);
   const merged = { ...resource.tags, ...tags };
   if (Object.keys(merged).length > MAX_TAGS) {
     throw new TooManyTagsError(`Resource ${resource.arn} would have ${Object.keys(merged).length} tags; at most ${MAX_TAGS} are allowed.`);
   }
-  ctx.store.update(resource.arn, (target) => {
-    target.tags = merged;
-  }, { touch: false });
+  ctx.store.update(
+    resource.arn,
+    (target) => {
+      target.tags = merged;
+    },
+    { touch: false },
+  );
   return {};
 }
 
@@ -31,14 +36,21 @@ function untagResource(ctx: ServiceContext, input: Json): Json {
   const resource = taggable(ctx, input);
   const keys = input['tagKeys'];
   if (!Array.isArray(keys) || keys.length === 0 || keys.some((key) => typeof key !== 'string')) {
-    throw new InvalidInputError("1 validation error detected: Value at 'tagKeys' failed to satisfy constraint: Member must be a non-empty list of strings");
+    throw new InvalidInputError(
+      "1 validation error detected: Value at 'tagKeys' failed to satisfy constraint: Member must be a non-empty list of strings",
+    );
   }
-  if (keys.length > MAX_TAGS) throw new TooManyTagKeysError(`The request has ${keys.length} tag keys; at most ${MAX_TAGS} tag keys per resource.`);
-  ctx.store.update(resource.arn, (target) => {
-    const remaining = { ...target.tags };
-    for (const key of keys as string[]) delete remaining[key];
-    target.tags = remaining;
-  }, { touch: false });
+  if (keys.length > MAX_TAGS)
+    throw new TooManyTagKeysError(`The request has ${keys.length} tag keys; at most ${MAX_TAGS} tag keys per resource.`);
+  ctx.store.update(
+    resource.arn,
+    (target) => {
+      const remaining = { ...target.tags };
+      for (const key of keys as string[]) delete remaining[key];
+      target.tags = remaining;
+    },
+    { touch: false },
+  );
   return {};
 }
 
