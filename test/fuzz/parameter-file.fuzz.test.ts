@@ -20,12 +20,12 @@ const oddValue: fc.Arbitrary<Json> = fc.oneof(
   fc.constant<Json>(JSON.parse('{"__proto__":{"polluted":true}}') as Json),
 );
 
-/** Paths to every node of a JSON tree. */
-function pathsOf(value: Json, prefix: (string | number)[] = []): (string | number)[][] {
-  const paths: (string | number)[][] = [prefix];
-  if (Array.isArray(value)) value.forEach((item, index) => paths.push(...pathsOf(item, [...prefix, index])));
+/** Paths to every node of a JSON tree, collected into one array (spreading a large tree overflowed the stack). */
+function pathsOf(value: Json, prefix: (string | number)[] = [], paths: (string | number)[][] = []): (string | number)[][] {
+  paths.push(prefix);
+  if (Array.isArray(value)) value.forEach((item, index) => pathsOf(item, [...prefix, index], paths));
   else if (value !== null && typeof value === 'object')
-    for (const [key, item] of Object.entries(value)) paths.push(...pathsOf(item, [...prefix, key]));
+    for (const [key, item] of Object.entries(value)) pathsOf(item, [...prefix, key], paths);
   return paths;
 }
 
