@@ -136,7 +136,6 @@ const datasetProvisioner: ServiceDefinition = {
     {
       actions: [
         'personalize:CreateDatasetGroup',
-        'personalize:DescribeDatasetGroup',
         'personalize:ListDatasetGroups',
         'personalize:CreateSchema',
         'personalize:DescribeSchema',
@@ -146,13 +145,11 @@ const datasetProvisioner: ServiceDefinition = {
         'personalize:ListDatasets',
         'personalize:UpdateDataset',
         'personalize:CreateDatasetImportJob',
-        'personalize:DescribeDatasetImportJob',
         'personalize:ListDatasetImportJobs',
         'personalize:CreateEventTracker',
         'personalize:DescribeEventTracker',
         'personalize:ListEventTrackers',
-        'personalize:TagResource',
-        'personalize:ListTagsForResource',
+        'personalize:TagResource', // creating with tags is authorized as TagResource too
       ],
       scope: 'personalize',
     },
@@ -205,13 +202,10 @@ const solutionTrainer: ServiceDefinition = {
   permissions: [
     {
       actions: [
-        'personalize:DescribeDatasetGroup',
         'personalize:ListDatasetGroups', // join look-up
         'personalize:StopSolutionVersionCreation', // duplicate-version clean-up
         'personalize:ListDatasets',
-        'personalize:DescribeDataset',
         'personalize:ListDatasetImportJobs',
-        'personalize:DescribeDatasetImportJob',
         'personalize:CreateFilter',
         'personalize:DescribeFilter',
         'personalize:ListFilters',
@@ -222,11 +216,8 @@ const solutionTrainer: ServiceDefinition = {
         'personalize:DescribeSolutionVersion',
         'personalize:ListSolutionVersions',
         'personalize:CreateRecommender',
-        'personalize:DescribeRecommender',
         'personalize:ListRecommenders',
-        'personalize:DescribeRecipe',
-        'personalize:TagResource',
-        'personalize:ListTagsForResource',
+        'personalize:TagResource', // creating with tags is authorized as TagResource too
       ],
       scope: 'personalize',
     },

@@ -6,7 +6,7 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { stepFailed, watchRequested, type PipelineStep, type ResourceKind } from '@recops/events';
 import { OpsError, ResourceConflictError } from '@recops/core/ops';
-import { publish } from '@recops/core/runtime';
+import { permanentAwsErrorReason, publish } from '@recops/core/runtime';
 
 /** The identity every event of a run repeats. */
 interface RunRef {
@@ -55,10 +55,13 @@ async function requestWatch(
 }
 
 /**
- * The Step Failed a thrown error becomes. Anything that is not a permanent `OpsError` (retryable
- * ones, and errors of unknown kind) is rethrown, so the record returns to the queue with backoff.
+ * The Step Failed a thrown error becomes: a permanent `OpsError`, or an AWS error no retry heals
+ * (AccessDenied and the like, e.g. from the run's S3 documents). Anything else (retryable ones,
+ * and errors of unknown kind) is rethrown, so the record returns to the queue with backoff.
  */
 function permanentFailureOf(error: unknown): StepFailure {
+  const denied = error instanceof OpsError ? undefined : permanentAwsErrorReason(error);
+  if (denied !== undefined) return { reason: denied, errors: [] };
   if (!(error instanceof OpsError) || error.retryable) throw error;
   const resourceArn = (error as { resourceArn?: unknown }).resourceArn;
   const errors = error instanceof ResourceConflictError ? error.differences.map((message) => ({ path: error.resourceName, message })) : [];

@@ -1,6 +1,6 @@
 /**
  * Alarms to an SNS topic an administrator can subscribe to: any message in a dead-letter queue
- * (queue DLQs and the on-failure queues of S3-triggered functions), any SQS record a service of
+ * (queue DLQs, the on-failure queues of S3-triggered functions, the bus targets' DLQ), any SQS record a service of
  * this stage failed to process (`RecordsFailed`, emitted by the shared batch handler runtime), and any
  * pipeline run of this stage that failed (`PipelinesFailed`, emitted by the run tracker).
  */
@@ -32,12 +32,28 @@ export interface AlarmResources {
   readonly topic: sst.aws.SnsTopic;
 }
 
-export function createAlarms(services: readonly ServiceResources[], options: Pick<StackOptions, 'alarmEmail'>): AlarmResources {
+export function createAlarms(
+  services: readonly ServiceResources[],
+  busTargetDlq: sst.aws.Queue,
+  options: Pick<StackOptions, 'alarmEmail'>,
+): AlarmResources {
   const topic = new sst.aws.SnsTopic('Alarms');
   if (options.alarmEmail !== undefined) {
     new aws.sns.TopicSubscription('AlarmsEmail', { topic: topic.arn, protocol: 'email', endpoint: options.alarmEmail });
   }
   const actions = [topic.arn];
+  new aws.cloudwatch.MetricAlarm('BusTargetDlqAlarm', {
+    name: stageName('bus-targets-dlq', ALARM_NAME_MAX),
+    alarmDescription:
+      "EventBridge gave up delivering bus events to a queue or the event log: they wait in the bus targets' dead-letter queue",
+    namespace: 'AWS/SQS',
+    metricName: 'ApproximateNumberOfMessagesVisible',
+    dimensions: { QueueName: busTargetDlq.nodes.queue.name },
+    statistic: 'Maximum',
+    ...ABOVE_ZERO_IN_FIVE_MINUTES,
+    alarmActions: actions,
+    okActions: actions,
+  });
   for (const service of services) {
     const deadLetterQueues = [
       { queue: service.dlq, suffix: 'dlq', what: 'records from its queue' },

@@ -50,6 +50,11 @@ const LOG_POLICY = ['sdk/nodejs/cloudwatch/logResourcePolicy.ts', '0217b321ada8c
 const SCHEMA_REGISTRY = ['sdk/nodejs/schemas/registry.ts', '0fbd8566f1b723bf6cf3a18bb961f128b9a79613'] as const;
 const SCHEMA = ['sdk/nodejs/schemas/schema.ts', '1085d9699ab3b4f2a254937175518adcfbeff5dc'] as const;
 const SQS_QUEUE = ['sdk/nodejs/sqs/queue.ts', 'master (code index, 2 snapshots)'] as const;
+const EVENT_TARGET = ['sdk/nodejs/cloudwatch/eventTarget.ts', '00176c39fe19adc93b502d51fb827a91344dd1f8'] as const;
+/** EventTargetDeadLetterConfig / EventTargetRetryPolicy, named by eventTarget.ts; this file was not read here. */
+const EVENT_TARGET_TYPES = ['sdk/nodejs/types/input.ts', 'unverified (shapes named in eventTarget.ts@00176c39)'] as const;
+/** Not read here; LogGroup exposes `arn` as every Pulumi AWS resource with an ARN does. */
+const LOG_GROUP = ['sdk/nodejs/cloudwatch/logGroup.ts', 'unverified'] as const;
 
 export const API_SURFACE: readonly ApiUse[] = [
   // Globals
@@ -127,11 +132,6 @@ export const API_SURFACE: readonly ApiUse[] = [
   // sst.aws.Bus
   sst('sst.aws.Bus.arn', SST_BUS, 'public get arn() {'),
   sst('sst.aws.Bus.name', SST_BUS, 'public get name() {'),
-  sst('sst.aws.Bus#subscribeQueue', SST_BUS, 'public subscribeQueue('),
-  sst('sst.aws.Bus#subscribeQueue(args).pattern', SST_BUS, 'pattern?: Input<{'),
-  sst('sst.aws.Bus#subscribeQueue(args).pattern.source', SST_BUS, 'source?: (string | any)[];'),
-  sst('sst.aws.Bus#subscribeQueue(args).pattern.detailType', SST_BUS, 'detailType?: (string | any)[];'),
-  sst('sst.aws.Bus#subscribeQueue(args).pattern.detail', SST_BUS, 'detail?: Record<string, any>;'),
 
   // sst.aws.Bucket
   sst('sst.aws.Bucket(args).enforceHttps', SST_BUCKET, 'enforceHttps?: Input<boolean>;'),
@@ -198,8 +198,41 @@ export const API_SURFACE: readonly ApiUse[] = [
   sst('aws.cloudwatch.EventTarget(args).rule', 'platform/src/components/aws/bus-queue-subscriber.ts', 'rule: rule.name,'),
   sst('aws.cloudwatch.EventTarget(args).arn', 'platform/src/components/aws/bus-queue-subscriber.ts', 'arn: queueArn,'),
   sst('aws.cloudwatch.EventTarget(args).eventBusName', 'platform/src/components/aws/bus-queue-subscriber.ts', 'eventBusName: bus.name,'),
+  sst('aws.cloudwatch.EventRule.arn', 'platform/src/components/aws/bus-lambda-subscriber.ts', 'sourceArn: rule.arn,'),
+  // aws.sqs.QueuePolicy: the arguments SST's bus → queue subscriber passes (we write the policy ourselves for aws:SourceArn)
+  sst('aws.sqs.QueuePolicy(args).queueUrl', 'platform/src/components/aws/bus-queue-subscriber.ts', 'queueUrl: queueArn.apply((arn) => {'),
+  sst('aws.sqs.QueuePolicy(args).policy', 'platform/src/components/aws/bus-queue-subscriber.ts', 'policy: iam.getPolicyDocumentOutput({'),
+  // Pulumi resource option, as SST passes it
+  sst(
+    'aws.cloudwatch.LogResourcePolicy(opts).retainOnDelete',
+    'platform/src/components/aws/bus-queue-subscriber.ts',
+    '{ retainOnDelete: true },',
+  ),
 
   // Raw Pulumi resources SST itself never creates
+  pulumi(
+    'aws.cloudwatch.EventTarget(args).deadLetterConfig',
+    ...EVENT_TARGET,
+    'inputs["deadLetterConfig"] = args ? args.deadLetterConfig : undefined;',
+  ),
+  pulumi('aws.cloudwatch.EventTarget(args).deadLetterConfig.arn', ...EVENT_TARGET_TYPES, 'arn?: pulumi.Input<string>;'),
+  pulumi('aws.cloudwatch.EventTarget(args).retryPolicy', ...EVENT_TARGET, 'inputs["retryPolicy"] = args ? args.retryPolicy : undefined;'),
+  pulumi(
+    'aws.cloudwatch.EventTarget(args).retryPolicy.maximumEventAgeInSeconds',
+    ...EVENT_TARGET_TYPES,
+    'maximumEventAgeInSeconds?: pulumi.Input<number>;',
+  ),
+  pulumi(
+    'aws.cloudwatch.EventTarget(args).retryPolicy.maximumRetryAttempts',
+    ...EVENT_TARGET_TYPES,
+    'maximumRetryAttempts?: pulumi.Input<number>;',
+  ),
+  pulumi(
+    'aws.cloudwatch.EventTarget(opts).dependsOn',
+    ...EVENT_TARGET,
+    'constructor(name: string, args: EventTargetArgs, opts?: pulumi.CustomResourceOptions)',
+  ),
+  pulumi('aws.cloudwatch.LogGroup.arn', ...LOG_GROUP, 'public readonly arn!: pulumi.Output<string>;'),
   pulumi('aws.cloudwatch.LogResourcePolicy(args).policyName', ...LOG_POLICY, 'readonly policyName: pulumi.Input<string>;'),
   pulumi('aws.cloudwatch.LogResourcePolicy(args).policyDocument', ...LOG_POLICY, 'readonly policyDocument: pulumi.Input<string>;'),
   pulumi('aws.cloudwatch.EventArchive(args).name', ...EVENT_ARCHIVE, 'name?: pulumi.Input<string>;'),

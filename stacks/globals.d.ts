@@ -169,6 +169,12 @@ declare global {
     function getRegionOutput(args?: Record<string, never>): $util.Output<{ region: string }>;
     function getPartitionOutput(args?: Record<string, never>): $util.Output<{ partition: string }>;
 
+    namespace sqs {
+      class QueuePolicy {
+        constructor(name: string, args: { queueUrl: $util.Input<string>; policy: $util.Input<string> });
+      }
+    }
+
     namespace iam {
       interface RoleArgs {
         name?: $util.Input<string>;
@@ -199,9 +205,14 @@ declare global {
       }
       class LogGroup {
         constructor(name: string, args: { name?: $util.Input<string>; retentionInDays?: $util.Input<number> });
+        readonly arn: $util.Output<string>;
       }
       class LogResourcePolicy {
-        constructor(name: string, args: { policyName: $util.Input<string>; policyDocument: $util.Input<string> });
+        constructor(
+          name: string,
+          args: { policyName: $util.Input<string>; policyDocument: $util.Input<string> },
+          opts?: { retainOnDelete?: boolean },
+        );
       }
       class EventRule {
         constructor(
@@ -209,9 +220,20 @@ declare global {
           args: { name?: $util.Input<string>; eventBusName?: $util.Input<string>; eventPattern?: $util.Input<string> },
         );
         readonly name: $util.Output<string>;
+        readonly arn: $util.Output<string>;
       }
       class EventTarget {
-        constructor(name: string, args: { rule: $util.Input<string>; arn: $util.Input<string>; eventBusName?: $util.Input<string> });
+        constructor(
+          name: string,
+          args: {
+            rule: $util.Input<string>;
+            arn: $util.Input<string>;
+            eventBusName?: $util.Input<string>;
+            deadLetterConfig?: $util.Input<{ arn?: $util.Input<string> }>;
+            retryPolicy?: $util.Input<{ maximumEventAgeInSeconds: $util.Input<number>; maximumRetryAttempts: $util.Input<number> }>;
+          },
+          opts?: { dependsOn?: unknown[] },
+        );
       }
       class MetricAlarm {
         constructor(

@@ -15,6 +15,9 @@ import { createSchemaRegistry } from './schema-registry';
 import { createScheduling } from './scheduler';
 import { createService, type ServiceResources } from './services';
 
+/** Key of the bus targets' DLQ in `dlqUrls` (events EventBridge could not deliver to a queue or the log). */
+const BUS_TARGETS_DLQ_KEY = 'bus-targets';
+
 export interface RecopsOutputs {
   readonly stage: string;
   readonly busName: $util.Output<string>;
@@ -40,16 +43,17 @@ export function deployRecops(services: readonly ServiceDefinition[], options: St
   }
   const production = isProductionStage($app.stage);
   const context = awsContext();
-  const { bus } = createBus(options);
-  const eventLog = createEventLog(bus, context, eventLogRetentionDays($app.stage));
+  const { bus, targetDlq } = createBus(options, context);
+  const eventLog = createEventLog(bus, targetDlq, context, eventLogRetentionDays($app.stage));
   const { bucket } = createDataBucket(production);
-  const personalizeRole = createPersonalizeRole(bucket, options.personalizeKmsKeyArns);
+  const personalizeRole = createPersonalizeRole(bucket, options.personalizeKmsKeyArns, context);
   const scheduling = createScheduling(bus, context);
   const schemas = createSchemaRegistry();
   const deployed: ServiceResources[] = services.map((definition) =>
     createService(definition, {
       context,
       bus,
+      busTargetDlq: targetDlq,
       bucket,
       personalizeRole,
       schedulerGroup: scheduling.group,
@@ -57,7 +61,7 @@ export function deployRecops(services: readonly ServiceDefinition[], options: St
     }),
   );
   connectBucketNotifications(bucket, deployed);
-  const { topic } = createAlarms(deployed, options);
+  const { topic } = createAlarms(deployed, targetDlq, options);
 
   const dlqUrls: Record<string, $util.Output<string>> = {};
   for (const service of deployed) {
@@ -65,6 +69,7 @@ export function deployRecops(services: readonly ServiceDefinition[], options: St
     if (service.dlq !== undefined) dlqUrls[name] = service.dlq.url;
     if (service.asyncDlq !== undefined) dlqUrls[service.dlq === undefined ? name : `${name}-s3`] = service.asyncDlq.url;
   }
+  dlqUrls[BUS_TARGETS_DLQ_KEY] = targetDlq.url;
   return {
     stage: $app.stage,
     busName: bus.name,

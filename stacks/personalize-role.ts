@@ -1,4 +1,5 @@
 /** The role Amazon Personalize assumes to read imports and write batch output. */
+import type { AwsContext } from './aws-context';
 import { PERSONALIZE_BUCKET_ACTIONS } from './bucket';
 import { policyDocument, trustPolicy, type PolicyStatement } from './iam';
 import { stageName } from './naming';
@@ -6,7 +7,7 @@ import { stageName } from './naming';
 /** What Personalize needs on a customer-managed key (guide, "granting-personalize-key-access"). */
 const PERSONALIZE_KMS_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'] as const;
 
-export function createPersonalizeRole(bucket: sst.aws.Bucket, kmsKeyArns: readonly string[]): aws.iam.Role {
+export function createPersonalizeRole(bucket: sst.aws.Bucket, kmsKeyArns: readonly string[], context: AwsContext): aws.iam.Role {
   const statements: PolicyStatement[] = [
     {
       Effect: 'Allow',
@@ -18,7 +19,8 @@ export function createPersonalizeRole(bucket: sst.aws.Bucket, kmsKeyArns: readon
     statements.push({ Effect: 'Allow', Action: [...PERSONALIZE_KMS_ACTIONS], Resource: [...kmsKeyArns] });
   }
   return new aws.iam.Role('PersonalizeRole', {
-    name: stageName('personalize'),
+    // IAM is global: the region keeps one stage deployed in two regions from claiming one name.
+    name: context.region.apply((region) => stageName(`${region}-personalize`)),
     assumeRolePolicy: trustPolicy('personalize.amazonaws.com'),
     inlinePolicies: [{ name: 'data-bucket', policy: policyDocument(statements) }],
   });

@@ -14,7 +14,8 @@ export interface SchedulingResources {
 export function createScheduling(bus: sst.aws.Bus, context: AwsContext): SchedulingResources {
   const group = new aws.scheduler.ScheduleGroup('ScheduleGroup', { name: stageName('schedules') });
   const role = new aws.iam.Role('SchedulerRole', {
-    name: stageName('scheduler'),
+    // IAM is global: the region keeps one stage deployed in two regions from claiming one name.
+    name: context.region.apply((region) => stageName(`${region}-scheduler`)),
     assumeRolePolicy: trustPolicy('scheduler.amazonaws.com', context.accountId),
     inlinePolicies: [
       {

@@ -2,10 +2,11 @@
  * One recops service: queue + DLQ, function, bus rules into the queue, and the subscription that
  * delivers batches with partial batch responses.
  */
-import { RUNTIME_ENV, type BusPattern, type ServiceDefinition } from '@recops/platform';
+import { RUNTIME_ENV, type ServiceDefinition } from '@recops/platform';
 import type { AwsContext } from './aws-context';
+import { busTargetDelivery, eventBridgeMaySend } from './bus';
 import { FUNCTION_ARCHITECTURE, FUNCTION_RUNTIME, StackConfigError } from './config';
-import { pascalCase } from './naming';
+import { pascalCase, stageName } from './naming';
 import { servicePermissions } from './permissions';
 
 /** Tag that ties each function back to its manifest entry. */
@@ -14,6 +15,8 @@ export const SERVICE_TAG = 'recops:service';
 export interface SharedResources {
   readonly context: AwsContext;
   readonly bus: sst.aws.Bus;
+  /** Where bus targets dead-letter events they cannot deliver. */
+  readonly busTargetDlq: sst.aws.Queue;
   readonly bucket: sst.aws.Bucket;
   readonly personalizeRole: aws.iam.Role;
   readonly schedulerGroup: aws.scheduler.ScheduleGroup;
@@ -112,9 +115,33 @@ export function createService(definition: ServiceDefinition, shared: SharedResou
         partialResponses: true,
       },
     });
-    definition.subscriptions.forEach((pattern, index) => {
-      shared.bus.subscribeQueue(`${id}Rule${index + 1}`, queue, { pattern: toSstPattern(pattern) });
+    // Rules and targets are built here rather than with bus.subscribeQueue: SST's queue policy for
+    // it admits events.amazonaws.com from any rule, and its target has no DLQ unless transformed.
+    const rules = definition.subscriptions.map((pattern, index) => {
+      const rule = new aws.cloudwatch.EventRule(`${id}Rule${index + 1}`, {
+        name: stageName(`${definition.name}-${index + 1}`),
+        eventBusName: shared.bus.name,
+        eventPattern: JSON.stringify(pattern),
+      });
+      new aws.cloudwatch.EventTarget(`${id}Rule${index + 1}Target`, {
+        rule: rule.name,
+        eventBusName: shared.bus.name,
+        arn: queue.arn,
+        ...busTargetDelivery(shared.busTargetDlq),
+      });
+      return rule;
     });
+    // One policy per queue (a queue holds one): EventBridge may send for these rules only.
+    if (rules.length > 0) {
+      new aws.sqs.QueuePolicy(`${id}QueuePolicy`, {
+        queueUrl: queue.url,
+        policy: eventBridgeMaySend(
+          queue.arn,
+          'ArnEquals',
+          rules.map((rule) => rule.arn),
+        ),
+      });
+    }
   }
   return {
     definition,
@@ -123,15 +150,6 @@ export function createService(definition: ServiceDefinition, shared: SharedResou
     ...(queue === undefined ? {} : { queue }),
     ...(dlq === undefined ? {} : { dlq }),
     ...(asyncDlq === undefined ? {} : { asyncDlq }),
-  };
-}
-
-/** SST's pattern keys: `detailType` becomes the rule's `detail-type` (aws/bus-base-subscriber.ts). */
-function toSstPattern(pattern: BusPattern): { source?: string[]; detailType?: string[]; detail?: Record<string, unknown> } {
-  return {
-    ...(pattern.source === undefined ? {} : { source: [...pattern.source] }),
-    ...(pattern['detail-type'] === undefined ? {} : { detailType: [...pattern['detail-type']] }),
-    ...(pattern.detail === undefined ? {} : { detail: { ...pattern.detail } }),
   };
 }
 

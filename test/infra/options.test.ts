@@ -166,7 +166,7 @@ describe('Infra: stacks refuse a manifest AWS would reject or that breaks least 
     expect(statements).toContainEqual({
       Effect: 'Allow',
       Action: ['iam:PassRole'],
-      Resource: ['arn:aws:iam::123456789012:role/recops-test-scheduler'],
+      Resource: ['arn:aws:iam::123456789012:role/recops-test-us-east-1-scheduler'],
       Condition: { StringEquals: { 'iam:PassedToService': ['scheduler.amazonaws.com'] } },
     });
     const scheduler = statements.find((s) => actionsOf(s).includes('scheduler:CreateSchedule'));

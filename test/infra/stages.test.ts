@@ -87,12 +87,67 @@ describe.each(STAGES)('Infra: sst.config.ts run() for the $stage stage', ({ stag
       });
       dlqArns.add(destination);
     }
+    // Bus targets dead-letter to the bus targets' DLQ.
+    for (const target of run.recording.ofType('aws:cloudwatch/eventTarget:EventTarget')) {
+      dlqArns.add((target.inputs.deadLetterConfig as { arn: string }).arn);
+    }
     // Every queue is either a service queue with a DLQ or a DLQ.
     expect(queues.every((q) => q.inputs.redrivePolicy !== undefined || dlqArns.has(q.outputs.arn as string))).toBe(true);
     expect(mainQueues).toHaveLength(SERVICES.filter((s) => s.queue !== undefined).length);
     const mappings = run.recording.ofType('aws:lambda/eventSourceMapping:EventSourceMapping');
     expect(mappings).toHaveLength(mainQueues.length);
     for (const mapping of mappings) expect(mapping.inputs.functionResponseTypes).toEqual(['ReportBatchItemFailures']);
+  });
+
+  it("gives every bus target a retry policy and a dead-letter queue only this bus's rules may send to", () => {
+    const dlqArn = run.recording.named('BusTargetDlqQueue').outputs.arn as string;
+    const targets = run.recording.ofType('aws:cloudwatch/eventTarget:EventTarget');
+    expect(targets).toHaveLength(SERVICES.reduce((n, s) => n + s.subscriptions.length, 0) + 1); // + the event log
+    for (const target of targets) {
+      expect(target.inputs, target.name).toMatchObject({
+        deadLetterConfig: { arn: dlqArn },
+        retryPolicy: { maximumEventAgeInSeconds: 86_400, maximumRetryAttempts: 185 },
+      });
+    }
+    const dlqPolicy = resourcePolicyStatements(run.recording).filter((s) => s.owner === 'BusTargetDlqPolicy');
+    expect(dlqPolicy.map((s) => s.statement)).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: dlqArn,
+        Condition: { ArnLike: { 'aws:SourceArn': [`arn:aws:events:us-east-1:123456789012:rule/${run.outputs.busName}/*`] } },
+      },
+    ]);
+  });
+
+  it("lets EventBridge send to a service queue only for that service's own rules (aws:SourceArn)", () => {
+    const rules = run.recording.ofType('aws:cloudwatch/eventRule:EventRule');
+    const policies = run.recording.ofType('aws:sqs/queuePolicy:QueuePolicy').filter((p) => p.name !== 'BusTargetDlqPolicy');
+    expect(policies).toHaveLength(SERVICES.filter((s) => s.subscriptions.length > 0).length);
+    for (const policy of policies) {
+      const statements = (JSON.parse(policy.inputs.policy as string) as { Statement: Record<string, any>[] }).Statement;
+      expect(statements, policy.name).toHaveLength(1);
+      const [statement] = statements as [Record<string, any>];
+      const targets = run.recording.ofType('aws:cloudwatch/eventTarget:EventTarget').filter((t) => t.inputs.arn === statement.Resource);
+      const ruleArns = targets.map((t) => rules.find((r) => r.inputs.name === t.inputs.rule)?.outputs.arn);
+      expect(ruleArns.length, policy.name).toBeGreaterThan(0);
+      expect(statement).toEqual({
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: statement.Resource,
+        Condition: { ArnEquals: { 'aws:SourceArn': ruleArns } },
+      });
+    }
+  });
+
+  it('names the Personalize and Scheduler roles by stage and region, so one stage can live in two regions', () => {
+    const roles = run.recording.ofType('aws:iam/role:Role').filter((r) => r.name === 'PersonalizeRole' || r.name === 'SchedulerRole');
+    expect(roles.map((r) => r.inputs.name).sort()).toEqual([
+      `recops-${stage}-us-east-1-personalize`,
+      `recops-${stage}-us-east-1-scheduler`,
+    ]);
   });
 
   it('grants no IAM action "*" or "service:*", and "*" as a resource only for List calls', () => {
@@ -177,7 +232,10 @@ describe.each(STAGES)('Infra: sst.config.ts run() for the $stage stage', ({ stag
   it('puts the stage in every resource name', () => {
     const names = physicalNames(run.recording);
     expect(names.length).toBeGreaterThan(40);
-    for (const { resource, name } of names) expect(name, resource).toContain(`recops-${stage}-`);
+    // The one CloudWatch Logs resource policy is the app's, shared by its stages (10 per account and region).
+    for (const { resource, name } of names) {
+      expect(name, resource).toContain(resource === 'EventLogPolicy' ? 'recops-events-to-logs' : `recops-${stage}-`);
+    }
   });
 
   it('runs functions on nodejs22.x / arm64 with the manifest timeout, memory and environment', () => {
@@ -259,17 +317,15 @@ describe.each(STAGES)('Infra: sst.config.ts run() for the $stage stage', ({ stag
     const rule = run.recording.named('EventLogRule');
     expect(rule.inputs).toMatchObject({ eventBusName: run.outputs.busName, eventPattern: JSON.stringify({ source: [{ prefix: '' }] }) });
     const groupArn = `arn:aws:logs:us-east-1:123456789012:log-group:/aws/events/recops-${stage}-events`;
-    expect(run.recording.named('EventLogTarget').inputs).toEqual({
-      rule: rule.inputs.name,
-      eventBusName: run.outputs.busName,
-      arn: groupArn,
-    });
-    const policy = JSON.parse(
-      only(run.recording, 'aws:cloudwatch/logResourcePolicy:LogResourcePolicy').inputs.policyDocument as string,
-    ) as {
-      Statement: { Resource: string[] }[];
-    };
-    expect(policy.Statement.map((s) => s.Resource)).toEqual([[`${groupArn}:*`]]);
+    const target = run.recording.named('EventLogTarget');
+    expect(target.inputs).toMatchObject({ rule: rule.inputs.name, eventBusName: run.outputs.busName, arn: groupArn });
+    // The target waits for the group (its ARN output) and for the policy that lets EventBridge write.
+    expect(target.dependsOn).toEqual(['EventLogPolicy']);
+    const policyResource = only(run.recording, 'aws:cloudwatch/logResourcePolicy:LogResourcePolicy');
+    expect(policyResource.inputs.policyName).toBe('recops-events-to-logs');
+    expect(policyResource.retainOnDelete).toBe(true);
+    const policy = JSON.parse(policyResource.inputs.policyDocument as string) as { Statement: { Resource: string[] }[] };
+    expect(policy.Statement.map((s) => s.Resource)).toEqual([['arn:aws:logs:us-east-1:123456789012:log-group:/aws/events/recops-*:*']]);
     expect(run.outputs.eventLogGroup).toBe(`/aws/events/recops-${stage}-events`);
   });
 
@@ -279,15 +335,18 @@ describe.each(STAGES)('Infra: sst.config.ts run() for the $stage stage', ({ stag
       busName: expect.stringContaining(`recops-${stage}-`),
       busArn: expect.stringMatching(/^arn:aws:events:/),
       bucketName: expect.stringContaining(`recops-${stage}-`),
-      personalizeRoleArn: `arn:aws:iam::123456789012:role/recops-${stage}-personalize`,
+      personalizeRoleArn: `arn:aws:iam::123456789012:role/recops-${stage}-us-east-1-personalize`,
     });
     const dlqUrls = run.outputs.dlqUrls as Record<string, string>;
     expect(Object.keys(dlqUrls).sort()).toEqual(
-      SERVICES.flatMap((s) => [
-        ...(s.queue !== undefined || s.s3Triggers.length > 0 ? [s.name] : []),
-        // A service with a queue and an S3 trigger has two DLQs (batch-output-notifier).
-        ...(s.queue !== undefined && s.s3Triggers.length > 0 ? [`${s.name}-s3`] : []),
-      ]).sort(),
+      [
+        ...SERVICES.flatMap((s) => [
+          ...(s.queue !== undefined || s.s3Triggers.length > 0 ? [s.name] : []),
+          // A service with a queue and an S3 trigger has two DLQs (batch-output-notifier).
+          ...(s.queue !== undefined && s.s3Triggers.length > 0 ? [`${s.name}-s3`] : []),
+        ]),
+        'bus-targets',
+      ].sort(),
     );
     for (const url of Object.values(dlqUrls)) expect(url).toMatch(/^https:\/\/sqs\./);
   });

@@ -14,7 +14,8 @@
 import { join, resolve } from 'node:path';
 import type { PersonalizeEngine } from '@recops/engine';
 import type { ServiceDefinition } from '@recops/platform';
-import { EventLog } from './event-log';
+import { EVENT_LOG_KIND, EventLog } from './event-log';
+import { LocalIam } from './iam';
 import { FAULT_LOG_KIND, FAULT_SETTINGS_LOG_KIND, FaultInjector } from './faults/injector';
 import { faultOptionsFromEnv, hasFaults, type FaultOptions } from './faults/options';
 import { createLocalS3, type LocalS3 } from './s3';
@@ -39,6 +40,11 @@ export interface LocalCloudOptions {
   readonly manifest?: readonly ServiceDefinition[];
   /** Recommender engine behind the local Personalize service. Default: the real engine (packages/engine). */
   readonly engine?: PersonalizeEngine;
+  /**
+   * Enforce each manifest service's IAM grants on its calls (`servicePolicy` of @recops/platform, as in AWS).
+   * Default true. Calls signed with any other key (CLI, tests) are never restricted.
+   */
+  readonly iam?: boolean;
   /** Delay of each Personalize status step (CREATE PENDING → CREATE IN_PROGRESS → …). Default 500 ms. */
   readonly personalizeStepDelayMs?: number;
   /**
@@ -86,6 +92,8 @@ export interface LocalCloud {
   readonly runner?: Runner;
   /** The local Personalize (control plane, runtime, events). */
   readonly personalize?: LocalPersonalize;
+  /** The services' principals and their grants (absent with `iam: false`). */
+  readonly iam?: LocalIam;
   /** Stops the runner and every service, closes the server and flushes the data directory. */
   close(): Promise<void>;
 }
@@ -104,12 +112,20 @@ export async function createLocalCloud(options: LocalCloudOptions): Promise<Loca
       })
     : undefined;
   if (faults) await eventLog.append(FAULT_SETTINGS_LOG_KIND, { ...faultOptions, seed: faults.seed });
+  const iam =
+    options.iam === false
+      ? undefined
+      : new LocalIam((denial) => {
+          // The log is an observer: a failed append must not change the answer.
+          void eventLog.append(EVENT_LOG_KIND.accessDenied, { ...denial }).catch(() => undefined);
+        });
   // Listen first: services and the runner need the endpoint (handlers' AWS_ENDPOINT_URL).
   // Listening before the services exist, the server answers 503 (retried by SDKs) until all are ready.
   const server = await startServer({
     port: options.port ?? 0,
     ready: false,
     spoolDir: join(dataDir, 'tmp', 'bodies'),
+    ...(iam ? { authorize: (request, forward) => iam.authorize(request, forward) } : {}),
     onError: (error, request) => {
       process.stderr.write(`local cloud: ${request.method} ${request.rawPath} failed: ${(error as Error).stack ?? String(error)}\n`);
     },
@@ -178,7 +194,7 @@ export async function createLocalCloud(options: LocalCloudOptions): Promise<Loca
     );
     personalize = await attachPersonalize(context);
     // Keep last: the runner delivers queued messages at once, to handlers that call every service.
-    runner = await attachRunner(context, bus);
+    runner = await attachRunner(context, bus, iam ? { iam } : {});
     // Every service, queue, rule and listener exists: answer requests, then hand out again the
     // notifications journaled before a restart (uploads arriving meanwhile wait behind them).
     server.markReady();
@@ -201,6 +217,7 @@ export async function createLocalCloud(options: LocalCloudOptions): Promise<Loca
     ...(bus ? { bus } : {}),
     ...(runner ? { runner } : {}),
     ...(personalize ? { personalize } : {}),
+    ...(iam ? { iam } : {}),
     close,
   };
 }

@@ -42,6 +42,8 @@ export const EVENT_LOG_KIND = {
   delivery: 'delivery',
   /** An S3 ObjectCreated notification record. */
   s3ObjectCreated: 's3.object-created',
+  /** A service's call the local IAM denied (service, operation, action, resource, message). */
+  accessDenied: 'iam.access-denied',
 } as const;
 
 export interface EventLogEntry {

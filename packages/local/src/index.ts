@@ -45,6 +45,7 @@ export {
 } from './s3';
 export { ACCOUNT_ID, REGION, type WireRequest, type WireResponse, type WireService } from './wire';
 // Each emulated service as a namespace: their error classes share names (e.g. per-protocol errors).
+export { LocalIam, isAllowed, principalArn, type AccessDenial, type AccessRequest, type ServicePrincipal } from './iam';
 export * as eventbridge from './eventbridge';
 export * as personalize from './personalize';
 export * as runner from './runner';

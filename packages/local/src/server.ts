@@ -34,6 +34,11 @@ export interface LocalServerOptions {
   readonly port?: number;
   /** Services asked in order; more can be added with `register`. */
   readonly services?: readonly WireService[];
+  /**
+   * Decides whether a request reaches its service (the local IAM): answers in its place, or calls
+   * `forward` and may rewrite the service's answer. Default: every request is forwarded.
+   */
+  readonly authorize?: (request: WireRequest, forward: () => Promise<WireResponse>) => Promise<WireResponse>;
   /** Called when a service throws instead of answering (the client gets a 500 in its protocol). */
   readonly onError?: (error: unknown, request: WireRequest) => void;
   /**
@@ -99,9 +104,11 @@ export function protocolError(protocol: ErrorProtocol, status: number, code: str
   };
 }
 
-const CREDENTIAL_SCOPE = /^[^/]+\/\d{8}\/[^/]+\/([^/]+)\/aws4_request$/;
+const CREDENTIAL_SCOPE = /^([^/]+)\/\d{8}\/[^/]+\/([^/]+)\/aws4_request$/;
 
-type SignatureCheck = { readonly ok: true; readonly signingName: string } | { readonly ok: false; readonly missing: boolean };
+type SignatureCheck =
+  | { readonly ok: true; readonly signingName: string; readonly accessKeyId: string }
+  | { readonly ok: false; readonly missing: boolean };
 
 /** Extracts the SigV4 signing name, or says why the request does not look signed. */
 export function signingNameOf(headers: Readonly<Record<string, string>>, query: URLSearchParams): SignatureCheck {
@@ -115,16 +122,16 @@ export function signingNameOf(headers: Readonly<Record<string, string>>, query: 
       if (eq > 0) parts.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
     }
     const scope = CREDENTIAL_SCOPE.exec(parts.get('Credential') ?? '');
-    if (!scope?.[1] || !parts.has('SignedHeaders') || !parts.has('Signature')) return { ok: false, missing: false };
-    return { ok: true, signingName: scope[1] };
+    if (!scope?.[2] || !parts.has('SignedHeaders') || !parts.has('Signature')) return { ok: false, missing: false };
+    return { ok: true, signingName: scope[2], accessKeyId: scope[1] ?? '' };
   }
   const credential = query.get('X-Amz-Credential');
   if (credential !== null) {
     const scope = CREDENTIAL_SCOPE.exec(credential);
-    if (!scope?.[1] || query.get('X-Amz-Algorithm') !== 'AWS4-HMAC-SHA256' || !query.has('X-Amz-Signature')) {
+    if (!scope?.[2] || query.get('X-Amz-Algorithm') !== 'AWS4-HMAC-SHA256' || !query.has('X-Amz-Signature')) {
       return { ok: false, missing: false };
     }
-    return { ok: true, signingName: scope[1] };
+    return { ok: true, signingName: scope[2], accessKeyId: scope[1] ?? '' };
   }
   return { ok: false, missing: true };
 }
@@ -279,6 +286,7 @@ async function parseRequest(
       body: read.kind === 'buffer' ? read.body : Buffer.alloc(0),
       ...(read.kind === 'file' ? { bodyFile: { path: read.file, size: read.size } } : {}),
       signingName: signature.signingName,
+      accessKeyId: signature.accessKeyId,
       target: headers['x-amz-target'],
     },
     body: read,
@@ -376,7 +384,7 @@ export async function startServer(options: LocalServerOptions = {}): Promise<Loc
       );
     } else {
       try {
-        response = await service.handle(request);
+        response = options.authorize ? await options.authorize(request, () => service.handle(request)) : await service.handle(request);
       } catch (error) {
         options.onError?.(error, request);
         response = protocolError(

@@ -25,6 +25,8 @@ export interface WireRequest {
   readonly bodyFile?: { readonly path: string; readonly size: number };
   /** SigV4 signing name from the credential scope (`s3`, `sqs`, `events`, `scheduler`, `personalize`). */
   readonly signingName: string | undefined;
+  /** Access key from the SigV4 credential: who is calling (the local IAM's principal). */
+  readonly accessKeyId?: string | undefined;
   /** `X-Amz-Target` header, when present (JSON protocols). */
   readonly target: string | undefined;
 }

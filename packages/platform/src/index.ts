@@ -14,6 +14,16 @@ export {
   type ServiceDefinition,
 } from './manifest-types';
 export {
+  ManifestPermissionError,
+  PASS_ROLE_TARGETS,
+  QUEUE_CONSUMER_ACTIONS,
+  servicePolicy,
+  type ArnTemplate,
+  type PolicyCondition,
+  type PolicyStatement,
+  type ScopeResources,
+} from './manifest-policy';
+export {
   canonicalPattern,
   environmentNames,
   normalizeTopology,

@@ -18,6 +18,7 @@ import {
 } from '@aws-sdk/client-personalize';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createLocalCloud, type LocalCloud } from '@recops/local';
+import type { ServiceDefinition } from '@recops/platform';
 import { createClients, type Clients } from '@recops/core/runtime';
 import { SERVICES } from '@recops/services/manifest';
 
@@ -54,11 +55,12 @@ const LOCAL_RUN_ENV = {
   POWERTOOLS_METRICS_DISABLED: 'true',
 } as const;
 
-export async function startPipelineCloud(): Promise<PipelineCloud> {
+/** Starts the pipeline; `manifest` replaces services/manifest.ts (e.g. with a grant taken away). */
+export async function startPipelineCloud(manifest: readonly ServiceDefinition[] = SERVICES): Promise<PipelineCloud> {
   const previousEnv = Object.fromEntries(Object.keys(LOCAL_RUN_ENV).map((k) => [k, process.env[k]]));
   Object.assign(process.env, LOCAL_RUN_ENV);
   const dataDir = await mkdtemp(join(tmpdir(), 'recops-e2e-'));
-  const cloud = await createLocalCloud({ dataDir, manifest: SERVICES, personalizeStepDelayMs: 50 });
+  const cloud = await createLocalCloud({ dataDir, manifest, personalizeStepDelayMs: 50 });
   const names = cloud.runner?.names;
   if (!names) throw new Error('the local cloud did not start the manifest runner');
   const clients = createClients({ endpoint: cloud.endpoint, region: cloud.region, env: {} });

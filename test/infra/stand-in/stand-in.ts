@@ -22,6 +22,10 @@ export interface RecordedResource {
   readonly inputs: Readonly<Record<string, unknown>>;
   /** Synthetic outputs (names and ARNs as AWS would report them). */
   readonly outputs: Readonly<Record<string, unknown>>;
+  /** Logical names of the resources given as `dependsOn` (raw Pulumi resources only). */
+  readonly dependsOn?: readonly string[];
+  /** Pulumi's `retainOnDelete` option, when given. */
+  readonly retainOnDelete?: boolean;
 }
 
 export class Recording {
@@ -631,11 +635,21 @@ function rawResource(api: string, type: string, outputsOf: (name: string, inputs
     constructor(
       readonly logicalName: string,
       args: unknown,
+      opts?: { dependsOn?: readonly { logicalName?: string }[]; retainOnDelete?: boolean },
     ) {
       useArgs(`${api}(args)`, args);
+      if (opts?.dependsOn !== undefined) use(`${api}(opts).dependsOn`);
+      if (opts?.retainOnDelete !== undefined) use(`${api}(opts).retainOnDelete`);
       const inputs = resolved(args);
       const outputs = outputsOf(logicalName, inputs);
-      record({ type, name: logicalName, inputs, outputs });
+      record({
+        type,
+        name: logicalName,
+        inputs,
+        outputs,
+        ...(opts?.dependsOn === undefined ? {} : { dependsOn: opts.dependsOn.map((r) => r.logicalName ?? '?') }),
+        ...(opts?.retainOnDelete === undefined ? {} : { retainOnDelete: opts.retainOnDelete }),
+      });
       for (const [key, value] of Object.entries(outputs)) {
         Object.defineProperty(this, key, {
           get: () => {
@@ -680,11 +694,15 @@ function buildAws(): typeof aws {
         const physical = autoName(name, inputs.name);
         return { arn: arn('events', `archive/${physical}`), name: physical };
       }),
-      LogGroup: rawResource('aws.cloudwatch.LogGroup', 'aws:cloudwatch/logGroup:LogGroup', () => ({})),
-      LogResourcePolicy: rawResource('aws.cloudwatch.LogResourcePolicy', 'aws:cloudwatch/logResourcePolicy:LogResourcePolicy', () => ({})),
-      EventRule: rawResource('aws.cloudwatch.EventRule', 'aws:cloudwatch/eventRule:EventRule', (name, inputs) => ({
-        name: autoName(name, inputs.name),
+      LogGroup: rawResource('aws.cloudwatch.LogGroup', 'aws:cloudwatch/logGroup:LogGroup', (name, inputs) => ({
+        arn: arn('logs', `log-group:${autoName(name, inputs.name)}`),
       })),
+      LogResourcePolicy: rawResource('aws.cloudwatch.LogResourcePolicy', 'aws:cloudwatch/logResourcePolicy:LogResourcePolicy', () => ({})),
+      EventRule: rawResource('aws.cloudwatch.EventRule', 'aws:cloudwatch/eventRule:EventRule', (name, inputs) => {
+        const physical = autoName(name, inputs.name);
+        const bus = typeof inputs.eventBusName === 'string' && inputs.eventBusName !== 'default' ? `${inputs.eventBusName}/` : '';
+        return { name: physical, arn: arn('events', `rule/${bus}${physical}`) };
+      }),
       EventTarget: rawResource('aws.cloudwatch.EventTarget', 'aws:cloudwatch/eventTarget:EventTarget', () => ({})),
       MetricAlarm: rawResource('aws.cloudwatch.MetricAlarm', 'aws:cloudwatch/metricAlarm:MetricAlarm', () => ({})),
     },
@@ -696,6 +714,9 @@ function buildAws(): typeof aws {
       Schema: rawResource('aws.schemas.Schema', 'aws:schemas/schema:Schema', (name, inputs) => ({
         arn: arn('schemas', `schema/${String(inputs.registryName)}/${autoName(name, inputs.name)}`),
       })),
+    },
+    sqs: {
+      QueuePolicy: rawResource('aws.sqs.QueuePolicy', 'aws:sqs/queuePolicy:QueuePolicy', () => ({})),
     },
     scheduler: {
       ScheduleGroup: rawResource('aws.scheduler.ScheduleGroup', 'aws:scheduler/scheduleGroup:ScheduleGroup', (name, inputs) => {

@@ -39,9 +39,22 @@ export function clientConfig(options: ClientOptions = {}) {
   const endpoint = options.endpoint ?? (env.AWS_ENDPOINT_URL?.trim() || undefined);
   const region =
     options.region ?? (env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || (endpoint ? LOCAL_DEFAULT_REGION : undefined));
-  // The local cloud ignores signatures; without any credentials the SDK would refuse to sign at all.
-  const credentials =
-    endpoint && !env.AWS_ACCESS_KEY_ID && !env.AWS_PROFILE ? { accessKeyId: 'local', secretAccessKey: 'local' } : undefined;
+  // The local cloud ignores signatures but reads the access key: it names the service whose grants
+  // apply (its IAM). Keys come from `env`, which the local runner sets per service; the SDK's own
+  // chain would read process.env, shared by every service of the process. Without any credentials
+  // the SDK would refuse to sign at all.
+  const accessKeyId = env.AWS_ACCESS_KEY_ID?.trim();
+  const credentials = !endpoint
+    ? undefined
+    : accessKeyId
+      ? {
+          accessKeyId,
+          secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? 'local',
+          ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+        }
+      : !env.AWS_PROFILE
+        ? { accessKeyId: 'local', secretAccessKey: 'local' }
+        : undefined;
   return {
     ...(endpoint ? { endpoint } : {}),
     ...(region ? { region } : {}),

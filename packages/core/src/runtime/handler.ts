@@ -24,6 +24,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { clientConfig, createClients, type ClientOptions, type Clients } from './clients';
 import { currentEnvironment, readRuntimeEnv, type RuntimeEnv } from './env';
 import { RetryLaterError } from './errors';
+import { permanentAwsErrorReason } from './aws-errors';
 import { isRetryableError, receiveCount, returnToQueueLater, type BackoffOptions } from './backoff';
 import { createObservability, MetricUnit, RUNTIME_METRIC, STAGE_DIMENSION, type Observability } from './observability';
 
@@ -115,7 +116,13 @@ export function createSqsHandler(options: SqsHandlerOptions) {
         throw new RetryLaterError(`retry in ${delaySeconds} s: ${(error as Error).message}`, { cause: error, delaySeconds });
       }
       metrics.addMetric(RUNTIME_METRIC.recordsFailed, MetricUnit.Count, 1);
-      logger.error('record failed', { messageId: record.messageId, receiveCount: context.receiveCount, error });
+      // A permission or credential error will fail every receive: say so, so the DLQ entry is explained.
+      const permanentReason = permanentAwsErrorReason(error);
+      logger.error(permanentReason === undefined ? 'record failed' : `record failed and no retry will heal it: ${permanentReason}`, {
+        messageId: record.messageId,
+        receiveCount: context.receiveCount,
+        error,
+      });
       throw error;
     }
   };

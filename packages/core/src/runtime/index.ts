@@ -1,5 +1,6 @@
 /** The Lambda runtime every recops service shares. */
 export { backoffSeconds, isRetryableError, receiveCount, RETRYABLE_ERROR_NAMES, returnToQueueLater, type BackoffOptions } from './backoff';
+export { isPermanentAwsError, PERMANENT_AWS_ERROR_NAMES, permanentAwsError, permanentAwsErrorReason } from './aws-errors';
 export { clientConfig, createClients, type ClientOptions, type Clients } from './clients';
 export { currentEnvironment, readRuntimeEnv, requireSetting, runWithEnvironment, type Environment, type RuntimeEnv } from './env';
 export { PublishError, RetryLaterError, RuntimeConfigError, RuntimeError } from './errors';

@@ -41,7 +41,7 @@ export const KIND_LABEL: Readonly<Record<ResourceKind, string>> = {
   'batch-segment-job': 'Batch segment job',
 };
 
-const ARN_PREFIX = `arn:aws:personalize:${REGION}:${ACCOUNT_ID}:`;
+export const ARN_PREFIX = `arn:aws:personalize:${REGION}:${ACCOUNT_ID}:`;
 
 /** boto's pattern for Personalize ARNs, plus its 256-character limit. */
 export const ARN_PATTERN = /^arn:([a-z\d-]+):personalize:.*:.*:.+$/;

@@ -21,9 +21,8 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runWithEnvironment } from '@recops/core/runtime';
-import { RUNTIME_ENV, type ServiceDefinition } from '@recops/platform';
-import { canonicalPattern, normalizeTopology, type Topology } from '@recops/platform';
-import type { EventBridgeStore } from '../eventbridge';
+import { canonicalPattern, normalizeTopology, RUNTIME_ENV, servicePolicy, type ServiceDefinition, type Topology } from '@recops/platform';
+import { busArn, type EventBridgeStore } from '../eventbridge';
 import { EVENT_LOG_KIND } from '../event-log';
 import type { SchedulerStore } from '../scheduler';
 import { queueArn, queueNameFromArn, type SqsStore } from '../sqs';
@@ -33,6 +32,7 @@ import { loadHandler, type LambdaHandler } from './handler-loader';
 import { DELIVERY_OUTCOME, SqsEventSource, withTimeout, type Delivery } from './sqs-event-source';
 import { lambdaContext } from './lambda-events';
 import type { FaultInjector, HandlerFaults } from '../faults/injector';
+import type { LocalIam, ServicePrincipal } from '../iam';
 
 /** The part of the local S3 the runner needs (see `LocalS3`). */
 export interface RunnerS3 {
@@ -50,6 +50,8 @@ export interface RunnerNames {
   readonly schedulerRoleArn: string;
   readonly personalizeRoleArn: string;
   queueName(service: string): string;
+  /** The role a service's function runs as (locally also its access key). */
+  roleName(service: string): string;
   deadLetterQueueName(service: string): string;
   ruleName(service: string, index: number): string;
 }
@@ -64,8 +66,37 @@ export function localNames(stage: string): RunnerNames {
     schedulerRoleArn: `arn:aws:iam::${ACCOUNT_ID}:role/${prefix}-scheduler`,
     personalizeRoleArn: `arn:aws:iam::${ACCOUNT_ID}:role/${prefix}-personalize`,
     queueName: (service) => `${prefix}-${service}`,
+    roleName: (service) => `${prefix}-${service}`,
     deadLetterQueueName: (service) => `${prefix}-${service}-dlq`,
     ruleName: (service, index) => `${prefix}-${service}-${index}`,
+  };
+}
+
+/**
+ * The identity a service runs as locally: its role, its access key and the statements stacks/ gives
+ * that role in AWS, with this stage's local ARNs.
+ */
+export function servicePrincipal(service: ServiceDefinition, names: RunnerNames): ServicePrincipal {
+  const queueName = service.queue ? names.queueName(service.name) : undefined;
+  return {
+    service: service.name,
+    roleName: names.roleName(service.name),
+    accessKeyId: names.roleName(service.name),
+    statements: servicePolicy(
+      service,
+      {
+        partition: 'aws',
+        region: REGION,
+        accountId: ACCOUNT_ID,
+        busArn: busArn(names.busName),
+        bucketArn: `arn:aws:s3:::${names.bucketName}`,
+        personalizeRoleArn: names.personalizeRoleArn,
+        schedulerGroupName: names.schedulerGroupName,
+        schedulerRoleArn: names.schedulerRoleArn,
+        ...(queueName ? { ownQueueArn: queueArn(queueName) } : {}),
+      },
+      (strings, ...values) => String.raw({ raw: strings }, ...values),
+    ),
   };
 }
 
@@ -94,6 +125,8 @@ export interface RunnerOptions {
   readonly shutdownGraceMs?: number;
   /** Injected handler faults (see `faults/injector.ts`); none by default. */
   readonly faults?: FaultInjector;
+  /** When given, each service signs with its own key and this IAM holds its grants. */
+  readonly iam?: LocalIam;
 }
 
 export interface Runner {
@@ -170,10 +203,14 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
       .filter((service) => service.queue)
       .map((service) => [service.name, `${endpoint}/${ACCOUNT_ID}/${names.queueName(service.name)}`]),
   );
+  // Each service signs with its own key: the local IAM knows it as the service's role.
+  const credentialsOf = (service: ServiceDefinition): Record<string, string> =>
+    options.iam ? { AWS_ACCESS_KEY_ID: names.roleName(service.name), AWS_SECRET_ACCESS_KEY: 'local' } : {};
   const environmentOf = (service: ServiceDefinition): Record<string, string> => {
     const url = queueUrls.get(service.name);
-    return { ...common, ...(url ? { [RUNTIME_ENV.ownQueueUrl]: url } : {}) };
+    return { ...common, ...credentialsOf(service), ...(url ? { [RUNTIME_ENV.ownQueueUrl]: url } : {}) };
   };
+  for (const service of manifest) options.iam?.register(servicePrincipal(service, names));
   const invokeWithin =
     (service: ServiceDefinition) =>
     <T>(invoke: () => Promise<T>): Promise<T> =>

@@ -91,7 +91,7 @@ function documentBody(request: WireRequest): Buffer {
 }
 
 /** Splits `/bucket/key…` (path-style) or uses the `bucket.localhost` host (virtual-hosted style). */
-function targetOf(request: WireRequest): Target {
+export function targetOf(request: WireRequest): Target {
   const host = (request.headers['host'] ?? '').replace(/:\d+$/, '');
   const virtual = /^(.+)\.(?:s3\.)?localhost$/.exec(host)?.[1];
   const raw = request.rawPath.startsWith('/') ? request.rawPath.slice(1) : request.rawPath;

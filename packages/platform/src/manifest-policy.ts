@@ -1,0 +1,149 @@
+/**
+ * The IAM policy of a manifest entry: each permission scope mapped to the concrete resources of one
+ * stage, nothing broader. Two readers build ARNs with it: `stacks/` (SST outputs, through
+ * `$interpolate`) for the AWS roles, and `packages/local` (plain strings) for the local cloud's
+ * enforcement, so a grant missing in AWS is missing locally too.
+ */
+import type { Permission, ServiceDefinition } from './manifest-types';
+
+/** One IAM condition (`{ test: 'StringEquals', variable: 'iam:PassedToService', values: [...] }`). */
+export interface PolicyCondition {
+  readonly test: 'StringEquals';
+  readonly variable: string;
+  readonly values: readonly string[];
+}
+
+/** One Allow statement. `R` is how an ARN is held: a string locally, an SST input in the stacks. */
+export interface PolicyStatement<R> {
+  readonly actions: readonly string[];
+  readonly resources: readonly (R | '*')[];
+  readonly conditions?: readonly PolicyCondition[];
+}
+
+/** The resources of one stage the scopes map to. */
+export interface ScopeResources<R> {
+  readonly partition: R;
+  readonly region: R;
+  readonly accountId: R;
+  readonly busArn: R;
+  readonly bucketArn: R;
+  readonly personalizeRoleArn: R;
+  readonly schedulerGroupName: R;
+  readonly schedulerRoleArn: R;
+  /** Absent for services without a queue. */
+  readonly ownQueueArn?: R;
+}
+
+/** Builds an ARN from a template, e.g. `$interpolate` in the stacks or plain concatenation locally. */
+export type ArnTemplate<R> = (strings: TemplateStringsArray, ...values: R[]) => R;
+
+/** A manifest permission that no policy can express (an empty, wildcard or misplaced action). */
+export class ManifestPermissionError extends Error {
+  override readonly name = 'ManifestPermissionError';
+}
+
+/** What an SQS event source needs on its queue (the set SST grants when it builds the function). */
+export const QUEUE_CONSUMER_ACTIONS = [
+  'sqs:ChangeMessageVisibility',
+  'sqs:DeleteMessage',
+  'sqs:GetQueueAttributes',
+  'sqs:GetQueueUrl',
+  'sqs:ReceiveMessage',
+] as const;
+
+const PASS_ROLE = 'iam:PassRole';
+/** The service each iam:PassRole scope may hand its role to (the `iam:PassedToService` condition). */
+export const PASS_ROLE_TARGETS = {
+  personalizeRole: 'personalize.amazonaws.com',
+  schedulerRole: 'scheduler.amazonaws.com',
+} as const;
+
+/** Every statement of `service`'s role: its manifest permissions, then the queue-consumer grant. */
+export function servicePolicy<R>(service: ServiceDefinition, resources: ScopeResources<R>, arn: ArnTemplate<R>): PolicyStatement<R>[] {
+  const statements: PolicyStatement<R>[] = [];
+  for (const permission of service.permissions) {
+    checkActions(service, permission);
+    statements.push(...statementsFor(service, permission, resources, arn));
+  }
+  if (service.queue !== undefined) {
+    statements.push({ actions: [...QUEUE_CONSUMER_ACTIONS], resources: [ownQueue(service, resources)] });
+  }
+  return statements;
+}
+
+function checkActions(service: ServiceDefinition, permission: Permission): void {
+  if (permission.actions.length === 0) {
+    throw new ManifestPermissionError(`services/manifest.ts: ${service.name} has a ${permission.scope} permission with no actions`);
+  }
+  for (const action of permission.actions) {
+    if (!/^[a-z0-9-]+:[A-Za-z0-9]+$/.test(action)) {
+      throw new ManifestPermissionError(
+        `services/manifest.ts: ${service.name} asks for "${action}"; actions must be named exactly (service:Action, no wildcards)`,
+      );
+    }
+    const passRole = action === PASS_ROLE;
+    const passScope = permission.scope in PASS_ROLE_TARGETS;
+    if (passRole !== passScope || (passScope && permission.actions.length !== 1)) {
+      throw new ManifestPermissionError(
+        `services/manifest.ts: ${service.name}: iam:PassRole must be alone in a personalizeRole or schedulerRole permission (got ${permission.actions.join(', ')} on ${permission.scope})`,
+      );
+    }
+  }
+}
+
+/** Splits actions into those AWS authorizes on a resource and the List calls it only accepts on "*". */
+function scopedAndList<R>(actions: readonly string[], listPrefix: string, scopedResources: readonly R[]): PolicyStatement<R>[] {
+  const list = actions.filter((a) => a.startsWith(listPrefix));
+  const scoped = actions.filter((a) => !a.startsWith(listPrefix));
+  const statements: PolicyStatement<R>[] = [];
+  if (scoped.length > 0) statements.push({ actions: scoped, resources: scopedResources });
+  if (list.length > 0) statements.push({ actions: list, resources: ['*'] });
+  return statements;
+}
+
+function statementsFor<R>(
+  service: ServiceDefinition,
+  permission: Permission,
+  r: ScopeResources<R>,
+  arn: ArnTemplate<R>,
+): PolicyStatement<R>[] {
+  const actions = [...permission.actions];
+  switch (permission.scope) {
+    case 'personalize':
+      // List* calls do not support resource-level permissions: AWS requires "*" for them.
+      return scopedAndList(actions, 'personalize:List', [
+        arn`arn:${r.partition}:personalize:${r.region}:${r.accountId}:*`,
+        // Recipes are global resources without region or account (arn:aws:personalize:::recipe/…).
+        arn`arn:${r.partition}:personalize:::recipe/*`,
+      ]);
+    case 'personalizeRole':
+    case 'schedulerRole':
+      return [
+        {
+          actions,
+          resources: [permission.scope === 'personalizeRole' ? r.personalizeRoleArn : r.schedulerRoleArn],
+          conditions: [{ test: 'StringEquals', variable: 'iam:PassedToService', values: [PASS_ROLE_TARGETS[permission.scope]] }],
+        },
+      ];
+    case 'bus':
+      return [{ actions, resources: [r.busArn] }];
+    case 'bucket':
+      return [{ actions, resources: [r.bucketArn, arn`${r.bucketArn}/*`] }];
+    case 'ownQueue':
+      return [{ actions, resources: [ownQueue(service, r)] }];
+    case 'schedulerGroup':
+      // ListSchedules and ListScheduleGroups have no resource type in the Service Authorization
+      // Reference: AWS requires "*" for them (the caller narrows with GroupName).
+      return scopedAndList(actions, 'scheduler:List', [
+        arn`arn:${r.partition}:scheduler:${r.region}:${r.accountId}:schedule-group/${r.schedulerGroupName}`,
+        arn`arn:${r.partition}:scheduler:${r.region}:${r.accountId}:schedule/${r.schedulerGroupName}/*`,
+      ]);
+  }
+}
+
+function ownQueue<R>(service: ServiceDefinition, r: ScopeResources<R>): R {
+  if (r.ownQueueArn === undefined) {
+    throw new ManifestPermissionError(`services/manifest.ts: ${service.name} uses its own queue but declares no queue settings`);
+  }
+  return r.ownQueueArn;
+}
