@@ -27,6 +27,11 @@ async function ensureFilter(client: PersonalizeClient, spec: FilterSpec): Promis
         'Filters',
         (f) => f.name === spec.name,
       ),
+    findInOtherGroup: async () => {
+      const found = await findInPages<FilterSummary>(paginateListFilters({ client }, {}), 'Filters', (f) => f.name === spec.name);
+      const group = found?.datasetGroupArn;
+      return group !== undefined && group !== spec.datasetGroupArn ? group : undefined;
+    },
     reuse: async (found) => {
       const filterArn = requireArn(found.filterArn, 'ListFilters');
       const { filter } = await call(`DescribeFilter ${filterArn}`, () => client.send(new DescribeFilterCommand({ filterArn })));

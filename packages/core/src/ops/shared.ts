@@ -50,6 +50,11 @@ async function findOrCreate<Found>(options: {
   readonly find: () => Promise<Found | undefined>;
   readonly reuse: (found: Found) => Promise<EnsureResult> | EnsureResult;
   readonly create: () => Promise<EnsureResult>;
+  /**
+   * Personalize names some resources account-wide: the dataset group ARN of a same-named resource
+   * outside this one, if any. Such a name will never become ours, so it is a permanent error.
+   */
+  readonly findInOtherGroup?: () => Promise<string | undefined>;
 }): Promise<EnsureResult> {
   const existing = await call(options.attempted, options.find);
   if (existing !== undefined) return options.reuse(existing);
@@ -60,6 +65,13 @@ async function findOrCreate<Found>(options: {
     const raced = await call(options.attempted, options.find);
     // Listing is eventually consistent: if the winner is not visible yet, the next delivery finds it.
     if (raced === undefined) {
+      const otherGroup = options.findInOtherGroup ? await call(options.attempted, options.findInOtherGroup) : undefined;
+      if (otherGroup !== undefined) {
+        throw new PermanentOpsError(
+          `${options.attempted}: the name is already used in the dataset group ${otherGroup}; Personalize names are account-wide, so choose another name`,
+          { cause: error },
+        );
+      }
       throw new RetryableOpsError(`${options.attempted}: already exists but is not listed yet`, { cause: error });
     }
     return options.reuse(raced);

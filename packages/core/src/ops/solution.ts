@@ -35,6 +35,13 @@ async function ensureSolution(client: PersonalizeClient, spec: SolutionSpec): Pr
   return findOrCreate<SolutionSummary>({
     attempted: `CreateSolution ${spec.name}`,
     find: () => findSolution(client, spec.datasetGroupArn, spec.name),
+    findInOtherGroup: async () => {
+      const found = await findInPages<SolutionSummary>(paginateListSolutions({ client }, {}), 'solutions', (s) => s.name === spec.name);
+      if (found?.solutionArn === undefined) return undefined;
+      const { solution } = await client.send(new DescribeSolutionCommand({ solutionArn: found.solutionArn }));
+      const group = solution?.datasetGroupArn;
+      return group !== undefined && group !== spec.datasetGroupArn ? group : undefined;
+    },
     reuse: async (found) => {
       const solutionArn = requireArn(found.solutionArn, 'ListSolutions');
       const { solution } = await call(`DescribeSolution ${solutionArn}`, () => client.send(new DescribeSolutionCommand({ solutionArn })));
