@@ -11,5 +11,15 @@ export default defineConfig({
     hookTimeout: timeoutMs,
     pool: 'forks',
     maxWorkers: 2,
+    coverage: {
+      provider: 'v8',
+      include: ['packages/*/src/**', 'events/**/*.ts', 'services/**/*.ts', 'stacks/**/*.ts'],
+      exclude: ['**/scripts/**', '**/*.d.ts'],
+      reporter: ['text-summary'],
+      // Measured on the full suite (main at 3ea95b3, 2026-12-04): statements 78.61%, branches 67.96%,
+      // functions 82.72%, lines 81.08%. Thresholds sit about 2 points under, so the level can only rise
+      // as tests are added; raise them when a measurement is well above.
+      thresholds: { statements: 76, branches: 65, functions: 80, lines: 79 },
+    },
   },
 });
