@@ -3,6 +3,9 @@
  * `x-amzn-errortype`) the SDKs map to their typed exceptions, and the HTTP status of the JS model.
  */
 
+// The local cloud's quoting rule, re-exported so the operations import every error helper from one place.
+export { clip } from '../errors';
+
 /** Base of every error a Personalize client sees. */
 export class PersonalizeServiceError extends Error {
   override readonly name: string = 'PersonalizeServiceError';

@@ -11,7 +11,7 @@ import {
   requireStatus,
   type ServiceContext,
 } from '../context';
-import { InvalidInputError } from '../errors';
+import { clip, InvalidInputError } from '../errors';
 import {
   optionalBoolean,
   optionalRoleArn,
@@ -26,7 +26,6 @@ import {
 import { Status } from '../lifecycle';
 import type { Resource } from '../store';
 import { byParent, listPage, type Operations, resumeCreate, startCreate, TIMES } from './common';
-import { clip } from '../../errors';
 
 export function checkS3Url(value: string, member: string): void {
   if (!/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(value)) {

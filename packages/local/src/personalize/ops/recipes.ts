@@ -1,12 +1,11 @@
 /** ListRecipes / DescribeRecipe over the service-owned catalog. */
 import { recipeArn } from '../arns';
 import type { ServiceContext } from '../context';
-import { ResourceNotFoundError } from '../errors';
+import { clip, ResourceNotFoundError } from '../errors';
 import { optionalEnum, requireArn, type Json } from '../input';
 import { paginate } from '../pagination';
 import { CATALOG_TIME, findRecipe, RECIPES, type RecipeInfo } from '../recipes';
 import type { Operations } from './common';
-import { clip } from '../../errors';
 
 function describeRecipe(recipe: RecipeInfo): Json {
   const out: Json = {

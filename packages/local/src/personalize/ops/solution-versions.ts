@@ -11,7 +11,7 @@ import {
   requireStatus,
   type ServiceContext,
 } from '../context';
-import { InvalidInputError } from '../errors';
+import { clip, InvalidInputError } from '../errors';
 import { optionalEnum, optionalString, readTags, requireArn, type Json } from '../input';
 import { type ChainWork, Status } from '../lifecycle';
 import { findRecipe } from '../recipes';
@@ -19,7 +19,6 @@ import type { Resource } from '../store';
 import { byParent, type CreateOptions, listPage, type Operations, resumeCreate, startCreate } from './common';
 import { syncCampaigns } from './campaigns';
 import { VERSION_SUMMARY_MEMBERS } from './solutions';
-import { clip } from '../../errors';
 
 const STOPPED = { from: Status.createStopping, to: Status.createStopped } as const;
 const NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9\-_]*$/;

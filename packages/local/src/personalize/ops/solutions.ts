@@ -11,13 +11,12 @@ import {
   summarize,
   type ServiceContext,
 } from '../context';
-import { InvalidInputError, ResourceInUseError, ResourceNotFoundError } from '../errors';
+import { clip, InvalidInputError, ResourceInUseError, ResourceNotFoundError } from '../errors';
 import { optionalArn, optionalBoolean, optionalObject, optionalString, readTags, requireArn, requireName, type Json } from '../input';
 import { CREATE_CHAIN, Status, subStatus } from '../lifecycle';
 import { findRecipe, type RecipeInfo } from '../recipes';
 import { nowSeconds, type Resource } from '../store';
 import { byParent, listPage, type Operations, startCreate, startDelete, TIMES } from './common';
-import { clip } from '../../errors';
 
 export const VERSION_SUMMARY_MEMBERS = ['solutionVersionArn', 'status', 'trainingMode', 'trainingType', ...TIMES, 'failureReason'] as const;
 

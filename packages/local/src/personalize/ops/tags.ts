@@ -1,10 +1,9 @@
 /** TagResource / UntagResource / ListTagsForResource, for every resource the store holds. */
 import type { ServiceContext } from '../context';
-import { InvalidInputError, ResourceNotFoundError, TooManyTagKeysError, TooManyTagsError } from '../errors';
+import { clip, InvalidInputError, ResourceNotFoundError, TooManyTagKeysError, TooManyTagsError } from '../errors';
 import { MAX_TAGS, readTags, requireArn, type Json } from '../input';
 import type { Resource } from '../store';
 import type { Operations } from './common';
-import { clip } from '../../errors';
 
 function taggable(ctx: ServiceContext, input: Json): Resource {
   const arn = requireArn(input, 'resourceArn');
