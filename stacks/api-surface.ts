@@ -51,10 +51,9 @@ const SCHEMA_REGISTRY = ['sdk/nodejs/schemas/registry.ts', '0fbd8566f1b723bf6cf3
 const SCHEMA = ['sdk/nodejs/schemas/schema.ts', '1085d9699ab3b4f2a254937175518adcfbeff5dc'] as const;
 const SQS_QUEUE = ['sdk/nodejs/sqs/queue.ts', 'master (code index, 2 snapshots)'] as const;
 const EVENT_TARGET = ['sdk/nodejs/cloudwatch/eventTarget.ts', '00176c39fe19adc93b502d51fb827a91344dd1f8'] as const;
-/** EventTargetDeadLetterConfig / EventTargetRetryPolicy, named by eventTarget.ts; this file was not read here. */
-const EVENT_TARGET_TYPES = ['sdk/nodejs/types/input.ts', 'unverified (shapes named in eventTarget.ts@00176c39)'] as const;
-/** Not read here; LogGroup exposes `arn` as every Pulumi AWS resource with an ARN does. */
-const LOG_GROUP = ['sdk/nodejs/cloudwatch/logGroup.ts', 'unverified'] as const;
+/** cloudwatch.EventTargetDeadLetterConfig and cloudwatch.EventTargetRetryPolicy. */
+const EVENT_TARGET_TYPES = ['sdk/nodejs/types/input.ts', 'c5a2142199ca98e4e6fe6d85ab3def81d2b4cb8f'] as const;
+const LOG_GROUP = ['sdk/nodejs/cloudwatch/logGroup.ts', '0073a411f2883d0afa28667571d8029a860368db'] as const;
 
 export const API_SURFACE: readonly ApiUse[] = [
   // Globals
@@ -232,7 +231,7 @@ export const API_SURFACE: readonly ApiUse[] = [
     ...EVENT_TARGET,
     'constructor(name: string, args: EventTargetArgs, opts?: pulumi.CustomResourceOptions)',
   ),
-  pulumi('aws.cloudwatch.LogGroup.arn', ...LOG_GROUP, 'public readonly arn!: pulumi.Output<string>;'),
+  pulumi('aws.cloudwatch.LogGroup.arn', ...LOG_GROUP, 'public /*out*/ readonly arn!: pulumi.Output<string>;'),
   pulumi('aws.cloudwatch.LogResourcePolicy(args).policyName', ...LOG_POLICY, 'readonly policyName: pulumi.Input<string>;'),
   pulumi('aws.cloudwatch.LogResourcePolicy(args).policyDocument', ...LOG_POLICY, 'readonly policyDocument: pulumi.Input<string>;'),
   pulumi('aws.cloudwatch.EventArchive(args).name', ...EVENT_ARCHIVE, 'name?: pulumi.Input<string>;'),
