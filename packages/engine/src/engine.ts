@@ -28,6 +28,7 @@ import type {
   TrainResult,
 } from './port';
 import { recipeFor } from './recipes/catalog';
+import { FactorModel } from './recipes/model';
 import type { Model } from './recipes/model';
 import { ModelStore } from './recipes/model-store';
 import { rank, recommend, validateNumResults } from './runtime';
@@ -272,14 +273,15 @@ export class LocalPersonalizeEngine implements PersonalizeEngine {
     } catch (err) {
       throw new EngineJobError((err as Error).message);
     }
-    const pooled = perLine === inferenceLine && recipeFor(model.info.recipe).recipeType === 'USER_PERSONALIZATION';
-    let pool: ScorePool | undefined | null;
+    const pooled =
+      perLine === inferenceLine && model instanceof FactorModel && recipeFor(model.info.recipe).recipeType === 'USER_PERSONALIZATION';
+    let pool: ScorePool | undefined;
     try {
       for (const file of await batchFiles(this.options.blobs, input.inputPath, input.outputPath)) {
         await transformLines(this.options.blobs, file, BATCH_CHUNK, async (lines) => {
-          if (pooled && lines.length >= POOL_MIN_LINES) {
-            pool ??= ScorePool.forModel(group, model) ?? null; // null: a model the workers cannot score
-            if (pool !== null) return pooledInferenceLines(group, model, this.filters, pool, lines, numResults, input.filter);
+          if (pooled && model instanceof FactorModel && lines.length >= POOL_MIN_LINES) {
+            pool ??= new ScorePool(model);
+            return pooledInferenceLines(group, model, this.filters, pool, lines, numResults, input.filter);
           }
           const out = lines.map((line) => perLine(group, model, this.filters, line, numResults, input.filter));
           await new Promise((resolve) => setImmediate(resolve));

@@ -1,7 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { ListDatasetGroupsCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
+import { CreateDatasetGroupCommand, ListDatasetGroupsCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PersonalizeEngine } from '@recops/engine';
@@ -132,6 +132,21 @@ describe('Local cloud: fault injection', () => {
     sqs.destroy();
     expect(lines(marker)).toEqual([]);
     expect(await faultsLogged(cloud, 'handler-crashed')).toBeGreaterThanOrEqual(2);
+  });
+
+  it('answers every Personalize call naming poisonText with InternalFailure, and leaves the others alone', async () => {
+    const { cloud } = await start({ seed: 9, poisonText: 'poison-me' }, { manifest: [] });
+    const personalize = new PersonalizeClient({ ...client, endpoint: cloud.endpoint, maxAttempts: 2 });
+    await expect(personalize.send(new CreateDatasetGroupCommand({ name: 'poison-me-1' }))).rejects.toMatchObject({
+      name: 'InternalFailure',
+      $metadata: { httpStatusCode: 500 },
+    });
+    await personalize.send(new CreateDatasetGroupCommand({ name: 'fine-1' }));
+    const listed = await personalize.send(new ListDatasetGroupsCommand({}));
+    personalize.destroy();
+    expect(listed.datasetGroups?.map((group) => group.name)).toEqual(['fine-1']);
+    expect(await faultsLogged(cloud, 'personalize-poisoned')).toBe(2);
+    expect(() => parseFaultOptions({ poisonText: '' })).toThrow(/faults\.poisonText: must be a non-empty string/);
   });
 
   it('leaves a batch undeleted when the process "exits" after the handler returned, so it is handled again', async () => {

@@ -31,6 +31,7 @@ import {
   UpdateSolutionCommand,
 } from '@aws-sdk/client-personalize';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { personalize } from '@recops/local';
 import { errorName, type Harness, SCHEMAS, startHarness, waitFor } from './harness';
 import { activeDataset, activeDatasetGroup, activeSolution } from './setup';
 
@@ -69,6 +70,20 @@ describe('Personalize control plane: dataset groups, schemas, datasets', () => {
     expect(await errorName(h.personalize.send(new DescribeDatasetGroupCommand({ datasetGroupArn: 'not-an-arn' })))).toBe(
       'InvalidInputException',
     );
+  });
+
+  it('reports each successful Create/Update/Delete call with its names and ARNs, and no read or refused call', async () => {
+    await h.close();
+    const mutations: personalize.PersonalizeMutation[] = [];
+    h = await startHarness({ onMutation: (mutation) => mutations.push(mutation) });
+    const created = await h.personalize.send(new CreateDatasetGroupCommand({ name: 'recorded' }));
+    await h.personalize.send(new CreateDatasetGroupCommand({ name: 'recorded' })).catch(() => undefined);
+    await h.personalize.send(new ListDatasetGroupsCommand({}));
+    await h.personalize.send(new DeleteDatasetGroupCommand({ datasetGroupArn: created.datasetGroupArn }));
+    expect(mutations).toEqual([
+      { operation: 'CreateDatasetGroup', input: { name: 'recorded' }, output: { datasetGroupArn: `${PREFIX}dataset-group/recorded` } },
+      { operation: 'DeleteDatasetGroup', input: { datasetGroupArn: `${PREFIX}dataset-group/recorded` }, output: {} },
+    ]);
   });
 
   it('limits dataset groups to the quota with LimitExceededException', async () => {

@@ -1,6 +1,7 @@
 /**
  * Where injected faults enter the local cloud. Each hook is a no-op unless its knob is set:
- * - `wrapWire`: Personalize control-plane calls answered ThrottlingException (400) or InternalFailure (500);
+ * - `wrapWire`: Personalize control-plane calls answered ThrottlingException (400) or InternalFailure (500),
+ *   and every call whose request names the poison answered InternalFailure;
  * - `wrapEngine`: engine jobs made slower, or failed (the job then ends CREATE FAILED with the reason);
  * - `handlerFaults`: the runner's deliveries thrown before the handler, held back and shuffled,
  *   duplicated, or cut short by a process exit between the handler's return and the batch delete.
@@ -65,14 +66,18 @@ export class FaultInjector {
 
   /** Personalize control-plane faults around a wire service (other requests pass untouched). */
   wrapWire(service: WireService): WireService {
-    const { personalizeThrottleRate, personalizeServerErrorRate } = this.faults;
-    if (!personalizeThrottleRate && !personalizeServerErrorRate) return service;
+    const { personalizeThrottleRate, personalizeServerErrorRate, poisonText } = this.faults;
+    if (!personalizeThrottleRate && !personalizeServerErrorRate && poisonText === undefined) return service;
     return {
       matches: (request) => service.matches(request),
       handle: async (request) => {
         const target = request.target ?? '';
         if (target.startsWith('AmazonPersonalize.')) {
           const operation = target.slice('AmazonPersonalize.'.length);
+          if (poisonText !== undefined && request.body.includes(poisonText)) {
+            this.report('personalize-poisoned', { operation });
+            return protocolError('json', 500, 'InternalFailure', `The service failed (injected poison) for ${operation}`);
+          }
           if (this.random.chance(personalizeThrottleRate)) {
             this.report('personalize-throttled', { operation });
             return protocolError('json', 400, 'ThrottlingException', `Rate exceeded (injected fault) for ${operation}`);

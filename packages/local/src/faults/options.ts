@@ -29,6 +29,13 @@ export interface FaultOptions {
   readonly reorderMaxDelayMs?: number;
   /** Manifest services whose handlers get handler faults (throw, exit, duplicates, reordering). Default: all. */
   readonly services?: readonly string[];
+  /**
+   * Personalize control-plane requests whose body contains this text are answered 500
+   * InternalFailure every time (a service-side failure one input hits, e.g. a dataset group's
+   * name): the handler fails on every delivery and the message reaches its DLQ after
+   * maxReceiveCount. Starting the cloud again without it is the fix; a redrive then completes the run.
+   */
+  readonly poisonText?: string;
 }
 
 type Rule = (value: unknown) => string | undefined;
@@ -51,6 +58,7 @@ const RULES: Record<keyof FaultOptions, Rule> = {
   reorderMaxDelayMs: integer(600_000),
   services: (value) =>
     Array.isArray(value) && value.every((name) => typeof name === 'string' && name !== '') ? undefined : 'must be a list of service names',
+  poisonText: (value) => (typeof value === 'string' && value !== '' ? undefined : 'must be a non-empty string'),
 };
 
 /** The variable `createLocalCloud` reads when no `faults` option is given. */
@@ -93,6 +101,6 @@ export function faultOptionsFromEnv(env: Readonly<Record<string, string | undefi
 /** True when any fault is switched on. */
 export function hasFaults(options: FaultOptions | undefined): options is FaultOptions {
   if (options === undefined) return false;
-  const { seed: _seed, services: _services, ...knobs } = options;
-  return Object.values(knobs).some((value) => typeof value === 'number' && value > 0);
+  const { seed: _seed, services: _services, poisonText, ...knobs } = options;
+  return poisonText !== undefined || Object.values(knobs).some((value) => typeof value === 'number' && value > 0);
 }

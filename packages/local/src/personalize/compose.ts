@@ -7,6 +7,9 @@ import { createEngine } from '@recops/engine';
 import type { LocalCloudContext } from '../cloud';
 import { createLocalPersonalize, type LocalPersonalize } from './service';
 
+/** Event-log kind of a successful Create*, Update*, Start*, Stop* or Delete* Personalize call. */
+export const PERSONALIZE_MUTATION_LOG_KIND = 'personalize.mutation';
+
 export async function attachPersonalize(context: LocalCloudContext): Promise<LocalPersonalize> {
   const given = context.options.engine;
   const base = given ?? createEngine({ dataDir: join(context.dataDir, 'engine'), blobs: context.s3.blobs });
@@ -16,6 +19,8 @@ export async function attachPersonalize(context: LocalCloudContext): Promise<Loc
     engine,
     dataDir: context.dataDir,
     ...(stepDelayMs === undefined ? {} : { stepDelayMs }),
+    // The cloud's record of what was created or changed (the chaos suite counts duplicates from it).
+    onMutation: (mutation) => void context.eventLog.append(PERSONALIZE_MUTATION_LOG_KIND, { ...mutation }).catch(() => undefined),
   });
   context.register(personalize.wire);
   context.onClose(async () => {

@@ -26,6 +26,26 @@ export interface LocalPersonalizeOptions {
   readonly quotas?: Partial<PersonalizeQuotas>;
   /** Told about failures outside any request (a lifecycle step that threw). */
   readonly onError?: (error: unknown) => void;
+  /** Told about every control-plane call that changed something (Create*, Update*, Start*, Stop*, Delete*) and succeeded. */
+  readonly onMutation?: (mutation: PersonalizeMutation) => void;
+}
+
+/** A successful control-plane call that changed something: what the cloud's records count. */
+export interface PersonalizeMutation {
+  readonly operation: string;
+  /** The call's input names and ARNs (`name`, `jobName`, `*Arn`). */
+  readonly input: Readonly<Record<string, string>>;
+  /** The ARNs it answered with. */
+  readonly output: Readonly<Record<string, string>>;
+}
+
+const MUTATING = /^(Create|Update|Start|Stop|Delete)/;
+
+/** The string fields of a JSON object whose names say they identify something. */
+function identifiersOf(value: Json, keep: (key: string) => boolean): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && keep(entry[0])),
+  );
 }
 
 export interface LocalPersonalize {
@@ -65,10 +85,18 @@ export async function createLocalPersonalize(options: LocalPersonalizeOptions): 
     body: Buffer,
     contentType: string,
     emptyBody: boolean,
+    name?: string,
   ): Promise<WireResponse> {
     try {
-      const output = await operation(ctx, parseBody(body));
+      const input = parseBody(body);
+      const output = await operation(ctx, input);
       await store.flush();
+      if (name !== undefined && MUTATING.test(name))
+        options.onMutation?.({
+          operation: name,
+          input: identifiersOf(input, (key) => key === 'name' || key === 'jobName' || key.endsWith('Arn')),
+          output: identifiersOf(output, (key) => key.endsWith('Arn')),
+        });
       return jsonResponse(200, emptyBody ? undefined : output, contentType);
     } catch (error) {
       if (error instanceof PersonalizeServiceError) {
@@ -91,7 +119,7 @@ export async function createLocalPersonalize(options: LocalPersonalizeOptions): 
         if (request.method !== 'POST' || operation === undefined) {
           return errorResponse(new UnknownOperationError(`Operation ${request.target} is not supported.`), contentType);
         }
-        return run(operation, request.body, contentType, false);
+        return run(operation, request.body, contentType, false, name);
       }
       const contentType = 'application/json';
       const runtime = Object.hasOwn(RUNTIME_ROUTES, request.path) ? RUNTIME_ROUTES[request.path] : undefined;
