@@ -119,7 +119,11 @@ interface RunRecord {
   reason?: string;
   /** Pipeline Completed/Failed events carrying this run's id (distinct event ids). */
   outcomeEvents: number;
-  /** Distinct runs this one action started. */
+  /** Outcome events beyond the one a run may publish (a poison run: one Pipeline Failed before the redrive, then one Pipeline Completed). */
+  extraOutcomes: number;
+  /** The reason of a poison run's Pipeline Failed before the redrive (the dead letter's). */
+  deadLetterFailure?: string;
+  /** Distinct runs this one action started (counted for the dataset groups' sequential runs). */
   runsStarted: number;
 }
 
@@ -142,6 +146,8 @@ export interface ChaosReport {
   readonly poisonDeadLettered: number;
   /** Of those, with a reason attribute. */
   readonly poisonWithReason: number;
+  /** Poison runs that ended in Pipeline Failed with a reason before the redrive (the dead letter failing its run). */
+  readonly poisonFailedWithReason: number;
   /** Dead letters that were not poison (each a finding). */
   readonly otherDeadLetters: readonly DeadLetter[];
   readonly redriven: number;
@@ -231,6 +237,8 @@ function chaosParameterFile(group: string): string {
 
 interface BusEvent {
   readonly id: string;
+  /** Seen after the redrive started. */
+  readonly afterRedrive: boolean;
   readonly detailType: string;
   readonly detail: Record<string, unknown>;
 }
@@ -357,6 +365,7 @@ async function runChaosWith(options: ChaosOptions, children: SupervisedCloud[]):
   );
   const seen = new Map<string, BusEvent>();
   let observing = true;
+  let redriving = false;
   const observe = (async () => {
     while (observing) {
       try {
@@ -366,7 +375,8 @@ async function runChaosWith(options: ChaosOptions, children: SupervisedCloud[]):
         const messages = received.Messages ?? [];
         for (const message of messages) {
           const event = JSON.parse(message.Body ?? '{}') as { id: string; 'detail-type': string; detail: Record<string, unknown> };
-          seen.set(event.id, { id: event.id, detailType: event['detail-type'], detail: event.detail ?? {} });
+          if (!seen.has(event.id))
+            seen.set(event.id, { id: event.id, afterRedrive: redriving, detailType: event['detail-type'], detail: event.detail ?? {} });
         }
         if (messages.length > 0)
           await clients.sqs.send(
@@ -445,7 +455,7 @@ async function runChaosWith(options: ChaosOptions, children: SupervisedCloud[]):
 
   /** Does one action and follows its run to its outcome (or gives up: lost or stuck). */
   const perform = async (group: string, action: RunRecord['action'], index: number, poison: boolean): Promise<RunRecord> => {
-    const record: RunRecord = { group, action, poison, outcomeEvents: 0, runsStarted: 0 };
+    const record: RunRecord = { group, action, poison, outcomeEvents: 0, extraOutcomes: 0, runsStarted: 0 };
     records.push(record);
     const before = new Set(eventsOf(group).map((e) => e.detail.runId as string));
     if (action === 'upload') await uploadGroup(group, index === 0);
@@ -466,6 +476,8 @@ async function runChaosWith(options: ChaosOptions, children: SupervisedCloud[]):
     record.runId = runId;
     if (poison) return record; // followed after the redrive
     await waitUntil(runTimeoutMs, () => outcomesOf(runId).length > 0);
+    // The group's next action starts only now: any other new run is a second run of this one action.
+    record.runsStarted = fresh().length;
     return record;
   };
 
@@ -473,17 +485,27 @@ async function runChaosWith(options: ChaosOptions, children: SupervisedCloud[]):
     if (record.runId === undefined) return;
     const outcomes = outcomesOf(record.runId);
     record.outcomeEvents = outcomes.length;
-    record.runsStarted = new Set(
-      eventsOf(record.group)
-        .filter((e) => e.detailType === 'Pipeline Requested' && e.detail.runId === record.runId)
-        .map((e) => e.detail.runId),
-    ).size;
-    const first = outcomes[0];
-    if (first === undefined) return;
-    record.outcome = first.detailType;
-    const reason =
-      first.detail.reason ?? (Array.isArray(first.detail.errors) && first.detail.errors.length > 0 ? first.detail.errors : undefined);
-    if (reason !== undefined) record.reason = typeof reason === 'string' ? reason : JSON.stringify(reason);
+    // Consumers take the last outcome of a run (a run failed by a dead letter completes after its redrive).
+    const last = outcomes.at(-1);
+    if (last === undefined) return;
+    record.outcome = last.detailType;
+    const reasonOf = (event: BusEvent): string | undefined => {
+      const reason =
+        event.detail.reason ?? (Array.isArray(event.detail.errors) && event.detail.errors.length > 0 ? event.detail.errors : undefined);
+      return reason === undefined ? undefined : typeof reason === 'string' ? reason : JSON.stringify(reason);
+    };
+    const reason = reasonOf(last);
+    if (reason !== undefined) record.reason = reason;
+    if (record.poison) {
+      const failedBefore = outcomes.filter((e) => !e.afterRedrive && e.detailType === 'Pipeline Failed');
+      const completedBefore = outcomes.filter((e) => !e.afterRedrive && e.detailType === 'Pipeline Completed');
+      const after = outcomes.filter((e) => e.afterRedrive);
+      const failure = failedBefore[0];
+      if (failure !== undefined) record.deadLetterFailure = reasonOf(failure) ?? '';
+      record.extraOutcomes = Math.max(0, failedBefore.length - 1) + completedBefore.length + Math.max(0, after.length - 1);
+    } else {
+      record.extraOutcomes = Math.max(0, outcomes.length - 1);
+    }
   };
 
   log(`seed ${seed}: ${options.runs} runs (${poisonRuns} poison) over ${groupCount} dataset groups`);
@@ -557,6 +579,7 @@ async function runChaosWith(options: ChaosOptions, children: SupervisedCloud[]):
 
   // ---- remove the fault, redrive, and the poison runs must complete ----
   log('restarting the cloud without the poison, then redriving every DLQ');
+  redriving = true;
   await cloud.supervisor.stop();
   await cloud.start(chaosFaults, true);
   clients = createClients({ endpoint: cloud.endpoint, region: 'us-east-1', env: {} });
@@ -567,15 +590,25 @@ async function runChaosWith(options: ChaosOptions, children: SupervisedCloud[]):
     );
     if (Number(attributes.Attributes?.ApproximateNumberOfMessages ?? 0) === 0) continue;
     const SourceArn = attributes.Attributes?.QueueArn as string;
-    await clients.sqs.send(new StartMessageMoveTaskCommand({ SourceArn }));
+    const DestinationArn = (
+      await clients.sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: await queueUrl(`${PREFIX}-${service}`), AttributeNames: ['QueueArn'] }),
+      )
+    ).Attributes?.QueueArn;
+    // The service's own queue: a copy its handler dead-lettered (SendMessage) has no source SQS remembers.
+    await clients.sqs.send(new StartMessageMoveTaskCommand({ SourceArn, DestinationArn }));
   }
   const poisonRecords = records.filter((r) => r.poison && r.runId);
-  await waitUntil(runTimeoutMs, () => poisonRecords.every((r) => outcomesOf(r.runId as string).length > 0));
+  await waitUntil(runTimeoutMs, () =>
+    poisonRecords.every((r) => outcomesOf(r.runId as string).some((e) => e.afterRedrive && OUTCOMES.includes(e.detailType))),
+  );
   log('poison runs ended; counting');
   // Let late duplicates land before counting.
   await sleep(3_000);
   for (const record of records) settle(record);
-  const redriven = poisonRecords.filter((r) => outcomesOf(r.runId as string).some((e) => e.detailType === 'Pipeline Completed')).length;
+  const redriven = poisonRecords.filter((r) =>
+    outcomesOf(r.runId as string).some((e) => e.afterRedrive && e.detailType === 'Pipeline Completed'),
+  ).length;
 
   // ---- duplicates: Personalize's answers and the cloud's records ----
   // Counted through a client that outlasts the injected throttling (the cloud still runs with it).
@@ -620,8 +653,9 @@ async function runChaosWith(options: ChaosOptions, children: SupervisedCloud[]):
     stuck: records.filter((r) => r.runId !== undefined && r.outcome === undefined).length,
     duplicates,
     duplicateOutcomes: records
-      .filter((r) => r.outcomeEvents > 1 || r.runsStarted > 1)
+      .filter((r) => r.extraOutcomes > 0 || r.runsStarted > 1)
       .map((r) => `${r.group} ${r.runId}: ${r.outcomeEvents} outcomes`),
+    poisonFailedWithReason: poisonRecords.filter((r) => r.deadLetterFailure).length,
     poisonRuns: poisonRecords.length,
     poisonDeadLettered: poisonRunsLettered.size,
     poisonWithReason: new Set(poisonLettered.filter((d) => d.reason).map((d) => d.runId)).size,

@@ -13,7 +13,7 @@ export function formatChaosReport(report: ChaosReport): string {
     `kill -9 right after an acknowledged upload: ${report.kills.afterUpload}; process exits after a receive, before the delete: ${report.kills.afterReceive}`,
     `failed without a reason: ${report.failedWithoutReason}; stuck (no outcome): ${report.stuck}`,
     `runs that ended twice or started twice: ${report.duplicateOutcomes.length}${report.duplicateOutcomes.length ? ` (${report.duplicateOutcomes.join('; ')})` : ''}`,
-    `poison runs: ${report.poisonRuns}; dead-lettered: ${report.poisonDeadLettered}; with a reason attribute: ${report.poisonWithReason}`,
+    `poison runs: ${report.poisonRuns}; dead-lettered: ${report.poisonDeadLettered}; with a reason attribute: ${report.poisonWithReason}; failed with a reason before the redrive: ${report.poisonFailedWithReason}`,
     `other dead letters: ${report.otherDeadLetters.length}${report.otherDeadLetters.length ? ` (${report.otherDeadLetters.map((d) => `${d.queue}: ${d.detailType} ${d.runId ?? ''}`).join('; ')})` : ''}`,
     ...report.duplicates.map((d) => `duplicate: ${d}`),
     `runs: ${report.runs}`,
