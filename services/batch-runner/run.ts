@@ -6,7 +6,13 @@
  * its output folder for the batch output notifier, then watched.
  */
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { paginateListFilters, type FilterSummary, type PersonalizeClient } from '@aws-sdk/client-personalize';
+import {
+  paginateListFilters,
+  type BatchInferenceJobConfig,
+  type FilterSummary,
+  type PersonalizeClient,
+  type ThemeGenerationConfig,
+} from '@aws-sdk/client-personalize';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { PIPELINE_STEP } from '@recops/events';
 import type { BatchInferenceJobPlan, BatchSegmentJobPlan, Plan, SolutionPlan } from '@recops/core';
@@ -18,6 +24,7 @@ import {
   ResourceNotReadyError,
   toOpsError,
   type BatchJobKind,
+  type BatchJobSpec,
 } from '@recops/core/ops';
 import { inputObjects, outputFolder, parseS3Url, writeBatchJobRecord } from '../batch-records';
 import { loadPlanIfStored } from '../model-records';
@@ -111,11 +118,12 @@ export async function runBatchJob(
       solutionVersionArn,
       inputPath: job.inputPath,
       outputPath: `s3://${output.bucket}/${output.key}`,
+      ...(job.inputKmsKeyArn !== undefined && { inputKmsKeyArn: job.inputKmsKeyArn }),
+      ...(job.outputKmsKeyArn !== undefined && { outputKmsKeyArn: job.outputKmsKeyArn }),
       roleArn: job.roleArn ?? deps.personalizeRoleArn,
       ...(job.numResults !== undefined && { numResults: job.numResults }),
       ...(filterArn !== undefined && { filterArn }),
-      ...('batchInferenceJobConfig' in job &&
-        job.batchInferenceJobConfig !== undefined && { batchInferenceJobConfig: job.batchInferenceJobConfig as never }),
+      ...inferenceSettings(job),
       tags: job.tags,
     }).catch((error: unknown) => {
       // Name the job in a permanent failure (InvalidInput on a recipe, a role, a path), as Step Failed reports it.
@@ -142,6 +150,17 @@ export async function runBatchJob(
     await publishStepFailed(run, deps, PIPELINE_STEP.batch, kind, failure);
     report.failed.push(failure.reason);
   }
+}
+
+/** A batch inference job's own settings (config, mode, themes), as CreateBatchInferenceJob takes them. */
+function inferenceSettings(job: BatchInferenceJobPlan | BatchSegmentJobPlan): Partial<BatchJobSpec> {
+  if (!('batchInferenceJobMode' in job || 'batchInferenceJobConfig' in job || 'themeGenerationConfig' in job)) return {};
+  const { batchInferenceJobConfig, batchInferenceJobMode, themeGenerationConfig } = job as BatchInferenceJobPlan;
+  return {
+    ...(batchInferenceJobConfig !== undefined && { batchInferenceJobConfig: batchInferenceJobConfig as BatchInferenceJobConfig }),
+    ...(batchInferenceJobMode !== undefined && { batchInferenceJobMode }),
+    ...(themeGenerationConfig !== undefined && { themeGenerationConfig: themeGenerationConfig as unknown as ThemeGenerationConfig }),
+  };
 }
 
 /**

@@ -5,6 +5,7 @@ import { PIPELINE_STEP, type ResourceKind } from '@recops/events';
 import { runStartOf as startOfRun, type Plan, type PlannedRun, type SolutionPlan, type TrainingMode } from '@recops/core';
 import {
   PermanentOpsError,
+  ResourceNotReadyError,
   RetryableOpsError,
   ensureFilter,
   ensureRecommender,
@@ -90,13 +91,21 @@ async function onImportActive(run: RunRef, deps: TrainerDependencies): Promise<T
 
 /**
  * Dataset Group Status Changed ACTIVE: a run of everything whose file imports nothing (no datasets
- * section: it adds to the group's existing datasets) trains now, as no import will say when.
+ * section, or datasets whose import jobs are all off: CDK `createNewJob: false`) trains now on the
+ * data already in the group, as no import will say when. Datasets the file declares are created
+ * beside this (dataset-provisioner): until each is ACTIVE the record is retried.
  */
 async function onDatasetGroupActive(run: RunRef & { readonly datasetGroupArn: string }, deps: TrainerDependencies): Promise<TrainReport> {
   const report = emptyReport();
   return guard(run, deps, report, 'solution', async () => {
     const planned = await loadRunOf(deps.s3, deps.bucketName, run.datasetGroupName, run.runId);
-    if (planned.scope.kind !== 'everything' || planned.plan.datasets.length > 0) return report;
+    if (planned.scope.kind !== 'everything' || planned.plan.datasets.some((d) => d.importJob !== undefined)) return report;
+    for (const dataset of planned.plan.datasets) {
+      const found = await findDataset(deps.personalize, run.datasetGroupArn, dataset.type);
+      if (found?.status !== 'ACTIVE') {
+        throw new ResourceNotReadyError(found?.datasetArn ?? `${dataset.type} dataset ${dataset.name}`, found?.status ?? 'NOT CREATED');
+      }
+    }
     await train(run, planned, run.datasetGroupArn, deps, report);
     return report;
   });
@@ -145,11 +154,13 @@ async function onSolutionActive(run: RunRef & { readonly solutionArn: string }, 
 }
 
 /**
- * A file without datasets adds to the group's existing datasets: training needs the group's
- * INTERACTIONS dataset to hold imported data, or Personalize would fail later with a vaguer reason.
+ * A run that imports no interactions (a file without datasets, or one whose INTERACTIONS import is
+ * off) trains on the group's existing data: the INTERACTIONS dataset must hold imported data, or
+ * Personalize would fail later with a vaguer reason.
  */
 async function requireInteractionsData(plan: Plan, datasetGroupArn: string, deps: TrainerDependencies): Promise<void> {
-  if (plan.datasets.some((d) => d.type === 'INTERACTIONS')) return;
+  const declared = plan.datasets.find((d) => d.type === 'INTERACTIONS');
+  if (declared?.importJob !== undefined) return;
   if (plan.solutions.length === 0) return;
   const interactions = await findDataset(deps.personalize, datasetGroupArn, 'INTERACTIONS');
   const why =
@@ -159,9 +170,11 @@ async function requireInteractionsData(plan: Plan, datasetGroupArn: string, deps
         ? undefined
         : 'has an INTERACTIONS dataset but no finished import into it';
   if (why === undefined) return;
-  throw new PermanentOpsError(
-    `dataset group "${plan.datasetGroup.name}" ${why}: the parameter file declares no datasets, so its solutions train on the group's existing interactions data; import interactions into the group (or add a datasets section) and upload the file again`,
-  );
+  const because =
+    declared === undefined
+      ? "the parameter file declares no datasets, so its solutions train on the group's existing interactions data; import interactions into the group (or add a datasets section) and upload the file again"
+      : `the parameter file imports nothing into it (${declared.sourcePath}.datasetImportJob is absent or createNewJob is false), so its solutions train on the data already there; import interactions (set createNewJob: true) and upload the file again`;
+  throw new PermanentOpsError(`dataset group "${plan.datasetGroup.name}" ${why}: ${because}`);
 }
 
 async function train(

@@ -4,6 +4,7 @@ export interface SchemaField {
   readonly name: string;
   readonly type: string | readonly string[];
   readonly categorical?: boolean;
+  readonly textual?: boolean;
 }
 
 /** The fields every Interactions schema starts with. */

@@ -29,6 +29,8 @@ import {
 } from '@aws-sdk/client-personalize';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { BatchJobInput, ImportDatasetInput, TrainInput } from '@recops/engine';
+import { ensureBatchJob } from '@recops/core/ops';
+import { personalizeSchema } from '../../support/personalize-schema';
 import { FAKE_METRICS } from './fake-engine';
 import { errorName, type Harness, startHarness, waitFor } from './harness';
 import { activeCampaign, activeDataset, activeDatasetGroup, activeSolution, settledImport, settledVersion, trainedVersion } from './setup';
@@ -348,6 +350,122 @@ describe('Personalize jobs: batch inference and batch segment', () => {
     expect(
       await errorName(h.personalize.send(new CreateCampaignCommand({ name: 'seg', solutionVersionArn: affinity.solutionVersionArn }))),
     ).toBe('InvalidInputException');
+  });
+});
+
+describe('Personalize jobs: batch recommendations with themes', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  const themeJob = (jobName: string, solutionVersionArn: string, extra: Record<string, unknown> = {}) =>
+    new CreateBatchInferenceJobCommand({
+      jobName,
+      solutionVersionArn,
+      jobInput: { s3DataSource: { path: 's3://bucket/themes/in.json' } },
+      jobOutput: { s3DataDestination: { path: `s3://bucket/themes/${jobName}/` } },
+      roleArn: ROLE,
+      batchInferenceJobMode: 'THEME_GENERATION',
+      themeGenerationConfig: { fieldsForThemeGeneration: { itemName: 'TITLE' } },
+      ...extra,
+    });
+  const failureOf = async (batchInferenceJobArn: string | undefined) =>
+    (
+      await waitFor(
+        () => h.personalize.send(new DescribeBatchInferenceJobCommand({ batchInferenceJobArn })),
+        (out) => out.batchInferenceJob?.status === 'CREATE FAILED',
+      )
+    ).batchInferenceJob;
+
+  it('refuses THEME_GENERATION without themeGenerationConfig or off Similar-Items, and themeGenerationConfig in BATCH_INFERENCE', async () => {
+    const personal = await trainedVersion(h.personalize, 'per');
+    const similar = await trainedVersion(h.personalize, 'sims', 'aws-similar-items');
+    const refused = async (command: CreateBatchInferenceJobCommand) => {
+      const error = await h.personalize.send(command).then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      expect(error?.name).toBe('InvalidInputException');
+      return error?.message ?? '';
+    };
+    expect(await refused(themeJob('no-config', similar.solutionVersionArn, { themeGenerationConfig: undefined }))).toMatch(
+      /fieldsForThemeGeneration\.itemName is required/,
+    );
+    expect(await refused(themeJob('wrong-recipe', personal.solutionVersionArn))).toMatch(
+      /need a solution version of the aws-similar-items recipe/,
+    );
+    expect(await refused(themeJob('plain', similar.solutionVersionArn, { batchInferenceJobMode: 'BATCH_INFERENCE' }))).toMatch(
+      /only valid with batchInferenceJobMode THEME_GENERATION/,
+    );
+    expect((await h.personalize.send(new ListBatchInferenceJobsCommand({}))).batchInferenceJobs ?? []).toHaveLength(0);
+  });
+
+  it('fails a theme job with the reason: the Items data it needs, else no Content Generator in the local cloud; no plain output is written', async () => {
+    const { datasetGroupArn, solutionVersionArn } = await trainedVersion(h.personalize, 'themes', 'aws-similar-items');
+    const first = await h.personalize.send(themeJob('no-items', solutionVersionArn));
+    const noItems = await failureOf(first.batchInferenceJobArn);
+    expect(noItems).toMatchObject({
+      batchInferenceJobMode: 'THEME_GENERATION',
+      themeGenerationConfig: { fieldsForThemeGeneration: { itemName: 'TITLE' } },
+    });
+    expect(noItems?.failureReason).toMatch(/needs an Items dataset/);
+
+    const { CreateSchemaCommand, CreateDatasetCommand, DescribeDatasetCommand } = await import('@aws-sdk/client-personalize');
+    const { schemaArn } = await h.personalize.send(
+      new CreateSchemaCommand({
+        name: 'items-with-text',
+        schema: JSON.stringify(
+          personalizeSchema('Items', [
+            { name: 'ITEM_ID', type: 'string' },
+            { name: 'TITLE', type: 'string' },
+            { name: 'DESCRIPTION', type: ['null', 'string'], textual: true },
+          ]),
+        ),
+      }),
+    );
+    const { datasetArn } = await h.personalize.send(
+      new CreateDatasetCommand({ name: 'items-ds', schemaArn, datasetGroupArn, datasetType: 'Items' }),
+    );
+    await waitFor(
+      () => h.personalize.send(new DescribeDatasetCommand({ datasetArn })),
+      (out) => out.dataset?.status === 'ACTIVE',
+    );
+    const wrongColumn = await h.personalize.send(
+      themeJob('no-column', solutionVersionArn, { themeGenerationConfig: { fieldsForThemeGeneration: { itemName: 'NAME' } } }),
+    );
+    expect((await failureOf(wrongColumn.batchInferenceJobArn))?.failureReason).toMatch(/Items dataset has no column NAME/);
+    const ready = await h.personalize.send(themeJob('ready', solutionVersionArn));
+    expect((await failureOf(ready.batchInferenceJobArn))?.failureReason).toMatch(/Content Generator\) is not available in the local cloud/);
+    expect(h.engine.callsOf('runBatchInference')).toHaveLength(0);
+  });
+
+  it("recops' batch job call carries the file's mode, theme settings and KMS keys to CreateBatchInferenceJob", async () => {
+    const { solutionVersionArn } = await trainedVersion(h.personalize, 'carry', 'aws-similar-items');
+    const inputKey = 'arn:aws:kms:us-east-1:000000000000:key/in-key';
+    const outputKey = 'arn:aws:kms:us-east-1:000000000000:key/out-key';
+    const result = await ensureBatchJob(h.personalize, {
+      kind: 'batchInferenceJob',
+      jobName: 'carried',
+      solutionVersionArn,
+      inputPath: 's3://bucket/carry/in.json',
+      outputPath: 's3://bucket/carry/out/',
+      inputKmsKeyArn: inputKey,
+      outputKmsKeyArn: outputKey,
+      roleArn: ROLE,
+      batchInferenceJobMode: 'THEME_GENERATION',
+      themeGenerationConfig: { fieldsForThemeGeneration: { itemName: 'TITLE' } },
+    });
+    const job = await failureOf(result.arn);
+    expect(job).toMatchObject({
+      batchInferenceJobMode: 'THEME_GENERATION',
+      themeGenerationConfig: { fieldsForThemeGeneration: { itemName: 'TITLE' } },
+      jobInput: { s3DataSource: { path: 's3://bucket/carry/in.json', kmsKeyArn: inputKey } },
+      jobOutput: { s3DataDestination: { path: 's3://bucket/carry/out/', kmsKeyArn: outputKey } },
+    });
   });
 });
 

@@ -274,6 +274,50 @@ describe('Logic: onDatasetGroupActive, a file without datasets', () => {
   });
 });
 
+describe('Logic: onDatasetGroupActive, datasets declared but none imported (CDK createNewJob: false)', () => {
+  function withoutImports(): Plan {
+    return { ...plan, datasets: plan.datasets.map(({ importJob: _off, ...dataset }) => dataset) };
+  }
+
+  it('trains on the data already in the group once the declared datasets are ACTIVE', async () => {
+    const group = provisioned({ users: 'ACTIVE', interactions: 'ACTIVE' });
+    plan = withoutImports();
+
+    const report = await onDatasetGroupActive({ ...RUN, datasetGroupArn: group }, deps());
+
+    expect(report.failed).toBeUndefined();
+    expect(fake.resources('solution').map((r) => r.name)).toEqual([
+      'sims-solution',
+      'popularity-count-solution',
+      'user-personalization-solution',
+    ]);
+  });
+
+  it('returns the record to the queue, creating nothing, while a declared dataset is not created yet', async () => {
+    const group = fake.seed('datasetGroup', 'dataset-group-name-1');
+    plan = withoutImports();
+
+    await expect(onDatasetGroupActive({ ...RUN, datasetGroupArn: group }, deps())).rejects.toThrow(
+      /dataset .* is NOT CREATED, not ACTIVE yet/,
+    );
+
+    expect(fake.resources('solution')).toHaveLength(0);
+    expect(putEventsEntries(eventsMock).filter((e) => e.DetailType === 'Step Failed')).toHaveLength(0);
+  });
+
+  it('fails the run naming the switched-off import when the group holds no interactions data', async () => {
+    const group = provisioned({ users: 'ACTIVE', interactions: 'CREATE FAILED' });
+    plan = withoutImports();
+
+    const report = await onDatasetGroupActive({ ...RUN, datasetGroupArn: group }, deps());
+
+    expect(report.failed).toMatch(
+      /^dataset group "dataset-group-name-1" has an INTERACTIONS dataset but no finished import into it: the parameter file imports nothing into it \(datasets\.interactions\.datasetImportJob is absent or createNewJob is false\)/,
+    );
+    expect(fake.resources('solution')).toHaveLength(0);
+  });
+});
+
 describe('Logic: onSolutionActive', () => {
   it("trains one version of the run with the file's training mode, also when the event repeats", async () => {
     // Prepare

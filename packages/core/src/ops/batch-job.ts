@@ -6,7 +6,9 @@ import {
   paginateListBatchInferenceJobs,
   paginateListBatchSegmentJobs,
   type BatchInferenceJobConfig,
+  type BatchInferenceJobMode,
   type PersonalizeClient,
+  type ThemeGenerationConfig,
 } from '@aws-sdk/client-personalize';
 import { isAlreadyExists, toOpsError } from './classify';
 import { RetryableOpsError } from './errors';
@@ -24,10 +26,16 @@ interface BatchJobSpec {
   readonly inputPath: string;
   /** `s3://bucket/prefix/` the output goes to. */
   readonly outputPath: string;
+  /** KMS keys Personalize uses to read the input and encrypt the output. */
+  readonly inputKmsKeyArn?: string;
+  readonly outputKmsKeyArn?: string;
   readonly roleArn: string;
   readonly numResults?: number;
   readonly filterArn?: string;
   readonly batchInferenceJobConfig?: BatchInferenceJobConfig;
+  /** THEME_GENERATION adds Content Generator themes (Similar-Items versions, with `themeGenerationConfig`). */
+  readonly batchInferenceJobMode?: BatchInferenceJobMode;
+  readonly themeGenerationConfig?: ThemeGenerationConfig;
   readonly tags?: TagMap;
 }
 
@@ -77,8 +85,10 @@ async function ensureBatchJob(client: PersonalizeClient, spec: BatchJobSpec): Pr
   const common = {
     jobName: spec.jobName,
     solutionVersionArn: spec.solutionVersionArn,
-    jobInput: { s3DataSource: { path: spec.inputPath } },
-    jobOutput: { s3DataDestination: { path: spec.outputPath } },
+    jobInput: { s3DataSource: { path: spec.inputPath, ...(spec.inputKmsKeyArn !== undefined && { kmsKeyArn: spec.inputKmsKeyArn }) } },
+    jobOutput: {
+      s3DataDestination: { path: spec.outputPath, ...(spec.outputKmsKeyArn !== undefined && { kmsKeyArn: spec.outputKmsKeyArn }) },
+    },
     roleArn: spec.roleArn,
     ...(spec.numResults !== undefined && { numResults: spec.numResults }),
     ...(spec.filterArn !== undefined && { filterArn: spec.filterArn }),
@@ -90,6 +100,8 @@ async function ensureBatchJob(client: PersonalizeClient, spec: BatchJobSpec): Pr
         new CreateBatchInferenceJobCommand({
           ...common,
           ...(spec.batchInferenceJobConfig !== undefined && { batchInferenceJobConfig: spec.batchInferenceJobConfig }),
+          ...(spec.batchInferenceJobMode !== undefined && { batchInferenceJobMode: spec.batchInferenceJobMode }),
+          ...(spec.themeGenerationConfig !== undefined && { themeGenerationConfig: spec.themeGenerationConfig }),
         }),
       );
       return { arn: requireArn(response.batchInferenceJobArn, attempted), created: true, status: STATUS_CREATE_PENDING };

@@ -20,6 +20,9 @@ import { scheduleExpressionProblem } from '../schedule';
 
 export const MAX_TAGS = 50;
 
+/** The only recipe Content Generator adds themes to (Personalize guide, "Batch recommendations with themes"). */
+const THEME_RECIPE = 'aws-similar-items';
+
 const resourceName = (what: string) =>
   z
     .string()
@@ -51,7 +54,9 @@ const s3Uri = (what: string) =>
     .regex(/^s3:\/\/[^/]+(\/.*)?$/, `${what} must be an s3://bucket/key URI`)
     .describe(`${what} (\`s3://bucket/key\`).`);
 
-const maxAge = z.union([z.string(), z.number()]).describe('Accepted for compatibility with the MPE format and passed through to the plan.');
+const maxAge = z
+  .union([z.string(), z.number()])
+  .describe('Accepted for compatibility with the MPE format; recops does not act on it (validation warns).');
 
 const TagSchema = z
   .strictObject({
@@ -380,12 +385,42 @@ const BatchInferenceJobSchema = z
       .strictObject({
         ...batchCommon,
         batchInferenceJobConfig: z.record(z.string(), z.unknown()).optional().describe('BatchInferenceJobConfig.'),
-        batchInferenceJobMode: z.enum(['BATCH_INFERENCE', 'THEME_GENERATION']).optional().describe('Job mode.'),
-        themeGenerationConfig: z.record(z.string(), z.unknown()).optional().describe('Theme generation settings.'),
+        batchInferenceJobMode: z
+          .enum(['BATCH_INFERENCE', 'THEME_GENERATION'])
+          .optional()
+          .describe(
+            `Job mode (default BATCH_INFERENCE). THEME_GENERATION (Content Generator themes) needs the ${THEME_RECIPE} recipe and \`themeGenerationConfig\`.`,
+          ),
+        themeGenerationConfig: z
+          .strictObject({
+            fieldsForThemeGeneration: z
+              .strictObject({ itemName: z.string().min(1).describe('The Items column holding each item name.') })
+              .describe('Fields the themes are generated from.'),
+          })
+          .optional()
+          .describe('ThemeGenerationConfig, for batchInferenceJobMode THEME_GENERATION only.'),
       })
       .describe('CreateBatchInferenceJob parameters; every member has a default.'),
     workflowConfig: batchWorkflowConfig('this batch inference job'),
     createBatchInferenceJob: z.boolean().optional().describe('CDK format: run the job (default true).'),
+  })
+  .superRefine((job, ctx) => {
+    const { batchInferenceJobMode: mode, themeGenerationConfig } = job.serviceConfig;
+    if (mode === 'THEME_GENERATION' && themeGenerationConfig === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['serviceConfig', 'themeGenerationConfig'],
+        message:
+          'batchInferenceJobMode THEME_GENERATION needs themeGenerationConfig.fieldsForThemeGeneration.itemName (the Items column of item names)',
+      });
+    }
+    if (mode !== 'THEME_GENERATION' && themeGenerationConfig !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['serviceConfig', 'themeGenerationConfig'],
+        message: 'themeGenerationConfig is used only with batchInferenceJobMode THEME_GENERATION: set that mode or remove it',
+      });
+    }
   })
   .describe('A batch inference job.');
 
@@ -513,12 +548,18 @@ const SolutionSchema = z
         message: `recipe ${recipe.name} does not support trainingMode UPDATE (only aws-user-personalization and aws-hrnn-coldstart do): use FULL`,
       });
     }
-    (solution.batchInferenceJobs ?? []).forEach((_job, index) => {
+    (solution.batchInferenceJobs ?? []).forEach((job, index) => {
       if (!recipe.batchInference) {
         ctx.addIssue({
           code: 'custom',
           path: ['batchInferenceJobs', index],
           message: `recipe ${recipe.name} (${recipe.type}) does not support batch inference jobs${recipe.batchSegment ? ': use batchSegmentJobs' : ''}`,
+        });
+      } else if (job.serviceConfig.batchInferenceJobMode === 'THEME_GENERATION' && recipe.name !== THEME_RECIPE) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['batchInferenceJobs', index, 'serviceConfig', 'batchInferenceJobMode'],
+          message: `batch recommendations with themes need the ${THEME_RECIPE} recipe; this solution uses ${recipe.name}`,
         });
       }
     });
@@ -582,7 +623,7 @@ const PreprocessingSchema = z
     jobName: z.string().min(1).describe('Name of the preprocessing job.'),
     run: z.boolean().describe('Whether to run it.'),
   })
-  .describe('CDK format: a preprocessing job, passed through to the plan (recops runs none itself).');
+  .describe('CDK format: a preprocessing job, passed through to the plan (recops runs none itself: `run: true` warns).');
 
 const ParameterFileObjectSchema = z.strictObject({
   tags: TagsSchema.optional().describe(
@@ -703,6 +744,7 @@ function checkWholeFile(file: ParameterFile, ctx: z.RefinementCtx): void {
       });
     }
   });
+  checkThemeFields(file, typesAt.size > 0, ctx);
   const datasetNames: [string, (string | number)[]][] = [];
   const schemaNames: [string, (string | number)[]][] = [];
   for (const [key] of Object.entries(MPE_DATASET_KEYS)) {
@@ -726,6 +768,53 @@ function checkWholeFile(file: ParameterFile, ctx: z.RefinementCtx): void {
   });
   uniqueNames(ctx, 'dataset', datasetNames);
   uniqueNames(ctx, 'schema', schemaNames);
+}
+
+/**
+ * Themes are generated from the item names and descriptions in the Items dataset: a file that
+ * declares its datasets must declare an Items schema with the named string column and a textual
+ * field (a file without datasets uses the group's, which only Personalize can check).
+ */
+function checkThemeFields(file: ParameterFile, declaresDatasets: boolean, ctx: z.RefinementCtx): void {
+  const items =
+    file.datasets?.items?.schema.serviceConfig.schema ??
+    file.datasetGroup.datasets?.find((entry) => entry.type === 'ITEMS')?.schema.serviceConfig.schema;
+  (file.solutions ?? []).forEach((solution, i) => {
+    (solution.batchInferenceJobs ?? []).forEach((job, j) => {
+      const itemName = job.serviceConfig.themeGenerationConfig?.fieldsForThemeGeneration.itemName;
+      if (job.serviceConfig.batchInferenceJobMode !== 'THEME_GENERATION' || itemName === undefined || !declaresDatasets) return;
+      const path = [
+        'solutions',
+        i,
+        'batchInferenceJobs',
+        j,
+        'serviceConfig',
+        'themeGenerationConfig',
+        'fieldsForThemeGeneration',
+        'itemName',
+      ];
+      if (items === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: 'themes are generated from the Items dataset: declare one with the item name column and a textual field',
+        });
+        return;
+      }
+      const field = items.fields.find((f) => f.name === itemName);
+      const isString = (type: unknown) => type === 'string' || (Array.isArray(type) && type.includes('string'));
+      if (field === undefined || !isString(field.type)) {
+        ctx.addIssue({ code: 'custom', path, message: `"${itemName}" is not a string field of the Items schema` });
+      }
+      if (!items.fields.some((f) => f.textual === true)) {
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: 'themes need a textual field (e.g. DESCRIPTION, "textual": true) in the Items schema',
+        });
+      }
+    });
+  });
 }
 
 /** The CDK pipeline names schemas `<datasetGroup>-<name>-<schemaVersion>` (its schema.py). */

@@ -224,6 +224,19 @@ function softWarnings(file: ParameterFile): ParameterFileIssue[] {
       message: `no datasets section: the file adds to dataset group "${file.datasetGroup.serviceConfig.name}" and uses its existing datasets; the run fails when training starts if the group has no interactions data`,
     });
   }
+  const cdkDatasets = file.datasetGroup.datasets ?? [];
+  if (
+    cdkDatasets.length > 0 &&
+    buildsOnData &&
+    cdkDatasets.every((d) => d.datasetImportJob === undefined || d.datasetImportJob.createNewJob === false)
+  ) {
+    warnings.push({
+      path: 'datasetGroup.datasets',
+      message:
+        'no dataset is imported (each datasetImportJob is absent or has createNewJob: false): solutions train on the data already in the dataset group once its datasets are ACTIVE; the run fails when training starts if it holds no interactions data',
+    });
+  }
+  warnings.push(...notCarriedOut(file));
   for (const [key, type] of Object.entries(MPE_DATASET_KEYS)) {
     const entry = file.datasets?.[key as keyof typeof MPE_DATASET_KEYS];
     if (!entry) continue;
@@ -236,6 +249,73 @@ function softWarnings(file: ParameterFile): ParameterFileIssue[] {
       warnings.push({
         path: joinPath(`datasetGroup.datasets[${index}].schema.serviceConfig.schema`, warning.path),
         message: warning.message,
+      });
+    }
+  });
+  return warnings;
+}
+
+/**
+ * Settings the file may hold that recops does not act on, or that work against what it does: each
+ * is named with what happens instead, so none passes silently.
+ */
+function notCarriedOut(file: ParameterFile): ParameterFileIssue[] {
+  const warnings: ParameterFileIssue[] = [];
+  const maxAge = (path: string) =>
+    warnings.push({
+      path,
+      message:
+        'maxAge is accepted for compatibility with the MPE format but recops does not act on it: runs start on upload and on the schedules',
+    });
+  if (file.datasetGroup.workflowConfig?.maxAge !== undefined) maxAge('datasetGroup.workflowConfig.maxAge');
+  if (file.preprocessing?.run === true) {
+    warnings.push({
+      path: 'preprocessing.run',
+      message: `recops runs no preprocessing job ("${file.preprocessing.jobName}"): prepare the CSVs before uploading them (e.g. recops prepare)`,
+    });
+  }
+  (file.solutions ?? []).forEach((solution, i) => {
+    const at = `solutions[${i}]`;
+    if (solution.workflowConfig?.maxAge !== undefined) maxAge(`${at}.workflowConfig.maxAge`);
+    const trained = solution.solutionVersion?.createNewSolutionVersion !== false;
+    (solution.campaigns ?? []).forEach((campaign, j) => {
+      if (campaign.createCampaign === false) return;
+      if (!trained) {
+        const pinned = campaign.solutionversion ? ` (its pinned solutionversion ${campaign.solutionversion} included)` : '';
+        warnings.push({
+          path: `${at}.campaigns[${j}]`,
+          message: `campaign "${campaign.serviceConfig.name}" is never created or updated${pinned}: recops deploys a campaign after the promotion gate passes a version this file trains, and ${at}.solutionVersion.createNewSolutionVersion is false`,
+        });
+      }
+      if (campaign.serviceConfig.campaignConfig?.syncWithLatestSolutionVersion === true) {
+        warnings.push({
+          path: `${at}.campaigns[${j}].serviceConfig.campaignConfig.syncWithLatestSolutionVersion`,
+          message:
+            'Personalize moves this campaign to every new ACTIVE version of the solution, before and regardless of the promotion gate: a rejected version serves too',
+        });
+      }
+    });
+    if (!trained) {
+      for (const member of ['batchInferenceJobs', 'batchSegmentJobs'] as const) {
+        (solution[member] ?? []).forEach((job, j) => {
+          const off =
+            member === 'batchInferenceJobs'
+              ? (job as { createBatchInferenceJob?: boolean }).createBatchInferenceJob
+              : (job as { createBatchSegmentJob?: boolean }).createBatchSegmentJob;
+          if (off === false) return;
+          warnings.push({
+            path: `${at}.${member}[${j}]`,
+            message:
+              job.workflowConfig?.schedule === undefined
+                ? `this job never runs: batch jobs run after the promotion gate decides on a version this file trains, and ${at}.solutionVersion.createNewSolutionVersion is false (give it a workflowConfig.schedule to run it on the latest promoted version)`
+                : `this job runs only on its schedule, on the latest version recops promoted: this file trains none (${at}.solutionVersion.createNewSolutionVersion is false)`,
+          });
+        });
+      }
+    }
+    for (const member of ['batchInferenceJobs', 'batchSegmentJobs'] as const) {
+      (solution[member] ?? []).forEach((job, j) => {
+        if (job.workflowConfig?.maxAge !== undefined) maxAge(`${at}.${member}[${j}].workflowConfig.maxAge`);
       });
     }
   });

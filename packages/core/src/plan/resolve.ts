@@ -291,6 +291,8 @@ function batchJobBase(
     inputPath: config.jobInput?.s3DataSource.path ?? `${folder}job_config${suffix}.json`,
     ...layout,
     outputPath: ctx.runStamp === undefined ? outputPathBase : batchOutputPath(layout, ctx.runStamp),
+    ...optional('inputKmsKeyArn', config.jobInput?.s3DataSource.kmsKeyArn),
+    ...optional('outputKmsKeyArn', config.jobOutput?.s3DataDestination.kmsKeyArn),
     ...optional('roleArn', config.roleArn),
     ...optional('numResults', config.numResults),
     ...optional('filterArn', config.filterArn),

@@ -52,6 +52,8 @@ const batchJobBase = {
   outputPerRun: z.boolean(),
   outputFolderStem: z.string().min(1),
   outputPath: z.string().min(1),
+  inputKmsKeyArn: z.string().optional(),
+  outputKmsKeyArn: z.string().optional(),
   roleArn: z.string().optional(),
   numResults: z.number().optional(),
   filterArn: z.string().optional(),

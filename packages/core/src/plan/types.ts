@@ -131,6 +131,9 @@ interface BatchJobPlanBase extends Sourced {
   readonly outputFolderStem: string;
   /** Final output path for this plan's run stamp (see `outputPathBase`). */
   readonly outputPath: string;
+  /** KMS keys of the input and output (`jobInput.s3DataSource.kmsKeyArn`, `jobOutput.s3DataDestination.kmsKeyArn`). */
+  readonly inputKmsKeyArn?: string;
+  readonly outputKmsKeyArn?: string;
   readonly roleArn?: string;
   readonly numResults?: number;
   readonly filterArn?: string;

@@ -17,6 +17,7 @@ import {
   optionalEnum,
   optionalInteger,
   optionalObject,
+  optionalString,
   readTags,
   requireArn,
   requireName,
@@ -39,9 +40,38 @@ function filterRef(ctx: ServiceContext, filterArn: string | undefined): FilterRe
   return { filterArn, filterExpression: filter.fields['filterExpression'] as string };
 }
 
+/** The only recipe Content Generator adds themes to (Personalize guide, "Batch recommendations with themes"). */
+const THEME_RECIPE = 'aws-similar-items';
+
+/**
+ * A theme job checks the Items data themes are made of, as Personalize does when the job runs; the
+ * local engine has no Content Generator, so a job that passes still fails, saying so, rather than
+ * writing recommendations without themes.
+ */
+function themeFailure(ctx: ServiceContext, job: Resource): string {
+  const version = ctx.store.get(job.fields['solutionVersionArn'] as string);
+  const datasetGroupArn = version?.fields['datasetGroupArn'] as string | undefined;
+  const items = ctx.store.list(
+    ResourceKind.dataset,
+    (r) => r.fields['datasetGroupArn'] === datasetGroupArn && r.fields['datasetType'] === 'ITEMS',
+  )[0];
+  const itemName = (job.fields['themeGenerationConfig'] as { fieldsForThemeGeneration?: { itemName?: string } } | undefined)
+    ?.fieldsForThemeGeneration?.itemName;
+  if (items === undefined) return `Theme generation needs an Items dataset in ${String(datasetGroupArn)} with item names and descriptions.`;
+  const schemaText = ctx.store.get(items.fields['schemaArn'] as string)?.fields['schema'];
+  const fields =
+    (typeof schemaText === 'string' ? (JSON.parse(schemaText) as { fields?: { name: string; textual?: boolean }[] }).fields : undefined) ??
+    [];
+  if (!fields.some((f) => f.name === itemName))
+    return `The Items dataset has no column ${String(itemName)} (themeGenerationConfig.fieldsForThemeGeneration.itemName).`;
+  if (!fields.some((f) => f.textual === true)) return 'Theme generation needs a textual field (such as DESCRIPTION) in the Items dataset.';
+  return 'Theme generation (Amazon Personalize Content Generator) is not available in the local cloud: the job ran no inference. Run it in an AWS Region that offers Content Generator, or use batchInferenceJobMode BATCH_INFERENCE.';
+}
+
 function batchWork(ctx: ServiceContext, kind: BatchKind): ChainWork {
   return async (job) => {
     const fields = job.fields;
+    if (fields['batchInferenceJobMode'] === 'THEME_GENERATION') throw new Error(themeFailure(ctx, job));
     const filter = filterRef(ctx, fields['filterArn'] as string | undefined);
     const input: BatchJobInput = {
       jobArn: job.arn,
@@ -64,6 +94,17 @@ function readS3Path(input: Json, member: string, inner: string): string {
   const path = requireString(requireObject(requireObject(input, member), inner), 'path');
   checkS3Url(path, `${member}.${inner}.path`);
   return path;
+}
+
+/** `{ path, kmsKeyArn? }` as the job keeps it (the local cloud encrypts nothing; Describe reports the key). */
+function s3Config(input: Json, member: string, inner: string, path: string): Json {
+  const config = requireObject(requireObject(input, member), inner);
+  const key = optionalString(config, 'kmsKeyArn');
+  if (key === undefined) return { path };
+  if (!/^arn:aws[a-z-]*:kms:[a-z0-9-]*:\d*:(key|alias)\/.+$/.test(key) || key.length > 2048) {
+    throw new InvalidInputError(`${member}.${inner}.kmsKeyArn must be a KMS key ARN.`);
+  }
+  return { path, kmsKeyArn: key };
 }
 
 function createBatchJob(ctx: ServiceContext, input: Json, kind: BatchKind): Json {
@@ -100,18 +141,32 @@ function createBatchJob(ctx: ServiceContext, input: Json, kind: BatchKind): Json
   const fields: Record<string, unknown> = {
     solutionVersionArn,
     numResults: numResults ?? 25,
-    jobInput: { s3DataSource: { path: inputPath } },
-    jobOutput: { s3DataDestination: { path: outputPath } },
+    jobInput: { s3DataSource: s3Config(input, 'jobInput', 's3DataSource', inputPath) },
+    jobOutput: { s3DataDestination: s3Config(input, 'jobOutput', 's3DataDestination', outputPath) },
     roleArn,
   };
   if (filterArn !== undefined) fields['filterArn'] = filterArn;
   if (!segment) {
     const config = optionalObject(input, 'batchInferenceJobConfig');
     if (config !== undefined) fields['batchInferenceJobConfig'] = config;
-    fields['batchInferenceJobMode'] =
-      optionalEnum(input, 'batchInferenceJobMode', ['BATCH_INFERENCE', 'THEME_GENERATION'] as const) ?? 'BATCH_INFERENCE';
-    if (fields['batchInferenceJobMode'] === 'THEME_GENERATION') {
-      throw new InvalidInputError('batchInferenceJobMode THEME_GENERATION is not available in the local engine.');
+    const mode = optionalEnum(input, 'batchInferenceJobMode', ['BATCH_INFERENCE', 'THEME_GENERATION'] as const) ?? 'BATCH_INFERENCE';
+    fields['batchInferenceJobMode'] = mode;
+    const themes = optionalObject(input, 'themeGenerationConfig');
+    if (mode === 'THEME_GENERATION') {
+      const itemName = optionalObject(themes ?? {}, 'fieldsForThemeGeneration')?.['itemName'];
+      if (typeof itemName !== 'string' || itemName === '') {
+        throw new InvalidInputError(
+          'themeGenerationConfig.fieldsForThemeGeneration.itemName is required when batchInferenceJobMode is THEME_GENERATION.',
+        );
+      }
+      if (findRecipe(version.fields['recipeArn'] as string)?.name !== THEME_RECIPE) {
+        throw new InvalidInputError(
+          `Batch recommendations with themes need a solution version of the ${THEME_RECIPE} recipe; ${solutionVersionArn} uses ${String(version.fields['recipeArn'])}.`,
+        );
+      }
+      fields['themeGenerationConfig'] = { fieldsForThemeGeneration: { itemName } };
+    } else if (themes !== undefined) {
+      throw new InvalidInputError('themeGenerationConfig is only valid with batchInferenceJobMode THEME_GENERATION.');
     }
   }
   startCreate(ctx, { kind, arn, name: jobName, fields, tags }, { work: batchWork(ctx, kind) });
