@@ -8,7 +8,8 @@ export const batchOutputReady = defineEvent({
   source: EVENT_SOURCE.batch,
   detailType: 'Batch Output Ready',
   version: 1,
-  description: 'A batch inference or segment job wrote its output to S3 (the _CHECK marker and manifest.json are in place).',
+  description:
+    "A batch inference or segment job wrote its output to S3 (the _CHECK marker and manifest.json are in place); with reusedFromRunId, a rejected version's run keeps the live version's output of the same input.",
   detail: z.object({
     ...baseDetail,
     /** The batch job that wrote the output. */
@@ -32,5 +33,10 @@ export const batchOutputReady = defineEvent({
     lineCount: z.number().int().nonnegative(),
     errorLineCount: z.number().int().nonnegative(),
     readyAt: timestamp,
+    /**
+     * Set when this run started no job: its new version was rejected, and the output the live
+     * version wrote from the same input with the same settings (in run `reusedFromRunId`) stands.
+     */
+    reusedFromRunId: personalizeName.optional(),
   }),
 });

@@ -46,6 +46,10 @@ export interface BatchJobRecord {
   readonly input: S3Url;
   /** Output folder (key ends with `/`). */
   readonly output: S3Url;
+  /** When the job was started (absent in records written before reuse existed). */
+  readonly startedAt?: string;
+  /** The job's settings as planned (`batchJobSettings`): an output is reused only for the same ones. */
+  readonly settings?: string;
 }
 
 export async function writeBatchJobRecord(s3: S3Client, bucket: string, record: BatchJobRecord): Promise<void> {
@@ -65,16 +69,24 @@ export function readBatchJobRecord(s3: S3Client, bucket: string, folder: S3Url):
 
 /** Every key under `prefix` (all pages). */
 export async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
+  return (await listObjects(s3, bucket, prefix)).map((object) => object.key);
+}
+
+/** Every object under `prefix` with its last modification (all pages). */
+export async function listObjects(s3: S3Client, bucket: string, prefix: string): Promise<{ key: string; lastModified?: Date }[]> {
+  const objects: { key: string; lastModified?: Date }[] = [];
   let token: string | undefined;
   do {
     const page = await s3.send(
       new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token !== undefined && { ContinuationToken: token }) }),
     );
-    for (const object of page.Contents ?? []) if (object.Key !== undefined) keys.push(object.Key);
+    for (const object of page.Contents ?? []) {
+      if (object.Key !== undefined)
+        objects.push({ key: object.Key, ...(object.LastModified !== undefined && { lastModified: object.LastModified }) });
+    }
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token !== undefined);
-  return keys;
+  return objects;
 }
 
 /**

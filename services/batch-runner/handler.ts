@@ -17,6 +17,7 @@ export const main = createSqsHandler({
       busName: ctx.env.busName,
       bucketName: ctx.env.bucketName,
       personalizeRoleArn: requireSetting(ctx.env, 'personalizeRoleArn'),
+      deliveryId: record.messageId,
       now: () => new Date(),
     };
     let report;
@@ -26,10 +27,10 @@ export const main = createSqsHandler({
       report = await onScheduledBatch(requested, requested.scope, deps);
     } else if (solutionVersionRejected.matches(record)) {
       const rejected = solutionVersionRejected.parse(record);
-      report = await onGateDecided(rejected, rejected.solutionName, rejected.liveSolutionVersionArn, deps);
+      report = await onGateDecided(rejected, 'rejected', rejected.solutionName, rejected.liveSolutionVersionArn, deps);
     } else {
       const promoted = solutionVersionPromoted.parse(record);
-      report = await onGateDecided(promoted, promoted.solutionName, promoted.resourceArn, deps);
+      report = await onGateDecided(promoted, 'promoted', promoted.solutionName, promoted.resourceArn, deps);
     }
     ctx.metrics.addMetric('BatchJobsStarted', MetricUnit.Count, report.started.length);
     ctx.logger.info('batch jobs', { messageId: record.messageId, ...report });

@@ -1,8 +1,10 @@
 /**
  * batch-runner: runs the batch inference and batch segment jobs a solution declares, once the
  * promotion gate has decided: on the promoted version, or on the live version when the new one was
- * rejected (a rejected version never serves). Job names are the plan's per-run names, so a
- * duplicate event finds the job it started instead of starting a second. Each job is recorded by
+ * rejected (a rejected version never serves). After a rejection a job runs only when the live
+ * version's newest output of it does not answer this run (see ./reuse.ts): a rejected scheduled
+ * retrain with unchanged batch input starts no batch job. Job names are the plan's per-run names, so
+ * a duplicate event finds the job it started instead of starting a second. Each job is recorded by
  * its output folder for the batch output notifier, then watched.
  */
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -29,6 +31,7 @@ import {
 import { inputObjects, outputFolder, parseS3Url, writeBatchJobRecord } from '../batch-records';
 import { loadPlanIfStored } from '../model-records';
 import { permanentFailureOf, publishStepFailed, requestWatch, type RunRef } from '../run-events';
+import { batchJobSettings, keepCurrentOutput } from './reuse';
 
 export interface BatchRunnerDependencies {
   readonly personalize: PersonalizeClient;
@@ -38,6 +41,8 @@ export interface BatchRunnerDependencies {
   readonly bucketName: string;
   /** Role Personalize assumes to read the input and write the output, unless the job names its own. */
   readonly personalizeRoleArn: string;
+  /** Owner of the per-run claim on announcing a kept output: stable across retries of one delivery. */
+  readonly deliveryId: string;
   readonly now: () => Date;
 }
 
@@ -59,9 +64,13 @@ interface BatchJobRun {
   readonly outputPath: string;
 }
 
-/** Promoted or Rejected: every batch job of the solution, on the version that serves after the decision. */
+/**
+ * Promoted or Rejected: every batch job of the solution, on the version that serves after the
+ * decision; after a rejection, a job whose live output still answers is kept instead of rerun.
+ */
 export async function onGateDecided(
   run: RunRef,
+  decision: 'promoted' | 'rejected',
   solutionName: string,
   solutionVersionArn: string,
   deps: BatchRunnerDependencies,
@@ -73,7 +82,20 @@ export async function onGateDecided(
     report.skipped.push(`${solutionName}: no plan of run ${run.runId} names it`);
     return report;
   }
-  for (const job of jobsOf(solution)) await runBatchJob(run, plan, solution, job, solutionVersionArn, deps, report);
+  for (const job of jobsOf(solution)) {
+    if (decision === 'rejected') {
+      const kept = await keepCurrentOutput(run, job.kind, job.job, solutionVersionArn, deps).catch((error: unknown) => {
+        // Unable to tell whether the output still answers: run the job (it costs a job, loses nothing).
+        report.skipped.push(`could not check the kept output of ${job.jobName}: ${(error as Error).message}`);
+        return undefined;
+      });
+      if (kept !== undefined) {
+        report.reused.push(`${LABEL[job.kind]} output of ${kept.jobName} (run ${kept.runId}): version rejected, same input and settings`);
+        continue;
+      }
+    }
+    await runBatchJob(run, plan, solution, job, solutionVersionArn, deps, report);
+  }
   return report;
 }
 
@@ -143,6 +165,8 @@ export async function runBatchJob(
       solutionVersionArn,
       input,
       output,
+      startedAt: deps.now().toISOString(),
+      settings: batchJobSettings(job),
     });
     await requestWatch(run, deps, report, kind, result.arn);
   } catch (error) {

@@ -2,7 +2,7 @@
  * Scheduled runs end to end: a schedule the local Scheduler fires goes through the run door
  * (run-starter → Pipeline Requested with its scope) and ends in exactly one Pipeline Completed.
  */
-import { DescribeCampaignCommand } from '@aws-sdk/client-personalize';
+import { DescribeCampaignCommand, ListBatchInferenceJobsCommand } from '@aws-sdk/client-personalize';
 import { GetScheduleCommand, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadParameterFile, resolvePlan, type SchedulePlan } from '@recops/core';
@@ -22,6 +22,12 @@ async function seedWithMargin(margin: number): Promise<string> {
   const solution = file.solutions.find((s) => s.serviceConfig.name === SOLUTION)!;
   solution.workflowConfig = { ...solution.workflowConfig, promotionGate: { margin } };
   return JSON.stringify(file, null, 2);
+}
+
+/** Names of every batch inference job in the local Personalize. */
+async function batchJobNames(pipeline: PipelineCloud): Promise<string[]> {
+  const jobs = (await pipeline.clients.personalize.send(new ListBatchInferenceJobsCommand({}))).batchInferenceJobs ?? [];
+  return jobs.map((j) => j.jobName ?? '?').sort();
 }
 
 /** The outcome events the bus carries for one run. */
@@ -92,6 +98,7 @@ describe('E2E: scheduled runs on the local cloud', () => {
       const full = plan.schedules.find((s) => s.kind === 'full' && s.target.solutionName === SOLUTION);
       if (full === undefined) throw new Error('the seed example schedules a full retrain of user-personalization');
       const before = await personalizeInventory(pipeline.clients.personalize);
+      const batchJobNamesBefore = batchJobNames(pipeline);
 
       // Act 1: the schedule fires; the same data cannot beat the live version by 1.
       await fireSoon(pipeline, full);
@@ -124,12 +131,39 @@ describe('E2E: scheduled runs on the local cloud', () => {
       const after = await personalizeInventory(pipeline.clients.personalize);
       expect(after.solutionVersions.length).toBe(before.solutionVersions.length + 1);
       expect(after.importJobs).toEqual(before.importJobs);
+      // The rejected retrain starts no batch job: the live version's output of the unchanged input stands,
+      // announced for this run and listed by its Pipeline Completed.
+      expect(await batchJobNames(pipeline)).toEqual(await batchJobNamesBefore);
+      const keptOutput = pipeline.published().find((e) => e.detailType === 'Batch Output Ready' && e.detail.runId === scheduled.runId);
+      const firstOutput = pipeline
+        .published()
+        .find((e) => e.detailType === 'Batch Output Ready' && e.detail.runId === uploaded?.detail.runId);
+      expect(keptOutput?.detail).toMatchObject({
+        reusedFromRunId: uploaded?.detail.runId,
+        resourceArn: firstOutput?.detail.resourceArn,
+        output: firstOutput?.detail.output,
+        solutionVersionArn: v1,
+      });
+      expect(worse?.detail.batchOutputs).toEqual([
+        expect.objectContaining({ jobArn: firstOutput?.detail.resourceArn, output: firstOutput?.detail.output }),
+      ]);
+
+      // Act 1b: new batch input, and the schedule fires again: still rejected, but the input changed, so the job runs on v1.
+      await pipeline.upload(seedBatchInputKey(), `${seedBatchInput()}\n${JSON.stringify({ userId: 'u2' })}`);
+      await fireSoon(pipeline, full);
+      const [, , rerun] = await outcomes(pipeline, 3);
+      expect(rerun?.detailType, JSON.stringify(rerun?.detail)).toBe('Pipeline Completed');
+      expect((rerun!.detail.rejected as unknown[]).length).toBe(1);
+      const rerunOutput = pipeline.published().find((e) => e.detailType === 'Batch Output Ready' && e.detail.runId === rerun?.detail.runId);
+      expect(rerunOutput?.detail).toMatchObject({ solutionVersionArn: v1, lineCount: 4 });
+      expect(rerunOutput?.detail.reusedFromRunId).toBeUndefined();
+      expect((await batchJobNames(pipeline)).length).toBe((await batchJobNamesBefore).length + 1);
 
       // Act 2: the file now lets any version through (margin -1); its upload runs, then the schedule fires again.
       await pipeline.upload(CONFIG_KEY, await seedWithMargin(-1));
-      await outcomes(pipeline, 3);
+      await outcomes(pipeline, 4);
       await fireSoon(pipeline, full);
-      const [, , , better] = await outcomes(pipeline, 4);
+      const [, , , , better] = await outcomes(pipeline, 5);
 
       // Assess 2: promoted, the campaign updated to the new version, one Pipeline Completed saying so.
       expect(better?.detailType, JSON.stringify(better?.detail)).toBe('Pipeline Completed');
@@ -142,7 +176,7 @@ describe('E2E: scheduled runs on the local cloud', () => {
       expect(serving).toMatchObject({ status: 'ACTIVE', solutionVersionArn: deployed?.solutionVersionArn });
       expect(serving?.solutionVersionArn).not.toBe(v1);
     },
-    RUN_TIMEOUT_MS * 3,
+    RUN_TIMEOUT_MS * 4,
   );
 
   it(
