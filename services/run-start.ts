@@ -7,7 +7,7 @@
  * error, and nothing is created.
  */
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { pipelineFailed, pipelineRequested, type EventIssue, type RunScope, type RunTrigger } from '@recops/events';
 import {
   parseParameterFileText,
@@ -22,7 +22,7 @@ import {
   type RunIdentity,
 } from '@recops/core';
 import { plannedRunLocation, storePlannedRun } from '@recops/core/ops';
-import { publish } from '@recops/core/runtime';
+import { publish, rejectedRunKey } from '@recops/core/runtime';
 
 export interface RunStartClients {
   readonly s3: S3Client;
@@ -74,20 +74,26 @@ export async function startRun(start: RunStart, clients: RunStartClients, settin
   const where = `s3://${config.bucket}/${config.key}`;
 
   const reject = async (datasetGroupName: string, reason: string, errors: readonly EventIssue[]): Promise<RunStartOutcome> => {
-    const entry = pipelineFailed.entry(
-      {
-        runId,
-        datasetGroupName,
-        stage: settings.stage,
-        step: 'intake',
-        reason,
-        errors: [...errors],
-        config,
-        failedAt: now().toISOString(),
-      },
-      settings.busName,
+    const detail = {
+      runId,
+      datasetGroupName,
+      stage: settings.stage,
+      step: 'intake' as const,
+      reason,
+      errors: [...errors],
+      config,
+      failedAt: now().toISOString(),
+    };
+    // The refused run's record (no plan or state exists for it), so `recops status` can list it with its reason.
+    await clients.s3.send(
+      new PutObjectCommand({
+        Bucket: config.bucket,
+        Key: rejectedRunKey(datasetGroupName, runId),
+        Body: JSON.stringify({ ...detail, trigger: start.trigger, startedAt: start.identity.startedAt }),
+        ContentType: 'application/json',
+      }),
     );
-    await publish(clients.eventBridge, [entry]);
+    await publish(clients.eventBridge, [pipelineFailed.entry(detail, settings.busName)]);
     return { kind: 'rejected', runId, datasetGroupName, reason, errors };
   };
   const invalid = (datasetGroupName: string, errors: readonly EventIssue[]) =>

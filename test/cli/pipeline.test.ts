@@ -14,7 +14,7 @@ import {
   ListSolutionsCommand,
   ListSolutionVersionsCommand,
 } from '@aws-sdk/client-personalize';
-import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { createClients, type Clients } from '@recops/core/runtime';
 import { createLocalCloud, type LocalCloud } from '@recops/local';
 import { SERVICES } from '@recops/services/manifest';
@@ -142,8 +142,24 @@ describe('CLI: commands on a local cloud', () => {
   );
 
   it(
-    "status lists the runs with outcome and shows one run's steps",
+    "status lists the runs with outcome and shows one run's steps, uploads intake refused included with every error",
     async () => {
+      // An invalid file uploaded straight to the bucket (not through `recops run`, which would refuse it first).
+      await clients.s3.send(
+        new PutObjectCommand({
+          Bucket: BUCKET,
+          Key: 'train/refused-upload/config.json',
+          Body: JSON.stringify({
+            datasetGroup: { serviceConfig: { name: 'refused-upload' } },
+            solutions: [{ serviceConfig: { name: 'has space' } }],
+          }),
+        }),
+      );
+      const deadline = Date.now() + 60_000;
+      while (((await clients.s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'runs/refused-upload/' }))).KeyCount ?? 0) === 0) {
+        if (Date.now() > deadline) throw new Error('intake wrote no record of the refused upload within 60 s');
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
       const list = await recops(['status', ...endpointArgs, '--json']);
       expect(list.code, list.stderr).toBe(0);
       const runs = JSON.parse(list.stdout) as { runId: string; outcome?: { kind: string } }[];
@@ -151,6 +167,15 @@ describe('CLI: commands on a local cloud', () => {
       const table = await recops(['status', ...endpointArgs]);
       expect(table.stdout).toMatch(new RegExp(`${completedRunId} +${GROUP} +\\S+ \\S+ +\\d+\\.\\ds +completed`));
       expect(table.stdout).toMatch(/movies-fails +\S+ \S+ +\d+\.\ds +failed at import/);
+      expect(table.stdout).toMatch(/refused-upload +\S+ \S+ +\d+\.\ds +failed at intake +upload/);
+      const refusedId = runs.find((r) => (r as { datasetGroupName?: string }).datasetGroupName === 'refused-upload')?.runId;
+      const refused = await recops(['status', refusedId ?? '?', ...endpointArgs]);
+      expect(refused.code, refused.stderr).toBe(0);
+      expect(refused.stdout).toContain(`Run ${refusedId} of refused-upload: failed at intake`);
+      expect(refused.stdout).toContain(
+        `reason   The parameter file s3://${BUCKET}/train/refused-upload/config.json is invalid (1 error); nothing was created`,
+      );
+      expect(refused.stdout).toMatch(/ {4}solutions\[0\]\.serviceConfig\.name: name must match/);
       const one = await recops(['status', completedRunId, ...endpointArgs]);
       expect(one.code).toBe(0);
       expect(one.stdout).toContain(`Run ${completedRunId} of ${GROUP}: completed`);

@@ -107,7 +107,7 @@ describe('Service: config-intake', () => {
     expect(a?.Detail).toBe(b?.Detail);
   });
 
-  it('publishes one Pipeline Failed naming every error of a broken file, and writes nothing', async () => {
+  it('publishes one Pipeline Failed naming every error of a broken file, and writes no plan, only the refusal for recops status', async () => {
     // Arrange: three independent mistakes.
     const file = JSON.parse(await seedExampleText()) as Record<string, any>;
     file.solutions[0].serviceConfig.recipeArn = 'arn:aws:personalize:::recipe/aws-not-a-recipe';
@@ -135,7 +135,9 @@ describe('Service: config-intake', () => {
       ]),
     );
     expect(detail.reason).toMatch(/is invalid \(\d+ errors\); nothing was created/);
-    expect(await keysUnder('runs/dataset-group-name-1/')).not.toContainEqual(expect.stringContaining(detail.runId));
+    expect((await keysUnder('runs/dataset-group-name-1/')).filter((key) => key.includes(detail.runId))).toEqual([
+      `runs/dataset-group-name-1/${detail.runId}/rejected.json`,
+    ]);
   });
 
   it('rejects a file that is not JSON with the line and column', async () => {

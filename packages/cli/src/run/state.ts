@@ -1,7 +1,9 @@
 /**
  * Runs as the run tracker records them: `runs/<dataset group>/<runId>/state.json` in the stage's
- * bucket (services/run-tracker/state.ts). Read tolerantly: fields a newer tracker adds are kept,
- * fields an older one lacks are optional here.
+ * bucket (services/run-tracker/state.ts), and runs the door refused before any state existed
+ * (`rejected.json`, services/run-start.ts: an invalid upload, missing data, a schedule whose target
+ * is gone), read as failed runs at step `intake` with every error. Read tolerantly: fields a newer
+ * tracker adds are kept, fields an older one lacks are optional here.
  */
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { Target } from '../target';
@@ -30,10 +32,44 @@ export interface TrackedRun {
     readonly step?: string;
     readonly reason?: string;
     readonly resourceArn?: string;
+    /** Every error of a refused parameter file, at its path. */
+    readonly errors?: readonly { readonly path: string; readonly message: string }[];
   };
 }
 
-const STATE_KEY = /^runs\/([^/]+)\/([^/]+)\/state\.json$/;
+const STATE_KEY = /^runs\/([^/]+)\/([^/]+)\/(state|rejected)\.json$/;
+
+/** What the door writes for a run it refused (the Pipeline Failed detail plus trigger and start). */
+interface RejectedRun {
+  readonly runId: string;
+  readonly datasetGroupName: string;
+  readonly stage?: string;
+  readonly trigger?: string;
+  readonly startedAt?: string;
+  readonly reason: string;
+  readonly errors?: readonly { readonly path: string; readonly message: string }[];
+  readonly config?: { readonly bucket: string; readonly key: string };
+  readonly failedAt: string;
+}
+
+function rejectedAsRun(rejected: RejectedRun): TrackedRun {
+  return {
+    runId: rejected.runId,
+    datasetGroupName: rejected.datasetGroupName,
+    ...(rejected.stage !== undefined && { stage: rejected.stage }),
+    ...(rejected.trigger !== undefined && { trigger: rejected.trigger }),
+    startedAt: rejected.startedAt ?? rejected.failedAt,
+    ...(rejected.config !== undefined && { config: rejected.config }),
+    resources: {},
+    outcome: {
+      kind: 'failed',
+      decidedAt: rejected.failedAt,
+      step: 'intake',
+      reason: rejected.reason,
+      errors: rejected.errors ?? [],
+    },
+  };
+}
 
 /** Every run's state key in the bucket, newest run first (run ids start with their UTC stamp). */
 export async function listRunKeys(
@@ -56,13 +92,19 @@ export async function listRunKeys(
     }
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
-  return found.sort((a, b) => b.runId.localeCompare(a.runId));
+  // One entry per run: the tracker's state when there is one.
+  const byRun = new Map<string, (typeof found)[number]>();
+  for (const entry of found) {
+    const id = `${entry.datasetGroupName}/${entry.runId}`;
+    if (!byRun.has(id) || entry.key.endsWith('/state.json')) byRun.set(id, entry);
+  }
+  return [...byRun.values()].sort((a, b) => b.runId.localeCompare(a.runId));
 }
 
 export async function readRun(target: Target, key: string): Promise<TrackedRun> {
   const object = await target.clients.s3.send(new GetObjectCommand({ Bucket: target.bucketName, Key: key }));
   const text = (await object.Body?.transformToString()) ?? '';
-  return JSON.parse(text) as TrackedRun;
+  return key.endsWith('/rejected.json') ? rejectedAsRun(JSON.parse(text) as RejectedRun) : (JSON.parse(text) as TrackedRun);
 }
 
 /** One run's state by id (any dataset group); a CliError naming the stage when there is none. */

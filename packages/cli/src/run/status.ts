@@ -38,6 +38,7 @@ export function formatRun(run: TrackedRun): string[] {
     `  took     ${seconds(durationMs(run))}${run.outcome ? '' : ' so far'}`,
   ];
   if (run.outcome?.reason) lines.push(`  reason   ${run.outcome.reason}`);
+  for (const error of run.outcome?.errors ?? []) lines.push(`    ${error.path}: ${error.message}`);
   const origin = Date.parse(run.startedAt);
   const steps = Object.entries(run.resources)
     .map(([arn, r]) => ({ arn, ...r, start: Date.parse(r.requestedAt ?? run.startedAt) }))

@@ -33,6 +33,7 @@ export {
   MODELS_PREFIX,
   planKey,
   promotedVersionKey,
+  rejectedRunKey,
   RUNS_PREFIX,
   runStateKey,
 } from './locations';

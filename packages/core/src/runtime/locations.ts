@@ -16,6 +16,14 @@ export function runStateKey(datasetGroupName: string, runId: string): string {
   return `${RUNS_PREFIX}${datasetGroupName}/${runId}/state.json`;
 }
 
+/**
+ * A run the door refused (invalid file, data missing, schedule target gone): no plan or state is
+ * ever written for it, so this record is how `recops status` lists it with its reason.
+ */
+export function rejectedRunKey(datasetGroupName: string, runId: string): string {
+  return `${RUNS_PREFIX}${datasetGroupName}/${runId}/rejected.json`;
+}
+
 /** A claim of the run (see `claimOnce`), e.g. `claimKey(dsg, runId, 'solution-version/sims')`. */
 export function claimKey(datasetGroupName: string, runId: string, what: string): string {
   return `${RUNS_PREFIX}${datasetGroupName}/${runId}/claims/${what}`;
