@@ -267,6 +267,34 @@ describe('CLI: commands on a local cloud', () => {
   );
 
   it(
+    "report on a deployed stage has each version's gate decision (from the stage's bucket) and says where the run's events are",
+    async () => {
+      const project = join(dir, 'deployed-project');
+      await mkdir(join(project, '.sst'), { recursive: true });
+      await writeFile(
+        join(project, '.sst', 'outputs.json'),
+        JSON.stringify({ stage: 'staging', bucketName: BUCKET, busName: `recops-${STAGE}` }),
+      );
+      const report = await recops(['report', completedRunId, '--stage', 'staging', '--json'], {
+        cwd: project,
+        env: { AWS_ENDPOINT_URL: cloud.endpoint, AWS_REGION: 'us-east-1' },
+      });
+      expect(report.code, report.stderr).toBe(0);
+      const gathered = JSON.parse(report.stdout) as {
+        versions: { solutionName: string; decision: string; rule?: string }[];
+        notes: string[];
+      };
+      const personalization = gathered.versions.find((v) => v.solutionName === 'user-personalization-solution');
+      expect(personalization).toMatchObject({ decision: 'promoted', rule: expect.stringMatching(/first version/) });
+      expect(gathered.versions.every((v) => v.decision === 'promoted')).toBe(true);
+      expect(gathered.notes.join('\n')).toContain(
+        "The run's bus events (its milestones) are in the stage's CloudWatch Logs event log group (stack output eventLogGroup), which recops report does not read",
+      );
+    },
+    COMMANDS_TIMEOUT_MS,
+  );
+
+  it(
     'recommend answers from an ACTIVE campaign and through a filter, refuses --items without a ranking recipe in one line; put-events records interactions',
     async () => {
       // Prepare: a campaign on the trained personalization version, unless the run deployed one.

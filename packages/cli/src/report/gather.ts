@@ -1,7 +1,9 @@
 /**
  * Gathers what the report shows: the run tracker's record (steps), the run's bus events when the
- * local cloud's event log is at hand (gate decisions, output notices), Personalize (metrics of the
- * run's versions and of the versions campaigns serve) and S3 (the batch jobs' output files).
+ * local cloud's event log is at hand (milestones, gate decisions), the gate's stored decisions in the
+ * stage's bucket (the same Promoted/Rejected details, so a deployed stage's report has them too),
+ * Personalize (metrics of the run's versions and of the versions campaigns serve) and S3 (the batch
+ * jobs' output files).
  */
 import {
   DescribeBatchInferenceJobCommand,
@@ -11,6 +13,7 @@ import {
   GetSolutionMetricsCommand,
 } from '@aws-sdk/client-personalize';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { gateDecisionKey } from '@recops/core/runtime';
 import type { ChainEvent } from '../demo/timeline';
 import { chainEventOf, describeEvent, resourceOfArn } from '../demo/timeline';
 import { listCampaigns } from '../personalize/lookup';
@@ -46,6 +49,38 @@ async function liveVersionOf(target: Target, solutionArn: string): Promise<strin
   return undefined;
 }
 
+/** A gate decision, from the bus event or from the record the model evaluator keeps of it. */
+interface GateDecision {
+  readonly outcome: 'promoted' | 'rejected';
+  readonly detail: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The decision the model evaluator stored for a version (`models/<dsg>/<solution>/decisions/…`):
+ * the Promoted or Rejected detail it published. Undefined when there is none or it cannot be read.
+ */
+async function storedDecision(
+  target: Target,
+  datasetGroupName: string,
+  solutionName: string,
+  arn: string,
+): Promise<GateDecision | undefined> {
+  try {
+    const object = await target.clients.s3.send(
+      new GetObjectCommand({ Bucket: target.bucketName, Key: gateDecisionKey(datasetGroupName, solutionName, arn) }),
+    );
+    const stored = JSON.parse((await object.Body?.transformToString()) ?? '{}') as {
+      promoted?: Record<string, unknown>;
+      rejected?: Record<string, unknown>;
+    };
+    if (stored.promoted) return { outcome: 'promoted', detail: stored.promoted };
+    if (stored.rejected) return { outcome: 'rejected', detail: stored.rejected };
+    return undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function versionRows(target: Target, run: TrackedRun, events: readonly ChainEvent[]): Promise<ReportVersion[]> {
   const rows: ReportVersion[] = [];
   const versions = Object.entries(run.resources).filter(([, r]) => r.kind === 'solutionVersion' && r.status === 'ACTIVE');
@@ -54,16 +89,19 @@ async function versionRows(target: Target, run: TrackedRun, events: readonly Cha
     const solutionArn = solutionVersion?.solutionArn ?? '';
     const solutionName = solutionArn.split('/').pop() ?? arn.split('/').at(-2) ?? '?';
     const metrics = await metricsOf(target, arn);
-    const decision = events.find(
+    const event = events.find(
       (e) =>
         (e.detailType === 'Solution Version Promoted' || e.detailType === 'Solution Version Rejected') && e.detail['resourceArn'] === arn,
     );
+    const decision: GateDecision | undefined = event
+      ? { outcome: event.detailType === 'Solution Version Promoted' ? 'promoted' : 'rejected', detail: event.detail }
+      : await storedDecision(target, run.datasetGroupName, solutionName, arn);
     const gate = decision?.detail['gate'] as { rule?: unknown } | undefined;
     const liveArn = solutionArn ? await liveVersionOf(target, solutionArn) : undefined;
     let verdict: string;
     if (decision)
       verdict =
-        decision.detailType === 'Solution Version Promoted'
+        decision.outcome === 'promoted'
           ? 'promoted'
           : `rejected${typeof decision.detail['reason'] === 'string' ? `: ${decision.detail['reason']}` : ''}`;
     else if (liveArn === arn) verdict = 'live (a campaign serves it)';
@@ -168,9 +206,17 @@ export async function gatherReport(target: Target, run: TrackedRun, events: read
   if (events === undefined) {
     notes.push(
       target.kind === 'stage'
-        ? 'Gate decisions and run events come from the bus; for a deployed stage they are in its CloudWatch event log group, not read here.'
-        : 'No event log of the local cloud was given (--data-dir): gate decisions and run events are left out.',
+        ? "The run's bus events (its milestones) are in the stage's CloudWatch Logs event log group (stack output eventLogGroup), which recops report does not read: it has no CloudWatch Logs client. Gate decisions are read from the stage's bucket."
+        : 'No event log of the local cloud was given (--data-dir): run milestones are left out; gate decisions are read from the bucket.',
     );
+  }
+  const versions = await versionRows(target, run, events ?? []);
+  for (const version of versions) {
+    if (/no gate decision recorded/.test(version.decision)) {
+      notes.push(
+        `No gate decision is recorded for ${version.solutionVersionArn} (models/${run.datasetGroupName}/${version.solutionName}/decisions/ in the bucket): the model evaluator had not decided when this report was written, or failed (see the run's steps).`,
+      );
+    }
   }
   const outcome = run.outcome?.kind ?? 'running';
   const endedAt = run.outcome ? Date.parse(run.outcome.decidedAt) : undefined;
@@ -185,7 +231,7 @@ export async function gatherReport(target: Target, run: TrackedRun, events: read
     outcome,
     ...(run.outcome?.reason ? { reason: run.outcome.reason } : {}),
     steps,
-    versions: await versionRows(target, run, events ?? []),
+    versions,
     batchJobs: await batchRows(target, run),
     milestones,
     notes,
