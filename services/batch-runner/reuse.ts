@@ -102,7 +102,8 @@ export async function keepCurrentOutput(
   deps: BatchRunnerDependencies,
 ): Promise<BatchJobRecord | undefined> {
   const current = await currentOutput(kind, job, liveVersionArn, deps);
-  if (current === undefined) return undefined;
+  // This run's own output (a redelivered Rejected after its job ran) was announced by the notifier.
+  if (current === undefined || current.record.runId === run.runId) return undefined;
   const { record, manifest } = current;
   const claim = await claimOnce(
     deps.s3,
