@@ -92,4 +92,53 @@ describe('E2E: files that add to an existing dataset group', () => {
     },
     RUN_TIMEOUT_MS,
   );
+  it(
+    'runs a CDK file whose datasets import nothing (createNewJob: false) to its end: the run fails naming the switched-off import when the group holds no data',
+    async () => {
+      pipeline = await startPipelineCloud();
+      const file = {
+        datasetGroup: {
+          serviceConfig: { name: 'no-imports' },
+          datasets: [
+            {
+              type: 'INTERACTIONS',
+              schema: {
+                serviceConfig: {
+                  name: 'interactions',
+                  schema: {
+                    type: 'record',
+                    name: 'Interactions',
+                    namespace: 'com.amazonaws.personalize.schema',
+                    fields: [
+                      { name: 'USER_ID', type: 'string' },
+                      { name: 'ITEM_ID', type: 'string' },
+                      { name: 'TIMESTAMP', type: 'long' },
+                    ],
+                    version: '1.0',
+                  },
+                },
+              },
+              dataset: { serviceConfig: { name: 'no-imports-interactions' } },
+              datasetImportJob: {
+                serviceConfig: { jobName: 'interactions-import', dataSource: { dataLocation: 's3://elsewhere/interactions.csv' } },
+                createNewJob: false,
+              },
+            },
+          ],
+        },
+        solutions: [{ serviceConfig: { name: 'no-imports-popularity', recipeArn: 'arn:aws:personalize:::recipe/aws-popularity-count' } }],
+      };
+      await pipeline.upload('train/no-imports/config.json', JSON.stringify(file));
+      const [outcome] = await outcomes(pipeline, 1);
+      expect(outcome?.detailType, JSON.stringify(outcome?.detail)).toBe('Pipeline Failed');
+      expect(outcome?.detail).toMatchObject({ step: 'training', datasetGroupName: 'no-imports' });
+      expect(outcome?.detail.reason).toMatch(
+        /^dataset group "no-imports" has an INTERACTIONS dataset but no finished import into it: the parameter file imports nothing into it \(datasetGroup\.datasets\[0\]\.datasetImportJob is absent or createNewJob is false\)/,
+      );
+      const inventory = await personalizeInventory(pipeline.clients.personalize);
+      expect(inventory.datasets).toEqual(['no-imports-interactions']);
+      expect(inventory.solutions).toEqual([]);
+    },
+    RUN_TIMEOUT_MS,
+  );
 });
