@@ -263,7 +263,8 @@ const campaignDeployer: ServiceDefinition = {
   timeoutSeconds: campaignDeployerTimeout,
   memoryMB: 256,
   // Only Promoted: a rejected version never reaches a campaign. Campaign ACTIVE → Campaign Deployed.
-  subscriptions: [solutionVersionPromoted.pattern(), campaignStatusChanged.pattern(ACTIVE)],
+  // Solution ACTIVE: campaigns pinned to a version of a solution the run does not train.
+  subscriptions: [solutionVersionPromoted.pattern(), campaignStatusChanged.pattern(ACTIVE), solutionStatusChanged.pattern(ACTIVE)],
   queue: queue(campaignDeployerTimeout),
   s3Triggers: [],
   permissions: [

@@ -5,6 +5,10 @@
  * (`latestCampaignUpdate`). On Campaign Status Changed ACTIVE it checks the campaign really serves
  * a settled version and publishes Campaign Deployed, once per run and campaign.
  *
+ * A solution the file does not train (CDK `createNewSolutionVersion: false`) sees no Promoted: its
+ * campaigns pinned to a version (`solutionversion`) are deployed when the run finds the solution
+ * ACTIVE (Solution Status Changed), and the run counts them as goals.
+ *
  * Rejected versions never get here: nothing subscribes the deployer to Solution Version Rejected.
  * A Promoted that is no longer the solution's latest promotion (a late or duplicated event) deploys
  * nothing, so a campaign never steps back to an older version.
@@ -63,6 +67,37 @@ export async function onPromoted(promoted: Promoted, deps: DeployerDependencies)
     }
     try {
       await deployOne(run, campaign, campaign.solutionVersionArn ?? promoted.resourceArn, deps, report);
+    } catch (error) {
+      const failure = permanentFailureOf(error);
+      await publishStepFailed(run, deps, PIPELINE_STEP.deployment, 'campaign', failure);
+      report.failed = `campaign ${campaign.name}: ${failure.reason}`;
+    }
+  }
+  return report;
+}
+
+/**
+ * Solution Status Changed ACTIVE: when the run's file does not train this solution, its campaigns
+ * pinned to a version serve that version (unpinned ones wait for a promotion: validation warns).
+ */
+export async function onSolutionActive(run: RunRef, solutionArn: string, deps: DeployerDependencies): Promise<DeployReport> {
+  const report = emptyReport();
+  const name = solutionArn.slice(solutionArn.lastIndexOf('/') + 1);
+  const plan = await loadPlanIfStored(deps.s3, deps.bucketName, run);
+  const solution = plan?.solutions.find((s) => s.name === name);
+  if (solution === undefined || solution.version !== undefined) {
+    report.skipped.push(
+      `${name}: ${solution === undefined ? `not in the plan of run ${run.runId}` : 'trained by the run: deployed after the gate'}`,
+    );
+    return report;
+  }
+  for (const campaign of solution.campaigns) {
+    if (campaign.solutionVersionArn === undefined) {
+      report.skipped.push(`campaign ${campaign.name}: not pinned, and the run trains no version of ${name}`);
+      continue;
+    }
+    try {
+      await deployOne(run, campaign, campaign.solutionVersionArn, deps, report);
     } catch (error) {
       const failure = permanentFailureOf(error);
       await publishStepFailed(run, deps, PIPELINE_STEP.deployment, 'campaign', failure);

@@ -1,8 +1,12 @@
-/** campaign-deployer: Solution Version Promoted → create/update campaigns; Campaign Status Changed ACTIVE → Campaign Deployed. */
+/**
+ * campaign-deployer: Solution Version Promoted → create/update campaigns; Solution Status Changed
+ * ACTIVE → pinned campaigns of a solution the run does not train; Campaign Status Changed ACTIVE →
+ * Campaign Deployed.
+ */
 import type { SQSRecord } from 'aws-lambda';
 import { notSubscribed, parseCatalogEvent, type CatalogEvent } from '@recops/events';
 import { createSqsHandler, MetricUnit, type RecordContext } from '@recops/core/runtime';
-import { onCampaignActive, onPromoted, type DeployerDependencies, type DeployReport } from './deploy';
+import { onCampaignActive, onPromoted, onSolutionActive, type DeployerDependencies, type DeployReport } from './deploy';
 
 function dependencies(record: SQSRecord, ctx: RecordContext): DeployerDependencies {
   return {
@@ -24,6 +28,8 @@ async function route(event: CatalogEvent, deps: DeployerDependencies): Promise<D
     }
     case 'solution-version-promoted':
       return onPromoted(event.detail, deps);
+    case 'solution-status-changed':
+      return event.detail.status === 'ACTIVE' ? onSolutionActive(event.detail, event.detail.resourceArn, deps) : undefined;
     default:
       throw notSubscribed(event, 'campaign-deployer');
   }

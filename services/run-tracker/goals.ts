@@ -10,6 +10,8 @@
  * Deploy steps of a trained solution: the promotion gate's decision (Promoted or Rejected, both
  * decide the goal), each of its campaigns ACTIVE on the promoted version (moot when the version was
  * rejected: the campaign keeps its version), and each of its batch jobs' output ready.
+ * A solution the file does not train has no gate decision; its campaigns pinned to a version
+ * (CDK `solutionversion`) are deployed on their own and are goals too.
  * The services behind each resource goal watch it even when it already exists and is ACTIVE, so
  * that its Status Changed reaches the tracker.
  */
@@ -30,6 +32,13 @@ export function goalsOf(run: Pick<PlannedRun, 'plan' | 'scope'>): Goal[] {
         ...plan.solutions.map((s): Goal => ({ kind: s.version ? 'solutionVersion' : 'solution', name: s.name })),
         ...plan.recommenders.map((r): Goal => ({ kind: 'recommender', name: r.name })),
         ...deploySteps,
+        ...plan.solutions
+          .filter((s) => s.version === undefined)
+          .flatMap((s) =>
+            s.campaigns
+              .filter((c) => c.solutionVersionArn !== undefined)
+              .map((c): Goal => ({ kind: 'deployment', name: c.name, solution: s.name })),
+          ),
       ];
     case 'import':
       return imports;

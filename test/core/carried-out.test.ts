@@ -113,16 +113,20 @@ describe('Parameter file: batch job KMS keys', () => {
 });
 
 describe('Parameter file: what would never happen warns at its path', () => {
-  it('warns that campaigns and batch jobs of a solution the file never trains are never deployed or run', () => {
+  it('warns that unpinned campaigns and batch jobs of a solution the file never trains are never deployed or run', () => {
     const file = fixture('cdk/input_media.json');
     file.solutions[0].solutionVersion.createNewSolutionVersion = false;
-    file.solutions[0].campaigns[0].solutionversion =
-      'arn:aws:personalize:us-east-1:111122223333:solution/MovieLensCampaignSolutionPersonalizedRanking11/abc';
     file.solutions[1].solutionVersion.createNewSolutionVersion = false;
     const warnings = warningsOf(file);
     expect(warnings.find((w) => w.path === 'solutions[0].campaigns[0]')?.message).toMatch(
-      /^campaign "\S+" is never created or updated \(its pinned solutionversion arn:\S+\/abc included\): recops deploys a campaign after the promotion gate passes a version this file trains, and solutions\[0\]\.solutionVersion\.createNewSolutionVersion is false$/,
+      /^campaign "\S+" is never created or updated: recops deploys a campaign after the promotion gate passes a version this file trains, and solutions\[0\]\.solutionVersion\.createNewSolutionVersion is false \(pin a version with solutionversion to deploy it\)$/,
     );
+    // A pinned campaign of such a solution is deployed when the run finds the solution ACTIVE: no warning.
+    const pinned = fixture('cdk/input_media.json');
+    pinned.solutions[0].solutionVersion.createNewSolutionVersion = false;
+    pinned.solutions[0].campaigns[0].solutionversion =
+      'arn:aws:personalize:us-east-1:111122223333:solution/MovieLensCampaignSolutionPersonalizedRanking11/abc';
+    expect(warningsOf(pinned).find((w) => w.path === 'solutions[0].campaigns[0]')).toBeUndefined();
     expect(warnings.find((w) => w.path === 'solutions[1].batchInferenceJobs[0]')?.message).toMatch(/^this job never runs: /);
     const scheduled = fixture('cdk/input_media.json');
     scheduled.solutions[1].solutionVersion.createNewSolutionVersion = false;

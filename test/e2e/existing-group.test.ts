@@ -74,6 +74,47 @@ describe('E2E: files that add to an existing dataset group', () => {
   );
 
   it(
+    "deploys a campaign pinned to an existing version of a solution the file does not train, and counts it in the run's outcome",
+    async () => {
+      // Arrange: the group, its solutions and a first version of user-personalization.
+      pipeline = await startPipelineCloud();
+      const seed = await uploadSeed(pipeline);
+      const [first] = await outcomes(pipeline, 1);
+      expect(first?.detailType).toBe('Pipeline Completed');
+      const v1 = (first!.detail.promoted as { solutionName: string; solutionVersionArn: string }[]).find(
+        (p) => p.solutionName === 'user-personalization-solution',
+      )?.solutionVersionArn;
+      expect(v1).toBeDefined();
+
+      // Act: a CDK-style file that trains nothing and pins a new campaign to that version.
+      const pinned = {
+        datasetGroup: { serviceConfig: seed.datasetGroup.serviceConfig },
+        solutions: [
+          {
+            serviceConfig: seed.solutions[2].serviceConfig,
+            solutionVersion: { createNewSolutionVersion: false },
+            campaigns: [{ serviceConfig: { name: 'pinned-campaign' }, solutionversion: v1 }],
+          },
+        ],
+      };
+      await pipeline.upload('train/dataset-group-name-1/pinned.json', JSON.stringify(pinned));
+      const [, outcome] = await outcomes(pipeline, 2);
+
+      // Assess: deployed on the pinned version, and the run completed only after it (a goal of the run).
+      expect(outcome?.detailType, JSON.stringify(outcome?.detail)).toBe('Pipeline Completed');
+      const deployed = pipeline
+        .published()
+        .find((e) => e.detailType === 'Campaign Deployed' && e.detail.campaignName === 'pinned-campaign');
+      expect(deployed?.detail).toMatchObject({ runId: outcome?.detail.runId, pinned: true, solutionVersionArn: v1, operation: 'create' });
+      expect(outcome?.detail.deployed).toEqual([expect.objectContaining({ campaignName: 'pinned-campaign', solutionVersionArn: v1 })]);
+      expect(outcome!.seq).toBeGreaterThan(deployed!.seq);
+      const inventory = await personalizeInventory(pipeline.clients.personalize);
+      expect(inventory.solutionVersions.filter((v) => v.startsWith('user-personalization-solution'))).toHaveLength(1);
+    },
+    RUN_TIMEOUT_MS * 2,
+  );
+
+  it(
     'fails the run of a file without datasets, naming the group, when the group has no interactions data',
     async () => {
       pipeline = await startPipelineCloud();

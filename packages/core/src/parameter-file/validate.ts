@@ -280,11 +280,10 @@ function notCarriedOut(file: ParameterFile): ParameterFileIssue[] {
     const trained = solution.solutionVersion?.createNewSolutionVersion !== false;
     (solution.campaigns ?? []).forEach((campaign, j) => {
       if (campaign.createCampaign === false) return;
-      if (!trained) {
-        const pinned = campaign.solutionversion ? ` (its pinned solutionversion ${campaign.solutionversion} included)` : '';
+      if (!trained && !campaign.solutionversion) {
         warnings.push({
           path: `${at}.campaigns[${j}]`,
-          message: `campaign "${campaign.serviceConfig.name}" is never created or updated${pinned}: recops deploys a campaign after the promotion gate passes a version this file trains, and ${at}.solutionVersion.createNewSolutionVersion is false`,
+          message: `campaign "${campaign.serviceConfig.name}" is never created or updated: recops deploys a campaign after the promotion gate passes a version this file trains, and ${at}.solutionVersion.createNewSolutionVersion is false (pin a version with solutionversion to deploy it)`,
         });
       }
       if (campaign.serviceConfig.campaignConfig?.syncWithLatestSolutionVersion === true) {
