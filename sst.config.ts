@@ -6,7 +6,7 @@
  */
 export default $config({
   app(input) {
-    // Same list as PRODUCTION_STAGES in stacks/config.ts (app() must not import: SST evaluates it alone).
+    // Same list as PRODUCTION_STAGES in packages/platform/src/stage-names.ts (app() must not import: SST evaluates it alone).
     const production = input?.stage === 'prod' || input?.stage === 'production';
     return {
       name: 'recops',

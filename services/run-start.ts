@@ -10,12 +10,14 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { pipelineFailed, pipelineRequested, type EventIssue, type RunScope, type RunTrigger } from '@recops/events';
 import {
+  boundedName,
   parseParameterFileText,
   ParameterFileError,
   PLANNED_RUN_VERSION,
   resolvePlan,
   RunScopeError,
   scopeImports,
+  stageScopedName,
   type ParameterFileIssue,
   type Plan,
   type PlannedRun,
@@ -107,18 +109,24 @@ export async function startRun(start: RunStart, clients: RunStartClients, settin
   if (text === undefined) {
     if (start.trigger === 'upload') return { kind: 'gone' };
     const reason = `The parameter file ${where} no longer exists; upload it again or delete its schedules`;
-    return reject(start.datasetGroupName ?? datasetGroupNameHint(undefined, config.key), reason, [{ path: where, message: 'NoSuchKey' }]);
+    return reject(start.datasetGroupName ?? datasetGroupNameHint(undefined, config.key, settings.stage), reason, [{ path: where, message: 'NoSuchKey' }]);
   }
 
   const validation = parseParameterFileText(text);
-  if (!validation.ok) return invalid(start.datasetGroupName ?? datasetGroupNameHint(safeJson(text), config.key), validation.errors);
-  const fileGroupName = validation.file.datasetGroup?.serviceConfig?.name ?? datasetGroupNameHint(validation.file, config.key);
+  if (!validation.ok) return invalid(start.datasetGroupName ?? datasetGroupNameHint(safeJson(text), config.key, settings.stage), validation.errors);
+  const fileGroupName = datasetGroupNameHint(validation.file, config.key, settings.stage);
 
   let plan: Plan;
   let scope: RunScope;
   try {
     const keys = await listKeys(clients.s3, config.bucket, folderOf(config.key));
-    plan = resolvePlan(validation.file, { bucket: config.bucket, configKey: config.key, keys, runStamp: start.identity.stamp });
+    plan = resolvePlan(validation.file, {
+      bucket: config.bucket,
+      configKey: config.key,
+      keys,
+      runStamp: start.identity.stamp,
+      stage: settings.stage,
+    });
     scope = start.scopeOf(plan);
   } catch (error) {
     if (error instanceof ParameterFileError) return invalid(fileGroupName, error.issues);
@@ -214,12 +222,13 @@ function safeJson(text: string): unknown {
 
 /**
  * The dataset group a broken file is about, for its Pipeline Failed: the file's own name when it
- * reads, else the folder under `train/` (the documented layout), else `unknown`.
+ * reads, else the folder under `train/` (the documented layout), else `unknown`; as the stage names it.
  */
-function datasetGroupNameHint(file: unknown, key: string): string {
+function datasetGroupNameHint(file: unknown, key: string, stage: string): string {
   const named = (file as { datasetGroup?: { serviceConfig?: { name?: unknown } } } | undefined)?.datasetGroup?.serviceConfig?.name;
   const folder = key.split('/')[1];
   for (const candidate of [named, folder])
-    if (typeof candidate === 'string' && /^[a-zA-Z0-9][a-zA-Z0-9\-_]{0,62}$/.test(candidate)) return candidate;
-  return 'unknown';
+    // Bounded: a name the stage prefix makes too long still labels its failed run.
+    if (typeof candidate === 'string' && /^[a-zA-Z0-9][a-zA-Z0-9\-_]{0,62}$/.test(candidate)) return boundedName(stageScopedName(stage, candidate));
+  return boundedName(stageScopedName(stage, 'unknown'));
 }

@@ -3,12 +3,13 @@
  * `sst deploy` process (documented in the README's deploy section).
  */
 
-/** Stages treated as production: protected from `sst remove`, resources retained. */
-export const PRODUCTION_STAGES: readonly string[] = ['prod', 'production'];
+import { isProductionStage } from '@recops/platform';
 
-export function isProductionStage(stage: string): boolean {
-  return PRODUCTION_STAGES.includes(stage);
-}
+/**
+ * Stages treated as production: protected from `sst remove`, resources retained, Personalize names
+ * kept as the file writes them (the one list, in the platform contract).
+ */
+export { isProductionStage };
 
 /** Function settings every service gets (the issue pins Node.js 22 on Graviton). */
 export const FUNCTION_RUNTIME = 'nodejs22.x' as const;

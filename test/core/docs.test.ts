@@ -21,7 +21,7 @@ describe('Document: docs/parameter-file.md', () => {
     const example = examples.find((text) => text.includes('dataset-group-name-3')) as string;
     const result = validateParameterFile(JSON.parse(example));
     if (!result.ok) throw new Error('invalid');
-    const plan = resolvePlan(result.file, { bucket: 'b', configKey: 'train/x/config.json' });
+    const plan = resolvePlan(result.file, { stage: 'prod', bucket: 'b', configKey: 'train/x/config.json' });
     const project = [{ tagKey: 'project', tagValue: 'user-personalization' }];
     expect(plan.datasetGroup.tags).toEqual(project);
     expect(plan.datasets[0]?.tags).toEqual(project);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseParameterFileText, resolvePlan, type Plan } from '@recops/core';
 import { fixtureNames, fixtureText } from './helpers';
 
-const OPTIONS = { bucket: 'data-bucket', configKey: 'train/dsg/config.json' };
+const OPTIONS = { bucket: 'data-bucket', configKey: 'train/dsg/config.json', stage: 'prod' };
 
 function planOf(name: string, options: Partial<Parameters<typeof resolvePlan>[1]> = {}): Plan {
   const result = parseParameterFileText(fixtureText(name));

@@ -284,7 +284,7 @@ describe('Property: valid files round-trip through the resolver', () => {
         expect(result.ok ? [] : result.errors).toEqual([]);
         if (!result.ok) return;
         const runStamp = when.toISOString().slice(0, 19).replace(/[-T:]/g, '_');
-        const plan = resolvePlan(result.file, { bucket: 'bucket', configKey: 'train/x/config.json', runStamp });
+        const plan = resolvePlan(result.file, { stage: 'prod', bucket: 'bucket', configKey: 'train/x/config.json', runStamp });
 
         // Assess: same resources
         expect(plan.datasetGroup.name).toBe(file.datasetGroup.serviceConfig.name);
@@ -326,7 +326,7 @@ describe('Property: valid files round-trip through the resolver', () => {
 
         // data next to the config; resolving again gives the same plan
         for (const dataset of plan.datasets) expect(dataset.importJob?.dataLocation.uri).toMatch(/^s3:\/\/bucket\/train\/x\/[a-z_]+\.csv$/);
-        expect(resolvePlan(result.file, { bucket: 'bucket', configKey: 'train/x/config.json', runStamp })).toEqual(plan);
+        expect(resolvePlan(result.file, { stage: 'prod', bucket: 'bucket', configKey: 'train/x/config.json', runStamp })).toEqual(plan);
       }),
       RUNS,
     );

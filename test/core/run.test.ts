@@ -18,6 +18,7 @@ import { fixture, fixtureNames, fixtureText } from './helpers';
 function planOf(name: string): Plan {
   const text = fixtureText(name).replaceAll('<REPLACE_WITH_S3_BUCKET_NAME>', 'recops-data');
   return resolvePlan(loadParameterFile(text).file, {
+    stage: 'prod',
     bucket: 'recops-data',
     configKey: 'train/dsg/config.json',
     runStamp: '2026_11_25_10_00_00',

@@ -10,7 +10,7 @@ describe('Function: resolvePlan, tags on every component (seed-examples/mpe-tags
     // Act
     const result = parseParameterFileText(fixtureText('seed-examples/mpe-tags-dataset-group-2.json'));
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
-    const plan = resolvePlan(result.file, { bucket: 'b', configKey: 'train/g/config.json' });
+    const plan = resolvePlan(result.file, { stage: 'prod', bucket: 'b', configKey: 'train/g/config.json' });
 
     // Assess
     const dataset = (type: string) => plan.datasets.find((d) => d.type === type);

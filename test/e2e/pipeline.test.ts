@@ -128,7 +128,7 @@ describe('E2E: seed example on the local cloud', () => {
       );
 
       // The file's workflowConfig schedules are in the stage's Scheduler group (schedule-manager).
-      const plan = resolvePlan(loadParameterFile(await seedExampleText()).file, { bucket: pipeline.bucket, configKey: CONFIG_KEY });
+      const plan = resolvePlan(loadParameterFile(await seedExampleText()).file, { bucket: pipeline.bucket, configKey: CONFIG_KEY, stage: pipeline.cloud.stage });
       expect(plan.schedules.length).toBeGreaterThan(0);
       const listed = await pipeline.clients.scheduler.send(
         new ListSchedulesCommand({ GroupName: pipeline.cloud.runner!.names.schedulerGroupName }),

@@ -54,7 +54,7 @@ describe('E2E: a scheduled batch job on the local cloud', () => {
       const firstOutput = pipeline.published().find((e) => e.detailType === 'Batch Output Ready');
 
       // Act: the batch schedule fires about a second from now (what Scheduler puts on the bus).
-      const plan = resolvePlan(loadParameterFile(await seedExampleText()).file, { bucket: pipeline.bucket, configKey: CONFIG_KEY });
+      const plan = resolvePlan(loadParameterFile(await seedExampleText()).file, { bucket: pipeline.bucket, configKey: CONFIG_KEY, stage: pipeline.cloud.stage });
       const schedule = plan.schedules.find((s) => s.kind === 'batch');
       if (schedule === undefined) throw new Error('the seed example schedules its batch inference job');
       const GroupName = pipeline.cloud.runner!.names.schedulerGroupName;

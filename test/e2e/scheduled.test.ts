@@ -94,7 +94,7 @@ describe('E2E: scheduled runs on the local cloud', () => {
       const v1 = (uploaded!.detail.deployed as { solutionVersionArn: string }[])[0]?.solutionVersionArn;
       const campaignArn = (uploaded!.detail.deployed as { campaignArn: string }[])[0]?.campaignArn;
       expect(v1).toBeDefined();
-      const plan = resolvePlan(loadParameterFile(await seedExampleText()).file, { bucket: pipeline.bucket, configKey: CONFIG_KEY });
+      const plan = resolvePlan(loadParameterFile(await seedExampleText()).file, { bucket: pipeline.bucket, configKey: CONFIG_KEY, stage: pipeline.cloud.stage });
       const full = plan.schedules.find((s) => s.kind === 'full' && s.target.solutionName === SOLUTION);
       if (full === undefined) throw new Error('the seed example schedules a full retrain of user-personalization');
       const before = await personalizeInventory(pipeline.clients.personalize);
@@ -192,7 +192,7 @@ describe('E2E: scheduled runs on the local cloud', () => {
       await pipeline.upload(CONFIG_KEY, fileText);
       await outcomes(pipeline, 1);
       const before = await personalizeInventory(pipeline.clients.personalize);
-      const plan = resolvePlan(loadParameterFile(fileText).file, { bucket: pipeline.bucket, configKey: CONFIG_KEY });
+      const plan = resolvePlan(loadParameterFile(fileText).file, { bucket: pipeline.bucket, configKey: CONFIG_KEY, stage: pipeline.cloud.stage });
       const importSchedule = plan.schedules.find((s) => s.kind === 'import');
       if (importSchedule === undefined) throw new Error('the seed example has an import schedule');
 

@@ -7,6 +7,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ListBucketsCommand } from '@aws-sdk/client-s3';
+import { isProductionStage } from '@recops/core';
 import type { Clients } from '@recops/core/runtime';
 import { networkProblem, TargetError, UsageError } from './errors';
 
@@ -16,15 +17,6 @@ const DEFAULT_DATA_DIR = '.recops';
 /** Where `sst deploy` writes the stage's outputs (the object `sst.config.ts`'s run() returns). */
 const DEFAULT_OUTPUTS_FILE = join('.sst', 'outputs.json');
 
-/**
- * Stages treated as production (cleanup refuses them): the list `stacks/config.ts` deploys with
- * (a test keeps the two equal; the CLI does not load the stacks).
- */
-export const PRODUCTION_STAGES: readonly string[] = ['prod', 'production'];
-
-export function isProductionStage(stage: string): boolean {
-  return PRODUCTION_STAGES.includes(stage);
-}
 
 /**
  * Names of a local stage's bus and bucket, as the local cloud's runner creates them

@@ -16,6 +16,8 @@ export {
   runScopedName,
   boundedName,
 } from './names';
+// The stage's Personalize names: one rule for services (through the plan), the CLI and the stacks' grants.
+export { isProductionStage, personalizeNamePrefix, PRODUCTION_STAGES, stageScopedName } from '@recops/platform';
 export {
   RECIPE_ARN_PREFIX,
   RECIPE_TYPES,

@@ -34,3 +34,4 @@ export {
   type ServiceTopology,
   type Topology,
 } from './topology';
+export { isProductionStage, personalizeNamePrefix, PRODUCTION_STAGES, stageScopedName } from './stage-names';

@@ -124,6 +124,7 @@ describe('Parameter file: workflowConfig.promotionGate (recops extension)', () =
 
   it("resolves the gate with defaults and the file's settings", () => {
     const plan = resolvePlan(loadParameterFile(JSON.stringify(file({ margin: 0.02 }))).file, {
+      stage: 'prod',
       bucket: 'b',
       configKey: 'train/dsg/config.json',
     });
@@ -134,6 +135,7 @@ describe('Parameter file: workflowConfig.promotionGate (recops extension)', () =
       enabled: true,
     });
     const off = resolvePlan(loadParameterFile(JSON.stringify(file({ off: true, metric: 'coverage' }))).file, {
+      stage: 'prod',
       bucket: 'b',
       configKey: 'k.json',
     });

@@ -57,14 +57,14 @@ describe('Service: config-intake', () => {
       detail: JSON.parse(entries[0]?.Detail ?? ''),
     });
     expect(detail).toMatchObject({
-      datasetGroupName: 'dataset-group-name-1',
+      datasetGroupName: 'test-dataset-group-name-1',
       stage: 'test',
       trigger: 'upload',
       config: { bucket: test.bucket, key: 'train/dsg-a/config.json' },
     });
     expect(detail.runId).toMatch(/^2026_01_02_03_04_05-[0-9a-f]{8}$/);
     expect(detail).toMatchObject({ runStamp: '2026_01_02_03_04_05', startedAt: '2026-01-02T03:04:05.000Z', scope: { kind: 'everything' } });
-    expect(detail.plan).toEqual({ bucket: test.bucket, key: `runs/dataset-group-name-1/${detail.runId}/plan.json` });
+    expect(detail.plan).toEqual({ bucket: test.bucket, key: `runs/test-dataset-group-name-1/${detail.runId}/plan.json` });
     const run = await loadPlannedRun(test.clients.s3, detail.plan);
     expect(run).toMatchObject({
       run: { id: detail.runId, stamp: detail.runStamp, startedAt: detail.startedAt },
@@ -72,12 +72,12 @@ describe('Service: config-intake', () => {
       scope: { kind: 'everything' },
     });
     const plan = run.plan;
-    expect(plan.solutions.map((s) => s.name)).toEqual(['sims-solution', 'popularity-count-solution', 'user-personalization-solution']);
+    expect(plan.solutions.map((s) => s.name)).toEqual(['test-sims-solution', 'test-popularity-count-solution', 'test-user-personalization-solution']);
     expect(plan.datasets.map((d) => d.importJob?.dataLocation.uri).sort()).toEqual([
       `s3://${test.bucket}/train/dsg-a/interactions.csv`,
       `s3://${test.bucket}/train/dsg-a/users.csv`,
     ]);
-    expect(await keysUnder(`runs/dataset-group-name-1/${detail.runId}/`)).toEqual([`runs/dataset-group-name-1/${detail.runId}/plan.json`]);
+    expect(await keysUnder(`runs/test-dataset-group-name-1/${detail.runId}/`)).toEqual([`runs/test-dataset-group-name-1/${detail.runId}/plan.json`]);
   });
 
   it('finds a folder of CSV parts when there is no <type>.csv', async () => {
@@ -125,7 +125,7 @@ describe('Service: config-intake', () => {
       'detail-type': entries[0]?.DetailType,
       detail: JSON.parse(entries[0]?.Detail ?? ''),
     });
-    expect(detail).toMatchObject({ step: 'intake', datasetGroupName: 'dataset-group-name-1' });
+    expect(detail).toMatchObject({ step: 'intake', datasetGroupName: 'test-dataset-group-name-1' });
     const paths = detail.errors.map((e) => e.path);
     expect(paths).toEqual(
       expect.arrayContaining([
@@ -135,8 +135,8 @@ describe('Service: config-intake', () => {
       ]),
     );
     expect(detail.reason).toMatch(/is invalid \(\d+ errors\); nothing was created/);
-    expect((await keysUnder('runs/dataset-group-name-1/')).filter((key) => key.includes(detail.runId))).toEqual([
-      `runs/dataset-group-name-1/${detail.runId}/rejected.json`,
+    expect((await keysUnder('runs/test-dataset-group-name-1/')).filter((key) => key.includes(detail.runId))).toEqual([
+      `runs/test-dataset-group-name-1/${detail.runId}/rejected.json`,
     ]);
   });
 
@@ -144,8 +144,29 @@ describe('Service: config-intake', () => {
     const object = await upload('train/dsg-e/config.json', '{\n  "datasetGroup": {,\n}');
     await takeInConfig(object, { s3: test.clients.s3, eventBridge }, SETTINGS);
     const detail = JSON.parse(published()[0]?.Detail ?? '') as { errors: { path: string; message: string }[]; datasetGroupName: string };
-    expect(detail.datasetGroupName).toBe('dsg-e');
+    expect(detail.datasetGroupName).toBe('test-dsg-e');
     expect(detail.errors[0]?.message).toMatch(/line 2, column \d+/);
+  });
+
+  it("ends the run at intake, naming the field, when the stage's prefix makes a name longer than Personalize allows", async () => {
+    const file = JSON.parse(await seedExampleText()) as Record<string, any>;
+    file.datasetGroup.serviceConfig.name = `g${'x'.repeat(60)}`;
+    const data = generateSeedData();
+    await upload('train/dsg-long/users.csv', data.usersCsv);
+    await upload('train/dsg-long/interactions.csv', data.interactionsCsv);
+    const object = await upload('train/dsg-long/config.json', JSON.stringify(file));
+    const outcome = await takeInConfig(object, { s3: test.clients.s3, eventBridge }, SETTINGS);
+    expect(outcome.kind).toBe('rejected');
+    const [entry] = published();
+    const detail = pipelineFailed.parse({ source: entry?.Source, 'detail-type': entry?.DetailType, detail: JSON.parse(entry?.Detail ?? '') });
+    expect(detail.step).toBe('intake');
+    expect(detail.errors).toEqual([
+      {
+        path: 'datasetGroup.serviceConfig.name',
+        message: `as stage test's Personalize name "test-gxxxxxxxxxxxxxxxxxxx…" it has 66 characters; Personalize allows at most 63 (shorten it by 3)`,
+      },
+    ]);
+    expect(await keysUnder('runs/')).not.toContainEqual(expect.stringContaining(detail.runId));
   });
 
   it('rejects a file whose CSVs are missing, naming where it looked', async () => {

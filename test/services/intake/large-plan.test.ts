@@ -64,11 +64,11 @@ describe('Service: config-intake, a plan too large for an event', () => {
       'detail-type': entry.DetailType,
       detail: JSON.parse(entry.Detail ?? ''),
     });
-    expect(detail.plan).toEqual({ bucket: test.bucket, key: `runs/dataset-group-name-1/${detail.runId}/plan.json` });
+    expect(detail.plan).toEqual({ bucket: test.bucket, key: `runs/test-dataset-group-name-1/${detail.runId}/plan.json` });
     const { plan } = await loadPlannedRun(test.clients.s3, detail.plan);
     expect(plan.filters).toHaveLength(26);
     expect(plan.filters.at(-1)?.tags).toHaveLength(50);
-    expect(plan.solutions.map((s) => s.name)).toEqual(['sims-solution', 'popularity-count-solution', 'user-personalization-solution']);
+    expect(plan.solutions.map((s) => s.name)).toEqual(['test-sims-solution', 'test-popularity-count-solution', 'test-user-personalization-solution']);
     expect((await loadRunOf(test.clients.s3, test.bucket, detail.datasetGroupName, detail.runId)).plan).toEqual(plan);
   });
 });

@@ -25,6 +25,7 @@ const eventsMock = mockClient(EventBridgeClient);
 const plan = resolvePlan(
   loadParameterFile(readFileSync(`${import.meta.dirname}/../../core/fixtures/seed-examples/mpe-sample-full.json`, 'utf8')).file,
   {
+    stage: 'prod',
     bucket: 'recops-data',
     configKey: 'train/dataset-group-name-1/config.json',
     runStamp: '2026_11_25_10_00_00',

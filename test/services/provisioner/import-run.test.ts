@@ -35,6 +35,7 @@ beforeEach(() => {
   // The interactions arrive as a folder of CSV parts this time; the door resolved the plan with the run's stamp.
   const { file } = loadParameterFile(readFileSync(FIXTURE, 'utf8'));
   const plan = resolvePlan(file, {
+    stage: 'prod',
     bucket: CONFIG.bucket,
     configKey: CONFIG.key,
     keys: [CONFIG.key, 'train/dataset-group-name-1/users.csv', 'train/dataset-group-name-1/interactions/part-0001.csv'],

@@ -28,6 +28,7 @@ const FIXTURE = `${import.meta.dirname}/../../core/fixtures/seed-examples/mpe-sa
 function samplePlan(): Plan {
   const { file } = loadParameterFile(readFileSync(FIXTURE, 'utf8'));
   return resolvePlan(file, {
+    stage: 'prod',
     bucket: 'recops-data',
     configKey: 'train/dataset-group-name-1/config.json',
     keys: ['train/dataset-group-name-1/config.json', 'train/dataset-group-name-1/users.csv', 'train/dataset-group-name-1/interactions.csv'],
@@ -194,6 +195,7 @@ describe('Logic: onDatasetGroupActive', () => {
     const users = file as unknown as { datasets: { users: { schema: { serviceConfig: { schema: { fields: unknown[] } } } } } };
     users.datasets.users.schema.serviceConfig.schema.fields.push({ name: 'CITY', type: ['null', 'string'], categorical: true });
     plan = resolvePlan(file, {
+      stage: 'prod',
       bucket: 'recops-data',
       configKey: 'train/dataset-group-name-1/config.json',
       runStamp: '2026_11_25_10_00_00',

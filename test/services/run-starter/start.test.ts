@@ -38,11 +38,11 @@ describe('Service: run-starter', () => {
 
   const fired = (config: { bucket: string; key: string }, overrides: Partial<FiredSchedule> = {}): FiredSchedule => ({
     runId: 'd32c5kddcf5bb8c3',
-    datasetGroupName: 'dataset-group-name-1',
+    datasetGroupName: 'test-dataset-group-name-1',
     kind: 'full',
     scheduleName: 'dataset-group-name-1-full-sims-solution',
     config,
-    solutionName: 'sims-solution',
+    solutionName: 'test-sims-solution',
     firedAt: '2026-11-30T02:00:00Z',
     ...overrides,
   });
@@ -54,7 +54,7 @@ describe('Service: run-starter', () => {
     const first = await startScheduledRun(fired(config), { s3: test.clients.s3, eventBridge }, SETTINGS);
     const second = await startScheduledRun(fired(config), { s3: test.clients.s3, eventBridge }, SETTINGS);
     // Assess
-    expect(first).toMatchObject({ kind: 'requested', scope: { kind: 'retrain', solutionName: 'sims-solution', trainingMode: 'FULL' } });
+    expect(first).toMatchObject({ kind: 'requested', scope: { kind: 'retrain', solutionName: 'test-sims-solution', trainingMode: 'FULL' } });
     expect(second.kind === 'requested' && first.kind === 'requested' && second.runId === first.runId).toBe(true);
     const [event, again] = published();
     expect(again).toEqual(event);
@@ -65,16 +65,16 @@ describe('Service: run-starter', () => {
       startedAt: '2026-11-30T02:00:00.000Z',
       trigger: 'schedule',
       scheduleName: 'dataset-group-name-1-full-sims-solution',
-      scope: { kind: 'retrain', solutionName: 'sims-solution', trainingMode: 'FULL' },
+      scope: { kind: 'retrain', solutionName: 'test-sims-solution', trainingMode: 'FULL' },
       config,
     });
     const run = await loadPlannedRun(test.clients.s3, detail.plan);
     expect(run.run).toEqual({ id: detail.runId, stamp: '2026_11_30_02_00_00', startedAt: '2026-11-30T02:00:00.000Z' });
-    expect(run.plan.solutions.find((s) => s.name === 'sims-solution')?.version?.name).toBe('sims-solution_2026_11_30_02_00_00');
+    expect(run.plan.solutions.find((s) => s.name === 'test-sims-solution')?.version?.name).toBe('test-sims-solution_2026_11_30_02_00_00');
     const stored = await test.clients.s3.send(
-      new ListObjectsV2Command({ Bucket: test.bucket, Prefix: `runs/dataset-group-name-1/${detail.runId}/` }),
+      new ListObjectsV2Command({ Bucket: test.bucket, Prefix: `runs/test-dataset-group-name-1/${detail.runId}/` }),
     );
-    expect(stored.Contents?.map((o) => o.Key)).toEqual([`runs/dataset-group-name-1/${detail.runId}/plan.json`]);
+    expect(stored.Contents?.map((o) => o.Key)).toEqual([`runs/test-dataset-group-name-1/${detail.runId}/plan.json`]);
   });
 
   it("starts a run of the file's imports for an import schedule, reading the data where it is now", async () => {
@@ -88,8 +88,8 @@ describe('Service: run-starter', () => {
     const detail = pipelineRequested.parse(published()[0]);
     const { plan } = await loadPlannedRun(test.clients.s3, detail.plan);
     expect(plan.datasets.map((d) => d.importJob?.jobName).sort()).toEqual([
-      'interactions-data_2026_11_30_02_00_00',
-      'users-data_2026_11_30_02_00_00',
+      'test-interactions-data_2026_11_30_02_00_00',
+      'test-users-data_2026_11_30_02_00_00',
     ]);
   });
 
@@ -104,7 +104,7 @@ describe('Service: run-starter', () => {
     const events = published();
     expect(events).toHaveLength(1);
     const detail = pipelineFailed.parse(events[0]);
-    expect(detail).toMatchObject({ step: 'intake', datasetGroupName: 'dataset-group-name-1', config });
+    expect(detail).toMatchObject({ step: 'intake', datasetGroupName: 'test-dataset-group-name-1', config });
     expect(detail.reason).toBe(
       `the full schedule names solution "retired-solution", which s3://${test.bucket}/train/sched-c/config.json does not define; nothing was run`,
     );
@@ -118,6 +118,6 @@ describe('Service: run-starter', () => {
     expect(detail.reason).toBe(
       `The parameter file s3://${test.bucket}/train/deleted/config.json no longer exists; upload it again or delete its schedules`,
     );
-    expect(detail.datasetGroupName).toBe('dataset-group-name-1');
+    expect(detail.datasetGroupName).toBe('test-dataset-group-name-1');
   });
 });

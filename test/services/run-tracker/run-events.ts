@@ -23,6 +23,7 @@ export function seedPlan(fileText: string, bucket: string): Plan {
   const validation = validateParameterFile(JSON.parse(fileText));
   if (!validation.ok) throw new Error('seed example must validate');
   return resolvePlan(validation.file, {
+    stage: 'prod',
     bucket,
     configKey: 'train/dsg/config.json',
     keys: ['train/dsg/users.csv', 'train/dsg/interactions.csv'],

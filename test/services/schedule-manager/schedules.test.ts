@@ -35,13 +35,14 @@ const BUCKET = 'recops-data';
 const CONFIG = { bucket: BUCKET, key: 'train/unit_test_new_datasetgroup/config.json' };
 
 const fixture = readFileSync(`${import.meta.dirname}/../../core/fixtures/mpe/sample_config.json`, 'utf8');
-const plan = resolvePlan(loadParameterFile(fixture).file, { bucket: CONFIG.bucket, configKey: CONFIG.key });
+const plan = resolvePlan(loadParameterFile(fixture).file, { stage: 'prod', bucket: CONFIG.bucket, configKey: CONFIG.key });
 
 /** The same file for another dataset group whose name starts with the first one's. */
 const neighbourFile = JSON.parse(fixture) as { datasetGroup: { serviceConfig: { name: string } } };
 neighbourFile.datasetGroup.serviceConfig.name = 'unit_test_new_datasetgroup-eu';
 const neighbourConfig = { bucket: BUCKET, key: 'train/unit_test_new_datasetgroup-eu/config.json' };
 const neighbourPlan = resolvePlan(loadParameterFile(JSON.stringify(neighbourFile)).file, {
+  stage: 'prod',
   bucket: BUCKET,
   configKey: neighbourConfig.key,
 });
@@ -219,6 +220,7 @@ describe('Service: schedule-manager against the local Scheduler (SDK v3)', () =>
     const file = JSON.parse(fixture) as { datasetGroup: { serviceConfig: { name: string } } };
     file.datasetGroup.serviceConfig.name = 'handler_group';
     const handlerPlan = resolvePlan(loadParameterFile(JSON.stringify(file)).file, {
+      stage: 'prod',
       bucket: BUCKET,
       configKey: 'train/handler_group/config.json',
     });
@@ -250,6 +252,7 @@ describe('Service: schedule-manager against the local Scheduler (SDK v3)', () =>
     const file = JSON.parse(fixture) as { datasetGroup: { serviceConfig: { name: string } } };
     file.datasetGroup.serviceConfig.name = 'scheduled_group';
     const scheduledPlan = resolvePlan(loadParameterFile(JSON.stringify(file)).file, {
+      stage: 'prod',
       bucket: BUCKET,
       configKey: 'train/scheduled_group/config.json',
     });
@@ -298,7 +301,7 @@ describe('Service: schedule-manager against the local Scheduler (SDK v3)', () =>
     const file = JSON.parse(fixture) as { datasetGroup: { serviceConfig: { name: string } } };
     file.datasetGroup.serviceConfig.name = name;
     const config = { bucket: BUCKET, key: `train/${name}/config.json` };
-    const older = resolvePlan(loadParameterFile(JSON.stringify(file)).file, { bucket: BUCKET, configKey: config.key });
+    const older = resolvePlan(loadParameterFile(JSON.stringify(file)).file, { stage: 'prod', bucket: BUCKET, configKey: config.key });
     const newer: Plan = {
       ...older,
       schedules: older.schedules

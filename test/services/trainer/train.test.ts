@@ -32,7 +32,7 @@ const CONFIG_KEY = 'train/dataset-group-name-1/config.json';
 
 function samplePlan(): Plan {
   const { file } = loadParameterFile(readFileSync(FIXTURE, 'utf8'));
-  return resolvePlan(file, { bucket: 'recops-data', configKey: CONFIG_KEY, runStamp: '2026_11_25_10_00_00' });
+  return resolvePlan(file, { stage: 'prod', bucket: 'recops-data', configKey: CONFIG_KEY, runStamp: '2026_11_25_10_00_00' });
 }
 
 function deps(deliveryId = 'message-1'): TrainerDependencies {

@@ -20,10 +20,11 @@ export function registerStatus(program: Command, setExit: (code: number) => void
       .option('--limit <n>', 'at most this many runs', String(DEFAULT_LIMIT))
       .option('--json', 'print the run records as JSON'),
   ).action(async (runId: string | undefined, opts: TargetOptions & { datasetGroup?: string; limit: string; json?: boolean }) => {
-    const [{ resolveTarget }, { findRun, listRunKeys, readRun }, { formatRun, formatRuns }] = await Promise.all([
+    const [{ resolveTarget }, { findRun, listRunKeys, readRun }, { formatRun, formatRuns }, { namesFor }] = await Promise.all([
       import('../target'),
       import('../run/state'),
       import('../run/status'),
+      import('../personalize/lookup'),
     ]);
     const target = await resolveTarget(targetOptionsOf(opts));
     if (runId !== undefined) {
@@ -34,7 +35,13 @@ export function registerStatus(program: Command, setExit: (code: number) => void
       return;
     }
     const limit = Math.max(1, Number(opts.limit) || DEFAULT_LIMIT);
-    const keys = (await listRunKeys(target, opts.datasetGroup)).slice(0, limit);
+    // Runs are filed under the stage's name of their dataset group.
+    let found = opts.datasetGroup === undefined ? await listRunKeys(target) : [];
+    for (const name of opts.datasetGroup === undefined ? [] : namesFor(target, opts.datasetGroup)) {
+      found = await listRunKeys(target, name);
+      if (found.length > 0) break;
+    }
+    const keys = found.slice(0, limit);
     const runs = await Promise.all(keys.map((k) => readRun(target, k.key)));
     if (opts.json) printJson(runs);
     else process.stdout.write(`${formatRuns(runs).join('\n')}\n`);

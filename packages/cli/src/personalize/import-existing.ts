@@ -15,7 +15,7 @@ import {
   ListDatasetsCommand,
   ListRecommendersCommand,
 } from '@aws-sdk/client-personalize';
-import { parseParameterFileText } from '@recops/core';
+import { parseParameterFileText, personalizeNamePrefix } from '@recops/core';
 import { CliError, UsageError } from '../errors';
 import type { Target } from '../target';
 import { listAll, listCampaigns, listEventTrackers, listFilters, listSolutions, type Named } from './lookup';
@@ -59,11 +59,19 @@ function definedOnly<T extends Record<string, unknown>>(value: T): Partial<T> {
 export async function importExisting(target: Target, group: Named, schedules: readonly ScheduleRequest[]): Promise<ImportResult> {
   const p = target.clients.personalize;
   const notes: string[] = [];
+  // The file holds the names a run on this stage turns back into these (the stage's prefix comes off).
+  const prefix = personalizeNamePrefix(target.stage);
+  const unprefixed: string[] = [];
+  const fileName = (name: string): string => {
+    if (name.startsWith(prefix)) return name.slice(prefix.length);
+    unprefixed.push(name);
+    return name;
+  };
   const { datasetGroup } = await p.send(new DescribeDatasetGroupCommand({ datasetGroupArn: group.arn }));
   const file: Record<string, unknown> = {
     datasetGroup: {
       serviceConfig: definedOnly({
-        name: group.name,
+        name: fileName(group.name),
         domain: datasetGroup?.domain,
         kmsKeyArn: datasetGroup?.kmsKeyArn,
         roleArn: datasetGroup?.roleArn,
@@ -88,9 +96,9 @@ export async function importExisting(target: Target, group: Named, schedules: re
     }
     const { schema } = await p.send(new DescribeSchemaCommand({ schemaArn: dataset.schemaArn }));
     datasets[key] = {
-      dataset: { serviceConfig: { name: dataset.name } },
+      dataset: { serviceConfig: { name: fileName(dataset.name) } },
       schema: {
-        serviceConfig: { name: schema?.name ?? dataset.schemaArn.split('/').pop(), schema: JSON.parse(schema?.schema ?? '{}') as unknown },
+        serviceConfig: { name: fileName(schema?.name ?? dataset.schemaArn.split('/').pop() ?? ''), schema: JSON.parse(schema?.schema ?? '{}') as unknown },
       },
     };
   }
@@ -105,16 +113,17 @@ export async function importExisting(target: Target, group: Named, schedules: re
       const config = campaign?.campaignConfig ? definedOnly(campaign.campaignConfig as Record<string, unknown>) : undefined;
       campaigns.push({
         serviceConfig: definedOnly({
-          name: c.name,
+          name: fileName(c.name),
           minProvisionedTPS: campaign?.minProvisionedTPS,
           campaignConfig: config && Object.keys(config).length > 0 ? config : undefined,
         }),
       });
     }
     const solutionConfig = solution?.solutionConfig ? definedOnly(solution.solutionConfig as Record<string, unknown>) : undefined;
+    const solutionName = fileName(summary.name);
     const entry: Record<string, unknown> = {
       serviceConfig: definedOnly({
-        name: summary.name,
+        name: solutionName,
         recipeArn: solution?.recipeArn,
         performHPO: solution?.performHPO || undefined,
         eventType: solution?.eventType,
@@ -123,7 +132,7 @@ export async function importExisting(target: Target, group: Named, schedules: re
     };
     const solutionSchedules = Object.fromEntries(
       schedules
-        .filter((s) => s.kind !== 'import' && (s.solution === undefined || s.solution === summary.name))
+        .filter((s) => s.kind !== 'import' && (s.solution === undefined || s.solution === solutionName))
         .map((s) => [s.kind, s.expression]),
     );
     if (Object.keys(solutionSchedules).length > 0) entry['workflowConfig'] = { schedules: solutionSchedules };
@@ -144,12 +153,12 @@ export async function importExisting(target: Target, group: Named, schedules: re
     (file['datasetGroup'] as Record<string, unknown>)['workflowConfig'] = { schedules: { import: importSchedule.expression } };
 
   const [tracker] = await listEventTrackers(p, group.arn);
-  if (tracker) file['eventTracker'] = { serviceConfig: { name: tracker.name } };
+  if (tracker) file['eventTracker'] = { serviceConfig: { name: fileName(tracker.name) } };
 
   const filters: Record<string, unknown>[] = [];
   for (const f of await listFilters(p, group.arn)) {
     const { filter } = await p.send(new DescribeFilterCommand({ filterArn: f.arn }));
-    if (filter?.filterExpression) filters.push({ serviceConfig: { name: f.name, filterExpression: filter.filterExpression } });
+    if (filter?.filterExpression) filters.push({ serviceConfig: { name: fileName(f.name), filterExpression: filter.filterExpression } });
   }
   if (filters.length > 0) file['filters'] = filters;
 
@@ -164,7 +173,7 @@ export async function importExisting(target: Target, group: Named, schedules: re
     const config = recommender?.recommenderConfig ? definedOnly(recommender.recommenderConfig as Record<string, unknown>) : undefined;
     recommenders.push({
       serviceConfig: definedOnly({
-        name: recommender?.name ?? summary.name,
+        name: fileName(recommender?.name ?? summary.name ?? ''),
         recipeArn: recommender?.recipeArn,
         recommenderConfig: config && Object.keys(config).length > 0 ? config : undefined,
       }),
@@ -177,6 +186,11 @@ export async function importExisting(target: Target, group: Named, schedules: re
   if (!result.ok) {
     throw new CliError(
       `the parameter file describing ${group.name} would not pass validation:\n${result.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`,
+    );
+  }
+  if (unprefixed.length > 0) {
+    notes.push(
+      `${unprefixed.join(', ')} ${unprefixed.length === 1 ? 'does' : 'do'} not start with stage ${target.stage}'s prefix "${prefix}": a run of this file on stage ${target.stage} creates ${prefix}<name> instead of using ${unprefixed.length === 1 ? 'it' : 'them'}`,
     );
   }
   notes.push(

@@ -1,6 +1,8 @@
 /**
- * Finding a stage's Personalize resources by the names a user types. Non-production stages may
- * prefix Personalize names with the stage, so `<stage>-<name>` matches too.
+ * Finding a stage's Personalize resources by the names a user types: the parameter file's name,
+ * which the stage's rule (`stageScopedName`: `<stage>-<name>` outside production) turns into the
+ * Personalize name, or that Personalize name itself. A non-production stage never matches a name
+ * without its prefix: that resource belongs to another stage of the account.
  */
 import {
   ListCampaignsCommand,
@@ -10,6 +12,7 @@ import {
   ListSolutionsCommand,
   type PersonalizeClient,
 } from '@aws-sdk/client-personalize';
+import { personalizeNamePrefix, stageScopedName } from '@recops/core';
 import { CliError } from '../errors';
 import type { Target } from '../target';
 
@@ -27,8 +30,10 @@ export async function listAll<T>(
   return all;
 }
 
-function namesFor(target: Target, name: string): string[] {
-  return [name, `${target.stage}-${name}`, `${target.stage}_${name}`];
+/** The Personalize names `name` may mean on the target's stage, the stage's rule first. */
+export function namesFor(target: Pick<Target, 'stage'>, name: string): string[] {
+  const scoped = stageScopedName(target.stage, name);
+  return name.startsWith(personalizeNamePrefix(target.stage)) && scoped !== name ? [scoped, name] : [scoped];
 }
 
 export interface Named {
@@ -42,8 +47,10 @@ function pickNamed<T extends Named>(target: Target, what: string, name: string, 
   const match = wanted.map((n) => found.find((f) => f.name === n)).find((f) => f !== undefined);
   if (!match) {
     const known = found.map((f) => f.name).sort();
+    const other = wanted[0] !== name && known.includes(name);
     throw new CliError(
-      `no ${what} ${name} on ${target.description}${where}${known.length > 0 ? ` (there: ${known.slice(0, 10).join(', ')}${known.length > 10 ? ', …' : ''})` : ''}`,
+      `no ${what} ${name} on ${target.description}${where}${known.length > 0 ? ` (there: ${known.slice(0, 10).join(', ')}${known.length > 10 ? ', …' : ''})` : ''}` +
+        (other ? `; ${name} itself is not stage ${target.stage}'s: its Personalize names are ${wanted[0]} and the like` : ''),
     );
   }
   return match;

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { parseParameterFileText, resolvePlan } from '@recops/core';
+import { ParameterFileError, parseParameterFileText, resolvePlan, type Plan } from '@recops/core';
 import { describeEvent, type ChainEvent } from '../demo/timeline';
 import { CliError } from '../errors';
 import { createProgress, seconds } from '../output';
@@ -91,22 +91,33 @@ export async function runPipeline(target: Target, options: RunOptions): Promise<
   const configKey = `${prefix}config.json`;
   if (!existsSync(options.dataDir)) throw new CliError(`--data ${options.dataDir} does not exist`);
 
-  // Batch inputs in the stage's bucket come from DIR/batch/<solution>/<file> or DIR/<file>.
-  const plan = resolvePlan(validation.file, { bucket: target.bucketName, configKey });
+  // The stage's Personalize names (a name its prefix makes too long is refused here, before any upload).
+  let plan: Plan;
+  try {
+    plan = resolvePlan(validation.file, { bucket: target.bucketName, configKey, stage: target.stage });
+  } catch (error) {
+    if (!(error instanceof ParameterFileError)) throw error;
+    const lines = error.issues.map((e) => `  ${e.path}: ${e.message}`);
+    throw new CliError(
+      `${options.file} is invalid on stage ${target.stage} (${lines.length} error${lines.length === 1 ? '' : 's'}); nothing was uploaded:\n${lines.join('\n')}`,
+    );
+  }
+  // Batch inputs in the stage's bucket come from DIR/batch/<solution>/<file> or DIR/<file> (the file's solution name).
   const uploads = await csvUploads(options.dataDir, prefix);
   const missing: string[] = [];
-  for (const solution of plan.solutions) {
+  for (const [index, solution] of plan.solutions.entries()) {
+    const solutionName = validation.file.solutions?.[index]?.serviceConfig.name ?? solution.name;
     for (const job of [...solution.batchInferenceJobs, ...solution.batchSegmentJobs]) {
       const input = parseS3Uri(job.inputPath);
       if (!input || input.bucket !== target.bucketName || input.key.endsWith('/')) continue;
-      const candidates = [join(options.dataDir, 'batch', solution.name, basename(input.key)), join(options.dataDir, basename(input.key))];
+      const candidates = [join(options.dataDir, 'batch', solutionName, basename(input.key)), join(options.dataDir, basename(input.key))];
       const local = candidates.find((c) => existsSync(c));
       if (local) uploads.push({ local, key: input.key });
       else missing.push(`${job.inputPath} (no ${relative(process.cwd(), candidates[0] as string)})`);
     }
   }
 
-  say(`recops run: ${datasetGroupName} on ${target.description} (stage ${target.stage})`);
+  say(`recops run: ${plan.datasetGroup.name} on ${target.description} (stage ${target.stage})`);
   const tap = options.follow ? await BusTap.open(target) : undefined;
   try {
     for (const upload of uploads) {

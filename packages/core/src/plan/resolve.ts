@@ -1,5 +1,6 @@
-import { PlanOptionsError } from '../errors';
-import { boundedName, isRunStamp, MAX_SCHEDULE_NAME_LENGTH, runScopedName } from '../names';
+import { personalizeNamePrefix } from '@recops/platform';
+import { ParameterFileError, PlanOptionsError, type ParameterFileIssue } from '../errors';
+import { boundedName, isRunStamp, MAX_NAME_LENGTH, MAX_SCHEDULE_NAME_LENGTH, runScopedName } from '../names';
 import {
   cdkSchemaName,
   MPE_DATASET_KEYS,
@@ -32,20 +33,37 @@ import { DEFAULT_PROMOTION_METRIC } from './types';
  * import jobs first fall back to `datasets.serviceConfig.tags`. Nothing inherits from its parent
  * resource: a solution's tags do not reach its versions (the documented outcome for
  * `mpe-root-tags-dataset-group-3.json`). Schemas take no tags (CreateSchema has none).
+ *
+ * Personalize names are the stage's (`stageScopedName`: `<stage>-<name>` outside production), so
+ * every service reads them from the plan. A name the prefix pushes past Personalize's 63 characters
+ * is a ParameterFileError naming the field; S3 locations (batch folders) keep the file's names.
  */
 export function resolvePlan(file: ParameterFile, options: ResolvePlanOptions): Plan {
-  checkOptions(options);
-  const { bucket, configKey, runStamp } = options;
+  const namePrefix = checkOptions(options);
+  const { bucket, configKey, runStamp, stage } = options;
   const configDir = configKey.includes('/') ? configKey.slice(0, configKey.lastIndexOf('/') + 1) : '';
   const rootTags = file.tags ?? [];
   const inherit = (own: readonly Tag[] | undefined, ...fallbacks: (readonly Tag[] | undefined)[]): readonly Tag[] => {
     for (const tags of [own, ...fallbacks]) if (tags && tags.length > 0) return tags;
     return rootTags;
   };
-  const perRun = (base: string): string => (runStamp === undefined ? base : runScopedName(base, runStamp));
+  // Per-run names fit 63 characters however long their base (a hash keeps them apart).
+  const perRun = (base: string): string => (runStamp === undefined ? boundedName(base) : runScopedName(base, runStamp));
+  const tooLong: ParameterFileIssue[] = [];
+  const scoped = (name: string, path: string): string => {
+    const full = `${namePrefix}${name}`;
+    if (full.length > MAX_NAME_LENGTH) {
+      tooLong.push({
+        path,
+        message: `as stage ${stage}'s Personalize name "${namePrefix}${name.slice(0, 20)}…" it has ${full.length} characters; Personalize allows at most ${MAX_NAME_LENGTH} (shorten it by ${full.length - MAX_NAME_LENGTH})`,
+      });
+    }
+    return full;
+  };
 
   const groupConfig = file.datasetGroup.serviceConfig;
-  const dsg = groupConfig.name;
+  const fileDsg = groupConfig.name;
+  const dsg = scoped(fileDsg, 'datasetGroup.serviceConfig.name');
   const format = file.datasetGroup.datasets !== undefined || file.preprocessing !== undefined || usesCdkSolutions(file) ? 'cdk' : 'mpe';
 
   const datasets: DatasetPlan[] = [];
@@ -54,7 +72,7 @@ export function resolvePlan(file: ParameterFile, options: ResolvePlanOptions): P
     if (!entry) continue;
     const sourcePath = `datasets.${key}`;
     const schemaConfig = entry.schema.serviceConfig;
-    const datasetName = entry.dataset.serviceConfig.name;
+    const datasetName = scoped(entry.dataset.serviceConfig.name, `${sourcePath}.dataset.serviceConfig.name`);
     datasets.push({
       sourcePath,
       type,
@@ -62,7 +80,7 @@ export function resolvePlan(file: ParameterFile, options: ResolvePlanOptions): P
       tags: inherit(entry.dataset.serviceConfig.tags),
       schema: {
         sourcePath: `${sourcePath}.schema`,
-        name: schemaConfig.name,
+        name: scoped(schemaConfig.name, `${sourcePath}.schema.serviceConfig.name`),
         schema: JSON.stringify(schemaConfig.schema),
         ...optional('domain', schemaConfig.domain ?? groupConfig.domain),
       },
@@ -84,11 +102,11 @@ export function resolvePlan(file: ParameterFile, options: ResolvePlanOptions): P
     const plan: DatasetPlan = {
       sourcePath,
       type: entry.type,
-      name: entry.dataset.serviceConfig.name,
+      name: scoped(entry.dataset.serviceConfig.name, `${sourcePath}.dataset.serviceConfig.name`),
       tags: inherit(entry.dataset.serviceConfig.tags),
       schema: {
         sourcePath: `${sourcePath}.schema`,
-        name: cdkSchemaName(dsg, entry),
+        name: scoped(cdkSchemaName(fileDsg, entry), `${sourcePath}.schema.serviceConfig.name`),
         schema: JSON.stringify(schemaConfig.schema),
         ...optional('domain', schemaConfig.domain ?? groupConfig.domain),
       },
@@ -96,8 +114,8 @@ export function resolvePlan(file: ParameterFile, options: ResolvePlanOptions): P
         ? {
             importJob: {
               sourcePath: `${sourcePath}.datasetImportJob`,
-              jobNameBase: job.serviceConfig.jobName,
-              jobName: perRun(job.serviceConfig.jobName),
+              jobNameBase: `${namePrefix}${job.serviceConfig.jobName}`,
+              jobName: perRun(`${namePrefix}${job.serviceConfig.jobName}`),
               dataLocation: explicitDataLocation(job.serviceConfig.dataSource.dataLocation, bucket, configDir, options.keys),
               importMode: job.serviceConfig.importMode ?? 'FULL',
               ...optional('roleArn', job.serviceConfig.roleArn),
@@ -110,8 +128,30 @@ export function resolvePlan(file: ParameterFile, options: ResolvePlanOptions): P
   });
 
   const solutions = (file.solutions ?? []).map((solution, index) =>
-    resolveSolution(solution, index, { bucket, dsg, inherit, perRun, runStamp }),
+    resolveSolution(solution, index, { bucket, fileDsg, namePrefix, scoped, inherit, perRun, runStamp }),
   );
+  const eventTracker = file.eventTracker;
+  const filters = (file.filters ?? []).map((filter, index) => ({
+    sourcePath: `filters[${index}]`,
+    name: scoped(filter.serviceConfig.name, `filters[${index}].serviceConfig.name`),
+    filterExpression: filter.serviceConfig.filterExpression,
+    tags: inherit(filter.serviceConfig.tags),
+  }));
+  const recommenders = (file.recommenders ?? []).flatMap((recommender, index) =>
+    recommender.createRecommender === false
+      ? []
+      : [
+          {
+            sourcePath: `recommenders[${index}]`,
+            name: scoped(recommender.serviceConfig.name, `recommenders[${index}].serviceConfig.name`),
+            recipeArn: recommender.serviceConfig.recipeArn,
+            ...optional('recommenderConfig', recommender.serviceConfig.recommenderConfig),
+            tags: inherit(recommender.serviceConfig.tags),
+          },
+        ],
+  );
+  const eventTrackerName = eventTracker ? scoped(eventTracker.serviceConfig.name, 'eventTracker.serviceConfig.name') : undefined;
+  if (tooLong.length > 0) throw new ParameterFileError(tooLong);
 
   return {
     format,
@@ -128,35 +168,12 @@ export function resolvePlan(file: ParameterFile, options: ResolvePlanOptions): P
       tags: inherit(groupConfig.tags),
     },
     datasets,
-    ...(file.eventTracker
-      ? {
-          eventTracker: {
-            sourcePath: 'eventTracker',
-            name: file.eventTracker.serviceConfig.name,
-            tags: inherit(file.eventTracker.serviceConfig.tags),
-          },
-        }
+    ...(eventTracker && eventTrackerName !== undefined
+      ? { eventTracker: { sourcePath: 'eventTracker', name: eventTrackerName, tags: inherit(eventTracker.serviceConfig.tags) } }
       : {}),
-    filters: (file.filters ?? []).map((filter, index) => ({
-      sourcePath: `filters[${index}]`,
-      name: filter.serviceConfig.name,
-      filterExpression: filter.serviceConfig.filterExpression,
-      tags: inherit(filter.serviceConfig.tags),
-    })),
+    filters,
     solutions,
-    recommenders: (file.recommenders ?? []).flatMap((recommender, index) =>
-      recommender.createRecommender === false
-        ? []
-        : [
-            {
-              sourcePath: `recommenders[${index}]`,
-              name: recommender.serviceConfig.name,
-              recipeArn: recommender.serviceConfig.recipeArn,
-              ...optional('recommenderConfig', recommender.serviceConfig.recommenderConfig),
-              tags: inherit(recommender.serviceConfig.tags),
-            },
-          ],
-    ),
+    recommenders,
     schedules: resolveSchedules(file, solutions, dsg),
     ...(file.preprocessing ? { preprocessing: { jobName: file.preprocessing.jobName, run: file.preprocessing.run } } : {}),
   };
@@ -180,7 +197,11 @@ export function batchRunNames(
 
 interface SolutionContext {
   readonly bucket: string;
-  readonly dsg: string;
+  /** The file's dataset group name (S3 folders keep it). */
+  readonly fileDsg: string;
+  readonly namePrefix: string;
+  /** The stage's Personalize name of a file name at `path` (a too-long one is recorded). */
+  readonly scoped: (name: string, path: string) => string;
   readonly inherit: (own: readonly Tag[] | undefined) => readonly Tag[];
   readonly perRun: (base: string) => string;
   readonly runStamp: string | undefined;
@@ -189,7 +210,8 @@ interface SolutionContext {
 function resolveSolution(solution: Solution, index: number, ctx: SolutionContext): SolutionPlan {
   const sourcePath = `solutions[${index}]`;
   const config = solution.serviceConfig;
-  const name = config.name;
+  const fileName = config.name;
+  const name = ctx.scoped(fileName, `${sourcePath}.serviceConfig.name`);
   const versionConfig = config.solutionVersion ?? solution.solutionVersion?.serviceConfig;
   const versionPath = config.solutionVersion
     ? `${sourcePath}.serviceConfig.solutionVersion`
@@ -197,7 +219,7 @@ function resolveSolution(solution: Solution, index: number, ctx: SolutionContext
       ? `${sourcePath}.solutionVersion`
       : `${sourcePath}.serviceConfig`;
   const trains = solution.solutionVersion?.createNewSolutionVersion !== false;
-  const versionNameBase = versionConfig?.name ?? name;
+  const versionNameBase = `${ctx.namePrefix}${versionConfig?.name ?? fileName}`;
 
   const campaigns: CampaignPlan[] = (solution.campaigns ?? []).flatMap((campaign, campaignIndex) =>
     campaign.createCampaign === false
@@ -205,7 +227,7 @@ function resolveSolution(solution: Solution, index: number, ctx: SolutionContext
       : [
           {
             sourcePath: `${sourcePath}.campaigns[${campaignIndex}]`,
-            name: campaign.serviceConfig.name,
+            name: ctx.scoped(campaign.serviceConfig.name, `${sourcePath}.campaigns[${campaignIndex}].serviceConfig.name`),
             minProvisionedTPS: campaign.serviceConfig.minProvisionedTPS ?? 1,
             ...optional('campaignConfig', campaign.serviceConfig.campaignConfig),
             ...optional('solutionVersionArn', campaign.solutionversion === '' ? undefined : campaign.solutionversion),
@@ -219,7 +241,7 @@ function resolveSolution(solution: Solution, index: number, ctx: SolutionContext
       ? []
       : [
           {
-            ...batchJobBase(job, `${sourcePath}.batchInferenceJobs[${jobIndex}]`, jobIndex, name, ctx),
+            ...batchJobBase(job, `${sourcePath}.batchInferenceJobs[${jobIndex}]`, jobIndex, fileName, ctx),
             ...optional('batchInferenceJobConfig', job.serviceConfig.batchInferenceJobConfig),
             ...optional('batchInferenceJobMode', job.serviceConfig.batchInferenceJobMode),
             ...optional('themeGenerationConfig', job.serviceConfig.themeGenerationConfig),
@@ -227,7 +249,7 @@ function resolveSolution(solution: Solution, index: number, ctx: SolutionContext
         ],
   );
   const batchSegmentJobs: BatchSegmentJobPlan[] = (solution.batchSegmentJobs ?? []).flatMap((job, jobIndex) =>
-    job.createBatchSegmentJob === false ? [] : [batchJobBase(job, `${sourcePath}.batchSegmentJobs[${jobIndex}]`, jobIndex, name, ctx)],
+    job.createBatchSegmentJob === false ? [] : [batchJobBase(job, `${sourcePath}.batchSegmentJobs[${jobIndex}]`, jobIndex, fileName, ctx)],
   );
 
   return {
@@ -278,8 +300,9 @@ function batchJobBase(
 ): BatchSegmentJobPlan {
   const config = job.serviceConfig;
   const suffix = jobIndex === 0 ? '' : `_${jobIndex}`;
-  const jobNameBase = config.jobName ?? boundedName(`batch_${solutionName}${suffix}`);
-  const folder = `s3://${ctx.bucket}/batch/${ctx.dsg}/${solutionName}/`;
+  // The per-run name bounds the base; S3 folders keep the file's names (the bucket is the stage's).
+  const jobNameBase = `${ctx.namePrefix}${config.jobName ?? boundedName(`batch_${solutionName}${suffix}`)}`;
+  const folder = `s3://${ctx.bucket}/batch/${ctx.fileDsg}/${solutionName}/`;
   const outputPerRun = config.jobOutput === undefined;
   const outputPathBase = config.jobOutput?.s3DataDestination.path ?? folder;
   const outputFolderStem = `${solutionName}${suffix}`;
@@ -295,7 +318,8 @@ function batchJobBase(
     ...optional('outputKmsKeyArn', config.jobOutput?.s3DataDestination.kmsKeyArn),
     ...optional('roleArn', config.roleArn),
     ...optional('numResults', config.numResults),
-    ...optional('filterArn', config.filterArn),
+    // A filter named (not an ARN) is one of the file's: the stage's name of it.
+    ...optional('filterArn', config.filterArn?.startsWith('arn:') === false ? `${ctx.namePrefix}${config.filterArn}` : config.filterArn),
     tags: ctx.inherit(config.tags),
     ...optional('schedule', job.workflowConfig?.schedule),
   };
@@ -397,13 +421,19 @@ function usesCdkSolutions(file: ParameterFile): boolean {
   );
 }
 
-function checkOptions(options: ResolvePlanOptions): void {
+/** Checks the options; returns the stage's Personalize name prefix. */
+function checkOptions(options: ResolvePlanOptions): string {
   if (!options.bucket) throw new PlanOptionsError('resolvePlan: bucket must not be empty');
   if (!options.configKey || options.configKey.endsWith('/')) {
     throw new PlanOptionsError(`resolvePlan: configKey must name a file, got "${options.configKey}"`);
   }
   if (options.runStamp !== undefined && !isRunStamp(options.runStamp)) {
     throw new PlanOptionsError(`resolvePlan: runStamp must look like YYYY_MM_DD_HH_MM_SS, got "${options.runStamp}"`);
+  }
+  try {
+    return personalizeNamePrefix(options.stage);
+  } catch (error) {
+    throw new PlanOptionsError(`resolvePlan: ${(error as Error).message}`);
   }
 }
 

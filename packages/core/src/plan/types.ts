@@ -249,4 +249,6 @@ export interface ResolvePlanOptions {
   readonly keys?: readonly string[];
   /** Stamp for per-run names, `YYYY_MM_DD_HH_MM_SS` (see `runStampOf`). */
   readonly runStamp?: string;
+  /** The deployment stage: its Personalize names are `stageScopedName(stage, <file's name>)`. */
+  readonly stage: string;
 }
