@@ -109,11 +109,14 @@ export async function startRun(start: RunStart, clients: RunStartClients, settin
   if (text === undefined) {
     if (start.trigger === 'upload') return { kind: 'gone' };
     const reason = `The parameter file ${where} no longer exists; upload it again or delete its schedules`;
-    return reject(start.datasetGroupName ?? datasetGroupNameHint(undefined, config.key, settings.stage), reason, [{ path: where, message: 'NoSuchKey' }]);
+    return reject(start.datasetGroupName ?? datasetGroupNameHint(undefined, config.key, settings.stage), reason, [
+      { path: where, message: 'NoSuchKey' },
+    ]);
   }
 
   const validation = parseParameterFileText(text);
-  if (!validation.ok) return invalid(start.datasetGroupName ?? datasetGroupNameHint(safeJson(text), config.key, settings.stage), validation.errors);
+  if (!validation.ok)
+    return invalid(start.datasetGroupName ?? datasetGroupNameHint(safeJson(text), config.key, settings.stage), validation.errors);
   const fileGroupName = datasetGroupNameHint(validation.file, config.key, settings.stage);
 
   let plan: Plan;
@@ -227,8 +230,9 @@ function safeJson(text: string): unknown {
 function datasetGroupNameHint(file: unknown, key: string, stage: string): string {
   const named = (file as { datasetGroup?: { serviceConfig?: { name?: unknown } } } | undefined)?.datasetGroup?.serviceConfig?.name;
   const folder = key.split('/')[1];
+  // Bounded: a name the stage prefix makes too long still labels its failed run.
   for (const candidate of [named, folder])
-    // Bounded: a name the stage prefix makes too long still labels its failed run.
-    if (typeof candidate === 'string' && /^[a-zA-Z0-9][a-zA-Z0-9\-_]{0,62}$/.test(candidate)) return boundedName(stageScopedName(stage, candidate));
+    if (typeof candidate === 'string' && /^[a-zA-Z0-9][a-zA-Z0-9\-_]{0,62}$/.test(candidate))
+      return boundedName(stageScopedName(stage, candidate));
   return boundedName(stageScopedName(stage, 'unknown'));
 }

@@ -96,7 +96,7 @@ describe('CLI: commands on a local cloud', () => {
       expect(runId).toBeDefined();
       completedRunId = runId as string;
       // The steps table names each solution version the run trained.
-      expect(run.stdout).toMatch(/solution\/user-personalization-solution\/\w+ +\+\d+\.\ds +\d+\.\ds +ACTIVE/);
+      expect(run.stdout).toMatch(/solution\/clitest-user-personalization-solution\/\w+ +\+\d+\.\ds +\d+\.\ds +ACTIVE/);
       const listed = await clients.s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `train/${GROUP}/` }));
       expect((listed.Contents ?? []).map((o) => o.Key).sort()).toEqual(
         ['config.json', 'interactions.csv', 'items.csv', 'users.csv'].map((f) => `train/${GROUP}/${f}`),
@@ -156,7 +156,7 @@ describe('CLI: commands on a local cloud', () => {
         }),
       );
       const deadline = Date.now() + 60_000;
-      while (((await clients.s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'runs/refused-upload/' }))).KeyCount ?? 0) === 0) {
+      while (((await clients.s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'runs/clitest-refused-upload/' }))).KeyCount ?? 0) === 0) {
         if (Date.now() > deadline) throw new Error('intake wrote no record of the refused upload within 60 s');
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
@@ -165,20 +165,20 @@ describe('CLI: commands on a local cloud', () => {
       const runs = JSON.parse(list.stdout) as { runId: string; outcome?: { kind: string } }[];
       expect(runs.find((r) => r.runId === completedRunId)?.outcome?.kind).toBe('completed');
       const table = await recops(['status', ...endpointArgs]);
-      expect(table.stdout).toMatch(new RegExp(`${completedRunId} +${GROUP} +\\S+ \\S+ +\\d+\\.\\ds +completed`));
-      expect(table.stdout).toMatch(/movies-fails +\S+ \S+ +\d+\.\ds +failed at import/);
-      expect(table.stdout).toMatch(/refused-upload +\S+ \S+ +\d+\.\ds +failed at intake +upload/);
-      const refusedId = runs.find((r) => (r as { datasetGroupName?: string }).datasetGroupName === 'refused-upload')?.runId;
+      expect(table.stdout).toMatch(new RegExp(`${completedRunId} +${STAGE}-${GROUP} +\\S+ \\S+ +\\d+\\.\\ds +completed`));
+      expect(table.stdout).toMatch(/clitest-movies-fails +\S+ \S+ +\d+\.\ds +failed at import/);
+      expect(table.stdout).toMatch(/clitest-refused-upload +\S+ \S+ +\d+\.\ds +failed at intake +upload/);
+      const refusedId = runs.find((r) => (r as { datasetGroupName?: string }).datasetGroupName === 'clitest-refused-upload')?.runId;
       const refused = await recops(['status', refusedId ?? '?', ...endpointArgs]);
       expect(refused.code, refused.stderr).toBe(0);
-      expect(refused.stdout).toContain(`Run ${refusedId} of refused-upload: failed at intake`);
+      expect(refused.stdout).toContain(`Run ${refusedId} of clitest-refused-upload: failed at intake`);
       expect(refused.stdout).toContain(
         `reason   The parameter file s3://${BUCKET}/train/refused-upload/config.json is invalid (1 error); nothing was created`,
       );
       expect(refused.stdout).toMatch(/ {4}solutions\[0\]\.serviceConfig\.name: name must match/);
       const one = await recops(['status', completedRunId, ...endpointArgs]);
       expect(one.code).toBe(0);
-      expect(one.stdout).toContain(`Run ${completedRunId} of ${GROUP}: completed`);
+      expect(one.stdout).toContain(`Run ${completedRunId} of ${STAGE}-${GROUP}: completed`);
       expect(one.stdout).toMatch(/dataset-import-job\/\S+ +\+\d+\.\ds +\d+\.\ds +ACTIVE/);
       const unknown = await recops(['status', 'no-such-run', ...endpointArgs]);
       expect(unknown.code).toBe(1);
@@ -284,7 +284,7 @@ describe('CLI: commands on a local cloud', () => {
         versions: { solutionName: string; decision: string; rule?: string }[];
         notes: string[];
       };
-      const personalization = gathered.versions.find((v) => v.solutionName === 'user-personalization-solution');
+      const personalization = gathered.versions.find((v) => v.solutionName === 'clitest-user-personalization-solution');
       expect(personalization).toMatchObject({ decision: 'promoted', rule: expect.stringMatching(/first version/) });
       expect(gathered.versions.every((v) => v.decision === 'promoted')).toBe(true);
       expect(gathered.notes.join('\n')).toContain(
@@ -485,9 +485,9 @@ describe('CLI: commands on a local cloud', () => {
       // Assess
       expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
       expect(run.stdout).toContain('→ s3://recops-clitest-data/batch/dataset-group-name-1/user-personalization-solution/job_config.json');
-      expect(run.stdout).toMatch(/Pipeline Completed +dataset-group\/dataset-group-name-1/);
+      expect(run.stdout).toMatch(/Pipeline Completed +dataset-group\/clitest-dataset-group-name-1/);
       expect(run.stdout).toMatch(
-        /Run \S+ completed in \d+\.\ds\. Steps:\n +step +start +took +status\n +dataset-group\/dataset-group-name-1 /,
+        /Run \S+ completed in \d+\.\ds\. Steps:\n +step +start +took +status\n +dataset-group\/clitest-dataset-group-name-1 /,
       );
       const cleanup = await recops(['cleanup', '--dataset-group', group, '--yes', ...endpointArgs]);
       expect(cleanup.code, `${cleanup.stdout}\n${cleanup.stderr}`).toBe(0);

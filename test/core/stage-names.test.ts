@@ -36,7 +36,8 @@ function personalizeNames(plan: Plan): [string, string][] {
     names.push([s.sourcePath, s.name]);
     if (s.version) names.push([`${s.sourcePath} version`, s.version.name], [`${s.sourcePath} version base`, s.version.nameBase]);
     for (const c of s.campaigns) names.push([c.sourcePath, c.name]);
-    for (const j of [...s.batchInferenceJobs, ...s.batchSegmentJobs]) names.push([j.sourcePath, j.jobName], [`${j.sourcePath} base`, j.jobNameBase]);
+    for (const j of [...s.batchInferenceJobs, ...s.batchSegmentJobs])
+      names.push([j.sourcePath, j.jobName], [`${j.sourcePath} base`, j.jobNameBase]);
   }
   for (const schedule of plan.schedules) {
     names.push([`${schedule.sourcePath} target group`, schedule.target.datasetGroupName]);

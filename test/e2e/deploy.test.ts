@@ -91,9 +91,9 @@ describe('E2E: promotion, campaign and batch output on the local cloud', () => {
       const events = pipeline.published();
       const metrics = events.filter((e) => e.detailType === 'Solution Metrics Published');
       expect(metrics.map((e) => e.detail.solutionName).sort()).toEqual([
-        'popularity-count-solution',
-        'sims-solution',
-        'user-personalization-solution',
+        'local-popularity-count-solution',
+        'local-sims-solution',
+        'local-user-personalization-solution',
       ]);
       expect(metrics.every((e) => typeof e.detail.metrics.normalized_discounted_cumulative_gain_at_10 === 'number')).toBe(true);
       const promoted = events.filter((e) => e.detailType === 'Solution Version Promoted');
@@ -102,9 +102,9 @@ describe('E2E: promotion, campaign and batch output on the local cloud', () => {
       expect(promoted[0]?.detail.gate.rule).toMatch(/first version/);
 
       // The campaign serves the promoted user-personalization version and answers.
-      const upPromoted = promoted.find((e) => e.detail.solutionName === 'user-personalization-solution');
+      const upPromoted = promoted.find((e) => e.detail.solutionName === 'local-user-personalization-solution');
       expect(deployed?.detail).toMatchObject({
-        campaignName: 'user-personalization-campaign',
+        campaignName: 'local-user-personalization-campaign',
         operation: 'create',
         pinned: false,
         solutionVersionArn: upPromoted?.detail.resourceArn,
@@ -207,14 +207,14 @@ describe('E2E: promotion, campaign and batch output on the local cloud', () => {
       expect(failed.detail).toMatchObject({ step: 'batch', resourceKind: 'batchInferenceJob' });
       expect(failed.detail.reason).toMatch(
         new RegExp(
-          `^batch inference job batch_user-personalization-solution_\\d{4}(_\\d{2}){5} \\(solutions\\[2\\]\\.batchInferenceJobs\\[0\\]\\): input s3://\\S+/${BATCH_INPUT_KEY} is missing`,
+          `^batch inference job local-batch_user-personalization-solution_\\d{4}(_\\d{2}){5} \\(solutions\\[2\\]\\.batchInferenceJobs\\[0\\]\\): input s3://\\S+/${BATCH_INPUT_KEY} is missing`,
         ),
       );
       // The run ends in Pipeline Failed naming the job and the reason.
       const outcome = await pipeline.waitFor(['Pipeline Failed', 'Pipeline Completed'], RUN_TIMEOUT_MS);
       expect(outcome.detailType).toBe('Pipeline Failed');
       expect(outcome.detail).toMatchObject({ step: 'batch', resourceKind: 'batchInferenceJob' });
-      expect(outcome.detail.reason).toContain(`batch inference job batch_user-personalization-solution_`);
+      expect(outcome.detail.reason).toContain(`batch inference job local-batch_user-personalization-solution_`);
       expect(outcome.detail.reason).toContain(`input s3://${pipeline.bucket}/${BATCH_INPUT_KEY} is missing`);
       await pipeline.waitFor(['Campaign Deployed'], RUN_TIMEOUT_MS);
       expect((await pipeline.clients.personalize.send(new ListBatchInferenceJobsCommand({}))).batchInferenceJobs ?? []).toHaveLength(0);
@@ -232,7 +232,7 @@ describe('E2E: promotion, campaign and batch output on the local cloud', () => {
       const first = await waitForEvent(pipeline, 'Campaign Deployed', () => true);
       const v1 = first.detail.solutionVersionArn as string;
       const runOf = (e: BusEvent) => e.detail.runId as string;
-      const isUp = (e: BusEvent) => e.detail.solutionName === 'user-personalization-solution';
+      const isUp = (e: BusEvent) => e.detail.solutionName === 'local-user-personalization-solution';
 
       // Second run: the same data cannot beat the live version by a margin of 1.
       await pipeline.upload(configKey, await seedWithMargin(1));
@@ -251,7 +251,7 @@ describe('E2E: promotion, campaign and batch output on the local cloud', () => {
           new DescribeBatchInferenceJobCommand({ batchInferenceJobArn: secondBatch.detail.resourceArn }),
         )
       ).batchInferenceJob;
-      expect(job?.filterArn).toMatch(/:filter\/clicked-or-streamed$/);
+      expect(job?.filterArn).toMatch(/:filter\/local-clicked-or-streamed$/);
       const kept = (await pipeline.clients.personalize.send(new DescribeCampaignCommand({ campaignArn: first.detail.resourceArn })))
         .campaign;
       expect(kept?.solutionVersionArn).toBe(v1);

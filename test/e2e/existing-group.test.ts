@@ -68,7 +68,7 @@ describe('E2E: files that add to an existing dataset group', () => {
       // Assess 2
       expect(added?.detailType, JSON.stringify(added?.detail)).toBe('Pipeline Completed');
       const inventory = await personalizeInventory(pipeline.clients.personalize);
-      expect(inventory.solutionVersions).toContain('added-sims: ACTIVE');
+      expect(inventory.solutionVersions).toContain('local-added-sims: ACTIVE');
     },
     RUN_TIMEOUT_MS * 2,
   );
@@ -125,9 +125,9 @@ describe('E2E: files that add to an existing dataset group', () => {
       await pipeline.upload('train/empty-group/config.json', JSON.stringify(file));
       const [outcome] = await outcomes(pipeline, 1);
       expect(outcome?.detailType).toBe('Pipeline Failed');
-      expect(outcome?.detail).toMatchObject({ step: 'training', datasetGroupName: 'empty-group' });
+      expect(outcome?.detail).toMatchObject({ step: 'training', datasetGroupName: 'local-empty-group' });
       expect(outcome?.detail.reason).toMatch(
-        /^dataset group "empty-group" has no INTERACTIONS dataset: the parameter file declares no datasets/,
+        /^dataset group "local-empty-group" has no INTERACTIONS dataset: the parameter file declares no datasets/,
       );
       expect((await personalizeInventory(pipeline.clients.personalize)).solutions).toEqual([]);
     },

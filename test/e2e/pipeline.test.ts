@@ -68,9 +68,9 @@ describe('E2E: seed example on the local cloud', () => {
       // Personalize holds three ACTIVE solution versions, one per solution.
       const inventory = await personalizeInventory(pipeline.clients.personalize);
       expect(inventory.solutionVersions).toEqual([
-        'popularity-count-solution: ACTIVE',
-        'sims-solution: ACTIVE',
-        'user-personalization-solution: ACTIVE',
+        'local-popularity-count-solution: ACTIVE',
+        'local-sims-solution: ACTIVE',
+        'local-user-personalization-solution: ACTIVE',
       ]);
 
       // Causal order: each Status Changed follows the Watch Requested for its resource…
@@ -117,10 +117,10 @@ describe('E2E: seed example on the local cloud', () => {
       expect(outcome.detail.promoted).toHaveLength(3);
       expect(outcome.detail.rejected).toEqual([]);
       expect(outcome.detail.deployed).toEqual([
-        expect.objectContaining({ solutionName: 'user-personalization-solution', operation: 'create' }),
+        expect.objectContaining({ solutionName: 'local-user-personalization-solution', operation: 'create' }),
       ]);
       expect(outcome.detail.batchOutputs).toEqual([
-        expect.objectContaining({ solutionName: 'user-personalization-solution', jobKind: 'batchInferenceJob' }),
+        expect.objectContaining({ solutionName: 'local-user-personalization-solution', jobKind: 'batchInferenceJob' }),
       ]);
       const completedVersions = (outcome.detail.resources as { kind: string; arn: string }[]).filter((r) => r.kind === 'solutionVersion');
       expect(completedVersions.map((r) => r.arn).sort()).toEqual(
@@ -128,7 +128,11 @@ describe('E2E: seed example on the local cloud', () => {
       );
 
       // The file's workflowConfig schedules are in the stage's Scheduler group (schedule-manager).
-      const plan = resolvePlan(loadParameterFile(await seedExampleText()).file, { bucket: pipeline.bucket, configKey: CONFIG_KEY, stage: pipeline.cloud.stage });
+      const plan = resolvePlan(loadParameterFile(await seedExampleText()).file, {
+        bucket: pipeline.bucket,
+        configKey: CONFIG_KEY,
+        stage: pipeline.cloud.stage,
+      });
       expect(plan.schedules.length).toBeGreaterThan(0);
       const listed = await pipeline.clients.scheduler.send(
         new ListSchedulesCommand({ GroupName: pipeline.cloud.runner!.names.schedulerGroupName }),
@@ -181,7 +185,7 @@ describe('E2E: seed example on the local cloud', () => {
       const outcome = await pipeline.waitFor(['Pipeline Completed', 'Pipeline Failed'], RUN_TIMEOUT_MS);
       expect(outcome.detailType).toBe('Pipeline Failed');
       expect(outcome.detail).toMatchObject({ step: 'import', resourceKind: 'datasetImportJob' });
-      expect(outcome.detail.reason).toMatch(/^Dataset Import Job interactions-data_\S+ ended CREATE FAILED: .*1000 interactions/);
+      expect(outcome.detail.reason).toMatch(/^Dataset Import Job local-interactions-data_\S+ ended CREATE FAILED: .*1000 interactions/);
       // Nothing trains from a failed import, and the failure is reported once.
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       const published = pipeline.published();

@@ -50,11 +50,15 @@ describe('E2E: a scheduled batch job on the local cloud', () => {
       expect(uploaded.detailType, JSON.stringify(uploaded.detail)).toBe('Pipeline Completed');
       const promoted = pipeline
         .published()
-        .find((e) => e.detailType === 'Solution Version Promoted' && e.detail.solutionName === 'user-personalization-solution');
+        .find((e) => e.detailType === 'Solution Version Promoted' && e.detail.solutionName === 'local-user-personalization-solution');
       const firstOutput = pipeline.published().find((e) => e.detailType === 'Batch Output Ready');
 
       // Act: the batch schedule fires about a second from now (what Scheduler puts on the bus).
-      const plan = resolvePlan(loadParameterFile(await seedExampleText()).file, { bucket: pipeline.bucket, configKey: CONFIG_KEY, stage: pipeline.cloud.stage });
+      const plan = resolvePlan(loadParameterFile(await seedExampleText()).file, {
+        bucket: pipeline.bucket,
+        configKey: CONFIG_KEY,
+        stage: pipeline.cloud.stage,
+      });
       const schedule = plan.schedules.find((s) => s.kind === 'batch');
       if (schedule === undefined) throw new Error('the seed example schedules its batch inference job');
       const GroupName = pipeline.cloud.runner!.names.schedulerGroupName;
@@ -77,12 +81,12 @@ describe('E2E: a scheduled batch job on the local cloud', () => {
       const requested = pipeline.published().find((e) => e.detailType === 'Pipeline Requested' && e.detail.runId === runId);
       expect(requested?.detail).toMatchObject({
         trigger: 'schedule',
-        scope: { kind: 'batch', solutionName: 'user-personalization-solution', jobKind: 'batchInferenceJob' },
+        scope: { kind: 'batch', solutionName: 'local-user-personalization-solution', jobKind: 'batchInferenceJob' },
       });
       const ready = pipeline.published().filter((e) => e.detailType === 'Batch Output Ready' && e.detail.runId === runId);
       expect(ready).toHaveLength(1);
       expect(ready[0]?.detail.solutionVersionArn).toBe(promoted?.detail.resourceArn);
-      expect(ready[0]?.detail.jobName).toBe(`batch_user-personalization-solution_${requested?.detail.runStamp}`);
+      expect(ready[0]?.detail.jobName).toBe(`local-batch_user-personalization-solution_${requested?.detail.runStamp}`);
       expect(ready[0]?.detail.output.prefix).not.toBe(firstOutput?.detail.output.prefix);
       const listed = await pipeline.clients.s3.send(
         new ListObjectsV2Command({ Bucket: pipeline.bucket, Prefix: ready[0]?.detail.output.prefix }),

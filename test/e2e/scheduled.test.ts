@@ -13,6 +13,8 @@ const RUN_TIMEOUT_MS = 90_000;
 const CONFIG_KEY = 'train/dataset-group-name-1/config.json';
 const OUTCOMES = ['Pipeline Completed', 'Pipeline Failed'];
 const SOLUTION = 'user-personalization-solution';
+/** Its Personalize name on the local cloud's stage (`local`), as the plan and the events carry it. */
+const STAGE_SOLUTION = `local-${SOLUTION}`;
 
 /** The seed example with user-personalization's promotion gate asking for `margin` over the live version. */
 async function seedWithMargin(margin: number): Promise<string> {
@@ -94,8 +96,12 @@ describe('E2E: scheduled runs on the local cloud', () => {
       const v1 = (uploaded!.detail.deployed as { solutionVersionArn: string }[])[0]?.solutionVersionArn;
       const campaignArn = (uploaded!.detail.deployed as { campaignArn: string }[])[0]?.campaignArn;
       expect(v1).toBeDefined();
-      const plan = resolvePlan(loadParameterFile(await seedExampleText()).file, { bucket: pipeline.bucket, configKey: CONFIG_KEY, stage: pipeline.cloud.stage });
-      const full = plan.schedules.find((s) => s.kind === 'full' && s.target.solutionName === SOLUTION);
+      const plan = resolvePlan(loadParameterFile(await seedExampleText()).file, {
+        bucket: pipeline.bucket,
+        configKey: CONFIG_KEY,
+        stage: pipeline.cloud.stage,
+      });
+      const full = plan.schedules.find((s) => s.kind === 'full' && s.target.solutionName === STAGE_SOLUTION);
       if (full === undefined) throw new Error('the seed example schedules a full retrain of user-personalization');
       const before = await personalizeInventory(pipeline.clients.personalize);
       const batchJobNamesBefore = batchJobNames(pipeline);
@@ -110,12 +116,12 @@ describe('E2E: scheduled runs on the local cloud', () => {
       expect(scheduled).toMatchObject({
         trigger: 'schedule',
         scheduleName: full.name,
-        scope: { kind: 'retrain', solutionName: SOLUTION, trainingMode: 'FULL' },
+        scope: { kind: 'retrain', solutionName: STAGE_SOLUTION, trainingMode: 'FULL' },
       });
       expect(worse?.detail).toMatchObject({ runId: scheduled.runId, trigger: 'schedule', promoted: [], deployed: [] });
       const [rejection] = worse!.detail.rejected as Record<string, unknown>[];
       expect(rejection).toMatchObject({
-        solutionName: SOLUTION,
+        solutionName: STAGE_SOLUTION,
         liveSolutionVersionArn: v1,
         candidate: expect.any(Number),
         baseline: expect.any(Number),
@@ -192,7 +198,11 @@ describe('E2E: scheduled runs on the local cloud', () => {
       await pipeline.upload(CONFIG_KEY, fileText);
       await outcomes(pipeline, 1);
       const before = await personalizeInventory(pipeline.clients.personalize);
-      const plan = resolvePlan(loadParameterFile(fileText).file, { bucket: pipeline.bucket, configKey: CONFIG_KEY, stage: pipeline.cloud.stage });
+      const plan = resolvePlan(loadParameterFile(fileText).file, {
+        bucket: pipeline.bucket,
+        configKey: CONFIG_KEY,
+        stage: pipeline.cloud.stage,
+      });
       const importSchedule = plan.schedules.find((s) => s.kind === 'import');
       if (importSchedule === undefined) throw new Error('the seed example has an import schedule');
 

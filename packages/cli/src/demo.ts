@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { DescribeEventTrackerCommand, ListEventTrackersCommand } from '@aws-sdk/client-personalize';
 import { PutEventsCommand } from '@aws-sdk/client-personalize-events';
 import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { stageScopedName } from '@recops/core';
 import { createClients, type Clients } from '@recops/core/runtime';
 import { createLocalCloud, type LocalCloud } from '@recops/local';
 import { ServerStartError } from '@recops/local';
@@ -213,6 +214,7 @@ async function showRecommendations(
   datasetGroupArn: string,
   campaign: { name: string; arn: string },
   data: DemoData,
+  stage: string,
   out: NodeJS.WritableStream,
 ): Promise<{ recommendations: Recommendations[]; eventsSent: string[] }> {
   const userId = data.userIds[0] ?? 'u1';
@@ -248,7 +250,7 @@ async function showRecommendations(
     recommendations.push(after);
   }
 
-  const genreFilter = await findActiveFilter(clients.personalize, datasetGroupArn, GENRE_FILTER);
+  const genreFilter = await findActiveFilter(clients.personalize, datasetGroupArn, stageScopedName(stage, GENRE_FILTER));
   if (!genreFilter || genre === undefined) return { recommendations, eventsSent };
   // A genre the user does not favour: the filter, not the model, decides what may appear.
   const values = { GENRES: quotedFilterValues([genre]) };
@@ -420,7 +422,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       return { ...result, recommendations: [], eventsSent: [] };
     }
     const campaign = { name: String(deployed.detail['campaignName']), arn: String(deployed.detail['resourceArn']) };
-    const shown = await showRecommendations(clients, completed.resourceArn, campaign, data, out);
+    const shown = await showRecommendations(clients, completed.resourceArn, campaign, data, cloud.stage, out);
     write(out);
     if (typeof batch === 'string' || batch.detailType !== 'Batch Output Ready') {
       const reason = typeof batch === 'string' ? `nothing arrived in time (${batch})` : String(batch.detail['reason']);

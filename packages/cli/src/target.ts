@@ -17,7 +17,6 @@ const DEFAULT_DATA_DIR = '.recops';
 /** Where `sst deploy` writes the stage's outputs (the object `sst.config.ts`'s run() returns). */
 const DEFAULT_OUTPUTS_FILE = join('.sst', 'outputs.json');
 
-
 /**
  * Names of a local stage's bus and bucket, as the local cloud's runner creates them
  * (`localNames` of @recops/local; a test keeps them equal without loading the local cloud here).

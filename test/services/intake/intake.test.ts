@@ -72,12 +72,18 @@ describe('Service: config-intake', () => {
       scope: { kind: 'everything' },
     });
     const plan = run.plan;
-    expect(plan.solutions.map((s) => s.name)).toEqual(['test-sims-solution', 'test-popularity-count-solution', 'test-user-personalization-solution']);
+    expect(plan.solutions.map((s) => s.name)).toEqual([
+      'test-sims-solution',
+      'test-popularity-count-solution',
+      'test-user-personalization-solution',
+    ]);
     expect(plan.datasets.map((d) => d.importJob?.dataLocation.uri).sort()).toEqual([
       `s3://${test.bucket}/train/dsg-a/interactions.csv`,
       `s3://${test.bucket}/train/dsg-a/users.csv`,
     ]);
-    expect(await keysUnder(`runs/test-dataset-group-name-1/${detail.runId}/`)).toEqual([`runs/test-dataset-group-name-1/${detail.runId}/plan.json`]);
+    expect(await keysUnder(`runs/test-dataset-group-name-1/${detail.runId}/`)).toEqual([
+      `runs/test-dataset-group-name-1/${detail.runId}/plan.json`,
+    ]);
   });
 
   it('finds a folder of CSV parts when there is no <type>.csv', async () => {
@@ -158,7 +164,11 @@ describe('Service: config-intake', () => {
     const outcome = await takeInConfig(object, { s3: test.clients.s3, eventBridge }, SETTINGS);
     expect(outcome.kind).toBe('rejected');
     const [entry] = published();
-    const detail = pipelineFailed.parse({ source: entry?.Source, 'detail-type': entry?.DetailType, detail: JSON.parse(entry?.Detail ?? '') });
+    const detail = pipelineFailed.parse({
+      source: entry?.Source,
+      'detail-type': entry?.DetailType,
+      detail: JSON.parse(entry?.Detail ?? ''),
+    });
     expect(detail.step).toBe('intake');
     expect(detail.errors).toEqual([
       {

@@ -68,7 +68,11 @@ describe('Service: config-intake, a plan too large for an event', () => {
     const { plan } = await loadPlannedRun(test.clients.s3, detail.plan);
     expect(plan.filters).toHaveLength(26);
     expect(plan.filters.at(-1)?.tags).toHaveLength(50);
-    expect(plan.solutions.map((s) => s.name)).toEqual(['test-sims-solution', 'test-popularity-count-solution', 'test-user-personalization-solution']);
+    expect(plan.solutions.map((s) => s.name)).toEqual([
+      'test-sims-solution',
+      'test-popularity-count-solution',
+      'test-user-personalization-solution',
+    ]);
     expect((await loadRunOf(test.clients.s3, test.bucket, detail.datasetGroupName, detail.runId)).plan).toEqual(plan);
   });
 });

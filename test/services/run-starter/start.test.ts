@@ -54,7 +54,10 @@ describe('Service: run-starter', () => {
     const first = await startScheduledRun(fired(config), { s3: test.clients.s3, eventBridge }, SETTINGS);
     const second = await startScheduledRun(fired(config), { s3: test.clients.s3, eventBridge }, SETTINGS);
     // Assess
-    expect(first).toMatchObject({ kind: 'requested', scope: { kind: 'retrain', solutionName: 'test-sims-solution', trainingMode: 'FULL' } });
+    expect(first).toMatchObject({
+      kind: 'requested',
+      scope: { kind: 'retrain', solutionName: 'test-sims-solution', trainingMode: 'FULL' },
+    });
     expect(second.kind === 'requested' && first.kind === 'requested' && second.runId === first.runId).toBe(true);
     const [event, again] = published();
     expect(again).toEqual(event);

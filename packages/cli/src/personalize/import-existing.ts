@@ -98,7 +98,10 @@ export async function importExisting(target: Target, group: Named, schedules: re
     datasets[key] = {
       dataset: { serviceConfig: { name: fileName(dataset.name) } },
       schema: {
-        serviceConfig: { name: fileName(schema?.name ?? dataset.schemaArn.split('/').pop() ?? ''), schema: JSON.parse(schema?.schema ?? '{}') as unknown },
+        serviceConfig: {
+          name: fileName(schema?.name ?? dataset.schemaArn.split('/').pop() ?? ''),
+          schema: JSON.parse(schema?.schema ?? '{}') as unknown,
+        },
       },
     };
   }
