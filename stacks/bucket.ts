@@ -3,7 +3,10 @@
  * blocked outright, objects are encrypted at rest, and SST's `enforceHttps` adds the statement that
  * denies every non-TLS request. Personalize reads imports and writes batch output through the
  * bucket policy below together with its role (`personalize-role.ts`); the AWS guide asks for both.
+ * The bucket policy admits Personalize only on behalf of this account's Personalize resources in
+ * this region (`aws:SourceAccount`, `aws:SourceArn`), as the guide's confused-deputy section advises.
  */
+import type { AwsContext } from './aws-context';
 
 /** What Personalize needs on the bucket (Personalize developer guide, "granting-personalize-s3-access"). */
 export const PERSONALIZE_BUCKET_ACTIONS = ['s3:GetObject', 's3:ListBucket', 's3:PutObject'] as const;
@@ -12,7 +15,7 @@ export interface BucketResources {
   readonly bucket: sst.aws.Bucket;
 }
 
-export function createDataBucket(production: boolean): BucketResources {
+export function createDataBucket(production: boolean, context: AwsContext): BucketResources {
   const bucket = new sst.aws.Bucket('Data', {
     enforceHttps: true,
     cors: false,
@@ -22,6 +25,14 @@ export function createDataBucket(production: boolean): BucketResources {
       {
         actions: [...PERSONALIZE_BUCKET_ACTIONS],
         principals: [{ type: 'service', identifiers: ['personalize.amazonaws.com'] }],
+        conditions: [
+          { test: 'StringEquals', variable: 'aws:SourceAccount', values: [context.accountId] },
+          {
+            test: 'ArnLike',
+            variable: 'aws:SourceArn',
+            values: [$interpolate`arn:${context.partition}:personalize:${context.region}:${context.accountId}:*`],
+          },
+        ],
       },
     ],
     transform: {

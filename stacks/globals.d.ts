@@ -115,6 +115,9 @@ declare global {
             }>[]
         >;
         paths?: $util.Input<$util.Input<string>[]>;
+        conditions?: $util.Input<
+          $util.Input<{ test: $util.Input<string>; variable: $util.Input<string>; values: $util.Input<$util.Input<string>[]> }>[]
+        >;
       }
 
       interface BucketArgs {

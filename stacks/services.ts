@@ -89,6 +89,7 @@ export function createService(definition: ServiceDefinition, shared: SharedResou
         }),
     permissions: [
       ...servicePermissions(definition, {
+        stage: $app.stage,
         partition: shared.context.partition,
         region: shared.context.region,
         accountId: shared.context.accountId,

@@ -83,6 +83,8 @@ describe('E2E: two stages in one account', () => {
   let clients: Clients;
   const events: Record<Stage, StageEvent[]> = { qa: [], prod: [] };
   const saved: Record<string, string | undefined> = {};
+  /** Calls the local IAM denied (each service signs as recops-<stage>-<service>). */
+  const denials: string[] = [];
   const bucketOf = (stage: Stage) => localRunner.localNames(stage).bucketName;
 
   /** The outcome of the next run of `stage` after `from` events (Pipeline Completed or Failed). */
@@ -122,9 +124,11 @@ describe('E2E: two stages in one account', () => {
       eventBridge: bus.eventBridge,
       scheduler: bus.scheduler,
       s3: cloud.s3,
+      ...(cloud.iam ? { iam: cloud.iam } : {}),
     });
     clients = createClients({ endpoint: cloud.endpoint, region: cloud.region, env: {} });
     cloud.eventLog.subscribe((entry) => {
+      if (entry.kind === 'iam.access-denied') denials.push(JSON.stringify(entry.data));
       if (entry.kind !== 'bus.event') return;
       const data = entry.data as { bus?: string; event?: Record<string, any> };
       const stage = STAGES.find((s) => localRunner.localNames(s).busName === data.bus);
@@ -163,6 +167,10 @@ describe('E2E: two stages in one account', () => {
       expect(prodOutcome?.detailType, JSON.stringify(prodOutcome?.detail)).toBe('Pipeline Completed');
       expect(qaOutcome?.detail).toMatchObject({ stage: 'qa', datasetGroupName: `qa-${GROUP}` });
       expect(prodOutcome?.detail).toMatchObject({ stage: 'prod', datasetGroupName: GROUP });
+      // Each stage's services ran as their own roles, within their grants.
+      for (const stage of STAGES)
+        expect(cloud.iam?.principalFor(`recops-${stage}-solution-trainer`)?.roleName).toBe(`recops-${stage}-solution-trainer`);
+      expect(denials).toEqual([]);
 
       // Personalize: two dataset groups; qa's resources all carry qa's prefix, prod's the file's names.
       const qaGroup = await groupArnOf(clients, `qa-${GROUP}`);

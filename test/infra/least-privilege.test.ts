@@ -9,8 +9,32 @@ import { pascalCase } from '../../stacks/naming';
 import { runStage, type StageRun } from './stand-in/run-stage';
 import { actionsOf, only, resourcesOf, roleStatements } from './helpers';
 
-/** Personalize ARNs of the deploy account and region, recipes, and "*" (List calls only; stages.test.ts). */
-const PERSONALIZE_RESOURCE = /^(arn:aws:personalize:us-east-1:123456789012:\*|arn:aws:personalize:::recipe\/\*|\*)$/;
+const ACCOUNT = 'arn:aws:personalize:us-east-1:123456789012:';
+const RECIPES = 'arn:aws:personalize:::recipe/*';
+/** The Personalize resource types recops creates whose ARN carries their name. */
+const NAMED_TYPES = [
+  'dataset-group',
+  'dataset',
+  'schema',
+  'dataset-import-job',
+  'solution',
+  'campaign',
+  'filter',
+  'recommender',
+  'batch-inference-job',
+  'batch-segment-job',
+];
+
+/**
+ * What a Personalize grant (other than List calls, which take "*") may act on: a non-production
+ * stage only on names with its prefix (event trackers' ARNs carry an id, so all of them), a
+ * production stage, which keeps the file's names, on every resource of the account and region.
+ */
+function personalizeResources(stage: string): string[] {
+  return stage === 'prod'
+    ? [`${ACCOUNT}*`, RECIPES]
+    : [...NAMED_TYPES.map((type) => `${ACCOUNT}${type}/${stage}-*`), `${ACCOUNT}event-tracker/*`, RECIPES];
+}
 
 describe.each(['dev', 'prod'])('Infra: least privilege of each function for the %s stage', (stage) => {
   let run: StageRun;
@@ -71,7 +95,8 @@ describe.each(['dev', 'prod'])('Infra: least privilege of each function for the 
               else expect(resources, where).toEqual(schedulerGroupArns);
               break;
             case 'personalize':
-              for (const resource of resources) expect(resource, where).toMatch(PERSONALIZE_RESOURCE);
+              if (action.startsWith('personalize:List')) expect(resources, where).toEqual(['*']);
+              else expect(resources, where).toEqual(personalizeResources(stage));
               break;
             default:
               expect.unreachable(`unexpected grant: ${where}`);

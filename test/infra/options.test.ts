@@ -176,7 +176,7 @@ describe('Infra: stacks refuse a manifest AWS would reject or that breaks least 
     ]);
   });
 
-  it('scopes Personalize calls to the account and region, with "*" only for List calls', () => {
+  it('scopes Personalize calls to the stage\'s names in the account and region, with "*" only for List calls', () => {
     const recording = deploy([
       service({ permissions: [{ actions: ['personalize:DescribeRecipe', 'personalize:ListRecipes'], scope: 'personalize' }] }),
     ]);
@@ -186,7 +186,22 @@ describe('Infra: stacks refuse a manifest AWS would reject or that breaks least 
     expect(statements).toContainEqual({
       Effect: 'Allow',
       Action: ['personalize:DescribeRecipe'],
-      Resource: ['arn:aws:personalize:us-east-1:123456789012:*', 'arn:aws:personalize:::recipe/*'],
+      Resource: [
+        ...[
+          'dataset-group',
+          'dataset',
+          'schema',
+          'dataset-import-job',
+          'solution',
+          'campaign',
+          'filter',
+          'recommender',
+          'batch-inference-job',
+          'batch-segment-job',
+        ].map((type) => `arn:aws:personalize:us-east-1:123456789012:${type}/test-*`),
+        'arn:aws:personalize:us-east-1:123456789012:event-tracker/*',
+        'arn:aws:personalize:::recipe/*',
+      ],
     });
     expect(statements).toContainEqual({ Effect: 'Allow', Action: ['personalize:ListRecipes'], Resource: ['*'] });
   });

@@ -227,6 +227,13 @@ describe.each(STAGES)('Infra: sst.config.ts run() for the $stage stage', ({ stag
     expect(trust.Statement.map((s) => s.Principal)).toEqual([{ Service: 'personalize.amazonaws.com' }]);
     const bucketPolicy = resourcePolicyStatements(run.recording).filter((s) => s.statement.Effect === 'Allow' && s.owner === 'DataPolicy');
     expect(bucketPolicy.map((s) => s.statement.Principal)).toEqual([{ Service: ['personalize.amazonaws.com'] }]);
+    // Only on behalf of this account's Personalize resources in this region (confused deputy).
+    expect(bucketPolicy.map((s) => s.statement.Condition)).toEqual([
+      {
+        StringEquals: { 'aws:SourceAccount': ['123456789012'] },
+        ArnLike: { 'aws:SourceArn': ['arn:aws:personalize:us-east-1:123456789012:*'] },
+      },
+    ]);
   });
 
   it('puts the stage in every resource name', () => {

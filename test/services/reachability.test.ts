@@ -14,7 +14,8 @@ import { ReachabilityAnalyzer, type ReachedCommand } from '../support/sdk-reacha
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const analyzer = new ReachabilityAnalyzer(ROOT);
-const names = runner.localNames('reach');
+const STAGE = 'reach';
+const names = runner.localNames(STAGE);
 
 /** IAM prefix of each SDK client. */
 const PREFIX: Readonly<Record<string, string>> = {
@@ -68,7 +69,8 @@ function resourceOf(prefix: string, action: string, service: ServiceDefinition):
         ? '*'
         : `arn:aws:scheduler:us-east-1:000000000000:schedule/${names.schedulerGroupName}/nightly`;
     default:
-      return action.startsWith('personalize:List') ? '*' : 'arn:aws:personalize:us-east-1:000000000000:dataset-group/g';
+      // A resource of this stage: its Personalize names carry the stage's prefix.
+      return action.startsWith('personalize:List') ? '*' : `arn:aws:personalize:us-east-1:000000000000:dataset-group/${STAGE}-g`;
   }
 }
 
@@ -99,7 +101,7 @@ function accessFor(reached: ReachedCommand, service: ServiceDefinition, source: 
 
 /** One line per reachable command the service's grants do not allow. */
 function uncovered(service: ServiceDefinition): string[] {
-  const statements = runner.servicePrincipal(service, names).statements;
+  const statements = runner.servicePrincipal(service, names, STAGE).statements;
   const problems: string[] = [];
   for (const reached of analyzer.commandsFrom(`${service.handler.slice(0, service.handler.lastIndexOf('.'))}.ts`, 'main')) {
     const source = readFileSync(join(ROOT, reached.module), 'utf8');

@@ -5,6 +5,7 @@
  * enforcement, so a grant missing in AWS is missing locally too.
  */
 import type { Permission, ServiceDefinition } from './manifest-types';
+import { personalizeNamePrefix } from './stage-names';
 
 /** One IAM condition (`{ test: 'StringEquals', variable: 'iam:PassedToService', values: [...] }`). */
 export interface PolicyCondition {
@@ -22,6 +23,8 @@ export interface PolicyStatement<R> {
 
 /** The resources of one stage the scopes map to. */
 export interface ScopeResources<R> {
+  /** The stage: its Personalize resources are those named by `stageScopedName` (stage-names.ts). */
+  readonly stage: string;
   readonly partition: R;
   readonly region: R;
   readonly accountId: R;
@@ -35,7 +38,25 @@ export interface ScopeResources<R> {
 }
 
 /** Builds an ARN from a template, e.g. `$interpolate` in the stacks or plain concatenation locally. */
-export type ArnTemplate<R> = (strings: TemplateStringsArray, ...values: R[]) => R;
+export type ArnTemplate<R> = (strings: TemplateStringsArray, ...values: (R | string)[]) => R;
+
+/**
+ * The Personalize resource types recops creates whose ARN carries the resource's name
+ * (`<type>/<name>`; a dataset's is `dataset/<dataset group name>/<TYPE>`, a solution version's
+ * `solution/<solution name>/<id>`): a non-production stage's grants cover only `<type>/<stage>-*`.
+ */
+const NAMED_PERSONALIZE_TYPES = [
+  'dataset-group',
+  'dataset',
+  'schema',
+  'dataset-import-job',
+  'solution',
+  'campaign',
+  'filter',
+  'recommender',
+  'batch-inference-job',
+  'batch-segment-job',
+] as const;
 
 /** A manifest permission that no policy can express (an empty, wildcard or misplaced action). */
 export class ManifestPermissionError extends Error {
@@ -109,13 +130,24 @@ function statementsFor<R>(
 ): PolicyStatement<R>[] {
   const actions = [...permission.actions];
   switch (permission.scope) {
-    case 'personalize':
+    case 'personalize': {
       // List* calls do not support resource-level permissions: AWS requires "*" for them.
+      const prefix = personalizeNamePrefix(r.stage);
+      const ofAccount = (path: string): R => arn`arn:${r.partition}:personalize:${r.region}:${r.accountId}:${path}`;
       return scopedAndList(actions, 'personalize:List', [
-        arn`arn:${r.partition}:personalize:${r.region}:${r.accountId}:*`,
+        // A production stage keeps the file's names, so no prefix can tell its resources apart:
+        // it may act on every Personalize resource of the account and region.
+        ...(prefix === ''
+          ? [ofAccount('*')]
+          : [
+              ...NAMED_PERSONALIZE_TYPES.map((type) => ofAccount(`${type}/${prefix}*`)),
+              // Event tracker ARNs carry an id, not the name: no name prefix can narrow them.
+              ofAccount('event-tracker/*'),
+            ]),
         // Recipes are global resources without region or account (arn:aws:personalize:::recipe/…).
         arn`arn:${r.partition}:personalize:::recipe/*`,
       ]);
+    }
     case 'personalizeRole':
     case 'schedulerRole':
       return [

@@ -510,6 +510,7 @@ class StandInBucket {
       actions: string[];
       principals: '*' | { type: string; identifiers: string[] }[];
       paths?: string[];
+      conditions?: { test: string; variable: string; values: string[] }[];
     }[]) {
       const effect = p.effect ?? 'allow';
       statements.push({
@@ -518,6 +519,10 @@ class StandInBucket {
           p.principals === '*' ? '*' : Object.fromEntries(p.principals.map((pr) => [typeNames[pr.type] ?? pr.type, pr.identifiers])),
         Action: p.actions,
         Resource: (p.paths ?? ['', '*']).map((path) => (path === '' ? bucketArn : `${bucketArn}/${path.replace(/^\//, '')}`)),
+        // bucket.ts hands `conditions` to iam.getPolicyDocument: one operator block per test.
+        ...(p.conditions === undefined
+          ? {}
+          : { Condition: Object.fromEntries(p.conditions.map((c) => [c.test, { [c.variable]: c.values }])) }),
       });
     }
     record({

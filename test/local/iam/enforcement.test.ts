@@ -6,6 +6,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import {
   CreateDatasetGroupCommand,
   CreateDatasetImportJobCommand,
+  DescribeSolutionCommand,
   ListDatasetGroupsCommand,
   PersonalizeClient,
 } from '@aws-sdk/client-personalize';
@@ -41,7 +42,7 @@ describe('local IAM', () => {
   const denials: EventLogEntry[] = [];
   /** Clients signing with `service`'s key, after (re)registering it with the grants `service` lists. */
   const as = (service: ServiceDefinition) => {
-    const principal = servicePrincipal(service, names);
+    const principal = servicePrincipal(service, names, 'iam');
     cloud.iam?.register(principal);
     const c = config(cloud.endpoint, principal.accessKeyId);
     return {
@@ -169,8 +170,8 @@ describe('local IAM', () => {
     const provisioner = serviceNamed('dataset-provisioner');
     const job = (roleArn: string) =>
       new CreateDatasetImportJobCommand({
-        jobName: 'j',
-        datasetArn: 'arn:aws:personalize:us-east-1:000000000000:dataset/g/INTERACTIONS',
+        jobName: 'iam-j',
+        datasetArn: 'arn:aws:personalize:us-east-1:000000000000:dataset/iam-g/INTERACTIONS',
         roleArn,
         dataSource: { dataLocation: `s3://${names.bucketName}/x.csv` },
       });
@@ -202,6 +203,30 @@ describe('local IAM', () => {
         'personalize:CreateDatasetGroup on resource: arn:aws:personalize:us-east-1:000000000000:dataset-group/g',
       ),
     });
+  });
+
+  it("lets a non-production stage's services act only on Personalize names with the stage's prefix", async () => {
+    const provisioner = serviceNamed('dataset-provisioner');
+    const trainer = serviceNamed('solution-trainer');
+    // Stage iam: its own names pass IAM, another stage's are denied naming the resource.
+    await as(provisioner).personalize.send(new CreateDatasetGroupCommand({ name: 'iam-movies' }));
+    await expect(as(provisioner).personalize.send(new CreateDatasetGroupCommand({ name: 'movies' }))).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+      message: expect.stringContaining(
+        'personalize:CreateDatasetGroup on resource: arn:aws:personalize:us-east-1:000000000000:dataset-group/movies',
+      ),
+    });
+    await expect(
+      as(trainer).personalize.send(
+        new DescribeSolutionCommand({ solutionArn: 'arn:aws:personalize:us-east-1:000000000000:solution/qa-sims' }),
+      ),
+    ).rejects.toMatchObject({ name: 'AccessDeniedException', message: expect.stringContaining('solution/qa-sims') });
+    // Its own (absent) solution passes IAM and Personalize answers for it.
+    await expect(
+      as(trainer).personalize.send(
+        new DescribeSolutionCommand({ solutionArn: 'arn:aws:personalize:us-east-1:000000000000:solution/iam-sims' }),
+      ),
+    ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
 
   it('leaves keys that are no service unrestricted', async () => {

@@ -41,10 +41,10 @@ export class LocalIam {
 
   constructor(private readonly onDenied: (denial: AccessDenial) => void = () => undefined) {}
 
-  /** Adds (or replaces) a service's principal. */
+  /** Adds (or replaces) a role's principal; each stage's services have roles of their own. */
   register(principal: ServicePrincipal): void {
     for (const [key, existing] of this.principals) {
-      if (existing.service === principal.service) this.principals.delete(key);
+      if (existing.roleName === principal.roleName) this.principals.delete(key);
     }
     this.principals.set(principal.accessKeyId, principal);
   }

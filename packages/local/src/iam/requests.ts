@@ -216,10 +216,19 @@ const PERSONALIZE_DATA_PLANE: Readonly<Record<string, string>> = {
 /** `DatasetGroup` → `dataset-group`, the resource-type segment of Personalize ARNs. */
 const kebab = (pascal: string): string => pascal.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
 
-/** The resource a Personalize call acts on: the one it creates, else the first ARN it names. */
+/**
+ * The resource a Personalize call acts on, as AWS authorizes it: the one it creates (by `name`, or
+ * `jobName` for jobs; a dataset under its group's name; a version on its solution), else the first
+ * ARN it names. Stage-scoped grants (`<type>/<stage>-*`) are checked against it.
+ */
 function personalizeResource(operation: string, input: Json): string {
   if (operation.startsWith('List')) return '*';
-  const name = str(input.name);
+  if (operation === 'CreateSolutionVersion') return str(input.solutionArn) ?? '*';
+  const group = str(input.datasetGroupArn);
+  const type = str(input.datasetType);
+  if (operation === 'CreateDataset' && group !== undefined && type !== undefined)
+    return `${ARN_PREFIX}dataset/${group.slice(group.lastIndexOf('/') + 1)}/${type.toUpperCase()}`;
+  const name = str(input.name) ?? str(input.jobName);
   if (operation.startsWith('Create') && name !== undefined) return `${ARN_PREFIX}${kebab(operation.slice('Create'.length))}/${name}`;
   for (const [field, value] of Object.entries(input)) {
     if (field !== 'roleArn' && /Arn$|ARN$/.test(field) && typeof value === 'string' && value.startsWith('arn:')) return value;

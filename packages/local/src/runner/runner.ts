@@ -74,9 +74,9 @@ export function localNames(stage: string): RunnerNames {
 
 /**
  * The identity a service runs as locally: its role, its access key and the statements stacks/ gives
- * that role in AWS, with this stage's local ARNs.
+ * that role in AWS, with this stage's local ARNs (and its Personalize name prefix).
  */
-export function servicePrincipal(service: ServiceDefinition, names: RunnerNames): ServicePrincipal {
+export function servicePrincipal(service: ServiceDefinition, names: RunnerNames, stage: string): ServicePrincipal {
   const queueName = service.queue ? names.queueName(service.name) : undefined;
   return {
     service: service.name,
@@ -85,6 +85,7 @@ export function servicePrincipal(service: ServiceDefinition, names: RunnerNames)
     statements: servicePolicy(
       service,
       {
+        stage,
         partition: 'aws',
         region: REGION,
         accountId: ACCOUNT_ID,
@@ -210,7 +211,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
     const url = queueUrls.get(service.name);
     return { ...common, ...credentialsOf(service), ...(url ? { [RUNTIME_ENV.ownQueueUrl]: url } : {}) };
   };
-  for (const service of manifest) options.iam?.register(servicePrincipal(service, names));
+  for (const service of manifest) options.iam?.register(servicePrincipal(service, names, stage));
   const invokeWithin =
     (service: ServiceDefinition) =>
     <T>(invoke: () => Promise<T>): Promise<T> =>
