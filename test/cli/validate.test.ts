@@ -1,5 +1,5 @@
 /** `recops validate`: both published formats, every broken rule with its JSON path, placeholders, exit codes. */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -73,6 +73,22 @@ describe('CLI: recops validate', () => {
       /error {4}solutions\[0\]\.batchInferenceJobs\[0\]\.serviceConfig\.jobOutput\.s3DataDestination\.path: placeholder S3_BUCKET_NAME/,
     );
     expect(run.stdout).toMatch(/error {4}tags\[0\]\.tagValue: placeholder AWS_ACCOUNT_ID/);
+  });
+
+  it("with --stage, names each field the stage's prefix pushes past Personalize's 63 characters", async () => {
+    const file = join(dir, 'long-names.json');
+    const text = await readFile(join(FIXTURES, 'mpe/sample_config.json'), 'utf8');
+    const parsed = JSON.parse(text) as { datasetGroup: { serviceConfig: { name: string } } };
+    parsed.datasetGroup.serviceConfig.name = `g${'x'.repeat(59)}`;
+    await writeFile(file, JSON.stringify(parsed));
+    // Valid as a file and on production; 3 characters too long as staging's.
+    expect((await recops(['validate', file])).code).toBe(0);
+    expect((await recops(['validate', file, '--stage', 'prod'])).code).toBe(0);
+    const run = await recops(['validate', file, '--stage', 'staging']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(
+      /error {4}datasetGroup\.serviceConfig\.name: as stage staging's Personalize name "staging-gx+…" it has 68 characters; Personalize allows at most 63 \(shorten it by 5\)/,
+    );
   });
 
   it('points at the line and column of invalid JSON', async () => {

@@ -1,10 +1,12 @@
 /**
  * `recops validate <file>…`: every broken rule of each parameter file (both published formats), with
- * its JSON path, plus the placeholders the published examples leave for the user to fill in.
- * Exit 1 when any file has an error; warnings alone pass.
+ * its JSON path, plus the placeholders the published examples leave for the user to fill in. With
+ * --stage, also the Personalize names that stage gives the resources (`stageScopedName`: a name its
+ * prefix pushes past 63 characters fails at intake). Exit 1 when any file has an error; warnings alone pass.
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { UsageError } from '../errors';
 import { printJson } from '../output';
 
 interface FileIssue {
@@ -70,14 +72,23 @@ export function findPlaceholders(value: unknown, path: PropertyKey[] = []): File
   return issues;
 }
 
-/** Validates one parameter file's text: the schema's rules, then placeholders. */
-async function validateText(file: string, text: string): Promise<FileReport> {
+/** Validates one parameter file's text: the schema's rules, the stage's names (with `stage`), then placeholders. */
+async function validateText(file: string, text: string, stage: string | undefined): Promise<FileReport> {
   // Loaded on use: the other commands start without the parameter-file schema.
-  const { parseParameterFileText } = await import('@recops/core');
+  const { parseParameterFileText, resolvePlan, ParameterFileError } = await import('@recops/core');
   const result = parseParameterFileText(text);
   const issues: FileIssue[] = result.ok
     ? result.warnings.map((w) => ({ severity: 'warning' as const, path: w.path, message: w.message }))
     : result.errors.map((e) => ({ severity: 'error' as const, path: e.path, message: e.message }));
+  if (result.ok && stage !== undefined) {
+    try {
+      // Names do not depend on the bucket or the file's key; any well-formed ones resolve the same names.
+      resolvePlan(result.file, { bucket: 'stage-bucket', configKey: 'train/config.json', stage });
+    } catch (error) {
+      if (!(error instanceof ParameterFileError)) throw error;
+      issues.push(...error.issues.map((e) => ({ severity: 'error' as const, path: e.path, message: e.message })));
+    }
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
@@ -88,7 +99,7 @@ async function validateText(file: string, text: string): Promise<FileReport> {
   return { file, ok: !issues.some((i) => i.severity === 'error'), issues };
 }
 
-async function validateFile(file: string): Promise<FileReport> {
+async function validateFile(file: string, stage: string | undefined): Promise<FileReport> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -97,7 +108,7 @@ async function validateFile(file: string): Promise<FileReport> {
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
     return { file, ok: false, issues: [{ severity: 'error', path: '$', message: `cannot read the file: ${why}` }] };
   }
-  return validateText(file, text);
+  return validateText(file, text, stage);
 }
 
 function plural(n: number, word: string): string {
@@ -122,9 +133,15 @@ export function registerValidate(program: Command, setExit: (code: number) => vo
         'Each problem is printed with its JSON path. Exit code 1 when any file has an error.',
     )
     .argument('<file...>', 'parameter files to check')
+    .option('--stage <name>', "also check the Personalize names this stage gives (non-production stages prefix them with '<stage>-')")
     .option('--json', 'print the reports as JSON')
-    .action(async (files: string[], options: { json?: boolean }) => {
-      const reports = await Promise.all(files.map(validateFile));
+    .action(async (files: string[], options: { json?: boolean; stage?: string }) => {
+      const { stage } = options;
+      if (stage !== undefined && !/^[a-zA-Z0-9][a-zA-Z0-9\-_]*$/.test(stage))
+        throw new UsageError(
+          `--stage must start with a letter or digit and hold only letters, digits, "-" and "_", got ${JSON.stringify(stage)}`,
+        );
+      const reports = await Promise.all(files.map((file) => validateFile(file, stage)));
       if (options.json) printJson(reports);
       else for (const report of reports) process.stdout.write(`${formatReport(report).join('\n')}\n`);
       setExit(reports.every((r) => r.ok) ? 0 : 1);
