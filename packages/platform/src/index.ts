@@ -13,6 +13,7 @@ export {
   type S3Trigger,
   type ServiceDefinition,
 } from './manifest-types';
+export { isProductionStage, personalizeNamePrefix, PRODUCTION_STAGES, stageScopedName } from './stage-names';
 export {
   ManifestPermissionError,
   PASS_ROLE_TARGETS,
@@ -34,4 +35,3 @@ export {
   type ServiceTopology,
   type Topology,
 } from './topology';
-export { isProductionStage, personalizeNamePrefix, PRODUCTION_STAGES, stageScopedName } from './stage-names';
