@@ -46,7 +46,7 @@ import {
   StartMessageMoveTaskCommand,
   type Message,
 } from '@aws-sdk/client-sqs';
-import { loadParameterFile, resolvePlan } from '@recops/core';
+import { loadParameterFile, resolvePlan, stageScopedName } from '@recops/core';
 import { createClients, type Clients } from '@recops/core/runtime';
 import { FAULTS_ENV, personalize, readEventLog, superviseLocalCloud, type FaultOptions, type SupervisedCloud } from '@recops/local';
 import { SERVICES } from '@recops/services/manifest';
@@ -390,7 +390,8 @@ async function runChaosWith(options: ChaosOptions, children: SupervisedCloud[]):
       }
     }
   })();
-  const eventsOf = (group: string) => [...seen.values()].filter((e) => e.detail.datasetGroupName === group);
+  // Events carry the stage's Personalize names (`chaos-<group>`).
+  const eventsOf = (group: string) => [...seen.values()].filter((e) => e.detail.datasetGroupName === stageScopedName(STAGE, group));
   const outcomesOf = (runId: string) => [...seen.values()].filter((e) => e.detail.runId === runId && OUTCOMES.includes(e.detailType));
 
   const waitUntil = async (deadlineMs: number, probe: () => boolean): Promise<boolean> => {
@@ -436,8 +437,9 @@ async function runChaosWith(options: ChaosOptions, children: SupervisedCloud[]):
 
   const fireSoon = async (group: string, kind: 'full' | 'import'): Promise<void> => {
     const configKey = `train/${group}/config.json`;
-    const plan = resolvePlan(loadParameterFile(chaosParameterFile(group)).file, { bucket: BUCKET, configKey });
-    const schedule = plan.schedules.find((s) => s.kind === kind && (kind === 'import' || s.target.solutionName === `${group}-up`));
+    const plan = resolvePlan(loadParameterFile(chaosParameterFile(group)).file, { bucket: BUCKET, configKey, stage: STAGE });
+    const solution = stageScopedName(STAGE, `${group}-up`);
+    const schedule = plan.schedules.find((s) => s.kind === kind && (kind === 'import' || s.target.solutionName === solution));
     if (schedule === undefined) throw new Error(`${group} has no ${kind} schedule`);
     await retrying(`fire ${schedule.name}`, async () => {
       const stored = await clients.scheduler.send(new GetScheduleCommand({ Name: schedule.name, GroupName: SCHEDULE_GROUP }));

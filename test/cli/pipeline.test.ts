@@ -156,7 +156,9 @@ describe('CLI: commands on a local cloud', () => {
         }),
       );
       const deadline = Date.now() + 60_000;
-      while (((await clients.s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'runs/clitest-refused-upload/' }))).KeyCount ?? 0) === 0) {
+      while (
+        ((await clients.s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'runs/clitest-refused-upload/' }))).KeyCount ?? 0) === 0
+      ) {
         if (Date.now() > deadline) throw new Error('intake wrote no record of the refused upload within 60 s');
         await new Promise((resolve) => setTimeout(resolve, 250));
       }

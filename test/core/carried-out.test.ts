@@ -38,7 +38,7 @@ describe('Parameter file: batch inference job mode and themes', () => {
     const result = validateParameterFile(themedMediaFile());
     expect(result.ok && result.warnings.filter((w) => w.path.startsWith('solutions[1]'))).toEqual([]);
     if (!result.ok) return;
-    const plan = resolvePlan(result.file, { bucket: 'b', configKey: 'train/media/config.json' });
+    const plan = resolvePlan(result.file, { bucket: 'b', configKey: 'train/media/config.json', stage: 'prod' });
     expect(plan.solutions[1]?.batchInferenceJobs[0]).toMatchObject({
       batchInferenceJobMode: 'THEME_GENERATION',
       themeGenerationConfig: { fieldsForThemeGeneration: { itemName: 'TITLE' } },
@@ -104,7 +104,7 @@ describe('Parameter file: batch job KMS keys', () => {
     config.jobOutput.s3DataDestination.kmsKeyArn = 'arn:aws:kms:us-east-1:111122223333:key/out';
     const result = validateParameterFile(file);
     if (!result.ok) throw new Error(JSON.stringify(result.errors));
-    const plan = resolvePlan(result.file, { bucket: 'b', configKey: 'train/media/config.json' });
+    const plan = resolvePlan(result.file, { bucket: 'b', configKey: 'train/media/config.json', stage: 'prod' });
     expect(plan.solutions[1]?.batchInferenceJobs[0]).toMatchObject({
       inputKmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/in',
       outputKmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/out',

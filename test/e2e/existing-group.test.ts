@@ -82,7 +82,7 @@ describe('E2E: files that add to an existing dataset group', () => {
       const [first] = await outcomes(pipeline, 1);
       expect(first?.detailType).toBe('Pipeline Completed');
       const v1 = (first!.detail.promoted as { solutionName: string; solutionVersionArn: string }[]).find(
-        (p) => p.solutionName === 'user-personalization-solution',
+        (p) => p.solutionName === 'local-user-personalization-solution',
       )?.solutionVersionArn;
       expect(v1).toBeDefined();
 
@@ -104,12 +104,14 @@ describe('E2E: files that add to an existing dataset group', () => {
       expect(outcome?.detailType, JSON.stringify(outcome?.detail)).toBe('Pipeline Completed');
       const deployed = pipeline
         .published()
-        .find((e) => e.detailType === 'Campaign Deployed' && e.detail.campaignName === 'pinned-campaign');
+        .find((e) => e.detailType === 'Campaign Deployed' && e.detail.campaignName === 'local-pinned-campaign');
       expect(deployed?.detail).toMatchObject({ runId: outcome?.detail.runId, pinned: true, solutionVersionArn: v1, operation: 'create' });
-      expect(outcome?.detail.deployed).toEqual([expect.objectContaining({ campaignName: 'pinned-campaign', solutionVersionArn: v1 })]);
+      expect(outcome?.detail.deployed).toEqual([
+        expect.objectContaining({ campaignName: 'local-pinned-campaign', solutionVersionArn: v1 }),
+      ]);
       expect(outcome!.seq).toBeGreaterThan(deployed!.seq);
       const inventory = await personalizeInventory(pipeline.clients.personalize);
-      expect(inventory.solutionVersions.filter((v) => v.startsWith('user-personalization-solution'))).toHaveLength(1);
+      expect(inventory.solutionVersions.filter((v) => v.startsWith('local-user-personalization-solution'))).toHaveLength(1);
     },
     RUN_TIMEOUT_MS * 2,
   );
@@ -172,12 +174,12 @@ describe('E2E: files that add to an existing dataset group', () => {
       await pipeline.upload('train/no-imports/config.json', JSON.stringify(file));
       const [outcome] = await outcomes(pipeline, 1);
       expect(outcome?.detailType, JSON.stringify(outcome?.detail)).toBe('Pipeline Failed');
-      expect(outcome?.detail).toMatchObject({ step: 'training', datasetGroupName: 'no-imports' });
+      expect(outcome?.detail).toMatchObject({ step: 'training', datasetGroupName: 'local-no-imports' });
       expect(outcome?.detail.reason).toMatch(
-        /^dataset group "no-imports" has an INTERACTIONS dataset but no finished import into it: the parameter file imports nothing into it \(datasetGroup\.datasets\[0\]\.datasetImportJob is absent or createNewJob is false\)/,
+        /^dataset group "local-no-imports" has an INTERACTIONS dataset but no finished import into it: the parameter file imports nothing into it \(datasetGroup\.datasets\[0\]\.datasetImportJob is absent or createNewJob is false\)/,
       );
       const inventory = await personalizeInventory(pipeline.clients.personalize);
-      expect(inventory.datasets).toEqual(['no-imports-interactions']);
+      expect(inventory.datasets).toEqual(['local-no-imports-interactions']);
       expect(inventory.solutions).toEqual([]);
     },
     RUN_TIMEOUT_MS,
