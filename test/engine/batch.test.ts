@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineJobError } from '@recops/engine';
-import { engineWithData, train } from './helpers/setup';
+import { DG, engineWithData, train } from './helpers/setup';
 import type { EngineFixture } from './helpers/setup';
 
 interface OutLine {
@@ -147,12 +147,17 @@ describe('Batch: inference and segment jobs', () => {
 });
 
 describe('Batch: large inputs on worker threads', () => {
-  it('returns the same answers as GetRecommendations, with and without a filter', async () => {
+  it('returns the same answers as GetRecommendations for every line, with and without a filter', async () => {
     const fx = await engineWithData();
     try {
       const { arn } = await train(fx.engine, 'aws-user-personalization');
+      // A session after training (answered from the live history) and users never seen (popular items).
+      await fx.engine.putEvents(DG, [
+        { userId: 'u7', sessionId: 's', itemId: 'i3', eventType: 'click', sentAt: 1_900_000_000 },
+        { userId: 'u7', sessionId: 's', itemId: 'i5', eventType: 'click', sentAt: 1_900_000_001 },
+      ]);
       // 1200 lines: large enough for the worker pool.
-      const users = Array.from({ length: 1200 }, (_, n) => `u${n % 300}`);
+      const users = Array.from({ length: 1200 }, (_, n) => (n % 100 === 99 ? `stranger-${n}` : `u${n % 300}`));
       fx.blobs.put('in', 'big.json', `${users.map((u) => JSON.stringify({ userId: u })).join('\n')}\n`);
       await fx.engine.runBatchInference({
         jobArn: 'big',
@@ -163,12 +168,16 @@ describe('Batch: large inputs on worker threads', () => {
       });
       const lines = readOut(fx, 'big/big.json.out');
       expect(lines).toHaveLength(1200);
-      for (const n of [0, 1, 299, 1199]) {
+      for (let n = 0; n < 300; n++) {
         const direct = await fx.engine.getRecommendations({ solutionVersionArn: arn, userId: users[n]!, numResults: 10 });
         expect(lines[n]!.input).toEqual({ userId: users[n] });
         expect(lines[n]!.output!.recommendedItems).toEqual(direct.map((r) => r.itemId));
         expect(lines[n]!.output!.scores).toEqual(direct.map((r) => r.score));
       }
+      const strangers = lines.filter((l) => String((l.input as { userId: string }).userId).startsWith('stranger-'));
+      expect(new Set(strangers.map((l) => JSON.stringify(l.output)))).toHaveProperty('size', 1);
+      // u7's session changes u7's answer, and the batch line follows it.
+      expect(lines[7]!.output).not.toEqual(lines[8]!.output);
       const filter = { filterArn: 'f', filterExpression: 'EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("click")' };
       await fx.engine.runBatchInference({
         jobArn: 'big2',
@@ -179,7 +188,7 @@ describe('Batch: large inputs on worker threads', () => {
         filter,
       });
       const filtered = readOut(fx, 'big2/big.json.out');
-      for (const n of [3, 600]) {
+      for (const n of [3, 7, 99, 600]) {
         const direct = await fx.engine.getRecommendations({ solutionVersionArn: arn, userId: users[n]!, numResults: 10, filter });
         expect(filtered[n]!.output!.recommendedItems).toEqual(direct.map((r) => r.itemId));
       }

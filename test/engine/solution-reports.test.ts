@@ -108,7 +108,7 @@ describe('Solution versions: what training reports', () => {
     const plain = await trainedVersion('plain', 'aws-user-personalization');
     const described = await personalize.send(new DescribeSolutionVersionCommand({ solutionVersionArn: tuned }));
     const chosen = described.solutionVersion?.tunedHPOParams?.algorithmHyperParameters ?? {};
-    expect(Object.keys(chosen).sort()).toEqual(['neighbours', 'recency_decay', 'regularization']);
+    expect(Object.keys(chosen).sort()).toEqual(['neighbours', 'popularity_blend', 'recency_decay', 'regularization']);
     expect(Number(chosen.regularization)).toBeGreaterThan(0);
     expect(
       (await personalize.send(new DescribeSolutionVersionCommand({ solutionVersionArn: plain }))).solutionVersion?.tunedHPOParams,

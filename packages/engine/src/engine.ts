@@ -28,7 +28,6 @@ import type {
   TrainResult,
 } from './port';
 import { recipeFor } from './recipes/catalog';
-import { FactorModel } from './recipes/model';
 import type { Model } from './recipes/model';
 import { ModelStore } from './recipes/model-store';
 import { rank, recommend, validateNumResults } from './runtime';
@@ -141,9 +140,13 @@ export class LocalPersonalizeEngine implements PersonalizeEngine {
       }
       base = await this.models.load(input.baseSolutionVersionArn);
     }
-    const { model, metrics, tunedHyperParameters } = await trainSolutionVersion(group, input, base);
+    const { model, metrics, tunedHyperParameters, warnings } = await trainSolutionVersion(group, input, base);
     await this.models.save(input.solutionVersionArn, model);
-    return { metrics, ...(tunedHyperParameters === undefined ? {} : { tunedHyperParameters }) };
+    return {
+      metrics,
+      ...(tunedHyperParameters === undefined ? {} : { tunedHyperParameters }),
+      ...(warnings === undefined ? {} : { warnings }),
+    };
   }
 
   validateFilterExpression(expression: string, context?: FilterValidationContext): void {
@@ -273,15 +276,14 @@ export class LocalPersonalizeEngine implements PersonalizeEngine {
     } catch (err) {
       throw new EngineJobError((err as Error).message);
     }
-    const pooled =
-      perLine === inferenceLine && model instanceof FactorModel && recipeFor(model.info.recipe).recipeType === 'USER_PERSONALIZATION';
-    let pool: ScorePool | undefined;
+    const pooled = perLine === inferenceLine && recipeFor(model.info.recipe).recipeType === 'USER_PERSONALIZATION';
+    let pool: ScorePool | undefined | null;
     try {
       for (const file of await batchFiles(this.options.blobs, input.inputPath, input.outputPath)) {
         await transformLines(this.options.blobs, file, BATCH_CHUNK, async (lines) => {
-          if (pooled && model instanceof FactorModel && lines.length >= POOL_MIN_LINES) {
-            pool ??= new ScorePool(model);
-            return pooledInferenceLines(group, model, this.filters, pool, lines, numResults, input.filter);
+          if (pooled && lines.length >= POOL_MIN_LINES) {
+            pool ??= ScorePool.forModel(group, model) ?? null; // null: a model the workers cannot score
+            if (pool !== null) return pooledInferenceLines(group, model, this.filters, pool, lines, numResults, input.filter);
           }
           const out = lines.map((line) => perLine(group, model, this.filters, line, numResults, input.filter));
           await new Promise((resolve) => setImmediate(resolve));

@@ -54,6 +54,8 @@ export interface TrainResult {
   readonly metrics: Record<string, number>;
   /** With performHPO: the chosen hyperparameters, as DescribeSolutionVersion's tunedHPOParams reports them. */
   readonly tunedHyperParameters?: Record<string, string>;
+  /** Settings the job accepted but did not carry out, each with the reason (e.g. an HPO range the model cannot search). */
+  readonly warnings?: readonly string[];
 }
 
 export interface ScoredItem {

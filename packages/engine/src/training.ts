@@ -18,11 +18,21 @@ import { FactorModel } from './recipes/model';
 import type { Model, ModelInfo } from './recipes/model';
 import { trainPopularity, trainTrending } from './recipes/popularity';
 import { trainSims } from './recipes/sims';
-import { defaultEaseParams, EASE_MAX_ITEMS, EaseTrainer, easeParamsFrom, easeParamsReport } from './recipes/ease';
-import type { EaseParams } from './recipes/ease';
+import {
+  defaultEaseParams,
+  EASE_MAX_ITEMS,
+  EaseTrainer,
+  easeParamsFrom,
+  easeParamsReport,
+  recentPopularity,
+  SEARCH_NEIGHBOURS,
+} from './recipes/ease';
+import type { EaseParams, ItemWeights } from './recipes/ease';
 import { EaseModel } from './recipes/model';
 import { alsParamsFrom, refitOnAllData, trainFactorModel, updateFactorModel } from './recipes/user-personalization';
 import type { DatasetGroup } from './data/group';
+import { hpoSettings, matchRanges, rangeValues } from './hpo-ranges';
+import type { HyperParameterRange } from './hpo-ranges';
 import { createRng } from './rng';
 import { holdoutSplit, segmentSplit, validationSplit } from './split';
 import type { SegmentSplit } from './split';
@@ -42,6 +52,8 @@ export interface TrainOutcome {
   readonly metrics: Record<string, number>;
   /** With performHPO: the hyperparameters the search chose (DescribeSolutionVersion's tunedHPOParams). */
   readonly tunedHyperParameters?: Record<string, string>;
+  /** Settings the job accepted but did not carry out, with the reason. */
+  readonly warnings?: readonly string[];
 }
 
 function numberParam(config: Record<string, unknown> | undefined, key: string): number | undefined {
@@ -125,7 +137,39 @@ function evaluateRecipe(recipe: RecipeSpec, model: Model, split: HoldoutSplit, c
     : evaluate(model, split, catalogSize);
 }
 
-function hpoCandidates(base: AlsParams, maxJobs: number): AlsParams[] {
+/** Hyperparameters of the factor model a range may name (first name as reported). */
+const ALS_RANGE_NAMES = {
+  factors: ['hidden_dimension', 'factors'],
+  regularization: ['regularization', 'lambda'],
+  alpha: ['alpha'],
+  iterations: ['iterations', 'training_epochs'],
+} as const;
+
+/**
+ * The factor model's HPO candidates: with ranges, the base and then each ranged hyperparameter's
+ * values one at a time (spread over its range); without, a fixed grid around the base.
+ */
+function hpoCandidates(base: AlsParams, maxJobs: number, ranges: ReadonlyMap<string, HyperParameterRange> = new Map()): AlsParams[] {
+  const budget = Math.max(1, Math.min(maxJobs, MAX_HPO_JOBS));
+  if (ranges.size > 0) {
+    // Every candidate stays inside the ranges: the start has each ranged value at its range's middle,
+    // the others move one ranged hyperparameter over its range.
+    const named = (key: string, v: number): Record<string, string> => ({
+      [ALS_RANGE_NAMES[key as keyof typeof ALS_RANGE_NAMES][0]]: String(v),
+    });
+    const geometric = (key: string): boolean => key === 'regularization' || key === 'alpha';
+    let start = base;
+    for (const [key, range] of ranges) start = alsParamsFrom(named(key, rangeValues(range, 1, geometric(key))[0]!), start);
+    const out: AlsParams[] = [start];
+    const per = Math.max(2, Math.ceil((budget - 1) / ranges.size));
+    for (const [key, range] of ranges) {
+      for (const v of rangeValues(range, per, geometric(key))) {
+        const candidate = alsParamsFrom(named(key, v), start);
+        if (!out.some((c) => JSON.stringify(c) === JSON.stringify(candidate))) out.push(candidate);
+      }
+    }
+    return out.slice(0, budget);
+  }
   const grid: AlsParams[] = [
     base,
     { ...base, alpha: base.alpha * 2.5 },
@@ -134,7 +178,7 @@ function hpoCandidates(base: AlsParams, maxJobs: number): AlsParams[] {
     { ...base, factors: Math.max(8, Math.round(base.factors / 2)) },
     { ...base, factors: Math.min(128, base.factors * 2) },
   ];
-  return grid.slice(0, Math.max(1, Math.min(maxJobs, MAX_HPO_JOBS)));
+  return grid.slice(0, budget);
 }
 
 export async function trainSolutionVersion(group: DatasetGroup, input: TrainInput, base?: Model): Promise<TrainOutcome> {
@@ -166,23 +210,26 @@ export async function trainSolutionVersion(group: DatasetGroup, input: TrainInpu
   const notTarget = (k: number): boolean => split.isTarget[k] === 0;
   const popularityTrain = itemCounts(log, notTarget);
   const popularityAll = itemCounts(log);
+  // Popularity, trending and sims have nothing to search: any range is reported.
+  const rangeWarnings = matchRanges(hpoSettings(input.solutionConfig), input.performHPO, {}, recipe.name).warnings;
+  const noSearch = rangeWarnings.length === 0 ? {} : { warnings: rangeWarnings };
 
   switch (recipe.family) {
     case 'popularity': {
       const metrics = evaluate(trainPopularity(info({}, {}), popularityTrain), split, catalogSize);
-      return { model: trainPopularity(info({}, metrics), popularityAll), metrics };
+      return { model: trainPopularity(info({}, metrics), popularityAll), metrics, ...noSearch };
     }
     case 'trending': {
       const window = numberParam(hyper, 'trend_window_seconds');
       const metrics = evaluate(trainTrending(info({}, {}), popularityTrain, log, notTarget, window), split, catalogSize);
       const params: Record<string, number> = window === undefined ? {} : { trend_window_seconds: window };
-      return { model: trainTrending(info(params, metrics), popularityAll, log, () => true, window), metrics };
+      return { model: trainTrending(info(params, metrics), popularityAll, log, () => true, window), metrics, ...noSearch };
     }
     case 'sims': {
       const trainMatrix = buildMatrix(log, notTarget);
       const metrics = evaluate(await trainSims(info({}, {}), popularityTrain, trainMatrix), split, catalogSize);
       await yieldToEventLoop();
-      return { model: await trainSims(info({}, metrics), popularityAll, buildMatrix(log)), metrics };
+      return { model: await trainSims(info({}, metrics), popularityAll, buildMatrix(log)), metrics, ...noSearch };
     }
     case 'ease':
     case 'factors': {
@@ -194,14 +241,15 @@ export async function trainSolutionVersion(group: DatasetGroup, input: TrainInpu
       const trainMatrix = buildMatrix(log, (k) => !heldOut(k));
       const popularityFit = itemCounts(log, (k) => !heldOut(k));
       let params = alsParamsFrom(hyper, DEFAULT_ALS_PARAMS);
+      const settings = hpoSettings(input.solutionConfig);
+      const { byName, warnings } = matchRanges(settings, input.performHPO, ALS_RANGE_NAMES, 'factor (ALS)');
       if (input.performHPO) {
-        const hpo = input.solutionConfig?.hpoConfig as { hpoResourceConfig?: { maxNumberOfTrainingJobs?: string } } | undefined;
-        const maxJobs = Number(hpo?.hpoResourceConfig?.maxNumberOfTrainingJobs ?? 4) || 4;
+        const maxJobs = settings.maxJobs;
         // Candidates are compared on a validation split of the training part, never on the held-out data.
         const validation = holdoutSplit(log, seed ^ 0x7a11, 0.1, { userFraction: 0.2, maxUsers: 1000, include: (k) => !heldOut(k) });
         const fitMatrix = buildMatrix(log, (k) => !heldOut(k) && validation.isTarget[k] === 0);
         let best = { score: -1, params };
-        for (const candidate of hpoCandidates(params, maxJobs)) {
+        for (const candidate of hpoCandidates(params, maxJobs, byName)) {
           // Searches use fewer sweeps; the winner is then trained in full.
           const quick = { ...candidate, iterations: Math.max(3, Math.ceil(candidate.iterations / 2)) };
           const m = await trainFactorModel(info({}, {}), popularityFit, fitMatrix, quick, createRng(seed));
@@ -224,7 +272,12 @@ export async function trainSolutionVersion(group: DatasetGroup, input: TrainInpu
         alpha: String(params.alpha),
         iterations: String(params.iterations),
       };
-      return { model: served, metrics, ...(input.performHPO ? { tunedHyperParameters: tuned } : {}) };
+      return {
+        model: served,
+        metrics,
+        ...(input.performHPO ? { tunedHyperParameters: tuned } : {}),
+        ...(warnings.length === 0 ? {} : { warnings }),
+      };
     }
   }
 }
@@ -260,15 +313,20 @@ function easeModel(
   popularity: Float32Array,
   w: { ptr: Int32Array; targets: Int32Array; weights: Float32Array },
   p: EaseParams,
+  prior: Float32Array,
 ): EaseModel {
-  return new EaseModel({ ...info, family: 'ease' }, popularity, w.ptr, w.targets, w.weights, p);
+  return new EaseModel({ ...info, family: 'ease' }, popularity, w.ptr, w.targets, w.weights, p, prior);
 }
 
 const easeInfoParams = (p: EaseParams): Record<string, number> => ({
   regularization: p.lambda,
   neighbours: p.neighbours,
   recency_decay: p.decay,
+  popularity_blend: p.blend,
 });
+
+const priorOf = (log: InteractionLog, include: (k: number) => boolean): Float32Array =>
+  recentPopularity(log.timestamps, log.items, log.nItems, include);
 
 async function trainEaseVersion(
   recipe: RecipeSpec,
@@ -290,10 +348,19 @@ async function trainEaseVersion(
   const fit = buildMatrix(log, (k) => notTarget(k) && validation.isTarget[k] === 0);
   const trainMatrix = buildMatrix(log, notTarget);
   const full = buildMatrix(log);
-  const trainer = new EaseTrainer(fit.byUser, fit.byItem, { maxNeighbours: base.neighbours });
+  const grid = candidateGrid(base, hyper, input);
+  const trainer = new EaseTrainer(fit.byUser, fit.byItem, { maxNeighbours: Math.max(base.neighbours, ...(grid.neighbours ?? [])) });
   try {
-    const search = await searchEaseParams(trainer, validation, base, candidateGrid(base, hyper, input), popularityTrain, info, (model, v) =>
-      evaluateRecipe(recipe, model, v, catalogSize, seed),
+    const fitRows = (k: number): boolean => notTarget(k) && validation.isTarget[k] === 0;
+    const search = await searchEaseParams(
+      trainer,
+      validation,
+      base,
+      grid,
+      popularityTrain,
+      info,
+      (model, v) => evaluateRecipe(recipe, model, v, catalogSize, seed),
+      priorOf(log, fitRows),
     );
     const params = search.best;
     await trainer.replaceUsers(
@@ -303,7 +370,7 @@ async function trainEaseVersion(
     );
     const metrics = evaluateRecipe(
       recipe,
-      easeModel(info({}, {}), popularityTrain, await trainer.solve(params.lambda, params.neighbours), params),
+      easeModel(info({}, {}), popularityTrain, await trainer.solve(params.lambda, params.neighbours), params, priorOf(log, notTarget)),
       split,
       catalogSize,
       seed,
@@ -318,8 +385,14 @@ async function trainEaseVersion(
       popularityAll,
       await trainer.solve(params.lambda, params.neighbours),
       params,
+      priorOf(log, () => true),
     );
-    return { model: served, metrics, ...(input.performHPO ? { tunedHyperParameters: easeParamsReport(params) } : {}) };
+    return {
+      model: served,
+      metrics,
+      ...(input.performHPO ? { tunedHyperParameters: easeParamsReport(params) } : {}),
+      ...(grid.warnings.length === 0 ? {} : { warnings: grid.warnings }),
+    };
   } finally {
     await trainer.close();
   }
@@ -328,6 +401,31 @@ async function trainEaseVersion(
 export interface EaseCandidates {
   readonly lambdas: readonly number[];
   readonly decays: readonly number[];
+  /** Recent-popularity blends, tried on the best λ and decay (scoring only). */
+  readonly blends: readonly number[];
+  /** Neighbourhood sizes to search (a range given); none: the search solves SEARCH_NEIGHBOURS and the base size is served. */
+  readonly neighbours?: readonly number[];
+  /** hpoConfig ranges accepted but not searched, with the reason. */
+  readonly warnings: readonly string[];
+}
+
+/** Hyperparameters of neighbourhood EASE a range may name (first name as reported). */
+const EASE_RANGE_NAMES = {
+  lambda: ['regularization', 'lambda'],
+  decay: ['recency_decay'],
+  blend: ['popularity_blend'],
+  neighbours: ['neighbours'],
+} as const;
+
+/** The values of the fixed list inside a range (at least two), else `count` values spread over it. */
+function within(range: HyperParameterRange, fixed: readonly number[], count: number, lo: number, hi: number): number[] {
+  const clamp = (v: number): number => Math.min(hi, Math.max(lo, v));
+  if (range.bounds !== undefined) {
+    const [a, b] = range.bounds;
+    const inside = fixed.filter((v) => v >= a && v <= b);
+    if (inside.length >= 2) return inside;
+  }
+  return [...new Set(rangeValues(range, count).map(clamp))];
 }
 
 /** Candidate penalties with performHPO: multiples of the base λ, nearest first, as many as the job budget allows. */
@@ -340,6 +438,8 @@ const LAMBDA_FACTORS = [1, 0.25, 4, 0.0625, 16, 64];
 const DEFAULT_LAMBDA_FACTORS = [1, 16];
 /** Recency decays tried for every λ (scoring only, no retraining). */
 const DECAYS = [1, 0.95, 0.85, 0.7, 0.5, 0.3, 0.15];
+/** Recent-popularity blends tried for the best λ and decay (0: EASE alone). */
+const BLENDS = [0, 0.01, 0.03, 0.1, 0.3];
 
 /**
  * What training compares on the validation split. Without performHPO: the given λ or two default
@@ -353,16 +453,39 @@ export function candidateGrid(
   input: Pick<TrainInput, 'performHPO' | 'solutionConfig'>,
 ): EaseCandidates {
   const decayGiven = hyper?.['recency_decay'] !== undefined;
+  const blends = hyper?.['popularity_blend'] !== undefined ? [base.blend] : BLENDS;
   const lambdaGiven = hyper?.['regularization'] !== undefined || hyper?.['lambda'] !== undefined;
+  const settings = hpoSettings(input.solutionConfig);
+  const { byName, warnings } = matchRanges(settings, input.performHPO, EASE_RANGE_NAMES, 'neighbourhood EASE');
   if (!input.performHPO) {
     return {
       lambdas: lambdaGiven ? [base.lambda] : DEFAULT_LAMBDA_FACTORS.map((f) => base.lambda * f),
       decays: decayGiven ? [base.decay] : DECAYS,
+      blends,
+      warnings,
     };
   }
-  const hpo = input.solutionConfig?.hpoConfig as { hpoResourceConfig?: { maxNumberOfTrainingJobs?: string } } | undefined;
-  const maxJobs = Math.max(1, Math.min(LAMBDA_FACTORS.length, Number(hpo?.hpoResourceConfig?.maxNumberOfTrainingJobs ?? 4) || 4));
-  return { lambdas: LAMBDA_FACTORS.slice(0, maxJobs).map((f) => base.lambda * f), decays: DECAYS };
+  // Every λ and neighbourhood size is a solve: together they fit the job budget.
+  const budget = Math.max(1, Math.min(LAMBDA_FACTORS.length, settings.maxJobs));
+  const nRange = byName.get('neighbours');
+  const neighbours =
+    nRange === undefined
+      ? undefined
+      : [...new Set(rangeValues(nRange, Math.min(2, budget)).map((v) => easeParamsFrom({ neighbours: v }, base).neighbours))];
+  const lambdaCount = Math.max(1, Math.floor(budget / (neighbours?.length ?? 1)));
+  const lRange = byName.get('lambda');
+  const dRange = byName.get('decay');
+  const bRange = byName.get('blend');
+  return {
+    lambdas:
+      lRange === undefined
+        ? LAMBDA_FACTORS.slice(0, lambdaCount).map((f) => base.lambda * f)
+        : rangeValues(lRange, lambdaCount, true).map((v) => easeParamsFrom({ regularization: v }, base).lambda),
+    decays: dRange === undefined ? DECAYS : within(dRange, DECAYS, 4, 0.05, 1),
+    blends: bRange === undefined ? BLENDS : within(bRange, BLENDS, 4, 0, 10),
+    ...(neighbours === undefined ? {} : { neighbours }),
+    warnings,
+  };
 }
 
 export interface EaseSearch {
@@ -386,21 +509,39 @@ export async function searchEaseParams(
   info: InfoFor,
   /** The recipe's own evaluation (personalized ranking orders candidate lists); default: the catalogue top 25. */
   judge: (model: Model, validation: HoldoutSplit) => Record<string, number> = (model, v) => evaluate(model, v, popularity.length),
+  /** Recent popularity on the trainer's data (see recentPopularity); none: the blends are not tried. */
+  prior: Float32Array = new Float32Array(popularity.length),
 ): Promise<EaseSearch> {
-  if (grid.lambdas.length * grid.decays.length === 1)
-    return { best: { ...base, lambda: grid.lambdas[0]!, decay: grid.decays[0]! }, tried: [] };
+  const blend = grid.blends[0] ?? base.blend;
+  const sizes = grid.neighbours ?? [Math.min(base.neighbours, SEARCH_NEIGHBOURS)];
+  const one = { ...base, lambda: grid.lambdas[0]!, decay: grid.decays[0]!, blend, neighbours: grid.neighbours?.[0] ?? base.neighbours };
+  if (grid.lambdas.length * grid.decays.length * grid.blends.length * sizes.length <= 1) return { best: one, tried: [] };
   const tried: { params: EaseParams; score: number }[] = [];
-  for (const lambda of grid.lambdas) {
-    const weights = await trainer.solve(lambda, base.neighbours);
-    for (const decay of grid.decays) {
-      const params = { ...base, lambda, decay };
-      const score =
-        judge(easeModel(info({}, {}), popularity, weights, params), validation).normalized_discounted_cumulative_gain_at_10 ?? 0;
-      tried.push({ params, score });
+  const ndcg = (weights: ItemWeights, params: EaseParams): number =>
+    judge(easeModel(info({}, {}), popularity, weights, params, prior), validation).normalized_discounted_cumulative_gain_at_10 ?? 0;
+  let best: { params: EaseParams; score: number; weights?: ItemWeights } = { params: { ...base, blend }, score: -1 };
+  for (const size of sizes)
+    for (const lambda of grid.lambdas) {
+      const weights = await trainer.solve(lambda, size);
+      // Searched sizes are served as chosen; otherwise the search's smaller size stands in for the base's.
+      const neighbours = grid.neighbours === undefined ? base.neighbours : size;
+      for (const decay of grid.decays) {
+        const params = { ...base, lambda, decay, blend, neighbours };
+        const score = ndcg(weights, params);
+        tried.push({ params, score });
+        if (score > best.score) best = { params, score, weights };
+      }
+      await yieldToEventLoop();
     }
-    await yieldToEventLoop();
+  // The blend moves every score by the same prior, so it is tried once λ and decay are chosen.
+  const chosen = best;
+  for (const b of grid.blends.slice(1)) {
+    if (chosen.weights === undefined) break;
+    const params = { ...chosen.params, blend: b };
+    const score = ndcg(chosen.weights, params);
+    tried.push({ params, score });
+    if (score > best.score) best = { params, score };
   }
-  const best = tried.reduce((a, b) => (b.score > a.score ? b : a));
   return { best: best.params, tried };
 }
 
@@ -445,7 +586,13 @@ async function updateVersion(
     try {
       const weights = await trainer.solve(base.easeParams.lambda, base.easeParams.neighbours);
       return {
-        model: easeModel(info(base.info.params, base.info.metrics), itemCounts(log), weights, base.easeParams),
+        model: easeModel(
+          info(base.info.params, base.info.metrics),
+          itemCounts(log),
+          weights,
+          base.easeParams,
+          priorOf(log, () => true),
+        ),
         metrics: base.info.metrics,
       };
     } finally {

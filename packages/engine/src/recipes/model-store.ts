@@ -76,7 +76,15 @@ export class ModelStore {
         model = new FactorModel(header.info, f32('popularity'), header.k ?? 0, f32('userFactors'), f32('itemFactors'), header.alsParams!);
         break;
       case 'ease':
-        model = new EaseModel(header.info, f32('popularity'), i32('ptr'), i32('targets'), f32('weights'), header.easeParams!);
+        model = new EaseModel(
+          header.info,
+          f32('popularity'),
+          i32('ptr'),
+          i32('targets'),
+          f32('weights'),
+          header.easeParams!,
+          ...(arrays['prior'] === undefined ? [] : [f32('prior')]),
+        );
         break;
       case 'sims':
         model = new SimsModel(header.info, f32('popularity'), i32('ptr'), i32('neighbours'), f32('similarity'));

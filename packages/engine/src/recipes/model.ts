@@ -239,16 +239,29 @@ export class EaseModel extends Model {
     readonly targets: Int32Array,
     readonly weights: Float32Array,
     readonly easeParams: EaseParams,
+    /** Recent popularity per item in [0, 1] (see recentPopularity), weighed by easeParams.blend. */
+    readonly prior: Float32Array = new Float32Array(popularity.length),
   ) {
     super(info, popularity);
   }
+
+  /** What every score starts from: the popularity tie-break plus the blended recent popularity. */
+  scoringBase(): Float32Array {
+    if (this.base === undefined) {
+      const blend = this.easeParams.blend ?? 0; // versions saved before the blend existed have none
+      const tie = this.popularityTieBreak();
+      this.base = blend === 0 ? tie : tie.map((t, i) => t + blend * this.prior[i]!);
+    }
+    return this.base;
+  }
+  private base: Float32Array | undefined;
 
   scores(q: ModelQuery): Float32Array | undefined {
     // Events since training (a live session) weigh as the runtime boosts them, so a session steers
     // the next answer; otherwise the history is weighted with the decay chosen in training.
     const history = q.sequence !== undefined && !q.historyChanged ? recencyWeights(q.sequence, this.easeParams.decay) : q.history;
     let any = false;
-    const out = this.popularityTieBreak().slice();
+    const out = this.scoringBase().slice();
     // Locals, so the hot loop does not reload the fields on every weight.
     const { ptr, targets, weights } = this;
     const n = this.nItems;
@@ -262,6 +275,6 @@ export class EaseModel extends Model {
   }
 
   arrays(): Record<string, Float32Array | Int32Array> {
-    return { ptr: this.ptr, targets: this.targets, weights: this.weights };
+    return { ptr: this.ptr, targets: this.targets, weights: this.weights, prior: this.prior };
   }
 }

@@ -40,6 +40,8 @@ function trainWork(ctx: ServiceContext): ChainWork {
       ...(solutionConfig === undefined ? {} : { solutionConfig }),
       ...(base === undefined ? {} : { baseSolutionVersionArn: base.arn }),
     });
+    // Personalize has no field for them: what the local engine accepted but did not carry out is logged.
+    for (const warning of result.warnings ?? []) process.stderr.write(`local personalize: ${version.arn}: ${warning}\n`);
     return (target) => {
       target.hidden['metrics'] = result.metrics;
       if (result.tunedHyperParameters !== undefined)
