@@ -12,9 +12,11 @@ import {
   DeleteBucketCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
+  DeleteObjectTaggingCommand,
   GetBucketLocationCommand,
   GetBucketNotificationConfigurationCommand,
   GetObjectCommand,
+  GetObjectTaggingCommand,
   HeadBucketCommand,
   HeadObjectCommand,
   ListBucketsCommand,
@@ -27,6 +29,7 @@ import {
   NoSuchUpload,
   PutBucketNotificationConfigurationCommand,
   PutObjectCommand,
+  PutObjectTaggingCommand,
   type S3Client,
   type S3ServiceException,
   UploadPartCommand,
@@ -604,6 +607,67 @@ describe('S3: buckets and objects against the local cloud', () => {
       await expect(cloud.s3.blobs.read('recops-data', 'blob/none')).rejects.toMatchObject({ code: 'NoSuchKey' });
       const viaApi = await s3.send(new GetObjectCommand({ Bucket: 'recops-data', Key: 'blob/in/2.csv' }));
       expect(await viaApi.Body?.transformToString()).toBe('b');
+    });
+  });
+
+  describe('Operation: object tagging', () => {
+    const tagsOf = async (key: string) =>
+      (await s3.send(new GetObjectTaggingCommand({ Bucket: 'recops-data', Key: key }))).TagSet?.map((t) => [t.Key, t.Value]);
+
+    it('sets tags with the write and replaces them with PutObjectTagging, keeping the ETag', async () => {
+      const put = await s3.send(
+        new PutObjectCommand({ Bucket: 'recops-data', Key: 'tags/a.json', Body: '{}', Tagging: 'stage=dev&owner=team%20a' }),
+      );
+      expect(await tagsOf('tags/a.json')).toEqual([
+        ['stage', 'dev'],
+        ['owner', 'team a'],
+      ]);
+      expect((await s3.send(new HeadObjectCommand({ Bucket: 'recops-data', Key: 'tags/a.json' }))).TagCount).toBe(2);
+      await s3.send(
+        new PutObjectTaggingCommand({
+          Bucket: 'recops-data',
+          Key: 'tags/a.json',
+          Tagging: { TagSet: [{ Key: 'recops-run', Value: 'finished' }] },
+        }),
+      );
+      expect(await tagsOf('tags/a.json')).toEqual([['recops-run', 'finished']]);
+      expect((await s3.send(new HeadObjectCommand({ Bucket: 'recops-data', Key: 'tags/a.json' }))).ETag).toBe(put.ETag);
+      await s3.send(new DeleteObjectTaggingCommand({ Bucket: 'recops-data', Key: 'tags/a.json' }));
+      expect(await tagsOf('tags/a.json')).toEqual([]);
+    });
+
+    it('copies tags unless the tagging directive replaces them, and a rewrite without tags drops them', async () => {
+      await s3.send(new PutObjectCommand({ Bucket: 'recops-data', Key: 'tags/src', Body: 'x', Tagging: 'a=1' }));
+      await s3.send(new CopyObjectCommand({ Bucket: 'recops-data', Key: 'tags/copy', CopySource: 'recops-data/tags/src' }));
+      expect(await tagsOf('tags/copy')).toEqual([['a', '1']]);
+      await s3.send(
+        new CopyObjectCommand({
+          Bucket: 'recops-data',
+          Key: 'tags/replaced',
+          CopySource: 'recops-data/tags/src',
+          TaggingDirective: 'REPLACE',
+          Tagging: 'b=2',
+        }),
+      );
+      expect(await tagsOf('tags/replaced')).toEqual([['b', '2']]);
+      await s3.send(new PutObjectCommand({ Bucket: 'recops-data', Key: 'tags/src', Body: 'y' }));
+      expect(await tagsOf('tags/src')).toEqual([]);
+    });
+
+    it('refuses tags S3 refuses, and tagging a missing key', async () => {
+      const eleven = Array.from({ length: 11 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }));
+      const tooMany = await errorOf(
+        s3.send(new PutObjectTaggingCommand({ Bucket: 'recops-data', Key: 'tags/src', Tagging: { TagSet: eleven } })),
+      );
+      expect([tooMany.name, tooMany.message]).toEqual(['BadRequest', 'Object tags cannot be greater than 10']);
+      const reserved = await errorOf(
+        s3.send(new PutObjectCommand({ Bucket: 'recops-data', Key: 'tags/x', Body: 'x', Tagging: 'aws:x=1' })),
+      );
+      expect([reserved.name, reserved.message]).toEqual(['InvalidTag', 'Your TagKey cannot be prefixed with aws:']);
+      const missing = await errorOf(
+        s3.send(new PutObjectTaggingCommand({ Bucket: 'recops-data', Key: 'tags/none', Tagging: { TagSet: [] } })),
+      );
+      expect(missing).toBeInstanceOf(NoSuchKey);
     });
   });
 });

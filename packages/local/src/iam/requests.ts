@@ -71,6 +71,12 @@ function s3Call(request: WireRequest): AuthorizedCall {
     }
   }
   const objectArn = `${bucketArn}/${key}`;
+  if (q.has('tagging')) {
+    const tagging = { PUT: 'PutObjectTagging', GET: 'GetObjectTagging', DELETE: 'DeleteObjectTagging' }[request.method];
+    if (tagging !== undefined) return one(tagging, `s3:${tagging}`, objectArn);
+  }
+  // Setting tags with the write is also authorized as s3:PutObjectTagging.
+  const tagsToo = request.headers['x-amz-tagging'] !== undefined ? [{ action: 's3:PutObjectTagging', resource: objectArn }] : [];
   switch (request.method) {
     case 'PUT': {
       const source = request.headers['x-amz-copy-source'];
@@ -81,10 +87,12 @@ function s3Call(request: WireRequest): AuthorizedCall {
           requests: [
             { action: 's3:GetObject', resource: `arn:aws:s3:::${decoded}` },
             { action: 's3:PutObject', resource: objectArn },
+            ...tagsToo,
           ],
         };
       }
-      return one(q.has('uploadId') ? 'UploadPart' : 'PutObject', 's3:PutObject', objectArn);
+      if (q.has('uploadId')) return one('UploadPart', 's3:PutObject', objectArn);
+      return { operation: 'PutObject', requests: [{ action: 's3:PutObject', resource: objectArn }, ...tagsToo] };
     }
     case 'HEAD':
       return one('HeadObject', 's3:GetObject', objectArn);
@@ -93,7 +101,9 @@ function s3Call(request: WireRequest): AuthorizedCall {
         ? one('AbortMultipartUpload', 's3:AbortMultipartUpload', objectArn)
         : one('DeleteObject', 's3:DeleteObject', objectArn);
     case 'POST':
-      return one(q.has('uploads') ? 'CreateMultipartUpload' : 'CompleteMultipartUpload', 's3:PutObject', objectArn);
+      if (q.has('uploads'))
+        return { operation: 'CreateMultipartUpload', requests: [{ action: 's3:PutObject', resource: objectArn }, ...tagsToo] };
+      return one('CompleteMultipartUpload', 's3:PutObject', objectArn);
     default:
       return q.has('uploadId') ? one('ListParts', 's3:ListMultipartUploadParts', objectArn) : one('GetObject', 's3:GetObject', objectArn);
   }

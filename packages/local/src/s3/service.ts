@@ -1,7 +1,7 @@
 /**
  * S3's REST/XML protocol over the store, as the AWS SDK v3 S3 client (path-style) and the AWS CLI
  * send it: bucket and object operations, ListObjects(V2), CopyObject, multipart uploads,
- * conditional requests, bucket notification configuration, errors as S3's `<Error>` XML.
+ * conditional requests, object tagging, bucket notification configuration, errors as S3's `<Error>` XML.
  */
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -10,6 +10,7 @@ import type { WireRequest, WireResponse, WireService } from '../wire';
 import { REGION } from '../wire';
 import { S3Error, invalidArgument, invalidRequest, malformedXml } from './errors';
 import { STORED_HEADERS, type ListPage, type ObjectRecord, type S3Store, type StoredChecksum } from './store';
+import { tagSetXml, tagsOfDocument, tagsOfHeader, type ObjectTags } from './tags';
 import { document, element, parseXml } from './xml';
 import { clip } from '../errors';
 
@@ -39,7 +40,6 @@ const UNSUPPORTED_SUBRESOURCES = [
   'retention',
   'legal-hold',
   'select',
-  'tagging',
   'torrent',
   'website',
   'attributes',
@@ -105,11 +105,12 @@ export function targetOf(request: WireRequest): Target {
     : { bucket: decodeURIComponent(raw.slice(0, slash)), key: decodeURIComponent(key) };
 }
 
-/** Content-Type, stored system headers and `x-amz-meta-*` from a request. */
+/** Content-Type, stored system headers, `x-amz-meta-*` and `x-amz-tagging` from a request. */
 function attributesOf(headers: Readonly<Record<string, string>>): {
   contentType?: string;
   headers: Record<string, string>;
   metadata: Record<string, string>;
+  tags?: ObjectTags;
 } {
   const stored: Record<string, string> = {};
   for (const name of STORED_HEADERS) {
@@ -121,7 +122,8 @@ function attributesOf(headers: Readonly<Record<string, string>>): {
     if (name.startsWith('x-amz-meta-')) metadata[name.slice('x-amz-meta-'.length)] = value;
   }
   const contentType = headers['content-type'];
-  return { ...(contentType ? { contentType } : {}), headers: stored, metadata };
+  const tags = tagsOfHeader(headers['x-amz-tagging']);
+  return { ...(contentType ? { contentType } : {}), headers: stored, metadata, ...(tags !== undefined && { tags }) };
 }
 
 function checksumOf(headers: Readonly<Record<string, string>>): StoredChecksum | undefined {
@@ -142,6 +144,7 @@ function objectHeaders(record: ObjectRecord, includeChecksum: boolean): Record<s
   };
   for (const [name, value] of Object.entries(record.metadata)) headers[`x-amz-meta-${name}`] = value;
   if (record.partsCount !== undefined) headers['x-amz-mp-parts-count'] = String(record.partsCount);
+  if (record.tags !== undefined) headers['x-amz-tagging-count'] = String(Object.keys(record.tags).length);
   if (includeChecksum && record.checksum) headers[`x-amz-checksum-${record.checksum.algorithm}`] = record.checksum.value;
   return headers;
 }
@@ -286,6 +289,8 @@ export class S3WireService implements WireService {
       });
     }
     if (key === undefined) {
+      if (q.has('tagging'))
+        throw new S3Error('NotImplemented', 501, 'Bucket tagging is not implemented by the local cloud', { Subresource: 'tagging' });
       switch (method) {
         case 'PUT':
           return q.has('notification') ? this.putNotification(request, bucket, requestId) : this.createBucket(request, bucket, requestId);
@@ -323,6 +328,7 @@ export class S3WireService implements WireService {
         ResourceType: 'BUCKET',
       });
     }
+    if (q.has('tagging')) return this.objectTagging(request, bucket, key, requestId);
     switch (method) {
       case 'PUT':
         if (q.has('uploadId') || q.has('partNumber')) {
@@ -539,9 +545,14 @@ export class S3WireService implements WireService {
     if (directive !== 'COPY' && directive !== 'REPLACE') {
       throw invalidArgument('Unknown metadata directive.', 'x-amz-metadata-directive', directive);
     }
+    const taggingDirective = (h['x-amz-tagging-directive'] ?? 'COPY').toUpperCase();
+    if (taggingDirective !== 'COPY' && taggingDirective !== 'REPLACE') {
+      throw invalidArgument('Unknown tagging directive.', 'x-amz-tagging-directive', taggingDirective);
+    }
     const record = await this.store.copy(source, bucket, key, {
       ...attributesOf(h),
       metadataDirective: directive,
+      taggingDirective,
       ...(h['x-amz-copy-source-if-match'] !== undefined ? { sourceIfMatch: h['x-amz-copy-source-if-match'] } : {}),
       ...(h['x-amz-copy-source-if-none-match'] !== undefined ? { sourceIfNoneMatch: h['x-amz-copy-source-if-none-match'] } : {}),
       ...(h['if-none-match'] !== undefined ? { ifNoneMatch: h['if-none-match'] } : {}),
@@ -553,6 +564,24 @@ export class S3WireService implements WireService {
       document('CopyObjectResult', element('ETag', record.etag) + element('LastModified', record.lastModified)),
       requestId,
     );
+  }
+
+  /** PutObjectTagging replaces the tags, GetObjectTagging lists them, DeleteObjectTagging removes them. */
+  private async objectTagging(request: WireRequest, bucket: string, key: string, requestId: string): Promise<WireResponse> {
+    switch (request.method) {
+      case 'PUT':
+        await this.store.setTags(bucket, key, tagsOfDocument(documentBody(request)));
+        return { status: 200, headers: { 'x-amz-request-id': requestId } };
+      case 'GET':
+        return xmlResponse(200, document('Tagging', tagSetXml(this.store.head(bucket, key).tags)), requestId);
+      case 'DELETE':
+        await this.store.setTags(bucket, key, {});
+        return { status: 204, headers: { 'x-amz-request-id': requestId } };
+    }
+    throw new S3Error('MethodNotAllowed', 405, 'The specified method is not allowed against this resource.', {
+      Method: request.method,
+      ResourceType: 'OBJECT',
+    });
   }
 
   /** `x-amz-copy-source`: `[/]bucket/key[?versionId=…]`, URL-encoded. */

@@ -33,6 +33,7 @@ import {
 import { S3Error, invalidArgument, invalidRequest, noSuchBucket, noSuchKey, noSuchUpload, preconditionFailed } from './errors';
 import { assertBucketName, assertObjectKey, compareKeys } from './names';
 import type { ObjectCreatedEventName, S3Notifier } from './notifications';
+import type { ObjectTags } from './tags';
 
 /** S3's minimum size for every part but the last. */
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
@@ -61,6 +62,8 @@ export interface ObjectRecord {
   readonly metadata: Readonly<Record<string, string>>;
   readonly checksum?: StoredChecksum;
   readonly partsCount?: number;
+  /** Object tags (absent when none); PutObjectTagging replaces them without a new ETag. */
+  readonly tags?: ObjectTags;
   /** Data file name under the bucket's `data/`. */
   readonly dataFile: string;
 }
@@ -83,6 +86,7 @@ export interface ObjectAttributes {
   readonly contentType?: string;
   readonly headers?: Readonly<Record<string, string>>;
   readonly metadata?: Readonly<Record<string, string>>;
+  readonly tags?: ObjectTags;
 }
 
 export interface PutOptions extends ObjectAttributes, WriteConditions {
@@ -96,6 +100,8 @@ export interface PutOptions extends ObjectAttributes, WriteConditions {
 export interface CopyOptions extends ObjectAttributes, WriteConditions {
   /** `COPY` (default) keeps the source's attributes; `REPLACE` takes them from the request. */
   readonly metadataDirective?: 'COPY' | 'REPLACE';
+  /** The same for tags (`x-amz-tagging-directive`), independently of the metadata. */
+  readonly taggingDirective?: 'COPY' | 'REPLACE';
   readonly sourceIfMatch?: string;
   readonly sourceIfNoneMatch?: string;
   readonly requestId?: string;
@@ -126,6 +132,7 @@ export interface UploadRecord {
   readonly contentType: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly metadata: Readonly<Record<string, string>>;
+  readonly tags?: ObjectTags;
 }
 
 export interface PartRecord {
@@ -381,6 +388,7 @@ export class S3Store {
         headers: options.headers ?? {},
         metadata: options.metadata ?? {},
         ...(options.checksum ? { checksum: options.checksum } : {}),
+        ...tagsField(options.tags),
         dataFile,
       };
       await this.commit(state, record, options);
@@ -429,6 +437,7 @@ export class S3Store {
         headers: replace ? (options.headers ?? {}) : sourceRecord.headers,
         metadata: replace ? (options.metadata ?? {}) : sourceRecord.metadata,
         ...(sourceRecord.checksum && !sourceRecord.partsCount ? { checksum: sourceRecord.checksum } : {}),
+        ...tagsField(options.taggingDirective === 'REPLACE' ? options.tags : sourceRecord.tags),
         dataFile,
       };
       await this.commit(state, record, options);
@@ -454,6 +463,20 @@ export class S3Store {
       state.objects.delete(key);
       state.sorted = undefined;
       await removeFile(join(state.dir, 'data', current.dataFile));
+    });
+  }
+
+  /** Replaces the object's tags (PutObjectTagging / DeleteObjectTagging); its ETag and LastModified stay. */
+  async setTags(bucket: string, key: string, tags: ObjectTags): Promise<void> {
+    assertObjectKey(key);
+    const state = this.bucket(bucket);
+    await this.locks.run(`${bucket}\0${key}`, async () => {
+      const current = state.objects.get(key);
+      if (!current) throw noSuchKey(key);
+      const { tags: _previous, ...rest } = current;
+      const record: ObjectRecord = { ...rest, ...tagsField(tags) };
+      await writeJsonAtomic(join(state.dir, 'objects', `${keyHash(key)}.json`), record);
+      state.objects.set(key, record);
     });
   }
 
@@ -522,6 +545,7 @@ export class S3Store {
       contentType: attributes.contentType ?? 'application/octet-stream',
       headers: attributes.headers ?? {},
       metadata: attributes.metadata ?? {},
+      ...tagsField(attributes.tags),
     };
     await writeJsonAtomic(join(state.dir, 'uploads', upload.uploadId, 'upload.json'), upload);
     return upload;
@@ -664,6 +688,7 @@ export class S3Store {
         headers: upload.headers,
         metadata: upload.metadata,
         partsCount: chosen.length,
+        ...tagsField(upload.tags),
         dataFile,
       };
       await this.commit(state, record, conditions);
@@ -745,4 +770,9 @@ export class S3Store {
       requestId: requestId ?? randomUUID(),
     });
   }
+}
+
+/** `{ tags }` when there are any: records without tags keep their shape. */
+function tagsField(tags: ObjectTags | undefined): { tags?: ObjectTags } {
+  return tags !== undefined && Object.keys(tags).length > 0 ? { tags } : {};
 }
