@@ -48,6 +48,8 @@ export interface EventDefinition<S extends z.ZodObject = z.ZodObject, N extends 
   readonly description: string;
   /** The full detail schema, `schemaVersion` included (what goes on the wire). */
   readonly detailSchema: z.ZodType<Detail<S>>;
+  /** The detail as a publisher passes it (without `schemaVersion`), e.g. to check a stored detail before it is published again. */
+  readonly inputSchema: S;
   /** Validates the detail and builds a PutEvents entry; throws EventValidationError / EventTooLargeError. */
   entry(detail: DetailInput<S>, busName: string): PutEventsRequestEntry;
   /** Parses an EventBridge event, or an SQS record whose body is one; returns the detail. */
@@ -96,6 +98,7 @@ export function defineEvent<S extends z.ZodObject, const N extends string>(spec:
     version: spec.version,
     description: spec.description,
     detailSchema: wireSchema,
+    inputSchema: spec.detail,
     entry(detail, busName) {
       const valid = validate({ ...(detail as object), schemaVersion: spec.version }, 'detail');
       const resourceArn = (valid as { resourceArn?: unknown }).resourceArn;

@@ -5,9 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import { ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { BatchJobKind } from '@recops/core/ops';
-import { batchJobRecordKey } from '@recops/core/runtime';
-import { readJson } from './model-records';
+import { BATCH_JOB_KINDS, type BatchJobKind } from '@recops/events';
+import { batchJobRecordKey, readDocument } from '@recops/core/runtime';
+import { z } from 'zod';
 
 export interface S3Url {
   readonly bucket: string;
@@ -52,6 +52,21 @@ export interface BatchJobRecord {
   readonly settings?: string;
 }
 
+const s3UrlSchema = z.object({ bucket: z.string().min(1), key: z.string() });
+const batchJobRecordSchema: z.ZodType<BatchJobRecord> = z.object({
+  runId: z.string().min(1),
+  datasetGroupName: z.string().min(1),
+  stage: z.string(),
+  jobKind: z.enum(BATCH_JOB_KINDS),
+  jobArn: z.string().min(1),
+  jobName: z.string().min(1),
+  jobNameBase: z.string().min(1),
+  solutionName: z.string().min(1),
+  solutionVersionArn: z.string().min(1),
+  input: s3UrlSchema,
+  output: s3UrlSchema,
+});
+
 export async function writeBatchJobRecord(s3: S3Client, bucket: string, record: BatchJobRecord): Promise<void> {
   await s3.send(
     new PutObjectCommand({
@@ -63,8 +78,8 @@ export async function writeBatchJobRecord(s3: S3Client, bucket: string, record: 
   );
 }
 
-export function readBatchJobRecord(s3: S3Client, bucket: string, folder: S3Url): Promise<BatchJobRecord | undefined> {
-  return readJson<BatchJobRecord>(s3, bucket, batchJobRecordKey(outputId(folder)));
+export async function readBatchJobRecord(s3: S3Client, bucket: string, folder: S3Url): Promise<BatchJobRecord | undefined> {
+  return (await readDocument(s3, bucket, batchJobRecordKey(outputId(folder)), batchJobRecordSchema))?.value;
 }
 
 /** Every key under `prefix` (all pages). */

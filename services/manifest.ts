@@ -175,7 +175,8 @@ const statusWatcher: ServiceDefinition = {
   permissions: [
     { actions: [...PERSONALIZE_READ_STATUS], scope: 'personalize' },
     // One watch per resource and run: a conditional write under runs/<dsg>/<runId>/watches/ claims it.
-    { actions: ['s3:GetObject', 's3:PutObject'], scope: 'bucket' },
+    // ListBucket: a claim read back after a lost create may be gone (404, not 403) and is claimed again.
+    { actions: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'], scope: 'bucket' },
     { actions: ['sqs:SendMessage', 'sqs:ChangeMessageVisibility'], scope: 'ownQueue' },
     publishEvents,
   ],
@@ -392,8 +393,9 @@ const runTracker: ServiceDefinition = {
   s3Triggers: [],
   permissions: [
     // Run state: conditional GetObject/PutObject on runs/<dsg>/<runId>/state.json; the plan beside it.
-    // ListBucket: the first read of a run's state must see 404 (NoSuchKey), not 403.
-    { actions: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'], scope: 'bucket' },
+    // ListBucket: the first read of a run's state must see 404 (NoSuchKey), not 403; and the run's
+    // documents are listed to tag them once it finished (PutObjectTagging; state.json is written with the tag).
+    { actions: ['s3:GetObject', 's3:PutObject', 's3:PutObjectTagging', 's3:ListBucket'], scope: 'bucket' },
     publishEvents,
     retryWithBackoff,
   ],

@@ -45,6 +45,7 @@ const METRIC_ALARM = ['sdk/nodejs/cloudwatch/metricAlarm.ts', '0073a411f2883d0af
 const EVENT_ARCHIVE = ['sdk/nodejs/cloudwatch/eventArchive.ts', '0fbd8566f1b723bf6cf3a18bb961f128b9a79613'] as const;
 const SCHEDULE_GROUP = ['sdk/nodejs/scheduler/scheduleGroup.ts', '106505a355cd30f0957916a2dceeb5caa8b71c91'] as const;
 const SSE = ['sdk/nodejs/s3/bucketServerSideEncryptionConfiguration.ts', '0a88dbc90eede13eec6de6317a22687cb865ac5e'] as const;
+const LIFECYCLE = ['sdk/nodejs/s3/bucketLifecycleConfiguration.ts', '16bfec9e1ae6615f25d68003fe0f27d14284d736'] as const;
 const INVOKE_CONFIG = ['sdk/nodejs/lambda/functionEventInvokeConfig.ts', '0d6441758e3fb50efe48de4441de419e1f5d42ce'] as const;
 const LOG_POLICY = ['sdk/nodejs/cloudwatch/logResourcePolicy.ts', '0217b321ada8c4507cbe448b528890e848903015'] as const;
 const SCHEMA_REGISTRY = ['sdk/nodejs/schemas/registry.ts', '0fbd8566f1b723bf6cf3a18bb961f128b9a79613'] as const;
@@ -273,6 +274,28 @@ export const API_SURFACE: readonly ApiUse[] = [
   pulumi('aws.schemas.Schema(args).description', ...SCHEMA, 'description?: pulumi.Input<string>;'),
   pulumi('aws.scheduler.ScheduleGroup(args).name', ...SCHEDULE_GROUP, 'name?: pulumi.Input<string>;'),
   pulumi('aws.scheduler.ScheduleGroup.name', ...SCHEDULE_GROUP, 'name?: pulumi.Input<string>;'),
+  // Evidence from the resource's own examples where the argument types live in types/input.ts.
+  pulumi('aws.s3.BucketLifecycleConfiguration(args).bucket', ...LIFECYCLE, 'bucket: pulumi.Input<string>;'),
+  pulumi(
+    'aws.s3.BucketLifecycleConfiguration(args).rules',
+    ...LIFECYCLE,
+    'rules?: pulumi.Input<pulumi.Input<inputs.s3.BucketLifecycleConfigurationRule>[]>;',
+  ),
+  pulumi('aws.s3.BucketLifecycleConfiguration(args).rules[].id', ...LIFECYCLE, 'id: "rule-1",'),
+  pulumi('aws.s3.BucketLifecycleConfiguration(args).rules[].status', ...LIFECYCLE, 'status: "Enabled",'),
+  pulumi('aws.s3.BucketLifecycleConfiguration(args).rules[].filter', ...LIFECYCLE, 'filter: {'),
+  pulumi('aws.s3.BucketLifecycleConfiguration(args).rules[].filter.prefix', ...LIFECYCLE, 'prefix: "tmp/",'),
+  pulumi('aws.s3.BucketLifecycleConfiguration(args).rules[].filter.and', ...LIFECYCLE, 'and: {'),
+  pulumi('aws.s3.BucketLifecycleConfiguration(args).rules[].filter.and.prefix', ...LIFECYCLE, 'prefix: "log/",'),
+  pulumi('aws.s3.BucketLifecycleConfiguration(args).rules[].filter.and.tags', ...LIFECYCLE, 'autoclean: "true",'),
+  pulumi('aws.s3.BucketLifecycleConfiguration(args).rules[].expiration', ...LIFECYCLE, 'expiration: {'),
+  pulumi('aws.s3.BucketLifecycleConfiguration(args).rules[].expiration.days', ...LIFECYCLE, 'days: 90,'),
+  pulumi('aws.s3.BucketLifecycleConfiguration(args).rules[].noncurrentVersionExpiration', ...LIFECYCLE, 'noncurrentVersionExpiration: {'),
+  pulumi(
+    'aws.s3.BucketLifecycleConfiguration(args).rules[].noncurrentVersionExpiration.noncurrentDays',
+    ...LIFECYCLE,
+    'noncurrentDays: 90,',
+  ),
   pulumi('aws.s3.BucketServerSideEncryptionConfiguration(args).bucket', ...SSE, 'bucket: pulumi.Input<string>;'),
   pulumi(
     'aws.s3.BucketServerSideEncryptionConfiguration(args).rules',

@@ -1,11 +1,13 @@
 /**
- * The data bucket: parameter files (`train/`), imports, batch input and output. Public access is
- * blocked outright, objects are encrypted at rest, and SST's `enforceHttps` adds the statement that
- * denies every non-TLS request. Personalize reads imports and writes batch output through the
- * bucket policy below together with its role (`personalize-role.ts`); the AWS guide asks for both.
- * The bucket policy admits Personalize only on behalf of this account's Personalize resources in
- * this region (`aws:SourceAccount`, `aws:SourceArn`), as the guide's confused-deputy section advises.
+ * The data bucket: parameter files (`train/`), imports, batch input and output, and what recops
+ * keeps about runs (`runs/`). Public access is blocked outright, objects are encrypted at rest, and
+ * SST's `enforceHttps` adds the statement that denies every non-TLS request. Personalize reads
+ * imports and writes batch output through the bucket policy below together with its role
+ * (`personalize-role.ts`); the AWS guide asks for both. The bucket policy admits Personalize only on
+ * behalf of this account's Personalize resources in this region (`aws:SourceAccount`,
+ * `aws:SourceArn`), as the guide's confused-deputy section advises. A lifecycle rule expires finished runs.
  */
+import { FINISHED_RUN_TAG, RUNS_PREFIX } from '@recops/platform';
 import type { AwsContext } from './aws-context';
 
 /** What Personalize needs on the bucket (Personalize developer guide, "granting-personalize-s3-access"). */
@@ -15,7 +17,11 @@ export interface BucketResources {
   readonly bucket: sst.aws.Bucket;
 }
 
-export function createDataBucket(production: boolean, context: AwsContext): BucketResources {
+/**
+ * @param runRetentionDays days a finished run's documents are kept; the same for every noncurrent
+ *   version under `runs/` (production keeps versions, so each rewrite of a state document stays one).
+ */
+export function createDataBucket(production: boolean, context: AwsContext, runRetentionDays: number): BucketResources {
   const bucket = new sst.aws.Bucket('Data', {
     enforceHttps: true,
     cors: false,
@@ -49,6 +55,25 @@ export function createDataBucket(production: boolean, context: AwsContext): Buck
   new aws.s3.BucketServerSideEncryptionConfiguration('DataEncryption', {
     bucket: bucket.name,
     rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
+  });
+  // The run tracker tags a run's documents once its outcome is published; documents that outlive
+  // runs (`runs/<dsg>/schedules.json`) are never tagged, so only noncurrent versions of them expire.
+  new aws.s3.BucketLifecycleConfiguration('DataLifecycle', {
+    bucket: bucket.name,
+    rules: [
+      {
+        id: 'finished-runs',
+        status: 'Enabled',
+        filter: { and: { prefix: RUNS_PREFIX, tags: { [FINISHED_RUN_TAG.key]: FINISHED_RUN_TAG.value } } },
+        expiration: { days: runRetentionDays },
+      },
+      {
+        id: 'run-document-versions',
+        status: 'Enabled',
+        filter: { prefix: RUNS_PREFIX },
+        noncurrentVersionExpiration: { noncurrentDays: runRetentionDays },
+      },
+    ],
   });
   return { bucket };
 }

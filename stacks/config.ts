@@ -2,6 +2,7 @@
  * Deploy-time settings: stage rules and the few options read from the environment of the
  * `sst deploy` process (documented in the README's deploy section).
  */
+import { DEFAULT_FINISHED_RUN_RETENTION_DAYS } from '@recops/platform';
 
 import { isProductionStage } from '@recops/platform';
 
@@ -32,6 +33,8 @@ export interface StackOptions {
   readonly personalizeKmsKeyArns: readonly string[];
   /** Days the bus archive keeps events for replay. */
   readonly archiveRetentionDays: number;
+  /** Days a finished run's documents (and every noncurrent version under `runs/`) are kept. */
+  readonly runRetentionDays: number;
 }
 
 /** Days the event log group keeps events (a CloudWatch Logs retention value). */
@@ -47,8 +50,9 @@ const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
- * Reads `RECOPS_ALARM_EMAIL`, `RECOPS_PERSONALIZE_KMS_KEY_ARNS` (comma-separated) and
- * `RECOPS_ARCHIVE_RETENTION_DAYS`; invalid values stop the deploy with the variable named.
+ * Reads `RECOPS_ALARM_EMAIL`, `RECOPS_PERSONALIZE_KMS_KEY_ARNS` (comma-separated),
+ * `RECOPS_ARCHIVE_RETENTION_DAYS` and `RECOPS_RUN_RETENTION_DAYS`; invalid values stop the deploy
+ * with the variable named.
  */
 export function loadStackOptions(env: Readonly<Record<string, string | undefined>>, stage: string): StackOptions {
   const email = env.RECOPS_ALARM_EMAIL?.trim();
@@ -64,14 +68,18 @@ export function loadStackOptions(env: Readonly<Record<string, string | undefined
       throw new StackConfigError(`RECOPS_PERSONALIZE_KMS_KEY_ARNS: "${key}" is not a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID)`);
     }
   }
-  const retentionText = env.RECOPS_ARCHIVE_RETENTION_DAYS?.trim();
-  const retention = retentionText === undefined || retentionText === '' ? (isProductionStage(stage) ? 365 : 30) : Number(retentionText);
-  if (!Number.isInteger(retention) || retention < 1) {
-    throw new StackConfigError(`RECOPS_ARCHIVE_RETENTION_DAYS: "${retentionText}" must be a whole number of days ≥ 1`);
-  }
   return {
     ...(email !== undefined && email !== '' ? { alarmEmail: email } : {}),
     personalizeKmsKeyArns: keys,
-    archiveRetentionDays: retention,
+    archiveRetentionDays: wholeDays(env, 'RECOPS_ARCHIVE_RETENTION_DAYS', isProductionStage(stage) ? 365 : 30),
+    runRetentionDays: wholeDays(env, 'RECOPS_RUN_RETENTION_DAYS', DEFAULT_FINISHED_RUN_RETENTION_DAYS),
   };
+}
+
+/** A whole number of days ≥ 1 from `env[variable]`, or `fallback` when unset or blank. */
+function wholeDays(env: Readonly<Record<string, string | undefined>>, variable: string, fallback: number): number {
+  const text = env[variable]?.trim();
+  const days = text === undefined || text === '' ? fallback : Number(text);
+  if (!Number.isInteger(days) || days < 1) throw new StackConfigError(`${variable}: "${text}" must be a whole number of days ≥ 1`);
+  return days;
 }

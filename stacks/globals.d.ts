@@ -296,6 +296,27 @@ declare global {
     }
 
     namespace s3 {
+      class BucketLifecycleConfiguration {
+        constructor(
+          name: string,
+          args: {
+            bucket: $util.Input<string>;
+            rules?: $util.Input<
+              $util.Input<{
+                id: $util.Input<string>;
+                status: $util.Input<'Enabled' | 'Disabled'>;
+                filter?: $util.Input<{
+                  prefix?: $util.Input<string>;
+                  and?: $util.Input<{ prefix?: $util.Input<string>; tags?: $util.Input<Record<string, $util.Input<string>>> }>;
+                }>;
+                expiration?: $util.Input<{ days?: $util.Input<number> }>;
+                noncurrentVersionExpiration?: $util.Input<{ noncurrentDays: $util.Input<number> }>;
+              }>[]
+            >;
+          },
+        );
+      }
+
       class BucketServerSideEncryptionConfiguration {
         constructor(
           name: string,

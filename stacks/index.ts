@@ -45,7 +45,7 @@ export function deployRecops(services: readonly ServiceDefinition[], options: St
   const context = awsContext();
   const { bus, targetDlq } = createBus(options, context);
   const eventLog = createEventLog(bus, targetDlq, context, eventLogRetentionDays($app.stage));
-  const { bucket } = createDataBucket(production, context);
+  const { bucket } = createDataBucket(production, context, options.runRetentionDays);
   const personalizeRole = createPersonalizeRole(bucket, options.personalizeKmsKeyArns, context);
   const scheduling = createScheduling(bus, context);
   const schemas = createSchemaRegistry();

@@ -11,10 +11,11 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { PIPELINE_STEP, solutionMetricsPublished, solutionVersionPromoted, solutionVersionRejected } from '@recops/events';
 import { DEFAULT_PROMOTION_METRIC, type Plan, type SolutionPlan } from '@recops/core';
 import { findCampaign, PermanentOpsError, toOpsError } from '@recops/core/ops';
-import { gateDecisionKey, promotedVersionKey, publish, putIfUnchanged } from '@recops/core/runtime';
+import { createDocument, gateDecisionKey, publish, readDocument } from '@recops/core/runtime';
+import { z } from 'zod';
 import { permanentFailureOf, publishStepFailed, type RunRef } from '../run-events';
 import { decide, type GateSettings, type LiveVersion } from './gate';
-import { loadPlanIfStored, readJson, solutionOfVersion, writePromotedVersion } from '../model-records';
+import { loadPlanIfStored, readPromotedVersion, solutionOfVersion, writePromotedVersion } from '../model-records';
 
 export interface EvaluatorDependencies {
   readonly personalize: PersonalizeClient;
@@ -37,19 +38,20 @@ export interface EvaluationReport {
 }
 
 /** The stored decision on one version: the two entries' details, republished as they are. */
-interface StoredDecision {
-  readonly decidedAt: string;
-  readonly metricsDetail: Parameters<typeof solutionMetricsPublished.entry>[0];
-  readonly promoted?: Parameters<typeof solutionVersionPromoted.entry>[0];
-  readonly rejected?: Parameters<typeof solutionVersionRejected.entry>[0];
-}
+const storedDecisionSchema = z.object({
+  decidedAt: z.string(),
+  metricsDetail: solutionMetricsPublished.inputSchema,
+  promoted: solutionVersionPromoted.inputSchema.optional(),
+  rejected: solutionVersionRejected.inputSchema.optional(),
+});
+type StoredDecision = z.output<typeof storedDecisionSchema>;
 
 export async function onVersionActive(run: RunRef, versionArn: string, deps: EvaluatorDependencies): Promise<EvaluationReport> {
   const { solutionArn, solutionName } = solutionOfVersion(versionArn);
   const report: EvaluationReport = { solutionName, republished: false, warnings: [] };
   try {
     const decisionKey = gateDecisionKey(run.datasetGroupName, solutionName, versionArn);
-    const stored = await readJson<StoredDecision>(deps.s3, deps.bucketName, decisionKey);
+    const stored = (await readDocument(deps.s3, deps.bucketName, decisionKey, storedDecisionSchema))?.value;
     if (stored !== undefined) {
       await publish(deps.eventBridge, entriesOf(stored, deps.busName));
       report.republished = true;
@@ -100,9 +102,9 @@ export async function onVersionActive(run: RunRef, versionArn: string, deps: Eva
           }),
     };
     const entries = entriesOf(record, deps.busName); // validates before anything is stored
-    if (!(await putIfUnchanged(deps.s3, deps.bucketName, decisionKey, JSON.stringify(record), undefined))) {
+    if ((await createDocument(deps.s3, deps.bucketName, decisionKey, record)) === 'lost-race') {
       // Another delivery decided first: publish its decision, not a second one.
-      const winner = await readJson<StoredDecision>(deps.s3, deps.bucketName, decisionKey);
+      const winner = (await readDocument(deps.s3, deps.bucketName, decisionKey, storedDecisionSchema))?.value;
       if (winner === undefined) throw new Error(`${decisionKey} vanished after a conditional write failed`);
       await publish(deps.eventBridge, entriesOf(winner, deps.busName));
       report.republished = true;
@@ -182,10 +184,11 @@ async function liveVersion(
       metrics: await metricsOrEmpty(deps, serving),
     };
   }
-  const promoted = await readJson<{ solutionVersionArn: string }>(
+  const promoted = await readPromotedVersion(
     deps.s3,
     deps.bucketName,
-    promotedVersionKey(run.datasetGroupName, solution?.name ?? solutionOfVersion(candidateArn).solutionName),
+    run.datasetGroupName,
+    solution?.name ?? solutionOfVersion(candidateArn).solutionName,
   );
   if (promoted === undefined || promoted.solutionVersionArn === candidateArn) return undefined;
   return {

@@ -16,8 +16,8 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { isStatusChanged, notSubscribed, pipelineCompleted, pipelineFailed, type CatalogEvent } from '@recops/events';
 import type { PlannedRun } from '@recops/core';
 import { loadPlannedRun } from '@recops/core/ops';
-import { publish, runStateKey, type Metrics } from '@recops/core/runtime';
-import { RunStateConflictError, RunTrackerError } from './errors';
+import { DocumentConflictError, FINISHED_RUN_TAGS, publish, runStateKey, tagRunDocuments, type Metrics } from '@recops/core/runtime';
+import { RunTrackerError } from './errors';
 import { goalsOf } from './goals';
 import { emitRunOutcome } from './metrics';
 import { applyFact, datasetGroupArnFrom, emptyRunState, type DecisionFact, type RunFact, type RunKey, type RunState } from './state';
@@ -101,6 +101,10 @@ async function fold(
   const leaseOver = Date.parse(now()) - Date.parse(outcome.decidedAt) >= (settings.publishLeaseMs ?? 120_000);
   if (outcome.decidedBy !== deliveryId && !leaseOver) return { state: decided };
 
+  // The run is over: its documents get the tag the bucket's lifecycle rule expires. Before the
+  // outcome is published, so a subscriber never sees a finished run whose documents would stay, and
+  // a delivery that dies after tagging tags again on its redelivery (tagging is idempotent).
+  await tagRunDocuments(clients.s3, settings.bucketName, key.datasetGroupName, key.runId);
   await publish(clients.eventBridge, [outcomeEntry(decided, settings.busName)]);
   if (settings.metrics) emitRunOutcome(settings.metrics, outcome.kind, decided.stage);
   const published = await update(clients.s3, settings, objectKey, (current) =>
@@ -122,14 +126,16 @@ async function update(
   const attempts = settings.maxAttempts ?? 8;
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const stored = await readRunState(s3, settings.bucketName, key);
-    const next = change(stored?.state);
+    const next = change(stored?.value);
     if (next === undefined) {
-      if (stored) return stored.state;
+      if (stored) return stored.value;
       throw new RunTrackerError(`run state ${key} is missing where an update expected it`);
     }
-    if (await writeRunState(s3, settings.bucketName, key, next, stored?.etag)) return next;
+    // Once published, every write keeps the finished-run tag (the lifecycle rule expires tagged documents).
+    const options = next.outcome?.publishedAt === undefined ? {} : { tags: FINISHED_RUN_TAGS };
+    if ((await writeRunState(s3, settings.bucketName, key, next, stored?.etag, options)) === 'written') return next;
   }
-  throw new RunStateConflictError(key, attempts);
+  throw new DocumentConflictError(`s3://${settings.bucketName}/${key}`, attempts);
 }
 
 function sameFacts(a: RunState, b: RunState): boolean {

@@ -12,9 +12,9 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { isRunStamp, runStampOf } from '@recops/core';
-import { putIfUnchanged, readVersioned, RUNS_PREFIX } from '@recops/core/runtime';
+import { readDocument, RUNS_PREFIX, writeDocument, type VersionedDocument, type WriteResult } from '@recops/core/runtime';
 import type { ObjectLocation } from '@recops/core/ops';
-import { AppliedRunFormatError } from './errors';
+import { z } from 'zod';
 
 /** A run whose schedules are (being) applied, with what it takes to apply them again. */
 export interface AppliedRun {
@@ -26,10 +26,8 @@ export interface AppliedRun {
   readonly plan: ObjectLocation;
 }
 
-export interface StoredAppliedRun {
-  readonly run: AppliedRun;
-  readonly etag: string;
-}
+const location = z.object({ bucket: z.string().min(1), key: z.string().min(1) });
+const appliedRunSchema: z.ZodType<AppliedRun> = z.object({ runId: z.string().min(1), order: z.string(), config: location, plan: location });
 
 /** `runs/<dsg>/schedules.json`, beside the runs' folders (outside `train/`, so intake never sees it). */
 function appliedRunKey(datasetGroupName: string): string {
@@ -51,44 +49,17 @@ export function isNewerRun(a: AppliedRun, b: AppliedRun): boolean {
   return a.runId > b.runId;
 }
 
-export async function readAppliedRun(s3: S3Client, bucket: string, datasetGroupName: string): Promise<StoredAppliedRun | undefined> {
-  const key = appliedRunKey(datasetGroupName);
-  const stored = await readVersioned(
-    s3,
-    bucket,
-    key,
-    (text) => parseAppliedRun(key, text),
-    (reason) => new AppliedRunFormatError(key, reason),
-  );
-  return stored && { run: stored.value, etag: stored.etag };
+export function readAppliedRun(s3: S3Client, bucket: string, datasetGroupName: string): Promise<VersionedDocument<AppliedRun> | undefined> {
+  return readDocument(s3, bucket, appliedRunKey(datasetGroupName), appliedRunSchema);
 }
 
-/** Writes `run` if the stored document is still `etag` (or absent, when undefined); false when it moved. */
+/** Writes `run` if the stored document is still `etag` (or absent, when undefined); `lost-race` when it moved. */
 export function writeAppliedRun(
   s3: S3Client,
   bucket: string,
   datasetGroupName: string,
   run: AppliedRun,
   etag: string | undefined,
-): Promise<boolean> {
-  return putIfUnchanged(s3, bucket, appliedRunKey(datasetGroupName), JSON.stringify(run), etag);
-}
-
-function parseAppliedRun(key: string, text: string): AppliedRun {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new AppliedRunFormatError(key, 'not JSON');
-  }
-  const run = value as Partial<AppliedRun> | null;
-  if (run === null || typeof run !== 'object') throw new AppliedRunFormatError(key, 'not an object');
-  if (typeof run.runId !== 'string') throw new AppliedRunFormatError(key, 'runId must be a string');
-  if (typeof run.order !== 'string') throw new AppliedRunFormatError(key, 'order must be a string');
-  if (typeof run.config?.bucket !== 'string' || typeof run.config.key !== 'string') {
-    throw new AppliedRunFormatError(key, 'config must be { bucket, key } strings');
-  }
-  if (typeof run.plan?.bucket !== 'string' || typeof run.plan.key !== 'string')
-    throw new AppliedRunFormatError(key, 'plan must be { bucket, key } strings');
-  return run as AppliedRun;
+): Promise<WriteResult> {
+  return writeDocument(s3, bucket, appliedRunKey(datasetGroupName), run, etag);
 }

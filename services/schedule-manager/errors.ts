@@ -21,11 +21,3 @@ export class ScheduleSettingsError extends ScheduleManagerError {
     this.name = 'ScheduleSettingsError';
   }
 }
-
-/** The dataset group's applied-run document does not read. */
-export class AppliedRunFormatError extends ScheduleManagerError {
-  constructor(key: string, rule: string) {
-    super(`${key}: applied-run document is invalid (${rule})`);
-    this.name = 'AppliedRunFormatError';
-  }
-}

@@ -44,20 +44,20 @@ export async function onPipelineRequested(run: RequestedRun, deps: ScheduleManag
   const mine: AppliedRun = { runId: run.runId, order: runOrderOf(run.runId, run.requestedAt), config: run.config, plan: run.plan };
   for (;;) {
     const current = await readAppliedRun(deps.s3, deps.bucketName, run.datasetGroupName);
-    if (current !== undefined && isNewerRun(current.run, mine))
-      return { created: [], updated: [], unchanged: [], deleted: [], supersededBy: current.run.runId };
+    if (current !== undefined && isNewerRun(current.value, mine))
+      return { created: [], updated: [], unchanged: [], deleted: [], supersededBy: current.value.runId };
     // The same run again (a duplicate, or a retry after a failure mid-way): apply, changing only what differs.
-    if (current?.run.runId === mine.runId) break;
-    if (await writeAppliedRun(deps.s3, deps.bucketName, run.datasetGroupName, mine, current?.etag)) break;
+    if (current?.value.runId === mine.runId) break;
+    if ((await writeAppliedRun(deps.s3, deps.bucketName, run.datasetGroupName, mine, current?.etag)) === 'written') break;
     // Another delivery moved the document since the read: decide again on what it holds now.
   }
   let target = mine;
   for (;;) {
     const report = await applySchedules(target, deps);
     const latest = await readAppliedRun(deps.s3, deps.bucketName, run.datasetGroupName);
-    if (latest === undefined || latest.run.runId === target.runId)
+    if (latest === undefined || latest.value.runId === target.runId)
       return target === mine ? report : { ...report, supersededBy: target.runId };
-    target = latest.run;
+    target = latest.value;
   }
 }
 

@@ -2,6 +2,7 @@
  * Issue 6, done when: the seed example runs end to end on the local cloud, with nothing but an
  * upload, and the chain holds under duplicated, reordered events and rejects a broken file.
  */
+import { GetObjectTaggingCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ListSchedulesCommand } from '@aws-sdk/client-scheduler';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadParameterFile, resolvePlan } from '@recops/core';
@@ -138,6 +139,18 @@ describe('E2E: seed example on the local cloud', () => {
         new ListSchedulesCommand({ GroupName: pipeline.cloud.runner!.names.schedulerGroupName }),
       );
       expect((listed.Schedules ?? []).map((s) => s.Name).sort()).toEqual(plan.schedules.map((s) => s.name).sort());
+
+      // Every document of the finished run carries the tag the bucket's lifecycle rule expires; the
+      // dataset group's schedules document, which must outlive the run, does not.
+      const { s3 } = pipeline.clients;
+      const tagsOf = async (key: string) => (await s3.send(new GetObjectTaggingCommand({ Bucket: pipeline!.bucket, Key: key }))).TagSet;
+      const prefix = `runs/dataset-group-name-1/${String(runId)}/`;
+      const documents = ((await s3.send(new ListObjectsV2Command({ Bucket: pipeline.bucket, Prefix: prefix }))).Contents ?? []).map(
+        (o) => o.Key as string,
+      );
+      expect(documents).toEqual(expect.arrayContaining([`${prefix}plan.json`, `${prefix}state.json`]));
+      for (const key of documents) expect(await tagsOf(key), key).toEqual([{ Key: 'recops-run', Value: 'finished' }]);
+      expect(await tagsOf('runs/dataset-group-name-1/schedules.json')).toEqual([]);
     },
     RUN_TIMEOUT_MS + 30_000,
   );

@@ -23,7 +23,7 @@ import { installStandIn, uninstallStandIn, type Recording } from './stand-in/sta
 import { actionsOf, resourcesOf, roleStatements } from './helpers';
 
 const KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
-const OPTIONS: StackOptions = { personalizeKmsKeyArns: [], archiveRetentionDays: 30 };
+const OPTIONS: StackOptions = { personalizeKmsKeyArns: [], archiveRetentionDays: 30, runRetentionDays: 30 };
 
 function service(overrides: Partial<ServiceDefinition> = {}): ServiceDefinition {
   return {
@@ -47,21 +47,27 @@ function deploy(services: readonly ServiceDefinition[], options: StackOptions = 
 }
 
 describe('Function: loadStackOptions', () => {
-  it('returns defaults per stage and reads the e-mail, KMS keys and archive retention', () => {
-    expect(loadStackOptions({}, 'dev')).toEqual({ personalizeKmsKeyArns: [], archiveRetentionDays: 30 });
+  it('returns defaults per stage and reads the e-mail, KMS keys, archive and run retention', () => {
+    expect(loadStackOptions({}, 'dev')).toEqual({ personalizeKmsKeyArns: [], archiveRetentionDays: 30, runRetentionDays: 30 });
     expect(loadStackOptions({}, 'production').archiveRetentionDays).toBe(365);
     expect(
       loadStackOptions(
-        { RECOPS_ALARM_EMAIL: ' ops@example.com ', RECOPS_PERSONALIZE_KMS_KEY_ARNS: `${KEY}, `, RECOPS_ARCHIVE_RETENTION_DAYS: '7' },
+        {
+          RECOPS_ALARM_EMAIL: ' ops@example.com ',
+          RECOPS_PERSONALIZE_KMS_KEY_ARNS: `${KEY}, `,
+          RECOPS_ARCHIVE_RETENTION_DAYS: '7',
+          RECOPS_RUN_RETENTION_DAYS: '90',
+        },
         'dev',
       ),
-    ).toEqual({ alarmEmail: 'ops@example.com', personalizeKmsKeyArns: [KEY], archiveRetentionDays: 7 });
+    ).toEqual({ alarmEmail: 'ops@example.com', personalizeKmsKeyArns: [KEY], archiveRetentionDays: 7, runRetentionDays: 90 });
   });
 
   it.each([
     [{ RECOPS_ALARM_EMAIL: 'ops' }, 'RECOPS_ALARM_EMAIL: "ops" is not an e-mail address'],
     [{ RECOPS_PERSONALIZE_KMS_KEY_ARNS: 'alias/mine' }, 'RECOPS_PERSONALIZE_KMS_KEY_ARNS: "alias/mine" is not a KMS key ARN'],
     [{ RECOPS_ARCHIVE_RETENTION_DAYS: '0' }, 'RECOPS_ARCHIVE_RETENTION_DAYS: "0" must be a whole number of days ≥ 1'],
+    [{ RECOPS_RUN_RETENTION_DAYS: '2.5' }, 'RECOPS_RUN_RETENTION_DAYS: "2.5" must be a whole number of days ≥ 1'],
   ])('rejects %j naming the variable', (env, message) => {
     expect(() => loadStackOptions(env, 'dev')).toThrow(StackConfigError);
     expect(() => loadStackOptions(env, 'dev')).toThrow(message);
@@ -84,6 +90,15 @@ describe('Infra: options from the deploy environment', () => {
     expect(kms.map((s) => s.statement)).toEqual([
       { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], Resource: [KEY] },
     ]);
+  });
+
+  it('keeps finished runs as many days as RECOPS_RUN_RETENTION_DAYS says', async () => {
+    // Act
+    const run = await runStage({ stage: 'dev', env: { RECOPS_RUN_RETENTION_DAYS: '7' } });
+
+    // Assess
+    const [lifecycle] = run.recording.ofType('aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration');
+    expect(lifecycle?.inputs.rules).toMatchObject([{ expiration: { days: 7 } }, { noncurrentVersionExpiration: { noncurrentDays: 7 } }]);
   });
 
   it('creates no e-mail subscription and no KMS grant when none is configured', async () => {

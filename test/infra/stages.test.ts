@@ -215,6 +215,29 @@ describe.each(STAGES)('Infra: sst.config.ts run() for the $stage stage', ({ stag
     expect(bucket.inputs.forceDestroy).toBe(!production);
   });
 
+  it('expires the documents of finished runs after 30 days, and noncurrent versions under runs/, but not schedules', () => {
+    const bucket = only(run.recording, 'aws:s3/bucket:Bucket');
+    const lifecycle = only(run.recording, 'aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration');
+    expect(lifecycle.inputs).toEqual({
+      bucket: bucket.inputs.bucket,
+      rules: [
+        {
+          id: 'finished-runs',
+          status: 'Enabled',
+          // Only tagged objects: runs/<dsg>/schedules.json carries no tag and stays.
+          filter: { and: { prefix: 'runs/', tags: { 'recops-run': 'finished' } } },
+          expiration: { days: 30 },
+        },
+        {
+          id: 'run-document-versions',
+          status: 'Enabled',
+          filter: { prefix: 'runs/' },
+          noncurrentVersionExpiration: { noncurrentDays: 30 },
+        },
+      ],
+    });
+  });
+
   it('lets Personalize read and write only the data bucket, through its role and the bucket policy', () => {
     const bucketArn = only(run.recording, 'aws:s3/bucket:Bucket').outputs.arn as string;
     const role = roleStatements(run.recording).filter((s) => s.owner === 'PersonalizeRole');

@@ -52,9 +52,6 @@ const PASSES_ROLE: Readonly<Record<string, { role: 'personalize' | 'scheduler'; 
   UpdateSchedule: { role: 'scheduler', service: 'scheduler.amazonaws.com' },
 };
 
-/** Modules whose GetObject only reads a key a failed conditional write just proved present. */
-const READS_EXISTING_KEYS: ReadonlySet<string> = new Set(['services/status-watcher/claims.ts', 'packages/core/src/runtime/claim.ts']);
-
 /** The resource recops calls the command on, in the stage `names` describes. */
 function resourceOf(prefix: string, action: string, service: ServiceDefinition): string {
   switch (prefix) {
@@ -81,7 +78,7 @@ function accessFor(reached: ReachedCommand, service: ServiceDefinition, source: 
   const actions = prefix === 's3' ? (S3_ACTIONS[operation] ?? [`s3:${operation}`]) : [`${prefix}:${operation.replace(/Batch$/, '')}`];
   const access: AccessRequest[] = actions.map((action) => ({ action, resource: resourceOf(prefix, action, service) }));
   // A read of a key that may be missing needs s3:ListBucket, or S3 answers 403 instead of 404.
-  if (prefix === 's3' && (operation === 'GetObject' || operation === 'HeadObject') && !READS_EXISTING_KEYS.has(reached.module)) {
+  if (prefix === 's3' && (operation === 'GetObject' || operation === 'HeadObject')) {
     access.push({ action: 's3:ListBucket', resource: `arn:aws:s3:::${names.bucketName}` });
   }
   // Creating with tags is also authorized as personalize:TagResource (tag-on-create).

@@ -81,7 +81,7 @@ export {
   type RunIdentity,
   type ScheduleFiring,
 } from './run/identity';
-export { parsePlannedRun, plannedRunSchema, PlannedRunFormatError, PLANNED_RUN_VERSION, type PlannedRun } from './run/planned-run';
+export { plannedRunSchema, PLANNED_RUN_VERSION, type PlannedRun } from './run/planned-run';
 export {
   describeScope,
   EVERYTHING,

@@ -35,3 +35,4 @@ export {
   type ServiceTopology,
   type Topology,
 } from './topology';
+export { DEFAULT_FINISHED_RUN_RETENTION_DAYS, FINISHED_RUN_TAG, RUNS_PREFIX } from './retention';

@@ -64,6 +64,7 @@ const OPAQUE_PATHS = new Set([
   'sst.aws.Function(args).environment',
   'sst.aws.Function(args).tags',
   'aws.cloudwatch.MetricAlarm(args).dimensions',
+  'aws.s3.BucketLifecycleConfiguration(args).rules[].filter.and.tags',
   'sst.aws.Bus#subscribeQueue(args).pattern.detail',
 ]);
 
@@ -733,6 +734,11 @@ function buildAws(): typeof aws {
       TopicSubscription: rawResource('aws.sns.TopicSubscription', 'aws:sns/topicSubscription:TopicSubscription', () => ({})),
     },
     s3: {
+      BucketLifecycleConfiguration: rawResource(
+        'aws.s3.BucketLifecycleConfiguration',
+        'aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration',
+        () => ({}),
+      ),
       BucketServerSideEncryptionConfiguration: rawResource(
         'aws.s3.BucketServerSideEncryptionConfiguration',
         'aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration',

@@ -45,7 +45,9 @@ beforeEach(() => {
   eventsMock.reset();
   acceptPutEvents(eventsMock);
   sqsMock.on(ChangeMessageVisibilityCommand).resolves({});
-  s3Mock.on(GetObjectCommand).callsFake(() => ({ Body: { transformToString: async () => JSON.stringify(document) } as never }));
+  s3Mock
+    .on(GetObjectCommand)
+    .callsFake(() => ({ ETag: '"1"', Body: { transformToString: async () => JSON.stringify(document) } as never }));
 });
 afterEach(() => vi.unstubAllEnvs());
 

@@ -47,7 +47,9 @@ beforeEach(() => {
     scope: { kind: 'import' },
     scheduleName: 'dataset-group-name-1-import',
   });
-  s3Mock.on(GetObjectCommand).callsFake(() => ({ Body: { transformToString: async () => JSON.stringify(document) } as never }));
+  s3Mock
+    .on(GetObjectCommand)
+    .callsFake(() => ({ ETag: '"1"', Body: { transformToString: async () => JSON.stringify(document) } as never }));
 });
 
 describe("Logic: onPipelineRequested, a run of the file's imports", () => {

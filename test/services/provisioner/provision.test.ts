@@ -63,9 +63,10 @@ beforeEach(() => {
   acceptPutEvents(eventsMock);
   plan = samplePlan();
   // Only transformToString is read from the body.
-  s3Mock
-    .on(GetObjectCommand)
-    .callsFake(() => ({ Body: { transformToString: async () => JSON.stringify(plannedRunOf(plan, { runId: RUN.runId })) } as never }));
+  s3Mock.on(GetObjectCommand).callsFake(() => ({
+    ETag: '"1"',
+    Body: { transformToString: async () => JSON.stringify(plannedRunOf(plan, { runId: RUN.runId })) } as never,
+  }));
 });
 
 describe('Logic: onPipelineRequested', () => {
@@ -98,6 +99,7 @@ describe('Logic: onPipelineRequested', () => {
       { kind: 'batch', solutionName: 'sims-solution', jobKind: 'batchInferenceJob', jobIndex: 0, jobNameBase: 'batch_sims' },
     ] as const) {
       s3Mock.on(GetObjectCommand).callsFake(() => ({
+        ETag: '"1"',
         Body: { transformToString: async () => JSON.stringify(plannedRunOf(plan, { runId: RUN.runId, scope })) } as never,
       }));
       const report = await onPipelineRequested({ ...RUN, plan: PLAN_LOCATION }, deps());

@@ -1,9 +1,9 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, GetObjectTaggingCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pipelineCompleted, pipelineFailed, parseCatalogEvent, type CatalogEvent } from '@recops/events';
-import { createObservability, runStateKey } from '@recops/core/runtime';
+import { claimKey, claimOnce, createObservability, runStateKey } from '@recops/core/runtime';
 import { emptyRunState } from '../../../services/run-tracker/state';
 import { readRunState, writeRunState } from '../../../services/run-tracker/store';
 import { trackEvent as trackParsed } from '../../../services/run-tracker/track';
@@ -161,15 +161,48 @@ describe('Service: run-tracker', () => {
     expect(bus.commandCalls(PutEventsCommand)).toHaveLength(2);
   });
 
+  it('tags every document of a finished run for expiry, and leaves the dataset group schedules untagged', async () => {
+    // Arrange: a run with its plan and a claim, and the dataset group's schedules document beside the runs.
+    const plan = seedPlan(await seedExampleText(), test.bucket);
+    const dsg = plan.datasetGroup.name;
+    await storeRunDocument(test.clients.s3, plan, 'run-kept');
+    await claimOnce(test.clients.s3, test.bucket, claimKey(dsg, 'run-kept', 'solution-version/sims'), 'm-claim');
+    const schedules = `runs/${dsg}/schedules.json`;
+    await test.clients.s3.send(new PutObjectCommand({ Bucket: test.bucket, Key: schedules, Body: '{}' }));
+    const tagsOf = async (key: string) =>
+      (await test.clients.s3.send(new GetObjectTaggingCommand({ Bucket: test.bucket, Key: key }))).TagSet ?? [];
+    // Act: every event of the run, then one more fact after the outcome was published.
+    const events = successfulRun(plan, 'run-kept');
+    for (const [i, event] of events.entries()) await trackEvent(event, `k-${i}`, { s3: test.clients.s3, eventBridge }, settings());
+    expect(published().map((e) => e.DetailType)).toEqual(['Pipeline Completed']);
+    // A late watch of a resource the state does not know yet: the state document is written again.
+    const watch = events.find((e) => e['detail-type'] === 'Watch Requested') as { detail: Record<string, unknown> };
+    const lateWatch = { ...watch, detail: { ...watch.detail, resourceArn: `${String(watch.detail.resourceArn)}-late` } };
+    const before = await test.clients.s3.send(new GetObjectCommand({ Bucket: test.bucket, Key: runStateKey(dsg, 'run-kept') }));
+    await trackEvent(lateWatch, 'k-late', { s3: test.clients.s3, eventBridge }, settings());
+    const after = await test.clients.s3.send(new GetObjectCommand({ Bucket: test.bucket, Key: runStateKey(dsg, 'run-kept') }));
+    expect(after.ETag).not.toBe(before.ETag);
+    // Assess
+    const listed = await test.clients.s3.send(new ListObjectsV2Command({ Bucket: test.bucket, Prefix: `runs/${dsg}/run-kept/` }));
+    const keys = (listed.Contents ?? []).map((o) => o.Key as string).sort();
+    expect(keys).toEqual([
+      `runs/${dsg}/run-kept/claims/solution-version/sims`,
+      `runs/${dsg}/run-kept/plan.json`,
+      `runs/${dsg}/run-kept/state.json`,
+    ]);
+    for (const key of keys) expect(await tagsOf(key), key).toEqual([{ Key: 'recops-run', Value: 'finished' }]);
+    expect(await tagsOf(schedules)).toEqual([]);
+  });
+
   it('refuses a write based on a stale read, and a second create', async () => {
     const key = runStateKey('dsg', 'run-cas');
     const state = emptyRunState({ runId: 'run-cas', datasetGroupName: 'dsg', stage: 'test' }, '2026-01-01T00:00:00.000Z');
-    expect(await writeRunState(test.clients.s3, test.bucket, key, state, undefined)).toBe(true);
-    expect(await writeRunState(test.clients.s3, test.bucket, key, state, undefined)).toBe(false);
+    expect(await writeRunState(test.clients.s3, test.bucket, key, state, undefined)).toBe('written');
+    expect(await writeRunState(test.clients.s3, test.bucket, key, state, undefined)).toBe('lost-race');
     const first = await readRunState(test.clients.s3, test.bucket, key);
-    expect(await writeRunState(test.clients.s3, test.bucket, key, { ...state, updatedAt: 'a' }, first?.etag)).toBe(true);
-    expect(await writeRunState(test.clients.s3, test.bucket, key, { ...state, updatedAt: 'b' }, first?.etag)).toBe(false);
-    expect((await readRunState(test.clients.s3, test.bucket, key))?.state.updatedAt).toBe('a');
+    expect(await writeRunState(test.clients.s3, test.bucket, key, { ...state, updatedAt: 'a' }, first?.etag)).toBe('written');
+    expect(await writeRunState(test.clients.s3, test.bucket, key, { ...state, updatedAt: 'b' }, first?.etag)).toBe('lost-race');
+    expect((await readRunState(test.clients.s3, test.bucket, key))?.value.updatedAt).toBe('a');
   });
 
   it('rejects a catalog event it does not subscribe to, and an event outside the catalog', async () => {

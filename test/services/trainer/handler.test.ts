@@ -57,9 +57,10 @@ beforeEach(() => {
   sqsMock.reset();
   sqsMock.on(ChangeMessageVisibilityCommand).resolves({});
   acceptPutEvents(eventsMock);
-  s3Mock
-    .on(GetObjectCommand)
-    .callsFake(() => ({ Body: { transformToString: async () => JSON.stringify(plannedRunOf(plan, { runId: RUN_ID })) } as never }));
+  s3Mock.on(GetObjectCommand).callsFake(() => ({
+    ETag: '"1"',
+    Body: { transformToString: async () => JSON.stringify(plannedRunOf(plan, { runId: RUN_ID })) } as never,
+  }));
 });
 afterEach(() => vi.unstubAllEnvs());
 
@@ -99,7 +100,7 @@ describe('Handler: solution-trainer', () => {
       const body = input.Key.includes('/claims/')
         ? JSON.stringify({ owner: 'another-message' })
         : JSON.stringify(plannedRunOf(plan, { runId: RUN_ID }));
-      return { Body: { transformToString: async () => body } as never };
+      return { ETag: '"1"', Body: { transformToString: async () => body } as never };
     });
     const record = solutionStatusChanged(solution, 'ACTIVE');
 

@@ -97,7 +97,7 @@ beforeEach(() => {
   // Only transformToString is read from the body.
   s3Mock.on(GetObjectCommand).callsFake((input) => {
     const body = claims.get(input.Key) ?? JSON.stringify(plannedRunOf(plan, { runId: RUN.runId, scope }));
-    return { Body: { transformToString: async () => body } as never };
+    return { ETag: '"1"', Body: { transformToString: async () => body } as never };
   });
 });
 

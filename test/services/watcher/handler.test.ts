@@ -50,7 +50,9 @@ beforeEach(() => {
     objects.set(input.Key, String(input.Body));
     return {};
   });
-  s3Mock.on(GetObjectCommand).callsFake((input) => ({ Body: { transformToString: async () => objects.get(input.Key) ?? '' } as never }));
+  s3Mock
+    .on(GetObjectCommand)
+    .callsFake((input) => ({ ETag: '"1"', Body: { transformToString: async () => objects.get(input.Key) ?? '' } as never }));
 });
 afterEach(() => vi.unstubAllEnvs());
 

@@ -49,5 +49,5 @@ export {
 export type { ResourceStatus, WatchOperation } from './status';
 export { isFailedStatus, requireActive } from './shared';
 export type { EnsureResult, TagMap } from './shared';
-export { loadPlannedRun, loadRunOf, plannedRunLocation, resolveParameterFileText, storePlannedRun } from './run-plan';
+export { loadPlannedRun, loadRunOf, plannedRunLocation, readPlannedRun, resolveParameterFileText, storePlannedRun } from './run-plan';
 export type { ObjectLocation } from './run-plan';

@@ -1,11 +1,13 @@
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { CoreError, ParameterFileError } from '../errors';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { ParameterFileError } from '../errors';
 import { loadParameterFile } from '../parameter-file/validate';
 import { resolvePlan } from '../plan/resolve';
 import type { Plan, ResolvePlanOptions } from '../plan/types';
-import { parsePlannedRun, type PlannedRun } from '../run/planned-run';
-import { putIfUnchanged } from '../runtime/conditional-object';
+import { plannedRunSchema, type PlannedRun } from '../run/planned-run';
+import { createDocument, readDocument } from '../runtime/conditional-object';
+import { DocumentFormatError } from '../runtime/errors';
 import { planKey } from '../runtime/locations';
+import { toOpsError } from './classify';
 import { call } from './shared';
 import { PermanentOpsError } from './errors';
 
@@ -21,27 +23,26 @@ function plannedRunLocation(bucket: string, datasetGroupName: string, runId: str
 }
 
 /**
- * Reads a run's document (identity, trigger, scope, plan) from where Pipeline Requested points. A
- * document that does not validate will not heal: PermanentOpsError naming the object and the fields.
+ * A run's document (identity, trigger, scope, plan), or undefined when there is none at `location`.
+ * A document that does not validate will not heal: PermanentOpsError naming the object and the fields.
+ */
+async function readPlannedRun(s3: S3Client, location: ObjectLocation): Promise<PlannedRun | undefined> {
+  try {
+    return (await readDocument(s3, location.bucket, location.key, plannedRunSchema))?.value;
+  } catch (error) {
+    if (error instanceof DocumentFormatError) throw new PermanentOpsError(error.message, { cause: error });
+    throw toOpsError(error, `GetObject s3://${location.bucket}/${location.key}`);
+  }
+}
+
+/**
+ * Reads a run's document from where Pipeline Requested points. Missing or invalid, it will not
+ * heal: PermanentOpsError naming the object (and the fields).
  */
 async function loadPlannedRun(s3: S3Client, location: ObjectLocation): Promise<PlannedRun> {
-  const where = `s3://${location.bucket}/${location.key}`;
-  const text = await call(`GetObject ${where}`, async () => {
-    const response = await s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }));
-    return (await response.Body?.transformToString('utf-8')) ?? '';
-  });
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new PermanentOpsError(`${where} is not valid JSON`, { cause: error });
-  }
-  try {
-    return parsePlannedRun(parsed, where);
-  } catch (error) {
-    if (error instanceof CoreError) throw new PermanentOpsError(error.message, { cause: error });
-    throw error;
-  }
+  const run = await readPlannedRun(s3, location);
+  if (run === undefined) throw new PermanentOpsError(`s3://${location.bucket}/${location.key}: the run document does not exist`);
+  return run;
 }
 
 /** The document of run `runId`, for steps woken by events that carry only the runId and dataset group. */
@@ -54,9 +55,7 @@ function loadRunOf(s3: S3Client, bucket: string, datasetGroupName: string, runId
  * delivery wrote it (the plan of a run never changes).
  */
 async function storePlannedRun(s3: S3Client, location: ObjectLocation, run: PlannedRun): Promise<void> {
-  await call(`PutObject s3://${location.bucket}/${location.key}`, () =>
-    putIfUnchanged(s3, location.bucket, location.key, JSON.stringify(run), undefined),
-  );
+  await call(`PutObject s3://${location.bucket}/${location.key}`, () => createDocument(s3, location.bucket, location.key, run));
 }
 
 /**
@@ -73,5 +72,5 @@ function resolveParameterFileText(text: string, where: string, options: ResolveP
   }
 }
 
-export { loadPlannedRun, loadRunOf, plannedRunLocation, resolveParameterFileText, storePlannedRun };
+export { loadPlannedRun, loadRunOf, plannedRunLocation, readPlannedRun, resolveParameterFileText, storePlannedRun };
 export type { ObjectLocation };

@@ -6,7 +6,6 @@
 import { z } from 'zod';
 import { RUN_TRIGGER, type RunTrigger } from '@recops/events';
 import { runScope, type RunScope } from '@recops/events';
-import { CoreError } from '../errors';
 import { planSchema } from '../plan/schema';
 import type { Plan } from '../plan/types';
 import type { RunIdentity } from './identity';
@@ -25,7 +24,8 @@ export interface PlannedRun {
   readonly plan: Plan;
 }
 
-export const plannedRunSchema = z.strictObject({
+/** The run document as stored; read through core's conditional documents (runtime/conditional-object.ts). */
+export const plannedRunSchema: z.ZodType<PlannedRun> = z.strictObject({
   version: z.literal(PLANNED_RUN_VERSION),
   run: z.strictObject({ id: z.string().min(1), stamp: z.string().min(1), startedAt: z.iso.datetime({ offset: true }) }),
   trigger: z.enum([RUN_TRIGGER.upload, RUN_TRIGGER.schedule]),
@@ -34,21 +34,3 @@ export const plannedRunSchema = z.strictObject({
   config: z.strictObject({ bucket: z.string().min(1), key: z.string().min(1) }),
   plan: planSchema,
 });
-
-/** A stored run document that is not one (hand-edited, truncated, or from another version). */
-export class PlannedRunFormatError extends CoreError {
-  constructor(where: string, problems: readonly string[], options?: ErrorOptions) {
-    super(`${where} is not a run document: ${problems.join('; ')}`, options);
-    this.name = 'PlannedRunFormatError';
-  }
-}
-
-/** Validates a run document read from `where` (for the error message). */
-export function parsePlannedRun(value: unknown, where: string): PlannedRun {
-  const result = plannedRunSchema.safeParse(value);
-  if (!result.success) {
-    const problems = result.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    throw new PlannedRunFormatError(where, problems);
-  }
-  return result.data as PlannedRun;
-}

@@ -66,3 +66,21 @@ export class RetryLaterError extends RuntimeError {
     this.delaySeconds = options?.delaySeconds;
   }
 }
+
+/** A stored document (run state, claim, applied run…) that is not JSON or does not match its schema: retrying does not heal it. */
+export class DocumentFormatError extends RuntimeError {
+  constructor(where: string, problems: readonly string[]) {
+    super(`${where} is not a valid document: ${problems.join('; ')}`);
+    this.name = 'DocumentFormatError';
+  }
+}
+
+/** Conditional writes of a document kept losing to concurrent writers; a later delivery reads again. */
+export class DocumentConflictError extends RuntimeError {
+  readonly retryable = true;
+
+  constructor(where: string, attempts: number) {
+    super(`${where} changed under ${attempts} consecutive conditional writes`);
+    this.name = 'DocumentConflictError';
+  }
+}

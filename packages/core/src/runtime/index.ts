@@ -3,7 +3,7 @@ export { backoffSeconds, isRetryableError, receiveCount, RETRYABLE_ERROR_NAMES, 
 export { isPermanentAwsError, PERMANENT_AWS_ERROR_NAMES, permanentAwsError, permanentAwsErrorReason } from './aws-errors';
 export { clientConfig, createClients, type ClientOptions, type Clients } from './clients';
 export { currentEnvironment, readRuntimeEnv, requireSetting, runWithEnvironment, type Environment, type RuntimeEnv } from './env';
-export { PublishError, RetryLaterError, RuntimeConfigError, RuntimeError } from './errors';
+export { DocumentConflictError, DocumentFormatError, PublishError, RetryLaterError, RuntimeConfigError, RuntimeError } from './errors';
 export {
   createHandler,
   createSqsHandler,
@@ -24,7 +24,16 @@ export {
 } from './observability';
 export { publish, PUT_EVENTS_MAX_ENTRIES } from './publish';
 export { claimOnce, type Claim } from './claim';
-export { isConditionFailure, putIfUnchanged, readVersioned, type VersionedObject } from './conditional-object';
+export {
+  createDocument,
+  isConditionFailure,
+  readDocument,
+  updateDocument,
+  writeDocument,
+  type VersionedDocument,
+  type WriteOptions,
+  type WriteResult,
+} from './conditional-object';
 export {
   BATCH_JOBS_PREFIX,
   batchJobRecordKey,
@@ -35,5 +44,7 @@ export {
   promotedVersionKey,
   rejectedRunKey,
   RUNS_PREFIX,
+  runDocumentsPrefix,
   runStateKey,
 } from './locations';
+export { FINISHED_RUN_TAGS, tagRunDocuments } from './retention';

@@ -2,18 +2,24 @@
  * Where services keep per-run documents in the data bucket. Shared so that any service can find a
  * run's plan and state from the runId and dataset group name every event carries.
  */
+import { RUNS_PREFIX } from '@recops/platform';
 
-/** Prefix of everything recops writes about runs (outside `train/` so it never triggers intake). */
-export const RUNS_PREFIX = 'runs/';
+// Defined in the platform contract: the data bucket's lifecycle rule filters on it too.
+export { RUNS_PREFIX };
+
+/** Everything about one run: `runs/<dsg>/<runId>/` (plan, state, claims, watches; tagged when the run finishes). */
+export function runDocumentsPrefix(datasetGroupName: string, runId: string): string {
+  return `${RUNS_PREFIX}${datasetGroupName}/${runId}/`;
+}
 
 /** The resolved plan of a run, written by config-intake before it publishes Pipeline Requested. */
 export function planKey(datasetGroupName: string, runId: string): string {
-  return `${RUNS_PREFIX}${datasetGroupName}/${runId}/plan.json`;
+  return `${runDocumentsPrefix(datasetGroupName, runId)}plan.json`;
 }
 
 /** The run's state document, owned by the run tracker (conditional writes only). */
 export function runStateKey(datasetGroupName: string, runId: string): string {
-  return `${RUNS_PREFIX}${datasetGroupName}/${runId}/state.json`;
+  return `${runDocumentsPrefix(datasetGroupName, runId)}state.json`;
 }
 
 /**
@@ -26,7 +32,7 @@ export function rejectedRunKey(datasetGroupName: string, runId: string): string 
 
 /** A claim of the run (see `claimOnce`), e.g. `claimKey(dsg, runId, 'solution-version/sims')`. */
 export function claimKey(datasetGroupName: string, runId: string, what: string): string {
-  return `${RUNS_PREFIX}${datasetGroupName}/${runId}/claims/${what}`;
+  return `${runDocumentsPrefix(datasetGroupName, runId)}claims/${what}`;
 }
 
 /** Prefix of what recops keeps about each solution's versions: the promotion gate's decisions. */
