@@ -5,19 +5,11 @@
  */
 import type { Context, S3Event, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { notSubscribed, parseCatalogEvent } from '@recops/events';
-import { createHandler, createSqsHandler, type InvocationContext } from '@recops/core/runtime';
+import { chainDependencies, createHandler, createSqsHandler, type InvocationContext } from '@recops/core/runtime';
 import { onJobActive, onOutputObject, type NotifierDependencies, type OutputCheck } from './notify';
 
 function dependencies(ctx: InvocationContext, deliveryId: string): NotifierDependencies {
-  return {
-    personalize: ctx.clients.personalize,
-    s3: ctx.clients.s3,
-    eventBridge: ctx.clients.eventBridge,
-    busName: ctx.env.busName,
-    bucketName: ctx.env.bucketName,
-    deliveryId,
-    now: () => new Date(),
-  };
+  return { ...chainDependencies(ctx), deliveryId };
 }
 
 function log(ctx: InvocationContext, check: OutputCheck, where: Record<string, unknown>): void {

@@ -7,23 +7,15 @@
  * A job that ends FAILED is not this service's business: its Status Changed fails the run with
  * Personalize's reason.
  */
-import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { PersonalizeClient } from '@aws-sdk/client-personalize';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { batchOutputReady } from '@recops/events';
 import { describeBatchJob, type BatchJobKind } from '@recops/core/ops';
-import { claimKey, claimOnce, publish } from '@recops/core/runtime';
+import { claimKey, claimOnce, publish, type ChainDependencies } from '@recops/core/runtime';
 import { baseName, inputObjects, listKeys, outputFolder, readBatchJobRecord, type BatchJobRecord } from '../batch-records';
 
-export interface NotifierDependencies {
-  readonly personalize: PersonalizeClient;
-  readonly s3: S3Client;
-  readonly eventBridge: EventBridgeClient;
-  readonly busName: string;
-  readonly bucketName: string;
+export interface NotifierDependencies extends ChainDependencies {
   /** Owner of the per-job claim: stable across retries of one delivery, different for duplicates. */
   readonly deliveryId: string;
-  readonly now: () => Date;
 }
 
 /** The marker and manifest names, beside the output objects. */

@@ -7,7 +7,6 @@
  * a duplicate event finds the job it started instead of starting a second. Each job is recorded by
  * its output folder for the batch output notifier, then watched.
  */
-import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import {
   paginateListFilters,
   type BatchInferenceJobConfig,
@@ -15,7 +14,6 @@ import {
   type PersonalizeClient,
   type ThemeGenerationConfig,
 } from '@aws-sdk/client-personalize';
-import type { S3Client } from '@aws-sdk/client-s3';
 import { PIPELINE_STEP } from '@recops/events';
 import type { BatchInferenceJobPlan, BatchSegmentJobPlan, Plan, SolutionPlan } from '@recops/core';
 import {
@@ -31,19 +29,14 @@ import {
 import { inputObjects, outputFolder, parseS3Url, writeBatchJobRecord } from '../batch-records';
 import { loadPlanIfStored } from '../model-records';
 import { permanentFailureOf, publishStepFailed, requestWatch, type RunRef } from '../run-events';
+import type { ChainDependencies } from '@recops/core/runtime';
 import { batchJobSettings, keepCurrentOutput } from './reuse';
 
-export interface BatchRunnerDependencies {
-  readonly personalize: PersonalizeClient;
-  readonly s3: S3Client;
-  readonly eventBridge: EventBridgeClient;
-  readonly busName: string;
-  readonly bucketName: string;
+export interface BatchRunnerDependencies extends ChainDependencies {
   /** Role Personalize assumes to read the input and write the output, unless the job names its own. */
   readonly personalizeRoleArn: string;
   /** Owner of the per-run claim on announcing a kept output: stable across retries of one delivery. */
   readonly deliveryId: string;
-  readonly now: () => Date;
 }
 
 export interface BatchRunReport {

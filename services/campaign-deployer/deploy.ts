@@ -13,25 +13,16 @@
  * A Promoted that is no longer the solution's latest promotion (a late or duplicated event) deploys
  * nothing, so a campaign never steps back to an older version.
  */
-import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { PersonalizeClient } from '@aws-sdk/client-personalize';
-import type { S3Client } from '@aws-sdk/client-s3';
 import { campaignDeployed, PIPELINE_STEP, type solutionVersionPromoted } from '@recops/events';
 import type { CampaignPlan, Plan } from '@recops/core';
 import { deployCampaign, describeCampaign } from '@recops/core/ops';
-import { claimKey, claimOnce, publish } from '@recops/core/runtime';
+import { claimKey, claimOnce, publish, type ChainDependencies } from '@recops/core/runtime';
 import { loadPlanIfStored, readPromotedVersion, solutionOfVersion } from '../model-records';
 import { permanentFailureOf, publishStepFailed, requestWatch, type RunRef } from '../run-events';
 
-export interface DeployerDependencies {
-  readonly personalize: PersonalizeClient;
-  readonly s3: S3Client;
-  readonly eventBridge: EventBridgeClient;
-  readonly busName: string;
-  readonly bucketName: string;
+export interface DeployerDependencies extends ChainDependencies {
   /** SQS messageId of the record: owner of the Campaign Deployed claim (stable across its retries). */
   readonly deliveryId: string;
-  readonly now: () => Date;
 }
 
 export interface DeployReport {

@@ -5,19 +5,11 @@
  */
 import type { SQSRecord } from 'aws-lambda';
 import { notSubscribed, parseCatalogEvent, type CatalogEvent } from '@recops/events';
-import { createSqsHandler, MetricUnit, type RecordContext } from '@recops/core/runtime';
+import { chainDependencies, createSqsHandler, MetricUnit, type RecordContext } from '@recops/core/runtime';
 import { onCampaignActive, onPromoted, onSolutionActive, type DeployerDependencies, type DeployReport } from './deploy';
 
 function dependencies(record: SQSRecord, ctx: RecordContext): DeployerDependencies {
-  return {
-    personalize: ctx.clients.personalize,
-    s3: ctx.clients.s3,
-    eventBridge: ctx.clients.eventBridge,
-    busName: ctx.env.busName,
-    bucketName: ctx.env.bucketName,
-    deliveryId: record.messageId,
-    now: () => new Date(),
-  };
+  return { ...chainDependencies(ctx), deliveryId: record.messageId };
 }
 
 async function route(event: CatalogEvent, deps: DeployerDependencies): Promise<DeployReport | undefined> {

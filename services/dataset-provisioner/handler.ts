@@ -1,5 +1,5 @@
 import { notSubscribed, parseCatalogEvent, type CatalogEvent } from '@recops/events';
-import { MetricUnit, createSqsHandler, type RecordContext } from '@recops/core/runtime';
+import { MetricUnit, chainDependencies, createSqsHandler, type RecordContext } from '@recops/core/runtime';
 import {
   onDatasetActive,
   onDatasetGroupActive,
@@ -12,13 +12,8 @@ const NOTHING: ProvisionReport = { created: [], reused: [], watched: [] };
 
 function dependencies(ctx: RecordContext): ProvisionerDependencies {
   return {
-    personalize: ctx.clients.personalize,
-    s3: ctx.clients.s3,
-    eventBridge: ctx.clients.eventBridge,
-    busName: ctx.env.busName,
-    bucketName: ctx.env.bucketName,
+    ...chainDependencies(ctx),
     ...(ctx.env.personalizeRoleArn !== undefined && { personalizeRoleArn: ctx.env.personalizeRoleArn }),
-    now: () => new Date(),
   };
 }
 

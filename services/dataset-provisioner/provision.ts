@@ -1,6 +1,3 @@
-import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { PersonalizeClient } from '@aws-sdk/client-personalize';
-import type { S3Client } from '@aws-sdk/client-s3';
 import { PIPELINE_STEP, type ResourceKind } from '@recops/events';
 import type { DatasetPlan, Plan } from '@recops/core';
 import {
@@ -19,17 +16,12 @@ import {
   type ObjectLocation,
 } from '@recops/core/ops';
 import { permanentFailureOf, publishStepFailed, requestWatch, type RunRef } from '../run-events';
+import type { ChainDependencies } from '@recops/core/runtime';
 
 /** Everything the provisioner's logic needs; the handler builds it from the runtime. */
-interface ProvisionerDependencies {
-  readonly personalize: PersonalizeClient;
-  readonly s3: S3Client;
-  readonly eventBridge: EventBridgeClient;
-  readonly busName: string;
-  readonly bucketName: string;
+interface ProvisionerDependencies extends ChainDependencies {
   /** Role Personalize assumes to read the CSVs, unless the plan names one per import job. */
   readonly personalizeRoleArn?: string;
-  readonly now: () => Date;
 }
 
 /** What one reaction did, for the log. */

@@ -5,26 +5,18 @@
  * published, so a redelivered or late event republishes the same decision instead of deciding again
  * (a version compared with itself, once promoted, would otherwise change its own outcome).
  */
-import type { EventBridgeClient, PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { GetSolutionMetricsCommand, type PersonalizeClient } from '@aws-sdk/client-personalize';
-import type { S3Client } from '@aws-sdk/client-s3';
 import { PIPELINE_STEP, solutionMetricsPublished, solutionVersionPromoted, solutionVersionRejected } from '@recops/events';
 import { DEFAULT_PROMOTION_METRIC, type Plan, type SolutionPlan } from '@recops/core';
 import { findCampaign, PermanentOpsError, toOpsError } from '@recops/core/ops';
-import { createDocument, gateDecisionKey, publish, readDocument } from '@recops/core/runtime';
+import { createDocument, gateDecisionKey, publish, readDocument, type ChainDependencies } from '@recops/core/runtime';
 import { z } from 'zod';
 import { permanentFailureOf, publishStepFailed, type RunRef } from '../run-events';
 import { decide, type GateSettings, type LiveVersion } from './gate';
 import { loadPlanIfStored, readPromotedVersion, solutionOfVersion, writePromotedVersion } from '../model-records';
 
-export interface EvaluatorDependencies {
-  readonly personalize: PersonalizeClient;
-  readonly s3: S3Client;
-  readonly eventBridge: EventBridgeClient;
-  readonly busName: string;
-  readonly bucketName: string;
-  readonly now: () => Date;
-}
+export type EvaluatorDependencies = ChainDependencies;
 
 /** What one evaluation did, for the log and the EMF metrics. */
 export interface EvaluationReport {

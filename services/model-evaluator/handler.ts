@@ -1,6 +1,6 @@
 /** model-evaluator: Solution Version Status Changed ACTIVE → Solution Metrics Published (+ EMF), then Promoted or Rejected. */
 import { notSubscribed, parseCatalogEvent } from '@recops/events';
-import { createSqsHandler, MetricUnit, STAGE_DIMENSION, type Metrics } from '@recops/core/runtime';
+import { chainDependencies, createSqsHandler, MetricUnit, STAGE_DIMENSION, type Metrics } from '@recops/core/runtime';
 import { onVersionActive } from './evaluate';
 
 /** Dimensions of the solution metrics, besides the stage: which model a figure belongs to. */
@@ -30,14 +30,7 @@ export const main = createSqsHandler({
     if (event.name !== 'solution-version-status-changed') throw notSubscribed(event, 'model-evaluator');
     const { detail } = event;
     if (detail.status !== 'ACTIVE') return;
-    const report = await onVersionActive(detail, detail.resourceArn, {
-      personalize: ctx.clients.personalize,
-      s3: ctx.clients.s3,
-      eventBridge: ctx.clients.eventBridge,
-      busName: ctx.env.busName,
-      bucketName: ctx.env.bucketName,
-      now: () => new Date(),
-    });
+    const report = await onVersionActive(detail, detail.resourceArn, chainDependencies(ctx));
     for (const warning of report.warnings) ctx.logger.warn(warning, { messageId: record.messageId });
     if (report.metrics !== undefined)
       emitSolutionMetrics(ctx.metrics, detail.stage, detail.datasetGroupName, report.solutionName, report.metrics);

@@ -1,6 +1,6 @@
 import type { SQSRecord } from 'aws-lambda';
 import { notSubscribed, parseCatalogEvent, type CatalogEvent } from '@recops/events';
-import { MetricUnit, createSqsHandler, type RecordContext } from '@recops/core/runtime';
+import { MetricUnit, chainDependencies, createSqsHandler, type RecordContext } from '@recops/core/runtime';
 import {
   onDatasetGroupActive,
   onImportActive,
@@ -11,15 +11,7 @@ import {
 } from './train';
 
 function dependencies(record: SQSRecord, ctx: RecordContext): TrainerDependencies {
-  return {
-    personalize: ctx.clients.personalize,
-    s3: ctx.clients.s3,
-    eventBridge: ctx.clients.eventBridge,
-    busName: ctx.env.busName,
-    bucketName: ctx.env.bucketName,
-    deliveryId: record.messageId,
-    now: () => new Date(),
-  };
+  return { ...chainDependencies(ctx), deliveryId: record.messageId };
 }
 
 const NOTHING: TrainReport = { waitingFor: [], created: [], reused: [], watched: [], warnings: [] };

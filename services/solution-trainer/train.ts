@@ -1,6 +1,4 @@
-import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { PersonalizeClient, SolutionConfig } from '@aws-sdk/client-personalize';
-import type { S3Client } from '@aws-sdk/client-s3';
+import type { SolutionConfig } from '@aws-sdk/client-personalize';
 import { PIPELINE_STEP, type ResourceKind } from '@recops/events';
 import { runStartOf as startOfRun, type Plan, type PlannedRun, type SolutionPlan, type TrainingMode } from '@recops/core';
 import {
@@ -21,22 +19,16 @@ import {
   loadRunOf,
   type ObjectLocation,
 } from '@recops/core/ops';
-import { claimKey, claimOnce } from '@recops/core/runtime';
+import { claimKey, claimOnce, type ChainDependencies } from '@recops/core/runtime';
 import { permanentFailureOf, publishStepFailed, requestWatch, type RunRef } from '../run-events';
 
-interface TrainerDependencies {
-  readonly personalize: PersonalizeClient;
-  readonly s3: S3Client;
-  readonly eventBridge: EventBridgeClient;
-  readonly busName: string;
-  readonly bucketName: string;
+interface TrainerDependencies extends ChainDependencies {
   /**
    * The SQS messageId of the record being processed: owner of the claims this delivery takes. It
    * stays the same when SQS hands the record out again, so a retry keeps its claim, while a
    * duplicate of the event (another message) cannot take it.
    */
   readonly deliveryId: string;
-  readonly now: () => Date;
 }
 
 /** What one reaction did, for the log. */

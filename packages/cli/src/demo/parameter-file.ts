@@ -5,6 +5,7 @@
  * the dataset group named for the demo, an Items dataset (movie genres and year) so the movies carry
  * metadata, and a genre filter on it. The CSVs of `data.ts` match these schemas.
  */
+import { datasetEntry, recipeArn } from '../parameter-file';
 
 /** Where a parameter file and its CSVs go in the data bucket: `train/<dataset group>/`. */
 export function trainingPrefix(datasetGroupName: string): string {
@@ -16,8 +17,6 @@ export const DEMO_DATASET_GROUP = 'movies-demo';
 /** The filter the demo applies to recommendations: `$GENRES` takes quoted genre names. */
 export const GENRE_FILTER = 'genre';
 
-const SCHEMA_NAMESPACE = 'com.amazonaws.personalize.schema';
-
 export function demoParameterFile(datasetGroupName: string = DEMO_DATASET_GROUP): Record<string, unknown> {
   return {
     datasetGroup: {
@@ -25,74 +24,35 @@ export function demoParameterFile(datasetGroupName: string = DEMO_DATASET_GROUP)
       workflowConfig: { schedules: { import: 'cron(0 */6 * * ? *)' } },
     },
     datasets: {
-      users: {
-        dataset: { serviceConfig: { name: `${datasetGroupName}-users` } },
-        schema: {
-          serviceConfig: {
-            name: `${datasetGroupName}-users-schema`,
-            schema: {
-              type: 'record',
-              name: 'users',
-              namespace: SCHEMA_NAMESPACE,
-              fields: [
-                { name: 'USER_ID', type: 'string' },
-                { name: 'AGE', type: 'int' },
-                { name: 'GENDER', type: 'string', categorical: true },
-              ],
-            },
-          },
-        },
-      },
-      items: {
-        dataset: { serviceConfig: { name: `${datasetGroupName}-items` } },
-        schema: {
-          serviceConfig: {
-            name: `${datasetGroupName}-items-schema`,
-            schema: {
-              type: 'record',
-              name: 'items',
-              namespace: SCHEMA_NAMESPACE,
-              fields: [
-                { name: 'ITEM_ID', type: 'string' },
-                { name: 'GENRES', type: 'string', categorical: true },
-                { name: 'YEAR', type: 'int' },
-              ],
-            },
-          },
-        },
-      },
-      interactions: {
-        dataset: { serviceConfig: { name: `${datasetGroupName}-interactions` } },
-        schema: {
-          serviceConfig: {
-            name: `${datasetGroupName}-interactions-schema`,
-            schema: {
-              type: 'record',
-              name: 'interactions',
-              namespace: SCHEMA_NAMESPACE,
-              fields: [
-                { name: 'ITEM_ID', type: 'string' },
-                { name: 'USER_ID', type: 'string' },
-                { name: 'TIMESTAMP', type: 'long' },
-                { name: 'EVENT_TYPE', type: 'string' },
-                { name: 'EVENT_VALUE', type: 'float' },
-              ],
-            },
-          },
-        },
-      },
+      users: datasetEntry(datasetGroupName, 'users', 'users', [
+        { name: 'USER_ID', type: 'string' },
+        { name: 'AGE', type: 'int' },
+        { name: 'GENDER', type: 'string', categorical: true },
+      ]),
+      items: datasetEntry(datasetGroupName, 'items', 'items', [
+        { name: 'ITEM_ID', type: 'string' },
+        { name: 'GENRES', type: 'string', categorical: true },
+        { name: 'YEAR', type: 'int' },
+      ]),
+      interactions: datasetEntry(datasetGroupName, 'interactions', 'interactions', [
+        { name: 'ITEM_ID', type: 'string' },
+        { name: 'USER_ID', type: 'string' },
+        { name: 'TIMESTAMP', type: 'long' },
+        { name: 'EVENT_TYPE', type: 'string' },
+        { name: 'EVENT_VALUE', type: 'float' },
+      ]),
     },
     solutions: [
       {
-        serviceConfig: { name: 'sims-solution', recipeArn: 'arn:aws:personalize:::recipe/aws-sims' },
+        serviceConfig: { name: 'sims-solution', recipeArn: recipeArn('aws-sims') },
         workflowConfig: { schedules: { full: 'cron(0 0 ? * 1 *)' } },
       },
       {
-        serviceConfig: { name: 'popularity-count-solution', recipeArn: 'arn:aws:personalize:::recipe/aws-popularity-count' },
+        serviceConfig: { name: 'popularity-count-solution', recipeArn: recipeArn('aws-popularity-count') },
         workflowConfig: { schedules: { full: 'cron(0 1 ? * 1 *)' } },
       },
       {
-        serviceConfig: { name: 'user-personalization-solution', recipeArn: 'arn:aws:personalize:::recipe/aws-user-personalization' },
+        serviceConfig: { name: 'user-personalization-solution', recipeArn: recipeArn('aws-user-personalization') },
         workflowConfig: { schedules: { full: 'cron(0 2 ? * 1 *)' } },
         campaigns: [{ serviceConfig: { name: 'user-personalization-campaign', minProvisionedTPS: 1 } }],
         batchInferenceJobs: [{ serviceConfig: {}, workflowConfig: { schedule: 'cron(0 3 * * ? *)' } }],

@@ -4,7 +4,7 @@
  * users file, SIMS, popularity count, and two filters. MPE format, ready for `recops run`.
  */
 
-const SCHEMA_NAMESPACE = 'com.amazonaws.personalize.schema';
+import { datasetEntry, recipeArn } from '../parameter-file';
 
 /** Solution names; the batch job's input is `batch/<dsg>/<solution>/job_config.json` (the MPE default). */
 export const PREPARED_SOLUTIONS = {
@@ -22,55 +22,39 @@ export function preparedParameterFile(datasetGroupName: string): Record<string, 
   return {
     datasetGroup: { serviceConfig: { name: datasetGroupName } },
     datasets: {
-      interactions: {
-        dataset: { serviceConfig: { name: `${datasetGroupName}-interactions` } },
-        schema: {
-          serviceConfig: {
-            name: `${datasetGroupName}-interactions-schema`,
-            schema: {
-              type: 'record',
-              name: 'Interactions',
-              namespace: SCHEMA_NAMESPACE,
-              fields: [
-                { name: 'USER_ID', type: 'string' },
-                { name: 'ITEM_ID', type: 'string' },
-                { name: 'TIMESTAMP', type: 'long' },
-                { name: 'EVENT_TYPE', type: 'string' },
-                { name: 'EVENT_VALUE', type: 'float' },
-              ],
-              version: '1.0',
-            },
-          },
-        },
-      },
-      items: {
-        dataset: { serviceConfig: { name: `${datasetGroupName}-items` } },
-        schema: {
-          serviceConfig: {
-            name: `${datasetGroupName}-items-schema`,
-            schema: {
-              type: 'record',
-              name: 'Items',
-              namespace: SCHEMA_NAMESPACE,
-              fields: [
-                { name: 'ITEM_ID', type: 'string' },
-                { name: 'GENRES', type: ['null', 'string'], categorical: true },
-                { name: 'YEAR', type: ['null', 'int'] },
-              ],
-              version: '1.0',
-            },
-          },
-        },
-      },
+      interactions: datasetEntry(
+        datasetGroupName,
+        'interactions',
+        'Interactions',
+        [
+          { name: 'USER_ID', type: 'string' },
+          { name: 'ITEM_ID', type: 'string' },
+          { name: 'TIMESTAMP', type: 'long' },
+          { name: 'EVENT_TYPE', type: 'string' },
+          { name: 'EVENT_VALUE', type: 'float' },
+        ],
+        '1.0',
+      ),
+      items: datasetEntry(
+        datasetGroupName,
+        'items',
+        'Items',
+        [
+          { name: 'ITEM_ID', type: 'string' },
+          { name: 'GENRES', type: ['null', 'string'], categorical: true },
+          { name: 'YEAR', type: ['null', 'int'] },
+        ],
+        '1.0',
+      ),
     },
     solutions: [
       {
-        serviceConfig: { name: PREPARED_SOLUTIONS.personalization, recipeArn: 'arn:aws:personalize:::recipe/aws-user-personalization' },
+        serviceConfig: { name: PREPARED_SOLUTIONS.personalization, recipeArn: recipeArn('aws-user-personalization') },
         campaigns: [{ serviceConfig: { name: `${datasetGroupName}-personalization`, minProvisionedTPS: 1 } }],
         batchInferenceJobs: [{ serviceConfig: { numResults: 25 } }],
       },
-      { serviceConfig: { name: PREPARED_SOLUTIONS.sims, recipeArn: 'arn:aws:personalize:::recipe/aws-sims' } },
-      { serviceConfig: { name: PREPARED_SOLUTIONS.popularity, recipeArn: 'arn:aws:personalize:::recipe/aws-popularity-count' } },
+      { serviceConfig: { name: PREPARED_SOLUTIONS.sims, recipeArn: recipeArn('aws-sims') } },
+      { serviceConfig: { name: PREPARED_SOLUTIONS.popularity, recipeArn: recipeArn('aws-popularity-count') } },
     ],
     filters: [
       { serviceConfig: { name: 'genre', filterExpression: 'INCLUDE ItemID WHERE Items.GENRES IN ($GENRES)' } },

@@ -58,6 +58,28 @@ const maxAge = z
   .union([z.string(), z.number()])
   .describe('Accepted for compatibility with the MPE format; recops does not act on it (validation warns).');
 
+/** recops extension, on the dataset group (every solution) and on each solution. */
+const promotionGate = z
+  .strictObject({
+    metric: z
+      .string()
+      .regex(
+        /^[a-z][a-z0-9_]*$/,
+        'metric must be a metric name as GetSolutionMetrics reports it, e.g. normalized_discounted_cumulative_gain_at_10',
+      )
+      .optional()
+      .describe('Metric compared (default `normalized_discounted_cumulative_gain_at_10`).'),
+    margin: z
+      .number()
+      .optional()
+      .describe('Required improvement over the live version (default 0; may be negative to tolerate a small loss).'),
+    off: z.boolean().optional().describe('Promote every trained version without comparing (default false).'),
+  })
+  .optional()
+  .describe(
+    "recops extension: the promotion gate. A new version is promoted (deployed to the campaigns, used by batch jobs) only if `metric` is at least the live version's plus `margin`; a first version is always promoted.",
+  );
+
 const TagSchema = z
   .strictObject({
     tagKey: z.string().min(1).max(128).describe('Tag key, 1-128 characters.'),
@@ -254,26 +276,7 @@ const DatasetGroupSchema = z
           .optional()
           .describe('Schedules of the dataset group.'),
         maxAge: maxAge.optional(),
-        promotionGate: z
-          .strictObject({
-            metric: z
-              .string()
-              .regex(
-                /^[a-z][a-z0-9_]*$/,
-                'metric must be a metric name as GetSolutionMetrics reports it, e.g. normalized_discounted_cumulative_gain_at_10',
-              )
-              .optional()
-              .describe('Metric compared (default `normalized_discounted_cumulative_gain_at_10`).'),
-            margin: z
-              .number()
-              .optional()
-              .describe('Required improvement over the live version (default 0; may be negative to tolerate a small loss).'),
-            off: z.boolean().optional().describe('Promote every trained version without comparing (default false).'),
-          })
-          .optional()
-          .describe(
-            "recops extension: the promotion gate. A new version is promoted (deployed to the campaigns, used by batch jobs) only if `metric` is at least the live version's plus `margin`; a first version is always promoted.",
-          ),
+        promotionGate,
       })
       .optional()
       .describe('Schedules (MPE format) and the promotion gate (recops extension, both formats).'),
@@ -495,26 +498,7 @@ const SolutionSchema = z
           .optional()
           .describe('Training schedules.'),
         maxAge: maxAge.optional(),
-        promotionGate: z
-          .strictObject({
-            metric: z
-              .string()
-              .regex(
-                /^[a-z][a-z0-9_]*$/,
-                'metric must be a metric name as GetSolutionMetrics reports it, e.g. normalized_discounted_cumulative_gain_at_10',
-              )
-              .optional()
-              .describe('Metric compared (default `normalized_discounted_cumulative_gain_at_10`).'),
-            margin: z
-              .number()
-              .optional()
-              .describe('Required improvement over the live version (default 0; may be negative to tolerate a small loss).'),
-            off: z.boolean().optional().describe('Promote every trained version without comparing (default false).'),
-          })
-          .optional()
-          .describe(
-            "recops extension: the promotion gate. A new version is promoted (deployed to the campaigns, used by batch jobs) only if `metric` is at least the live version's plus `margin`; a first version is always promoted.",
-          ),
+        promotionGate,
       })
       .optional()
       .describe('Schedules (MPE format) and the promotion gate (recops extension, both formats).'),
