@@ -53,7 +53,8 @@ export interface BatchJobRecord {
 }
 
 const s3UrlSchema = z.object({ bucket: z.string().min(1), key: z.string() });
-const batchJobRecordSchema: z.ZodType<BatchJobRecord> = z.object({
+// Loose: a field added to the record later is kept by readers that do not know it yet.
+const batchJobRecordSchema: z.ZodType<BatchJobRecord> = z.looseObject({
   runId: z.string().min(1),
   datasetGroupName: z.string().min(1),
   stage: z.string(),
@@ -65,6 +66,8 @@ const batchJobRecordSchema: z.ZodType<BatchJobRecord> = z.object({
   solutionVersionArn: z.string().min(1),
   input: s3UrlSchema,
   output: s3UrlSchema,
+  startedAt: z.string().optional(),
+  settings: z.string().optional(),
 });
 
 export async function writeBatchJobRecord(s3: S3Client, bucket: string, record: BatchJobRecord): Promise<void> {

@@ -19,7 +19,7 @@ export interface PromotedVersion {
   readonly metrics: Readonly<Record<string, number>>;
 }
 
-const promotedVersionSchema: z.ZodType<PromotedVersion> = z.object({
+const promotedVersionSchema: z.ZodType<PromotedVersion> = z.looseObject({
   solutionVersionArn: z.string().min(1),
   solutionArn: z.string().min(1),
   runId: z.string().min(1),

@@ -27,7 +27,12 @@ export interface AppliedRun {
 }
 
 const location = z.object({ bucket: z.string().min(1), key: z.string().min(1) });
-const appliedRunSchema: z.ZodType<AppliedRun> = z.object({ runId: z.string().min(1), order: z.string(), config: location, plan: location });
+const appliedRunSchema: z.ZodType<AppliedRun> = z.looseObject({
+  runId: z.string().min(1),
+  order: z.string(),
+  config: location,
+  plan: location,
+});
 
 /** `runs/<dsg>/schedules.json`, beside the runs' folders (outside `train/`, so intake never sees it). */
 function appliedRunKey(datasetGroupName: string): string {
