@@ -144,13 +144,14 @@ describe('E2E: seed example on the local cloud', () => {
       // dataset group's schedules document, which must outlive the run, does not.
       const { s3 } = pipeline.clients;
       const tagsOf = async (key: string) => (await s3.send(new GetObjectTaggingCommand({ Bucket: pipeline!.bucket, Key: key }))).TagSet;
-      const prefix = `runs/dataset-group-name-1/${String(runId)}/`;
+      const datasetGroup = String(outcome.detail.datasetGroupName);
+      const prefix = `runs/${datasetGroup}/${String(runId)}/`;
       const documents = ((await s3.send(new ListObjectsV2Command({ Bucket: pipeline.bucket, Prefix: prefix }))).Contents ?? []).map(
         (o) => o.Key as string,
       );
       expect(documents).toEqual(expect.arrayContaining([`${prefix}plan.json`, `${prefix}state.json`]));
       for (const key of documents) expect(await tagsOf(key), key).toEqual([{ Key: 'recops-run', Value: 'finished' }]);
-      expect(await tagsOf('runs/dataset-group-name-1/schedules.json')).toEqual([]);
+      expect(await tagsOf(`runs/${datasetGroup}/schedules.json`)).toEqual([]);
     },
     RUN_TIMEOUT_MS + 30_000,
   );
