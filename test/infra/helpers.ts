@@ -1,6 +1,23 @@
 /** Reading policies and names out of a recording, shared by the infra tests. */
 import type { Recording, RecordedResource } from './stand-in/stand-in';
 
+/**
+ * The Personalize resource types recops creates whose ARN carries their name, written out here (not
+ * imported from the platform package) so the tests check the policy against an independent list.
+ */
+export const NAMED_PERSONALIZE_TYPES = [
+  'dataset-group',
+  'dataset',
+  'schema',
+  'dataset-import-job',
+  'solution',
+  'campaign',
+  'filter',
+  'recommender',
+  'batch-inference-job',
+  'batch-segment-job',
+] as const;
+
 export interface Statement {
   readonly Effect: string;
   readonly Action: string | string[];

@@ -7,23 +7,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { SERVICES } from '@recops/services/manifest';
 import { pascalCase } from '../../stacks/naming';
 import { runStage, type StageRun } from './stand-in/run-stage';
-import { actionsOf, only, resourcesOf, roleStatements } from './helpers';
+import { actionsOf, NAMED_PERSONALIZE_TYPES, only, resourcesOf, roleStatements } from './helpers';
 
 const ACCOUNT = 'arn:aws:personalize:us-east-1:123456789012:';
 const RECIPES = 'arn:aws:personalize:::recipe/*';
-/** The Personalize resource types recops creates whose ARN carries their name. */
-const NAMED_TYPES = [
-  'dataset-group',
-  'dataset',
-  'schema',
-  'dataset-import-job',
-  'solution',
-  'campaign',
-  'filter',
-  'recommender',
-  'batch-inference-job',
-  'batch-segment-job',
-];
 
 /**
  * What a Personalize grant (other than List calls, which take "*") may act on: a non-production
@@ -33,7 +20,7 @@ const NAMED_TYPES = [
 function personalizeResources(stage: string): string[] {
   return stage === 'prod'
     ? [`${ACCOUNT}*`, RECIPES]
-    : [...NAMED_TYPES.map((type) => `${ACCOUNT}${type}/${stage}-*`), `${ACCOUNT}event-tracker/*`, RECIPES];
+    : [...NAMED_PERSONALIZE_TYPES.map((type) => `${ACCOUNT}${type}/${stage}-*`), `${ACCOUNT}event-tracker/*`, RECIPES];
 }
 
 describe.each(['dev', 'prod'])('Infra: least privilege of each function for the %s stage', (stage) => {

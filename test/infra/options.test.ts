@@ -20,7 +20,7 @@ import {
 } from '../../stacks/config';
 import { runStage } from './stand-in/run-stage';
 import { installStandIn, uninstallStandIn, type Recording } from './stand-in/stand-in';
-import { actionsOf, resourcesOf, roleStatements } from './helpers';
+import { actionsOf, NAMED_PERSONALIZE_TYPES, resourcesOf, roleStatements } from './helpers';
 
 const KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const OPTIONS: StackOptions = { personalizeKmsKeyArns: [], archiveRetentionDays: 30, runRetentionDays: 30 };
@@ -202,18 +202,7 @@ describe('Infra: stacks refuse a manifest AWS would reject or that breaks least 
       Effect: 'Allow',
       Action: ['personalize:DescribeRecipe'],
       Resource: [
-        ...[
-          'dataset-group',
-          'dataset',
-          'schema',
-          'dataset-import-job',
-          'solution',
-          'campaign',
-          'filter',
-          'recommender',
-          'batch-inference-job',
-          'batch-segment-job',
-        ].map((type) => `arn:aws:personalize:us-east-1:123456789012:${type}/test-*`),
+        ...NAMED_PERSONALIZE_TYPES.map((type) => `arn:aws:personalize:us-east-1:123456789012:${type}/test-*`),
         'arn:aws:personalize:us-east-1:123456789012:event-tracker/*',
         'arn:aws:personalize:::recipe/*',
       ],
