@@ -49,7 +49,8 @@ export async function readPromotedVersion(
 
 /**
  * Records `promoted` as the solution's last promoted version, unless a later promotion is already
- * recorded (an older version's decision arriving late must not turn the clock back).
+ * recorded (an older version's decision arriving late must not turn the clock back) or this one is
+ * (a redelivery redoing the step writes nothing).
  */
 export async function writePromotedVersion(
   s3: S3Client,
@@ -59,6 +60,10 @@ export async function writePromotedVersion(
   promoted: PromotedVersion,
 ): Promise<void> {
   await updateDocument(s3, bucket, promotedVersionKey(datasetGroupName, solutionName), promotedVersionSchema, (current) =>
-    current !== undefined && current.promotedAt > promoted.promotedAt ? undefined : promoted,
+    current !== undefined && (current.promotedAt > promoted.promotedAt || sameVersion(current, promoted)) ? undefined : promoted,
   );
+}
+
+function sameVersion(a: PromotedVersion, b: PromotedVersion): boolean {
+  return a.solutionVersionArn === b.solutionVersionArn && a.promotedAt === b.promotedAt;
 }

@@ -11,12 +11,13 @@
  *
  * Rejected versions never get here: nothing subscribes the deployer to Solution Version Rejected.
  * A Promoted that is no longer the solution's latest promotion (a late or duplicated event) deploys
- * nothing, so a campaign never steps back to an older version.
+ * nothing, so a campaign never steps back to an older version. One newer than the latest promotion
+ * recorded (the evaluator stopped before recording it) returns to the queue until it is recorded.
  */
 import { campaignDeployed, PIPELINE_STEP, type solutionVersionPromoted } from '@recops/events';
 import type { CampaignPlan, Plan } from '@recops/core';
 import { deployCampaign, describeCampaign } from '@recops/core/ops';
-import { claimKey, claimOnce, publish, type ChainDependencies } from '@recops/core/runtime';
+import { claimKey, claimOnce, publish, RetryLaterError, type ChainDependencies } from '@recops/core/runtime';
 import { loadPlanIfStored, readPromotedVersion, solutionOfVersion } from '../model-records';
 import { permanentFailureOf, publishStepFailed, requestWatch, type RunRef } from '../run-events';
 
@@ -47,6 +48,14 @@ export async function onPromoted(promoted: Promoted, deps: DeployerDependencies)
     return report;
   }
   const latest = await readPromotedVersion(deps.s3, deps.bucketName, run.datasetGroupName, promoted.solutionName);
+  if (latest !== undefined && latest.solutionVersionArn !== promoted.resourceArn && latest.promotedAt < promoted.promotedAt) {
+    // The evaluator records a promotion before announcing it: a record older than this event means
+    // it has not finished (its redelivery writes it). Deploying nothing here would end the run
+    // nowhere, and deploying anyway could let a late older promotion win: wait for the record.
+    throw new RetryLaterError(
+      `${promoted.solutionName}: ${promoted.resourceArn} was promoted at ${promoted.promotedAt}, but the last promotion recorded is ${latest.solutionVersionArn} at ${latest.promotedAt}; retrying until the model evaluator records it`,
+    );
+  }
   const stale = latest !== undefined && latest.solutionVersionArn !== promoted.resourceArn;
   for (const campaign of solution.campaigns) {
     const pinned = campaign.solutionVersionArn !== undefined;

@@ -2,8 +2,9 @@
  * model-evaluator: on Solution Version Status Changed ACTIVE, reads the version's metrics, publishes
  * them, and runs the promotion gate against the live version (the one the solution's campaign
  * serves, else the last promoted one). The decision is stored once per version before anything is
- * published, so a redelivered or late event republishes the same decision instead of deciding again
- * (a version compared with itself, once promoted, would otherwise change its own outcome).
+ * published, so a redelivered or late event carries out the same decision again (promoted.json, then
+ * the events) instead of deciding again (a version compared with itself, once promoted, would
+ * otherwise change its own outcome).
  */
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { GetSolutionMetricsCommand, type PersonalizeClient } from '@aws-sdk/client-personalize';
@@ -45,7 +46,7 @@ export async function onVersionActive(run: RunRef, versionArn: string, deps: Eva
     const decisionKey = gateDecisionKey(run.datasetGroupName, solutionName, versionArn);
     const stored = (await readDocument(deps.s3, deps.bucketName, decisionKey, storedDecisionSchema))?.value;
     if (stored !== undefined) {
-      await publish(deps.eventBridge, entriesOf(stored, deps.busName));
+      await carryOut(run, stored, deps);
       report.republished = true;
       report.outcome = stored.promoted ? 'promoted' : 'rejected';
       return report;
@@ -93,26 +94,17 @@ export async function onVersionActive(run: RunRef, versionArn: string, deps: Eva
             },
           }),
     };
-    const entries = entriesOf(record, deps.busName); // validates before anything is stored
+    entriesOf(record, deps.busName); // validates before anything is stored
     if ((await createDocument(deps.s3, deps.bucketName, decisionKey, record)) === 'lost-race') {
-      // Another delivery decided first: publish its decision, not a second one.
+      // Another delivery decided first: carry out its decision, not a second one.
       const winner = (await readDocument(deps.s3, deps.bucketName, decisionKey, storedDecisionSchema))?.value;
       if (winner === undefined) throw new Error(`${decisionKey} vanished after a conditional write failed`);
-      await publish(deps.eventBridge, entriesOf(winner, deps.busName));
+      await carryOut(run, winner, deps);
       report.republished = true;
       report.outcome = winner.promoted ? 'promoted' : 'rejected';
       return report;
     }
-    if (decision.promoted) {
-      await writePromotedVersion(deps.s3, deps.bucketName, run.datasetGroupName, solutionName, {
-        solutionVersionArn: versionArn,
-        solutionArn,
-        runId: run.runId,
-        promotedAt: at,
-        metrics,
-      });
-    }
-    await publish(deps.eventBridge, entries);
+    await carryOut(run, record, deps);
     report.outcome = decision.promoted ? 'promoted' : 'rejected';
     report.metrics = metrics;
     return report;
@@ -122,6 +114,26 @@ export async function onVersionActive(run: RunRef, versionArn: string, deps: Eva
     report.failed = failure.reason;
     return report;
   }
+}
+
+/**
+ * Every step after the decision, each safe to redo: a delivery that stopped between storing the
+ * decision and publishing it (a crash, a timeout) left them to the next delivery, which finds the
+ * stored decision and comes here again. promoted.json first: the campaign deployer reads it to tell
+ * the latest promotion from a stale one, so it must record this one before the event goes out.
+ */
+async function carryOut(run: RunRef, decision: StoredDecision, deps: EvaluatorDependencies): Promise<void> {
+  const promoted = decision.promoted;
+  if (promoted !== undefined) {
+    await writePromotedVersion(deps.s3, deps.bucketName, run.datasetGroupName, promoted.solutionName, {
+      solutionVersionArn: promoted.resourceArn,
+      solutionArn: promoted.solutionArn,
+      runId: promoted.runId,
+      promotedAt: promoted.promotedAt,
+      metrics: promoted.metrics,
+    });
+  }
+  await publish(deps.eventBridge, entriesOf(decision, deps.busName));
 }
 
 function entriesOf(record: StoredDecision, busName: string): PutEventsRequestEntry[] {
