@@ -52,6 +52,11 @@ export interface LocalCloudOptions {
    * variable (JSON), else none.
    */
   readonly faults?: FaultOptions;
+  /**
+   * Delays before the two retries of a failed S3-triggered invocation, before the event goes to the
+   * service's async DLQ. Default 60 s and 120 s, as Lambda.
+   */
+  readonly s3RetryDelaysMs?: readonly [number, number];
   /** How a `handlerExitRate` fault ends the process. Default: SIGKILL to itself. */
   readonly faultExit?: () => void;
 }
@@ -194,7 +199,10 @@ export async function createLocalCloud(options: LocalCloudOptions): Promise<Loca
     );
     personalize = await attachPersonalize(context);
     // Keep last: the runner delivers queued messages at once, to handlers that call every service.
-    runner = await attachRunner(context, bus, iam ? { iam } : {});
+    runner = await attachRunner(context, bus, {
+      ...(iam ? { iam } : {}),
+      ...(options.s3RetryDelaysMs ? { s3RetryDelaysMs: options.s3RetryDelaysMs } : {}),
+    });
     // Every service, queue, rule and listener exists: answer requests, then hand out again the
     // notifications journaled before a restart (uploads arriving meanwhile wait behind them).
     server.markReady();

@@ -40,6 +40,8 @@ export const EVENT_LOG_KIND = {
   busEvent: 'bus.event',
   /** A batch or event handed to a handler, and its outcome. */
   delivery: 'delivery',
+  /** An S3 event a service still failed on after Lambda's retries, sent to its async DLQ (service, bucket, key, attempts, reason, deadLetterQueue, messageId). */
+  asyncDeadLettered: 'lambda.dead-lettered',
   /** An S3 ObjectCreated notification record. */
   s3ObjectCreated: 's3.object-created',
   /** A service's call the local IAM denied (service, operation, action, resource, message). */

@@ -1,6 +1,12 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
+import {
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+  StartMessageMoveTaskCommand,
+} from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalCloud, type LocalCloud } from '@recops/local';
 import type { EventLogEntry } from '@recops/local';
@@ -240,6 +246,93 @@ describe('Runner: services from the manifest in the local cloud', () => {
       ]);
     } finally {
       await runner.close();
+    }
+  });
+});
+
+describe('Runner: an S3 event that still fails after the retries', () => {
+  const strict: ServiceDefinition = {
+    name: 'strict',
+    handler: `${FIXTURES}.strictUpload`,
+    timeoutSeconds: 5,
+    memoryMB: 128,
+    subscriptions: [],
+    s3Triggers: [{ prefix: 'strict/', suffix: '.json' }],
+    permissions: [],
+  };
+  const ASYNC_DLQ = `recops-${STAGE}-strict-async-dlq`;
+
+  it('goes to the async DLQ with the reason, survives a restart, and a new upload runs the handler', async () => {
+    const dir = await tempDir('recops-runner-async-dlq-');
+    let cloud = await createLocalCloud({ dataDir: dir.dir, stage: STAGE, manifest: [strict], s3RetryDelaysMs: [10, 10] });
+    let clients = {
+      sqs: new SQSClient(clientConfig(cloud.endpoint)),
+      s3: new S3Client({ ...clientConfig(cloud.endpoint), forcePathStyle: true }),
+    };
+    const entries: EventLogEntry[] = [];
+    cloud.eventLog.subscribe((entry) => entries.push(entry));
+    const peek = async () => {
+      const { QueueUrl } = await clients.sqs.send(new GetQueueUrlCommand({ QueueName: ASYNC_DLQ }));
+      const received = await clients.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0, MessageAttributeNames: ['All'] }),
+      );
+      return received.Messages ?? [];
+    };
+    try {
+      await clients.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'strict/a.json', Body: 'fail' }));
+      const [letter] = await waitFor('the event in the async DLQ', async () => {
+        const messages = await peek();
+        return messages.length > 0 ? messages : undefined;
+      });
+      expect(deliveriesOf(entries, 'strict').map((delivery) => [delivery.attempt, delivery.outcome])).toEqual([
+        [1, 'failed'],
+        [2, 'failed'],
+        [3, 'failed'],
+      ]);
+      // Lambda's on-failure destination record: the S3 event and the last error.
+      const record = JSON.parse(letter?.Body ?? '{}');
+      expect(record).toMatchObject({
+        requestContext: { condition: 'RetriesExhausted', approximateInvokeCount: 3 },
+        requestPayload: { Records: [{ s3: { bucket: { name: BUCKET }, object: { key: 'strict/a.json' } } }] },
+        responsePayload: { errorType: 'TypeError', errorMessage: 'strict/a.json says fail' },
+      });
+      expect(letter?.MessageAttributes?.['recops.failure-reason']?.StringValue).toBe('strict/a.json says fail');
+      expect(letter?.MessageAttributes?.['recops.service']?.StringValue).toBe('strict');
+      expect(letter?.MessageAttributes?.['recops.attempts']?.StringValue).toBe('3');
+      expect(entries.find((entry) => entry.kind === 'lambda.dead-lettered')?.data).toMatchObject({
+        service: 'strict',
+        key: 'strict/a.json',
+        attempts: 3,
+        reason: 'strict/a.json says fail',
+        deadLetterQueue: ASYNC_DLQ,
+        messageId: letter?.MessageId,
+      });
+
+      // The DLQ is journaled like any queue: the event is still there after a restart.
+      clients.sqs.destroy();
+      clients.s3.destroy();
+      await cloud.close();
+      cloud = await createLocalCloud({ dataDir: dir.dir, stage: STAGE, manifest: [strict], s3RetryDelaysMs: [10, 10] });
+      clients = {
+        sqs: new SQSClient(clientConfig(cloud.endpoint)),
+        s3: new S3Client({ ...clientConfig(cloud.endpoint), forcePathStyle: true }),
+      };
+      expect((await peek()).map((message) => message.MessageId)).toEqual([letter?.MessageId]);
+
+      // The redrive a user does: upload the fixed file again.
+      await clients.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'strict/a.json', Body: 'ok' }));
+      const handled = await waitFor('the handler on the new upload', () =>
+        clients.s3
+          .send(new GetObjectCommand({ Bucket: BUCKET, Key: 'out/strict/a.json.json' }))
+          .then(async (object) => JSON.parse((await object.Body?.transformToString()) ?? '{}'))
+          .catch(() => undefined),
+      );
+      expect(handled).toMatchObject({ eventName: 'ObjectCreated:Put' });
+    } finally {
+      clients.sqs.destroy();
+      clients.s3.destroy();
+      await cloud.close();
+      await dir.remove();
     }
   });
 });

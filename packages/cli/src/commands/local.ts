@@ -86,6 +86,9 @@ function localLine(entry: EventLogEntry): string | undefined {
   if (entry.kind === 'sqs.dead-lettered') {
     return `${clock}  DEAD-LETTERED message ${String(data['messageId'] ?? '?')} of ${String(data['queue'] ?? '?')} → ${String(data['deadLetterQueue'] ?? '?')} after ${String(data['receiveCount'] ?? '?')} receives`;
   }
+  if (entry.kind === 'lambda.dead-lettered') {
+    return `${clock}  DEAD-LETTERED s3://${String(data['bucket'] ?? '?')}/${String(data['key'] ?? '?')}: ${String(data['service'] ?? '?')} failed ${String(data['attempts'] ?? '?')} times → ${String(data['deadLetterQueue'] ?? '?')}: ${String(data['reason'] ?? 'no reason given')}`;
+  }
   if (entry.kind === 'bus.delivery' && data['ok'] === false) {
     return `${clock}  FAILED rule ${String(data['rule'] ?? '?')} → ${String(data['targetArn'] ?? '?')}: ${String(data['error'] ?? 'no reason given')}`;
   }

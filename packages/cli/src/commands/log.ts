@@ -25,7 +25,9 @@ function kindsOf(flags: { deliveries?: boolean; s3?: boolean; all?: boolean; kin
   if (flags.kind && flags.kind.length > 0) return flags.kind;
   return [
     'bus.event',
-    ...(flags.deliveries ? ['delivery', 'bus.delivery', 'sqs.dead-lettered', 'sqs.redriven', 'scheduler.fired'] : []),
+    ...(flags.deliveries
+      ? ['delivery', 'bus.delivery', 'sqs.dead-lettered', 'lambda.dead-lettered', 'sqs.redriven', 'scheduler.fired']
+      : []),
     ...(flags.s3 ? ['s3.object-created'] : []),
   ];
 }

@@ -5,7 +5,9 @@
  *   subscription pattern targeting the queue, and an SQS event source mapping (see
  *   `sqs-event-source.ts`) invoking the handler in-process;
  * - per S3 trigger: an ObjectCreated notification on the data bucket invoking the handler with the
- *   S3 event, retried twice on error like Lambda's asynchronous invocations.
+ *   S3 event, retried twice on error like Lambda's asynchronous invocations; an event that still
+ *   fails goes to the service's async DLQ (`recops-<stage>-<service>-async-dlq`) as Lambda's
+ *   on-failure destination record (see `asyncFailureRecord`), as stacks/services.ts sets it up.
  *
  * Handler environment: `RUNTIME_ENV` values and `AWS_ENDPOINT_URL`/region/dummy credentials.
  * Values common to all services are written to `process.env` (so SDK clients a handler builds
@@ -19,6 +21,7 @@
  * time, a wrong queue instead of a missing one.
  */
 import { resolve } from 'node:path';
+import type { S3Event } from 'aws-lambda';
 import { fileURLToPath } from 'node:url';
 import { runWithEnvironment } from '@recops/core/runtime';
 import { canonicalPattern, normalizeTopology, RUNTIME_ENV, servicePolicy, type ServiceDefinition, type Topology } from '@recops/platform';
@@ -27,6 +30,7 @@ import { EVENT_LOG_KIND } from '../event-log';
 import type { SchedulerStore } from '../scheduler';
 import { queueArn, queueNameFromArn, type SqsStore } from '../sqs';
 import { ACCOUNT_ID, REGION } from '../wire';
+import { asyncFailureMessage } from './async-failure';
 import { HandlerLoadError, ManifestError } from './errors';
 import { loadHandler, type LambdaHandler } from './handler-loader';
 import { DELIVERY_OUTCOME, SqsEventSource, withTimeout, type Delivery } from './sqs-event-source';
@@ -38,7 +42,7 @@ import type { LocalIam, ServicePrincipal } from '../iam';
 export interface RunnerS3 {
   ensureBucket(name: string): Promise<void>;
   onObjectCreated(
-    listener: (event: import('aws-lambda').S3Event) => void | Promise<void>,
+    listener: (event: S3Event) => void | Promise<void>,
     filter?: { bucket?: string; prefix?: string; suffix?: string; configurationId?: string },
   ): () => void;
 }
@@ -53,6 +57,8 @@ export interface RunnerNames {
   /** The role a service's function runs as (locally also its access key). */
   roleName(service: string): string;
   deadLetterQueueName(service: string): string;
+  /** Where S3 events a service still failed on after Lambda's asynchronous retries go (its on-failure destination). */
+  asyncDeadLetterQueueName(service: string): string;
   ruleName(service: string, index: number): string;
 }
 
@@ -68,6 +74,7 @@ export function localNames(stage: string): RunnerNames {
     queueName: (service) => `${prefix}-${service}`,
     roleName: (service) => `${prefix}-${service}`,
     deadLetterQueueName: (service) => `${prefix}-${service}-dlq`,
+    asyncDeadLetterQueueName: (service) => `${prefix}-${service}-async-dlq`,
     ruleName: (service, index) => `${prefix}-${service}-${index}`,
   };
 }
@@ -139,6 +146,9 @@ export interface Runner {
   /** Stops polling, waits for running invocations, restores process.env. */
   close(): Promise<void>;
 }
+
+/** How long failed S3 events stay in a service's async DLQ: 14 days, the SQS maximum, as stacks/services.ts. */
+const ASYNC_DLQ_RETENTION_SECONDS = 1_209_600;
 
 const DEFAULT_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
 
@@ -252,6 +262,30 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
     throw error;
   }
 
+  const deadLetterS3Event = async (service: ServiceDefinition, event: S3Event, attempts: number, error: unknown): Promise<void> => {
+    const queue = names.asyncDeadLetterQueueName(service.name);
+    const message = asyncFailureMessage({
+      service: service.name,
+      functionName: names.roleName(service.name),
+      event,
+      attempts,
+      error,
+      failedAt: new Date(),
+    });
+    const [sent] = await sqs.send(queue, [message]);
+    const record = event.Records[0];
+    const reason = message.messageAttributes['recops.failure-reason']?.StringValue;
+    log(EVENT_LOG_KIND.asyncDeadLettered, {
+      service: service.name,
+      bucket: record?.s3.bucket.name,
+      key: record?.s3.object.key,
+      attempts,
+      reason,
+      deadLetterQueue: queue,
+      messageId: sent?.id,
+    });
+  };
+
   const sources: SqsEventSource[] = [];
   const unsubscribers: (() => void)[] = [];
   const s3Invocations = new Set<Promise<void>>();
@@ -314,12 +348,15 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
 
       if (service.s3Triggers.length > 0) {
         if (!options.s3) throw new ManifestError(`Service ${service.name} has S3 triggers but the local cloud has no S3`);
+        const asyncDlqName = names.asyncDeadLetterQueueName(service.name);
+        await sqs.createQueue(asyncDlqName, {}).written;
+        await sqs.setAttributes(asyncDlqName, { MessageRetentionPeriod: String(ASYNC_DLQ_RETENTION_SECONDS) });
         s3Triggers.set(
           service.name,
           service.s3Triggers.map((trigger) => ({ prefix: trigger.prefix, suffix: trigger.suffix ?? null })),
         );
         for (const [index, trigger] of service.s3Triggers.entries()) {
-          const invokeS3 = async (event: import('aws-lambda').S3Event): Promise<void> => {
+          const invokeS3 = async (event: S3Event): Promise<void> => {
             const record = event.Records[0];
             for (let attempt = 0; attempt <= retryDelays.length && !closed; attempt++) {
               const started = Date.now();
@@ -349,8 +386,12 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
                   error: (error as Error)?.message ?? String(error),
                 });
                 const delay = retryDelays[attempt];
-                // Out of retries: Lambda drops the event too (the failure is in the event log).
-                if (delay === undefined) return;
+                if (delay === undefined) {
+                  // Out of retries: Lambda sends the event to the on-failure destination. If that send
+                  // fails, the notification stays journaled and is delivered again on the next start.
+                  await deadLetterS3Event(service, event, attempt + 1, error);
+                  return;
+                }
                 // A retry waits, but never past close(): S3 keeps the event, AWS would too.
                 await new Promise<void>((resolveDelay) => {
                   const timer = setTimeout(resolveDelay, delay);
