@@ -337,6 +337,57 @@ describe('Runner: an S3 event that still fails after the retries', () => {
   });
 });
 
+describe('Runner: a handler past its timeout', () => {
+  it('fails the delivery at the timeout, refuses the late AWS calls, and the message completes on redelivery', async () => {
+    const dir = await tempDir('recops-runner-timeout-');
+    const late: ServiceDefinition = {
+      ...service(
+        'late',
+        'lateWriter',
+        'Late',
+        fastQueue({ batchSize: 1, batchingWindowSeconds: 0, visibilityTimeoutSeconds: 3, maxReceiveCount: 3 }),
+      ),
+      timeoutSeconds: 1,
+      permissions: [{ actions: ['s3:PutObject'], scope: 'bucket' }],
+    };
+    const cloud = await createLocalCloud({ dataDir: dir.dir, stage: STAGE, manifest: [late] });
+    const entries: EventLogEntry[] = [];
+    cloud.eventLog.subscribe((entry) => entries.push(entry));
+    const events = new EventBridgeClient(clientConfig(cloud.endpoint));
+    const s3 = new S3Client({ ...clientConfig(cloud.endpoint), forcePathStyle: true });
+    const read = (key: string) =>
+      s3
+        .send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))
+        .then(async (object) => JSON.parse((await object.Body?.transformToString()) ?? '{}'))
+        .catch(() => undefined);
+    try {
+      // The handler sleeps 1.5 s on its first delivery, past its 1 s timeout, then writes; the redelivery comes at 3 s.
+      await events.send(
+        new PutEventsCommand({
+          Entries: [{ EventBusName: BUS, Source: 'test.runner', DetailType: 'Late', Detail: JSON.stringify({ id: 'm1', sleepMs: 1_500 }) }],
+        }),
+      );
+      const done = await waitFor('the redelivery', () => read('done/m1.json'), 20_000);
+      expect(done).toEqual({ lateCall: 'InvocationTimeoutError', receiveCount: 2 });
+      expect(await read('late/m1.json')).toBeUndefined();
+      // The first delivery failed when its time was up (middy answers just before the runner's timeout would).
+      const deliveries = await waitFor('both deliveries', () => {
+        const found = deliveriesOf(entries, 'late');
+        return found.length >= 2 ? found : undefined;
+      });
+      expect(deliveries.map((delivery) => [delivery.outcome, delivery.receiveCounts])).toEqual([
+        ['failed', [1]],
+        ['succeeded', [2]],
+      ]);
+    } finally {
+      events.destroy();
+      s3.destroy();
+      await cloud.close();
+      await dir.remove();
+    }
+  });
+});
+
 describe('Runner: the real service manifest', () => {
   it('builds the same topology from services/manifest.ts that the stacks are compared against', async () => {
     const dir = await tempDir('recops-runner-manifest-');

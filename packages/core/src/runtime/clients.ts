@@ -10,6 +10,7 @@ import { PersonalizeRuntimeClient } from '@aws-sdk/client-personalize-runtime';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { fenceClient } from './deadline';
 
 export interface Clients {
   readonly personalize: PersonalizeClient;
@@ -64,6 +65,7 @@ export function clientConfig(options: ClientOptions = {}) {
 
 /**
  * Builds every client once; each is created on first use, so a handler pays only for what it touches.
+ * Each refuses the calls of an invocation its host has timed out (see `deadline.ts`).
  * @example
  * const clients = createClients();
  * await clients.personalize.send(new DescribeDatasetGroupCommand({ datasetGroupArn }));
@@ -80,12 +82,12 @@ export function createClients(options: ClientOptions = {}): Clients {
     },
   });
   return Object.defineProperties({} as Clients, {
-    personalize: lazy('personalize', () => new PersonalizeClient(config)),
-    personalizeRuntime: lazy('personalizeRuntime', () => new PersonalizeRuntimeClient(config)),
-    personalizeEvents: lazy('personalizeEvents', () => new PersonalizeEventsClient(config)),
-    eventBridge: lazy('eventBridge', () => new EventBridgeClient(config)),
-    sqs: lazy('sqs', () => new SQSClient(config)),
-    s3: lazy('s3', () => new S3Client({ ...config, forcePathStyle: pathStyle })),
-    scheduler: lazy('scheduler', () => new SchedulerClient(config)),
+    personalize: lazy('personalize', () => fenceClient(new PersonalizeClient(config))),
+    personalizeRuntime: lazy('personalizeRuntime', () => fenceClient(new PersonalizeRuntimeClient(config))),
+    personalizeEvents: lazy('personalizeEvents', () => fenceClient(new PersonalizeEventsClient(config))),
+    eventBridge: lazy('eventBridge', () => fenceClient(new EventBridgeClient(config))),
+    sqs: lazy('sqs', () => fenceClient(new SQSClient(config))),
+    s3: lazy('s3', () => fenceClient(new S3Client({ ...config, forcePathStyle: pathStyle }))),
+    scheduler: lazy('scheduler', () => fenceClient(new SchedulerClient(config))),
   });
 }

@@ -3,6 +3,7 @@ export { backoffSeconds, isRetryableError, receiveCount, RETRYABLE_ERROR_NAMES, 
 export { isPermanentAwsError, PERMANENT_AWS_ERROR_NAMES, permanentAwsError, permanentAwsErrorReason } from './aws-errors';
 export { clientConfig, createClients, type ClientOptions, type Clients } from './clients';
 export { chainDependencies, type ChainDependencies } from './dependencies';
+export { InvocationTimeoutError, runUntilAborted } from './deadline';
 export { currentEnvironment, readRuntimeEnv, requireSetting, runWithEnvironment, type Environment, type RuntimeEnv } from './env';
 export { DocumentConflictError, DocumentFormatError, PublishError, RetryLaterError, RuntimeConfigError, RuntimeError } from './errors';
 export {

@@ -363,7 +363,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
               try {
                 const context = lambdaContext(service.name, service.memoryMB, started + service.timeoutSeconds * 1000);
                 faultsOf(service.name)?.beforeInvoke();
-                await invokeWithin(service)(() => withTimeout(Promise.resolve(handler(event, context)), service.timeoutSeconds));
+                await invokeWithin(service)(() => withTimeout(() => handler(event, context), service.timeoutSeconds));
                 onDelivery({
                   service: service.name,
                   source: 's3',

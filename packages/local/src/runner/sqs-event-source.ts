@@ -8,6 +8,7 @@
  * - a failure entry with an empty or unknown identifier → Lambda treats the whole batch as failed.
  */
 import type { SQSBatchResponse } from 'aws-lambda';
+import { runUntilAborted } from '@recops/core/runtime';
 import type { SqsStore, StoredMessage } from '../sqs';
 import type { QueueSettings } from '@recops/platform';
 import { HandlerTimeoutError } from './errors';
@@ -57,8 +58,16 @@ export interface SqsEventSourceOptions {
 /** Marks messages the runner holds (see `StoredMessage.heldBy`). */
 const RUNNER_HOLDER = 'runner';
 
-/** Runs `promise` against the function timeout; the handler itself cannot be stopped in-process. */
-export async function withTimeout<T>(promise: Promise<T>, timeoutSeconds: number): Promise<T> {
+/**
+ * Runs one invocation against the function timeout. At the timeout the invocation fails with
+ * Lambda's message. JavaScript cannot stop the handler itself, so the invocation's signal is
+ * aborted when it ends (returned, failed or timed out): from then on its runtime clients refuse
+ * every AWS call (`runUntilAborted` of @recops/core/runtime), as Lambda would have stopped or
+ * frozen the function, and a late handler cannot act alongside the next delivery of the message.
+ * (middy answers a few milliseconds before the timeout, so a slow handler usually ends that way.)
+ */
+export async function withTimeout<T>(invoke: () => T | Promise<T>, timeoutSeconds: number): Promise<T> {
+  const fence = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(
@@ -66,10 +75,15 @@ export async function withTimeout<T>(promise: Promise<T>, timeoutSeconds: number
       timeoutSeconds * 1000,
     );
   });
+  let end = new Error('the invocation has ended');
   try {
-    return await Promise.race([promise, timeout]);
+    return await Promise.race([runUntilAborted(fence.signal, async () => invoke()), timeout]);
+  } catch (error) {
+    if (error instanceof HandlerTimeoutError) end = error;
+    throw error;
   } finally {
     clearTimeout(timer);
+    fence.abort(end);
   }
 }
 
@@ -159,7 +173,7 @@ export class SqsEventSource {
     try {
       const context = lambdaContext(this.options.service, this.options.memoryMB, started + timeoutSeconds * 1000);
       this.options.faults?.beforeInvoke();
-      const response = await this.options.invokeWithin(() => withTimeout(Promise.resolve(handler(event, context)), timeoutSeconds));
+      const response = await this.options.invokeWithin(() => withTimeout(() => handler(event, context), timeoutSeconds));
       const failures = (response as SQSBatchResponse | undefined)?.batchItemFailures ?? [];
       const known = new Set(ids);
       const invalid = failures.find((failure) => !failure?.itemIdentifier || !known.has(failure.itemIdentifier));
@@ -206,7 +220,7 @@ export class SqsEventSource {
     try {
       const context = lambdaContext(this.options.service, this.options.memoryMB, started + timeoutSeconds * 1000);
       const event = { Records: batch.map((message) => sqsRecord(message, queueArn)) };
-      const response = await this.options.invokeWithin(() => withTimeout(Promise.resolve(handler(event, context)), timeoutSeconds));
+      const response = await this.options.invokeWithin(() => withTimeout(() => handler(event, context), timeoutSeconds));
       failedIds = ((response as SQSBatchResponse | undefined)?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier);
     } catch (caught) {
       failedIds = ids;
