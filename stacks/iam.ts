@@ -11,11 +11,27 @@ export function policyDocument(statements: readonly PolicyStatement[]): $util.Ou
   return $jsonStringify({ Version: '2012-10-17', Statement: statements });
 }
 
+/** Confused-deputy guards of a trust policy: who the service may assume the role on behalf of. */
+export interface TrustConditions {
+  /** `aws:SourceAccount` must equal this account. */
+  readonly sourceAccount: $util.Input<string>;
+  /** `aws:SourceArn` must match this ARN pattern (`ArnLike`). */
+  readonly sourceArnLike?: $util.Input<string>;
+}
+
 /**
- * Trust policy letting one AWS service assume a role. `sourceAccount` adds the confused-deputy
- * guard the service documents (EventBridge Scheduler does; Personalize's guide shows none).
+ * Trust policy letting one AWS service assume a role, with the confused-deputy guards the service
+ * documents: EventBridge Scheduler shows `aws:SourceAccount`; Personalize both `aws:SourceAccount`
+ * and `aws:SourceArn` (developer guide, "Cross-service confused deputy prevention").
  */
-export function trustPolicy(service: string, sourceAccount?: $util.Input<string>): $util.Output<string> {
+export function trustPolicy(service: string, conditions?: TrustConditions): $util.Output<string> {
+  const condition =
+    conditions === undefined
+      ? undefined
+      : {
+          StringEquals: { 'aws:SourceAccount': conditions.sourceAccount },
+          ...(conditions.sourceArnLike === undefined ? {} : { ArnLike: { 'aws:SourceArn': conditions.sourceArnLike } }),
+        };
   return $jsonStringify({
     Version: '2012-10-17',
     Statement: [
@@ -23,7 +39,7 @@ export function trustPolicy(service: string, sourceAccount?: $util.Input<string>
         Effect: 'Allow',
         Principal: { Service: service },
         Action: 'sts:AssumeRole',
-        ...(sourceAccount === undefined ? {} : { Condition: { StringEquals: { 'aws:SourceAccount': sourceAccount } } }),
+        ...(condition === undefined ? {} : { Condition: condition }),
       },
     ],
   });

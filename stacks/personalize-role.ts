@@ -1,4 +1,7 @@
-/** The role Amazon Personalize assumes to read imports and write batch output. */
+/**
+ * The role Amazon Personalize assumes to read imports and write batch output. Its trust policy admits
+ * Personalize only on behalf of this account's Personalize resources in this region.
+ */
 import type { AwsContext } from './aws-context';
 import { PERSONALIZE_BUCKET_ACTIONS } from './bucket';
 import { policyDocument, trustPolicy, type PolicyStatement } from './iam';
@@ -21,7 +24,12 @@ export function createPersonalizeRole(bucket: sst.aws.Bucket, kmsKeyArns: readon
   return new aws.iam.Role('PersonalizeRole', {
     // IAM is global: the region keeps one stage deployed in two regions from claiming one name.
     name: context.region.apply((region) => stageName(`${region}-personalize`)),
-    assumeRolePolicy: trustPolicy('personalize.amazonaws.com'),
+    // Personalize may assume it only on behalf of this account's Personalize resources in this region
+    // (confused deputy), as the bucket policy admits it.
+    assumeRolePolicy: trustPolicy('personalize.amazonaws.com', {
+      sourceAccount: context.accountId,
+      sourceArnLike: $interpolate`arn:${context.partition}:personalize:${context.region}:${context.accountId}:*`,
+    }),
     inlinePolicies: [{ name: 'data-bucket', policy: policyDocument(statements) }],
   });
 }

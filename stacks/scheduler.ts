@@ -16,7 +16,7 @@ export function createScheduling(bus: sst.aws.Bus, context: AwsContext): Schedul
   const role = new aws.iam.Role('SchedulerRole', {
     // IAM is global: the region keeps one stage deployed in two regions from claiming one name.
     name: context.region.apply((region) => stageName(`${region}-scheduler`)),
-    assumeRolePolicy: trustPolicy('scheduler.amazonaws.com', context.accountId),
+    assumeRolePolicy: trustPolicy('scheduler.amazonaws.com', { sourceAccount: context.accountId }),
     inlinePolicies: [
       {
         name: 'put-events',

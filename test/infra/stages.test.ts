@@ -245,9 +245,19 @@ describe.each(STAGES)('Infra: sst.config.ts run() for the $stage stage', ({ stag
       { Effect: 'Allow', Action: ['s3:GetObject', 's3:ListBucket', 's3:PutObject'], Resource: [bucketArn, `${bucketArn}/*`] },
     ]);
     const trust = JSON.parse(run.recording.named('PersonalizeRole').inputs.assumeRolePolicy as string) as {
-      Statement: { Principal: unknown }[];
+      Statement: { Principal: unknown; Action: unknown; Condition?: unknown }[];
     };
     expect(trust.Statement.map((s) => s.Principal)).toEqual([{ Service: 'personalize.amazonaws.com' }]);
+    // Personalize assumes the role only on behalf of this account's Personalize resources in this region (confused deputy).
+    expect(trust.Statement.map((s) => [s.Action, s.Condition])).toEqual([
+      [
+        'sts:AssumeRole',
+        {
+          StringEquals: { 'aws:SourceAccount': '123456789012' },
+          ArnLike: { 'aws:SourceArn': 'arn:aws:personalize:us-east-1:123456789012:*' },
+        },
+      ],
+    ]);
     const bucketPolicy = resourcePolicyStatements(run.recording).filter((s) => s.statement.Effect === 'Allow' && s.owner === 'DataPolicy');
     expect(bucketPolicy.map((s) => s.statement.Principal)).toEqual([{ Service: ['personalize.amazonaws.com'] }]);
     // Only on behalf of this account's Personalize resources in this region (confused deputy).
