@@ -7,6 +7,8 @@ import { unwrap, type Detail, type EventDefinition } from './define';
 import { batchOutputReady } from './batch-output-ready';
 import { campaignDeployed } from './campaign-deployed';
 import { EventValidationError } from './errors';
+import { messageDeadLettered } from './message-dead-lettered';
+import { messageRecovered } from './message-recovered';
 import { pipelineCompleted } from './pipeline-completed';
 import { pipelineFailed } from './pipeline-failed';
 import { pipelineRequested } from './pipeline-requested';
@@ -28,6 +30,7 @@ import {
   solutionVersionStatusChanged,
 } from './status-changed';
 import { stepFailed } from './step-failed';
+import { stepRetrying } from './step-retrying';
 import { watchRequested } from './watch-requested';
 
 /** Every event of the flow, in DESIGN.md order (status changes in RESOURCE_KINDS order). */
@@ -51,7 +54,10 @@ const DEFINITIONS = [
   solutionVersionRejected,
   campaignDeployed,
   batchOutputReady,
+  stepRetrying,
   stepFailed,
+  messageDeadLettered,
+  messageRecovered,
   pipelineCompleted,
   pipelineFailed,
 ] as const;

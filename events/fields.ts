@@ -56,3 +56,15 @@ export const baseDetail = {
   datasetGroupName,
   stage,
 } as const;
+
+/** A service's name as the manifest spells it (kebab-case). */
+export const serviceName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,62}$/, 'must be a service name of services/manifest.ts (kebab-case)')
+  .describe('The recops service (services/manifest.ts)');
+
+/** What a failure said, kept short (the runtime clips error messages to 1,000 characters). */
+export const failureReason = z.string().min(1).max(1000);
+
+/** The catalog event an SQS message carried, when it parsed that far (its detail-type). */
+export const messageEventType = z.string().min(1).max(128).optional().describe('detail-type of the event the message carried');

@@ -28,6 +28,8 @@ export {
 } from './define';
 export { EventCatalogError, EventTooLargeError, EventValidationError, type EventIssue } from './errors';
 export { PERSONALIZE_NAME, type S3Location, type S3Prefix } from './fields';
+export { messageDeadLettered } from './message-dead-lettered';
+export { messageRecovered } from './message-recovered';
 export { pipelineCompleted } from './pipeline-completed';
 export { pipelineFailed, PIPELINE_STEP, type PipelineStep } from './pipeline-failed';
 export { pipelineRequested, RUN_TRIGGER, type RunTrigger } from './pipeline-requested';
@@ -60,4 +62,5 @@ export {
   type TerminalStatus,
 } from './status-changed';
 export { stepFailed } from './step-failed';
+export { stepRetrying } from './step-retrying';
 export { watchRequested } from './watch-requested';

@@ -13,6 +13,12 @@ export const PIPELINE_STEP = {
   evaluation: 'evaluation',
   deployment: 'deployment',
   batch: 'batch',
+  /** The status watcher observing a resource of the run. */
+  watching: 'watching',
+  /** The schedule manager applying the file's schedules. */
+  scheduling: 'scheduling',
+  /** The run tracker recording the run. */
+  tracking: 'tracking',
 } as const;
 export type PipelineStep = (typeof PIPELINE_STEP)[keyof typeof PIPELINE_STEP];
 
@@ -20,7 +26,8 @@ export const pipelineFailed = defineEvent({
   name: 'pipeline-failed',
   source: EVENT_SOURCE.pipeline,
   detailType: 'Pipeline Failed',
-  version: 1,
+  // 2: steps watching, scheduling and tracking (a message of those services dead-lettered).
+  version: 2,
   description: 'A run ended in failure: an invalid parameter file (every error listed) or a resource that failed; published once per run.',
   detail: z.object({
     ...baseDetail,

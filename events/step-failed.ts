@@ -14,7 +14,8 @@ export const stepFailed = defineEvent({
   name: 'step-failed',
   source: EVENT_SOURCE.pipeline,
   detailType: 'Step Failed',
-  version: 1,
+  // 2: the step enum of Pipeline Failed v2.
+  version: 2,
   description: "A step of a run failed for good; the run tracker turns it into the run's single Pipeline Failed.",
   detail: z.object({
     ...baseDetail,

@@ -4,8 +4,9 @@
  * this file. Patterns come from the event catalog, so a renamed event cannot leave a stale rule.
  *
  * Permissions list the calls each service's own code makes. Lambda's event source mapping needs
- * (sqs:ReceiveMessage, DeleteMessage, GetQueueAttributes) and CloudWatch Logs are added by the
- * stacks for every queue consumer and are not repeated here.
+ * (sqs:ReceiveMessage, DeleteMessage, GetQueueAttributes), the runtime's sqs:SendMessage to the
+ * service's own DLQ (core/runtime/dead-letter.ts) and CloudWatch Logs are added for every queue
+ * consumer (packages/platform/src/manifest-policy.ts) and are not repeated here.
  */
 import {
   batchInferenceJobStatusChanged,
@@ -16,6 +17,8 @@ import {
   datasetGroupStatusChanged,
   datasetImportJobStatusChanged,
   datasetStatusChanged,
+  messageDeadLettered,
+  messageRecovered,
   pipelineRequested,
   scheduleFired,
   solutionStatusChanged,
@@ -24,6 +27,7 @@ import {
   solutionVersionStatusChanged,
   STATUS_CHANGED_EVENTS,
   stepFailed,
+  stepRetrying,
   watchRequested,
   type EventDefinition,
 } from '@recops/events';
@@ -370,6 +374,8 @@ const scheduleManager: ServiceDefinition = {
     // group's applied-run document (runs/<dsg>/schedules.json) is read and conditionally written.
     // ListBucket: the first read of that document must see 404, not 403.
     { actions: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'], scope: 'bucket' },
+    // Its retries and dead letters are reported on the bus (Step Retrying, Message Dead-Lettered).
+    publishEvents,
     retryWithBackoff,
   ],
 };
@@ -381,7 +387,9 @@ const runTracker: ServiceDefinition = {
   timeoutSeconds: runTrackerTimeout,
   memoryMB: 256,
   subscriptions: [
-    anyOf([pipelineRequested, stepFailed]),
+    // Step Retrying is kept in the run's state (recops status); a dead letter fails the run, and
+    // its recovery after a redrive lets the run complete.
+    anyOf([pipelineRequested, stepFailed, stepRetrying, messageDeadLettered, messageRecovered]),
     watchRequested.pattern(),
     anyOf(STATUS_CHANGED_EVENTS),
     // The deploy half's goals: the gate's decision, campaigns deployed, batch outputs ready.

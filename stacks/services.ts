@@ -2,7 +2,7 @@
  * One recops service: queue + DLQ, function, bus rules into the queue, and the subscription that
  * delivers batches with partial batch responses.
  */
-import { RUNTIME_ENV, type ServiceDefinition } from '@recops/platform';
+import { redriveMaxReceiveCount, RUNTIME_ENV, type ServiceDefinition } from '@recops/platform';
 import type { AwsContext } from './aws-context';
 import { busTargetDelivery, eventBridgeMaySend } from './bus';
 import { FUNCTION_ARCHITECTURE, FUNCTION_RUNTIME, StackConfigError } from './config';
@@ -52,7 +52,7 @@ export function createService(definition: ServiceDefinition, shared: SharedResou
     });
     queue = new sst.aws.Queue(`${id}Queue`, {
       visibilityTimeout: `${settings.visibilityTimeoutSeconds} seconds`,
-      dlq: { queue: dlq.arn, retry: settings.maxReceiveCount },
+      dlq: { queue: dlq.arn, retry: redriveMaxReceiveCount(settings) },
     });
   }
 
@@ -71,7 +71,11 @@ export function createService(definition: ServiceDefinition, shared: SharedResou
     [RUNTIME_ENV.schedulerGroupName]: shared.schedulerGroup.name,
     [RUNTIME_ENV.schedulerRoleArn]: shared.schedulerRole.arn,
   };
-  if (queue !== undefined) environment[RUNTIME_ENV.ownQueueUrl] = queue.url;
+  if (queue !== undefined && dlq !== undefined && settings !== undefined) {
+    environment[RUNTIME_ENV.ownQueueUrl] = queue.url;
+    environment[RUNTIME_ENV.deadLetterQueueUrl] = dlq.url;
+    environment[RUNTIME_ENV.maxReceiveCount] = String(settings.maxReceiveCount);
+  }
 
   const fn = new sst.aws.Function(`${id}Function`, {
     handler: definition.handler,
@@ -98,7 +102,7 @@ export function createService(definition: ServiceDefinition, shared: SharedResou
         personalizeRoleArn: shared.personalizeRole.arn,
         schedulerGroupName: shared.schedulerGroup.name,
         schedulerRoleArn: shared.schedulerRole.arn,
-        ...(queue === undefined ? {} : { ownQueueArn: queue.arn }),
+        ...(queue === undefined || dlq === undefined ? {} : { ownQueueArn: queue.arn, ownDeadLetterQueueArn: dlq.arn }),
       }),
       // Lambda sends to the on-failure destination with the function's role.
       ...(asyncDlq === undefined ? [] : [{ actions: ['sqs:SendMessage'], resources: [asyncDlq.arn] }]),

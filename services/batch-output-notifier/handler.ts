@@ -19,6 +19,7 @@ function log(ctx: InvocationContext, check: OutputCheck, where: Record<string, u
 
 const onStatusChanged = createSqsHandler({
   serviceName: 'batch-output-notifier',
+  step: 'batch',
   processRecord: async (record, ctx) => {
     const event = parseCatalogEvent(record);
     if (event.name !== 'batch-inference-job-status-changed' && event.name !== 'batch-segment-job-status-changed') {

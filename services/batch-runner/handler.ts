@@ -24,6 +24,7 @@ async function route(event: CatalogEvent, deps: BatchRunnerDependencies): Promis
 
 export const main = createSqsHandler({
   serviceName: 'batch-runner',
+  step: 'batch',
   processRecord: async (record, ctx) => {
     const deps = {
       ...chainDependencies(ctx),

@@ -29,6 +29,7 @@ async function route(event: CatalogEvent, deps: DeployerDependencies): Promise<D
 
 export const main = createSqsHandler({
   serviceName: 'campaign-deployer',
+  step: 'deployment',
   processRecord: async (record, ctx) => {
     const report = await route(parseCatalogEvent(record), dependencies(record, ctx));
     if (report === undefined) return;

@@ -35,6 +35,7 @@ async function route(event: CatalogEvent, deps: ProvisionerDependencies): Promis
 
 export const main = createSqsHandler({
   serviceName: 'dataset-provisioner',
+  step: 'provisioning',
   processRecord: async (record, ctx) => {
     const report = await route(parseCatalogEvent(record), dependencies(ctx));
     ctx.metrics.addMetric('ResourcesCreated', MetricUnit.Count, report.created.length);

@@ -25,6 +25,7 @@ export function emitSolutionMetrics(
 
 export const main = createSqsHandler({
   serviceName: 'model-evaluator',
+  step: 'evaluation',
   processRecord: async (record, ctx) => {
     const event = parseCatalogEvent(record);
     if (event.name !== 'solution-version-status-changed') throw notSubscribed(event, 'model-evaluator');

@@ -6,6 +6,7 @@ import { startScheduledRun } from './start';
 
 export const main = createSqsHandler({
   serviceName: 'run-starter',
+  step: 'intake',
   processRecord: async (record, { clients, env, logger, metrics }) => {
     const event = parseCatalogEvent(record);
     if (event.name !== 'schedule-fired') throw notSubscribed(event, 'run-starter');

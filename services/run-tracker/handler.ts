@@ -5,9 +5,11 @@ import { trackEvent } from './track';
 
 export const main = createSqsHandler({
   serviceName: 'run-tracker',
+  step: 'tracking',
   processRecord: async (record, { clients, env, logger, metrics }) => {
     const event = parseCatalogEvent(record);
     const result = await trackEvent(event, record.messageId, clients, { bucketName: env.bucketName, busName: env.busName, metrics });
-    if (result.published) logger.info(`published ${result.published}`, { runId: result.state.runId });
+    if (result.ignored !== undefined) logger.warn(`${event.name} ignored: ${result.ignored}`, { messageId: record.messageId });
+    if (result.published) logger.info(`published ${result.published}`, { runId: result.state?.runId });
   },
 });

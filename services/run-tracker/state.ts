@@ -1,7 +1,9 @@
 /**
  * A run's state: facts gathered from events, in any order and any number of times, and the outcome
  * derived from them. `applyFact` is pure and idempotent, so duplicate and reordered deliveries end
- * in the same state; the outcome, once decided, never changes.
+ * in the same state; the outcome, once decided, never changes, with one exception: a run failed by
+ * a dead-lettered message completes when, after a redrive of that message, every goal is met
+ * (events/README.md, "Redrive").
  */
 import {
   RESOURCE_KIND_LABEL,
@@ -69,9 +71,32 @@ interface ResourceFact {
   readonly observedAt?: string;
 }
 
+/** The latest retry a service reported for the run (Step Retrying). */
+interface RetryFact {
+  readonly step: PipelineStep;
+  readonly attempt: number;
+  readonly maxAttempts: number;
+  readonly reason: string;
+  readonly nextAttemptAt: string;
+  readonly eventType?: string;
+  readonly at: string;
+}
+
+/** A message of the run a service dead-lettered, by its first messageId; `recoveredAt` once redriven and handled. */
+interface DeadLetterFact {
+  readonly service?: string;
+  readonly reason?: string;
+  readonly at?: string;
+  readonly recoveredAt?: string;
+}
+
 interface RunOutcome {
   readonly kind: 'completed' | 'failed';
   readonly decidedAt: string;
+  /** A failure from a dead-lettered message: a redrive may still complete the run. */
+  readonly redrivable?: boolean;
+  /** A completion after such a failure: when it failed, and why. */
+  readonly afterFailure?: { readonly decidedAt: string; readonly reason?: string };
   readonly step?: PipelineStep;
   readonly resourceArn?: string;
   readonly resourceKind?: ResourceKind;
@@ -103,6 +128,10 @@ export interface RunState {
   readonly batchOutputs?: Readonly<Record<string, BatchOutputFact>>;
   /** By resource ARN. */
   readonly resources: Readonly<Record<string, ResourceFact>>;
+  /** The latest Step Retrying of each service, by service name. */
+  readonly retries?: Readonly<Record<string, RetryFact>>;
+  /** Messages of the run that were dead-lettered, by their first messageId. */
+  readonly deadLetters?: Readonly<Record<string, DeadLetterFact>>;
   readonly outcome?: RunOutcome;
 }
 
@@ -129,6 +158,18 @@ export type RunFact =
       readonly failureReason?: string;
       readonly requestedAt: string;
     }
+  | { readonly type: 'retrying'; readonly at: string; readonly service: string; readonly retry: RetryFact }
+  | { readonly type: 'recovered'; readonly at: string; readonly messageId: string }
+  | {
+      readonly type: 'deadLettered';
+      readonly at: string;
+      readonly messageId: string;
+      readonly service: string;
+      readonly step: PipelineStep;
+      readonly reason: string;
+      readonly attempts: number;
+      readonly eventType?: string;
+    }
   | {
       readonly type: 'stepFailed';
       readonly at: string;
@@ -152,9 +193,15 @@ export function emptyRunState(key: RunKey, at: string): RunState {
 /** The state after `fact`, with the outcome decided if the facts now decide it. */
 export function applyFact(state: RunState, fact: RunFact, now: string): RunState {
   const next = withFact(state, fact, now);
-  if (next.outcome) return next;
-  const outcome = decideOutcome(next, fact, now);
-  return outcome ? { ...next, outcome } : next;
+  const outcome = next.outcome;
+  if (outcome?.redrivable && allRecovered(next) && !failedResource(next) && isComplete(next)) {
+    // The dead-lettered work was redriven and the run went on to meet every goal.
+    const afterFailure = { decidedAt: outcome.decidedAt, ...(outcome.reason !== undefined && { reason: outcome.reason }) };
+    return { ...next, outcome: { kind: 'completed', decidedAt: now, afterFailure } };
+  }
+  if (outcome) return next;
+  const decided = decideOutcome(next, fact, now);
+  return decided ? { ...next, outcome: decided } : next;
 }
 
 function withFact(state: RunState, fact: RunFact, now: string): RunState {
@@ -198,6 +245,22 @@ function withFact(state: RunState, fact: RunFact, now: string): RunState {
       };
       return { ...base, resources: { ...state.resources, [fact.arn]: resource } };
     }
+    case 'retrying': {
+      const known = state.retries?.[fact.service];
+      if (known && (known.at > fact.retry.at || (known.at === fact.retry.at && known.attempt >= fact.retry.attempt))) return base;
+      return { ...base, retries: { ...state.retries, [fact.service]: fact.retry } };
+    }
+    case 'deadLettered': {
+      const known = state.deadLetters?.[fact.messageId];
+      if (known?.at !== undefined) return base; // first report wins
+      const deadLetter: DeadLetterFact = { ...known, service: fact.service, reason: fact.reason, at: fact.at };
+      return { ...base, deadLetters: { ...state.deadLetters, [fact.messageId]: deadLetter } };
+    }
+    case 'recovered': {
+      const known = state.deadLetters?.[fact.messageId];
+      if (known?.recoveredAt !== undefined) return base;
+      return { ...base, deadLetters: { ...state.deadLetters, [fact.messageId]: { ...known, recoveredAt: fact.at } } };
+    }
     case 'stepFailed':
       return base;
   }
@@ -214,7 +277,18 @@ function decideOutcome(state: RunState, fact: RunFact, now: string): RunOutcome 
       ...(fact.resourceArn ? { resourceArn: fact.resourceArn } : {}),
       ...(fact.resourceKind ? { resourceKind: fact.resourceKind } : {}),
     };
-  const failed = Object.entries(state.resources).find(([, r]) => r.status !== 'IN_PROGRESS' && r.status !== 'ACTIVE');
+  if (fact.type === 'deadLettered') {
+    const what = fact.eventType ? `a ${fact.eventType} message` : 'a message';
+    return {
+      kind: 'failed',
+      decidedAt: now,
+      step: fact.step,
+      reason: `${fact.service} gave up on ${what} after ${fact.attempts} deliver${fact.attempts === 1 ? 'y' : 'ies'} (it is in its DLQ): ${fact.reason}`,
+      errors: [{ path: fact.service, message: fact.reason }],
+      redrivable: true,
+    };
+  }
+  const failed = failedResource(state);
   if (failed) {
     const [arn, resource] = failed;
     const reason = `${RESOURCE_KIND_LABEL[resource.kind]} ${resourceName(arn)} ended ${resource.status}: ${resource.failureReason ?? 'no reason given'}`;
@@ -230,6 +304,16 @@ function decideOutcome(state: RunState, fact: RunFact, now: string): RunOutcome 
   }
   if (isComplete(state)) return { kind: 'completed', decidedAt: now };
   return undefined;
+}
+
+/** Every dead-lettered message of the run came back and was handled (Message Recovered). */
+function allRecovered(state: RunState): boolean {
+  return Object.values(state.deadLetters ?? {}).every((d) => d.recoveredAt !== undefined);
+}
+
+/** A resource of the run that ended in a failure status, if any. */
+function failedResource(state: RunState): [string, ResourceFact] | undefined {
+  return Object.entries(state.resources).find(([, r]) => r.status !== 'IN_PROGRESS' && r.status !== 'ACTIVE');
 }
 
 /** Every goal met and nothing still in flight. */

@@ -12,11 +12,19 @@
  * the same rule.
  */
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { isStatusChanged, notSubscribed, pipelineCompleted, pipelineFailed, type CatalogEvent } from '@recops/events';
 import type { PlannedRun } from '@recops/core';
 import { loadPlannedRun } from '@recops/core/ops';
-import { DocumentConflictError, FINISHED_RUN_TAGS, publish, runStateKey, tagRunDocuments, type Metrics } from '@recops/core/runtime';
+import {
+  DocumentConflictError,
+  FINISHED_RUN_TAGS,
+  planKey,
+  publish,
+  runStateKey,
+  tagRunDocuments,
+  type Metrics,
+} from '@recops/core/runtime';
 import { RunTrackerError } from './errors';
 import { goalsOf } from './goals';
 import { emitRunOutcome } from './metrics';
@@ -41,8 +49,11 @@ export interface TrackerSettings {
 }
 
 export interface TrackResult {
-  readonly state: RunState;
+  /** The run's state after the event; absent when the event was ignored. */
+  readonly state?: RunState;
   readonly published?: 'Pipeline Completed' | 'Pipeline Failed';
+  /** Why the event changed nothing: it is about a run that does not exist. */
+  readonly ignored?: string;
 }
 
 /**
@@ -57,7 +68,30 @@ export async function trackEvent(
 ): Promise<TrackResult> {
   const { key, fact } = await factOf(event, (location) => loadPlannedRun(clients.s3, location));
   const objectKey = runStateKey(key.datasetGroupName, key.runId);
+  if (fact.type !== 'requested' && !(await runExists(clients.s3, settings.bucketName, key, objectKey))) {
+    return {
+      ignored: `no run ${key.runId} of ${key.datasetGroupName}: it has neither a state nor a run document (${planKey(key.datasetGroupName, key.runId)})`,
+    };
+  }
   return oneAtATime(objectKey, () => fold(objectKey, key, fact, deliveryId, clients, settings));
+}
+
+/**
+ * A run exists once its door (services/run-start.ts) stored its document, which happens before
+ * Pipeline Requested and so before any other event of the run: an event that overtakes Pipeline
+ * Requested still finds the document, and one about a run that never started finds nothing.
+ */
+async function runExists(s3: S3Client, bucket: string, key: RunKey, stateKey: string): Promise<boolean> {
+  for (const objectKey of [stateKey, planKey(key.datasetGroupName, key.runId)]) {
+    try {
+      await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: objectKey }));
+      return true;
+    } catch (error) {
+      const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+      if (name !== 'NotFound' && name !== 'NoSuchKey' && $metadata?.httpStatusCode !== 404) throw error;
+    }
+  }
+  return false;
 }
 
 /**
@@ -92,7 +126,8 @@ async function fold(
   const decided = await update(clients.s3, settings, objectKey, (current) => {
     const state = current ?? emptyRunState(key, fact.at);
     const next = applyFact(state, fact, now());
-    if (next.outcome && !state.outcome) return { ...next, outcome: { ...next.outcome, decidedBy: deliveryId } };
+    // A new outcome (or a completion after a dead-letter failure): this delivery decided it and publishes.
+    if (next.outcome && next.outcome.kind !== state.outcome?.kind) return { ...next, outcome: { ...next.outcome, decidedBy: deliveryId } };
     return sameFacts(state, next) && current ? undefined : next;
   });
 
@@ -247,6 +282,46 @@ export async function factOf(event: CatalogEvent, loadRun: RunDocumentLoader): P
   if (event.name === 'watch-requested') {
     const { detail } = event;
     return { key: detail, fact: { type: 'watching', at: detail.requestedAt, kind: detail.resourceKind, arn: detail.resourceArn } };
+  }
+  if (event.name === 'step-retrying') {
+    const { detail } = event;
+    return {
+      key: detail,
+      fact: {
+        type: 'retrying',
+        at: detail.failedAt,
+        service: detail.service,
+        retry: {
+          step: detail.step,
+          attempt: detail.attempt,
+          maxAttempts: detail.maxAttempts,
+          reason: detail.reason,
+          nextAttemptAt: detail.nextAttemptAt,
+          ...(detail.eventType !== undefined && { eventType: detail.eventType }),
+          at: detail.failedAt,
+        },
+      },
+    };
+  }
+  if (event.name === 'message-dead-lettered') {
+    const { detail } = event;
+    return {
+      key: detail,
+      fact: {
+        type: 'deadLettered',
+        at: detail.deadLetteredAt,
+        messageId: detail.messageId,
+        service: detail.service,
+        step: detail.step,
+        reason: detail.reason,
+        attempts: detail.attempts,
+        ...(detail.eventType !== undefined && { eventType: detail.eventType }),
+      },
+    };
+  }
+  if (event.name === 'message-recovered') {
+    const { detail } = event;
+    return { key: detail, fact: { type: 'recovered', at: detail.recoveredAt, messageId: detail.messageId } };
   }
   if (event.name === 'step-failed') {
     const { detail } = event;

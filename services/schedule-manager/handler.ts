@@ -5,6 +5,7 @@ import { onPipelineRequested } from './manage';
 
 export const main = createSqsHandler({
   serviceName: 'schedule-manager',
+  step: 'scheduling',
   processRecord: async (record, { clients, env, logger, metrics }) => {
     const event = parseCatalogEvent(record);
     if (event.name !== 'pipeline-requested') throw notSubscribed(event, 'schedule-manager');

@@ -37,6 +37,7 @@ async function route(event: CatalogEvent, deps: TrainerDependencies): Promise<Tr
 
 export const main = createSqsHandler({
   serviceName: 'solution-trainer',
+  step: 'training',
   processRecord: async (record, ctx) => {
     const report = await route(parseCatalogEvent(record), dependencies(record, ctx));
     for (const warning of report.warnings) ctx.logger.warn(warning, { messageId: record.messageId });

@@ -32,6 +32,7 @@ function listCacheFor(personalize: PersonalizeClient): ListCache {
 
 export const main = createSqsHandler({
   serviceName: 'status-watcher',
+  step: 'watching',
   processRecord: async (record, ctx) => {
     const watch = parseWatchRecord(record);
     // Read per invocation: the local runner gives each service its own environment.

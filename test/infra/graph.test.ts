@@ -21,7 +21,9 @@ describe('Function: topologyToMermaid', () => {
       '  bucket -->|"ObjectCreated train/*.json"| config_intake_fn',
     ]);
     for (const service of SERVICES.filter((s) => s.queue !== undefined)) {
-      expect(mermaid).toContain(`${service.name.replace(/-/g, '_')}_queue -.->|"after ${service.queue?.maxReceiveCount} receives"|`);
+      expect(mermaid).toContain(
+        `${service.name.replace(/-/g, '_')}_queue -.->|"after ${service.queue?.maxReceiveCount} failed deliveries"|`,
+      );
     }
   });
 });

@@ -31,7 +31,7 @@ describe('Infra: event schema registry', () => {
     const schemas = recording.ofType('aws:schemas/schema:Schema');
     expect(schemas).toHaveLength(EVENT_CATALOG.length);
     for (const definition of EVENT_CATALOG) {
-      const schema = schemas.find((s) => s.inputs.name === `${definition.source}@${definition.detailType.replace(/ /g, '')}`);
+      const schema = schemas.find((s) => s.inputs.name === `${definition.source}@${definition.detailType.replace(/[^A-Za-z0-9]/g, '')}`);
       expect(schema, definition.detailType).toBeDefined();
       expect(schema?.inputs.registryName).toBe(registry?.inputs.name);
       expect(schema?.inputs.type).toBe('JSONSchemaDraft4');

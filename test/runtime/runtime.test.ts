@@ -91,6 +91,7 @@ describe('Function: createSqsHandler', () => {
     const seen: number[] = [];
     const handler = createSqsHandler({
       serviceName: 'test',
+      step: 'training',
       processRecord: async (record) => {
         const { n } = JSON.parse(record.body) as { n: number };
         seen.push(n);
@@ -107,6 +108,7 @@ describe('Function: createSqsHandler', () => {
     const throttled = sqsRecord({}, 3);
     const handler = createSqsHandler({
       serviceName: 'test',
+      step: 'training',
       backoff: { random: () => 0 },
       processRecord: async () => {
         throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
@@ -127,6 +129,7 @@ describe('Function: createSqsHandler', () => {
     const seen: string[] = [];
     const handler = createSqsHandler({
       serviceName: 'test',
+      step: 'training',
       processRecord: async (_record, ctx) => {
         await new Promise((resolve) => setTimeout(resolve, 5));
         seen.push(`${ctx.env.stage}:${ctx.env.ownQueueUrl}`);
@@ -147,6 +150,7 @@ describe('Function: createSqsHandler', () => {
     vi.stubEnv('RECOPS_STAGE', 'staging');
     const handler = createSqsHandler({
       serviceName: 'test',
+      step: 'training',
       processRecord: async (record) => {
         if (record.body === 'bad') throw new Error('broken record');
       },
@@ -186,7 +190,7 @@ describe('Function: createSqsHandler', () => {
   it('reports every record failed when the handler cannot start', async () => {
     vi.stubEnv('RECOPS_BUS_NAME', '');
     const records = [sqsRecord({}), sqsRecord({})];
-    const handler = createSqsHandler({ serviceName: 'test', processRecord: async () => undefined });
+    const handler = createSqsHandler({ serviceName: 'test', step: 'training', processRecord: async () => undefined });
     const response = await handler({ Records: records }, fakeContext);
     expect(response).toEqual({ batchItemFailures: records.map((r) => ({ itemIdentifier: r.messageId })) });
   });

@@ -52,13 +52,16 @@ const PASSES_ROLE: Readonly<Record<string, { role: 'personalize' | 'scheduler'; 
   UpdateSchedule: { role: 'scheduler', service: 'scheduler.amazonaws.com' },
 };
 
+/** Modules whose SQS calls go to the service's DLQ, not its queue: the runtime's dead-lettering. */
+const SENDS_TO_DEAD_LETTER_QUEUE: ReadonlySet<string> = new Set(['packages/core/src/runtime/dead-letter.ts']);
+
 /** The resource recops calls the command on, in the stage `names` describes. */
-function resourceOf(prefix: string, action: string, service: ServiceDefinition): string {
+function resourceOf(prefix: string, action: string, service: ServiceDefinition, module = ''): string {
   switch (prefix) {
     case 's3':
       return action === 's3:ListBucket' ? `arn:aws:s3:::${names.bucketName}` : `arn:aws:s3:::${names.bucketName}/runs/key`;
     case 'sqs':
-      return `arn:aws:sqs:us-east-1:000000000000:${names.queueName(service.name)}`;
+      return `arn:aws:sqs:us-east-1:000000000000:${SENDS_TO_DEAD_LETTER_QUEUE.has(module) ? names.deadLetterQueueName(service.name) : names.queueName(service.name)}`;
     case 'events':
       return `arn:aws:events:us-east-1:000000000000:event-bus/${names.busName}`;
     case 'scheduler':
@@ -76,7 +79,7 @@ function accessFor(reached: ReachedCommand, service: ServiceDefinition, source: 
   const prefix = PREFIX[reached.client] ?? reached.client;
   const operation = reached.command.replace(/Command$/, '');
   const actions = prefix === 's3' ? (S3_ACTIONS[operation] ?? [`s3:${operation}`]) : [`${prefix}:${operation.replace(/Batch$/, '')}`];
-  const access: AccessRequest[] = actions.map((action) => ({ action, resource: resourceOf(prefix, action, service) }));
+  const access: AccessRequest[] = actions.map((action) => ({ action, resource: resourceOf(prefix, action, service, reached.module) }));
   // A read of a key that may be missing needs s3:ListBucket, or S3 answers 403 instead of 404.
   if (prefix === 's3' && (operation === 'GetObject' || operation === 'HeadObject')) {
     access.push({ action: 's3:ListBucket', resource: `arn:aws:s3:::${names.bucketName}` });

@@ -5,6 +5,7 @@
  * It imports nothing of recops, so events, core and everything above can depend on it.
  */
 export {
+  redriveMaxReceiveCount,
   RUNTIME_ENV,
   type BusPattern,
   type Permission,
@@ -15,6 +16,7 @@ export {
 } from './manifest-types';
 export { isProductionStage, personalizeNamePrefix, PRODUCTION_STAGES, stageScopedName } from './stage-names';
 export {
+  DEAD_LETTER_ACTION,
   ManifestPermissionError,
   PASS_ROLE_TARGETS,
   QUEUE_CONSUMER_ACTIONS,

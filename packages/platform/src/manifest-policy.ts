@@ -35,6 +35,8 @@ export interface ScopeResources<R> {
   readonly schedulerRoleArn: R;
   /** Absent for services without a queue. */
   readonly ownQueueArn?: R;
+  /** The DLQ of that queue; absent for services without a queue. */
+  readonly ownDeadLetterQueueArn?: R;
 }
 
 /** Builds an ARN from a template, e.g. `$interpolate` in the stacks or plain concatenation locally. */
@@ -72,6 +74,9 @@ export const QUEUE_CONSUMER_ACTIONS = [
   'sqs:ReceiveMessage',
 ] as const;
 
+/** What the runtime needs on the service's DLQ: it sends the records it gives up on there. */
+export const DEAD_LETTER_ACTION = 'sqs:SendMessage';
+
 const PASS_ROLE = 'iam:PassRole';
 /** The service each iam:PassRole scope may hand its role to (the `iam:PassedToService` condition). */
 export const PASS_ROLE_TARGETS = {
@@ -79,7 +84,7 @@ export const PASS_ROLE_TARGETS = {
   schedulerRole: 'scheduler.amazonaws.com',
 } as const;
 
-/** Every statement of `service`'s role: its manifest permissions, then the queue-consumer grant. */
+/** Every statement of `service`'s role: its manifest permissions, then the queue-consumer and dead-letter grants. */
 export function servicePolicy<R>(service: ServiceDefinition, resources: ScopeResources<R>, arn: ArnTemplate<R>): PolicyStatement<R>[] {
   const statements: PolicyStatement<R>[] = [];
   for (const permission of service.permissions) {
@@ -88,6 +93,8 @@ export function servicePolicy<R>(service: ServiceDefinition, resources: ScopeRes
   }
   if (service.queue !== undefined) {
     statements.push({ actions: [...QUEUE_CONSUMER_ACTIONS], resources: [ownQueue(service, resources)] });
+    // The runtime dead-letters a record it gives up on itself, with the reason (core/runtime/dead-letter.ts).
+    statements.push({ actions: [DEAD_LETTER_ACTION], resources: [ownDeadLetterQueue(service, resources)] });
   }
   return statements;
 }
@@ -178,4 +185,11 @@ function ownQueue<R>(service: ServiceDefinition, r: ScopeResources<R>): R {
     throw new ManifestPermissionError(`services/manifest.ts: ${service.name} uses its own queue but declares no queue settings`);
   }
   return r.ownQueueArn;
+}
+
+function ownDeadLetterQueue<R>(service: ServiceDefinition, r: ScopeResources<R>): R {
+  if (r.ownDeadLetterQueueArn === undefined) {
+    throw new ManifestPermissionError(`${service.name}: a service with a queue needs its DLQ's ARN for the dead-letter grant`);
+  }
+  return r.ownDeadLetterQueueArn;
 }

@@ -73,6 +73,20 @@ export const RUNTIME_ENV = {
   personalizeRoleArn: 'RECOPS_PERSONALIZE_ROLE_ARN',
   /** URL of the service's own queue (only for services with a queue). */
   ownQueueUrl: 'RECOPS_QUEUE_URL',
+  /** URL of the service's DLQ, where the runtime puts a record it gives up on, with the reason. */
+  deadLetterQueueUrl: 'RECOPS_DLQ_URL',
+  /** The manifest's maxReceiveCount: deliveries before the runtime dead-letters a record. */
+  maxReceiveCount: 'RECOPS_MAX_RECEIVE_COUNT',
   schedulerGroupName: 'RECOPS_SCHEDULER_GROUP',
   schedulerRoleArn: 'RECOPS_SCHEDULER_ROLE_ARN',
 } as const;
+
+/**
+ * The `maxReceiveCount` a service's queue is configured with: one more than the manifest's. The
+ * runtime dead-letters a record itself on its `maxReceiveCount`-th failed delivery, so the DLQ copy
+ * carries the reason (packages/core/src/runtime/dead-letter.ts); the queue's redrive policy only
+ * catches a record whose handler crashed or timed out on every delivery, one receive later.
+ */
+export function redriveMaxReceiveCount(settings: Pick<QueueSettings, 'maxReceiveCount'>): number {
+  return settings.maxReceiveCount + 1;
+}

@@ -4,7 +4,7 @@
  * `stacks/` (recorded through the SST stand-in, `test/infra/stand-in/`) and the local cloud's runner.
  * Anything AWS-only (IAM, alarms, encryption) stays out: the local cloud cannot build it.
  */
-import { RUNTIME_ENV, type BusPattern, type ServiceDefinition } from './manifest-types';
+import { redriveMaxReceiveCount, RUNTIME_ENV, type BusPattern, type ServiceDefinition } from './manifest-types';
 
 export interface QueueTopology {
   readonly batchSize: number;
@@ -39,7 +39,7 @@ export interface Topology {
   readonly services: readonly ServiceTopology[];
 }
 
-/** Environment names every handler gets; the queue URL only when the service has a queue. */
+/** Environment names every handler gets; the queue and DLQ settings only when the service has a queue. */
 export function environmentNames(service: Pick<ServiceDefinition, 'queue'>): string[] {
   const names: string[] = [
     RUNTIME_ENV.stage,
@@ -49,7 +49,7 @@ export function environmentNames(service: Pick<ServiceDefinition, 'queue'>): str
     RUNTIME_ENV.schedulerGroupName,
     RUNTIME_ENV.schedulerRoleArn,
   ];
-  if (service.queue !== undefined) names.push(RUNTIME_ENV.ownQueueUrl);
+  if (service.queue !== undefined) names.push(RUNTIME_ENV.ownQueueUrl, RUNTIME_ENV.deadLetterQueueUrl, RUNTIME_ENV.maxReceiveCount);
   return names.sort();
 }
 
@@ -103,7 +103,7 @@ export function topologyFromManifest(services: readonly ServiceDefinition[]): To
               batchSize: service.queue.batchSize,
               batchingWindowSeconds: service.queue.batchingWindowSeconds,
               visibilityTimeoutSeconds: service.queue.visibilityTimeoutSeconds,
-              maxReceiveCount: service.queue.maxReceiveCount,
+              maxReceiveCount: redriveMaxReceiveCount(service.queue),
               dlqRetentionSeconds: service.queue.dlqRetentionSeconds,
               partialBatchResponses: true,
             },

@@ -30,7 +30,8 @@ export function topologyToMermaid(topology: Topology): string {
       lines.push(`  ${dlq}[["${service.name} DLQ"]]`);
       for (const rule of service.busRules) lines.push(`  bus -->|"${ruleLabel(rule)}"| ${queue}`);
       lines.push(`  ${queue} -->|"partial batch responses"| ${fn}`);
-      lines.push(`  ${queue} -.->|"after ${service.queue.maxReceiveCount} receives"| ${dlq}`);
+      // The queue redrives one receive later than the runtime dead-letters (redriveMaxReceiveCount).
+      lines.push(`  ${queue} -.->|"after ${service.queue.maxReceiveCount - 1} failed deliveries"| ${dlq}`);
     }
     for (const trigger of service.s3Triggers) {
       lines.push(`  bucket -->|"ObjectCreated ${trigger.prefix}*${trigger.suffix ?? ''}"| ${fn}`);

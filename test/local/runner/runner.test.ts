@@ -143,9 +143,11 @@ describe('Runner: services from the manifest in the local cloud', () => {
     // Deliveries name the bus events they carried, so a timeline can join them to `bus.event` entries.
     expect([...(deliveries[0]?.eventIds ?? [])].sort()).toEqual(result.Entries!.map((entry) => entry.EventId!).sort());
     expect(deliveries[0]).toMatchObject({ outcome: 'partial', failedMessageIds: [poison] });
-    // Every later invocation got only the failed record: nothing else came back.
-    expect(deliveries.slice(1).map((delivery) => delivery.messageIds)).toEqual([[poison]]);
-    expect(deliveries.filter((delivery) => delivery.messageIds?.includes(poison))).toHaveLength(2);
+    // Every later invocation got only the failed record: nothing else came back. The queue redrives
+    // after maxReceiveCount + 1 receives (redriveMaxReceiveCount): this fixture handler is not built
+    // on the runtime, which dead-letters a record itself one delivery earlier.
+    expect(deliveries.slice(1).map((delivery) => delivery.messageIds)).toEqual([[poison], [poison]]);
+    expect(deliveries.filter((delivery) => delivery.messageIds?.includes(poison))).toHaveLength(3);
     const attributes = async (url: string) =>
       (
         await sqs.send(

@@ -4,11 +4,14 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   batchOutputReady,
   campaignDeployed,
+  messageDeadLettered,
+  messageRecovered,
   pipelineRequested,
   solutionVersionPromoted,
   solutionVersionRejected,
   statusChangedEntry,
   stepFailed,
+  stepRetrying,
   watchRequested,
   type ResourceKind,
   type RunScope,
@@ -207,6 +210,74 @@ export function stepFailedEvent(plan: Plan, runId: string): Record<string, unkno
         reason: 'Schema users-schema changed incompatibly: AGE changed type from int to string',
         errors: [{ path: 'datasets.users.schema', message: 'AGE changed type from int to string' }],
         failedAt: at(30),
+      },
+      BUS,
+    ),
+  );
+}
+
+/** What the queue runtime publishes when schedule-manager gives up on the run's Pipeline Requested. */
+export function deadLetteredEvent(plan: Plan, runId: string, messageId = 'message-1'): Record<string, unknown> {
+  return delivered(
+    messageDeadLettered.entry(
+      {
+        runId,
+        datasetGroupName: plan.datasetGroup.name,
+        stage: 'test',
+        service: 'schedule-manager',
+        step: 'scheduling',
+        eventType: 'Pipeline Requested',
+        messageId,
+        attempts: 1,
+        reason:
+          'AccessDeniedException: User: arn:aws:sts::000000000000:assumed-role/r/r is not authorized to perform: scheduler:CreateSchedule',
+        errorName: 'AccessDeniedException',
+        cause: 'permanent',
+        deadLetterQueueUrl: 'http://127.0.0.1:4566/000000000000/recops-test-schedule-manager-dlq',
+        deadLetteredAt: at(20),
+      },
+      BUS,
+    ),
+  );
+}
+
+/** The redriven copy of that message, handled. */
+export function recoveredEvent(plan: Plan, runId: string, messageId = 'message-1'): Record<string, unknown> {
+  return delivered(
+    messageRecovered.entry(
+      {
+        runId,
+        datasetGroupName: plan.datasetGroup.name,
+        stage: 'test',
+        service: 'schedule-manager',
+        eventType: 'Pipeline Requested',
+        messageId,
+        recoveredAt: at(50),
+      },
+      BUS,
+    ),
+  );
+}
+
+/** A throttled delivery of the trainer, returned with backoff. */
+export function retryingEvent(plan: Plan, runId: string, attempt: number): Record<string, unknown> {
+  return delivered(
+    stepRetrying.entry(
+      {
+        runId,
+        datasetGroupName: plan.datasetGroup.name,
+        stage: 'test',
+        service: 'solution-trainer',
+        step: 'training',
+        eventType: 'Dataset Import Job Status Changed',
+        messageId: 'message-2',
+        attempt,
+        maxAttempts: 10,
+        reason: 'CreateSolution sims failed: ThrottlingException: Rate exceeded',
+        errorName: 'RetryableOpsError',
+        delaySeconds: 10 * 2 ** (attempt - 1),
+        nextAttemptAt: at(10 + 10 * 2 ** (attempt - 1)),
+        failedAt: at(10 + attempt),
       },
       BUS,
     ),

@@ -10,7 +10,7 @@ import { trackEvent as trackParsed } from '../../../services/run-tracker/track';
 import { seedExampleText } from '../../e2e/support/data';
 import { startTestCloud, type TestCloud } from '../../e2e/support/local';
 import { emfDocuments } from '../../support/emf';
-import { seedPlan, stepFailedEvent, storeRunDocument, successfulRun } from './run-events';
+import { deadLetteredEvent, recoveredEvent, retryingEvent, seedPlan, stepFailedEvent, storeRunDocument, successfulRun } from './run-events';
 import { acceptPutEvents, putEventsEntries } from '../bus-mock';
 
 const outcomeMetric = (name: string) => ({
@@ -148,6 +148,7 @@ describe('Service: run-tracker', () => {
   it('publishes when the deciding delivery comes back after failing to publish', async () => {
     const plan = seedPlan(await seedExampleText(), test.bucket);
     const failure = stepFailedEvent(plan, 'run-retry');
+    await storeRunDocument(test.clients.s3, plan, 'run-retry');
     const clients = { s3: test.clients.s3, eventBridge };
     bus
       .on(PutEventsCommand)
@@ -159,6 +160,76 @@ describe('Service: run-tracker', () => {
     const result = await trackEvent(failure, 'm-1', clients, settings());
     expect(result.published).toBe('Pipeline Failed');
     expect(bus.commandCalls(PutEventsCommand)).toHaveLength(2);
+  });
+
+  it('fails the run when a message is dead-lettered, and completes it once the redriven message is recovered', async () => {
+    // Prepare
+    const plan = seedPlan(await seedExampleText(), test.bucket);
+    const [requested, ...rest] = successfulRun(plan, 'run-redrive');
+    await storeRunDocument(test.clients.s3, plan, 'run-redrive');
+    const clients = { s3: test.clients.s3, eventBridge };
+    const detailOf = (entry: PutEventsRequestEntry | undefined) =>
+      pipelineFailed.parse({ source: entry?.Source, 'detail-type': entry?.DetailType, detail: JSON.parse(entry?.Detail ?? '') });
+
+    // Act: the schedule manager's message is dead-lettered (twice: a redelivery), then the chain finishes.
+    await trackEvent(requested, 'm-1', clients, settings());
+    await trackEvent(deadLetteredEvent(plan, 'run-redrive'), 'm-2', clients, settings());
+    await trackEvent(deadLetteredEvent(plan, 'run-redrive'), 'm-3', clients, settings());
+    for (const [i, event] of rest.entries()) await trackEvent(event, `m-${i + 10}`, clients, settings());
+
+    // Assess: failed once, with the service, the step and the reason; every goal met is not enough.
+    expect(published().map((e) => e.DetailType)).toEqual(['Pipeline Failed']);
+    expect(detailOf(published()[0])).toMatchObject({
+      step: 'scheduling',
+      reason: expect.stringMatching(
+        /^schedule-manager gave up on a Pipeline Requested message after 1 delivery \(it is in its DLQ\): AccessDeniedException: .* scheduler:CreateSchedule$/,
+      ),
+      errors: [{ path: 'schedule-manager', message: expect.stringContaining('scheduler:CreateSchedule') }],
+    });
+
+    // Act: the redrive; its copy handled (and reported twice).
+    await trackEvent(recoveredEvent(plan, 'run-redrive'), 'm-90', clients, settings());
+    await trackEvent(recoveredEvent(plan, 'run-redrive'), 'm-91', clients, settings());
+
+    // Assess
+    expect(published().map((e) => e.DetailType)).toEqual(['Pipeline Failed', 'Pipeline Completed']);
+    const state = (await readRunState(test.clients.s3, test.bucket, runStateKey(plan.datasetGroup.name, 'run-redrive')))?.value;
+    expect(state?.outcome).toMatchObject({ kind: 'completed', afterFailure: { reason: expect.stringContaining('schedule-manager') } });
+  });
+
+  it('keeps the latest Step Retrying of each service in the run state, whatever the delivery order', async () => {
+    const plan = seedPlan(await seedExampleText(), test.bucket);
+    const [requested] = successfulRun(plan, 'run-retrying');
+    await storeRunDocument(test.clients.s3, plan, 'run-retrying');
+    const clients = { s3: test.clients.s3, eventBridge };
+    await trackEvent(requested, 'm-1', clients, settings());
+    await trackEvent(retryingEvent(plan, 'run-retrying', 2), 'm-2', clients, settings());
+    await trackEvent(retryingEvent(plan, 'run-retrying', 1), 'm-3', clients, settings());
+    const state = (await readRunState(test.clients.s3, test.bucket, runStateKey(plan.datasetGroup.name, 'run-retrying')))?.value;
+    expect(state?.retries).toEqual({
+      'solution-trainer': expect.objectContaining({
+        step: 'training',
+        attempt: 2,
+        maxAttempts: 10,
+        reason: expect.stringContaining('ThrottlingException'),
+      }),
+    });
+    expect(state?.outcome).toBeUndefined();
+    expect(published()).toEqual([]);
+  });
+
+  it('ignores an event about a run that never started: no run state, nothing published', async () => {
+    // A schema-valid Solution Status Changed CREATE FAILED for a run with no run document.
+    const plan = seedPlan(await seedExampleText(), test.bucket);
+    const clients = { s3: test.clients.s3, eventBridge };
+    const failedSolution = successfulRun(plan, 'run-phantom').find((e) => (e['detail-type'] as string) === 'Solution Status Changed') as {
+      detail: Record<string, unknown>;
+    };
+    const phantom = { ...failedSolution, detail: { ...failedSolution.detail, status: 'CREATE FAILED', failureReason: 'made up' } };
+    const result = await trackEvent(phantom, 'm-1', clients, settings());
+    expect(result.ignored).toMatch(/^no run run-phantom of /);
+    expect(await readRunState(test.clients.s3, test.bucket, runStateKey(plan.datasetGroup.name, 'run-phantom'))).toBeUndefined();
+    expect(published()).toEqual([]);
   });
 
   it('tags every document of a finished run for expiry, and leaves the dataset group schedules untagged', async () => {

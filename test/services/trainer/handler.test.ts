@@ -111,6 +111,9 @@ describe('Handler: solution-trainer', () => {
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: record.messageId }] });
     expect(sqsMock.commandCalls(ChangeMessageVisibilityCommand)[0]?.args[0].input).toMatchObject({ ReceiptHandle: record.receiptHandle });
     expect(fake.mock.commandCalls(CreateSolutionVersionCommand)).toHaveLength(0);
-    expect(eventsMock.commandCalls(PutEventsCommand)).toHaveLength(0);
+    // The only event is the retry's report.
+    expect(eventsMock.commandCalls(PutEventsCommand).flatMap((call) => call.args[0].input.Entries?.map((e) => e.DetailType))).toEqual([
+      'Step Retrying',
+    ]);
   });
 });

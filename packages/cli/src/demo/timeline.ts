@@ -63,6 +63,12 @@ export function describeEvent(event: ChainEvent): string {
       const resources = Array.isArray(detail['resources']) ? detail['resources'].length : 0;
       return `${resource}, ${resources} resource${resources === 1 ? '' : 's'} ACTIVE`;
     }
+    case 'Step Retrying':
+      return `${text(detail, 'service') ?? '?'} (${text(detail, 'step') ?? '?'}) attempt ${String(detail['attempt'] ?? '?')} of ${String(detail['maxAttempts'] ?? '?')} failed, next at ${text(detail, 'nextAttemptAt') ?? '?'}: ${text(detail, 'reason') ?? 'no reason given'}`;
+    case 'Message Dead-Lettered':
+      return `${text(detail, 'service') ?? '?'} (${text(detail, 'step') ?? '?'}) gave up after ${String(detail['attempts'] ?? '?')} deliveries, message ${text(detail, 'messageId') ?? '?'} in its DLQ: ${text(detail, 'reason') ?? 'no reason given'}`;
+    case 'Message Recovered':
+      return `${text(detail, 'service') ?? '?'} handled the redriven message ${text(detail, 'messageId') ?? '?'}`;
     case OUTCOME.failed:
     case 'Step Failed':
       return `${arn ? `${resource}, ` : ''}step ${text(detail, 'step') ?? '?'}: ${text(detail, 'reason') ?? 'no reason given'}`;

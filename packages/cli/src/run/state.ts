@@ -26,6 +26,21 @@ export interface TrackedRun {
   readonly updatedAt?: string;
   readonly config?: { readonly bucket: string; readonly key: string };
   readonly resources: Readonly<Record<string, TrackedResource>>;
+  /** The latest Step Retrying of each service, by service name. */
+  readonly retries?: Readonly<
+    Record<
+      string,
+      {
+        readonly step: string;
+        readonly attempt: number;
+        readonly maxAttempts: number;
+        readonly reason: string;
+        readonly nextAttemptAt: string;
+      }
+    >
+  >;
+  /** Messages of the run its services dead-lettered, by their first messageId. */
+  readonly deadLetters?: Readonly<Record<string, { readonly service?: string; readonly reason?: string; readonly recoveredAt?: string }>>;
   readonly outcome?: {
     readonly kind: 'completed' | 'failed';
     readonly decidedAt: string;
@@ -34,6 +49,8 @@ export interface TrackedRun {
     readonly resourceArn?: string;
     /** Every error of a refused parameter file, at its path. */
     readonly errors?: readonly { readonly path: string; readonly message: string }[];
+    /** A completion after a redrive: when the run had failed, and why. */
+    readonly afterFailure?: { readonly decidedAt: string; readonly reason?: string };
   };
 }
 

@@ -39,6 +39,21 @@ export function formatRun(run: TrackedRun): string[] {
   ];
   if (run.outcome?.reason) lines.push(`  reason   ${run.outcome.reason}`);
   for (const error of run.outcome?.errors ?? []) lines.push(`    ${error.path}: ${error.message}`);
+  if (run.outcome?.afterFailure)
+    lines.push(
+      `  redriven failed at ${run.outcome.afterFailure.decidedAt}: ${run.outcome.afterFailure.reason ?? 'a dead-lettered message'}`,
+    );
+  // Retries still ahead only: once the run ended, they are history (recops log shows them).
+  const retries = run.outcome ? [] : Object.entries(run.retries ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  for (const [service, retry] of retries) {
+    lines.push(
+      `  retrying ${service} (${retry.step}): attempt ${retry.attempt + 1} of ${retry.maxAttempts} at ${retry.nextAttemptAt} after: ${retry.reason}`,
+    );
+  }
+  for (const [messageId, dead] of Object.entries(run.deadLetters ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+    const state = dead.recoveredAt ? `recovered at ${dead.recoveredAt}` : 'in its DLQ';
+    lines.push(`  dead letter ${dead.service ?? '?'} message ${messageId}, ${state}: ${dead.reason ?? 'no reason recorded'}`);
+  }
   const origin = Date.parse(run.startedAt);
   const steps = Object.entries(run.resources)
     .map(([arn, r]) => ({ arn, ...r, start: Date.parse(r.requestedAt ?? run.startedAt) }))

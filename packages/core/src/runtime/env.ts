@@ -12,6 +12,8 @@ export interface RuntimeEnv {
   readonly bucketName: string;
   readonly personalizeRoleArn: string | undefined;
   readonly ownQueueUrl: string | undefined;
+  /** The service's DLQ and the deliveries before a record goes there (services with a queue). */
+  readonly deadLetter: { readonly queueUrl: string; readonly maxReceiveCount: number } | undefined;
   readonly schedulerGroupName: string | undefined;
   readonly schedulerRoleArn: string | undefined;
 }
@@ -45,6 +47,7 @@ export function readRuntimeEnv(env: Env = currentEnvironment()): RuntimeEnv {
     bucketName: required(env, RUNTIME_ENV.bucketName),
     personalizeRoleArn: optional(env, RUNTIME_ENV.personalizeRoleArn),
     ownQueueUrl: optional(env, RUNTIME_ENV.ownQueueUrl),
+    deadLetter: deadLetterSettings(env),
     schedulerGroupName: optional(env, RUNTIME_ENV.schedulerGroupName),
     schedulerRoleArn: optional(env, RUNTIME_ENV.schedulerRoleArn),
   };
@@ -55,6 +58,17 @@ export function requireSetting<K extends keyof RuntimeEnv>(env: RuntimeEnv, key:
   const value = env[key];
   if (value === undefined || value === null) throw new RuntimeConfigError(RUNTIME_ENV[key as keyof typeof RUNTIME_ENV]);
   return value as NonNullable<RuntimeEnv[K]>;
+}
+
+function deadLetterSettings(env: Env): RuntimeEnv['deadLetter'] {
+  const queueUrl = optional(env, RUNTIME_ENV.deadLetterQueueUrl);
+  const count = optional(env, RUNTIME_ENV.maxReceiveCount);
+  if (queueUrl === undefined || count === undefined) return undefined;
+  const maxReceiveCount = Number(count);
+  if (!Number.isInteger(maxReceiveCount) || maxReceiveCount < 1) {
+    throw new RuntimeConfigError(RUNTIME_ENV.maxReceiveCount, `${RUNTIME_ENV.maxReceiveCount} must be a positive integer, got "${count}"`);
+  }
+  return { queueUrl, maxReceiveCount };
 }
 
 function required(env: Env, name: string): string {

@@ -15,16 +15,34 @@
  *   onError reports every record as failed in the same way, so the outcome is identical.
  * The queue's event source mapping must enable `ReportBatchItemFailures` (stacks/ sets it; the local
  * runner honours it), otherwise a returned failure list is ignored and the whole batch is deleted.
+ *
+ * A failed record is, in this order (dead-letter.ts):
+ * - dead-lettered at once when no retry heals the failure (AccessDenied and the like, an event that
+ *   does not parse), or on its `maxReceiveCount`-th delivery: Message Dead-Lettered on the bus, the
+ *   body in the service's DLQ with the reason as message attributes, the record deleted;
+ * - returned with backoff when the failure may heal (throttling, LimitExceeded, ResourceInUse), with
+ *   a Step Retrying event (one per failed delivery, so at most one per backoff step);
+ * - otherwise returned after its visibility timeout.
  */
 import middy from '@middy/core';
 import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { EventValidationError, type PipelineStep } from '@recops/events';
 import { clientConfig, createClients, type ClientOptions, type Clients } from './clients';
 import { currentEnvironment, readRuntimeEnv, type RuntimeEnv } from './env';
 import { RetryLaterError } from './errors';
-import { permanentAwsErrorReason } from './aws-errors';
+import { isPermanentAwsError, permanentAwsErrorReason } from './aws-errors';
+import {
+  deadLetter,
+  failureOf,
+  isRedrivenCopy,
+  reportRecovered,
+  reportRetry,
+  type RecordFailure,
+  type RecordReporter,
+} from './dead-letter';
 import { isRetryableError, receiveCount, returnToQueueLater, type BackoffOptions } from './backoff';
 import { createObservability, MetricUnit, RUNTIME_METRIC, STAGE_DIMENSION, type Observability } from './observability';
 
@@ -43,10 +61,16 @@ export interface RecordContext extends InvocationContext {
 export interface SqsHandlerOptions {
   /** The service's manifest name; used as Powertools service name. */
   readonly serviceName: string;
+  /** The step of a run the service performs, named by its Step Retrying and Message Dead-Lettered events. */
+  readonly step: PipelineStep;
   /** Processes one record; throw to return it to the queue. */
   readonly processRecord: (record: SQSRecord, context: RecordContext) => Promise<void>;
   /** Which errors return the record with backoff (visibility change). Default: `isRetryableError`. */
   readonly isRetryable?: (error: unknown) => boolean;
+  /** Which errors no retry heals: dead-lettered at once. Default: `isPermanentFailure`. */
+  readonly isPermanent?: (error: unknown) => boolean;
+  /** Clock of the events the runtime publishes (tests). */
+  readonly now?: () => Date;
   readonly backoff?: BackoffOptions;
   /** Client settings (tests); by default from the environment. */
   readonly clientOptions?: ClientOptions;
@@ -98,13 +122,51 @@ export function createSqsHandler(options: SqsHandlerOptions) {
   const { logger, metrics } = observability;
   const isRetryable = options.isRetryable ?? isRetryableError;
 
+  const isPermanent = options.isPermanent ?? isPermanentFailure;
+  const now = options.now ?? (() => new Date());
+
   const processOne = async (record: SQSRecord, base: InvocationContext): Promise<void> => {
     const context: RecordContext = { ...base, receiveCount: receiveCount(record) };
+    const settings = base.env.deadLetter;
+    const reporter: RecordReporter = {
+      serviceName: options.serviceName,
+      step: options.step,
+      stage: base.env.stage,
+      eventBridge: base.clients.eventBridge,
+      busName: base.env.busName,
+      now,
+    };
+    const giveUp = async (failure: RecordFailure, attempts: number): Promise<void> => {
+      if (settings === undefined) return;
+      const { run } = await deadLetter(record, failure, attempts, settings, { ...reporter, sqs: base.clients.sqs });
+      metrics.addMetric(RUNTIME_METRIC.recordsDeadLettered, MetricUnit.Count, 1);
+      logger.error(`record dead-lettered (${failure.cause}): ${failure.reason}`, {
+        messageId: record.messageId,
+        receiveCount: context.receiveCount,
+        ...(run !== undefined && { runId: run.runId, datasetGroupName: run.datasetGroupName }),
+      });
+    };
+
+    // Past maxReceiveCount: the earlier deliveries ended without a handled failure (crash, timeout).
+    if (settings !== undefined && context.receiveCount > settings.maxReceiveCount) {
+      const reason = `${options.serviceName} did not finish this message in ${context.receiveCount - 1} deliveries (the handler crashed or timed out each time)`;
+      await giveUp({ reason, cause: 'retries-exhausted' }, context.receiveCount - 1);
+      return;
+    }
     try {
       await options.processRecord(record, context);
+      // A DLQ copy moved back and handled now: the run it failed may complete (events/README.md).
+      if (isRedrivenCopy(record)) await reportRecovered(record, reporter);
       metrics.addMetric(RUNTIME_METRIC.recordsProcessed, MetricUnit.Count, 1);
     } catch (error) {
-      if (isRetryable(error) && base.env.ownQueueUrl) {
+      const retryable = isRetryable(error);
+      const permanent = !retryable && isPermanent(error);
+      if (settings !== undefined && (permanent || context.receiveCount >= settings.maxReceiveCount)) {
+        const failure = failureOf(error);
+        await giveUp({ ...failure, cause: permanent ? 'permanent' : 'retries-exhausted' }, context.receiveCount);
+        return;
+      }
+      if (retryable && base.env.ownQueueUrl) {
         const delaySeconds = await returnToQueueLater(base.clients.sqs, base.env.ownQueueUrl, record, options.backoff);
         metrics.addMetric(RUNTIME_METRIC.recordsRetried, MetricUnit.Count, 1);
         logger.warn('record returned to the queue with backoff', {
@@ -113,6 +175,17 @@ export function createSqsHandler(options: SqsHandlerOptions) {
           delaySeconds,
           error,
         });
+        // The retry stands even when its report cannot be published; the log line above says it.
+        await reportRetry(
+          record,
+          failureOf(error),
+          context.receiveCount,
+          settings?.maxReceiveCount ?? context.receiveCount,
+          delaySeconds,
+          reporter,
+        ).catch((reportError: unknown) =>
+          logger.warn('Step Retrying could not be published', { messageId: record.messageId, error: reportError }),
+        );
         throw new RetryLaterError(`retry in ${delaySeconds} s: ${(error as Error).message}`, { cause: error, delaySeconds });
       }
       metrics.addMetric(RUNTIME_METRIC.recordsFailed, MetricUnit.Count, 1);
@@ -150,4 +223,12 @@ export function createHandler<TEvent, TResult>(options: HandlerOptions<TEvent, T
   return middy<TEvent, TResult>(handler as never)
     .use(injectLambdaContext(observability.logger))
     .use(logMetrics(observability.metrics));
+}
+
+/**
+ * Failures no retry heals, dead-lettered at once: AWS permission and credential errors, and an
+ * event that does not match the catalog (it will not match on the next delivery either).
+ */
+function isPermanentFailure(error: unknown): boolean {
+  return isPermanentAwsError(error) || error instanceof EventValidationError;
 }

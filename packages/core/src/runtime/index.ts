@@ -2,6 +2,7 @@
 export { backoffSeconds, isRetryableError, receiveCount, RETRYABLE_ERROR_NAMES, returnToQueueLater, type BackoffOptions } from './backoff';
 export { isPermanentAwsError, PERMANENT_AWS_ERROR_NAMES, permanentAwsError, permanentAwsErrorReason } from './aws-errors';
 export { clientConfig, createClients, type ClientOptions, type Clients } from './clients';
+export { DEAD_LETTER_ATTRIBUTE } from './dead-letter';
 export { chainDependencies, type ChainDependencies } from './dependencies';
 export { InvocationTimeoutError, runUntilAborted } from './deadline';
 export { currentEnvironment, readRuntimeEnv, requireSetting, runWithEnvironment, type Environment, type RuntimeEnv } from './env';

@@ -15,6 +15,7 @@ export const RUNTIME_METRIC = {
   recordsProcessed: 'RecordsProcessed',
   recordsFailed: 'RecordsFailed',
   recordsRetried: 'RecordsRetried',
+  recordsDeadLettered: 'RecordsDeadLettered',
   eventsPublished: 'EventsPublished',
 } as const;
 

@@ -24,7 +24,15 @@ import { resolve } from 'node:path';
 import type { S3Event } from 'aws-lambda';
 import { fileURLToPath } from 'node:url';
 import { runWithEnvironment } from '@recops/core/runtime';
-import { canonicalPattern, normalizeTopology, RUNTIME_ENV, servicePolicy, type ServiceDefinition, type Topology } from '@recops/platform';
+import {
+  canonicalPattern,
+  normalizeTopology,
+  redriveMaxReceiveCount,
+  RUNTIME_ENV,
+  servicePolicy,
+  type ServiceDefinition,
+  type Topology,
+} from '@recops/platform';
 import { busArn, type EventBridgeStore } from '../eventbridge';
 import { EVENT_LOG_KIND } from '../event-log';
 import type { SchedulerStore } from '../scheduler';
@@ -101,7 +109,9 @@ export function servicePrincipal(service: ServiceDefinition, names: RunnerNames,
         personalizeRoleArn: names.personalizeRoleArn,
         schedulerGroupName: names.schedulerGroupName,
         schedulerRoleArn: names.schedulerRoleArn,
-        ...(queueName ? { ownQueueArn: queueArn(queueName) } : {}),
+        ...(queueName
+          ? { ownQueueArn: queueArn(queueName), ownDeadLetterQueueArn: queueArn(names.deadLetterQueueName(service.name)) }
+          : {}),
       },
       (strings, ...values) => String.raw({ raw: strings }, ...values),
     ),
@@ -219,7 +229,15 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
     options.iam ? { AWS_ACCESS_KEY_ID: names.roleName(service.name), AWS_SECRET_ACCESS_KEY: 'local' } : {};
   const environmentOf = (service: ServiceDefinition): Record<string, string> => {
     const url = queueUrls.get(service.name);
-    return { ...common, ...credentialsOf(service), ...(url ? { [RUNTIME_ENV.ownQueueUrl]: url } : {}) };
+    const queue: Record<string, string> =
+      url && service.queue
+        ? {
+            [RUNTIME_ENV.ownQueueUrl]: url,
+            [RUNTIME_ENV.deadLetterQueueUrl]: `${endpoint}/${ACCOUNT_ID}/${names.deadLetterQueueName(service.name)}`,
+            [RUNTIME_ENV.maxReceiveCount]: String(service.queue.maxReceiveCount),
+          }
+        : {};
+    return { ...common, ...credentialsOf(service), ...queue };
   };
   for (const service of manifest) options.iam?.register(servicePrincipal(service, names, stage));
   const invokeWithin =
@@ -307,7 +325,7 @@ export async function startRunner(options: RunnerOptions): Promise<Runner> {
         if (!sqs.findQueue(queueName)) await sqs.createQueue(queueName, {}).written;
         await sqs.setAttributes(queueName, {
           VisibilityTimeout: String(queue.visibilityTimeoutSeconds),
-          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: queueArn(dlqName), maxReceiveCount: queue.maxReceiveCount }),
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: queueArn(dlqName), maxReceiveCount: redriveMaxReceiveCount(queue) }),
         });
 
         const ruleNames: string[] = [];
