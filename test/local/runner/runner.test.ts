@@ -87,7 +87,9 @@ describe('Runner: services from the manifest in the local cloud', () => {
     entries = [];
     cloud.eventLog.subscribe((entry) => entries.push(entry));
     events = new EventBridgeClient(clientConfig(cloud.endpoint));
-    sqs = new SQSClient(clientConfig(cloud.endpoint));
+    // The redrive test waits several seconds between calls: a keep-alive socket the server closed
+    // meanwhile (after 5 s idle) answers ECONNRESET, which the SDK retries when allowed to.
+    sqs = new SQSClient({ ...clientConfig(cloud.endpoint), maxAttempts: 3 });
     s3 = new S3Client({ ...clientConfig(cloud.endpoint), forcePathStyle: true });
   });
 
