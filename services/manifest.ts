@@ -353,8 +353,9 @@ const scheduleManager: ServiceDefinition = {
   handler: 'services/schedule-manager/handler.main',
   timeoutSeconds: scheduleManagerTimeout,
   memoryMB: 256,
-  // Each run's plan lists the file's schedules: create/update them, delete the ones it dropped.
-  subscriptions: [pipelineRequested.pattern({ trigger: ['upload'] })],
+  // Each uploaded run's plan lists the file's schedules: create/update them, delete the ones it
+  // dropped, once the run's dataset group is ACTIVE (a group that could not be created gets none).
+  subscriptions: [datasetGroupStatusChanged.pattern(ACTIVE)],
   queue: queue(scheduleManagerTimeout),
   s3Triggers: [],
   permissions: [

@@ -1,21 +1,16 @@
-/** schedule-manager: Pipeline Requested → EventBridge Scheduler schedules for the file's workflowConfig. */
+/** schedule-manager: Dataset Group Status Changed ACTIVE → EventBridge Scheduler schedules for the file's workflowConfig. */
 import { notSubscribed, parseCatalogEvent } from '@recops/events';
 import { MetricUnit, createSqsHandler, requireSetting } from '@recops/core/runtime';
-import { onPipelineRequested } from './manage';
+import { onDatasetGroupActive } from './manage';
 
 export const main = createSqsHandler({
   serviceName: 'schedule-manager',
   step: 'scheduling',
   processRecord: async (record, { clients, env, logger, metrics }) => {
     const event = parseCatalogEvent(record);
-    if (event.name !== 'pipeline-requested') throw notSubscribed(event, 'schedule-manager');
+    if (event.name !== 'dataset-group-status-changed' || event.detail.status !== 'ACTIVE') throw notSubscribed(event, 'schedule-manager');
     const { detail } = event;
-    // Only an upload changes what the file asks for; a scheduled run leaves the schedules as they are.
-    if (detail.trigger !== 'upload') {
-      logger.info('scheduled run: schedules unchanged', { messageId: record.messageId, runId: detail.runId });
-      return;
-    }
-    const report = await onPipelineRequested(detail, {
+    const outcome = await onDatasetGroupActive(detail, {
       scheduler: clients.scheduler,
       s3: clients.s3,
       bucketName: env.bucketName,
@@ -24,6 +19,11 @@ export const main = createSqsHandler({
       schedulerGroupName: requireSetting(env, 'schedulerGroupName'),
       schedulerRoleArn: requireSetting(env, 'schedulerRoleArn'),
     });
+    if (outcome.kind === 'skipped') {
+      logger.info(`schedules unchanged: ${outcome.reason}`, { messageId: record.messageId, runId: detail.runId });
+      return;
+    }
+    const { kind: _kind, ...report } = outcome;
     metrics.addMetric('SchedulesChanged', MetricUnit.Count, report.created.length + report.updated.length + report.deleted.length);
     if (report.supersededBy !== undefined) {
       // A late delivery for an older upload: the newer run's schedules stay, which is no failure.

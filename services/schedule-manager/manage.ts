@@ -1,7 +1,8 @@
 /** Pipeline Requested → the run's plan → the dataset group's schedules in the recops Scheduler group. */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { loadPlannedRun, type ObjectLocation } from '@recops/core/ops';
+import { loadPlannedRun, plannedRunLocation, type ObjectLocation } from '@recops/core/ops';
+import type { PlannedRun } from '@recops/core';
 import { isNewerRun, readAppliedRun, runOrderOf, writeAppliedRun, type AppliedRun } from './applied';
 import { reconcileSchedules, type ScheduleReport } from './reconcile';
 import { busArnOf } from './target';
@@ -70,4 +71,53 @@ async function applySchedules(run: AppliedRun, deps: ScheduleManagerDependencies
     busArn: busArnOf(deps.busName, deps.schedulerRoleArn, region),
     stage: deps.stage,
   });
+}
+
+/** The run a Dataset Group Status Changed ACTIVE is about. */
+export interface ActiveGroupRun {
+  readonly runId: string;
+  readonly datasetGroupName: string;
+}
+
+/** What the manager did for a run whose dataset group is ACTIVE: applied its schedules, or why not. */
+export type GroupActiveOutcome = ({ readonly kind: 'applied' } & ScheduleOutcome) | { readonly kind: 'skipped'; readonly reason: string };
+
+/**
+ * A run's schedules are applied once its dataset group is ACTIVE, never before: a run whose group
+ * could not be created (a quota, a name taken, no permission) gets no schedule that would fire
+ * against a group that does not exist. Only an upload changes what the file asks for; a scheduled
+ * run leaves the schedules as they are. An event about a run without a run document (a run that
+ * never started) changes nothing.
+ */
+export async function onDatasetGroupActive(run: ActiveGroupRun, deps: ScheduleManagerDependencies): Promise<GroupActiveOutcome> {
+  const location = plannedRunLocation(deps.bucketName, run.datasetGroupName, run.runId);
+  let document: PlannedRun;
+  try {
+    document = await loadPlannedRun(deps.s3, location);
+  } catch (error) {
+    if (!isMissing(error)) throw error;
+    return { kind: 'skipped', reason: `no run ${run.runId}: s3://${location.bucket}/${location.key} does not exist` };
+  }
+  if (document.trigger !== 'upload')
+    return { kind: 'skipped', reason: `run ${run.runId} is a ${document.trigger} run: schedules unchanged` };
+  const outcome = await onPipelineRequested(
+    {
+      runId: run.runId,
+      datasetGroupName: run.datasetGroupName,
+      config: document.config,
+      plan: location,
+      requestedAt: document.run.startedAt,
+    },
+    deps,
+  );
+  return { kind: 'applied', ...outcome };
+}
+
+/** NoSuchKey, possibly wrapped by the ops layer. */
+function isMissing(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; typeof current === 'object' && current !== null && depth < 4; depth++) {
+    if ((current as { name?: unknown }).name === 'NoSuchKey') return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }

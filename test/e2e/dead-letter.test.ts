@@ -6,31 +6,12 @@
 import { GetQueueAttributesCommand, GetQueueUrlCommand, ReceiveMessageCommand, StartMessageMoveTaskCommand } from '@aws-sdk/client-sqs';
 import { ListSchedulesCommand } from '@aws-sdk/client-scheduler';
 import { runner } from '@recops/local';
-import type { Permission, ServiceDefinition } from '@recops/platform';
+import type { ServiceDefinition } from '@recops/platform';
 import { SERVICES } from '@recops/services/manifest';
 import { afterEach, describe, expect, it } from 'vitest';
-import { generateSeedData, seedBatchInput, seedBatchInputKey, seedExampleText } from './support/data';
-import { startPipelineCloud, type PipelineCloud } from './support/pipeline';
+import { manifestWithout, startPipelineCloud, uploadSeedExample, type PipelineCloud } from './support/pipeline';
 
 const RUN_TIMEOUT_MS = 90_000;
-
-function manifestWithout(service: string, action: string): ServiceDefinition[] {
-  return SERVICES.map((s) => {
-    if (s.name !== service) return s;
-    const permissions: Permission[] = s.permissions
-      .map((p) => ({ ...p, actions: p.actions.filter((a) => a !== action) }))
-      .filter((p) => p.actions.length > 0);
-    return { ...s, permissions };
-  });
-}
-
-async function uploadSeedExample(pipeline: PipelineCloud): Promise<void> {
-  const data = generateSeedData();
-  await pipeline.upload('train/dataset-group-name-1/users.csv', data.usersCsv);
-  await pipeline.upload('train/dataset-group-name-1/interactions.csv', data.interactionsCsv);
-  await pipeline.upload(seedBatchInputKey(), seedBatchInput());
-  await pipeline.upload('train/dataset-group-name-1/config.json', await seedExampleText());
-}
 
 describe('E2E: dead letters fail their run; a redrive completes it', () => {
   let pipeline: PipelineCloud | undefined;
@@ -55,7 +36,7 @@ describe('E2E: dead letters fail their run; a redrive completes it', () => {
       expect(failed.detailType, JSON.stringify(failed.detail)).toBe('Pipeline Failed');
       expect(failed.detail.step).toBe('scheduling');
       expect(failed.detail.reason).toMatch(
-        /^schedule-manager gave up on a Pipeline Requested message after 1 delivery \(it is in its DLQ\): AccessDeniedException: .*recops-local-schedule-manager.* is not authorized to perform: scheduler:CreateSchedule/,
+        /^schedule-manager gave up on a Dataset Group Status Changed message after 1 delivery \(it is in its DLQ\): AccessDeniedException: .*recops-local-schedule-manager.* is not authorized to perform: scheduler:CreateSchedule/,
       );
       const dead = pipeline.events.filter((e) => e.detailType === 'Message Dead-Lettered');
       expect(dead.map((e) => [e.detail.service, e.detail.cause, e.detail.runId])).toEqual([

@@ -4,32 +4,10 @@
  * the three grants the first AWS run would have missed.
  */
 import type { EventLogEntry } from '@recops/local';
-import type { Permission, ServiceDefinition } from '@recops/platform';
-import { SERVICES } from '@recops/services/manifest';
 import { afterEach, describe, expect, it } from 'vitest';
-import { generateSeedData, seedBatchInput, seedBatchInputKey, seedExampleText } from './support/data';
-import { startPipelineCloud, type PipelineCloud } from './support/pipeline';
+import { manifestWithout, startPipelineCloud, uploadSeedExample, type PipelineCloud } from './support/pipeline';
 
 const RUN_TIMEOUT_MS = 90_000;
-
-/** The manifest with `action` taken from `service`'s grants. */
-function manifestWithout(service: string, action: string): ServiceDefinition[] {
-  return SERVICES.map((s) => {
-    if (s.name !== service) return s;
-    const permissions: Permission[] = s.permissions
-      .map((p) => ({ ...p, actions: p.actions.filter((a) => a !== action) }))
-      .filter((p) => p.actions.length > 0);
-    return { ...s, permissions };
-  });
-}
-
-async function uploadSeedExample(pipeline: PipelineCloud): Promise<void> {
-  const data = generateSeedData();
-  await pipeline.upload('train/dataset-group-name-1/users.csv', data.usersCsv);
-  await pipeline.upload('train/dataset-group-name-1/interactions.csv', data.interactionsCsv);
-  await pipeline.upload(seedBatchInputKey(), seedBatchInput());
-  await pipeline.upload('train/dataset-group-name-1/config.json', await seedExampleText());
-}
 
 /** Resolves with the first access denial the local IAM logs for `service`. */
 function deniedFor(pipeline: PipelineCloud, service: string): Promise<EventLogEntry> {

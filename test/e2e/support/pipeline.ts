@@ -18,9 +18,10 @@ import {
 } from '@aws-sdk/client-personalize';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { createLocalCloud, type LocalCloud } from '@recops/local';
-import type { ServiceDefinition } from '@recops/platform';
+import type { Permission, ServiceDefinition } from '@recops/platform';
 import { createClients, type Clients } from '@recops/core/runtime';
 import { SERVICES } from '@recops/services/manifest';
+import { generateSeedData, seedBatchInput, seedBatchInputKey, seedExampleText } from './data';
 
 /** A bus event as the log recorded it, in log order. */
 export interface BusEvent {
@@ -225,4 +226,24 @@ export async function personalizeTimes(
     }
   }
   return times;
+}
+
+/** The manifest with `action` taken from `service`'s grants (local IAM then denies it). */
+export function manifestWithout(service: string, action: string): ServiceDefinition[] {
+  return SERVICES.map((s) => {
+    if (s.name !== service) return s;
+    const permissions: Permission[] = s.permissions
+      .map((p) => ({ ...p, actions: p.actions.filter((a) => a !== action) }))
+      .filter((p) => p.actions.length > 0);
+    return { ...s, permissions };
+  });
+}
+
+/** Uploads the seed example's data, batch input and parameter file (the file last: it starts the run). */
+export async function uploadSeedExample(pipeline: Pick<PipelineCloud, 'upload'>): Promise<void> {
+  const data = generateSeedData();
+  await pipeline.upload('train/dataset-group-name-1/users.csv', data.usersCsv);
+  await pipeline.upload('train/dataset-group-name-1/interactions.csv', data.interactionsCsv);
+  await pipeline.upload(seedBatchInputKey(), seedBatchInput());
+  await pipeline.upload('train/dataset-group-name-1/config.json', await seedExampleText());
 }

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-scheduler';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { pipelineRequested, scheduleFired } from '@recops/events';
+import { datasetGroupStatusChanged, scheduleFired } from '@recops/events';
 import { loadParameterFile, resolvePlan, type Plan } from '@recops/core';
 import { runWithEnvironment } from '@recops/core/runtime';
 import { main } from '../../../services/schedule-manager/handler';
@@ -19,7 +19,7 @@ import {
   type RequestedRun,
   type ScheduleManagerDependencies,
 } from '../../../services/schedule-manager/manage';
-import { pipelineRequestedDetail, plannedRunKey, plannedRunOf } from '../../support/planned-run';
+import { plannedRunKey, plannedRunOf } from '../../support/planned-run';
 import { clientConfig, startBus, tempDir, type BusHarness } from '../../local/sqs/harness';
 import { RUNTIME_TEST_ENV, busRecord, lambdaContext } from '../watcher/helpers';
 
@@ -64,6 +64,22 @@ const inline = (p: Plan, config = CONFIG, runId = RUN_1): RequestedRun => {
 
 /** `at()` a moment `ms` from now (second precision, as Scheduler takes it). */
 const atIn = (ms: number): string => `at(${new Date(Date.now() + ms).toISOString().slice(0, 19)})`;
+
+/** The watcher's report that the run's dataset group is ACTIVE: what wakes the schedule manager. */
+function groupActiveRecord(datasetGroupName: string, runId: string) {
+  return busRecord(datasetGroupStatusChanged.source, datasetGroupStatusChanged.detailType, {
+    runId,
+    datasetGroupName,
+    stage: 'test',
+    resourceKind: 'datasetGroup',
+    resourceArn: `arn:aws:personalize:us-east-1:000000000000:dataset-group/${datasetGroupName}`,
+    operation: 'create',
+    status: 'ACTIVE',
+    requestedAt: '2026-11-25T10:00:01.000Z',
+    observedAt: '2026-11-25T10:00:05.000Z',
+    schemaVersion: 1,
+  });
+}
 
 describe('Service: schedule-manager against the local Scheduler (SDK v3)', () => {
   let dir: Awaited<ReturnType<typeof tempDir>>;
@@ -215,7 +231,7 @@ describe('Service: schedule-manager against the local Scheduler (SDK v3)', () =>
     });
   });
 
-  it('returns no failure from the handler for Pipeline Requested, and the record back when the scheduler group is not configured', async () => {
+  it("returns no failure from the handler for the run's dataset group ACTIVE, and the record back when the scheduler group is not configured", async () => {
     // Prepare
     const file = JSON.parse(fixture) as { datasetGroup: { serviceConfig: { name: string } } };
     file.datasetGroup.serviceConfig.name = 'handler_group';
@@ -226,7 +242,7 @@ describe('Service: schedule-manager against the local Scheduler (SDK v3)', () =>
     });
     const document = plannedRunOf(handlerPlan, { runId: '2026_11_25_10_00_00-0000aaaa' });
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: plannedRunKey(document), Body: JSON.stringify(document) }));
-    const record = busRecord(pipelineRequested.source, pipelineRequested.detailType, pipelineRequestedDetail(document));
+    const record = groupActiveRecord(document.plan.datasetGroup.name, document.run.id);
     // No access key: against a local endpoint the runtime signs with placeholder credentials.
     const { AWS_ACCESS_KEY_ID: _key, AWS_SECRET_ACCESS_KEY: _secret, ...testEnv } = RUNTIME_TEST_ENV;
     const env = {
@@ -264,7 +280,7 @@ describe('Service: schedule-manager against the local Scheduler (SDK v3)', () =>
       scheduleName: 'scheduled_group-full',
     });
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: plannedRunKey(document), Body: JSON.stringify(document) }));
-    const record = busRecord(pipelineRequested.source, pipelineRequested.detailType, pipelineRequestedDetail(document));
+    const record = groupActiveRecord(document.plan.datasetGroup.name, document.run.id);
     const { AWS_ACCESS_KEY_ID: _key, AWS_SECRET_ACCESS_KEY: _secret, ...testEnv } = RUNTIME_TEST_ENV;
     const env = { ...testEnv, AWS_ENDPOINT_URL: cloud.endpoint, RECOPS_SCHEDULER_GROUP: GROUP, RECOPS_SCHEDULER_ROLE_ARN: ROLE };
 
@@ -274,6 +290,15 @@ describe('Service: schedule-manager against the local Scheduler (SDK v3)', () =>
     // Assess
     expect(handled).toEqual({ batchItemFailures: [] });
     expect(await namesIn('scheduled_group-')).toEqual([]);
+  });
+
+  it('creates nothing, without failing, for a dataset group ACTIVE of a run that has no run document', async () => {
+    const { AWS_ACCESS_KEY_ID: _key, AWS_SECRET_ACCESS_KEY: _secret, ...testEnv } = RUNTIME_TEST_ENV;
+    const env = { ...testEnv, AWS_ENDPOINT_URL: cloud.endpoint, RECOPS_SCHEDULER_GROUP: GROUP, RECOPS_SCHEDULER_ROLE_ARN: ROLE };
+    const record = groupActiveRecord('phantom_group', '2026_11_25_13_00_00-0000cccc');
+    const handled = await runWithEnvironment(env, () => main({ Records: [record] }, lambdaContext()));
+    expect(handled).toEqual({ batchItemFailures: [] });
+    expect(await namesIn('phantom_group-')).toEqual([]);
   });
 
   it('returns an error naming the plan path and creates nothing when a schedule would fire an invalid event', async () => {
