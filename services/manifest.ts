@@ -61,6 +61,20 @@ function anyOf(definitions: readonly EventDefinition[]): BusPattern {
 const ACTIVE = { status: ['ACTIVE'] } as const;
 
 const publishEvents: Permission = { actions: ['events:PutEvents'], scope: 'bus' };
+/** The run door's name-clash check (services/name-clash.ts): account-wide lists, a Describe per match. */
+const checkNameClashes: Permission = {
+  actions: [
+    'personalize:ListSolutions',
+    'personalize:DescribeSolution',
+    'personalize:ListCampaigns',
+    'personalize:DescribeCampaign',
+    'personalize:ListFilters',
+    'personalize:ListRecommenders',
+    'personalize:ListEventTrackers',
+    'personalize:DescribeEventTracker',
+  ],
+  scope: 'personalize',
+};
 const retryWithBackoff: Permission = { actions: ['sqs:ChangeMessageVisibility'], scope: 'ownQueue' };
 const passPersonalizeRole: Permission = { actions: ['iam:PassRole'], scope: 'personalizeRole' };
 
@@ -100,6 +114,7 @@ const configIntake: ServiceDefinition = {
   permissions: [
     // Read the parameter file, list the CSVs beside it, write the resolved plan under runs/.
     { actions: ['s3:GetObject', 's3:ListBucket', 's3:PutObject'], scope: 'bucket' },
+    checkNameClashes,
     publishEvents,
   ],
 };
@@ -117,6 +132,7 @@ const runStarter: ServiceDefinition = {
   permissions: [
     // Read the parameter file, list the CSVs beside it, write the run's document under runs/.
     { actions: ['s3:GetObject', 's3:ListBucket', 's3:PutObject'], scope: 'bucket' },
+    checkNameClashes,
     publishEvents,
     retryWithBackoff,
   ],
@@ -279,6 +295,8 @@ const campaignDeployer: ServiceDefinition = {
         'personalize:UpdateCampaign',
         'personalize:DescribeCampaign',
         'personalize:ListCampaigns',
+        // A campaign name taken by another group's campaign: which group (core/ops/campaign.ts).
+        'personalize:DescribeSolution',
         'personalize:TagResource',
       ],
       scope: 'personalize',

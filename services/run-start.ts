@@ -3,9 +3,10 @@
  * its schedules firing): read the parameter file, validate it and resolve it once, store the run's
  * document once (`runs/<dsg>/<runId>/plan.json`: identity, trigger, scope, plan), and publish
  * Pipeline Requested pointing at it. A file that cannot start the run (invalid, its data missing,
- * the schedule's target gone from it) ends the run at once in one Pipeline Failed naming every
- * error, and nothing is created.
+ * the schedule's target gone from it, a name another dataset group uses) ends the run at once in
+ * one Pipeline Failed naming every error, and nothing is created.
  */
+import type { PersonalizeClient } from '@aws-sdk/client-personalize';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { pipelineFailed, pipelineRequested, type EventIssue, type RunScope, type RunTrigger } from '@recops/events';
@@ -25,10 +26,13 @@ import {
 } from '@recops/core';
 import { plannedRunLocation, storePlannedRun } from '@recops/core/ops';
 import { publish, rejectedRunKey } from '@recops/core/runtime';
+import { clashIssues, findNameClashes } from './name-clash';
 
 export interface RunStartClients {
   readonly s3: S3Client;
   readonly eventBridge: EventBridgeClient;
+  /** Lists names account-wide before a run of everything creates any (name-clash.ts). */
+  readonly personalize: PersonalizeClient;
 }
 
 export interface RunStartSettings {
@@ -139,6 +143,18 @@ export async function startRun(start: RunStart, clients: RunStartClients, settin
   }
   const missing = scopeImports(scope) ? missingData(plan) : [];
   if (missing.length > 0) return invalid(plan.datasetGroup.name, missing);
+  // A run of everything creates the file's names; the other scopes use what such a run created.
+  if (scope.kind === 'everything') {
+    const clashes = clashIssues(await findNameClashes(clients.personalize, plan));
+    if (clashes.length > 0) {
+      const count = `${clashes.length} name${clashes.length === 1 ? '' : 's'}`;
+      return reject(
+        plan.datasetGroup.name,
+        `${count} of the parameter file ${where} ${clashes.length === 1 ? 'is' : 'are'} already used by another dataset group (Personalize names are account-wide); nothing was created`,
+        clashes,
+      );
+    }
+  }
 
   const datasetGroupName = plan.datasetGroup.name;
   const location = plannedRunLocation(config.bucket, datasetGroupName, runId);

@@ -5,7 +5,7 @@ import type { S3Event } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pipelineFailed, pipelineRequested } from '@recops/events';
-import { loadPlannedRun } from '@recops/core/ops';
+import { describeStatus, ensureDatasetGroup, ensureEventTracker, ensureSolution, loadPlannedRun, ResourceKind } from '@recops/core/ops';
 import { takeInConfig } from '../../../services/config-intake/intake';
 import { uploadedConfigs, type UploadedObject } from '../../../services/config-intake/notification';
 import { generateSeedData, seedExampleText } from '../../e2e/support/data';
@@ -46,7 +46,7 @@ describe('Service: config-intake', () => {
     await upload('train/dsg-a/interactions.csv', data.interactionsCsv);
     const object = await upload('train/dsg-a/config.json', await seedExampleText());
     // Act
-    const outcome = await takeInConfig(object, { s3: test.clients.s3, eventBridge }, SETTINGS);
+    const outcome = await takeInConfig(object, { s3: test.clients.s3, eventBridge, personalize: test.clients.personalize }, SETTINGS);
     // Assess
     expect(outcome.kind).toBe('requested');
     const entries = published();
@@ -93,7 +93,7 @@ describe('Service: config-intake', () => {
     await upload('train/dsg-b/interactions/part-1.csv', `${header}\n${rows.slice(0, 100).join('\n')}\n`);
     await upload('train/dsg-b/interactions/part-2.csv', `${header}\n${rows.slice(100).join('\n')}\n`);
     const object = await upload('train/dsg-b/config.json', await seedExampleText());
-    const outcome = await takeInConfig(object, { s3: test.clients.s3, eventBridge }, SETTINGS);
+    const outcome = await takeInConfig(object, { s3: test.clients.s3, eventBridge, personalize: test.clients.personalize }, SETTINGS);
     expect(outcome.kind).toBe('requested');
     const detail = JSON.parse(published()[0]?.Detail ?? '') as { plan: { bucket: string; key: string } };
     const { plan } = await loadPlannedRun(test.clients.s3, detail.plan);
@@ -106,8 +106,8 @@ describe('Service: config-intake', () => {
     await upload('train/dsg-c/users.csv', data.usersCsv);
     await upload('train/dsg-c/interactions.csv', data.interactionsCsv);
     const object = await upload('train/dsg-c/config.json', await seedExampleText());
-    const first = await takeInConfig(object, { s3: test.clients.s3, eventBridge }, SETTINGS);
-    const second = await takeInConfig(object, { s3: test.clients.s3, eventBridge }, SETTINGS);
+    const first = await takeInConfig(object, { s3: test.clients.s3, eventBridge, personalize: test.clients.personalize }, SETTINGS);
+    const second = await takeInConfig(object, { s3: test.clients.s3, eventBridge, personalize: test.clients.personalize }, SETTINGS);
     expect(first.kind === 'requested' && second.kind === 'requested' && first.runId === second.runId).toBe(true);
     const [a, b] = published();
     expect(a?.Detail).toBe(b?.Detail);
@@ -121,7 +121,7 @@ describe('Service: config-intake', () => {
     file.datasetGroup.workflowConfig.schedules.import = 'cron(0 */6 * * *)';
     const object = await upload('train/dsg-d/config.json', JSON.stringify(file));
     // Act
-    const outcome = await takeInConfig(object, { s3: test.clients.s3, eventBridge }, SETTINGS);
+    const outcome = await takeInConfig(object, { s3: test.clients.s3, eventBridge, personalize: test.clients.personalize }, SETTINGS);
     // Assess
     expect(outcome.kind).toBe('rejected');
     const entries = published();
@@ -148,7 +148,7 @@ describe('Service: config-intake', () => {
 
   it('rejects a file that is not JSON with the line and column', async () => {
     const object = await upload('train/dsg-e/config.json', '{\n  "datasetGroup": {,\n}');
-    await takeInConfig(object, { s3: test.clients.s3, eventBridge }, SETTINGS);
+    await takeInConfig(object, { s3: test.clients.s3, eventBridge, personalize: test.clients.personalize }, SETTINGS);
     const detail = JSON.parse(published()[0]?.Detail ?? '') as { errors: { path: string; message: string }[]; datasetGroupName: string };
     expect(detail.datasetGroupName).toBe('test-dsg-e');
     expect(detail.errors[0]?.message).toMatch(/line 2, column \d+/);
@@ -182,7 +182,7 @@ describe('Service: config-intake', () => {
 
   it('rejects a file whose CSVs are missing, naming where it looked', async () => {
     const object = await upload('train/dsg-f/config.json', await seedExampleText());
-    await takeInConfig(object, { s3: test.clients.s3, eventBridge }, SETTINGS);
+    await takeInConfig(object, { s3: test.clients.s3, eventBridge, personalize: test.clients.personalize }, SETTINGS);
     const detail = JSON.parse(published()[0]?.Detail ?? '') as { errors: { path: string; message: string }[] };
     expect(detail.errors.map((e) => e.message)).toEqual(
       expect.arrayContaining([
@@ -201,7 +201,7 @@ describe('Service: config-intake', () => {
     for (const name of ['users.csv', 'item-meta.csv', 'interactions.csv']) await upload(`train/cdk/${name}`, 'X\n');
     const object = await upload('train/cdk/config.json', text);
     // Act
-    const outcome = await takeInConfig(object, { s3: test.clients.s3, eventBridge }, SETTINGS);
+    const outcome = await takeInConfig(object, { s3: test.clients.s3, eventBridge, personalize: test.clients.personalize }, SETTINGS);
     // Assess
     expect(outcome.kind).toBe('requested');
     const detail = JSON.parse(published()[0]?.Detail ?? '') as { plan: { bucket: string; key: string } };
@@ -215,12 +215,51 @@ describe('Service: config-intake', () => {
   it('returns gone for an object deleted before intake', async () => {
     const outcome = await takeInConfig(
       { bucket: test.bucket, key: 'train/nothing/config.json', eTag: undefined, sequencer: 'x', eventTime: new Date() },
-      { s3: test.clients.s3, eventBridge },
+      { s3: test.clients.s3, eventBridge, personalize: test.clients.personalize },
       SETTINGS,
     );
     expect(outcome).toEqual({ kind: 'gone' });
     expect(published()).toHaveLength(0);
     await expect(test.clients.s3.send(new GetObjectCommand({ Bucket: test.bucket, Key: 'train/nothing/config.json' }))).rejects.toThrow();
+  });
+
+  it('fails the run at once, creating nothing, when a name of the file is used by another dataset group', async () => {
+    // Arrange: another group holds the seed's sims solution and event tracker names.
+    const { personalize } = test.clients;
+    const other = await ensureDatasetGroup(personalize, { name: 'other-group' });
+    for (let i = 0; (await describeStatus(personalize, ResourceKind.datasetGroup, other.arn)).status !== 'ACTIVE'; i++) {
+      if (i > 400) throw new Error('other-group did not become ACTIVE');
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    const recipeArn = 'arn:aws:personalize:::recipe/aws-sims';
+    await ensureSolution(personalize, { datasetGroupArn: other.arn, name: 'sims-solution', recipeArn });
+    await ensureEventTracker(personalize, { datasetGroupArn: other.arn, name: 'dataset-group-name-event-tracker' });
+    const data = generateSeedData();
+    await upload('train/dsg-clash/users.csv', data.usersCsv);
+    await upload('train/dsg-clash/interactions.csv', data.interactionsCsv);
+    const object = await upload('train/dsg-clash/config.json', await seedExampleText());
+
+    // Act
+    const outcome = await takeInConfig(object, { s3: test.clients.s3, eventBridge, personalize }, SETTINGS);
+
+    // Assess: one Pipeline Failed naming each resource, name, the other group and the rule; no run document.
+    if (outcome.kind !== 'rejected') throw new Error(`expected the run rejected, got ${outcome.kind}`);
+    const entries = published();
+    expect(entries.map((e) => e.DetailType)).toEqual(['Pipeline Failed']);
+    const detail = pipelineFailed.parse({
+      source: entries[0]?.Source,
+      'detail-type': entries[0]?.DetailType,
+      detail: JSON.parse(entries[0]?.Detail ?? ''),
+    });
+    expect(detail.step).toBe('intake');
+    expect(detail.reason).toMatch(
+      /^2 names of the parameter file .* are already used by another dataset group \(Personalize names are account-wide\); nothing was created$/,
+    );
+    expect(detail.errors.map((e) => e.message).sort()).toEqual([
+      `event tracker name "dataset-group-name-event-tracker" is already used by the dataset group ${other.arn}; Personalize names are account-wide, so choose another name`,
+      `solution name "sims-solution" is already used by the dataset group ${other.arn}; Personalize names are account-wide, so choose another name`,
+    ]);
+    expect(await keysUnder('runs/dataset-group-name-1/')).toEqual(expect.not.arrayContaining([expect.stringContaining(outcome.runId)]));
   });
 });
 

@@ -49,7 +49,7 @@ describe('Service: config-intake, a plan too large for an event', () => {
         sequencer: config.ETag,
         eventTime: new Date('2026-01-02T03:04:05Z'),
       },
-      { s3: test.clients.s3, eventBridge },
+      { s3: test.clients.s3, eventBridge, personalize: test.clients.personalize },
       { busName: 'recops-bus', stage: 'test', now: () => new Date('2026-01-02T03:04:05Z') },
     );
 

@@ -6,15 +6,26 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListSolutionsCommand, PersonalizeClient } from '@aws-sdk/client-personalize';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLocalCloud, type LocalCloud } from '@recops/local';
-import { PermanentOpsError, ResourceKind, describeStatus, ensureDatasetGroup, ensureFilter, ensureSolution } from '@recops/core/ops';
+import {
+  ensureDatasetGroup,
+  ensureEventTracker,
+  ensureFilter,
+  ensureRecommender,
+  ensureSolution,
+  PermanentOpsError,
+  ResourceKind,
+  describeStatus,
+} from '@recops/core/ops';
+import { activeDatasetGroup } from '../../local/personalize/setup';
 
 let cloud: LocalCloud;
 let dataDir: string;
 let personalize: PersonalizeClient;
 
-beforeAll(async () => {
+// A fresh cloud per test: the local Personalize keeps the account quota of 5 dataset groups.
+beforeEach(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'recops-names-'));
   cloud = await createLocalCloud({ dataDir, personalizeStepDelayMs: 10 });
   personalize = new PersonalizeClient({
@@ -24,7 +35,7 @@ beforeAll(async () => {
   });
 });
 
-afterAll(async () => {
+afterEach(async () => {
   await cloud?.close();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
@@ -60,6 +71,25 @@ describe('Operations: account-wide names', () => {
     await ensureFilter(personalize, { datasetGroupArn: first.arn, name: 'shared-filter', filterExpression });
     await expect(ensureFilter(personalize, { datasetGroupArn: second.arn, name: 'shared-filter', filterExpression })).rejects.toThrow(
       /already used in the dataset group .*names-first.*account-wide/,
+    );
+  });
+
+  it('fails permanently, naming the other dataset group, when an event tracker name is taken there', async () => {
+    const first = await activeDatasetGroup(personalize, 'trackers-first');
+    const second = await activeDatasetGroup(personalize, 'trackers-second');
+    await ensureEventTracker(personalize, { datasetGroupArn: first, name: 'shared-tracker' });
+    await expect(ensureEventTracker(personalize, { datasetGroupArn: second, name: 'shared-tracker' })).rejects.toThrow(
+      /CreateEventTracker shared-tracker: the name is already used in the dataset group .*trackers-first.*account-wide/,
+    );
+  });
+
+  it('fails permanently, naming the other dataset group, when a recommender name is taken there', async () => {
+    const first = await activeDatasetGroup(personalize, 'recommenders-first', 'VIDEO_ON_DEMAND');
+    const second = await activeDatasetGroup(personalize, 'recommenders-second', 'VIDEO_ON_DEMAND');
+    const recipeArn = 'arn:aws:personalize:::recipe/aws-vod-top-picks';
+    await ensureRecommender(personalize, { datasetGroupArn: first, name: 'shared-recommender', recipeArn });
+    await expect(ensureRecommender(personalize, { datasetGroupArn: second, name: 'shared-recommender', recipeArn })).rejects.toThrow(
+      /CreateRecommender shared-recommender: the name is already used in the dataset group .*recommenders-first.*account-wide/,
     );
   });
 });

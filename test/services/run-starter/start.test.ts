@@ -51,8 +51,16 @@ describe('Service: run-starter', () => {
     // Arrange
     const config = await uploadSeed('sched-a');
     // Act: the firing delivered twice.
-    const first = await startScheduledRun(fired(config), { s3: test.clients.s3, eventBridge }, SETTINGS);
-    const second = await startScheduledRun(fired(config), { s3: test.clients.s3, eventBridge }, SETTINGS);
+    const first = await startScheduledRun(
+      fired(config),
+      { s3: test.clients.s3, eventBridge, personalize: test.clients.personalize },
+      SETTINGS,
+    );
+    const second = await startScheduledRun(
+      fired(config),
+      { s3: test.clients.s3, eventBridge, personalize: test.clients.personalize },
+      SETTINGS,
+    );
     // Assess
     expect(first).toMatchObject({
       kind: 'requested',
@@ -84,7 +92,7 @@ describe('Service: run-starter', () => {
     const config = await uploadSeed('sched-b');
     const outcome = await startScheduledRun(
       fired(config, { kind: 'import', solutionName: undefined, scheduleName: 'dataset-group-name-1-import' }),
-      { s3: test.clients.s3, eventBridge },
+      { s3: test.clients.s3, eventBridge, personalize: test.clients.personalize },
       SETTINGS,
     );
     expect(outcome).toMatchObject({ kind: 'requested', scope: { kind: 'import' } });
@@ -100,7 +108,7 @@ describe('Service: run-starter', () => {
     const config = await uploadSeed('sched-c');
     const outcome = await startScheduledRun(
       fired(config, { solutionName: 'retired-solution' }),
-      { s3: test.clients.s3, eventBridge },
+      { s3: test.clients.s3, eventBridge, personalize: test.clients.personalize },
       SETTINGS,
     );
     expect(outcome.kind).toBe('rejected');
@@ -115,7 +123,11 @@ describe('Service: run-starter', () => {
 
   it('ends the run in one Pipeline Failed when its parameter file was deleted', async () => {
     const config = { bucket: test.bucket, key: 'train/deleted/config.json' };
-    const outcome = await startScheduledRun(fired(config), { s3: test.clients.s3, eventBridge }, SETTINGS);
+    const outcome = await startScheduledRun(
+      fired(config),
+      { s3: test.clients.s3, eventBridge, personalize: test.clients.personalize },
+      SETTINGS,
+    );
     expect(outcome.kind).toBe('rejected');
     const detail = pipelineFailed.parse(published()[0]);
     expect(detail.reason).toBe(

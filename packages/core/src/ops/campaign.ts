@@ -1,6 +1,7 @@
 import {
   CreateCampaignCommand,
   DescribeCampaignCommand,
+  DescribeSolutionCommand,
   UpdateCampaignCommand,
   paginateListCampaigns,
   type Campaign,
@@ -9,7 +10,7 @@ import {
   type PersonalizeClient,
 } from '@aws-sdk/client-personalize';
 import { isAlreadyExists, toOpsError } from './classify';
-import { ResourceNotReadyError, RetryableOpsError } from './errors';
+import { PermanentOpsError, ResourceNotReadyError, RetryableOpsError } from './errors';
 import { STATUS_ACTIVE, call, findInPages, isFailedStatus, requireArn, toTagList } from './shared';
 import type { TagMap } from './shared';
 
@@ -50,6 +51,23 @@ async function findCampaign(client: PersonalizeClient, solutionArn: string, name
 }
 
 /**
+ * Where a same-named campaign that is not on `spec.solutionArn` lives: `the dataset group <arn>`
+ * (or `the solution <arn>` when the solution cannot be described); undefined when there is none.
+ */
+async function campaignElsewhere(client: PersonalizeClient, spec: CampaignSpec): Promise<string | undefined> {
+  const found = await findInPages<CampaignSummary>(paginateListCampaigns({ client }, {}), 'campaigns', (c) => c.name === spec.name);
+  if (found?.campaignArn === undefined) return undefined;
+  const { campaign } = await client.send(new DescribeCampaignCommand({ campaignArn: found.campaignArn }));
+  const versionArn = campaign?.solutionVersionArn;
+  if (versionArn === undefined) return undefined;
+  // arn:…:solution/<solution>/<version id>: the version's solution.
+  const solutionArn = versionArn.slice(0, versionArn.lastIndexOf('/'));
+  if (solutionArn === spec.solutionArn) return undefined;
+  const { solution } = await client.send(new DescribeSolutionCommand({ solutionArn }));
+  return solution?.datasetGroupArn !== undefined ? `the dataset group ${solution.datasetGroupArn}` : `the solution ${solutionArn}`;
+}
+
+/**
  * Makes the campaign serve `solutionVersionArn`: creates it, or updates it to that version (and
  * the spec's TPS and config). Safe under duplicate and late deliveries: a create or update already
  * heading for this version is not repeated, and an update to another version still in flight is
@@ -72,6 +90,13 @@ async function deployCampaign(client: PersonalizeClient, spec: CampaignSpec): Pr
       return { arn: requireArn(response.campaignArn, 'CreateCampaign'), operation: 'create', requested: true };
     } catch (error) {
       if (!isAlreadyExists(error)) throw toOpsError(error, `CreateCampaign ${spec.name}`);
+      const elsewhere = await call(`ListCampaigns ${spec.name}`, () => campaignElsewhere(client, spec));
+      if (elsewhere !== undefined) {
+        throw new PermanentOpsError(
+          `${attempted}: the name is already used by a campaign of ${elsewhere}; Personalize names are account-wide, so choose another name`,
+          { cause: error },
+        );
+      }
       // Lost a race with another delivery (or the listing lags): decide again from a fresh look.
       throw new RetryableOpsError(`${attempted}: the campaign already exists but is not listed yet; retrying`, { cause: error });
     }

@@ -32,6 +32,19 @@ async function ensureEventTracker(client: PersonalizeClient, spec: EventTrackerS
         'eventTrackers',
         () => true,
       ),
+    // The group has no tracker, yet the name is taken: by another group's tracker (names are account-wide).
+    findInOtherGroup: async () => {
+      const found = await findInPages<EventTrackerSummary>(
+        paginateListEventTrackers({ client }, {}),
+        'eventTrackers',
+        (t) => t.name === spec.name,
+      );
+      if (found?.eventTrackerArn === undefined) return undefined;
+      const eventTrackerArn = found.eventTrackerArn;
+      const { eventTracker } = await client.send(new DescribeEventTrackerCommand({ eventTrackerArn }));
+      const group = eventTracker?.datasetGroupArn;
+      return group !== undefined && group !== spec.datasetGroupArn ? group : undefined;
+    },
     reuse: async (found) => {
       const eventTrackerArn = requireArn(found.eventTrackerArn, 'ListEventTrackers');
       const { eventTracker } = await call(`DescribeEventTracker ${eventTrackerArn}`, () =>

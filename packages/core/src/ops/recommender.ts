@@ -28,6 +28,15 @@ async function ensureRecommender(client: PersonalizeClient, spec: RecommenderSpe
         'recommenders',
         (r) => r.name === spec.name,
       ),
+    findInOtherGroup: async () => {
+      const found = await findInPages<RecommenderSummary>(
+        paginateListRecommenders({ client }, {}),
+        'recommenders',
+        (r) => r.name === spec.name,
+      );
+      const group = found?.datasetGroupArn;
+      return group !== undefined && group !== spec.datasetGroupArn ? group : undefined;
+    },
     reuse: (found) => {
       if (found.recipeArn !== undefined && found.recipeArn !== spec.recipeArn) {
         throw new ResourceConflictError('recommender', spec.name, [
