@@ -49,20 +49,25 @@ const POISON = [
     Detail: JSON.stringify({ runId: 'poison-6', status: 'ACTIVE' }),
   },
   { Source: 'recops.schedule', DetailType: 'Schedule Fired', Detail: JSON.stringify({ runId: 'poison-7' }) },
+  {
+    Source: 'recops.personalize',
+    DetailType: 'Dataset Group Status Changed',
+    Detail: JSON.stringify({ runId: 'poison-8', status: 'ACTIVE' }),
+  },
 ] as const;
 
 /** Which poison events each consumer's rules deliver to its queue. */
 const EXPECTED_DEAD_LETTERS: Record<string, string[]> = {
   'run-starter': ['poison-7'],
-  'dataset-provisioner': ['poison-1'],
+  'dataset-provisioner': ['poison-1', 'poison-8'],
   'status-watcher': ['poison-2'],
-  'solution-trainer': ['poison-3'],
+  'solution-trainer': ['poison-3', 'poison-8'],
   'model-evaluator': ['poison-5'],
   'campaign-deployer': ['poison-4'],
   'batch-runner': ['poison-4'],
   'batch-output-notifier': ['poison-6'],
-  'schedule-manager': ['poison-1'],
-  'run-tracker': ['poison-1', 'poison-2', 'poison-3', 'poison-4', 'poison-5', 'poison-6'],
+  'schedule-manager': ['poison-8'],
+  'run-tracker': ['poison-1', 'poison-2', 'poison-3', 'poison-4', 'poison-5', 'poison-6', 'poison-8'],
 };
 
 describe('E2E: poison messages on the local cloud', () => {

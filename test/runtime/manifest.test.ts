@@ -52,8 +52,9 @@ describe('Manifest: services/manifest.ts', () => {
     expect(serviceNamed('run-starter').subscriptions).toEqual([{ source: ['recops.schedule'], 'detail-type': ['Schedule Fired'] }]);
     for (const service of SERVICES.filter((s) => s.name !== 'run-starter'))
       for (const pattern of service.subscriptions) expect(pattern['detail-type'], service.name).not.toContain('Schedule Fired');
+    // Schedules wait for the run's dataset group: a group that could not be created gets none.
     expect(serviceNamed('schedule-manager').subscriptions).toEqual([
-      { source: ['recops.pipeline'], 'detail-type': ['Pipeline Requested'], detail: { trigger: ['upload'] } },
+      { source: ['recops.personalize'], 'detail-type': ['Dataset Group Status Changed'], detail: { status: ['ACTIVE'] } },
     ]);
   });
 
