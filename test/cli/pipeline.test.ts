@@ -133,6 +133,18 @@ describe('CLI: commands on a local cloud', () => {
       const data = join(dir, 'failing');
       await recops(['sample', '--users', '30', '--items', '20', '--interactions', '600', '--out', data, '--name', 'movies-fails']);
       await writeFile(join(data, 'interactions.csv'), 'ITEM_ID,USER_ID,EVENT_TYPE\nm1,u1,click\n');
+      // The sample names its solutions, campaign and filters alike for every dataset group; the first
+      // run's group holds them (Personalize names are account-wide), so this group's get a prefix.
+      const file = JSON.parse(await readFile(join(data, 'config.json'), 'utf8')) as {
+        solutions: { serviceConfig: { name: string }; campaigns?: { serviceConfig: { name: string } }[] }[];
+        filters: { serviceConfig: { name: string } }[];
+      };
+      for (const solution of file.solutions) {
+        solution.serviceConfig.name = `fails-${solution.serviceConfig.name}`;
+        for (const campaign of solution.campaigns ?? []) campaign.serviceConfig.name = `fails-${campaign.serviceConfig.name}`;
+      }
+      for (const filter of file.filters) filter.serviceConfig.name = `fails-${filter.serviceConfig.name}`;
+      await writeFile(join(data, 'config.json'), JSON.stringify(file));
       const run = await recops(['run', join(data, 'config.json'), ...endpointArgs, '--timeout', '120']);
       expect(run.code, run.stdout).toBe(1);
       expect(run.stdout).toMatch(/Pipeline Failed +.*step import: /);
