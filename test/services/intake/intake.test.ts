@@ -259,7 +259,9 @@ describe('Service: config-intake', () => {
       `event tracker name "dataset-group-name-event-tracker" is already used by the dataset group ${other.arn}; Personalize names are account-wide, so choose another name`,
       `solution name "sims-solution" is already used by the dataset group ${other.arn}; Personalize names are account-wide, so choose another name`,
     ]);
-    expect(await keysUnder('runs/dataset-group-name-1/')).toEqual(expect.not.arrayContaining([expect.stringContaining(outcome.runId)]));
+    expect(await keysUnder('runs/dataset-group-name-1/')).toEqual(
+      expect.not.arrayContaining([expect.stringContaining(`${outcome.runId}/plan.json`)]),
+    );
   });
 });
 
