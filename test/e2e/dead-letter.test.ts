@@ -52,7 +52,7 @@ describe('E2E: dead letters fail their run; a redrive completes it', () => {
 
       // Act: the grant is restored, the DLQ redriven to the service's queue.
       const full = SERVICES.find((s) => s.name === 'schedule-manager') as ServiceDefinition;
-      cloud.iam?.register(runner.servicePrincipal(full, names));
+      cloud.iam?.register(runner.servicePrincipal(full, names, cloud.stage));
       const arnOf = async (name: string) => {
         const url = (await clients.sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl;
         const attributes = await clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }));

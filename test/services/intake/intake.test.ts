@@ -5,6 +5,7 @@ import type { S3Event } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pipelineFailed, pipelineRequested } from '@recops/events';
+import { stageScopedName } from '@recops/core';
 import { describeStatus, ensureDatasetGroup, ensureEventTracker, ensureSolution, loadPlannedRun, ResourceKind } from '@recops/core/ops';
 import { takeInConfig } from '../../../services/config-intake/intake';
 import { uploadedConfigs, type UploadedObject } from '../../../services/config-intake/notification';
@@ -161,7 +162,7 @@ describe('Service: config-intake', () => {
     await upload('train/dsg-long/users.csv', data.usersCsv);
     await upload('train/dsg-long/interactions.csv', data.interactionsCsv);
     const object = await upload('train/dsg-long/config.json', JSON.stringify(file));
-    const outcome = await takeInConfig(object, { s3: test.clients.s3, eventBridge }, SETTINGS);
+    const outcome = await takeInConfig(object, { s3: test.clients.s3, eventBridge, personalize: test.clients.personalize }, SETTINGS);
     expect(outcome.kind).toBe('rejected');
     const [entry] = published();
     const detail = pipelineFailed.parse({
@@ -224,7 +225,7 @@ describe('Service: config-intake', () => {
   });
 
   it('fails the run at once, creating nothing, when a name of the file is used by another dataset group', async () => {
-    // Arrange: another group holds the seed's sims solution and event tracker names.
+    // Arrange: another group holds the seed's sims solution and event tracker names (as this stage names them).
     const { personalize } = test.clients;
     const other = await ensureDatasetGroup(personalize, { name: 'other-group' });
     for (let i = 0; (await describeStatus(personalize, ResourceKind.datasetGroup, other.arn)).status !== 'ACTIVE'; i++) {
@@ -232,8 +233,11 @@ describe('Service: config-intake', () => {
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
     const recipeArn = 'arn:aws:personalize:::recipe/aws-sims';
-    await ensureSolution(personalize, { datasetGroupArn: other.arn, name: 'sims-solution', recipeArn });
-    await ensureEventTracker(personalize, { datasetGroupArn: other.arn, name: 'dataset-group-name-event-tracker' });
+    await ensureSolution(personalize, { datasetGroupArn: other.arn, name: stageScopedName(SETTINGS.stage, 'sims-solution'), recipeArn });
+    await ensureEventTracker(personalize, {
+      datasetGroupArn: other.arn,
+      name: stageScopedName(SETTINGS.stage, 'dataset-group-name-event-tracker'),
+    });
     const data = generateSeedData();
     await upload('train/dsg-clash/users.csv', data.usersCsv);
     await upload('train/dsg-clash/interactions.csv', data.interactionsCsv);
@@ -256,12 +260,10 @@ describe('Service: config-intake', () => {
       /^2 names of the parameter file .* are already used by another dataset group \(Personalize names are account-wide\); nothing was created$/,
     );
     expect(detail.errors.map((e) => e.message).sort()).toEqual([
-      `event tracker name "dataset-group-name-event-tracker" is already used by the dataset group ${other.arn}; Personalize names are account-wide, so choose another name`,
-      `solution name "sims-solution" is already used by the dataset group ${other.arn}; Personalize names are account-wide, so choose another name`,
+      `event tracker name "${stageScopedName(SETTINGS.stage, 'dataset-group-name-event-tracker')}" is already used by the dataset group ${other.arn}; Personalize names are account-wide, so choose another name`,
+      `solution name "${stageScopedName(SETTINGS.stage, 'sims-solution')}" is already used by the dataset group ${other.arn}; Personalize names are account-wide, so choose another name`,
     ]);
-    expect(await keysUnder('runs/dataset-group-name-1/')).toEqual(
-      expect.not.arrayContaining([expect.stringContaining(`${outcome.runId}/plan.json`)]),
-    );
+    expect(await keysUnder('runs/')).toEqual(expect.not.arrayContaining([expect.stringContaining(`${outcome.runId}/plan.json`)]));
   });
 });
 
