@@ -1,8 +1,7 @@
 /** Pipeline Requested → the run's plan → the dataset group's schedules in the recops Scheduler group. */
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
-import { loadPlannedRun, plannedRunLocation, type ObjectLocation } from '@recops/core/ops';
-import type { PlannedRun } from '@recops/core';
+import { loadPlannedRun, plannedRunLocation, readPlannedRun, type ObjectLocation } from '@recops/core/ops';
 import { isNewerRun, readAppliedRun, runOrderOf, writeAppliedRun, type AppliedRun } from './applied';
 import { reconcileSchedules, type ScheduleReport } from './reconcile';
 import { busArnOf } from './target';
@@ -91,13 +90,9 @@ export type GroupActiveOutcome = ({ readonly kind: 'applied' } & ScheduleOutcome
  */
 export async function onDatasetGroupActive(run: ActiveGroupRun, deps: ScheduleManagerDependencies): Promise<GroupActiveOutcome> {
   const location = plannedRunLocation(deps.bucketName, run.datasetGroupName, run.runId);
-  let document: PlannedRun;
-  try {
-    document = await loadPlannedRun(deps.s3, location);
-  } catch (error) {
-    if (!isMissing(error)) throw error;
+  const document = await readPlannedRun(deps.s3, location);
+  if (document === undefined)
     return { kind: 'skipped', reason: `no run ${run.runId}: s3://${location.bucket}/${location.key} does not exist` };
-  }
   if (document.trigger !== 'upload')
     return { kind: 'skipped', reason: `run ${run.runId} is a ${document.trigger} run: schedules unchanged` };
   const outcome = await onPipelineRequested(
@@ -111,13 +106,4 @@ export async function onDatasetGroupActive(run: ActiveGroupRun, deps: ScheduleMa
     deps,
   );
   return { kind: 'applied', ...outcome };
-}
-
-/** NoSuchKey, possibly wrapped by the ops layer. */
-function isMissing(error: unknown): boolean {
-  for (let current: unknown = error, depth = 0; typeof current === 'object' && current !== null && depth < 4; depth++) {
-    if ((current as { name?: unknown }).name === 'NoSuchKey') return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
 }

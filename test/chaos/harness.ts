@@ -573,11 +573,17 @@ async function runChaosWith(options: ChaosOptions, children: SupervisedCloud[]):
       );
     }
   }
-  const poisonLettered = deadLetters.filter((d) => d.poison && d.queue === POISON_SERVICE);
+  // A poison run's letters; anything else in a DLQ (another run's, or one with no run) is reported apart.
+  const isPoisonLetter = (d: DeadLetter) => d.poison && d.queue === POISON_SERVICE && d.runId !== undefined && poisonRunIds.has(d.runId);
+  const poisonLettered = deadLetters.filter(isPoisonLetter);
   const poisonRunsLettered = new Set(poisonLettered.map((d) => d.runId));
   log(
     `dead letters: ${deadLetters.map((d) => `${d.queue}:${d.detailType}:${d.runId}${d.reason ? ' (reason)' : ''}`).join(', ') || 'none'}`,
   );
+
+  // The run tracker fails a dead-lettered run a moment after its copy lands in the DLQ: wait for that
+  // Pipeline Failed, so it is not taken for the outcome of the redrive.
+  await waitUntil(runTimeoutMs, () => [...poisonRunIds].every((id) => outcomesOf(id).some((e) => e.detailType === 'Pipeline Failed')));
 
   // ---- remove the fault, redrive, and the poison runs must complete ----
   log('restarting the cloud without the poison, then redriving every DLQ');
@@ -661,7 +667,7 @@ async function runChaosWith(options: ChaosOptions, children: SupervisedCloud[]):
     poisonRuns: poisonRecords.length,
     poisonDeadLettered: poisonRunsLettered.size,
     poisonWithReason: new Set(poisonLettered.filter((d) => d.reason).map((d) => d.runId)).size,
-    otherDeadLetters: deadLetters.filter((d) => !d.poison),
+    otherDeadLetters: deadLetters.filter((d) => !isPoisonLetter(d)),
     redriven,
     faults,
     kills: { afterUpload: cloud.kills9, afterReceive },
