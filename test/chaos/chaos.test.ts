@@ -39,6 +39,9 @@ describe('Chaos: pipeline runs under faults, a kill -9 and a poison message', ()
     expect(report.duplicateOutcomes, figures).toEqual([]);
     expect(report.otherDeadLetters, figures).toEqual([]);
     expect(report.poisonDeadLettered, figures).toBe(1);
+    // The DLQ copy carries the reason, and the dead letter failed its run with it before the redrive.
+    expect(report.poisonWithReason, figures).toBe(1);
+    expect(report.poisonFailedWithReason, figures).toBe(1);
     expect(report.redriven, figures).toBe(1);
   }, 300_000);
 });
