@@ -19,6 +19,8 @@ import {
   datasetStatusChanged,
   messageDeadLettered,
   messageRecovered,
+  pipelineCompleted,
+  pipelineFailed,
   pipelineRequested,
   scheduleFired,
   solutionStatusChanged,
@@ -408,7 +410,8 @@ const runTracker: ServiceDefinition = {
   subscriptions: [
     // Step Retrying is kept in the run's state (recops status); a dead letter fails the run, and
     // its recovery after a redrive lets the run complete.
-    anyOf([pipelineRequested, stepFailed, stepRetrying, messageDeadLettered, messageRecovered]),
+    // Its own Pipeline Completed/Failed: hearing one back confirms the outcome is published (no second publish after a crash).
+    anyOf([pipelineRequested, stepFailed, stepRetrying, messageDeadLettered, messageRecovered, pipelineCompleted, pipelineFailed]),
     watchRequested.pattern(),
     anyOf(STATUS_CHANGED_EVENTS),
     // The deploy half's goals: the gate's decision, campaigns deployed, batch outputs ready.

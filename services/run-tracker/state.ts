@@ -104,7 +104,12 @@ interface RunOutcome {
   readonly errors?: readonly { readonly path: string; readonly message: string }[];
   /** The delivery (SQS messageId) whose write decided the outcome; it publishes. */
   readonly decidedBy?: string;
-  /** Set once Pipeline Completed/Failed is on the bus. */
+  /**
+   * A publication of the outcome that was started (by delivery `by`, at `at`) and is not known to be
+   * on the bus yet; cleared when PutEvents refused it.
+   */
+  readonly publishing?: { readonly at: string; readonly by: string };
+  /** Set once Pipeline Completed/Failed is on the bus: PutEvents accepted it, or the tracker received it. */
   readonly publishedAt?: string;
 }
 
@@ -160,6 +165,8 @@ export type RunFact =
     }
   | { readonly type: 'retrying'; readonly at: string; readonly service: string; readonly retry: RetryFact }
   | { readonly type: 'recovered'; readonly at: string; readonly messageId: string }
+  /** The tracker's own Pipeline Completed/Failed, back from the bus: that outcome is published. */
+  | { readonly type: 'published'; readonly at: string; readonly kind: 'completed' | 'failed'; readonly decidedAt: string }
   | {
       readonly type: 'deadLettered';
       readonly at: string;
@@ -260,6 +267,13 @@ function withFact(state: RunState, fact: RunFact, now: string): RunState {
       const known = state.deadLetters?.[fact.messageId];
       if (known?.recoveredAt !== undefined) return base;
       return { ...base, deadLetters: { ...state.deadLetters, [fact.messageId]: { ...known, recoveredAt: fact.at } } };
+    }
+    case 'published': {
+      const outcome = state.outcome;
+      // Only the outcome the event announced (a redriven run publishes Pipeline Failed, then Completed).
+      if (!outcome || outcome.publishedAt || outcome.kind !== fact.kind || outcome.decidedAt !== fact.decidedAt) return base;
+      const { publishing: _, ...published } = outcome;
+      return { ...base, outcome: { ...published, publishedAt: now } };
     }
     case 'stepFailed':
       return base;

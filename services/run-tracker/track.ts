@@ -1,15 +1,22 @@
 /**
  * The run tracker's logic: fold one event into its run's state document (conditional writes, retried
- * from a fresh read on conflict) and publish the run's outcome exactly once.
+ * from a fresh read on conflict) and publish the run's outcome once.
  *
- * Exactly once: the outcome is decided by the one write that moves the document from "no outcome"
- * to an outcome; concurrent writers lose that race and re-read. The delivery that decided it
- * publishes, then records `publishedAt`. If it dies in between, its own redelivery (same SQS
- * messageId) publishes; any other delivery publishes only once the decision is older than
- * `publishLeaseMs`. At-least-once therefore degrades to a duplicate only when a publisher dies
- * after PutEvents and before recording it, never through concurrency. The outcome metric
- * (`PipelinesCompleted` / `PipelinesFailed`) is emitted right after each publish, so it follows
- * the same rule.
+ * Once: the outcome is decided by the one write that moves the document from "no outcome" to an
+ * outcome; concurrent writers lose that race and re-read. That write also records the publication
+ * as started (`publishing`); the delivery that made it publishes, then records `publishedAt`. The
+ * tracker subscribes to its own Pipeline Completed/Failed: receiving one records `publishedAt` too.
+ * So a publisher that dies after PutEvents and before recording it is covered: its redelivery (same
+ * SQS messageId) does not publish again while the started publication is younger than
+ * `confirmWindowMs`; it waits (a retryable failure, back after a backoff) for the event to come back
+ * from the bus, and republishes only if it did not (the publisher died before PutEvents). When
+ * PutEvents refuses the entry, the mark is cleared and the redelivery publishes at once. Any other
+ * delivery publishes only once the started publication is older than `publishLeaseMs`.
+ * A duplicate therefore needs a publisher to die between PutEvents and its record AND the event to
+ * take longer than `confirmWindowMs` to reach the tracker's queue (or the record's last delivery
+ * before its DLQ, which publishes rather than wait: at least once, never lost).
+ * The outcome metric (`PipelinesCompleted` / `PipelinesFailed`) is emitted right after each
+ * publish, so it follows the same rule.
  */
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -21,11 +28,13 @@ import {
   FINISHED_RUN_TAGS,
   planKey,
   publish,
+  PublishError,
+  RETRYABLE_ERROR_NAMES,
   runStateKey,
   tagRunDocuments,
   type Metrics,
 } from '@recops/core/runtime';
-import { RunTrackerError } from './errors';
+import { OutcomeUnconfirmedError, RunTrackerError } from './errors';
 import { goalsOf } from './goals';
 import { emitRunOutcome } from './metrics';
 import { applyFact, datasetGroupArnFrom, emptyRunState, type DecisionFact, type RunFact, type RunKey, type RunState } from './state';
@@ -44,6 +53,14 @@ export interface TrackerSettings {
   readonly maxAttempts?: number;
   /** See the module comment. Default 120 s (below the queue's visibility timeout). */
   readonly publishLeaseMs?: number;
+  /**
+   * How long a started, unrecorded publication may take to come back from the bus before its
+   * delivery republishes. Default 15 s: below the runtime's backoff after a second receive (20 s),
+   * so one wait suffices.
+   */
+  readonly confirmWindowMs?: number;
+  /** This is the record's last delivery before its DLQ: publish rather than wait for a confirmation. */
+  readonly lastDelivery?: boolean;
   /** Where the outcome metric goes (the handler's Powertools metrics); none when absent. */
   readonly metrics?: Metrics;
 }
@@ -123,29 +140,84 @@ async function fold(
 ): Promise<TrackResult> {
   const now = () => (settings.now ?? (() => new Date()))().toISOString();
 
+  let decidedHere = false;
   const decided = await update(clients.s3, settings, objectKey, (current) => {
+    decidedHere = false;
     const state = current ?? emptyRunState(key, fact.at);
     const next = applyFact(state, fact, now());
     // A new outcome (or a completion after a dead-letter failure): this delivery decided it and publishes.
-    if (next.outcome && next.outcome.kind !== state.outcome?.kind) return { ...next, outcome: { ...next.outcome, decidedBy: deliveryId } };
+    if (next.outcome && next.outcome.kind !== state.outcome?.kind) {
+      decidedHere = true;
+      const publishing = { at: now(), by: deliveryId };
+      return { ...next, outcome: { ...next.outcome, decidedBy: deliveryId, publishing } };
+    }
     return sameFacts(state, next) && current ? undefined : next;
   });
 
   const outcome = decided.outcome;
   if (!outcome || outcome.publishedAt) return { state: decided };
-  const leaseOver = Date.parse(now()) - Date.parse(outcome.decidedAt) >= (settings.publishLeaseMs ?? 120_000);
-  if (outcome.decidedBy !== deliveryId && !leaseOver) return { state: decided };
+  let publishing = outcome.publishing;
+  if (!decidedHere || publishing === undefined) {
+    const decider = outcome.decidedBy === deliveryId;
+    const ageMs = Date.parse(now()) - Date.parse(publishing?.at ?? outcome.decidedAt);
+    // The decider (or its redelivery) publishes; another delivery only once the decider seems gone.
+    if (!decider && ageMs < (settings.publishLeaseMs ?? 120_000)) return { state: decided };
+    if (decider && publishing !== undefined && ageMs < (settings.confirmWindowMs ?? 15_000) && !settings.lastDelivery)
+      throw new OutcomeUnconfirmedError(
+        `the ${outcomeName(outcome.kind)} of run ${key.runId} started at ${publishing.at} is not confirmed yet: waiting for it to come back from the bus before publishing it again`,
+      );
+    // Take the publication over: only if nobody else started one since this delivery read the state.
+    const seen = publishing;
+    const mine = { at: now(), by: deliveryId };
+    const taken = await update(clients.s3, settings, objectKey, (current) =>
+      current?.outcome &&
+      !current.outcome.publishedAt &&
+      current.outcome.kind === outcome.kind &&
+      current.outcome.decidedAt === outcome.decidedAt &&
+      JSON.stringify(current.outcome.publishing) === JSON.stringify(seen)
+        ? { ...current, outcome: { ...current.outcome, publishing: mine } }
+        : undefined,
+    );
+    if (taken.outcome?.publishing?.by !== mine.by || taken.outcome.publishing.at !== mine.at) return { state: taken };
+    publishing = mine;
+  }
+  const started = publishing;
 
   // The run is over: its documents get the tag the bucket's lifecycle rule expires. Before the
   // outcome is published, so a subscriber never sees a finished run whose documents would stay, and
   // a delivery that dies after tagging tags again on its redelivery (tagging is idempotent).
   await tagRunDocuments(clients.s3, settings.bucketName, key.datasetGroupName, key.runId);
-  await publish(clients.eventBridge, [outcomeEntry(decided, settings.busName)]);
+  try {
+    await publish(clients.eventBridge, [outcomeEntry(decided, settings.busName)]);
+  } catch (error) {
+    // Refused: nothing is on the bus, so the redelivery may publish at once (best effort; else it
+    // waits). A failure without EventBridge's answer (connection lost, timeout) may have published.
+    if (!refused(error)) throw error;
+    await update(clients.s3, settings, objectKey, (current) => {
+      if (current?.outcome?.publishing?.by !== started.by || current.outcome.publishing.at !== started.at) return undefined;
+      const { publishing: _, ...rest } = current.outcome;
+      return { ...current, outcome: rest };
+    }).catch(() => undefined);
+    throw error;
+  }
   if (settings.metrics) emitRunOutcome(settings.metrics, outcome.kind, decided.stage);
-  const published = await update(clients.s3, settings, objectKey, (current) =>
-    current?.outcome && !current.outcome.publishedAt ? { ...current, outcome: { ...current.outcome, publishedAt: now() } } : undefined,
-  );
-  return { state: published, published: outcome.kind === 'completed' ? 'Pipeline Completed' : 'Pipeline Failed' };
+  const published = await update(clients.s3, settings, objectKey, (current) => {
+    if (!current?.outcome || current.outcome.publishedAt || current.outcome.decidedAt !== outcome.decidedAt) return undefined;
+    const { publishing: _, ...rest } = current.outcome;
+    return { ...current, outcome: { ...rest, publishedAt: now() } };
+  });
+  return { state: published, published: outcomeName(outcome.kind) };
+}
+
+/** PutEvents answered and took nothing: rejected entries, or an error response (throttling and the like). */
+function refused(error: unknown): boolean {
+  if (error instanceof PublishError) return true;
+  const { name, $metadata } = error as { name?: unknown; $metadata?: { httpStatusCode?: number } };
+  return $metadata?.httpStatusCode !== undefined || (typeof name === 'string' && RETRYABLE_ERROR_NAMES.has(name));
+}
+
+function outcomeName(kind: 'completed' | 'failed'): 'Pipeline Completed' | 'Pipeline Failed' {
+  return kind === 'completed' ? 'Pipeline Completed' : 'Pipeline Failed';
 }
 
 /**
@@ -322,6 +394,15 @@ export async function factOf(event: CatalogEvent, loadRun: RunDocumentLoader): P
   if (event.name === 'message-recovered') {
     const { detail } = event;
     return { key: detail, fact: { type: 'recovered', at: detail.recoveredAt, messageId: detail.messageId } };
+  }
+  // The tracker's own outcomes, back from the bus (see the module comment).
+  if (event.name === 'pipeline-completed') {
+    const { detail } = event;
+    return { key: detail, fact: { type: 'published', at: detail.completedAt, kind: 'completed', decidedAt: detail.completedAt } };
+  }
+  if (event.name === 'pipeline-failed') {
+    const { detail } = event;
+    return { key: detail, fact: { type: 'published', at: detail.failedAt, kind: 'failed', decidedAt: detail.failedAt } };
   }
   if (event.name === 'step-failed') {
     const { detail } = event;

@@ -277,9 +277,9 @@ describe('Service: run-tracker', () => {
   });
 
   it('rejects a catalog event it does not subscribe to, and an event outside the catalog', async () => {
-    // The tracker's own output: a catalog event it publishes but does not subscribe to (routing only reads the name).
-    const completed = { name: 'pipeline-completed', id: undefined, time: undefined, detail: {} } as unknown as CatalogEvent;
-    await expect(trackParsed(completed, 'm-x', { s3: test.clients.s3, eventBridge }, settings())).rejects.toThrow(
+    // A catalog event it does not subscribe to (routing only reads the name).
+    const metrics = { name: 'solution-metrics-published', id: undefined, time: undefined, detail: {} } as unknown as CatalogEvent;
+    await expect(trackParsed(metrics, 'm-x', { s3: test.clients.s3, eventBridge }, settings())).rejects.toThrow(
       'detail-type: is not an event the run tracker subscribes to',
     );
     expect(() => parseCatalogEvent({ source: 'aws.s3', 'detail-type': 'Object Created', detail: {} })).toThrow(
