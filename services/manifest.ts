@@ -6,7 +6,9 @@
  * Permissions list the calls each service's own code makes. Lambda's event source mapping needs
  * (sqs:ReceiveMessage, DeleteMessage, GetQueueAttributes), the runtime's sqs:SendMessage to the
  * service's own DLQ (core/runtime/dead-letter.ts) and CloudWatch Logs are added for every queue
- * consumer (packages/platform/src/manifest-policy.ts) and are not repeated here.
+ * consumer (packages/platform/src/manifest-policy.ts) and are not repeated here. A service that
+ * writes under `runs/<dsg>/<runId>/` needs s3:PutObjectTagging too: every such document is written
+ * with the open-run tag the bucket's lifecycle rules expire (@recops/platform retention.ts).
  */
 import {
   batchInferenceJobStatusChanged,
@@ -115,7 +117,7 @@ const configIntake: ServiceDefinition = {
   s3Triggers: [{ prefix: 'train/', suffix: '.json' }],
   permissions: [
     // Read the parameter file, list the CSVs beside it, write the resolved plan under runs/.
-    { actions: ['s3:GetObject', 's3:ListBucket', 's3:PutObject'], scope: 'bucket' },
+    { actions: ['s3:GetObject', 's3:ListBucket', 's3:PutObject', 's3:PutObjectTagging'], scope: 'bucket' },
     checkNameClashes,
     publishEvents,
   ],
@@ -133,7 +135,7 @@ const runStarter: ServiceDefinition = {
   s3Triggers: [],
   permissions: [
     // Read the parameter file, list the CSVs beside it, write the run's document under runs/.
-    { actions: ['s3:GetObject', 's3:ListBucket', 's3:PutObject'], scope: 'bucket' },
+    { actions: ['s3:GetObject', 's3:ListBucket', 's3:PutObject', 's3:PutObjectTagging'], scope: 'bucket' },
     checkNameClashes,
     publishEvents,
     retryWithBackoff,
@@ -198,7 +200,7 @@ const statusWatcher: ServiceDefinition = {
     { actions: [...PERSONALIZE_READ_STATUS], scope: 'personalize' },
     // One watch per resource and run: a conditional write under runs/<dsg>/<runId>/watches/ claims it.
     // ListBucket: a claim read back after a lost create may be gone (404, not 403) and is claimed again.
-    { actions: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'], scope: 'bucket' },
+    { actions: ['s3:GetObject', 's3:PutObject', 's3:PutObjectTagging', 's3:ListBucket'], scope: 'bucket' },
     { actions: ['sqs:SendMessage', 'sqs:ChangeMessageVisibility'], scope: 'ownQueue' },
     publishEvents,
   ],
@@ -246,7 +248,7 @@ const solutionTrainer: ServiceDefinition = {
     },
     // Read the run's plan; the claim on a version (runtime/claim.ts) is a conditional PutObject, and
     // without ListBucket S3 answers a missing key with 403 instead of 404.
-    { actions: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'], scope: 'bucket' },
+    { actions: ['s3:GetObject', 's3:PutObject', 's3:PutObjectTagging', 's3:ListBucket'], scope: 'bucket' },
     publishEvents,
     retryWithBackoff,
   ],
@@ -273,7 +275,7 @@ const modelEvaluator: ServiceDefinition = {
     },
     // The run's plan (gate settings); models/<dsg>/<solution>/ decisions (created once, IfNoneMatch)
     // and the last promoted version (conditional update). ListBucket: a missing record reads as 404.
-    { actions: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'], scope: 'bucket' },
+    { actions: ['s3:GetObject', 's3:PutObject', 's3:PutObjectTagging', 's3:ListBucket'], scope: 'bucket' },
     publishEvents,
     retryWithBackoff,
   ],
@@ -305,7 +307,7 @@ const campaignDeployer: ServiceDefinition = {
     },
     // The run's plan and the solution's last promoted version; the Campaign Deployed claim
     // (conditional PutObject). ListBucket: a missing record reads as 404, not 403.
-    { actions: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'], scope: 'bucket' },
+    { actions: ['s3:GetObject', 's3:PutObject', 's3:PutObjectTagging', 's3:ListBucket'], scope: 'bucket' },
     publishEvents,
     retryWithBackoff,
   ],
@@ -339,7 +341,7 @@ const batchRunner: ServiceDefinition = {
     passPersonalizeRole,
     // The run's plan; the job's input is checked before it starts (ListBucket); the job record
     // under batch-jobs/ is written for the batch output notifier.
-    { actions: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'], scope: 'bucket' },
+    { actions: ['s3:GetObject', 's3:PutObject', 's3:PutObjectTagging', 's3:ListBucket'], scope: 'bucket' },
     publishEvents,
     retryWithBackoff,
   ],
@@ -361,7 +363,7 @@ const batchOutputNotifier: ServiceDefinition = {
   permissions: [
     { actions: ['personalize:DescribeBatchInferenceJob', 'personalize:DescribeBatchSegmentJob'], scope: 'personalize' },
     // Job records, inputs and outputs (read, listed), manifest.json and _CHECK (written), the claim.
-    { actions: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'], scope: 'bucket' },
+    { actions: ['s3:GetObject', 's3:PutObject', 's3:PutObjectTagging', 's3:ListBucket'], scope: 'bucket' },
     publishEvents,
     retryWithBackoff,
   ],
@@ -393,8 +395,9 @@ const scheduleManager: ServiceDefinition = {
     { actions: ['iam:PassRole'], scope: 'schedulerRole' },
     // The plan of a run lives in the bucket when it is too large for the event; each dataset
     // group's applied-run document (runs/<dsg>/schedules.json) is read and conditionally written.
-    // ListBucket: the first read of that document must see 404, not 403.
-    { actions: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'], scope: 'bucket' },
+    // ListBucket: the first read of that document must see 404, not 403. PutObjectTagging: the shared
+    // document writer tags run documents (schedules.json itself is written without tags).
+    { actions: ['s3:GetObject', 's3:PutObject', 's3:PutObjectTagging', 's3:ListBucket'], scope: 'bucket' },
     // Its retries and dead letters are reported on the bus (Step Retrying, Message Dead-Lettered).
     publishEvents,
     retryWithBackoff,

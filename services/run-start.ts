@@ -25,7 +25,7 @@ import {
   type RunIdentity,
 } from '@recops/core';
 import { plannedRunLocation, storePlannedRun } from '@recops/core/ops';
-import { publish, rejectedRunKey } from '@recops/core/runtime';
+import { FINISHED_RUN_TAGS, publish, rejectedRunKey } from '@recops/core/runtime';
 import { clashIssues, findNameClashes } from './name-clash';
 
 export interface RunStartClients {
@@ -97,6 +97,8 @@ export async function startRun(start: RunStart, clients: RunStartClients, settin
         Key: rejectedRunKey(datasetGroupName, runId),
         Body: JSON.stringify({ ...detail, trigger: start.trigger, startedAt: start.identity.startedAt }),
         ContentType: 'application/json',
+        // A refused run ends here: no tracker ever retags it, so it expires as a finished run.
+        Tagging: new URLSearchParams(Object.entries(FINISHED_RUN_TAGS)).toString(),
       }),
     );
     await publish(clients.eventBridge, [pipelineFailed.entry(detail, settings.busName)]);

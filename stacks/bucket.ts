@@ -5,9 +5,10 @@
  * imports and writes batch output through the bucket policy below together with its role
  * (`personalize-role.ts`); the AWS guide asks for both. The bucket policy admits Personalize only on
  * behalf of this account's Personalize resources in this region (`aws:SourceAccount`,
- * `aws:SourceArn`), as the guide's confused-deputy section advises. A lifecycle rule expires finished runs.
+ * `aws:SourceArn`), as the guide's confused-deputy section advises. Lifecycle rules expire finished runs,
+ * and runs that never finished later.
  */
-import { FINISHED_RUN_TAG, RUNS_PREFIX } from '@recops/platform';
+import { FINISHED_RUN_TAG, OPEN_RUN_TAG, RUNS_PREFIX, UNFINISHED_RUN_RETENTION_FACTOR } from '@recops/platform';
 import type { AwsContext } from './aws-context';
 
 /** What Personalize needs on the bucket (Personalize developer guide, "granting-personalize-s3-access"). */
@@ -18,8 +19,9 @@ export interface BucketResources {
 }
 
 /**
- * @param runRetentionDays days a finished run's documents are kept; the same for every noncurrent
- *   version under `runs/` (production keeps versions, so each rewrite of a state document stays one).
+ * @param runRetentionDays days a finished run's documents are kept (an unfinished run's, three times
+ *   as long); the same for every noncurrent version under `runs/` (production keeps versions, so
+ *   each rewrite of a state document stays one).
  */
 export function createDataBucket(production: boolean, context: AwsContext, runRetentionDays: number): BucketResources {
   const bucket = new sst.aws.Bucket('Data', {
@@ -56,8 +58,10 @@ export function createDataBucket(production: boolean, context: AwsContext, runRe
     bucket: bucket.name,
     rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
   });
-  // The run tracker tags a run's documents once its outcome is published; documents that outlive
-  // runs (`runs/<dsg>/schedules.json`) are never tagged, so only noncurrent versions of them expire.
+  // Every run document is written tagged open; the run tracker retags a run's documents finished
+  // once its outcome is published. Open ones (a run that never ended, a document written into a
+  // run after it ended) expire later. Documents that outlive runs (`runs/<dsg>/schedules.json`)
+  // carry no tag, so only noncurrent versions of them expire.
   new aws.s3.BucketLifecycleConfiguration('DataLifecycle', {
     bucket: bucket.name,
     rules: [
@@ -66,6 +70,12 @@ export function createDataBucket(production: boolean, context: AwsContext, runRe
         status: 'Enabled',
         filter: { and: { prefix: RUNS_PREFIX, tags: { [FINISHED_RUN_TAG.key]: FINISHED_RUN_TAG.value } } },
         expiration: { days: runRetentionDays },
+      },
+      {
+        id: 'unfinished-runs',
+        status: 'Enabled',
+        filter: { and: { prefix: RUNS_PREFIX, tags: { [OPEN_RUN_TAG.key]: OPEN_RUN_TAG.value } } },
+        expiration: { days: UNFINISHED_RUN_RETENTION_FACTOR * runRetentionDays },
       },
       {
         id: 'run-document-versions',

@@ -98,7 +98,11 @@ describe('Infra: options from the deploy environment', () => {
 
     // Assess
     const [lifecycle] = run.recording.ofType('aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration');
-    expect(lifecycle?.inputs.rules).toMatchObject([{ expiration: { days: 7 } }, { noncurrentVersionExpiration: { noncurrentDays: 7 } }]);
+    expect(lifecycle?.inputs.rules).toMatchObject([
+      { expiration: { days: 7 } },
+      { expiration: { days: 21 } },
+      { noncurrentVersionExpiration: { noncurrentDays: 7 } },
+    ]);
   });
 
   it('creates no e-mail subscription and no KMS grant when none is configured', async () => {

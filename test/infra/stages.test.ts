@@ -215,7 +215,7 @@ describe.each(STAGES)('Infra: sst.config.ts run() for the $stage stage', ({ stag
     expect(bucket.inputs.forceDestroy).toBe(!production);
   });
 
-  it('expires the documents of finished runs after 30 days, and noncurrent versions under runs/, but not schedules', () => {
+  it('expires the documents of finished runs after 30 days, unfinished ones after 90, and noncurrent versions under runs/, but not schedules', () => {
     const bucket = only(run.recording, 'aws:s3/bucket:Bucket');
     const lifecycle = only(run.recording, 'aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration');
     expect(lifecycle.inputs).toEqual({
@@ -227,6 +227,14 @@ describe.each(STAGES)('Infra: sst.config.ts run() for the $stage stage', ({ stag
           // Only tagged objects: runs/<dsg>/schedules.json carries no tag and stays.
           filter: { and: { prefix: 'runs/', tags: { 'recops-run': 'finished' } } },
           expiration: { days: 30 },
+        },
+        {
+          // Every run document is written tagged open: a run that never ends, and a document
+          // written into a run after it ended, expire too.
+          id: 'unfinished-runs',
+          status: 'Enabled',
+          filter: { and: { prefix: 'runs/', tags: { 'recops-run': 'open' } } },
+          expiration: { days: 90 },
         },
         {
           id: 'run-document-versions',

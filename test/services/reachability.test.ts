@@ -84,6 +84,10 @@ function accessFor(reached: ReachedCommand, service: ServiceDefinition, source: 
   if (prefix === 's3' && (operation === 'GetObject' || operation === 'HeadObject')) {
     access.push({ action: 's3:ListBucket', resource: `arn:aws:s3:::${names.bucketName}` });
   }
+  // Writing an object with tags is also authorized as s3:PutObjectTagging (run documents: retention tags).
+  if (prefix === 's3' && operation === 'PutObject' && /\bTagging:/.test(source)) {
+    access.push({ action: 's3:PutObjectTagging', resource: resourceOf(prefix, 's3:PutObjectTagging', service) });
+  }
   // Creating with tags is also authorized as personalize:TagResource (tag-on-create).
   if (prefix === 'personalize' && operation.startsWith('Create') && /\btags:/.test(source)) {
     access.push({ action: 'personalize:TagResource', resource: resourceOf(prefix, 'personalize:TagResource', service) });

@@ -37,4 +37,10 @@ export {
   type ServiceTopology,
   type Topology,
 } from './topology';
-export { DEFAULT_FINISHED_RUN_RETENTION_DAYS, FINISHED_RUN_TAG, RUNS_PREFIX } from './retention';
+export {
+  DEFAULT_FINISHED_RUN_RETENTION_DAYS,
+  FINISHED_RUN_TAG,
+  OPEN_RUN_TAG,
+  RUNS_PREFIX,
+  UNFINISHED_RUN_RETENTION_FACTOR,
+} from './retention';

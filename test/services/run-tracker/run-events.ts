@@ -1,6 +1,6 @@
 /** The events of one run of the seed example, as the bus would deliver them to the run tracker. */
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import {
   batchOutputReady,
   campaignDeployed,
@@ -17,7 +17,8 @@ import {
   type RunScope,
 } from '@recops/events';
 import { resolvePlan, validateParameterFile, type Plan, type PlannedRun } from '@recops/core';
-import { pipelineRequestedDetail, plannedRunKey, plannedRunOf } from '../../support/planned-run';
+import { plannedRunLocation, storePlannedRun } from '@recops/core/ops';
+import { pipelineRequestedDetail, plannedRunOf } from '../../support/planned-run';
 
 const ARN_PREFIX = 'arn:aws:personalize:us-east-1:000000000000:';
 const BUS = 'recops-bus';
@@ -52,10 +53,10 @@ export function runDocument(plan: Plan, runId: string, scope: RunScope = { kind:
   return plannedRunOf(plan, { runId, scope });
 }
 
-/** Stores the run's document where Pipeline Requested points (the tracker reads its goals from there). */
+/** Stores the run's document as the run door does, where Pipeline Requested points (the tracker reads its goals from there). */
 export async function storeRunDocument(s3: S3Client, plan: Plan, runId: string, scope?: RunScope): Promise<void> {
   const document = runDocument(plan, runId, scope);
-  await s3.send(new PutObjectCommand({ Bucket: plan.bucket, Key: plannedRunKey(document), Body: JSON.stringify(document) }));
+  await storePlannedRun(s3, plannedRunLocation(plan.bucket, plan.datasetGroup.name, runId), document);
 }
 
 /**

@@ -265,6 +265,35 @@ describe('Service: run-tracker', () => {
     expect(await tagsOf(schedules)).toEqual([]);
   });
 
+  it('writes every run document tagged open, so a late one of a finished run and those of a run that never ends expire too', async () => {
+    // Arrange: one run that finishes, one that never gets past its first events.
+    const plan = seedPlan(await seedExampleText(), test.bucket);
+    const dsg = plan.datasetGroup.name;
+    const clients = { s3: test.clients.s3, eventBridge };
+    await storeRunDocument(test.clients.s3, plan, 'run-done');
+    for (const [i, event] of successfulRun(plan, 'run-done').entries()) await trackEvent(event, `d-${i}`, clients, settings());
+    await storeRunDocument(test.clients.s3, plan, 'run-stuck');
+    const [requested] = successfulRun(plan, 'run-stuck');
+    await trackEvent(requested, 's-0', clients, settings());
+    await claimOnce(test.clients.s3, test.bucket, claimKey(dsg, 'run-stuck', 'solution-version/sims'), 'm-stuck');
+    // Act: a late duplicate delivery claims something in the finished run.
+    await claimOnce(test.clients.s3, test.bucket, claimKey(dsg, 'run-done', 'batch-output/late'), 'm-late');
+    // Assess: the late claim is tagged open; the finished run's own documents stay finished.
+    const tagsOf = async (key: string) =>
+      (await test.clients.s3.send(new GetObjectTaggingCommand({ Bucket: test.bucket, Key: key }))).TagSet ?? [];
+    const open = [{ Key: 'recops-run', Value: 'open' }];
+    expect(await tagsOf(claimKey(dsg, 'run-done', 'batch-output/late'))).toEqual(open);
+    expect(await tagsOf(runStateKey(dsg, 'run-done'))).toEqual([{ Key: 'recops-run', Value: 'finished' }]);
+    const listed = await test.clients.s3.send(new ListObjectsV2Command({ Bucket: test.bucket, Prefix: `runs/${dsg}/run-stuck/` }));
+    const keys = (listed.Contents ?? []).map((o) => o.Key as string).sort();
+    expect(keys).toEqual([
+      `runs/${dsg}/run-stuck/claims/solution-version/sims`,
+      `runs/${dsg}/run-stuck/plan.json`,
+      `runs/${dsg}/run-stuck/state.json`,
+    ]);
+    for (const key of keys) expect(await tagsOf(key), key).toEqual(open);
+  });
+
   it('refuses a write based on a stale read, and a second create', async () => {
     const key = runStateKey('dsg', 'run-cas');
     const state = emptyRunState({ runId: 'run-cas', datasetGroupName: 'dsg', stage: 'test' }, '2026-01-01T00:00:00.000Z');

@@ -8,6 +8,7 @@
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { z } from 'zod';
 import { DocumentConflictError, DocumentFormatError } from './errors';
+import { runDocumentTags } from './retention';
 
 /** 412 PreconditionFailed, or 409 ConditionalRequestConflict (two conditional writes at once). */
 export function isConditionFailure(error: unknown): boolean {
@@ -30,7 +31,11 @@ export interface VersionedDocument<T> {
 export type WriteResult = 'written' | 'lost-race';
 
 export interface WriteOptions {
-  /** Object tags set with the write (S3 `Tagging`), e.g. the finished-run tag lifecycle rules filter on. */
+  /**
+   * Object tags set with the write (S3 `Tagging`), e.g. the finished-run tag lifecycle rules filter
+   * on. Default: `runDocumentTags(key)` (the open-run tag for a run's documents, so none is left
+   * without an expiry).
+   */
   readonly tags?: Readonly<Record<string, string>>;
 }
 
@@ -85,6 +90,7 @@ export async function writeDocument<T>(
   etag: string | undefined,
   options: WriteOptions = {},
 ): Promise<WriteResult> {
+  const tags = options.tags ?? runDocumentTags(key);
   try {
     await s3.send(
       new PutObjectCommand({
@@ -93,7 +99,7 @@ export async function writeDocument<T>(
         Body: JSON.stringify(value),
         ContentType: 'application/json',
         ...(etag === undefined ? { IfNoneMatch: '*' } : { IfMatch: etag }),
-        ...(options.tags !== undefined && { Tagging: new URLSearchParams(Object.entries(options.tags)).toString() }),
+        ...(tags !== undefined && { Tagging: new URLSearchParams(Object.entries(tags)).toString() }),
       }),
     );
     return 'written';

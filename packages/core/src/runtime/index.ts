@@ -50,4 +50,4 @@ export {
   runDocumentsPrefix,
   runStateKey,
 } from './locations';
-export { FINISHED_RUN_TAGS, tagRunDocuments } from './retention';
+export { FINISHED_RUN_TAGS, runDocumentTags, tagRunDocuments } from './retention';
