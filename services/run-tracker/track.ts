@@ -86,6 +86,8 @@ export async function trackEvent(
   const { key, fact } = await factOf(event, (location) => loadPlannedRun(clients.s3, location));
   const objectKey = runStateKey(key.datasetGroupName, key.runId);
   if (fact.type !== 'requested' && !(await runExists(clients.s3, settings.bucketName, key, objectKey))) {
+    // The run door's own Pipeline Failed of a run it refused: no run to confirm it for, and nothing odd.
+    if (fact.type === 'published') return {};
     return {
       ignored: `no run ${key.runId} of ${key.datasetGroupName}: it has neither a state nor a run document (${planKey(key.datasetGroupName, key.runId)})`,
     };

@@ -232,6 +232,26 @@ describe('Service: run-tracker', () => {
     expect(published()).toEqual([]);
   });
 
+  it('takes the Pipeline Failed of a run the door refused quietly: no warning, no run state', async () => {
+    // The run door publishes it for a refused file; the tracker hears every Pipeline Failed (its own confirmations).
+    const plan = seedPlan(await seedExampleText(), test.bucket);
+    const refused = pipelineFailed.entry(
+      {
+        runId: 'run-refused',
+        datasetGroupName: plan.datasetGroup.name,
+        stage: 'test',
+        step: 'intake',
+        reason: 'The parameter file is invalid',
+        errors: [{ path: 'solutions[0].recipe', message: 'unknown recipe' }],
+        failedAt: '2026-01-02T03:04:05.000Z',
+      },
+      'recops-bus',
+    );
+    const event = { source: refused.Source, 'detail-type': refused.DetailType, detail: JSON.parse(refused.Detail ?? '{}') };
+    expect(await trackEvent(event, 'm-refused', { s3: test.clients.s3, eventBridge }, settings())).toEqual({});
+    expect(await readRunState(test.clients.s3, test.bucket, runStateKey(plan.datasetGroup.name, 'run-refused'))).toBeUndefined();
+  });
+
   it('tags every document of a finished run for expiry, and leaves the dataset group schedules untagged', async () => {
     // Arrange: a run with its plan and a claim, and the dataset group's schedules document beside the runs.
     const plan = seedPlan(await seedExampleText(), test.bucket);
