@@ -17,13 +17,23 @@
 import { campaignDeployed, PIPELINE_STEP, type solutionVersionPromoted } from '@recops/events';
 import type { CampaignPlan, Plan } from '@recops/core';
 import { deployCampaign, describeCampaign } from '@recops/core/ops';
-import { claimKey, claimOnce, publish, RetryLaterError, type ChainDependencies } from '@recops/core/runtime';
+import {
+  claimForAttempt,
+  claimKey,
+  claimOnce,
+  publish,
+  RetryLaterError,
+  type ChainDependencies,
+  type ClaimAttempt,
+} from '@recops/core/runtime';
 import { loadPlanIfStored, readPromotedVersion, solutionOfVersion } from '../model-records';
 import { permanentFailureOf, publishStepFailed, requestWatch, type RunRef } from '../run-events';
 
 export interface DeployerDependencies extends ChainDependencies {
   /** SQS messageId of the record: owner of the Campaign Deployed claim (stable across its retries). */
   readonly deliveryId: string;
+  /** This delivery attempt: holder of the claim on a campaign update (see `claimForAttempt`). */
+  readonly attempt: ClaimAttempt;
 }
 
 export interface DeployReport {
@@ -115,6 +125,9 @@ async function deployOne(
   report: DeployReport,
 ): Promise<void> {
   const { solutionArn } = solutionOfVersion(solutionVersionArn);
+  // One UpdateCampaign per run, campaign and version, however many deliveries find it on its old version.
+  const versionId = solutionVersionArn.slice(solutionVersionArn.lastIndexOf('/') + 1);
+  const key = claimKey(run.datasetGroupName, run.runId, `campaign-update/${campaign.name}/${versionId}`);
   const result = await deployCampaign(deps.personalize, {
     solutionArn,
     name: campaign.name,
@@ -122,6 +135,8 @@ async function deployOne(
     minProvisionedTPS: campaign.minProvisionedTPS,
     ...(campaign.campaignConfig !== undefined && { campaignConfig: campaign.campaignConfig as never }),
     tags: campaign.tags,
+    // An S3 failure here is not an OpsError: the record returns to the queue and is retried as is.
+    claim: async () => (await claimForAttempt(deps.s3, deps.bucketName, key, deps.attempt, deps.now())).claimed,
   });
   if (result.requested) report.requested.push(`${result.operation} ${campaign.name} → ${solutionVersionArn}`);
   if (result.operation === 'none') {

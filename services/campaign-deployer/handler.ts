@@ -5,11 +5,15 @@
  */
 import type { SQSRecord } from 'aws-lambda';
 import { notSubscribed, parseCatalogEvent, type CatalogEvent } from '@recops/events';
-import { chainDependencies, createSqsHandler, MetricUnit, type RecordContext } from '@recops/core/runtime';
+import { chainDependencies, createSqsHandler, deliveryAttempt, MetricUnit, type RecordContext } from '@recops/core/runtime';
 import { onCampaignActive, onPromoted, onSolutionActive, type DeployerDependencies, type DeployReport } from './deploy';
 
 function dependencies(record: SQSRecord, ctx: RecordContext): DeployerDependencies {
-  return { ...chainDependencies(ctx), deliveryId: record.messageId };
+  return {
+    ...chainDependencies(ctx),
+    deliveryId: record.messageId,
+    attempt: deliveryAttempt(record.messageId, ctx.receiveCount, ctx.lambdaContext),
+  };
 }
 
 async function route(event: CatalogEvent, deps: DeployerDependencies): Promise<DeployReport | undefined> {

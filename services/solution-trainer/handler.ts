@@ -1,6 +1,6 @@
 import type { SQSRecord } from 'aws-lambda';
 import { notSubscribed, parseCatalogEvent, type CatalogEvent } from '@recops/events';
-import { MetricUnit, chainDependencies, createSqsHandler, type RecordContext } from '@recops/core/runtime';
+import { MetricUnit, chainDependencies, createSqsHandler, deliveryAttempt, type RecordContext } from '@recops/core/runtime';
 import {
   onDatasetGroupActive,
   onImportActive,
@@ -11,7 +11,10 @@ import {
 } from './train';
 
 function dependencies(record: SQSRecord, ctx: RecordContext): TrainerDependencies {
-  return { ...chainDependencies(ctx), deliveryId: record.messageId };
+  return {
+    ...chainDependencies(ctx),
+    attempt: deliveryAttempt(record.messageId, ctx.receiveCount, ctx.lambdaContext),
+  };
 }
 
 const NOTHING: TrainReport = { waitingFor: [], created: [], reused: [], watched: [], warnings: [] };

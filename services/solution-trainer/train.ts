@@ -19,16 +19,16 @@ import {
   loadRunOf,
   type ObjectLocation,
 } from '@recops/core/ops';
-import { claimKey, claimOnce, type ChainDependencies } from '@recops/core/runtime';
+import { claimForAttempt, claimKey, type ChainDependencies, type ClaimAttempt } from '@recops/core/runtime';
 import { permanentFailureOf, publishStepFailed, requestWatch, type RunRef } from '../run-events';
 
 interface TrainerDependencies extends ChainDependencies {
   /**
-   * The SQS messageId of the record being processed: owner of the claims this delivery takes. It
-   * stays the same when SQS hands the record out again, so a retry keeps its claim, while a
-   * duplicate of the event (another message) cannot take it.
+   * This delivery attempt: holder of the claims it takes. Two attempts of one message (SQS handing
+   * it out again while the first still runs) differ, so only one creates; a claim whose holder was
+   * stopped lapses at its deadline, so a retry after a crash can take it over.
    */
-  readonly deliveryId: string;
+  readonly attempt: ClaimAttempt;
 }
 
 /** What one reaction did, for the log. */
@@ -292,7 +292,7 @@ async function trainVersion(
     tags: version.tags,
     ...(runStart !== undefined && { createdAfter: runStart }),
     // An S3 failure here is not an OpsError: the record returns to the queue and is retried as is.
-    claim: async () => (await claimOnce(deps.s3, deps.bucketName, key, deps.deliveryId, deps.now())).claimed,
+    claim: async () => (await claimForAttempt(deps.s3, deps.bucketName, key, deps.attempt, deps.now())).claimed,
   });
   note(report, result.created, `solutionVersion ${name}`);
   // Always watched, even when reused: the next step waits for its Status Changed.

@@ -163,6 +163,21 @@ describe('Personalize jobs: solution versions and campaigns', () => {
     );
   });
 
+  it('refuses a second version of one name on a solution with ResourceAlreadyExistsException, as Personalize does', async () => {
+    const datasetGroupArn = await activeDatasetGroup(h.personalize, 'named');
+    const solutionArn = await activeSolution(h.personalize, datasetGroupArn, 'first');
+    const other = await activeSolution(h.personalize, datasetGroupArn, 'second');
+    const { solutionVersionArn } = await h.personalize.send(new CreateSolutionVersionCommand({ solutionArn, name: 'run-1' }));
+    expect(await errorName(h.personalize.send(new CreateSolutionVersionCommand({ solutionArn, name: 'run-1' })))).toBe(
+      'ResourceAlreadyExistsException',
+    );
+    // The name is the solution's: another solution may use it.
+    const elsewhere = await h.personalize.send(new CreateSolutionVersionCommand({ solutionArn: other, name: 'run-1' }));
+    expect(elsewhere.solutionVersionArn).toMatch(new RegExp(`^${other}/`));
+    const listed = await h.personalize.send(new ListSolutionVersionsCommand({ solutionArn }));
+    expect(listed.solutionVersions?.map((entry) => entry.solutionVersionArn)).toEqual([solutionVersionArn]);
+  });
+
   it('fails a version with the engine reason, and stops one in progress', async () => {
     const datasetGroupArn = await activeDatasetGroup(h.personalize, 'fail');
     const solutionArn = await activeSolution(h.personalize, datasetGroupArn, 'sol');

@@ -35,14 +35,15 @@ function samplePlan(): Plan {
   return resolvePlan(file, { stage: 'prod', bucket: 'recops-data', configKey: CONFIG_KEY, runStamp: '2026_11_25_10_00_00' });
 }
 
-function deps(deliveryId = 'message-1'): TrainerDependencies {
+/** A delivery attempt named `owner`, held until a minute after the tests' now. */
+function deps(owner = 'message-1'): TrainerDependencies {
   return {
     personalize: new PersonalizeClient({ region: 'us-east-1' }),
     s3: new S3Client({ region: 'us-east-1' }),
     eventBridge: new EventBridgeClient({ region: 'us-east-1' }),
     busName: 'recops-test',
     bucketName: 'recops-data',
-    deliveryId,
+    attempt: { owner, until: new Date('2026-11-25T10:31:00.000Z') },
     now: () => new Date('2026-11-25T10:30:00.000Z'),
   };
 }
@@ -376,15 +377,29 @@ describe('Logic: the claim on a solution version', () => {
     expect(watches()).toEqual([`solutionVersion ${theirs.replace(FAKE_ARN_PREFIX, '')}`]);
   });
 
-  it('lets the claim holder create the version when its record is delivered again', async () => {
-    // Prepare: this message claimed the version, then failed before CreateSolutionVersion.
+  it('lets a retry take over the claim of an attempt stopped before CreateSolutionVersion (past its deadline)', async () => {
+    // Prepare: the first attempt of this message claimed the version, then was stopped before creating it.
     const solution = simsSolution();
-    claims.set(SIMS_VERSION_CLAIM, JSON.stringify({ owner: 'message-1', claimedAt: '2026-11-25T10:29:00.000Z' }));
+    const stopped = { owner: 'message-1#1#a1', claimedAt: '2026-11-25T10:28:00.000Z', until: '2026-11-25T10:29:00.000Z' };
+    claims.set(SIMS_VERSION_CLAIM, JSON.stringify(stopped));
 
-    const report = await onSolutionActive({ ...RUN, solutionArn: solution }, deps('message-1'));
+    const report = await onSolutionActive({ ...RUN, solutionArn: solution }, deps('message-1#2#b2'));
 
     expect(report.created).toEqual(['solutionVersion sims-solution_2026_11_25_10_00_00']);
     expect(fake.resources('solutionVersion').map((v) => v.name)).toEqual(['sims-solution_2026_11_25_10_00_00']);
+    expect(JSON.parse(claims.get(SIMS_VERSION_CLAIM) ?? '{}')).toMatchObject({ owner: 'message-1#2#b2' });
+  });
+
+  it('creates nothing while another attempt of the same message holds the claim before its deadline', async () => {
+    // Prepare: SQS handed the message out again while its first attempt still runs.
+    const solution = simsSolution();
+    const running = { owner: 'message-1#1#a1', claimedAt: '2026-11-25T10:29:50.000Z', until: '2026-11-25T10:30:50.000Z' };
+    claims.set(SIMS_VERSION_CLAIM, JSON.stringify(running));
+
+    const outcome = onSolutionActive({ ...RUN, solutionArn: solution }, deps('message-1#2#b2'));
+
+    await expect(outcome).rejects.toMatchObject({ retryable: true });
+    expect(fake.mock.commandCalls(CreateSolutionVersionCommand)).toHaveLength(0);
   });
 
   it('creates one version when two deliveries of the event race each other', async () => {

@@ -22,6 +22,13 @@ interface CampaignSpec {
   readonly minProvisionedTPS: number;
   readonly campaignConfig?: CampaignConfig;
   readonly tags?: TagMap;
+  /**
+   * Asked right before UpdateCampaign: true when this caller may request the update (e.g. a claim
+   * on the run's update of this campaign to this version). Two deliveries that both find the
+   * campaign on its old version would otherwise both update it; the one that loses requests
+   * nothing and follows the holder's update once Personalize shows it.
+   */
+  readonly claim?: () => Promise<boolean>;
 }
 
 /** What `deployCampaign` did and what the campaign's state is now. */
@@ -71,7 +78,8 @@ async function campaignElsewhere(client: PersonalizeClient, spec: CampaignSpec):
  * Makes the campaign serve `solutionVersionArn`: creates it, or updates it to that version (and
  * the spec's TPS and config). Safe under duplicate and late deliveries: a create or update already
  * heading for this version is not repeated, and an update to another version still in flight is
- * retried later (Personalize allows one update at a time).
+ * retried later (Personalize allows one update at a time). Deliveries racing each other are
+ * serialised by `spec.claim`: only its holder updates.
  */
 async function deployCampaign(client: PersonalizeClient, spec: CampaignSpec): Promise<CampaignDeployment> {
   const attempted = `deploy campaign ${spec.name}`;
@@ -118,6 +126,16 @@ async function deployCampaign(client: PersonalizeClient, spec: CampaignSpec): Pr
   const serves = existing.solutionVersionArn === spec.solutionVersionArn;
   const sameTps = existing.minProvisionedTPS === spec.minProvisionedTPS;
   if (status === STATUS_ACTIVE && serves && sameTps) return { arn, operation: 'none', requested: false };
+  if (spec.claim !== undefined && !(await spec.claim())) {
+    const latest = (await describeCampaign(client, arn)).latestCampaignUpdate;
+    if (latest?.solutionVersionArn === spec.solutionVersionArn && latest.status !== undefined && !isFailedStatus(latest.status)) {
+      // The holder's update is in flight or done: follow it (Campaign Deployed comes from its end).
+      return { arn, operation: 'update', requested: false };
+    }
+    throw new RetryableOpsError(
+      `${attempted}: another delivery holds the update of campaign ${arn} to ${spec.solutionVersionArn} and has not requested it yet; retrying`,
+    );
+  }
   await call(`UpdateCampaign ${arn}`, () =>
     client.send(
       new UpdateCampaignCommand({

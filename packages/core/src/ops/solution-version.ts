@@ -9,6 +9,7 @@ import {
   type TrainingMode,
   paginateListSolutionVersions,
 } from '@aws-sdk/client-personalize';
+import { isAlreadyExists, toOpsError } from './classify';
 import { RetryableOpsError } from './errors';
 import { call, collectPages, requireActive, requireArn, STATUS_CREATE_PENDING, toTagList } from './shared';
 import type { EnsureResult, TagMap } from './shared';
@@ -16,8 +17,10 @@ import type { EnsureResult, TagMap } from './shared';
 interface SolutionVersionSpec {
   readonly solutionArn: string;
   /**
-   * Deterministic per run and solution (e.g. from the runId): the version's identity. Personalize
-   * does not enforce unique version names, so recops looks the name up before creating.
+   * Deterministic per run and solution (e.g. from the runId): the version's identity. A second
+   * create with the name on the solution is answered ResourceAlreadyExists (taken as reuse); recops
+   * also looks the name up and claims the create first, so one version is made even where the name
+   * is not enforced.
    */
   readonly name: string;
   readonly trainingMode?: TrainingMode | string;
@@ -91,24 +94,33 @@ async function ensureSolutionVersion(client: PersonalizeClient, spec: SolutionVe
   );
   requireActive(spec.solutionArn, solution?.status);
 
-  if (spec.claim !== undefined && !(await spec.claim())) {
-    // Another caller holds the right to create it: reuse its version, or come back once it is listed.
-    const theirs = (await findNamedVersions(client, spec)).sort(byAge)[0];
-    if (theirs !== undefined) return asResult(theirs, false);
-    throw new RetryableOpsError(`solution version "${spec.name}" is being created by another delivery and is not listed yet`);
+  if (spec.claim !== undefined) {
+    const claimed = await spec.claim();
+    // Whoever holds the claim, the version may exist now: created by the holder, or by an earlier
+    // holder that stopped after creating it (its claim lapsed and this caller took it over).
+    const listed = (await findNamedVersions(client, spec)).sort(byAge)[0];
+    if (listed !== undefined) return asResult(listed, false);
+    if (!claimed) throw new RetryableOpsError(`solution version "${spec.name}" is being created by another delivery and is not listed yet`);
   }
 
-  const response = await call(`CreateSolutionVersion ${spec.name}`, () =>
-    client.send(
+  let ours: string;
+  try {
+    const response = await client.send(
       new CreateSolutionVersionCommand({
         solutionArn: spec.solutionArn,
         name: spec.name,
         trainingMode: spec.trainingMode as TrainingMode | undefined,
         tags: toTagList(spec.tags),
       }),
-    ),
-  );
-  const ours = requireArn(response.solutionVersionArn, 'CreateSolutionVersion');
+    );
+    ours = requireArn(response.solutionVersionArn, 'CreateSolutionVersion');
+  } catch (error) {
+    if (!isAlreadyExists(error)) throw toOpsError(error, `CreateSolutionVersion ${spec.name}`);
+    // The name is taken on this solution: another caller created it first. Reuse it once listed.
+    const theirs = (await findNamedVersions(client, spec)).sort(byAge)[0];
+    if (theirs !== undefined) return asResult(theirs, false);
+    throw new RetryableOpsError(`solution version "${spec.name}" already exists but is not listed yet; retrying`, { cause: error });
+  }
 
   const named = (await findNamedVersions(client, spec)).sort(byAge);
   const winner = named[0];

@@ -11,7 +11,7 @@ import {
   requireStatus,
   type ServiceContext,
 } from '../context';
-import { clip, InvalidInputError } from '../errors';
+import { clip, InvalidInputError, ResourceAlreadyExistsError } from '../errors';
 import { optionalEnum, optionalString, readTags, requireArn, type Json } from '../input';
 import { type ChainWork, Status } from '../lifecycle';
 import { findRecipe } from '../recipes';
@@ -79,6 +79,13 @@ function createSolutionVersion(ctx: ServiceContext, input: Json): Json {
     throw new InvalidInputError('trainingMode AUTOTRAIN is reserved for versions the service creates on its automatic training schedule.');
   }
   requireStatus(solution, [Status.active], 'creating a solution version');
+  const named =
+    name === undefined
+      ? undefined
+      : ctx.store.list(ResourceKind.solutionVersion, (v) => v.fields['solutionArn'] === solution.arn && v.name === name)[0];
+  if (named !== undefined) {
+    throw new ResourceAlreadyExistsError(`Solution version ${named.arn} of solution ${solution.arn} is already named ${clip(name ?? '')}.`);
+  }
   const recipe = findRecipe(solution.fields['recipeArn'] as string);
   if (trainingMode === 'UPDATE') {
     if (recipe?.supportsUpdate !== true) {
