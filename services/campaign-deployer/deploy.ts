@@ -11,22 +11,24 @@
  *
  * Rejected versions never get here: nothing subscribes the deployer to Solution Version Rejected.
  * A Promoted that is no longer the solution's latest promotion (a late or duplicated event) deploys
- * nothing, so a campaign never steps back to an older version. One newer than the latest promotion
+ * nothing, so a campaign never steps back to an older version (its run fails the deployment step
+ * with the reason, unless it deployed the campaign already). One newer than the latest promotion
  * recorded (the evaluator stopped before recording it) returns to the queue until it is recorded.
  */
 import { campaignDeployed, PIPELINE_STEP, type solutionVersionPromoted } from '@recops/events';
 import type { CampaignPlan, Plan } from '@recops/core';
-import { deployCampaign, describeCampaign } from '@recops/core/ops';
+import { deployCampaign, describeCampaign, findCampaign } from '@recops/core/ops';
 import {
   claimForAttempt,
   claimKey,
   claimOnce,
+  isClaimed,
   publish,
   RetryLaterError,
   type ChainDependencies,
   type ClaimAttempt,
 } from '@recops/core/runtime';
-import { loadPlanIfStored, readPromotedVersion, solutionOfVersion } from '../model-records';
+import { loadPlanIfStored, readPromotedVersion, solutionOfVersion, type PromotedVersion } from '../model-records';
 import { permanentFailureOf, publishStepFailed, requestWatch, type RunRef } from '../run-events';
 
 export interface DeployerDependencies extends ChainDependencies {
@@ -70,9 +72,7 @@ export async function onPromoted(promoted: Promoted, deps: DeployerDependencies)
   for (const campaign of solution.campaigns) {
     const pinned = campaign.solutionVersionArn !== undefined;
     if (stale && !pinned) {
-      report.skipped.push(
-        `campaign ${campaign.name}: ${promoted.resourceArn} is no longer the latest promoted version (${latest?.solutionVersionArn})`,
-      );
+      await supersede(run, campaign, promoted.resourceArn, latest, deps, report);
       continue;
     }
     try {
@@ -84,6 +84,39 @@ export async function onPromoted(promoted: Promoted, deps: DeployerDependencies)
     }
   }
   return report;
+}
+
+/**
+ * A promotion of the run that a later one (another run's) superseded: the campaign is not stepped
+ * back to it. When the run has not deployed the campaign and no create or update to its version is
+ * in flight, its goal cannot be met any more, so the step fails with the reason instead of leaving
+ * the run waiting; otherwise (a late copy of the event) the deployment under way concludes it.
+ */
+async function supersede(
+  run: RunRef,
+  campaign: CampaignPlan,
+  versionArn: string,
+  latest: PromotedVersion,
+  deps: DeployerDependencies,
+  report: DeployReport,
+): Promise<void> {
+  const why = `campaign ${campaign.name}: ${versionArn} is no longer the latest promoted version (${latest.solutionVersionArn})`;
+  if (await isClaimed(deps.s3, deps.bucketName, deployedClaimKey(run, campaign))) {
+    report.skipped.push(why);
+    return;
+  }
+  const found = await findCampaign(deps.personalize, solutionOfVersion(versionArn).solutionArn, campaign.name);
+  if (found?.solutionVersionArn === versionArn || found?.latestCampaignUpdate?.solutionVersionArn === versionArn) {
+    report.skipped.push(`${why}; the campaign's deployment of it is under way`);
+    return;
+  }
+  const reason = `${why}: run ${latest.runId} promoted it at ${latest.promotedAt}, so the campaign serves that version rather than this run's`;
+  await publishStepFailed(run, deps, PIPELINE_STEP.deployment, 'campaign', { resourceArn: versionArn, reason, errors: [] });
+  report.failed = reason;
+}
+
+function deployedClaimKey(run: RunRef, campaign: CampaignPlan): string {
+  return claimKey(run.datasetGroupName, run.runId, `campaign-deployed/${campaign.name}`);
 }
 
 /**
@@ -188,13 +221,7 @@ async function publishDeployed(
   report: DeployReport,
   deployed: { campaignArn: string; campaign: CampaignPlan; solutionVersionArn: string; operation: 'create' | 'update' | 'unchanged' },
 ): Promise<void> {
-  const claim = await claimOnce(
-    deps.s3,
-    deps.bucketName,
-    claimKey(run.datasetGroupName, run.runId, `campaign-deployed/${deployed.campaign.name}`),
-    deps.deliveryId,
-    deps.now(),
-  );
+  const claim = await claimOnce(deps.s3, deps.bucketName, deployedClaimKey(run, deployed.campaign), deps.deliveryId, deps.now());
   if (!claim.claimed) {
     report.skipped.push(`Campaign Deployed ${deployed.campaign.name}: already published for run ${run.runId}`);
     return;

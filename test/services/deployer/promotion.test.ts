@@ -32,21 +32,25 @@ function hoursFromNow(hours: number): string {
   return new Date(Date.now() + hours * 3_600_000).toISOString();
 }
 
-/** Records `versionArn` as promoted at `promotedAt` (as the evaluator does) and returns its Promoted, as the deployer parses it. */
-async function recordAndAnnounce(run: ReturnType<typeof runOf>, versionArn: string, promotedAt: string) {
+/** The run's Solution Version Promoted for `versionArn`, as the deployer parses it (modelled on the first one published). */
+function announcement(run: ReturnType<typeof runOf>, versionArn: string, promotedAt: string) {
   const template = chain.events.find((e) => e.detailType === 'Solution Version Promoted');
-  const solutionArn = versionArn.slice(0, versionArn.lastIndexOf('/'));
-  await writePromotedVersion(chain.deps().s3, chain.deps().bucketName, DSG, SOLUTION, {
-    solutionVersionArn: versionArn,
-    solutionArn,
-    runId: run.runId,
-    promotedAt,
-    metrics: {},
-  });
   return solutionVersionPromoted.parse({
     ...template?.event,
     detail: { ...template?.detail, ...run, resourceArn: versionArn, promotedAt },
   });
+}
+
+/** Records `versionArn` as promoted at `promotedAt` (as the evaluator does) and returns its announcement. */
+async function recordAndAnnounce(run: ReturnType<typeof runOf>, versionArn: string, promotedAt: string) {
+  await writePromotedVersion(chain.deps().s3, chain.deps().bucketName, DSG, SOLUTION, {
+    solutionVersionArn: versionArn,
+    solutionArn: versionArn.slice(0, versionArn.lastIndexOf('/')),
+    runId: run.runId,
+    promotedAt,
+    metrics: {},
+  });
+  return announcement(run, versionArn, promotedAt);
 }
 
 /** The campaigns UpdateCampaign was called on (successfully) since mutation `since`. */
@@ -139,10 +143,10 @@ describe('Evaluator and deployer: a crash between the decision and promoted.json
     );
   }, 120_000);
 
-  it('retries visibly, deploying nothing, while the promotion recorded is older than the one announced; skips an older one', async () => {
+  it('retries visibly, deploying nothing, while the promotion recorded is older than the one announced', async () => {
     // Prepare: the second version is the last promotion recorded; an event announces the third, later.
     // (Times after the first test's promotion, which was recorded at the wall clock's now.)
-    const [v1, v2, v3] = chain.versions;
+    const [, v2, v3] = chain.versions;
     const run = runOf('2026_12_04_09_10_00-lagging1');
     await chain.storeRun(run.runId);
     await writePromotedVersion(chain.deps().s3, chain.deps().bucketName, DSG, SOLUTION, {
@@ -152,20 +156,42 @@ describe('Evaluator and deployer: a crash between the decision and promoted.json
       promotedAt: hoursFromNow(1),
       metrics: {},
     });
-    const template = chain.events.find((e) => e.detailType === 'Solution Version Promoted');
-    const announce = (resourceArn: string, promotedAt: string) =>
-      solutionVersionPromoted.parse({ ...template?.event, detail: { ...template?.detail, ...run, resourceArn, promotedAt } });
     const before = chain.mutations.length;
 
     // Act + assess: the newer announcement goes back to the queue with the reason, and nothing is deployed.
-    await expect(onPromoted(announce(v3, hoursFromNow(2)), deployerDeps('message-promoted-2'))).rejects.toMatchObject({
+    await expect(onPromoted(announcement(run, v3, hoursFromNow(2)), deployerDeps('message-promoted-2'))).rejects.toMatchObject({
       retryable: true,
       message: expect.stringContaining(`the last promotion recorded is ${v2}`),
     });
-    // A late announcement of an older version is skipped, with the reason.
-    const late = await onPromoted(announce(v1, hoursFromNow(-24)), deployerDeps('message-promoted-2'));
-    expect(late.requested).toEqual([]);
-    expect(late.skipped).toEqual(CAMPAIGNS.map((name) => `campaign ${name}: ${v1} is no longer the latest promoted version (${v2})`));
+    expect(chain.mutations.slice(before)).toEqual([]);
+  });
+
+  it("fails the deployment step of a run whose promotion a later run's superseded; a late copy after the deployment changes nothing", async () => {
+    // Prepare: the second version is still the last promotion recorded (by the first test's run).
+    const [v1, v2] = chain.versions;
+    const deployedRun = runOf('2026_12_04_09_00_00-crash001');
+    const superseded = runOf('2026_12_04_08_50_00-supersed');
+    await chain.storeRun(superseded.runId);
+    const before = chain.mutations.length;
+
+    // Act
+    const late = await onPromoted(announcement(deployedRun, v1, hoursFromNow(-24)), deployerDeps('message-promoted-3'));
+    const failed = await onPromoted(announcement(superseded, v1, hoursFromNow(-24)), deployerDeps('message-promoted-4'));
+
+    // Assess: the run that deployed its campaigns hears nothing more; the other fails, with the reason.
+    const stale = (name: string) => `campaign ${name}: ${v1} is no longer the latest promoted version (${v2})`;
+    expect(late).toMatchObject({ requested: [], skipped: CAMPAIGNS.map(stale) });
+    expect(late.failed).toBeUndefined();
+    expect(failed.requested).toEqual([]);
+    const stepFailed = chain.events.filter((e) => e.detailType === 'Step Failed');
+    expect(stepFailed.map((e) => [e.detail.runId, e.detail.step, e.detail.resourceKind, e.detail.resourceArn])).toEqual(
+      CAMPAIGNS.map(() => [superseded.runId, 'deployment', 'campaign', v1]),
+    );
+    expect(stepFailed.map((e) => e.detail.reason.split(': run ')[0])).toEqual(CAMPAIGNS.map(stale));
+    for (const event of stepFailed) {
+      expect(event.detail.reason).toContain(`: run ${deployedRun.runId} promoted it at `);
+      expect(event.detail.reason).toMatch(/so the campaign serves that version rather than this run's$/);
+    }
     expect(chain.mutations.slice(before)).toEqual([]);
   });
 });
@@ -313,6 +339,6 @@ describe('Trainer: one solution version per run and solution', () => {
       ),
     );
     expect(named.filter((n) => n === name)).toHaveLength(1);
-    expect(chain.events.filter((e) => e.detailType === 'Step Failed')).toEqual([]);
+    expect(chain.events.filter((e) => e.detailType === 'Step Failed' && e.detail.runId === run.runId)).toEqual([]);
   });
 });

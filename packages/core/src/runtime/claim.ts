@@ -88,3 +88,8 @@ export function deliveryAttempt(
     typeof invocation.getRemainingTimeInMillis === 'function' ? invocation.getRemainingTimeInMillis() : LONGEST_INVOCATION_MS;
   return { owner: `${messageId}#${receiveCount}#${randomUUID().slice(0, 8)}`, until: new Date(now.getTime() + remainingMs) };
 }
+
+/** True when someone holds the claim at `key` (e.g. "was this published in the run?"). */
+export async function isClaimed(s3: S3Client, bucket: string, key: string): Promise<boolean> {
+  return (await readDocument(s3, bucket, key, leaseSchema)) !== undefined;
+}
