@@ -11,6 +11,7 @@ import {
   DescribeCampaignCommand,
   ListCampaignsCommand,
   ListDatasetGroupsCommand,
+  ListFiltersCommand,
   ListSolutionsCommand,
   ListSolutionVersionsCommand,
 } from '@aws-sdk/client-personalize';
@@ -86,7 +87,7 @@ describe('CLI: commands on a local cloud', () => {
       // Assess
       expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
       expect(run.stdout).toContain(`uploaded ${join(data, 'interactions.csv')} → s3://${BUCKET}/train/${GROUP}/interactions.csv`);
-      expect(run.stdout).toContain(`→ s3://${BUCKET}/batch/${GROUP}/user-personalization-solution/job_config.json`);
+      expect(run.stdout).toContain(`→ s3://${BUCKET}/batch/${GROUP}/${GROUP}-personalization/job_config.json`);
       const lines = run.stdout.split('\n');
       const eventLines = lines.filter((l) => /^ +\+\d+\.\ds {2}\S/.test(l));
       expect(eventLines[0]).toContain('Pipeline Requested');
@@ -96,11 +97,51 @@ describe('CLI: commands on a local cloud', () => {
       expect(runId).toBeDefined();
       completedRunId = runId as string;
       // The steps table names each solution version the run trained.
-      expect(run.stdout).toMatch(/solution\/clitest-user-personalization-solution\/\w+ +\+\d+\.\ds +\d+\.\ds +ACTIVE/);
+      expect(run.stdout).toMatch(/solution\/clitest-movies-cli-personalization\/\w+ +\+\d+\.\ds +\d+\.\ds +ACTIVE/);
       const listed = await clients.s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `train/${GROUP}/` }));
       expect((listed.Contents ?? []).map((o) => o.Key).sort()).toEqual(
         ['config.json', 'interactions.csv', 'items.csv', 'users.csv'].map((f) => `train/${GROUP}/${f}`),
       );
+    },
+    RUN_TIMEOUT_MS,
+  );
+
+  it(
+    'a second sample under another dataset group name runs to Pipeline Completed beside the first one',
+    async () => {
+      // Personalize names are account-wide: the second sample's solutions, campaign and filters must not be the first one's.
+      const other = 'films-cli';
+      const data = join(dir, 'second-sample');
+      const sample = await recops(['sample', '--users', '60', '--items', '40', '--interactions', '1440', '--out', data, '--name', other]);
+      expect(sample.code, sample.stderr).toBe(0);
+      const run = await recops(['run', join(data, 'config.json'), ...endpointArgs, '--timeout', '120']);
+      expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0);
+      expect(run.stdout).toMatch(/Run \S+ completed in/);
+      const { datasetGroups } = await clients.personalize.send(new ListDatasetGroupsCommand({}));
+      const namesIn = async (group: string): Promise<{ solutions: string[]; filters: string[]; campaigns: string[] }> => {
+        const datasetGroupArn = datasetGroups?.find((g) => g.name === `${STAGE}-${group}`)?.datasetGroupArn;
+        expect(datasetGroupArn, group).toBeDefined();
+        const { solutions } = await clients.personalize.send(new ListSolutionsCommand({ datasetGroupArn }));
+        const { Filters: filters } = await clients.personalize.send(new ListFiltersCommand({ datasetGroupArn }));
+        const campaigns: string[] = [];
+        for (const solution of solutions ?? []) {
+          const listed = await clients.personalize.send(new ListCampaignsCommand({ solutionArn: solution.solutionArn }));
+          campaigns.push(...(listed.campaigns ?? []).map((c) => c.name ?? ''));
+        }
+        return {
+          solutions: (solutions ?? []).map((x) => x.name ?? '').sort(),
+          filters: (filters ?? []).map((x) => x.name ?? '').sort(),
+          campaigns: campaigns.sort(),
+        };
+      };
+      for (const group of [GROUP, other]) {
+        const prefix = `${STAGE}-${group}-`;
+        expect(await namesIn(group), group).toEqual({
+          solutions: ['personalization', 'popularity-count', 'sims'].map((n) => `${prefix}${n}`),
+          filters: ['clicked-or-streamed', 'genre', 'interacted'].map((n) => `${prefix}${n}`),
+          campaigns: [`${prefix}personalization`],
+        });
+      }
     },
     RUN_TIMEOUT_MS,
   );
@@ -133,18 +174,6 @@ describe('CLI: commands on a local cloud', () => {
       const data = join(dir, 'failing');
       await recops(['sample', '--users', '30', '--items', '20', '--interactions', '600', '--out', data, '--name', 'movies-fails']);
       await writeFile(join(data, 'interactions.csv'), 'ITEM_ID,USER_ID,EVENT_TYPE\nm1,u1,click\n');
-      // The sample names its solutions, campaign and filters alike for every dataset group; the first
-      // run's group holds them (Personalize names are account-wide), so this group's get a prefix.
-      const file = JSON.parse(await readFile(join(data, 'config.json'), 'utf8')) as {
-        solutions: { serviceConfig: { name: string }; campaigns?: { serviceConfig: { name: string } }[] }[];
-        filters: { serviceConfig: { name: string } }[];
-      };
-      for (const solution of file.solutions) {
-        solution.serviceConfig.name = `fails-${solution.serviceConfig.name}`;
-        for (const campaign of solution.campaigns ?? []) campaign.serviceConfig.name = `fails-${campaign.serviceConfig.name}`;
-      }
-      for (const filter of file.filters) filter.serviceConfig.name = `fails-${filter.serviceConfig.name}`;
-      await writeFile(join(data, 'config.json'), JSON.stringify(file));
       const run = await recops(['run', join(data, 'config.json'), ...endpointArgs, '--timeout', '120']);
       expect(run.code, run.stdout).toBe(1);
       expect(run.stdout).toMatch(/Pipeline Failed +.*step import: /);
@@ -260,7 +289,7 @@ describe('CLI: commands on a local cloud', () => {
       };
       const expected = Object.keys(state.resources).map((arn) => arn.split(':').slice(5).join(':'));
       expect(expected.length).toBeGreaterThan(5);
-      expect(html).toContain('user-personalization-solution');
+      expect(html).toContain(`${GROUP}-personalization`);
       const missing = await recops(['report', 'no-such-run', ...endpointArgs]);
       expect(missing.code).toBe(1);
       expect(missing.stderr.trim()).toMatch(/^recops report: no run no-such-run on the local cloud at /);
@@ -298,7 +327,7 @@ describe('CLI: commands on a local cloud', () => {
         versions: { solutionName: string; decision: string; rule?: string }[];
         notes: string[];
       };
-      const personalization = gathered.versions.find((v) => v.solutionName === 'clitest-user-personalization-solution');
+      const personalization = gathered.versions.find((v) => v.solutionName === `clitest-${GROUP}-personalization`);
       expect(personalization).toMatchObject({ decision: 'promoted', rule: expect.stringMatching(/first version/) });
       expect(gathered.versions.every((v) => v.decision === 'promoted')).toBe(true);
       expect(gathered.notes.join('\n')).toContain(
@@ -315,7 +344,7 @@ describe('CLI: commands on a local cloud', () => {
       const { datasetGroups } = await clients.personalize.send(new ListDatasetGroupsCommand({}));
       const groupArn = datasetGroups?.find((g) => g.name?.endsWith(GROUP))?.datasetGroupArn;
       const { solutions } = await clients.personalize.send(new ListSolutionsCommand({ datasetGroupArn: groupArn }));
-      const solutionArn = solutions?.find((s) => s.name?.endsWith('user-personalization-solution'))?.solutionArn;
+      const solutionArn = solutions?.find((s) => s.name?.endsWith('personalization'))?.solutionArn;
       const { campaigns } = await clients.personalize.send(new ListCampaignsCommand({ solutionArn }));
       let campaignName = campaigns?.[0]?.name;
       if (!campaignName) {
@@ -345,13 +374,13 @@ describe('CLI: commands on a local cloud', () => {
         '--user',
         'u1',
         '--filter',
-        'genre',
+        `${GROUP}-genre`,
         '--value',
         'GENRES=Action',
         ...endpointArgs,
       ]);
       expect(filtered.code, filtered.stderr).toBe(0);
-      expect(filtered.stdout).toMatch(/through filter genre:\n +1\. \S+/);
+      expect(filtered.stdout).toMatch(new RegExp(`through filter ${GROUP}-genre:\\n +1\\. \\S+`));
       // Ranking needs a personalized-ranking campaign: the service's refusal comes back as one line.
       const ranked = await recops(['recommend', '--campaign', campaignName, '--user', 'u1', '--items', 'm1,m2,m3', ...endpointArgs]);
       expect(ranked.code).toBe(1);
@@ -419,7 +448,11 @@ describe('CLI: commands on a local cloud', () => {
       ]);
       expect(file.solutions[0]?.workflowConfig).toEqual({ schedules: { full: 'cron(0 2 ? * 1 *)' } });
       expect(file.datasetGroup.workflowConfig).toEqual({ schedules: { import: 'rate(1 day)' } });
-      expect(file.filters.map((f) => f.serviceConfig.name).sort()).toEqual(['clicked-or-streamed', 'genre', 'interacted']);
+      expect(file.filters.map((f) => f.serviceConfig.name).sort()).toEqual([
+        `${GROUP}-clicked-or-streamed`,
+        `${GROUP}-genre`,
+        `${GROUP}-interacted`,
+      ]);
       expect(file.eventTracker).toBeDefined();
       expect((await recops(['validate', out])).code).toBe(0);
       const badSchedule = await recops(['import-existing', '--dataset-group', GROUP, '--schedule', 'weekly', ...endpointArgs]);

@@ -131,7 +131,7 @@ describe('CLI: recops prepare movielens', () => {
     expect(result.droppedBelowMinRating).toBeGreaterThan(0);
     const items = (await readFile(join(out, 'items.csv'), 'utf8')).trim().split('\n');
     expect(items[0]).toBe('ITEM_ID,GENRES,YEAR');
-    const users = (await readFile(join(out, 'batch/user-personalization/job_config.json'), 'utf8'))
+    const users = (await readFile(join(out, 'batch/films-user-personalization/job_config.json'), 'utf8'))
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as { userId: string });
@@ -210,12 +210,12 @@ describe('CLI: recops sample', () => {
       expect(summary.users).toBe(30);
       expect(summary.items).toBe(20);
       await recops(['sample', '--users', '30', '--items', '20', '--interactions', '600', '--seed', '7', '--out', join(dir, 'b')]);
-      for (const name of ['interactions.csv', 'items.csv', 'users.csv', 'batch/user-personalization-solution/job_config.json']) {
+      for (const name of ['interactions.csv', 'items.csv', 'users.csv', 'batch/movies-demo-personalization/job_config.json']) {
         expect(await readFile(join(dir, 'b', name), 'utf8')).toBe(await readFile(join(dir, 'a', name), 'utf8'));
       }
-      expect(
-        (await readFile(join(dir, 'a', 'batch/user-personalization-solution/job_config.json'), 'utf8')).trim().split('\n'),
-      ).toHaveLength(30);
+      expect((await readFile(join(dir, 'a', 'batch/movies-demo-personalization/job_config.json'), 'utf8')).trim().split('\n')).toHaveLength(
+        30,
+      );
       const validate = await recops(['validate', join(dir, 'a', 'config.json')]);
       expect(validate.code, validate.stdout).toBe(0);
       const bad = await recops(['sample', '--users', '0']);

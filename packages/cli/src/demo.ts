@@ -25,7 +25,7 @@ import { createLocalCloud, type LocalCloud } from '@recops/local';
 import { ServerStartError } from '@recops/local';
 import { SERVICES } from '@recops/services/manifest';
 import { generateDemoData, type DemoData, type DemoDataOptions } from './demo/data';
-import { DEMO_DATASET_GROUP, demoParameterFile, GENRE_FILTER, trainingPrefix } from './demo/parameter-file';
+import { batchSolutionName, DEMO_DATASET_GROUP, demoParameterFile, genreFilterName, trainingPrefix } from './demo/parameter-file';
 import {
   findActiveFilter,
   formatMetricsTable,
@@ -172,7 +172,7 @@ export interface BatchOutput {
 
 /** The input of the demo file's batch inference job: the default location, a few users. */
 export function batchInputKey(datasetGroupName: string): string {
-  return `batch/${datasetGroupName}/user-personalization-solution/job_config.json`;
+  return `batch/${datasetGroupName}/${batchSolutionName(datasetGroupName)}/job_config.json`;
 }
 
 function write(out: NodeJS.WritableStream, line = ''): void {
@@ -214,7 +214,7 @@ async function showRecommendations(
   datasetGroupArn: string,
   campaign: { name: string; arn: string },
   data: DemoData,
-  stage: string,
+  genreFilterName: string,
   out: NodeJS.WritableStream,
 ): Promise<{ recommendations: Recommendations[]; eventsSent: string[] }> {
   const userId = data.userIds[0] ?? 'u1';
@@ -250,7 +250,7 @@ async function showRecommendations(
     recommendations.push(after);
   }
 
-  const genreFilter = await findActiveFilter(clients.personalize, datasetGroupArn, stageScopedName(stage, GENRE_FILTER));
+  const genreFilter = await findActiveFilter(clients.personalize, datasetGroupArn, genreFilterName);
   if (!genreFilter || genre === undefined) return { recommendations, eventsSent };
   // A genre the user does not favour: the filter, not the model, decides what may appear.
   const values = { GENRES: quotedFilterValues([genre]) };
@@ -422,7 +422,14 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       return { ...result, recommendations: [], eventsSent: [] };
     }
     const campaign = { name: String(deployed.detail['campaignName']), arn: String(deployed.detail['resourceArn']) };
-    const shown = await showRecommendations(clients, completed.resourceArn, campaign, data, cloud.stage, out);
+    const shown = await showRecommendations(
+      clients,
+      completed.resourceArn,
+      campaign,
+      data,
+      stageScopedName(cloud.stage, genreFilterName(datasetGroupName)),
+      out,
+    );
     write(out);
     if (typeof batch === 'string' || batch.detailType !== 'Batch Output Ready') {
       const reason = typeof batch === 'string' ? `nothing arrived in time (${batch})` : String(batch.detail['reason']);

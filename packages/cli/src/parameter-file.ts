@@ -1,7 +1,9 @@
 /**
  * Pieces of the parameter files the CLI writes (`recops prepare`, `recops sample`, the demo): a
- * dataset entry with its Avro schema, named after the dataset group as the seed examples name them.
+ * dataset entry with its Avro schema, and the names of every resource, all derived from the dataset
+ * group's name (`groupScopedName`).
  */
+import { boundedHeadName, MAX_NAME_LENGTH } from '@recops/core';
 
 const SCHEMA_NAMESPACE = 'com.amazonaws.personalize.schema';
 
@@ -10,6 +12,26 @@ interface SchemaField {
   readonly name: string;
   readonly type: string | readonly string[];
   readonly categorical?: boolean;
+}
+
+/**
+ * Room left in a generated name for a stage prefix (`<stage>-`, stageScopedName in @recops/platform):
+ * stages of up to 15 characters. The files are written before anyone picks a stage.
+ */
+const STAGE_PREFIX_ROOM = 16;
+
+/**
+ * The name a generated file gives a resource of dataset group `datasetGroupName`: `<dsg>-<suffix>`.
+ * Personalize names are account-wide (a second dataset group may not reuse a solution, campaign,
+ * filter or schema name), so deriving every name from the group's lets two generated files run side
+ * by side in one account. A name is kept within 47 characters (63 less a stage prefix of up to 16),
+ * or the group name's own length when that is longer, so it fits wherever the group name fits after
+ * the stage's prefix: a group name too long for that is cut and followed by a hash of the whole
+ * name (deterministic; two groups never share a name), the suffix kept whole.
+ */
+export function groupScopedName(datasetGroupName: string, suffix: string): string {
+  const maxLength = Math.max(MAX_NAME_LENGTH - STAGE_PREFIX_ROOM, datasetGroupName.length);
+  return boundedHeadName(datasetGroupName, `-${suffix}`, maxLength);
 }
 
 /**
@@ -24,10 +46,10 @@ export function datasetEntry(
   version?: string,
 ): Record<string, unknown> {
   return {
-    dataset: { serviceConfig: { name: `${datasetGroupName}-${kind}` } },
+    dataset: { serviceConfig: { name: groupScopedName(datasetGroupName, kind) } },
     schema: {
       serviceConfig: {
-        name: `${datasetGroupName}-${kind}-schema`,
+        name: groupScopedName(datasetGroupName, `${kind}-schema`),
         schema: { type: 'record', name: recordName, namespace: SCHEMA_NAMESPACE, fields, ...(version !== undefined && { version }) },
       },
     },

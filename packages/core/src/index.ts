@@ -15,6 +15,7 @@ export {
   isRunStamp,
   runScopedName,
   boundedName,
+  boundedHeadName,
 } from './names';
 // The stage's Personalize names: one rule for services (through the plan), the CLI and the stacks' grants.
 export { isProductionStage, personalizeNamePrefix, PRODUCTION_STAGES, stageScopedName } from '@recops/platform';

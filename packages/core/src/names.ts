@@ -49,6 +49,14 @@ export function boundedName(name: string, maxLength = MAX_NAME_LENGTH): string {
   return fitName(name, name, '', maxLength);
 }
 
+/**
+ * `<head><tail>` when it fits in `maxLength`, else the head cut and given a hash of the whole name,
+ * with the tail kept whole (a name derived from another one keeps saying what it is).
+ */
+export function boundedHeadName(head: string, tail: string, maxLength = MAX_NAME_LENGTH): string {
+  return fitName(`${head}${tail}`, head, tail, maxLength);
+}
+
 function fitName(full: string, head: string, tail: string, maxLength: number): string {
   if (full.length <= maxLength) return full;
   const hash = createHash('sha256').update(full).digest('hex').slice(0, 8);

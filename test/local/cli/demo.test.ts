@@ -90,14 +90,14 @@ describe('CLI: recops demo', () => {
       // Metrics of the three versions; the planted genre preferences beat popularity.
       // Personalize names of the local cloud's stage (`local`).
       expect(result.metrics.map((m) => m.solutionName)).toEqual([
-        'local-popularity-count-solution',
-        'local-sims-solution',
-        'local-user-personalization-solution',
+        'local-movies-demo-personalization',
+        'local-movies-demo-popularity-count',
+        'local-movies-demo-sims',
       ]);
       const ndcg = (name: string) =>
         result.metrics.find((m) => m.solutionName === name)?.metrics['normalized_discounted_cumulative_gain_at_10'] ?? Number.NaN;
-      expect(ndcg('local-user-personalization-solution')).toBeGreaterThan(ndcg('local-popularity-count-solution'));
-      expect(printed.text()).toMatch(/local-user-personalization-solution\s+aws-user-personalization\s+\d\.\d{4}/);
+      expect(ndcg('local-movies-demo-personalization')).toBeGreaterThan(ndcg('local-movies-demo-popularity-count'));
+      expect(printed.text()).toMatch(/local-movies-demo-personalization\s+aws-user-personalization\s+\d\.\d{4}/);
 
       // The temporary data directory is gone.
       expect(result.kept).toBe(false);
@@ -116,14 +116,14 @@ describe('CLI: recops demo', () => {
       // Assess: ten movies for the first user, printed with their genres, before and after the events.
       expect(result.outcome, printed.text()).toBe('completed');
       const [before, after, filtered] = result.recommendations;
-      expect(before?.campaignName).toBe('local-user-personalization-campaign');
+      expect(before?.campaignName).toBe('local-movies-demo-personalization');
       expect(before?.userId).toBe('u1');
       expect(before?.itemIds).toHaveLength(10);
       const movies = generateDemoData(SMALL_DATA).movies;
       for (const itemId of before?.itemIds ?? [])
         expect(printed.text()).toContain(`${itemId.padEnd(6)} ${movies.get(itemId)?.genres.join('|')}`);
       expect(printed.text()).toMatch(
-        /Top 10 from campaign local-user-personalization-campaign for u1 \(planted favourite genres: [A-Za-z-]+/,
+        /Top 10 from campaign local-movies-demo-personalization for u1 \(planted favourite genres: [A-Za-z-]+/,
       );
       // Three clicks through the event tracker change the next answer without retraining.
       expect(result.eventsSent).toHaveLength(3);
@@ -132,12 +132,12 @@ describe('CLI: recops demo', () => {
       expect(after?.itemIds).not.toEqual(before?.itemIds);
       // Through the genre filter, only movies of the requested genre come back.
       const genre = JSON.parse(filtered?.filter?.values['GENRES'] ?? '""') as string;
-      expect(filtered?.filter?.name).toBe('local-genre');
+      expect(filtered?.filter?.name).toBe('local-movies-demo-genre');
       expect(filtered?.itemIds.length).toBeGreaterThan(0);
       for (const itemId of filtered?.itemIds ?? []) expect(movies.get(itemId)?.genres).toContain(genre);
       // The batch output, complete: _CHECK and manifest.json beside the .out.
       expect(result.batchOutput?.url).toMatch(
-        /^s3:\/\/[^/]+\/batch\/movies-demo\/user-personalization-solution\/user-personalization-solution_\d{4}(_\d{2}){5}\/$/,
+        /^s3:\/\/[^/]+\/batch\/movies-demo\/movies-demo-personalization\/movies-demo-personalization_\d{4}(_\d{2}){5}\/$/,
       );
       expect(result.batchOutput?.keys).toEqual(['_CHECK', 'job_config.json.out', 'manifest.json']);
       expect(result.batchOutput?.lineCount).toBe(5);

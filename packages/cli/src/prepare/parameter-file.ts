@@ -1,17 +1,16 @@
 /**
  * The parameter file `recops prepare` writes beside its CSVs: interactions and items datasets with
  * the schemas of the CSVs, user personalization with a campaign and a batch inference job over the
- * users file, SIMS, popularity count, and two filters. MPE format, ready for `recops run`.
+ * users file, SIMS, popularity count, and two filters. MPE format, ready for `recops run`. Every
+ * name is derived from the dataset group's (`groupScopedName`): Personalize names are account-wide.
  */
 
-import { datasetEntry, recipeArn } from '../parameter-file';
+import { datasetEntry, groupScopedName, recipeArn } from '../parameter-file';
 
-/** Solution names; the batch job's input is `batch/<dsg>/<solution>/job_config.json` (the MPE default). */
-export const PREPARED_SOLUTIONS = {
-  personalization: 'user-personalization',
-  sims: 'similar-items',
-  popularity: 'popularity-count',
-} as const;
+/** The solution with the batch job, whose input is `batch/<dsg>/<solution>/job_config.json` (the MPE default). */
+export function preparedBatchSolutionName(datasetGroupName: string): string {
+  return groupScopedName(datasetGroupName, 'user-personalization');
+}
 
 export const INTERACTIONS_HEADER = 'USER_ID,ITEM_ID,TIMESTAMP,EVENT_TYPE,EVENT_VALUE';
 export const ITEMS_HEADER = 'ITEM_ID,GENRES,YEAR';
@@ -19,6 +18,7 @@ export const ITEMS_HEADER = 'ITEM_ID,GENRES,YEAR';
 export const RATING_EVENT_TYPE = 'rating';
 
 export function preparedParameterFile(datasetGroupName: string): Record<string, unknown> {
+  const named = (suffix: string) => groupScopedName(datasetGroupName, suffix);
   return {
     datasetGroup: { serviceConfig: { name: datasetGroupName } },
     datasets: {
@@ -49,16 +49,21 @@ export function preparedParameterFile(datasetGroupName: string): Record<string, 
     },
     solutions: [
       {
-        serviceConfig: { name: PREPARED_SOLUTIONS.personalization, recipeArn: recipeArn('aws-user-personalization') },
-        campaigns: [{ serviceConfig: { name: `${datasetGroupName}-personalization`, minProvisionedTPS: 1 } }],
+        serviceConfig: { name: preparedBatchSolutionName(datasetGroupName), recipeArn: recipeArn('aws-user-personalization') },
+        campaigns: [{ serviceConfig: { name: named('personalization'), minProvisionedTPS: 1 } }],
         batchInferenceJobs: [{ serviceConfig: { numResults: 25 } }],
       },
-      { serviceConfig: { name: PREPARED_SOLUTIONS.sims, recipeArn: recipeArn('aws-sims') } },
-      { serviceConfig: { name: PREPARED_SOLUTIONS.popularity, recipeArn: recipeArn('aws-popularity-count') } },
+      { serviceConfig: { name: named('similar-items'), recipeArn: recipeArn('aws-sims') } },
+      { serviceConfig: { name: named('popularity-count'), recipeArn: recipeArn('aws-popularity-count') } },
     ],
     filters: [
-      { serviceConfig: { name: 'genre', filterExpression: 'INCLUDE ItemID WHERE Items.GENRES IN ($GENRES)' } },
-      { serviceConfig: { name: 'unrated', filterExpression: `EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("${RATING_EVENT_TYPE}")` } },
+      { serviceConfig: { name: named('genre'), filterExpression: 'INCLUDE ItemID WHERE Items.GENRES IN ($GENRES)' } },
+      {
+        serviceConfig: {
+          name: named('unrated'),
+          filterExpression: `EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("${RATING_EVENT_TYPE}")`,
+        },
+      },
     ],
   };
 }

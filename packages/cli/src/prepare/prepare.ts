@@ -14,7 +14,7 @@ import {
   INTERACTIONS_HEADER,
   ITEMS_HEADER,
   localBatchInputPath,
-  PREPARED_SOLUTIONS,
+  preparedBatchSolutionName,
   preparedParameterFile,
   RATING_EVENT_TYPE,
 } from './parameter-file';
@@ -62,7 +62,7 @@ export async function prepareMovieLens(options: PrepareOptions): Promise<Prepare
   await mkdir(options.out, { recursive: true });
   const interactionsPath = join(options.out, 'interactions.csv');
   const itemsPath = join(options.out, 'items.csv');
-  const usersPath = join(options.out, localBatchInputPath(PREPARED_SOLUTIONS.personalization));
+  const usersPath = join(options.out, localBatchInputPath(preparedBatchSolutionName(options.datasetGroupName)));
   const parameterFilePath = join(options.out, 'config.json');
 
   const users = new Set<string>();

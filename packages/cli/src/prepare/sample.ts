@@ -7,11 +7,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { generateDemoData } from '../demo/data';
-import { demoParameterFile } from '../demo/parameter-file';
+import { batchSolutionName, demoParameterFile } from '../demo/parameter-file';
 import { localBatchInputPath } from './parameter-file';
-
-/** The demo parameter file's solution that runs a batch inference job. */
-const BATCH_SOLUTION = 'user-personalization-solution';
 
 export interface SampleResult {
   readonly out: string;
@@ -39,7 +36,7 @@ export async function writeSample(options: {
     ['users.csv', data.usersCsv],
     ['items.csv', data.itemsCsv],
     ['interactions.csv', data.interactionsCsv],
-    [localBatchInputPath(BATCH_SOLUTION), `${data.userIds.map((userId) => JSON.stringify({ userId })).join('\n')}\n`],
+    [localBatchInputPath(batchSolutionName(options.name)), `${data.userIds.map((userId) => JSON.stringify({ userId })).join('\n')}\n`],
     ['config.json', `${JSON.stringify(demoParameterFile(options.name), null, 2)}\n`],
   ];
   const written: string[] = [];
