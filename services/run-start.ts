@@ -27,6 +27,7 @@ import {
 import { plannedRunLocation, storePlannedRun } from '@recops/core/ops';
 import { FINISHED_RUN_TAGS, publish, rejectedRunKey } from '@recops/core/runtime';
 import { clashIssues, findNameClashes } from './name-clash';
+import type { RejectedRun } from './run-records';
 
 export interface RunStartClients {
   readonly s3: S3Client;
@@ -91,11 +92,12 @@ export async function startRun(start: RunStart, clients: RunStartClients, settin
       failedAt: now().toISOString(),
     };
     // The refused run's record (no plan or state exists for it), so `recops status` can list it with its reason.
+    const record: RejectedRun = { ...detail, trigger: start.trigger, startedAt: start.identity.startedAt };
     await clients.s3.send(
       new PutObjectCommand({
         Bucket: config.bucket,
         Key: rejectedRunKey(datasetGroupName, runId),
-        Body: JSON.stringify({ ...detail, trigger: start.trigger, startedAt: start.identity.startedAt }),
+        Body: JSON.stringify(record),
         ContentType: 'application/json',
         // A refused run ends here: no tracker ever retags it, so it expires as a finished run.
         Tagging: new URLSearchParams(Object.entries(FINISHED_RUN_TAGS)).toString(),

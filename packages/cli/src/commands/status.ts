@@ -1,6 +1,7 @@
 /** `recops status [RUN_ID]`: see run/status.ts. */
 import type { Command } from 'commander';
 import { printJson } from '../output';
+import type { TrackedRun } from '../run/state';
 import type { TargetOptions } from '../target';
 import { targetOptionsOf, withTargetOptions } from './target-options';
 
@@ -20,12 +21,8 @@ export function registerStatus(program: Command, setExit: (code: number) => void
       .option('--limit <n>', 'at most this many runs', String(DEFAULT_LIMIT))
       .option('--json', 'print the run records as JSON'),
   ).action(async (runId: string | undefined, opts: TargetOptions & { datasetGroup?: string; limit: string; json?: boolean }) => {
-    const [{ resolveTarget }, { findRun, listRunKeys, readRun }, { formatRun, formatRuns }, { namesFor }] = await Promise.all([
-      import('../target'),
-      import('../run/state'),
-      import('../run/status'),
-      import('../personalize/lookup'),
-    ]);
+    const [{ resolveTarget }, { findRun, listRunKeys, MalformedRunRecordError, readRun }, { formatRun, formatRuns }, { namesFor }] =
+      await Promise.all([import('../target'), import('../run/state'), import('../run/status'), import('../personalize/lookup')]);
     const target = await resolveTarget(targetOptionsOf(opts));
     if (runId !== undefined) {
       const run = await findRun(target, runId);
@@ -42,9 +39,24 @@ export function registerStatus(program: Command, setExit: (code: number) => void
       if (found.length > 0) break;
     }
     const keys = found.slice(0, limit);
-    const runs = await Promise.all(keys.map((k) => readRun(target, k.key)));
+    // One malformed record does not hide the other runs: it is reported on stderr and the exit code is 1.
+    const read = await Promise.all(
+      keys.map((k) =>
+        readRun(target, k.key).catch((error: unknown) => {
+          if (error instanceof MalformedRunRecordError) return error;
+          throw error;
+        }),
+      ),
+    );
+    const runs: TrackedRun[] = [];
+    const malformed: Error[] = [];
+    for (const entry of read) {
+      if (entry instanceof MalformedRunRecordError) malformed.push(entry);
+      else runs.push(entry);
+    }
     if (opts.json) printJson(runs);
     else process.stdout.write(`${formatRuns(runs).join('\n')}\n`);
-    setExit(0);
+    for (const error of malformed) process.stderr.write(`recops status: ${error.message}\n`);
+    setExit(malformed.length === 0 ? 0 : 1);
   });
 }

@@ -2,10 +2,13 @@
  * Runs as the run tracker records them: `runs/<dataset group>/<runId>/state.json` in the stage's
  * bucket (services/run-tracker/state.ts), and runs the door refused before any state existed
  * (`rejected.json`, services/run-start.ts: an invalid upload, missing data, a schedule whose target
- * is gone), read as failed runs at step `intake` with every error. Read tolerantly: fields a newer
- * tracker adds are kept, fields an older one lacks are optional here.
+ * is gone), read as failed runs at step `intake` with every error. Both are read through the schemas
+ * they are written by (`@recops/services/run-records`): a malformed record is a CliError naming the
+ * object, the field and the rule it breaks; fields a newer tracker adds are kept.
  */
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { DocumentFormatError, readDocument } from '@recops/core/runtime';
+import { type RejectedRun, rejectedRunSchema, runStateSchema } from '@recops/services/run-records';
 import type { Target } from '../target';
 import { CliError } from '../errors';
 
@@ -56,19 +59,6 @@ export interface TrackedRun {
 
 const STATE_KEY = /^runs\/([^/]+)\/([^/]+)\/(state|rejected)\.json$/;
 
-/** What the door writes for a run it refused (the Pipeline Failed detail plus trigger and start). */
-interface RejectedRun {
-  readonly runId: string;
-  readonly datasetGroupName: string;
-  readonly stage?: string;
-  readonly trigger?: string;
-  readonly startedAt?: string;
-  readonly reason: string;
-  readonly errors?: readonly { readonly path: string; readonly message: string }[];
-  readonly config?: { readonly bucket: string; readonly key: string };
-  readonly failedAt: string;
-}
-
 function rejectedAsRun(rejected: RejectedRun): TrackedRun {
   return {
     runId: rejected.runId,
@@ -118,10 +108,29 @@ export async function listRunKeys(
   return [...byRun.values()].sort((a, b) => b.runId.localeCompare(a.runId));
 }
 
+/** A run record that does not match its schema (or is not JSON): the object, each failing field and its rule. */
+export class MalformedRunRecordError extends CliError {
+  override readonly name: string = 'MalformedRunRecordError';
+}
+
+/** Reads one run record, a refused run's as a failed run at step `intake`. */
 export async function readRun(target: Target, key: string): Promise<TrackedRun> {
-  const object = await target.clients.s3.send(new GetObjectCommand({ Bucket: target.bucketName, Key: key }));
-  const text = (await object.Body?.transformToString()) ?? '';
-  return key.endsWith('/rejected.json') ? rejectedAsRun(JSON.parse(text) as RejectedRun) : (JSON.parse(text) as TrackedRun);
+  try {
+    if (key.endsWith('/rejected.json')) {
+      const rejected = await readDocument(target.clients.s3, target.bucketName, key, rejectedRunSchema);
+      if (rejected) return rejectedAsRun(rejected.value);
+    } else {
+      const state = await readDocument(target.clients.s3, target.bucketName, key, runStateSchema);
+      if (state) return state.value;
+    }
+  } catch (error) {
+    // "s3://<bucket>/<key> is not a valid document: <field>: <rule>; …"
+    if (error instanceof DocumentFormatError) {
+      throw new MalformedRunRecordError(`run record ${(error as Error).message}`);
+    }
+    throw error;
+  }
+  throw new CliError(`run record s3://${target.bucketName}/${key} is gone (deleted while it was read)`);
 }
 
 /** One run's state by id (any dataset group); a CliError naming the stage when there is none. */
