@@ -8,7 +8,8 @@ import type { DurationBelief } from './prediction';
  * original Watch Requested detail unchanged, how many checks were made, the parent ARN learnt from
  * the first check (so later checks share one List call), the belief about when the job ends
  * (formed once, from Personalize's history, at the first check), and when the next check is due:
- * a message arriving earlier (a wait longer than SQS's 900 s is relayed) is sent on unchecked.
+ * a message arriving earlier (a wait longer than SQS's 900 s is relayed) is sent on unchecked, and
+ * its place in the chain (`hop`), which lets only one message per place run (see claims.ts).
  */
 const RECHECK_MARKER = 'recops.status-watcher.recheck';
 
@@ -25,6 +26,8 @@ const recheckBody = z.object({
   watch: watchRequested.detailSchema,
   /** Checks already made (≥ 1). */
   attempt: z.number().int().min(1),
+  /** Messages of the chain before this one (the Watch Requested is hop 0); absent in older messages. */
+  hop: z.number().int().min(1).optional(),
   parentArn: z.string().optional(),
   belief: beliefSchema.optional(),
   /** ISO time of the next check; absent means now. */
@@ -35,6 +38,11 @@ interface Watch {
   readonly detail: WatchDetail;
   /** Checks already made before this one (0 for a fresh Watch Requested). */
   readonly attempt: number;
+  /**
+   * Messages of this watch's chain before this one: 0 for the Watch Requested, one more for each
+   * re-check or relay sent. Undefined for a re-check sent before chains were numbered.
+   */
+  readonly hop?: number;
   readonly parentArn?: string;
   readonly belief?: DurationBelief;
   readonly checkAt?: string;
@@ -60,13 +68,14 @@ function parseWatchRecord(record: { readonly body: string }): Watch {
     return {
       detail: parsed.watch,
       attempt: parsed.attempt,
+      ...(parsed.hop !== undefined && { hop: parsed.hop }),
       ...(parsed.parentArn !== undefined && { parentArn: parsed.parentArn }),
       ...(parsed.belief !== undefined && { belief: parsed.belief }),
       ...(parsed.checkAt !== undefined && { checkAt: parsed.checkAt }),
     };
   }
   // The body is read once; only unreadable JSON goes back to the catalog, which names the problem.
-  return { detail: watchRequested.parse(body ?? record), attempt: 0 };
+  return { detail: watchRequested.parse(body ?? record), attempt: 0, hop: 0 };
 }
 
 /** The message carrying `next` (its attempt is the number of checks made so far). */
@@ -75,6 +84,7 @@ function recheckMessage(next: Watch): string {
     type: RECHECK_MARKER,
     watch: next.detail,
     attempt: next.attempt,
+    ...(next.hop !== undefined && { hop: next.hop }),
     ...(next.parentArn !== undefined && { parentArn: next.parentArn }),
     ...(next.belief !== undefined && { belief: next.belief }),
     ...(next.checkAt !== undefined && { checkAt: next.checkAt }),

@@ -22,7 +22,7 @@ import {
 } from './prediction';
 import { kindOf, recheckMessage, type Watch } from './recheck';
 import type { StatusReader } from './status-reader';
-import type { WatchClaims } from './claims';
+import type { ClaimDecision, WatchClaims } from './claims';
 
 interface WatchDependencies {
   readonly reader: StatusReader;
@@ -33,7 +33,10 @@ interface WatchDependencies {
   readonly queueUrl: string;
   readonly policy: WatchPolicy;
   readonly now: () => Date;
-  /** Drops duplicate Watch Requested messages; without it every message runs its own chain. */
+  /**
+   * Drops duplicate Watch Requested messages, second copies of a re-check and messages of a watch
+   * that already published; without it every message runs (and may publish) on its own.
+   */
   readonly claims?: WatchClaims;
   /** Waits shorter than a second (a local cloud's cap); default a timer. */
   readonly sleep?: (ms: number) => Promise<void>;
@@ -47,7 +50,8 @@ interface Published {
 
 /** What one message did. */
 type CheckOutcome =
-  | { readonly outcome: 'duplicate' }
+  /** Dropped unchecked: why (see ClaimDecision). */
+  | { readonly outcome: 'duplicate'; readonly reason: Exclude<ClaimDecision, 'run'> }
   /** `checks`: Personalize checks this message made (a shared List counting as one each). */
   | (Published & { readonly checks: number })
   | {
@@ -121,16 +125,18 @@ function nextDue(watch: Watch, belief: DurationBelief, policy: WatchPolicy, now:
  * when the wait is under a second (a local cloud). Never waits a second or longer.
  */
 async function checkWatch(watch: Watch, deps: WatchDependencies, messageId?: string): Promise<CheckOutcome> {
-  // Only a fresh Watch Requested can be a duplicate; re-checks belong to the chain that claimed it.
-  if (watch.attempt === 0 && deps.claims !== undefined && messageId !== undefined) {
-    if (!(await deps.claims.claim(watch, messageId))) return { outcome: 'duplicate' };
+  const claims = deps.claims !== undefined && messageId !== undefined ? { claims: deps.claims, messageId } : undefined;
+  if (claims !== undefined) {
+    const decision = await claims.claims.claim(watch, claims.messageId);
+    if (decision !== 'run') return { outcome: 'duplicate', reason: decision };
   }
   const deadline = deadlineOf(watch, deps.policy);
   const arrived = deps.now();
   if (watch.checkAt !== undefined) {
     const dueMs = new Date(watch.checkAt).getTime();
     if (dueMs - arrived.getTime() > DUE_SLACK_MS) {
-      const delaySeconds = await sendRecheck(watch, deps, (dueMs - arrived.getTime()) / 1000);
+      const next = watch.hop === undefined ? watch : { ...watch, hop: watch.hop + 1 };
+      const delaySeconds = await sendRecheck(next, deps, (dueMs - arrived.getTime()) / 1000);
       return { outcome: 'relayed', delaySeconds, checks: 0 };
     }
   }
@@ -142,12 +148,22 @@ async function checkWatch(watch: Watch, deps: WatchDependencies, messageId?: str
     const now = deps.now();
     const result = await checkOnce(current, deps, now, deadline);
     checks += 1;
-    if (result.done !== undefined) return { ...result.done, checks };
+    if (result.done !== undefined) {
+      if (claims !== undefined) {
+        const decision = await claims.claims.confirm(watch, claims.messageId);
+        if (decision !== 'run') return { outcome: 'duplicate', reason: decision };
+      }
+      await announce(watch, deps, result.done, now);
+      // Right after the publish: a redelivery of this message (it may die before its delete) stops at the claim.
+      await claims?.claims.markPublished(watch, claims.messageId, result.done.status, now.toISOString());
+      return { ...result.done, checks };
+    }
     const { belief, settled, parentArn, status } = result;
     const due = nextDue(current, belief, deps.policy, now, deadline);
     current = {
       detail: current.detail,
       attempt: current.attempt + 1,
+      ...(watch.hop !== undefined && { hop: watch.hop + 1 }),
       ...(parentArn !== undefined && { parentArn }),
       ...(settled && { belief }),
       checkAt: due.toISOString(),
@@ -208,21 +224,21 @@ async function checkOnce(watch: Watch, deps: WatchDependencies, now: Date, deadl
   const current = resource === undefined ? { status: 'NOT FOUND' } : effectiveStatus(resource, detail.operation);
   const phase = resource === undefined ? StatusPhase.inProgress : statusPhase(current.status);
 
-  if (phase === StatusPhase.active) return { done: await announce(watch, deps, TERMINAL_STATUS.active, undefined, now) };
+  if (phase === StatusPhase.active) return { done: { outcome: 'published', status: TERMINAL_STATUS.active } };
   if (phase === StatusPhase.failed) {
     const status = terminalFailure(current.status, detail.operation);
     const reason =
       current.failureReason ??
       `${RESOURCE_KIND_LABEL[kind]} ${detail.resourceArn} ended ${current.status} without a reason from Personalize`;
     const failureReason = status === current.status ? reason : `${current.status}: ${reason}`;
-    return { done: await announce(watch, deps, status, failureReason, now) };
+    return { done: { outcome: 'published', status, failureReason } };
   }
   if (now.getTime() >= deadline.getTime()) {
     const waited = now.getTime() - new Date(detail.requestedAt).getTime();
     const failureReason =
       `${RESOURCE_KIND_LABEL[kind]} ${detail.resourceArn} is still ${current.status} ${formatDuration(waited)} after the watch ` +
       `was requested (deadline ${deadline.toISOString()})`;
-    return { done: await announce(watch, deps, TERMINAL_STATUS.deadlineExceeded, failureReason, now) };
+    return { done: { outcome: 'published', status: TERMINAL_STATUS.deadlineExceeded, failureReason } };
   }
 
   const parentArn = resource?.parentArn ?? knownParent;
@@ -241,14 +257,10 @@ function priorsOf(policy: WatchPolicy): Readonly<Record<ResourceKind, UniformBel
   return Object.fromEntries(Object.entries(policy.kinds).map(([kind, p]) => [kind, p.prior])) as Record<ResourceKind, UniformBelief>;
 }
 
-async function announce(
-  watch: Watch,
-  deps: WatchDependencies,
-  status: TerminalStatus,
-  failureReason: string | undefined,
-  now: Date,
-): Promise<Published> {
+/** Publishes `<Kind> Status Changed` with the settled status. */
+async function announce(watch: Watch, deps: WatchDependencies, settled: Published, now: Date): Promise<void> {
   const { detail } = watch;
+  const { status, failureReason } = settled;
   // Every kind's definition has the same detail shape; the union of eleven definitions is widened here.
   const definition = statusChanged[detail.resourceKind] as unknown as EventDefinition;
   const entry = definition.entry(
@@ -267,7 +279,6 @@ async function announce(
     deps.busName,
   );
   await publish(deps.eventBridge, [entry]);
-  return { outcome: 'published', status, ...(failureReason !== undefined && { failureReason }) };
 }
 
 export { checkWatch };
