@@ -19,7 +19,7 @@ import {
   loadRunOf,
   type ObjectLocation,
 } from '@recops/core/ops';
-import { claimForAttempt, claimKey, type ChainDependencies, type ClaimAttempt } from '@recops/core/runtime';
+import { claimForAttempt, claimKey, releaseAttempt, type ChainDependencies, type ClaimAttempt } from '@recops/core/runtime';
 import { permanentFailureOf, publishStepFailed, requestWatch, type RunRef } from '../run-events';
 
 interface TrainerDependencies extends ChainDependencies {
@@ -293,6 +293,7 @@ async function trainVersion(
     ...(runStart !== undefined && { createdAfter: runStart }),
     // An S3 failure here is not an OpsError: the record returns to the queue and is retried as is.
     claim: async () => (await claimForAttempt(deps.s3, deps.bucketName, key, deps.attempt, deps.now())).claimed,
+    release: () => releaseAttempt(deps.s3, deps.bucketName, key, deps.attempt, deps.now()),
   });
   note(report, result.created, `solutionVersion ${name}`);
   // Always watched, even when reused: the next step waits for its Status Changed.

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimKey, claimOnce } from '@recops/core/runtime';
+import { claimForAttempt, claimKey, claimOnce, releaseAttempt } from '@recops/core/runtime';
 import { startTestCloud, type TestCloud } from '../e2e/support/local';
 
 describe('Function: claimOnce', () => {
@@ -19,5 +19,38 @@ describe('Function: claimOnce', () => {
     expect(new Set(claims.map((c) => c.owner))).toEqual(new Set([winner]));
     expect(await claimOnce(test.clients.s3, test.bucket, key, winner)).toEqual({ claimed: true, owner: winner });
     expect((await claimOnce(test.clients.s3, test.bucket, key, 'late')).claimed).toBe(false);
+  });
+});
+
+describe('Function: releaseAttempt', () => {
+  let test: TestCloud;
+  beforeAll(async () => {
+    test = await startTestCloud();
+  });
+  afterAll(async () => test.close());
+
+  const attempt = (owner: string) => ({ owner, until: new Date(Date.now() + 15 * 60 * 1000) });
+
+  it("lets the next attempt take a failed attempt's claim at once, instead of after its deadline", async () => {
+    const key = claimKey('dsg', 'run-2', 'solution-version/sims');
+    const first = attempt('message-1#1#aaaa');
+    const retry = attempt('message-1#2#bbbb');
+    expect((await claimForAttempt(test.clients.s3, test.bucket, key, first)).claimed).toBe(true);
+    expect(await claimForAttempt(test.clients.s3, test.bucket, key, retry)).toEqual({ claimed: false, owner: first.owner });
+
+    await releaseAttempt(test.clients.s3, test.bucket, key, first);
+
+    expect(await claimForAttempt(test.clients.s3, test.bucket, key, retry)).toEqual({ claimed: true, owner: retry.owner });
+  });
+
+  it('leaves a claim another attempt holds as it is', async () => {
+    const key = claimKey('dsg', 'run-3', 'solution-version/sims');
+    const holder = attempt('message-2#1#cccc');
+    const other = attempt('message-2#1#dddd');
+    await claimForAttempt(test.clients.s3, test.bucket, key, holder);
+
+    await releaseAttempt(test.clients.s3, test.bucket, key, other);
+
+    expect(await claimForAttempt(test.clients.s3, test.bucket, key, other)).toEqual({ claimed: false, owner: holder.owner });
   });
 });

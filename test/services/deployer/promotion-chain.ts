@@ -188,7 +188,7 @@ export async function startPromotionChain(): Promise<PromotionChain> {
     settle,
     close: async () => {
       await cloud.close();
-      await rm(dataDir, { recursive: true, force: true });
+      await rm(dataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     },
   };
 }

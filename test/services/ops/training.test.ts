@@ -121,6 +121,20 @@ describe('Operation: ensureSolutionVersion', () => {
     });
   });
 
+  it('gives its claim up when the create fails, so the retry does not wait out the claim', async () => {
+    personalize.on(ListSolutionVersionsCommand).resolves({ solutionVersions: [] });
+    personalize.on(DescribeSolutionCommand).resolves({ solution: { status: 'ACTIVE' } });
+    personalize
+      .on(CreateSolutionVersionCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: {} }));
+    const events: string[] = [];
+    const claimed = { claim: async () => (events.push('claim'), true), release: async () => void events.push('release') };
+
+    await expect(ensureSolutionVersion(client, { ...spec, ...claimed })).rejects.toThrow(/Rate exceeded/);
+
+    expect(events).toEqual(['claim', 'release']);
+  });
+
   it('throws a retryable error while the solution is not ACTIVE yet', async () => {
     personalize.on(ListSolutionVersionsCommand).resolves({ solutionVersions: [] });
     personalize.on(DescribeSolutionCommand).resolves({ solution: { status: 'CREATE IN_PROGRESS' } });

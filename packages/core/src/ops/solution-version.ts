@@ -37,6 +37,8 @@ interface SolutionVersionSpec {
    * fast: Personalize keeps both. A caller that loses the claim creates nothing.
    */
   readonly claim?: () => Promise<boolean>;
+  /** Gives the claim up when the create fails before it is made, so a retry need not wait it out. */
+  readonly release?: () => Promise<void>;
 }
 
 /** Creation times are compared with this slack: clocks of recops and Personalize differ a little. */
@@ -115,7 +117,11 @@ async function ensureSolutionVersion(client: PersonalizeClient, spec: SolutionVe
     );
     ours = requireArn(response.solutionVersionArn, 'CreateSolutionVersion');
   } catch (error) {
-    if (!isAlreadyExists(error)) throw toOpsError(error, `CreateSolutionVersion ${spec.name}`);
+    if (!isAlreadyExists(error)) {
+      // Best effort: a failed release leaves the claim to lapse at its deadline.
+      await spec.release?.().catch(() => undefined);
+      throw toOpsError(error, `CreateSolutionVersion ${spec.name}`);
+    }
     // The name is taken on this solution: another caller created it first. Reuse it once listed.
     const theirs = (await findNamedVersions(client, spec)).sort(byAge)[0];
     if (theirs !== undefined) return asResult(theirs, false);

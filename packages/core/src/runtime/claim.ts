@@ -71,6 +71,18 @@ export async function claimForAttempt(s3: S3Client, bucket: string, key: string,
   throw new DocumentConflictError(`s3://${bucket}/${key}`, LEASE_RACES);
 }
 
+/**
+ * Ends `attempt`'s hold on the claim at `key` at once (its `until` becomes now), for an attempt that
+ * failed before doing the work and goes back to its queue: the next attempt takes the claim over
+ * instead of waiting out this invocation's deadline. A claim someone else holds, or one that moved
+ * since the read, is left as it is.
+ */
+export async function releaseAttempt(s3: S3Client, bucket: string, key: string, attempt: ClaimAttempt, now = new Date()): Promise<void> {
+  const holder = await readDocument(s3, bucket, key, leaseSchema);
+  if (holder === undefined || holder.value.owner !== attempt.owner) return;
+  await writeDocument(s3, bucket, key, { ...holder.value, until: now.toISOString(), releasedAt: now.toISOString() }, holder.etag);
+}
+
 /** Lambda's longest timeout: the deadline assumed when the invocation does not say its own. */
 const LONGEST_INVOCATION_MS = 15 * 60 * 1000;
 

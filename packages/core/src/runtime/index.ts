@@ -26,7 +26,7 @@ export {
   type Observability,
 } from './observability';
 export { publish, PUT_EVENTS_MAX_ENTRIES } from './publish';
-export { claimForAttempt, claimOnce, deliveryAttempt, isClaimed, type Claim, type ClaimAttempt } from './claim';
+export { claimForAttempt, claimOnce, deliveryAttempt, isClaimed, releaseAttempt, type Claim, type ClaimAttempt } from './claim';
 export {
   createDocument,
   isConditionFailure,
