@@ -35,7 +35,7 @@ import {
   PersonalizeClient,
 } from '@aws-sdk/client-personalize';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { GetScheduleCommand, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
+import { ConflictException, CreateScheduleCommand, CreateScheduleGroupCommand, GetScheduleCommand } from '@aws-sdk/client-scheduler';
 import {
   ChangeMessageVisibilityCommand,
   CreateQueueCommand,
@@ -59,6 +59,12 @@ const PREFIX = `recops-${STAGE}`;
 const BUCKET = `${PREFIX}-data`;
 const BUS = PREFIX;
 const SCHEDULE_GROUP = `${PREFIX}-schedules`;
+/**
+ * The suite's one-time firings live in a group of their own: recops reconciles its schedule group
+ * to the parameter file, so a firing written over one of its schedules is undone by any late
+ * delivery of an upload run's Dataset Group ACTIVE, and the firing is lost to the suite, not to recops.
+ */
+const FIRE_GROUP = `${PREFIX}-chaos-fires`;
 const OBSERVER_QUEUE = 'chaos-observer';
 /**
  * The poison run's dataset group name: Personalize answers every call naming it with 500 (the fault),
@@ -435,22 +441,30 @@ async function runChaosWith(options: ChaosOptions, children: SupervisedCloud[]):
     await put(`train/${group}/config.json`, text);
   };
 
+  let firings = 0;
   const fireSoon = async (group: string, kind: 'full' | 'import'): Promise<void> => {
     const configKey = `train/${group}/config.json`;
     const plan = resolvePlan(loadParameterFile(chaosParameterFile(group)).file, { bucket: BUCKET, configKey, stage: STAGE });
     const solution = stageScopedName(STAGE, `${group}-up`);
     const schedule = plan.schedules.find((s) => s.kind === kind && (kind === 'import' || s.target.solutionName === solution));
     if (schedule === undefined) throw new Error(`${group} has no ${kind} schedule`);
-    await retrying(`fire ${schedule.name}`, async () => {
+    firings += 1;
+    const name = `fire-${firings}`;
+    await retrying(`fire ${schedule.name} as ${FIRE_GROUP}/${name}`, async () => {
       const stored = await clients.scheduler.send(new GetScheduleCommand({ Name: schedule.name, GroupName: SCHEDULE_GROUP }));
-      await clients.scheduler.send(
-        new UpdateScheduleCommand({
-          Name: schedule.name,
-          GroupName: SCHEDULE_GROUP,
-          ScheduleExpression: `at(${new Date(Date.now() + 1500).toISOString().slice(0, 19)})`,
-          FlexibleTimeWindow: { Mode: 'OFF' },
-          Target: stored.Target,
-        }),
+      await ignoreConflict(clients.scheduler.send(new CreateScheduleGroupCommand({ Name: FIRE_GROUP })));
+      // The same target and input as recops' schedule, so the run starter cannot tell the difference.
+      await ignoreConflict(
+        clients.scheduler.send(
+          new CreateScheduleCommand({
+            Name: name,
+            GroupName: FIRE_GROUP,
+            ScheduleExpression: `at(${new Date(Date.now() + 1500).toISOString().slice(0, 19)})`,
+            FlexibleTimeWindow: { Mode: 'OFF' },
+            Target: stored.Target,
+            ActionAfterCompletion: 'DELETE',
+          }),
+        ),
       );
     });
   };
@@ -734,4 +748,13 @@ async function personalizeDuplicates(client: PersonalizeClient): Promise<string[
   } while (nextToken);
   found.push(...repeated('batch inference job', '', batchJobs));
   return found;
+}
+
+/** A create that a retry finds already done (its first reply was lost) is done. */
+async function ignoreConflict(request: Promise<unknown>): Promise<void> {
+  try {
+    await request;
+  } catch (error) {
+    if (!(error instanceof ConflictException)) throw error;
+  }
 }
