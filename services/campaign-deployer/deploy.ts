@@ -20,6 +20,7 @@ import type { CampaignPlan, Plan } from '@recops/core';
 import { deployCampaign, describeCampaign, findCampaign } from '@recops/core/ops';
 import {
   claimForAttempt,
+  releaseAttempt,
   claimKey,
   claimOnce,
   isClaimed,
@@ -170,6 +171,7 @@ async function deployOne(
     tags: campaign.tags,
     // An S3 failure here is not an OpsError: the record returns to the queue and is retried as is.
     claim: async () => (await claimForAttempt(deps.s3, deps.bucketName, key, deps.attempt, deps.now())).claimed,
+    release: () => releaseAttempt(deps.s3, deps.bucketName, key, deps.attempt, deps.now()),
   });
   if (result.requested) report.requested.push(`${result.operation} ${campaign.name} → ${solutionVersionArn}`);
   if (result.operation === 'none') {

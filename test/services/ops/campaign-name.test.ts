@@ -10,6 +10,7 @@ import {
   DescribeSolutionCommand,
   ListCampaignsCommand,
   PersonalizeClient,
+  UpdateCampaignCommand,
 } from '@aws-sdk/client-personalize';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -60,5 +61,36 @@ describe('Operation: deployCampaign with a name taken elsewhere', () => {
     personalize.on(DescribeCampaignCommand).resolves({ campaign: { solutionVersionArn: `${ARN}:solution/mine/v1` } });
 
     await expect(deployCampaign(client, spec)).rejects.toBeInstanceOf(RetryableOpsError);
+  });
+});
+
+describe('Operation: deployCampaign when its update fails', () => {
+  afterEach(() => personalize.reset());
+
+  it('gives its claim up, so the retry does not wait out the claim', async () => {
+    const campaignArn = `${ARN}:campaign/shared-campaign`;
+    personalize.on(ListCampaignsCommand).resolves({ campaigns: [{ name: 'shared-campaign', campaignArn }] });
+    personalize.on(DescribeCampaignCommand).resolves({
+      campaign: {
+        campaignArn,
+        name: 'shared-campaign',
+        status: 'ACTIVE',
+        solutionVersionArn: `${ARN}:solution/mine/v1`,
+        minProvisionedTPS: 1,
+      },
+    });
+    personalize
+      .on(UpdateCampaignCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: {} }));
+    const events: string[] = [];
+
+    const attempt = deployCampaign(client, {
+      ...spec,
+      claim: async () => (events.push('claim'), true),
+      release: async () => void events.push('release'),
+    });
+
+    await expect(attempt).rejects.toThrow(/Rate exceeded/);
+    expect(events).toEqual(['claim', 'release']);
   });
 });

@@ -29,6 +29,8 @@ interface CampaignSpec {
    * nothing and follows the holder's update once Personalize shows it.
    */
   readonly claim?: () => Promise<boolean>;
+  /** Gives the claim up when UpdateCampaign fails, so a retry need not wait it out. */
+  readonly release?: () => Promise<void>;
 }
 
 /** What `deployCampaign` did and what the campaign's state is now. */
@@ -136,16 +138,23 @@ async function deployCampaign(client: PersonalizeClient, spec: CampaignSpec): Pr
       `${attempted}: another delivery holds the update of campaign ${arn} to ${spec.solutionVersionArn} and has not requested it yet; retrying`,
     );
   }
-  await call(`UpdateCampaign ${arn}`, () =>
-    client.send(
-      new UpdateCampaignCommand({
-        campaignArn: arn,
-        solutionVersionArn: spec.solutionVersionArn,
-        minProvisionedTPS: spec.minProvisionedTPS,
-        ...(spec.campaignConfig !== undefined && { campaignConfig: spec.campaignConfig }),
-      }),
-    ),
-  );
+  try {
+    await call(`UpdateCampaign ${arn}`, () =>
+      client.send(
+        new UpdateCampaignCommand({
+          campaignArn: arn,
+          solutionVersionArn: spec.solutionVersionArn,
+          minProvisionedTPS: spec.minProvisionedTPS,
+          ...(spec.campaignConfig !== undefined && { campaignConfig: spec.campaignConfig }),
+        }),
+      ),
+    );
+  } catch (error) {
+    // Best effort: a failed release leaves the claim to lapse at its deadline. A retry looks at the
+    // campaign first, so an update that was made after all is followed, not requested again.
+    await spec.release?.().catch(() => undefined);
+    throw error;
+  }
   return { arn, operation: 'update', requested: true };
 }
 
