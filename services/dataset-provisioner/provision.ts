@@ -16,7 +16,7 @@ import {
   type ObjectLocation,
 } from '@recops/core/ops';
 import { permanentFailureOf, publishStepFailed, requestWatch, type RunRef } from '../run-events';
-import type { ChainDependencies } from '@recops/core/runtime';
+import { settleAll, type ChainDependencies } from '@recops/core/runtime';
 
 /** Everything the provisioner's logic needs; the handler builds it from the runtime. */
 interface ProvisionerDependencies extends ChainDependencies {
@@ -149,7 +149,7 @@ async function provisionDatasets(
   report: ProvisionReport,
 ): Promise<ProvisionReport> {
   // Datasets are independent of each other: provision them side by side.
-  await Promise.all(plan.datasets.map((dataset) => provisionDataset(run, dataset, datasetGroupArn, deps, report)));
+  await settleAll(plan.datasets.map((dataset) => provisionDataset(run, dataset, datasetGroupArn, deps, report)));
   if (plan.eventTracker !== undefined) {
     const tracker = await ensureEventTracker(deps.personalize, {
       datasetGroupArn,

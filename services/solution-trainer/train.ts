@@ -19,7 +19,7 @@ import {
   loadRunOf,
   type ObjectLocation,
 } from '@recops/core/ops';
-import { claimForAttempt, claimKey, releaseAttempt, type ChainDependencies, type ClaimAttempt } from '@recops/core/runtime';
+import { claimForAttempt, claimKey, releaseAttempt, settleAll, type ChainDependencies, type ClaimAttempt } from '@recops/core/runtime';
 import { permanentFailureOf, publishStepFailed, requestWatch, type RunRef } from '../run-events';
 
 interface TrainerDependencies extends ChainDependencies {
@@ -178,7 +178,7 @@ async function train(
 ): Promise<void> {
   const { plan } = planned;
   await requireInteractionsData(plan, datasetGroupArn, deps);
-  await Promise.all(
+  await settleAll(
     plan.filters.map(async (filter) => {
       const result = await ensureFilter(deps.personalize, {
         datasetGroupArn,
@@ -191,7 +191,7 @@ async function train(
       await requestWatch(run, deps, report, 'filter', result.arn);
     }),
   );
-  await Promise.all(
+  await settleAll(
     plan.recommenders.map(async (recommender) => {
       const result = await ensureRecommender(deps.personalize, {
         datasetGroupArn,
@@ -206,7 +206,7 @@ async function train(
     }),
   );
   const runStart = runStartOf(planned, deps);
-  await Promise.all(
+  await settleAll(
     plan.solutions.map(async (solution) => {
       const solutionArn = await provisionSolution(run, solution, datasetGroupArn, deps, report);
       if (solutionArn !== undefined) await trainVersion(run, solution, solutionArn, runStart, undefined, deps, report);

@@ -135,6 +135,21 @@ describe('Operation: ensureSolutionVersion', () => {
     expect(events).toEqual(['claim', 'release']);
   });
 
+  it('gives its claim up when the look-up right after claiming fails', async () => {
+    personalize
+      .on(ListSolutionVersionsCommand)
+      .resolvesOnce({ solutionVersions: [] })
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: {} }));
+    personalize.on(DescribeSolutionCommand).resolves({ solution: { status: 'ACTIVE' } });
+    const events: string[] = [];
+    const claimed = { claim: async () => (events.push('claim'), true), release: async () => void events.push('release') };
+
+    await expect(ensureSolutionVersion(client, { ...spec, ...claimed })).rejects.toThrow(/Rate exceeded/);
+
+    expect(events).toEqual(['claim', 'release']);
+    expect(personalize.commandCalls(CreateSolutionVersionCommand)).toHaveLength(0);
+  });
+
   it('throws a retryable error while the solution is not ACTIVE yet', async () => {
     personalize.on(ListSolutionVersionsCommand).resolves({ solutionVersions: [] });
     personalize.on(DescribeSolutionCommand).resolves({ solution: { status: 'CREATE IN_PROGRESS' } });

@@ -421,6 +421,39 @@ describe('Logic: the claim on a solution version', () => {
     }
     expect(JSON.parse(claims.get(SIMS_VERSION_CLAIM) ?? '{}')).toMatchObject({ owner: expect.stringMatching(/^message-[12]$/) });
   });
+  it("ends the other solutions' versions before the record goes back to the queue when one solution must wait", async () => {
+    // Prepare: every solution exists and is ACTIVE; another delivery holds the sims version's claim.
+    const group = provisioned({ users: 'ACTIVE', interactions: 'ACTIVE' });
+    for (const [name, recipe] of [
+      ['sims-solution', 'aws-sims'],
+      ['popularity-count-solution', 'aws-popularity-count'],
+      ['user-personalization-solution', 'aws-user-personalization'],
+    ] as const) {
+      fake.seed('solution', name, { recipeArn: `arn:aws:personalize:::recipe/${recipe}`, performAutoTraining: false }, group);
+    }
+    const running = { owner: 'message-2#1#c3', claimedAt: '2026-11-25T10:29:50.000Z', until: '2026-11-25T10:30:50.000Z' };
+    claims.set(SIMS_VERSION_CLAIM, JSON.stringify(running));
+    // The other claims are taken a little later than the sims claim is found held.
+    s3Mock.on(PutObjectCommand).callsFake(async (input) => {
+      if (String(input.Key).includes('/claims/solution-version/')) await new Promise((resolve) => setTimeout(resolve, 30));
+      if (input.IfNoneMatch === '*' && claims.has(input.Key)) throw preconditionFailed();
+      claims.set(input.Key, String(input.Body));
+      return {};
+    });
+
+    // Act
+    const outcome = onImportActive(RUN, deps('message-1#1#a1'));
+
+    // Assess: the invocation ends only once the other two versions are created, since work left in
+    // flight after it ends is frozen (Lambda) or refused (local cloud) and would keep their claims.
+    await expect(outcome).rejects.toMatchObject({ retryable: true });
+    expect(
+      fake
+        .resources('solutionVersion')
+        .map((v) => v.name)
+        .sort(),
+    ).toEqual(['popularity-count-solution_2026_11_25_10_00_00', 'user-personalization-solution_2026_11_25_10_00_00']);
+  });
 });
 
 describe('Logic: onRetrainRequested', () => {

@@ -100,7 +100,13 @@ async function ensureSolutionVersion(client: PersonalizeClient, spec: SolutionVe
     const claimed = await spec.claim();
     // Whoever holds the claim, the version may exist now: created by the holder, or by an earlier
     // holder that stopped after creating it (its claim lapsed and this caller took it over).
-    const listed = (await findNamedVersions(client, spec)).sort(byAge)[0];
+    const listed = await findNamedVersions(client, spec).then(
+      (versions) => versions.sort(byAge)[0],
+      async (error: unknown) => {
+        if (claimed) await spec.release?.().catch(() => undefined);
+        throw error;
+      },
+    );
     if (listed !== undefined) return asResult(listed, false);
     if (!claimed) throw new RetryableOpsError(`solution version "${spec.name}" is being created by another delivery and is not listed yet`);
   }

@@ -26,6 +26,7 @@ export {
   type Observability,
 } from './observability';
 export { publish, PUT_EVENTS_MAX_ENTRIES } from './publish';
+export { settleAll } from './settle';
 export { claimForAttempt, claimOnce, deliveryAttempt, isClaimed, releaseAttempt, type Claim, type ClaimAttempt } from './claim';
 export {
   createDocument,
