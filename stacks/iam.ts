@@ -21,8 +21,8 @@ export interface TrustConditions {
 
 /**
  * Trust policy letting one AWS service assume a role, with the confused-deputy guards the service
- * documents: EventBridge Scheduler shows `aws:SourceAccount`; Personalize both `aws:SourceAccount`
- * and `aws:SourceArn` (developer guide, "Cross-service confused deputy prevention").
+ * documents in their guides' "Cross-service confused deputy prevention": `aws:SourceAccount` and
+ * `aws:SourceArn` (for Scheduler, the schedule group's ARN; for Personalize, its resources).
  */
 export function trustPolicy(service: string, conditions?: TrustConditions): $util.Output<string> {
   const condition =

@@ -12,11 +12,17 @@ export interface SchedulingResources {
 }
 
 export function createScheduling(bus: sst.aws.Bus, context: AwsContext): SchedulingResources {
-  const group = new aws.scheduler.ScheduleGroup('ScheduleGroup', { name: stageName('schedules') });
+  const groupName = stageName('schedules');
+  const group = new aws.scheduler.ScheduleGroup('ScheduleGroup', { name: groupName });
   const role = new aws.iam.Role('SchedulerRole', {
     // IAM is global: the region keeps one stage deployed in two regions from claiming one name.
     name: context.region.apply((region) => stageName(`${region}-scheduler`)),
-    assumeRolePolicy: trustPolicy('scheduler.amazonaws.com', { sourceAccount: context.accountId }),
+    // Scheduler may assume it only for schedules of this stage's group (confused deputy): a schedule in
+    // any other group of the account, whatever its target, cannot put events on the bus through it.
+    assumeRolePolicy: trustPolicy('scheduler.amazonaws.com', {
+      sourceAccount: context.accountId,
+      sourceArnLike: $interpolate`arn:${context.partition}:scheduler:${context.region}:${context.accountId}:schedule-group/${groupName}`,
+    }),
     inlinePolicies: [
       {
         name: 'put-events',

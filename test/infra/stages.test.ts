@@ -266,6 +266,19 @@ describe.each(STAGES)('Infra: sst.config.ts run() for the $stage stage', ({ stag
         },
       ],
     ]);
+    // Scheduler assumes its role only for the schedules of this stage's group.
+    const schedulerTrust = JSON.parse(run.recording.named('SchedulerRole').inputs.assumeRolePolicy as string) as {
+      Statement: { Principal: unknown; Condition?: unknown }[];
+    };
+    expect(schedulerTrust.Statement.map((s) => [s.Principal, s.Condition])).toEqual([
+      [
+        { Service: 'scheduler.amazonaws.com' },
+        {
+          StringEquals: { 'aws:SourceAccount': '123456789012' },
+          ArnLike: { 'aws:SourceArn': `arn:aws:scheduler:us-east-1:123456789012:schedule-group/recops-${stage}-schedules` },
+        },
+      ],
+    ]);
     const bucketPolicy = resourcePolicyStatements(run.recording).filter((s) => s.statement.Effect === 'Allow' && s.owner === 'DataPolicy');
     expect(bucketPolicy.map((s) => s.statement.Principal)).toEqual([{ Service: ['personalize.amazonaws.com'] }]);
     // Only on behalf of this account's Personalize resources in this region (confused deputy).
