@@ -34,7 +34,7 @@ import {
   ListSolutionVersionsCommand,
   PersonalizeClient,
 } from '@aws-sdk/client-personalize';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { ConflictException, CreateScheduleCommand, CreateScheduleGroupCommand, GetScheduleCommand } from '@aws-sdk/client-scheduler';
 import {
   ChangeMessageVisibilityCommand,
@@ -291,6 +291,13 @@ class ChaosCloud {
 }
 
 /** Retries a call the harness makes while the cloud restarts (a connection refused is not an answer). */
+/** Metadata key of the harness's id of one write (see `put`). */
+const UPLOAD_ID_METADATA = 'chaos-upload';
+
+function s3Settings(endpoint: string): S3ClientConfig {
+  return { endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+}
+
 async function retrying<T>(what: string, call: () => Promise<T>, attempts = 30): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -428,8 +435,33 @@ async function runChaosWith(options: ChaosOptions, children: SupervisedCloud[]):
   if (killAfter.index < 0) killAfter.index = 0;
   const records: RunRecord[] = [];
 
-  const put = (key: string, body: string) =>
-    retrying(`PutObject ${key}`, () => clients.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body })));
+  /**
+   * A PUT whose retries never write twice. A PUT cut off by a restart (the kill -9 after another
+   * group's upload, or an exit after a receive) may have landed before its answer was lost, and a
+   * parameter file written twice is two uploads, hence two runs. So each write carries an id in its
+   * metadata, the object is read back before any new try, and the SDK's own retries are off.
+   */
+  let uploads = 0;
+  const put = async (key: string, body: string): Promise<void> => {
+    uploads += 1;
+    const uploadId = `${seed}-${uploads}`;
+    await retrying(`PutObject ${key}`, async () => {
+      const landed = await clients.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key })).then(
+        (head) => head.Metadata?.[UPLOAD_ID_METADATA] === uploadId,
+        (error: unknown) => {
+          if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return false;
+          throw error;
+        },
+      );
+      if (landed) return;
+      const once = new S3Client({ ...s3Settings(cloud.endpoint), maxAttempts: 1 });
+      try {
+        await once.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body, Metadata: { [UPLOAD_ID_METADATA]: uploadId } }));
+      } finally {
+        once.destroy();
+      }
+    });
+  };
 
   const uploadGroup = async (group: string, withData: boolean): Promise<void> => {
     const text = chaosParameterFile(group);
