@@ -1,3 +1,5 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { S3Event } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLocalS3, type LocalS3 } from '@recops/local';
@@ -70,6 +72,32 @@ describe('S3: journaled ObjectCreated notifications', () => {
     await second.close();
     expect(okSecond).toEqual([]);
     expect(keysOf(flakySecond)).toEqual(['x.csv']);
+  });
+
+  it('journals a write before committing it: after a stop in between, only a committed write is notified', async () => {
+    const { dir, remove } = await tempDir('recops-notify-');
+    cleanups.push(remove);
+    // First life: two writes whose notices stayed marked pending, as a stop between the journal and
+    // the confirmation leaves them: one was committed (its data file is the object's), one was not.
+    const first = await open(dir);
+    const committed = await first.store.put('data', 'in/committed.json', Buffer.from('{}'));
+    await first.store.put('data', 'in/never.json', Buffer.from('{}'));
+    const journal = join(dir, 's3', 'notifications');
+    for (const name of await readdir(journal)) {
+      const notice = JSON.parse(await readFile(join(journal, name), 'utf8')) as { object: { key: string } };
+      const pendingWrite = notice.object.key === 'in/committed.json' ? committed.dataFile : 'a-write-that-never-committed';
+      await writeFile(join(journal, name), JSON.stringify({ ...notice, pendingWrite }));
+    }
+
+    const second = await open(dir);
+    const seen: S3Event[] = [];
+    second.onObjectCreated((event) => void seen.push(event), { configurationId: 'intake', prefix: 'in/' });
+    await second.startNotifications();
+    await second.notificationsSettled();
+    await second.close();
+
+    expect(keysOf(seen)).toEqual(['in/committed.json']);
+    expect(await readdir(journal)).toEqual([]);
   });
 
   it('holds uploads that arrive before start and delivers them after the replayed ones', async () => {

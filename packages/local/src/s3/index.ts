@@ -66,7 +66,7 @@ export async function createLocalS3(options: LocalS3Options): Promise<LocalS3> {
       await store.createBucket(name);
     },
     notificationsSettled: () => notifier.settled(),
-    startNotifications: () => notifier.start(),
+    startNotifications: () => notifier.start((bucket, key, dataFile) => store.holdsWrite(bucket, key, dataFile)),
     close: () => notifier.close(),
   };
 }

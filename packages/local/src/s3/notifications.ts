@@ -60,7 +60,18 @@ interface JournaledNotification {
   readonly sequencer: string;
   /** Listeners (by configurationId) that already handled it. */
   readonly delivered: readonly string[];
+  /**
+   * Journaled before the object is committed: the data file of the write it announces, until the
+   * write is committed. On the next start it is delivered only if that write is the object there.
+   */
+  readonly pendingWrite?: string;
 }
+
+/** A notification journaled ahead of its write (`intend`), to `confirm` once the write is committed. */
+export type PendingNotification = JournaledNotification;
+
+/** Was the write that put `dataFile` at `bucket`/`key` committed? (Asked of pending notices on start.) */
+export type WriteCommitted = (bucket: string, key: string, dataFile: string) => boolean;
 
 interface ListenerEntry {
   readonly filter: ObjectCreatedFilter;
@@ -128,14 +139,36 @@ export class S3Notifier {
   }
 
   /**
-   * Journals the notification (resolves once it is on disk, so the write may be acknowledged),
-   * records it in the event log and hands it to every matching listener, asynchronously.
+   * Journals the notification of a write about to be committed, marked pending on the write's data
+   * file; the write is committed only after this resolves.
    */
-  async objectCreated(object: CreatedObject): Promise<void> {
+  async intend(object: CreatedObject, dataFile: string): Promise<PendingNotification> {
     const stamp = this.stamp();
-    const notification: JournaledNotification = { id: `${stamp.sequencer}-${randomUUID().slice(0, 8)}`, object, ...stamp, delivered: [] };
+    const notification: JournaledNotification = {
+      id: `${stamp.sequencer}-${randomUUID().slice(0, 8)}`,
+      object,
+      ...stamp,
+      delivered: [],
+      pendingWrite: dataFile,
+    };
     if (this.options.journalDir !== undefined) await writeJsonAtomic(this.file(notification.id), notification);
-    const logged = this.record(object, 'event-log', stamp);
+    return notification;
+  }
+
+  /** Drops the notice of a write that was not committed. */
+  async abandon(pending: PendingNotification): Promise<void> {
+    if (this.options.journalDir !== undefined) await removeFile(this.file(pending.id));
+  }
+
+  /**
+   * The write of `pending` is committed: its notice loses the pending mark (resolves once that is on
+   * disk, so the write may be acknowledged), is recorded in the event log and is handed to every
+   * matching listener, asynchronously.
+   */
+  async confirm(pending: PendingNotification): Promise<void> {
+    const { pendingWrite: _committed, ...notification } = pending;
+    if (this.options.journalDir !== undefined) await writeJsonAtomic(this.file(notification.id), notification);
+    const logged = this.record(notification.object, 'event-log', notification);
     void this.options.eventLog?.append(EVENT_LOG_KIND.s3ObjectCreated, { Records: [logged] }).catch(() => undefined);
     if (this.started) this.deliver(notification);
     else this.held.push(notification);
@@ -145,7 +178,7 @@ export class S3Notifier {
    * Starts deliveries: notifications journaled before a crash or restart first (oldest first),
    * then those that arrived since the notifier was created.
    */
-  async start(): Promise<void> {
+  async start(committed: WriteCommitted = () => false): Promise<void> {
     if (this.started) return;
     const replay: JournaledNotification[] = [];
     if (this.options.journalDir !== undefined) {
@@ -154,7 +187,18 @@ export class S3Notifier {
       for (const name of (await listDir(this.options.journalDir)).sort()) {
         if (!name.endsWith('.json') || name.startsWith('.')) continue;
         const notification = await readJson<JournaledNotification>(join(this.options.journalDir, name));
-        if (notification && !held.has(notification.id)) replay.push(notification);
+        if (!notification || held.has(notification.id)) continue;
+        const { pendingWrite, ...notice } = notification;
+        if (pendingWrite === undefined) {
+          replay.push(notification);
+        } else if (committed(notice.object.bucket, notice.object.key, pendingWrite)) {
+          // The process stopped between the commit and the confirmation: the write happened.
+          await writeJsonAtomic(this.file(notice.id), notice);
+          replay.push(notice);
+        } else {
+          // It stopped before the commit: no object, no notification.
+          await removeFile(this.file(notice.id));
+        }
       }
     }
     this.started = true;

@@ -32,7 +32,7 @@ import {
 } from '../persist';
 import { S3Error, invalidArgument, invalidRequest, noSuchBucket, noSuchKey, noSuchUpload, preconditionFailed } from './errors';
 import { assertBucketName, assertObjectKey, compareKeys } from './names';
-import type { ObjectCreatedEventName, S3Notifier } from './notifications';
+import type { CreatedObject, ObjectCreatedEventName, PendingNotification, S3Notifier } from './notifications';
 import type { ObjectTags } from './tags';
 
 /** S3's minimum size for every part but the last. */
@@ -391,9 +391,9 @@ export class S3Store {
         ...tagsField(options.tags),
         dataFile,
       };
-      await this.commit(state, record, options);
+      const notice = await this.commit(state, record, options, this.created(bucket, record, 'ObjectCreated:Put', options.requestId));
       committed = true;
-      await this.notify(bucket, record, 'ObjectCreated:Put', options.requestId);
+      await this.options.notifier.confirm(notice);
       return record;
     } catch (error) {
       // A committed object keeps its bytes even when its notification could not be journaled.
@@ -440,9 +440,9 @@ export class S3Store {
         ...tagsField(options.taggingDirective === 'REPLACE' ? options.tags : sourceRecord.tags),
         dataFile,
       };
-      await this.commit(state, record, options);
+      const notice = await this.commit(state, record, options, this.created(bucket, record, 'ObjectCreated:Copy', options.requestId));
       committed = true;
-      await this.notify(bucket, record, 'ObjectCreated:Copy', options.requestId);
+      await this.options.notifier.confirm(notice);
       return record;
     } catch (error) {
       if (committed) throw error;
@@ -691,10 +691,15 @@ export class S3Store {
         ...tagsField(upload.tags),
         dataFile,
       };
-      await this.commit(state, record, conditions);
+      const notice = await this.commit(
+        state,
+        record,
+        conditions,
+        this.created(bucket, record, 'ObjectCreated:CompleteMultipartUpload', conditions.requestId),
+      );
       committed = true;
       await removeDir(dir);
-      await this.notify(bucket, record, 'ObjectCreated:CompleteMultipartUpload', conditions.requestId);
+      await this.options.notifier.confirm(notice);
       return record;
     } catch (error) {
       if (!committed) await removeFile(target);
@@ -736,10 +741,18 @@ export class S3Store {
   /**
    * Checks write conditions and commits the record, atomically per key. S3 answers a failed
    * `If-None-Match: *` and an ETag mismatch with 412, and `If-Match` on a missing key with 404.
+   * The write's notification is journaled first, marked pending on this write's data file: a crash
+   * between the two leaves either no object (the pending notice is dropped on the next start) or
+   * the object and its notice (delivered then), never an object S3 would notify that nobody hears of.
    */
-  private async commit(state: BucketState, record: ObjectRecord, conditions: WriteConditions): Promise<void> {
+  private async commit(
+    state: BucketState,
+    record: ObjectRecord,
+    conditions: WriteConditions,
+    created: CreatedObject,
+  ): Promise<PendingNotification> {
     const name = state.record.name;
-    await this.locks.run(`${name}\0${record.key}`, async () => {
+    return this.locks.run(`${name}\0${record.key}`, async () => {
       if (!this.buckets.has(name)) throw noSuchBucket(name);
       const current = state.objects.get(record.key);
       if (conditions.ifNoneMatch !== undefined) {
@@ -752,23 +765,28 @@ export class S3Store {
         if (!current) throw noSuchKey(record.key);
         if (!etagMatches(conditions.ifMatch, current.etag)) throw preconditionFailed('If-Match');
       }
-      await writeJsonAtomic(join(state.dir, 'objects', `${keyHash(record.key)}.json`), record);
+      const notice = await this.options.notifier.intend(created, record.dataFile);
+      try {
+        await writeJsonAtomic(join(state.dir, 'objects', `${keyHash(record.key)}.json`), record);
+      } catch (error) {
+        await this.options.notifier.abandon(notice).catch(() => undefined);
+        throw error;
+      }
       state.objects.set(record.key, record);
       if (!current) state.sorted = undefined;
       if (current && current.dataFile !== record.dataFile) await removeFile(join(state.dir, 'data', current.dataFile));
+      return notice;
     });
   }
 
-  /** Journals the notification; the write is acknowledged only after this resolves. */
-  private notify(bucket: string, record: ObjectRecord, eventName: ObjectCreatedEventName, requestId: string | undefined): Promise<void> {
-    return this.options.notifier.objectCreated({
-      bucket,
-      key: record.key,
-      size: record.size,
-      etag: record.etag,
-      eventName,
-      requestId: requestId ?? randomUUID(),
-    });
+  /** True when the object at `key` is the one `dataFile` holds: that write was committed. */
+  holdsWrite(bucket: string, key: string, dataFile: string): boolean {
+    return this.buckets.get(bucket)?.objects.get(key)?.dataFile === dataFile;
+  }
+
+  /** What the notification of a write says of its object. */
+  private created(bucket: string, record: ObjectRecord, eventName: ObjectCreatedEventName, requestId: string | undefined): CreatedObject {
+    return { bucket, key: record.key, size: record.size, etag: record.etag, eventName, requestId: requestId ?? randomUUID() };
   }
 }
 
