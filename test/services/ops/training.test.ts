@@ -49,6 +49,34 @@ describe('Operation: ensureSolutionVersion', () => {
     });
   });
 
+  it("describes each of the solution's other versions once, however often one call looks the name up", async () => {
+    // Prepare: twenty versions of earlier runs; the run's own version appears once created.
+    const history = Array.from({ length: 20 }, (_, i) => `${SOLUTION}/old${String(i).padStart(5, '0')}`);
+    const mine = `${SOLUTION}/aaaa0001`;
+    personalize
+      .on(ListSolutionVersionsCommand)
+      .resolvesOnce({ solutionVersions: history.map((solutionVersionArn) => ({ solutionVersionArn })) })
+      .resolvesOnce({ solutionVersions: history.map((solutionVersionArn) => ({ solutionVersionArn })) })
+      .resolves({ solutionVersions: [...history, mine].map((solutionVersionArn) => ({ solutionVersionArn })) });
+    personalize.on(DescribeSolutionCommand).resolves({ solution: { status: 'ACTIVE' } });
+    personalize.on(CreateSolutionVersionCommand).resolves({ solutionVersionArn: mine });
+    personalize.on(DescribeSolutionVersionCommand).callsFake(({ solutionVersionArn }: { solutionVersionArn: string }) => ({
+      solutionVersion: {
+        solutionVersionArn,
+        name: solutionVersionArn === mine ? 'run-7f3a' : `run-${solutionVersionArn.slice(-5)}`,
+        status: 'ACTIVE',
+      },
+    }));
+
+    // Act: looked up before the claim, after it, and after the create.
+    const result = await ensureSolutionVersion(client, { ...spec, claim: async () => true });
+
+    // Assess
+    expect(result).toMatchObject({ arn: mine, created: true });
+    const described = personalize.commandCalls(DescribeSolutionVersionCommand).map((c) => c.args[0].input.solutionVersionArn);
+    expect(described.filter((arn) => arn !== mine).sort()).toEqual(history);
+  });
+
   it('reuses the version of the run on a repeated event instead of training a second one', async () => {
     personalize.on(ListSolutionVersionsCommand).resolves({
       solutionVersions: [{ solutionVersionArn: `${SOLUTION}/old00001` }, { solutionVersionArn: `${SOLUTION}/aaaa0001` }],

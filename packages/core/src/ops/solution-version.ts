@@ -44,7 +44,15 @@ interface SolutionVersionSpec {
 /** Creation times are compared with this slack: clocks of recops and Personalize differ a little. */
 const CLOCK_SLACK_MS = 5 * 60 * 1000;
 
-async function findNamedVersions(client: PersonalizeClient, spec: SolutionVersionSpec): Promise<SolutionVersion[]> {
+/**
+ * Names of the versions already described in one `ensureSolutionVersion`, by ARN: a version's name
+ * never changes, so each later look-up describes only the versions it has not seen and those that
+ * carry the name (for their current status). Keeps the two or three look-ups of one call from
+ * describing a long history each time.
+ */
+type KnownNames = Map<string, string | undefined>;
+
+async function findNamedVersions(client: PersonalizeClient, spec: SolutionVersionSpec, known: KnownNames): Promise<SolutionVersion[]> {
   const summaries = await call(`ListSolutionVersions ${spec.solutionArn}`, () =>
     collectPages<SolutionVersionSummary>(paginateListSolutionVersions({ client }, { solutionArn: spec.solutionArn }), 'solutionVersions'),
   );
@@ -55,9 +63,11 @@ async function findNamedVersions(client: PersonalizeClient, spec: SolutionVersio
   const described = await Promise.all(
     candidates.map(async (summary) => {
       const solutionVersionArn = requireArn(summary.solutionVersionArn, 'ListSolutionVersions');
+      if (known.has(solutionVersionArn) && known.get(solutionVersionArn) !== spec.name) return undefined;
       const response = await call(`DescribeSolutionVersion ${solutionVersionArn}`, () =>
         client.send(new DescribeSolutionVersionCommand({ solutionVersionArn })),
       );
+      known.set(solutionVersionArn, response.solutionVersion?.name);
       return response.solutionVersion;
     }),
   );
@@ -88,7 +98,8 @@ function asResult(version: SolutionVersion, created: boolean): EnsureResult {
  * tries to stop the others; that is a best effort, since a version may finish before it stops.
  */
 async function ensureSolutionVersion(client: PersonalizeClient, spec: SolutionVersionSpec): Promise<EnsureResult> {
-  const existing = (await findNamedVersions(client, spec)).sort(byAge);
+  const known: KnownNames = new Map();
+  const existing = (await findNamedVersions(client, spec, known)).sort(byAge);
   if (existing[0] !== undefined) return asResult(existing[0], false);
 
   const { solution } = await call(`DescribeSolution ${spec.solutionArn}`, () =>
@@ -100,7 +111,7 @@ async function ensureSolutionVersion(client: PersonalizeClient, spec: SolutionVe
     const claimed = await spec.claim();
     // Whoever holds the claim, the version may exist now: created by the holder, or by an earlier
     // holder that stopped after creating it (its claim lapsed and this caller took it over).
-    const listed = await findNamedVersions(client, spec).then(
+    const listed = await findNamedVersions(client, spec, known).then(
       (versions) => versions.sort(byAge)[0],
       async (error: unknown) => {
         if (claimed) await spec.release?.().catch(() => undefined);
@@ -129,12 +140,12 @@ async function ensureSolutionVersion(client: PersonalizeClient, spec: SolutionVe
       throw toOpsError(error, `CreateSolutionVersion ${spec.name}`);
     }
     // The name is taken on this solution: another caller created it first. Reuse it once listed.
-    const theirs = (await findNamedVersions(client, spec)).sort(byAge)[0];
+    const theirs = (await findNamedVersions(client, spec, known)).sort(byAge)[0];
     if (theirs !== undefined) return asResult(theirs, false);
     throw new RetryableOpsError(`solution version "${spec.name}" already exists but is not listed yet; retrying`, { cause: error });
   }
 
-  const named = (await findNamedVersions(client, spec)).sort(byAge);
+  const named = (await findNamedVersions(client, spec, known)).sort(byAge);
   const winner = named[0];
   if (winner === undefined || winner.solutionVersionArn === ours) {
     return { arn: ours, created: true, status: STATUS_CREATE_PENDING };
