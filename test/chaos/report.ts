@@ -14,7 +14,7 @@ export function formatChaosReport(report: ChaosReport): string {
     `failed without a reason: ${report.failedWithoutReason}; stuck (no outcome): ${report.stuck}`,
     `runs that ended twice or started twice: ${report.duplicateOutcomes.length}${report.duplicateOutcomes.length ? ` (${report.duplicateOutcomes.join('; ')})` : ''}`,
     `poison runs: ${report.poisonRuns}; dead-lettered: ${report.poisonDeadLettered}; with a reason attribute: ${report.poisonWithReason}; failed with a reason before the redrive: ${report.poisonFailedWithReason}`,
-    `other dead letters: ${report.otherDeadLetters.length}${report.otherDeadLetters.length ? ` (${report.otherDeadLetters.map((d) => `${d.queue}: ${d.detailType} ${d.runId ?? ''}`).join('; ')})` : ''}`,
+    `other dead letters: ${report.otherDeadLetters.length}${report.otherDeadLetters.length ? ` (${report.otherDeadLetters.map((d) => `${d.queue}: ${d.detailType} ${d.runId ?? ''}: ${d.reason ?? 'no reason attribute'}`).join('; ')})` : ''}`,
     ...report.duplicates.map((d) => `duplicate: ${d}`),
     `runs: ${report.runs}`,
     `completed: ${report.completed}`,
@@ -34,6 +34,10 @@ export function chaosVerdict(report: ChaosReport): string[] {
   if (report.failedWithoutReason > 0) problems.push(`${report.failedWithoutReason} run(s) failed without a reason`);
   if (report.completed + report.failedWithReason !== report.runs) problems.push('not every run ended Completed or Failed with a reason');
   if (report.duplicates.length > 0) problems.push(`${report.duplicates.length} duplicate(s) in Personalize`);
+  // A run's own outcome counts once: ending twice (failed by a dead letter, then completed) is a finding too.
+  if (report.duplicateOutcomes.length > 0) problems.push(`${report.duplicateOutcomes.length} run(s) started or ended twice`);
+  // With the suite's throw rate, an innocent message failing every receive is a one-in-millions event: a cause to find.
+  if (report.otherDeadLetters.length > 0) problems.push(`${report.otherDeadLetters.length} dead letter(s) of runs that were not poisoned`);
   if (report.poisonDeadLettered !== report.poisonRuns)
     problems.push(`${report.poisonRuns - report.poisonDeadLettered} poison run(s) not in the DLQ`);
   if (report.poisonWithReason !== report.poisonRuns)
